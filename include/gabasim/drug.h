@@ -1,0 +1,101 @@
+/* gabasim/drug.h - the drug library: parameter files with units and sources.
+ *
+ * A drug file (data/drugs/NAME.json, documented in docs/drug-files.md) names a model structure
+ * and gives every parameter with its unit and source, covariate effects, between-subject
+ * variability, the anuric (haemodialysis) clearance, a simulation dose ceiling, titration
+ * schedules, the calibration record of fitted parameters, and the stated assumptions.
+ *
+ * gs_drug is an opaque, immutable handle: create with gs_drug_load()/gs_drug_parse(), free with
+ * gs_drug_free() (NULL is a no-op). Strings returned by accessors live as long as the handle.
+ * A loaded drug is read-only and may be shared by threads.
+ */
+#ifndef GABASIM_DRUG_H
+#define GABASIM_DRUG_H
+
+#include <stddef.h>
+
+#include "gabasim/model.h"
+#include "gabasim/patient.h"
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gs_drug gs_drug;
+
+/* Largest drug file accepted (bytes); a ceiling against runaway input. */
+#define GS_DRUG_FILE_MAX (1 << 20)
+
+/* Loads a drug by library name ("gabapentin", looked up in gs_data_dir()/drugs) or by path (any
+ * argument containing '/' or ending in ".json"). */
+gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error *err);
+
+/* Parses drug-file text of `len` bytes; `origin` names it in messages (a path). */
+gs_status gs_drug_parse(gs_drug **out, const char *text, size_t len, const char *origin,
+                        struct gs_error *err);
+
+void gs_drug_free(gs_drug *d);
+
+const char *gs_drug_name(const gs_drug *d);
+const char *gs_drug_title(const gs_drug *d);
+const char *gs_drug_summary(const gs_drug *d);
+const char *gs_drug_origin(const gs_drug *d);
+const struct gs_structure *gs_drug_structure(const gs_drug *d);
+
+/* Largest single dose accepted for simulation, mg, and its justification. */
+double gs_drug_max_dose_mg(const gs_drug *d);
+const char *gs_drug_max_dose_source(const gs_drug *d);
+
+/* A parameter as the drug file gives it, for listings. */
+struct gs_drug_param_info {
+    const char *name;
+    const char *unit;
+    const char *meaning;
+    double value; /* typical value at the reference covariates */
+    int given;    /* 0: optional and absent, the structure's fallback is used */
+    const char *source;
+    const char *effects;      /* covariate effects as text ("" if none) */
+    double omega_sd;          /* log-normal between-subject SD; NaN if none published */
+    const char *omega_source; /* "" if none */
+};
+
+size_t gs_drug_param_count(const gs_drug *d);
+void gs_drug_param_info(const gs_drug *d, size_t i, struct gs_drug_param_info *info);
+
+/* Clearance used for anuric patients on haemodialysis (between sessions), L/h, with source. */
+double gs_drug_anuric_cl(const gs_drug *d);
+const char *gs_drug_anuric_cl_source(const gs_drug *d);
+
+/* Named titration schedules ("label"): schedule text for gs_regimen_parse_titration(). */
+size_t gs_drug_titration_count(const gs_drug *d);
+void gs_drug_titration(const gs_drug *d, size_t i, const char **name, const char **schedule,
+                       const char **source);
+/* The schedule named `name`, or NULL. */
+const char *gs_drug_titration_find(const gs_drug *d, const char *name);
+
+/* Free-text records for display: assumptions (one per entry) and the calibration record as
+ * pretty JSON (NULL if the file has none). */
+size_t gs_drug_assumption_count(const gs_drug *d);
+const char *gs_drug_assumption(const gs_drug *d, size_t i);
+const char *gs_drug_calibration_json(const gs_drug *d);
+
+/* Individualises: typical values x covariate effects for this patient. Covariates the patient
+ * lacks (height for ideal body weight, say) are taken at the drug file's reference value; each
+ * such assumption is appended to `notes` (may be NULL) as one line. The patient must be resolved
+ * (gs_patient_resolve). */
+gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt,
+                                   struct gs_model *out, char *notes, size_t notes_size,
+                                   struct gs_error *err);
+
+/* Directory holding drugs/: $GABASIM_DATA_DIR if set, else the build's data directory. */
+const char *gs_data_dir(void);
+
+/* Names of the drugs in the library, sorted; the caller frees the array and each string with
+ * gs_free(). */
+gs_status gs_drug_list(char ***names, size_t *n, struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+/* gabasim/gabasim.h - the whole public API of libgabasim, and its version.
+ *
+ * gabasim simulates gabapentinoids (gabapentin, pregabalin) in one body: patient -> drug ->
+ * regimen -> event records -> solver -> profile -> metrics and reports. Start at README.md and
+ * docs/; each header below is the contract of one module.
+ */
+#ifndef GABASIM_GABASIM_H
+#define GABASIM_GABASIM_H
+
+#include "gabasim/alloc.h"
+#include "gabasim/drug.h"
+#include "gabasim/events.h"
+#include "gabasim/model.h"
+#include "gabasim/patient.h"
+#include "gabasim/regimen.h"
+#include "gabasim/report.h"
+#include "gabasim/simulate.h"
+#include "gabasim/status.h"
+#include "gabasim/summary.h"
+#include "gabasim/units.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* "0.1.0"; static. */
+const char *gs_version(void);
+
+/* Printed with every output that could guide a dose. */
+#define GS_CLINICAL_NOTICE                                                                         \
+    "gabasim supports, and does not replace, a clinician's judgement: model predictions for a "   \
+    "typical person like the one described, not a prescription."
+
+#ifdef __cplusplus
+}
+#endif
+#endif

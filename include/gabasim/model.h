@@ -1,0 +1,92 @@
+/* gabasim/model.h - model structures (implemented once in C) and individual models (numbers).
+ *
+ * A structure is a type object, after GSL's gsl_odeiv2_step_type: its name, its parameters with
+ * units, its states, the right-hand side of its ODEs and, for linear structures, an exact
+ * (closed-form) propagator. A drug file names a structure and gives the parameters; an individual
+ * model is a structure plus one person's parameter values. Changing a drug never needs C.
+ *
+ * Every structure keeps the same state layout so that mass balance and outputs are generic:
+ *   y[0] depot (gut) amount, mg         y[1] central amount, mg
+ *   y[2] never absorbed, cumulative mg  y[3] eliminated, cumulative mg
+ *   y[4] AUC of the central concentration, mg*h/L (cumulative)
+ */
+#ifndef GABASIM_MODEL_H
+#define GABASIM_MODEL_H
+
+#include <stddef.h>
+
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    GS_Y_DEPOT = 0,
+    GS_Y_CENTRAL = 1,
+    GS_Y_UNABSORBED = 2,
+    GS_Y_ELIMINATED = 3,
+    GS_Y_AUC = 4,
+    GS_N_STATES = 5,
+    GS_N_BODY = 2, /* y[0..GS_N_BODY) are amounts in the body */
+};
+
+#define GS_MAX_PARAMS 8
+
+/* A parameter slot of a structure. `unit` is the only unit the drug file may use for it. */
+struct gs_param_def {
+    const char *name;
+    const char *unit;
+    const char *meaning;
+    int required;         /* 0: optional, `fallback` used when absent */
+    double fallback;      /* value when optional and absent */
+    double min, max;      /* plausibility bounds checked at load: min <= v <= max ... */
+    int min_exclusive;    /* ... with min < v when set (rates, volumes, clearances) */
+};
+
+/* Right-hand side: dy/dt at time t. Returns 0 on success, <0 to stop the solve (CVODE's rule). */
+typedef int (*gs_rhs_fn)(double t_h, const double *y, double *dydt, const double *p);
+
+struct gs_structure {
+    const char *name;    /* as written in drug files: "oral_1cmt_linear" */
+    const char *summary; /* one line for `gabasim drugs` */
+    size_t n_params;
+    const struct gs_param_def *params;
+    gs_rhs_fn rhs;
+    /* Exact propagation of y over dt (closed form); NULL for nonlinear structures. */
+    void (*exact)(const double *p, double dt_h, double *y);
+    /* Puts a bolus of `amt` mg into compartment `cmt` (1 depot, 2 central). */
+    void (*dose)(const double *p, int cmt, double amt_mg, double *y);
+    /* Delay between a dose record and the dose reaching compartment `cmt`, h. */
+    double (*lag)(const double *p, int cmt);
+    /* Central volume, L (concentration = y[GS_Y_CENTRAL] / volume). */
+    double (*volume)(const double *p);
+    /* Clearance, L/h. */
+    double (*clearance)(const double *p);
+    /* Terminal (slowest) rate constant of the linearised system at low amounts, 1/h. */
+    double (*lambda_z)(const double *p);
+};
+
+/* Looks a structure up by name; NULL if unknown. */
+const struct gs_structure *gs_structure_find(const char *name);
+
+/* All structures, NULL-terminated (for listings and help). */
+const struct gs_structure *const *gs_structure_all(void);
+
+/* Index of a parameter in the structure's list, or -1. */
+int gs_structure_param_index(const struct gs_structure *s, const char *name);
+
+/* One individual's model: a plain value, cheap to copy, no allocation (populations make one per
+ * subject). p[] follows the structure's parameter order, in the structure's units. */
+struct gs_model {
+    const struct gs_structure *structure;
+    double p[GS_MAX_PARAMS];
+};
+
+/* Concentration in the central compartment, mg/L. */
+double gs_model_conc(const struct gs_model *m, const double *y);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

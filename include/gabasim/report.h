@@ -1,0 +1,74 @@
+/* gabasim/report.h - turning a run into text, CSV, JSON and plots, and writing files safely.
+ *
+ * A struct gs_run bundles borrowed pointers to everything one `simulate` produced; the writers
+ * read it and own nothing. Files are written through struct gs_outfile: to a temporary file in
+ * the destination's directory, renamed over the destination only when complete (git's lockfile),
+ * so a failure never leaves a partial output.
+ */
+#ifndef GABASIM_REPORT_H
+#define GABASIM_REPORT_H
+
+#include <stdio.h>
+
+#include "gabasim/drug.h"
+#include "gabasim/patient.h"
+#include "gabasim/regimen.h"
+#include "gabasim/simulate.h"
+#include "gabasim/summary.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gs_run {
+    const gs_drug *drug;
+    const struct gs_patient *patient;
+    const struct gs_model *model;
+    const struct gs_regimen *regimen;
+    const struct gs_event_list *events; /* expanded dose records */
+    const struct gs_profile *profile;
+    const struct gs_summary *summary;
+    const char *notes; /* assumptions made for this patient, one per line ("" if none) */
+};
+
+/* ---- atomic output files ---- */
+struct gs_outfile {
+    char path[4096];
+    char tmp[4096];
+    FILE *f; /* write here between open and commit */
+};
+
+/* Creates a temporary file beside `path`; fails (GS_IO, message naming `field` and the path)
+ * if the directory is not writable. */
+gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
+                          struct gs_error *err);
+/* Flushes, closes and renames over the destination. On failure removes the temporary file. */
+gs_status gs_outfile_commit(struct gs_outfile *o, struct gs_error *err);
+/* Closes and removes the temporary file (safe to call after a failed commit or twice). */
+void gs_outfile_abort(struct gs_outfile *o);
+
+/* ---- writers ---- */
+
+/* CSV with header time_h,conc_mg_L,amt_depot_mg,amt_central_mg,unabsorbed_mg,eliminated_mg,
+ * auc_mg_h_L. */
+gs_status gs_write_profile_csv(const struct gs_run *r, FILE *f);
+
+/* The JSON document of `gabasim simulate --json` (summary, inputs, profile). Returns a string
+ * the caller frees with gs_json_free(), or NULL when out of memory. */
+char *gs_run_json(const struct gs_run *r);
+void gs_json_free(char *s);
+
+/* The readable summary `gabasim simulate` prints. */
+void gs_write_summary_text(const struct gs_run *r, FILE *f);
+
+/* Concentration-time plot (PLplot): SVG or PNG by the file extension; axes with units, dose
+ * markers, the steady-state Cmin-Cmax band. Written atomically. */
+gs_status gs_plot_profile(const struct gs_run *r, const char *path, struct gs_error *err);
+
+/* Checks that `path` ends in .svg or .png (the formats gs_plot_profile writes). */
+gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,56 @@
+/* gabasim/summary.h - the numbers a clinician reads: Cmax, Tmax, AUC, half-life, steady state.
+ *
+ * Definitions (docs/model.md gives the same):
+ * - cmax/tmax: highest concentration after the first dose, before the second (or within 48 h of
+ *   a single dose); tmax counted from the first dose. Found on a 4000-point grid over that window
+ *   and refined by a parabola through the highest three points.
+ * - auc: to infinity for a single dose (simulated for 12 terminal half-lives, the remainder in
+ *   the body added as amount/CL, exact for linear elimination); otherwise over the profile.
+ * - half_life: terminal, ln 2 / lambda_z of the linearised model (the slower of elimination and
+ *   absorption); elimination half-life ln 2 * V / CL is reported beside it.
+ * - ss_*: over one interval of the maintenance dose at the true periodic steady state.
+ * - ss_fraction_absorbed: at steady state, the part of each dose that reaches the circulation.
+ * - t90_ss: from the first dose of the maintenance regimen (started empty) until the average
+ *   concentration over a dosing interval reaches 90 % of its steady-state value, interpolated on
+ *   the log of the remaining deficit between intervals.
+ */
+#ifndef GABASIM_SUMMARY_H
+#define GABASIM_SUMMARY_H
+
+#include "gabasim/events.h"
+#include "gabasim/model.h"
+#include "gabasim/simulate.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gs_summary {
+    double first_dose_h, first_dose_mg;
+    double cmax_mg_l, tmax_h;           /* after the first dose */
+    double span_cmax_mg_l, span_tmax_h; /* over the simulated profile */
+    double auc_mg_h_l;
+    int auc_to_infinity;
+    double half_life_h;
+    double elimination_half_life_h;
+    double clearance_l_h, volume_l;
+    double ss_dose_mg, ss_ii_h;
+    double ss_cmin_mg_l, ss_cmax_mg_l, ss_cavg_mg_l, ss_tmax_h;
+    double ss_fraction_absorbed;
+    double t90_ss_h;
+    double mass_balance_error; /* largest over the profile rows */
+    double min_amount_mg;      /* most negative amount seen (0 if none) */
+    int ss_newton_iterations;
+};
+
+/* Computes the summary of `prof` (simulated from `events`) and the steady state of `ss_dose_mg`
+ * every `ss_ii_h` into `cmt`. Runs its own auxiliary simulations with `opt`. */
+gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *events,
+                       const struct gs_profile *prof, double ss_dose_mg, double ss_ii_h, int cmt,
+                       const struct gs_sim_options *opt, struct gs_summary *s,
+                       struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

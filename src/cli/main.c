@@ -1,0 +1,84 @@
+/* main.c - the gabasim command: dispatch to one subcommand from the table. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gabasim/gabasim.h"
+
+static int cmd_help(int argc, char **argv);
+static void help_help(FILE *f);
+
+static const struct gs_cmd commands[] = {
+    {"simulate", cmd_simulate, help_simulate, "simulate one patient's concentrations"},
+    {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
+    {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
+    {"help", cmd_help, help_help, "show help for gabasim or one command"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "gabasim %s - gabapentinoid pharmacokinetics for one patient\n\n", gs_version());
+    fprintf(f, "usage: gabasim <command> [options]\n       gabasim help <command>\n"
+               "       gabasim --version\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nQuantities carry units: 300mg, 8h, 2d, 1.2mg/dL, 106umol/L, 70kg, 170cm.\n"
+               "Exit status: 0 success, 1 runtime failure, 2 usage error.\n\n%s\n",
+            GS_CLINICAL_NOTICE);
+}
+
+static void help_help(FILE *f)
+{
+    fprintf(f, "usage: gabasim help [command]\n\nShows the list of commands, or one command's "
+               "options and examples.\n");
+}
+
+static const struct gs_cmd *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0) {
+        usage(stdout);
+        return GS_EXIT_OK;
+    }
+    const struct gs_cmd *c = find(argv[0]);
+    if (c == NULL || argc > 1) {
+        fprintf(stderr, "gabasim: error: no help for '%s'; commands: simulate, drugs, demo, help\n",
+                argv[0]);
+        return GS_EXIT_USAGE;
+    }
+    c->help(stdout);
+    return GS_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return GS_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+        printf("gabasim %s\n", gs_version());
+        return GS_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+        return cmd_help(0, NULL);
+    const struct gs_cmd *c = find(argv[1]);
+    if (c == NULL) {
+        fprintf(stderr, "gabasim: error: unknown command '%s'; see 'gabasim help'\n", argv[1]);
+        return GS_EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0) {
+            c->help(stdout);
+            return GS_EXIT_OK;
+        }
+    return c->run(argc - 2, argv + 2);
+}

@@ -1,0 +1,14 @@
+/* drug_int.h - shared inside the library: bounded whole-file reading. */
+#ifndef GABASIM_DRUG_INT_H
+#define GABASIM_DRUG_INT_H
+
+#include <stddef.h>
+
+#include "gabasim/status.h"
+
+/* Reads at most `max` bytes of `path` into a NUL-terminated buffer the caller frees with
+ * gs_free(). GS_NOTFOUND if the file does not exist; GS_INPUT if it is larger than `max`. */
+gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
+                        struct gs_error *err);
+
+#endif

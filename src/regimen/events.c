@@ -1,0 +1,120 @@
+/* events.c - the NONMEM-style event list: growth, ADDL expansion, validation. */
+#include "gabasim/events.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+
+gs_status gs_event_list_push(struct gs_event_list *l, const struct gs_event *e)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 16;
+        struct gs_event *p = gs_realloc(l->ev, cap * sizeof *p);
+        if (p == NULL)
+            return GS_NOMEM;
+        l->ev = p;
+        l->cap = cap;
+    }
+    l->ev[l->n++] = *e;
+    return GS_OK;
+}
+
+void gs_event_list_release(struct gs_event_list *l)
+{
+    gs_free(l->ev);
+    l->ev = NULL;
+    l->n = l->cap = 0;
+}
+
+struct gs_event gs_event_dose(double time_h, double amt_mg, int cmt)
+{
+    struct gs_event e = {time_h, GS_EVID_DOSE, amt_mg, cmt, 0.0, 0.0, 0, 0};
+    return e;
+}
+
+/* Insertion sort: stable, and event lists arrive nearly sorted. */
+void gs_event_list_sort(struct gs_event_list *l)
+{
+    for (size_t i = 1; i < l->n; i++) {
+        struct gs_event e = l->ev[i];
+        size_t j = i;
+        while (j > 0 && l->ev[j - 1].time_h > e.time_h) {
+            l->ev[j] = l->ev[j - 1];
+            j--;
+        }
+        l->ev[j] = e;
+    }
+}
+
+gs_status gs_event_list_expand(struct gs_event_list *l, struct gs_error *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        long addl = l->ev[i].addl > 0 ? l->ev[i].addl : 0;
+        if ((size_t)addl + 1 > GS_MAX_DOSES - total)
+            return gs_error_set(err, GS_INPUT, "ADDL",
+                                "the schedule has more than %d dose records after expanding ADDL; "
+                                "allowed up to %d",
+                                GS_MAX_DOSES, GS_MAX_DOSES);
+        total += (size_t)addl + 1;
+    }
+    struct gs_event_list out = GS_EVENT_LIST_INIT;
+    for (size_t i = 0; i < l->n; i++) {
+        struct gs_event e = l->ev[i];
+        long addl = e.addl > 0 ? e.addl : 0;
+        e.addl = 0;
+        for (long k = 0; k <= addl; k++) {
+            struct gs_event d = e;
+            d.time_h = e.time_h + (double)k * e.ii_h;
+            if (k > 0) {
+                d.ss = 0;
+                if (d.evid == GS_EVID_RESET_DOSE)
+                    d.evid = GS_EVID_DOSE;
+            }
+            if (gs_event_list_push(&out, &d) != GS_OK) {
+                gs_event_list_release(&out);
+                return gs_error_set(err, GS_NOMEM, "events", "out of memory expanding ADDL");
+            }
+        }
+    }
+    gs_event_list_release(l);
+    *l = out;
+    gs_event_list_sort(l);
+    return GS_OK;
+}
+
+gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struct gs_error *err)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const struct gs_event *e = &l->ev[i];
+        if (!(isfinite(e->time_h) && e->time_h >= 0.0))
+            return gs_error_set(err, GS_INPUT, "TIME", "event %zu: TIME is %g h; allowed 0 or later",
+                                i + 1, e->time_h);
+        if (e->evid != GS_EVID_DOSE && e->evid != GS_EVID_RESET_DOSE)
+            continue;
+        if (!(isfinite(e->amt_mg) && e->amt_mg > 0.0))
+            return gs_error_set(err, GS_INPUT, "AMT", "event %zu: AMT is %g mg; a dose must be above 0",
+                                i + 1, e->amt_mg);
+        if (e->cmt < 1 || e->cmt > n_cmt)
+            return gs_error_set(err, GS_INPUT, "CMT", "event %zu: CMT is %d; allowed 1 to %d", i + 1,
+                                e->cmt, n_cmt);
+        if (e->rate_mg_h != 0.0)
+            return gs_error_set(err, GS_UNSUPPORTED, "RATE",
+                                "event %zu: RATE is %g mg/h; only bolus doses (RATE 0) are "
+                                "supported",
+                                i + 1, e->rate_mg_h);
+        if ((e->addl > 0 || e->ss) && !(isfinite(e->ii_h) && e->ii_h > 0.0))
+            return gs_error_set(err, GS_INPUT, "II",
+                                "event %zu: II is %g h with %s set; II must be above 0", i + 1,
+                                e->ii_h, e->ss ? "SS" : "ADDL");
+        if (e->addl < 0)
+            return gs_error_set(err, GS_INPUT, "ADDL", "event %zu: ADDL is %ld; allowed 0 or more",
+                                i + 1, e->addl);
+        if (e->ss != 0 && e->ss != 1)
+            return gs_error_set(err, GS_UNSUPPORTED, "SS", "event %zu: SS is %d; supported: 0, 1",
+                                i + 1, e->ss);
+    }
+    return GS_OK;
+}

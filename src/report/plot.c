@@ -1,0 +1,122 @@
+/* plot.c - concentration-time plot with PLplot (svg driver for .svg, pngcairo for .png).
+ *
+ * PLplot keeps global state and is not thread-safe; only front ends call this, once per run.
+ */
+#include <math.h>
+#include <plplot/plplot.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/report.h"
+
+static const char *device_for(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+        return "svg";
+    if (n > 4 && strcmp(path + n - 4, ".png") == 0)
+        return "pngcairo";
+    return NULL;
+}
+
+gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err)
+{
+    if (device_for(path) == NULL || strchr(path, '%') != NULL)
+        return gs_error_set(err, GS_INPUT, field,
+                            "'%s' is '%s'; give a file name ending in .svg or .png (no '%%')",
+                            field, path);
+    return GS_OK;
+}
+
+/* PLplot exits the process when asked for a driver it lacks: look first. */
+static int have_device(const char *dev)
+{
+    const char **menu = NULL, **names = NULL;
+    int n = 64;
+    menu = malloc((size_t)n * sizeof *menu);
+    names = malloc((size_t)n * sizeof *names);
+    int found = 0;
+    if (menu && names) {
+        plgDevs(&menu, &names, &n);
+        for (int i = 0; i < n; i++)
+            if (strcmp(names[i], dev) == 0)
+                found = 1;
+    }
+    free(menu);
+    free(names);
+    return found;
+}
+
+gs_status gs_plot_profile(const struct gs_run *r, const char *path, struct gs_error *err)
+{
+    gs_status st = gs_plot_check_path(path, "--plot", err);
+    if (st != GS_OK)
+        return st;
+    const char *dev = device_for(path);
+    if (!have_device(dev))
+        return gs_error_set(err, GS_UNSUPPORTED, "--plot",
+                            "the PLplot '%s' driver is not installed (Debian package "
+                            "plplot-driver-cairo)",
+                            dev);
+    const struct gs_profile *p = r->profile;
+    if (p->n < 2)
+        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
+    struct gs_outfile out;
+    if ((st = gs_outfile_open(&out, path, "--plot", err)) != GS_OK)
+        return st;
+    fclose(out.f);
+    out.f = NULL;
+
+    double x0 = p->t_h[0], x1 = p->t_h[p->n - 1], ymax = 0.0;
+    for (size_t i = 0; i < p->n; i++)
+        ymax = fmax(ymax, p->conc_mg_l[i]);
+    const struct gs_summary *s = r->summary;
+    if (isfinite(s->ss_cmax_mg_l))
+        ymax = fmax(ymax, s->ss_cmax_mg_l);
+    ymax = ymax > 0.0 ? 1.12 * ymax : 1.0;
+
+    plsdev(dev);
+    plsfnam(out.tmp);
+    plspage(0.0, 0.0, 960, 600, 0, 0);
+    plscolbg(255, 255, 255);
+    plinit();
+    plscol0(1, 40, 40, 40);      /* axes and text */
+    plscol0(2, 31, 119, 180);    /* concentration */
+    plscol0a(3, 255, 127, 14, 0.25); /* steady-state band */
+    plscol0(4, 214, 39, 40);     /* dose markers */
+    plscol0(5, 255, 127, 14);    /* band edges */
+    plcol0(1);
+    plenv(x0, x1, 0.0, ymax, 0, 0);
+    char title[256];
+    snprintf(title, sizeof title, "%s: plasma concentration", gs_drug_name(r->drug));
+    pllab("time (h)", "concentration (mg/L)", title);
+
+    if (isfinite(s->ss_cmin_mg_l) && isfinite(s->ss_cmax_mg_l)) {
+        PLFLT bx[4] = {x0, x1, x1, x0};
+        PLFLT by[4] = {s->ss_cmin_mg_l, s->ss_cmin_mg_l, s->ss_cmax_mg_l, s->ss_cmax_mg_l};
+        plcol0(3);
+        plfill(4, bx, by);
+        plcol0(5);
+        pljoin(x0, s->ss_cmin_mg_l, x1, s->ss_cmin_mg_l);
+        pljoin(x0, s->ss_cmax_mg_l, x1, s->ss_cmax_mg_l);
+    }
+    plcol0(4);
+    plwidth(2.0);
+    for (size_t i = 0; i < r->events->n; i++) {
+        const struct gs_event *e = &r->events->ev[i];
+        if ((e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) && e->time_h >= x0 &&
+            e->time_h <= x1)
+            pljoin(e->time_h, 0.0, e->time_h, 0.04 * ymax);
+    }
+    plcol0(2);
+    plwidth(2.5);
+    plline((PLINT)p->n, p->t_h, p->conc_mg_l);
+    plwidth(1.0);
+    plcol0(1);
+    plschr(0.0, 0.7);
+    plmtex("t", 0.6, 1.0, 1.0,
+           "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
+    plend();
+    return gs_outfile_commit(&out, err);
+}

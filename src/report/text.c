@@ -1,0 +1,85 @@
+/* text.c - the readable summary of one run, every number with its unit. */
+#include <math.h>
+#include <string.h>
+
+#include "gabasim/gabasim.h"
+#include "gabasim/report.h"
+
+static void fmt_or_na(char *buf, size_t n, const char *fmt, double v)
+{
+    if (isfinite(v))
+        snprintf(buf, n, fmt, v);
+    else
+        snprintf(buf, n, "n/a");
+}
+
+static void regimen_line(const struct gs_run *r, FILE *f)
+{
+    const struct gs_regimen *g = r->regimen;
+    size_t n = 0;
+    double total = 0.0, last = 0.0;
+    for (size_t i = 0; i < r->events->n; i++) {
+        const struct gs_event *e = &r->events->ev[i];
+        if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
+            n++;
+            total += e->amt_mg;
+            last = e->time_h;
+        }
+    }
+    fprintf(f, "Regimen      ");
+    for (size_t i = 0; i < g->n_steps; i++)
+        fprintf(f, "%sfrom %g h: %g mg every %g h", i ? "; " : "", g->steps[i].start_h,
+                g->steps[i].dose_mg, g->steps[i].ii_h);
+    fprintf(f, "\n             %zu doses, %g mg in all, last at %g h%s\n", n, total, last,
+            g->start_steady ? "; starts at steady state" : "");
+}
+
+void gs_write_summary_text(const struct gs_run *r, FILE *f)
+{
+    const struct gs_summary *s = r->summary;
+    const struct gs_patient *p = r->patient;
+    char a[64], b[64], c[64];
+    fprintf(f, "gabasim %s  %s (%s)\n", gs_version(), gs_drug_name(r->drug), gs_drug_title(r->drug));
+    fprintf(f, "Patient      CrCl %.1f mL/min (%s)", p->crcl_ml_min,
+            gs_crcl_source_name(p->crcl_source));
+    if (!isnan(p->egfr_ml_min_173))
+        fprintf(f, "; eGFR %.1f mL/min/1.73 m2 (CKD-EPI 2021, reported only)", p->egfr_ml_min_173);
+    fprintf(f, "\n");
+    if (!isnan(p->age_y) || p->sex != GS_SEX_UNKNOWN || !isnan(p->weight_kg))
+        fprintf(f, "             age %s y, %s, weight %s kg\n",
+                isnan(p->age_y) ? "?" : (snprintf(a, sizeof a, "%g", p->age_y), a),
+                gs_sex_name(p->sex),
+                isnan(p->weight_kg) ? "?" : (snprintf(b, sizeof b, "%g", p->weight_kg), b));
+    regimen_line(r, f);
+    fprintf(f, "Model        %s: CL %.3g L/h, V %.3g L\n", r->model->structure->name,
+            s->clearance_l_h, s->volume_l);
+    fprintf(f, "\nAfter the first dose (%g mg at %g h)\n", s->first_dose_mg, s->first_dose_h);
+    fprintf(f, "  Cmax                      %.3g mg/L\n", s->cmax_mg_l);
+    fprintf(f, "  Tmax                      %.2f h after the dose\n", s->tmax_h);
+    fprintf(f, "Steady state (%g mg every %g h)\n", s->ss_dose_mg, s->ss_ii_h);
+    fprintf(f, "  Cmin / Cavg / Cmax        %.3g / %.3g / %.3g mg/L\n", s->ss_cmin_mg_l,
+            s->ss_cavg_mg_l, s->ss_cmax_mg_l);
+    fprintf(f, "  fraction of each dose absorbed  %.1f %%\n", 100.0 * s->ss_fraction_absorbed);
+    fmt_or_na(c, sizeof c, "%.1f h", s->t90_ss_h);
+    fprintf(f, "  time to 90 %% of steady state  %s (%.1f days)\n", c, s->t90_ss_h / 24.0);
+    fprintf(f, "Elimination\n");
+    fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
+    fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);
+    fprintf(f, "  terminal half-life        %s (elimination half-life %s)\n", a, b);
+    fprintf(f, "  AUC %-21s %.4g mg*h/L\n", s->auc_to_infinity ? "0 to infinity" : "over the profile",
+            s->auc_mg_h_l);
+    fprintf(f, "  peak in simulated span    %.3g mg/L at %.2f h\n", s->span_cmax_mg_l,
+            s->span_tmax_h);
+    fprintf(f, "  mass balance error        %.1e (relative)\n", s->mass_balance_error);
+    if (r->notes && *r->notes) {
+        fprintf(f, "\nAssumptions for this patient\n");
+        const char *line = r->notes;
+        while (*line) {
+            const char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            fprintf(f, "  - %.*s\n", (int)len, line);
+            line += len + (nl != NULL);
+        }
+    }
+    fprintf(f, "\n%s\n", GS_CLINICAL_NOTICE);
+}

@@ -1,0 +1,161 @@
+/* propagate.c - closed-form and CVODE propagation between events. */
+#include <cvode/cvode.h>
+#include <math.h>
+#include <nvector/nvector_serial.h>
+#include <string.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include "solve_int.h"
+
+/* CVODE calls back with the model in user_data; the structure's RHS does the work. */
+static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
+{
+    const struct gs_model *m = user;
+    return m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
+}
+
+/* The library never prints: CVODE's messages are dropped and its return flags reported. */
+static void cv_silent(int code, const char *module, const char *fn, char *msg, void *user)
+{
+    (void)code, (void)module, (void)fn, (void)msg, (void)user;
+}
+
+/* Static names for CVODE's failure flags (CVodeGetReturnFlagName allocates). */
+static const char *cv_flag_name(int flag)
+{
+    switch (flag) {
+    case CV_TOO_MUCH_WORK:
+        return "too many steps";
+    case CV_TOO_MUCH_ACC:
+        return "tolerance too tight";
+    case CV_ERR_FAILURE:
+        return "repeated error-test failures";
+    case CV_CONV_FAILURE:
+        return "repeated convergence failures";
+    case CV_RHSFUNC_FAIL:
+        return "model right-hand side failed";
+    case CV_CONSTR_FAIL:
+        return "non-negativity constraint could not be met";
+    default:
+        return "solver error";
+    }
+}
+
+gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
+                        const struct gs_sim_options *opt, struct gs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->m = m;
+    if (opt->solver == GS_SOLVER_EXACT && m->structure->exact == NULL)
+        return gs_error_set(err, GS_UNSUPPORTED, "solver",
+                            "structure '%s' is nonlinear and has no closed form",
+                            m->structure->name);
+    p->exact = m->structure->exact != NULL && opt->solver != GS_SOLVER_CVODE;
+    if (p->exact)
+        return GS_OK;
+
+    SUNContext ctx = NULL;
+    if (SUNContext_Create(NULL, &ctx) != 0)
+        return gs_error_set(err, GS_NOMEM, "solver", "cannot create a SUNDIALS context");
+    p->sunctx = ctx;
+    N_Vector y = N_VNew_Serial(GS_N_STATES, ctx);
+    N_Vector atol = N_VNew_Serial(GS_N_STATES, ctx);
+    N_Vector cons = N_VNew_Serial(GS_N_STATES, ctx);
+    p->nv_y = y, p->nv_atol = atol, p->nv_cons = cons;
+    if (!y || !atol || !cons)
+        goto nomem;
+    N_VConst(0.0, y);
+    N_VConst(opt->atol_mg, atol);
+    /* AUC is in mg*h/L; scale its absolute tolerance by the volume so it matches the amounts'. */
+    NV_Ith_S(atol, GS_Y_AUC) = opt->atol_mg / m->structure->volume(m->p);
+    N_VConst(1.0, cons); /* every state >= 0 */
+    void *cv = CVodeCreate(CV_BDF, ctx);
+    p->cvode = cv;
+    if (cv == NULL)
+        goto nomem;
+    SUNMatrix A = SUNDenseMatrix(GS_N_STATES, GS_N_STATES, ctx);
+    SUNLinearSolver LS = A ? SUNLinSol_Dense(y, A, ctx) : NULL;
+    p->mat = A, p->ls = LS;
+    if (!A || !LS)
+        goto nomem;
+    if (CVodeInit(cv, cv_rhs, 0.0, y) != CV_SUCCESS ||
+        CVodeSVtolerances(cv, opt->rtol, atol) != CV_SUCCESS ||
+        CVodeSetLinearSolver(cv, LS, A) != CV_SUCCESS ||
+        CVodeSetUserData(cv, (void *)m) != CV_SUCCESS ||
+        CVodeSetMaxNumSteps(cv, 500000) != CV_SUCCESS ||
+        CVodeSetConstraints(cv, cons) != CV_SUCCESS ||
+        CVodeSetErrHandlerFn(cv, cv_silent, NULL) != CV_SUCCESS) {
+        gs__prop_free(p);
+        return gs_error_set(err, GS_SOLVER, "solver", "cannot configure CVODE");
+    }
+    p->need_reinit = 1;
+    return GS_OK;
+nomem:
+    gs__prop_free(p);
+    return gs_error_set(err, GS_NOMEM, "solver", "out of memory creating the CVODE solver");
+}
+
+void gs__prop_reset(struct gs__prop *p, double t, const double *y)
+{
+    p->t0 = p->t = t;
+    memcpy(p->y0, y, sizeof p->y0);
+    memcpy(p->y, y, sizeof p->y);
+    p->need_reinit = 1;
+}
+
+gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, double *y,
+                           struct gs_error *err)
+{
+    if (t_out <= p->t) { /* nothing to integrate (equal times) */
+        memcpy(y, p->y, sizeof p->y);
+        return GS_OK;
+    }
+    if (p->exact) {
+        memcpy(y, p->y0, sizeof p->y0);
+        p->m->structure->exact(p->m->p, t_out - p->t0, y);
+    } else {
+        N_Vector v = p->nv_y;
+        if (p->need_reinit) {
+            memcpy(NV_DATA_S(v), p->y0, sizeof p->y0);
+            if (CVodeReInit(p->cvode, p->t0, v) != CV_SUCCESS)
+                return gs_error_set(err, GS_SOLVER, "solver", "CVODE re-initialisation failed");
+            p->need_reinit = 0;
+        }
+        if (CVodeSetStopTime(p->cvode, t_stop) != CV_SUCCESS)
+            return gs_error_set(err, GS_SOLVER, "solver", "CVODE rejected stop time %g h", t_stop);
+        realtype tret = p->t0;
+        int flag = CVode(p->cvode, t_out, v, &tret, CV_NORMAL);
+        if (flag < 0)
+            return gs_error_set(err, GS_SOLVER, "solver",
+                                "CVODE failed at t = %g h (%s, flag %d)", tret, cv_flag_name(flag),
+                                flag);
+        memcpy(y, NV_DATA_S(v), GS_N_STATES * sizeof *y);
+    }
+    p->t = t_out;
+    memcpy(p->y, y, sizeof p->y);
+    return GS_OK;
+}
+
+void gs__prop_free(struct gs__prop *p)
+{
+    if (p->cvode) {
+        void *cv = p->cvode;
+        CVodeFree(&cv);
+    }
+    if (p->ls)
+        SUNLinSolFree(p->ls);
+    if (p->mat)
+        SUNMatDestroy(p->mat);
+    if (p->nv_y)
+        N_VDestroy(p->nv_y);
+    if (p->nv_atol)
+        N_VDestroy(p->nv_atol);
+    if (p->nv_cons)
+        N_VDestroy(p->nv_cons);
+    if (p->sunctx) {
+        SUNContext ctx = p->sunctx;
+        SUNContext_Free(&ctx);
+    }
+    p->cvode = p->ls = p->mat = p->nv_y = p->nv_atol = p->nv_cons = p->sunctx = NULL;
+}

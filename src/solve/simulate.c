@@ -1,0 +1,206 @@
+/* simulate.c - walk events and output times, propagating the state between them. */
+#include "gabasim/simulate.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "solve_int.h"
+
+gs_status gs_sim_options_check(const struct gs_sim_options *opt, struct gs_error *err)
+{
+    if (!(opt->rtol > 0.0 && opt->rtol < 1.0))
+        return gs_error_set(err, GS_INPUT, "rtol", "'rtol' is %g; allowed above 0 and below 1",
+                            opt->rtol);
+    if (!(opt->atol_mg > 0.0 && isfinite(opt->atol_mg)))
+        return gs_error_set(err, GS_INPUT, "atol", "'atol' is %g mg; allowed above 0",
+                            opt->atol_mg);
+    return GS_OK;
+}
+
+void gs_profile_release(struct gs_profile *p)
+{
+    gs_free(p->t_h);
+    gs_free(p->conc_mg_l);
+    gs_free(p->y);
+    gs_free(p->input_mg);
+    struct gs_profile empty = GS_PROFILE_INIT;
+    *p = empty;
+}
+
+double gs_profile_mass_balance_error(const struct gs_profile *p, size_t row)
+{
+    const double *y = &p->y[row * GS_N_STATES];
+    double in = p->input_mg[row];
+    double out = y[GS_Y_ELIMINATED] + y[GS_Y_UNABSORBED];
+    for (int i = 0; i < GS_N_BODY; i++)
+        out += y[i];
+    return in > 0.0 ? fabs(in - out) / in : fabs(in - out);
+}
+
+/* What happens at one instant, split out of the event records: a reset, a steady-state reset
+ * and a dose may come from one record, the dose later by the lag. */
+enum action_kind { ACT_RESET, ACT_SS, ACT_DOSE };
+struct action {
+    double t;
+    enum action_kind kind;
+    double amt;
+    int cmt;
+    double ii;
+};
+
+static int push_action(struct action **a, size_t *n, size_t *cap, struct action x)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? 2 * *cap : 32;
+        struct action *p = gs_realloc(*a, nc * sizeof *p);
+        if (p == NULL)
+            return -1;
+        *a = p;
+        *cap = nc;
+    }
+    (*a)[(*n)++] = x;
+    return 0;
+}
+
+/* Stable merge sort by time (insertion sort is quadratic on lagged doses interleaving). */
+static void sort_actions(struct action *a, struct action *tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t h = n / 2;
+    sort_actions(a, tmp, h);
+    sort_actions(a + h, tmp, n - h);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n)
+        tmp[k++] = a[j].t < a[i].t ? a[j++] : a[i++];
+    while (i < h)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+static gs_status build_actions(const struct gs_model *m, const struct gs_event_list *ev,
+                               struct action **out, size_t *n_out, struct gs_error *err)
+{
+    struct action *a = NULL;
+    size_t n = 0, cap = 0;
+    int oom = 0;
+    for (size_t i = 0; i < ev->n && !oom; i++) {
+        const struct gs_event *e = &ev->ev[i];
+        if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE)
+            oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_RESET, 0, 0, 0});
+        if (e->ss)
+            oom |= push_action(&a, &n, &cap,
+                               (struct action){e->time_h, ACT_SS, e->amt_mg, e->cmt, e->ii_h});
+        if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
+            double lag = m->structure->lag(m->p, e->cmt);
+            oom |= push_action(&a, &n, &cap,
+                               (struct action){e->time_h + lag, ACT_DOSE, e->amt_mg, e->cmt, 0});
+        }
+    }
+    struct action *tmp = oom ? NULL : gs_malloc((n ? n : 1) * sizeof *tmp);
+    if (oom || tmp == NULL) {
+        gs_free(a);
+        return gs_error_set(err, GS_NOMEM, "events", "out of memory preparing events");
+    }
+    sort_actions(a, tmp, n);
+    gs_free(tmp);
+    *out = a;
+    *n_out = n;
+    return GS_OK;
+}
+
+gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *events,
+                      const double *t_out, size_t n_out, const struct gs_sim_options *opt,
+                      struct gs_profile *out, struct gs_error *err)
+{
+    gs_status st = gs_sim_options_check(opt, err);
+    if (st != GS_OK)
+        return st;
+    for (size_t i = 0; i < n_out; i++)
+        if (!isfinite(t_out[i]) || (i > 0 && t_out[i] < t_out[i - 1]))
+            return gs_error_set(err, GS_INPUT, "times", "output times must be finite and ascending");
+    struct action *act = NULL;
+    size_t n_act = 0;
+    if ((st = build_actions(m, events, &act, &n_act, err)) != GS_OK)
+        return st;
+
+    gs_profile_release(out);
+    out->t_h = gs_malloc((n_out ? n_out : 1) * sizeof *out->t_h);
+    out->conc_mg_l = gs_malloc((n_out ? n_out : 1) * sizeof *out->conc_mg_l);
+    out->y = gs_malloc((n_out ? n_out : 1) * GS_N_STATES * sizeof *out->y);
+    out->input_mg = gs_malloc((n_out ? n_out : 1) * sizeof *out->input_mg);
+    if (!out->t_h || !out->conc_mg_l || !out->y || !out->input_mg) {
+        gs_free(act);
+        gs_profile_release(out);
+        return gs_error_set(err, GS_NOMEM, "profile", "out of memory for %zu output times", n_out);
+    }
+    out->n = n_out;
+
+    struct gs__prop prop;
+    if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
+        gs_free(act);
+        gs_profile_release(out);
+        return st;
+    }
+    double t = 0.0;
+    if (n_act && act[0].t < t)
+        t = act[0].t;
+    if (n_out && t_out[0] < t)
+        t = t_out[0];
+    double y[GS_N_STATES] = {0};
+    gs__prop_reset(&prop, t, y);
+
+    size_t ia = 0, io = 0;
+    while (io < n_out) {
+        double t_act = ia < n_act ? act[ia].t : INFINITY;
+        if (t_act <= t_out[io]) {
+            if ((st = gs__prop_advance(&prop, t_act, t_act, y, err)) != GS_OK)
+                break;
+            for (; ia < n_act && act[ia].t == t_act; ia++) {
+                const struct action *a = &act[ia];
+                double body = 0.0;
+                for (int k = 0; k < GS_N_BODY; k++)
+                    body += y[k];
+                if (a->kind == ACT_RESET) {
+                    out->reset_removed_mg += body;
+                    for (int k = 0; k < GS_N_BODY; k++)
+                        y[k] = 0.0;
+                } else if (a->kind == ACT_SS) {
+                    double yss[GS_N_BODY];
+                    if ((st = gs_steady_state(m, a->amt, a->cmt, a->ii, opt, yss, NULL, err)))
+                        break;
+                    double after = 0.0;
+                    for (int k = 0; k < GS_N_BODY; k++) {
+                        y[k] = yss[k];
+                        after += yss[k];
+                    }
+                    out->ss_added_mg += after - body;
+                } else {
+                    m->structure->dose(m->p, a->cmt, a->amt, y);
+                    out->dosed_mg += a->amt;
+                }
+            }
+            if (st != GS_OK)
+                break;
+            gs__prop_reset(&prop, t_act, y);
+        } else {
+            double stop = ia < n_act ? t_act : t_out[n_out - 1];
+            if ((st = gs__prop_advance(&prop, t_out[io], stop, y, err)) != GS_OK)
+                break;
+            out->t_h[io] = t_out[io];
+            memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
+            out->conc_mg_l[io] = gs_model_conc(m, y);
+            out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
+            io++;
+        }
+    }
+    gs__prop_free(&prop);
+    gs_free(act);
+    if (st != GS_OK)
+        gs_profile_release(out);
+    return st;
+}

@@ -1,0 +1,35 @@
+/* solve_int.h - private to src/solve: the propagator that moves a state between event times.
+ *
+ * Two implementations behind one small interface: the structure's closed form (exact from the
+ * last reset point, so no error accumulates over outputs) and CVODE (re-initialised at every
+ * discontinuity, never stepping past the next event: CVodeSetStopTime).
+ */
+#ifndef GABASIM_SOLVE_INT_H
+#define GABASIM_SOLVE_INT_H
+
+#include "gabasim/model.h"
+#include "gabasim/simulate.h"
+
+struct gs__prop {
+    const struct gs_model *m;
+    int exact;
+    double t0, y0[GS_N_STATES]; /* last reset point */
+    double t, y[GS_N_STATES];   /* last reported point */
+    /* CVODE objects (NULL on the exact path) */
+    void *sunctx;
+    void *cvode;
+    void *nv_y, *nv_atol, *nv_cons;
+    void *mat, *ls;
+    int need_reinit;
+};
+
+gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
+                        const struct gs_sim_options *opt, struct gs_error *err);
+/* Restarts from state y at time t (after a dose or any jump). */
+void gs__prop_reset(struct gs__prop *p, double t, const double *y);
+/* Advances to t_out (>= current time), never integrating past t_stop (>= t_out); writes y. */
+gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, double *y,
+                           struct gs_error *err);
+void gs__prop_free(struct gs__prop *p);
+
+#endif

@@ -1,0 +1,172 @@
+/* steady.c - steady state as the fixed point of the one-interval map.
+ *
+ * Let x be the body amounts just before a dose. One interval maps x to
+ *   Phi(x) = propagate(dose(propagate(x, 0 -> lag)), lag -> ii).
+ * Steady state is Phi(x) = x. For a linear structure Phi is affine, Phi(x) = M x + c, with M and c
+ * from the closed form, and x = (I - M)^-1 c is solved directly (the geometric series of
+ * superposition summed exactly). For a nonlinear structure Newton's method is applied to
+ * Phi(x) - x with a finite-difference Jacobian, each Phi evaluated by CVODE at tight tolerance.
+ * Nothing is simulated "long enough".
+ */
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <pthread.h>
+#include <math.h>
+#include <string.h>
+
+#include "gabasim/simulate.h"
+#include "solve_int.h"
+
+#define NEWTON_MAX_ITER 50
+
+static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, double amt, int cmt,
+                              double ii, const double *x, double *fx, struct gs_error *err)
+{
+    double y[GS_N_STATES] = {0};
+    memcpy(y, x, GS_N_BODY * sizeof *y);
+    double lag = m->structure->lag(m->p, cmt);
+    gs_status st;
+    gs__prop_reset(p, 0.0, y);
+    if (lag > 0.0 && (st = gs__prop_advance(p, lag, lag, y, err)) != GS_OK)
+        return st;
+    m->structure->dose(m->p, cmt, amt, y);
+    gs__prop_reset(p, lag, y);
+    if ((st = gs__prop_advance(p, ii, ii, y, err)) != GS_OK)
+        return st;
+    memcpy(fx, y, GS_N_BODY * sizeof *fx);
+    return GS_OK;
+}
+
+/* GSL's default error handler aborts; a library must report instead (once per process). */
+static pthread_once_t gsl_quiet_once = PTHREAD_ONCE_INIT;
+static void gsl_quiet(void)
+{
+    gsl_set_error_handler_off();
+}
+
+/* Solves (A) d = b for a GS_N_BODY system with GSL's LU; non-zero if singular. */
+static int solve_small(double *a, double *b, double *d)
+{
+    pthread_once(&gsl_quiet_once, gsl_quiet);
+    gsl_matrix_view A = gsl_matrix_view_array(a, GS_N_BODY, GS_N_BODY);
+    gsl_vector_view B = gsl_vector_view_array(b, GS_N_BODY);
+    gsl_vector_view D = gsl_vector_view_array(d, GS_N_BODY);
+    gsl_permutation *perm = gsl_permutation_alloc(GS_N_BODY);
+    if (perm == NULL)
+        return -1;
+    int sign = 0, rc = gsl_linalg_LU_decomp(&A.matrix, perm, &sign);
+    for (int i = 0; rc == 0 && i < GS_N_BODY; i++)
+        if (gsl_matrix_get(&A.matrix, i, i) == 0.0)
+            rc = -1;
+    if (rc == 0)
+        rc = gsl_linalg_LU_solve(&A.matrix, perm, &B.vector, &D.vector);
+    gsl_permutation_free(perm);
+    return rc;
+}
+
+static double max_abs(const double *v)
+{
+    double m = 0.0;
+    for (int i = 0; i < GS_N_BODY; i++)
+        m = fmax(m, fabs(v[i]));
+    return m;
+}
+
+gs_status gs_steady_state(const struct gs_model *m, double amt, int cmt, double ii,
+                          const struct gs_sim_options *opt, double *x, int *iterations,
+                          struct gs_error *err)
+{
+    if (!(amt > 0.0 && ii > 0.0))
+        return gs_error_set(err, GS_INPUT, "SS", "steady state needs a dose above 0 and II above 0");
+    double lag = m->structure->lag(m->p, cmt);
+    if (lag >= ii)
+        return gs_error_set(err, GS_UNSUPPORTED, "SS",
+                            "steady state with a lag (%g h) not shorter than the interval (%g h) "
+                            "is not supported",
+                            lag, ii);
+    if (m->structure->clearance(m->p) <= 0.0)
+        return gs_error_set(err, GS_INPUT, "SS", "no steady state: clearance is 0");
+    /* The map is evaluated at tighter tolerance than a profile: its finite differences feed the
+     * Newton step, and the fixed point must hold to about 1e-10 of the dose. */
+    struct gs_sim_options tight = *opt;
+    tight.rtol = fmin(opt->rtol, 1e-10);
+    tight.atol_mg = fmin(opt->atol_mg, 1e-12 * amt);
+    struct gs__prop p;
+    gs_status st = gs__prop_init(&p, m, &tight, err);
+    if (st != GS_OK)
+        return st;
+    double zero[GS_N_BODY] = {0}, c[GS_N_BODY], J[GS_N_BODY * GS_N_BODY];
+    int iter = 0;
+
+    if (p.exact) {
+        /* Affine map: c = Phi(0); column j of M = (Phi(s e_j) - c) / s, exact for any s. */
+        if ((st = one_interval(&p, m, amt, cmt, ii, zero, c, err)))
+            goto done;
+        for (int j = 0; j < GS_N_BODY && st == GS_OK; j++) {
+            double e[GS_N_BODY] = {0}, fe[GS_N_BODY];
+            e[j] = amt;
+            if ((st = one_interval(&p, m, amt, cmt, ii, e, fe, err)))
+                goto done;
+            for (int i = 0; i < GS_N_BODY; i++)
+                J[i * GS_N_BODY + j] = (i == j ? 1.0 : 0.0) - (fe[i] - c[i]) / amt;
+        }
+        if (solve_small(J, c, x) != 0)
+            st = gs_error_set(err, GS_SOLVER, "SS", "steady-state system is singular");
+        goto done;
+    }
+
+    /* Newton on F(x) = Phi(x) - x from x = 0, with step halving if the residual grows. */
+    memset(x, 0, GS_N_BODY * sizeof *x);
+    double fx[GS_N_BODY], r[GS_N_BODY];
+    if ((st = one_interval(&p, m, amt, cmt, ii, x, fx, err)))
+        goto done;
+    for (int i = 0; i < GS_N_BODY; i++)
+        r[i] = fx[i] - x[i];
+    double tol = 1e-10 * amt;
+    while (max_abs(r) > tol) {
+        if (++iter > NEWTON_MAX_ITER) {
+            st = gs_error_set(err, GS_SOLVER, "SS",
+                              "steady state did not converge in %d Newton iterations (residual "
+                              "%g mg)",
+                              NEWTON_MAX_ITER, max_abs(r));
+            goto done;
+        }
+        for (int j = 0; j < GS_N_BODY; j++) {
+            double xj[GS_N_BODY], fj[GS_N_BODY];
+            memcpy(xj, x, sizeof xj);
+            double h = 1e-6 * fmax(fabs(x[j]), 1e-2 * amt);
+            xj[j] += h;
+            if ((st = one_interval(&p, m, amt, cmt, ii, xj, fj, err)))
+                goto done;
+            for (int i = 0; i < GS_N_BODY; i++)
+                J[i * GS_N_BODY + j] = (fj[i] - xj[i] - r[i]) / h;
+        }
+        double neg_r[GS_N_BODY], dx[GS_N_BODY];
+        for (int i = 0; i < GS_N_BODY; i++)
+            neg_r[i] = -r[i];
+        if (solve_small(J, neg_r, dx) != 0) {
+            st = gs_error_set(err, GS_SOLVER, "SS", "singular Jacobian in the steady-state solve");
+            goto done;
+        }
+        double lambda = 1.0, rn = max_abs(r);
+        for (int k = 0; k < 30; k++, lambda *= 0.5) {
+            double xn[GS_N_BODY], rn_vec[GS_N_BODY];
+            for (int i = 0; i < GS_N_BODY; i++)
+                xn[i] = fmax(x[i] + lambda * dx[i], 0.0); /* amounts stay non-negative */
+            if ((st = one_interval(&p, m, amt, cmt, ii, xn, fx, err)))
+                goto done;
+            for (int i = 0; i < GS_N_BODY; i++)
+                rn_vec[i] = fx[i] - xn[i];
+            if (max_abs(rn_vec) < rn || k == 29) {
+                memcpy(x, xn, sizeof xn);
+                memcpy(r, rn_vec, sizeof r);
+                break;
+            }
+        }
+    }
+done:
+    gs__prop_free(&p);
+    if (iterations)
+        *iterations = iter;
+    return st;
+}
