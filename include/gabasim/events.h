@@ -23,7 +23,7 @@ enum gs_evid {
     GS_EVID_RESET_DOSE = 4, /* reset, then dose */
 };
 
-#define GS_CMT_DEPOT 1
+#define GS_CMT_DEPOT   1
 #define GS_CMT_CENTRAL 2
 
 /* Upper bound on doses in one simulation after ADDL expansion (memory ceiling, documented). */
@@ -46,7 +46,10 @@ struct gs_event_list {
     struct gs_event *ev;
     size_t n, cap;
 };
-#define GS_EVENT_LIST_INIT {NULL, 0, 0}
+#define GS_EVENT_LIST_INIT                                                                         \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 gs_status gs_event_list_push(struct gs_event_list *l, const struct gs_event *e);
 void gs_event_list_release(struct gs_event_list *l);

@@ -28,7 +28,7 @@ const char *gs_version(void);
 
 /* Printed with every output that could guide a dose. */
 #define GS_CLINICAL_NOTICE                                                                         \
-    "gabasim supports, and does not replace, a clinician's judgement: model predictions for a "   \
+    "gabasim supports, and does not replace, a clinician's judgement: model predictions for a "    \
     "typical person like the one described, not a prescription."
 
 #ifdef __cplusplus

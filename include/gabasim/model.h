@@ -38,10 +38,10 @@ struct gs_param_def {
     const char *name;
     const char *unit;
     const char *meaning;
-    int required;         /* 0: optional, `fallback` used when absent */
-    double fallback;      /* value when optional and absent */
-    double min, max;      /* plausibility bounds checked at load: min <= v <= max ... */
-    int min_exclusive;    /* ... with min < v when set (rates, volumes, clearances) */
+    int required;      /* 0: optional, `fallback` used when absent */
+    double fallback;   /* value when optional and absent */
+    double min, max;   /* plausibility bounds checked at load: min <= v <= max ... */
+    int min_exclusive; /* ... with min < v when set (rates, volumes, clearances) */
 };
 
 /* Right-hand side: dy/dt at time t. Returns 0 on success, <0 to stop the solve (CVODE's rule). */

@@ -24,15 +24,15 @@ enum gs_crcl_source {
 };
 
 /* Documented plausibility limits; inputs outside them are rejected, never clamped. */
-#define GS_AGE_MIN_Y 12.0
-#define GS_AGE_MAX_Y 110.0
-#define GS_WEIGHT_MIN_KG 25.0
-#define GS_WEIGHT_MAX_KG 300.0
-#define GS_HEIGHT_MIN_CM 100.0
-#define GS_HEIGHT_MAX_CM 250.0
-#define GS_SCR_MIN_MG_DL 0.2
-#define GS_SCR_MAX_MG_DL 20.0
-#define GS_CRCL_MAX_ML_MIN 250.0
+#define GS_AGE_MIN_Y           12.0
+#define GS_AGE_MAX_Y           110.0
+#define GS_WEIGHT_MIN_KG       25.0
+#define GS_WEIGHT_MAX_KG       300.0
+#define GS_HEIGHT_MIN_CM       100.0
+#define GS_HEIGHT_MAX_CM       250.0
+#define GS_SCR_MIN_MG_DL       0.2
+#define GS_SCR_MAX_MG_DL       20.0
+#define GS_CRCL_MAX_ML_MIN     250.0
 #define GS_CRCL_DEFAULT_ML_MIN 100.0
 
 struct gs_patient {

@@ -19,8 +19,9 @@ extern "C" {
 
 #define GS_REGIMEN_MAX_STEPS 32
 #define GS_REGIMEN_MAX_EXTRA 64
-#define GS_MAX_DURATION_H (365.0 * 24.0) /* one year: the longest simulation accepted */
-#define GS_MAX_INTERVAL_H (7.0 * 24.0)   /* longest dosing interval accepted */
+#define GS_MAX_DURATION_H    (365.0 * 24.0) /* one year: the longest simulation accepted */
+#define GS_MAX_INTERVAL_H    (7.0 * 24.0)   /* longest dosing interval accepted */
+#define GS_MIN_DOSE_MG       0.01 /* smallest dose accepted: far below any tablet, above solver noise */
 
 struct gs_regimen_step {
     double start_h; /* when this step starts (day d starts at 24*(d-1) h) */
@@ -36,8 +37,8 @@ struct gs_regimen_extra {
 struct gs_regimen {
     struct gs_regimen_step steps[GS_REGIMEN_MAX_STEPS];
     size_t n_steps;
-    double end_h;  /* doses are given at times < end_h (ignored when n_doses > 0) */
-    long n_doses;  /* > 0: give exactly this many scheduled doses instead of using end_h */
+    double end_h; /* doses are given at times < end_h (ignored when n_doses > 0) */
+    long n_doses; /* > 0: give exactly this many scheduled doses instead of using end_h */
     struct gs_regimen_extra extra[GS_REGIMEN_MAX_EXTRA];
     size_t n_extra;
     double missed_h[GS_REGIMEN_MAX_EXTRA]; /* scheduled doses not taken */
@@ -55,11 +56,10 @@ void gs_regimen_init(struct gs_regimen *r);
 gs_status gs_regimen_parse_titration(struct gs_regimen *r, const char *text, const char *field,
                                      struct gs_error *err);
 
-/* Checks doses against (0, max_dose_mg], intervals against (0, GS_MAX_INTERVAL_H], the end
- * against (0, GS_MAX_DURATION_H], that missed doses match scheduled ones, that steps are in order,
- * and that SS starts from a repeated dose. */
-gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg,
-                              struct gs_error *err);
+/* Checks doses against [GS_MIN_DOSE_MG, max_dose_mg], intervals against (0, GS_MAX_INTERVAL_H], the
+ * end against (0, GS_MAX_DURATION_H], that missed doses match scheduled ones, that steps are in
+ * order, and that SS starts from a repeated dose. */
+gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg, struct gs_error *err);
 
 /* Appends the regimen's dose records to `out` (sorted, ADDL 0). */
 gs_status gs_regimen_expand(const struct gs_regimen *r, struct gs_event_list *out,

@@ -38,8 +38,8 @@ struct gs_outfile {
     FILE *f; /* write here between open and commit */
 };
 
-/* Creates a temporary file beside `path`; fails (GS_IO, message naming `field` and the path)
- * if the directory is not writable. */
+/* Creates a temporary file beside `path`; fails (GS_INPUT, message naming `field` and the path)
+ * if the path is a directory or its directory is not writable. */
 gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
                           struct gs_error *err);
 /* Flushes, closes and renames over the destination. On failure removes the temporary file. */
@@ -61,9 +61,10 @@ void gs_json_free(char *s);
 /* The readable summary `gabasim simulate` prints. */
 void gs_write_summary_text(const struct gs_run *r, FILE *f);
 
-/* Concentration-time plot (PLplot): SVG or PNG by the file extension; axes with units, dose
- * markers, the steady-state Cmin-Cmax band. Written atomically. */
-gs_status gs_plot_profile(const struct gs_run *r, const char *path, struct gs_error *err);
+/* Concentration-time plot (PLplot): SVG or PNG by the extension of out->path; axes with units,
+ * dose markers, the steady-state Cmin-Cmax band. Draws into the open outfile's temporary file;
+ * the caller commits (or aborts) it, so several outputs can be committed together. */
+gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err);
 
 /* Checks that `path` ends in .svg or .png (the formats gs_plot_profile writes). */
 gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err);

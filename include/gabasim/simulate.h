@@ -35,7 +35,10 @@ struct gs_sim_options {
     double atol_mg; /* CVODE absolute tolerance on amounts, mg */
 };
 
-#define GS_SIM_OPTIONS_DEFAULT {GS_SOLVER_AUTO, 1e-8, 1e-9}
+#define GS_SIM_OPTIONS_DEFAULT                                                                     \
+    {                                                                                              \
+        GS_SOLVER_AUTO, 1e-8, 1e-9                                                                 \
+    }
 
 /* Checks tolerances (0 < rtol < 1, 0 < atol) with a named message. */
 gs_status gs_sim_options_check(const struct gs_sim_options *opt, struct gs_error *err);
@@ -45,14 +48,17 @@ struct gs_profile {
     size_t n;
     double *t_h;
     double *conc_mg_l;
-    double *y; /* n x GS_N_STATES, row-major, layout of gabasim/model.h */
+    double *y;        /* n x GS_N_STATES, row-major, layout of gabasim/model.h */
     double *input_mg; /* per row: doses given + amount placed by SS resets - removed by resets */
     /* mass accounting over the whole run: given doses, placed by SS resets, removed by resets */
     double dosed_mg;
     double ss_added_mg;
     double reset_removed_mg;
 };
-#define GS_PROFILE_INIT {0, NULL, NULL, NULL, NULL, 0.0, 0.0, 0.0}
+#define GS_PROFILE_INIT                                                                            \
+    {                                                                                              \
+        0, NULL, NULL, NULL, NULL, 0.0, 0.0, 0.0                                                   \
+    }
 void gs_profile_release(struct gs_profile *p);
 
 /* Simulates the (ADDL-expanded, time-sorted) `events` and reports the state at each of the

@@ -40,11 +40,15 @@ struct gs_error {
     char msg[320];
 };
 
-#define GS_ERROR_INIT {GS_OK, "", ""}
+#define GS_ERROR_INIT                                                                              \
+    {                                                                                              \
+        GS_OK, "", ""                                                                              \
+    }
 
 /* Fills `err` (if not NULL) and returns `code`, so that a caller can write
  * `return gs_error_set(err, GS_INPUT, "dose", "'%s' is %g mg; allowed above 0", ...)`. */
-gs_status gs_error_set(struct gs_error *err, gs_status code, const char *field, const char *fmt, ...)
+gs_status gs_error_set(struct gs_error *err, gs_status code, const char *field, const char *fmt,
+                       ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif

@@ -16,14 +16,14 @@ extern "C" {
 #endif
 
 enum gs_dim {
-    GS_DIM_DOSE,       /* mg; also g */
-    GS_DIM_TIME,       /* h; also min, d, w */
-    GS_DIM_SCR,        /* mg/dL; also umol/L (divided by 88.4) */
-    GS_DIM_WEIGHT,     /* kg; also lb */
-    GS_DIM_HEIGHT,     /* cm; also m, in */
-    GS_DIM_AGE,        /* years (y); a bare number means years */
-    GS_DIM_CRCL,       /* mL/min; a bare number means mL/min */
-    GS_DIM_CONC,       /* mg/L; also ug/mL (equal) */
+    GS_DIM_DOSE,   /* mg; also g */
+    GS_DIM_TIME,   /* h; also min, d, w */
+    GS_DIM_SCR,    /* mg/dL; also umol/L (divided by 88.4) */
+    GS_DIM_WEIGHT, /* kg; also lb */
+    GS_DIM_HEIGHT, /* cm; also m, in */
+    GS_DIM_AGE,    /* years (y); a bare number means years */
+    GS_DIM_CRCL,   /* mL/min; a bare number means mL/min */
+    GS_DIM_CONC,   /* mg/L; also ug/mL (equal) */
 };
 
 /* Parses `text` as a quantity of dimension `dim` and stores it in internal units in *out.

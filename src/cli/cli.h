@@ -16,8 +16,8 @@ enum { GS_EXIT_OK = 0, GS_EXIT_FAIL = 1, GS_EXIT_USAGE = 2 };
 
 enum cli_kind { CLI_VALUE, CLI_FLAG };
 
-#define CLI_MAX_OPTS 40
-#define CLI_MAX_REPEAT 64
+#define CLI_MAX_OPTS       40
+#define CLI_MAX_REPEAT     64
 #define CLI_MAX_POSITIONAL 4
 
 struct cli_opt {

@@ -22,7 +22,7 @@ int cmd_demo(int argc, char **argv)
         fprintf(stderr, "gabasim: error: 'gabasim demo' takes only '--plot FILE'\n");
         return GS_EXIT_USAGE;
     }
-    char *args[] = {"--drug", "gabapentin", "--dose", "300mg", "--every", "8h",
-                    "--days", "7",          "--plot", (char *)plot};
+    char *args[] = {"--drug", "gabapentin", "--dose", "300mg",  "--every",
+                    "8h",     "--days",     "7",      "--plot", (char *)plot};
     return cmd_simulate((int)(sizeof args / sizeof args[0]), args);
 }

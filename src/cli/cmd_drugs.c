@@ -7,10 +7,11 @@
 
 void help_drugs(FILE *f)
 {
-    fprintf(f, "usage: gabasim drugs            list the drug library\n"
-               "       gabasim drugs NAME|FILE  show a drug's model, parameters, units and sources\n\n"
-               "The library is %s/drugs (set GABASIM_DATA_DIR to use another).\n"
-               "Model structures a drug file can name:\n",
+    fprintf(f,
+            "usage: gabasim drugs            list the drug library\n"
+            "       gabasim drugs NAME|FILE  show a drug's model, parameters, units and sources\n\n"
+            "The library is %s/drugs (set GABASIM_DATA_DIR to use another).\n"
+            "Model structures a drug file can name:\n",
             gs_data_dir());
     for (const struct gs_structure *const *s = gs_structure_all(); *s; s++) {
         fprintf(f, "  %s: %s\n", (*s)->name, (*s)->summary);

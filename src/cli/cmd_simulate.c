@@ -20,8 +20,10 @@ static const struct cli_opt opts[] = {
     {"miss", "TIME", CLI_VALUE, 1, "a scheduled dose not taken, by its time: 32h"},
     {"extra", "DOSE@TIME", CLI_VALUE, 1, "an extra dose: 300mg@20h"},
     {"start-steady", NULL, CLI_FLAG, 0, "start at steady state of the first dose and interval"},
-    {"crcl", "CRCL", CLI_VALUE, 0, "creatinine clearance, mL/min (default 100 when no kidney data)"},
-    {"scr", "SCR", CLI_VALUE, 0, "serum creatinine: 1.2mg/dL or 106umol/L (needs age, sex, weight)"},
+    {"crcl", "CRCL", CLI_VALUE, 0,
+     "creatinine clearance, mL/min (default 100 when no kidney data)"},
+    {"scr", "SCR", CLI_VALUE, 0,
+     "serum creatinine: 1.2mg/dL or 106umol/L (needs age, sex, weight)"},
     {"age", "YEARS", CLI_VALUE, 0, "age in years (12 to 110)"},
     {"sex", "SEX", CLI_VALUE, 0, "female or male"},
     {"weight", "WEIGHT", CLI_VALUE, 0, "body weight: 70kg or 154lb"},
@@ -38,12 +40,12 @@ static const struct cli_opt opts[] = {
 
 void help_simulate(FILE *f)
 {
-    fprintf(f,
-            "usage: gabasim simulate --drug NAME (--dose DOSE --every TIME | --titrate S)\n"
-            "                        (--days N | --doses N) [patient] [outputs]\n\n"
-            "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
-            "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
-            "of steady state.\n\noptions:\n");
+    fprintf(
+        f, "usage: gabasim simulate --drug NAME (--dose DOSE --every TIME | --titrate S)\n"
+           "                        (--days N | --doses N) [patient] [outputs]\n\n"
+           "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
+           "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
+           "of steady state.\n\noptions:\n");
     cli_print_options(f, opts, N_OPTS);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
@@ -89,8 +91,7 @@ static gs_status parse_days(const char *text, double *out, struct gs_error *err)
     return GS_OK;
 }
 
-static gs_status parse_patient(const struct cli_args *a, struct gs_patient *p,
-                               struct gs_error *err)
+static gs_status parse_patient(const struct cli_args *a, struct gs_patient *p, struct gs_error *err)
 {
     gs_patient_init(p);
     const char *v;
@@ -121,8 +122,8 @@ static gs_status parse_patient(const struct cli_args *a, struct gs_patient *p,
     return gs_patient_resolve(p, err);
 }
 
-static gs_status parse_regimen(const struct cli_args *a, const gs_drug *drug,
-                               struct gs_regimen *r, struct gs_error *err)
+static gs_status parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
+                               struct gs_error *err)
 {
     gs_regimen_init(r);
     const char *dose = get(a, "dose"), *every = get(a, "every"), *titrate = get(a, "titrate");
@@ -181,8 +182,10 @@ static gs_status parse_regimen(const struct cli_args *a, const gs_drug *drug,
         const char *at = strchr(x, '@');
         char dose_text[64];
         if (at == NULL || (size_t)(at - x) >= sizeof dose_text)
-            return gs_error_set(err, GS_INPUT, "--extra", "'--extra' is '%s'; expected DOSE@TIME "
-                                "like 300mg@20h", x);
+            return gs_error_set(err, GS_INPUT, "--extra",
+                                "'--extra' is '%s'; expected DOSE@TIME "
+                                "like 300mg@20h",
+                                x);
         memcpy(dose_text, x, (size_t)(at - x));
         dose_text[at - x] = '\0';
         struct gs_regimen_extra *e = &r->extra[r->n_extra++];
@@ -251,11 +254,11 @@ int cmd_simulate(int argc, char **argv)
     struct gs_profile prof = GS_PROFILE_INIT;
     struct gs_summary sum;
     struct gs_sim_options sopt = GS_SIM_OPTIONS_DEFAULT;
-    struct gs_outfile csv = {0};
+    struct gs_outfile csv = {0}, plotf = {0};
     double *grid = NULL;
     size_t n_grid = 0;
     char notes[2048] = "";
-    int csv_open = 0;
+    int csv_open = 0, plot_open = 0;
     gs_status st;
 
     if ((st = cli_parse(opts, N_OPTS, 0, argc, argv, &a, &err)))
@@ -289,8 +292,9 @@ int cmd_simulate(int argc, char **argv)
         if ((st = gs_parse_quantity(v, GS_DIM_TIME, "--until", &until, &err)))
             goto fail;
         if (!(until > 0.0 && until <= GS_MAX_DURATION_H)) {
-            st = gs_error_set(&err, GS_INPUT, "--until", "'--until' is %g h; allowed above 0 to %g h",
-                              until, GS_MAX_DURATION_H);
+            st = gs_error_set(&err, GS_INPUT, "--until",
+                              "'--until' is %g h; allowed above 0 to %g h", until,
+                              GS_MAX_DURATION_H);
             goto fail;
         }
     }
@@ -313,20 +317,14 @@ int cmd_simulate(int argc, char **argv)
     if (plot && (st = gs_plot_check_path(plot, "--plot", &err)))
         goto fail;
     if (csv_path) {
-        if ((st = gs_outfile_open(&csv, csv_path, "--csv", &err))) {
-            st = GS_INPUT; /* an unusable path is the user's input */
-            err.code = GS_INPUT;
+        if ((st = gs_outfile_open(&csv, csv_path, "--csv", &err)))
             goto fail;
-        }
         csv_open = 1;
     }
     if (plot) {
-        struct gs_outfile probe;
-        if ((st = gs_outfile_open(&probe, plot, "--plot", &err))) {
-            st = err.code = GS_INPUT;
+        if ((st = gs_outfile_open(&plotf, plot, "--plot", &err)))
             goto fail;
-        }
-        gs_outfile_abort(&probe);
+        plot_open = 1;
     }
 
     if ((st = gs_simulate(&model, &ev, grid, n_grid, &sopt, &prof, &err)))
@@ -336,14 +334,23 @@ int cmd_simulate(int argc, char **argv)
         goto fail;
 
     struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes};
+    if (csv_open && gs_write_profile_csv(&run, csv.f) != GS_OK) {
+        st = gs_error_set(&err, GS_IO, "--csv", "writing '%s' failed", csv.path);
+        goto fail;
+    }
+    if (plot_open && (st = gs_plot_profile(&run, &plotf, &err)))
+        goto fail;
+    /* every output is complete: only now do they replace their destinations */
     if (csv_open) {
-        gs_write_profile_csv(&run, csv.f);
         csv_open = 0;
         if ((st = gs_outfile_commit(&csv, &err)))
             goto fail;
     }
-    if (plot && (st = gs_plot_profile(&run, plot, &err)))
-        goto fail;
+    if (plot_open) {
+        plot_open = 0;
+        if ((st = gs_outfile_commit(&plotf, &err)))
+            goto fail;
+    }
     if (get(&a, "json")) {
         char *text = gs_run_json(&run);
         if (text == NULL) {
@@ -364,6 +371,8 @@ int cmd_simulate(int argc, char **argv)
 fail:
     if (csv_open)
         gs_outfile_abort(&csv);
+    if (plot_open)
+        gs_outfile_abort(&plotf);
     gs_free(grid);
     gs_profile_release(&prof);
     gs_event_list_release(&ev);

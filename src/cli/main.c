@@ -23,8 +23,9 @@ static void usage(FILE *f)
                "       gabasim --version\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(f, "\nQuantities carry units: 300mg, 8h, 2d, 1.2mg/dL, 106umol/L, 70kg, 170cm.\n"
-               "Exit status: 0 success, 1 runtime failure, 2 usage error.\n\n%s\n",
+    fprintf(f,
+            "\nQuantities carry units: 300mg, 8h, 2d, 1.2mg/dL, 106umol/L, 70kg, 170cm.\n"
+            "Exit status: 0 success, 1 runtime failure, 2 usage error.\n\n%s\n",
             GS_CLINICAL_NOTICE);
 }
 

@@ -21,8 +21,8 @@ const char *cli_get(const struct cli_opt *opts, size_t n, const struct cli_args 
     return a->value[i][a->count[i] - 1];
 }
 
-gs_status cli_parse(const struct cli_opt *opts, size_t n, int max_positional, int argc,
-                    char **argv, struct cli_args *a, struct gs_error *err)
+gs_status cli_parse(const struct cli_opt *opts, size_t n, int max_positional, int argc, char **argv,
+                    struct cli_args *a, struct gs_error *err)
 {
     memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {

@@ -16,7 +16,8 @@ const char *gs_status_str(gs_status st)
     return "unknown status";
 }
 
-gs_status gs_error_set(struct gs_error *err, gs_status code, const char *field, const char *fmt, ...)
+gs_status gs_error_set(struct gs_error *err, gs_status code, const char *field, const char *fmt,
+                       ...)
 {
     if (err == NULL)
         return code;

@@ -52,6 +52,35 @@ static const struct {
     [GS_DIM_CONC] = {"mg/L", "mg/L, ug/mL", 0},
 };
 
+/* Length of the plain decimal number at the start of s: [+-]digits[.digits][(e|E)[+-]digits],
+ * at least one digit before the exponent; 0 if there is none. */
+static size_t decimal_prefix(const char *s)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    while (isdigit((unsigned char)s[i]))
+        i++, digits++;
+    if (s[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)s[i]))
+            i++, digits++;
+    }
+    if (digits == 0)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-')
+            j++;
+        if (isdigit((unsigned char)s[j])) {
+            while (isdigit((unsigned char)s[j]))
+                j++;
+            i = j;
+        }
+    }
+    return i;
+}
+
 const char *gs_dim_units(enum gs_dim dim)
 {
     return dims[dim].list;
@@ -70,14 +99,13 @@ gs_status gs_parse_quantity(const char *text, enum gs_dim dim, const char *field
                             field, dims[dim].list);
     errno = 0;
     char *end = NULL;
-    double v = strtod(text, &end);
-    /* strtod accepts "inf", "nan" and hex; a quantity must start like a decimal number. */
-    if (end == text || errno == ERANGE || !isfinite(v) ||
-        !(isdigit((unsigned char)text[0]) || text[0] == '.' || text[0] == '-' ||
-          text[0] == '+') ||
-        strpbrk(text, "xXpP") == text + 1)
-        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a number with a unit (%s)",
-                            field, text, dims[dim].list);
+    size_t num_len = decimal_prefix(text);
+    double v = num_len ? strtod(text, &end) : 0.0;
+    /* strtod alone would accept "inf", "nan" and hex: only plain decimals are quantities. */
+    if (num_len == 0 || end != text + num_len || errno == ERANGE || !isfinite(v))
+        return gs_error_set(err, GS_INPUT, field,
+                            "'%s' is '%s'; expected a number with a unit (%s)", field, text,
+                            dims[dim].list);
     while (*end == ' ')
         end++;
     if (*end == '\0') {

@@ -17,8 +17,8 @@
 #define GS_DATA_DIR "data"
 #endif
 
-#define MAX_EFFECTS 6
-#define MAX_TITRATIONS 8
+#define MAX_EFFECTS     6
+#define MAX_TITRATIONS  8
 #define MAX_ASSUMPTIONS 32
 
 enum cov_kind { COV_CRCL, COV_AGE, COV_WEIGHT, COV_IBW, COV_BMI, COV_SEX };
@@ -27,7 +27,7 @@ static const struct {
     const char *name;
     const char *unit;
 } cov_names[] = {
-    [COV_CRCL] = {"crcl", "mL/min"}, [COV_AGE] = {"age", "y"},       [COV_WEIGHT] = {"weight", "kg"},
+    [COV_CRCL] = {"crcl", "mL/min"}, [COV_AGE] = {"age", "y"},      [COV_WEIGHT] = {"weight", "kg"},
     [COV_IBW] = {"ibw", "kg"},       [COV_BMI] = {"bmi", "kg/m^2"}, [COV_SEX] = {"sex", ""},
 };
 
@@ -62,7 +62,8 @@ struct gs_drug {
     const char *anuric_source;
     double max_dose;
     const char *max_dose_source;
-    const char *tit_name[MAX_TITRATIONS], *tit_schedule[MAX_TITRATIONS], *tit_source[MAX_TITRATIONS];
+    const char *tit_name[MAX_TITRATIONS], *tit_schedule[MAX_TITRATIONS],
+        *tit_source[MAX_TITRATIONS];
     size_t n_tit;
     const char *assumption[MAX_ASSUMPTIONS];
     size_t n_assumption;
@@ -132,8 +133,8 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
     while (k < sizeof cov_names / sizeof cov_names[0] && strcmp(cov_names[k].name, cov) != 0)
         k++;
     if (k == sizeof cov_names / sizeof cov_names[0])
-        return bad(err, path, "names unknown covariate '%s'; known: crcl, age, weight, ibw, bmi, sex",
-                   cov);
+        return bad(err, path,
+                   "names unknown covariate '%s'; known: crcl, age, weight, ibw, bmi, sex", cov);
     out->kind = (enum cov_kind)k;
     out->cap = NAN;
     if (strcmp(form, "power") == 0 && out->kind != COV_SEX) {
@@ -165,7 +166,8 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
         if (!(out->factor > 0.0))
             return bad(err, path, "has factor <= 0%s", "");
     } else {
-        return bad(err, path, "has form '%s'; allowed: power (crcl, age, weight, ibw, bmi), factor (sex)",
+        return bad(err, path,
+                   "has form '%s'; allowed: power (crcl, age, weight, ibw, bmi), factor (sex)",
                    form);
     }
     return GS_OK;
@@ -187,9 +189,8 @@ static void describe_effects(struct drug_param *dp)
                          "%sx (min(%s, %g)/%g %s)^%g", i ? "; " : "", name, e->cap, e->ref,
                          cov_names[e->kind].unit, e->exponent);
         else
-            n = snprintf(dp->effects_text + off, sizeof dp->effects_text - off,
-                         "%sx (%s/%g %s)^%g", i ? "; " : "", name, e->ref, cov_names[e->kind].unit,
-                         e->exponent);
+            n = snprintf(dp->effects_text + off, sizeof dp->effects_text - off, "%sx (%s/%g %s)^%g",
+                         i ? "; " : "", name, e->ref, cov_names[e->kind].unit, e->exponent);
         if (n < 0)
             break;
         off += (size_t)n;
@@ -299,8 +300,8 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
                                 d->name);
     const cJSON *model = get_object(root, "model");
     if (model == NULL)
-        return bad(err, "model", "is missing; an object with structure and parameters is required%s",
-                   "");
+        return bad(err, "model",
+                   "is missing; an object with structure and parameters is required%s", "");
     if ((st = get_string(model, "structure", "model", 1, &structure, err)))
         return st;
     d->structure = gs_structure_find(structure);
@@ -311,7 +312,8 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
                             structure);
     const cJSON *params = get_object(model, "parameters");
     if (params == NULL)
-        return bad(err, "model.parameters", "is missing; an object of parameters is required%s", "");
+        return bad(err, "model.parameters", "is missing; an object of parameters is required%s",
+                   "");
     const cJSON *item;
     cJSON_ArrayForEach(item, params)
     {
@@ -370,8 +372,8 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
         return st;
     if (strcmp(unit, "mg") != 0 || !(d->max_dose > 0.0 && d->max_dose <= 1e5))
         return gs_error_set(err, GS_INPUT, "limits.max_dose",
-                            "'limits.max_dose' is %g %s; allowed above 0 to 100000 mg",
-                            d->max_dose, unit);
+                            "'limits.max_dose' is %g %s; allowed above 0 to 100000 mg", d->max_dose,
+                            unit);
 
     const cJSON *tits = get_object(root, "titrations");
     if (tits) {
@@ -490,8 +492,8 @@ gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
-        return gs_error_set(err, errno == ENOENT ? GS_NOTFOUND : GS_IO, path, "cannot open '%s': %s",
-                            path, strerror(errno));
+        return gs_error_set(err, errno == ENOENT ? GS_NOTFOUND : GS_IO, path,
+                            "cannot open '%s': %s", path, strerror(errno));
     char *buf = gs_malloc(max + 1);
     if (buf == NULL) {
         fclose(f);
@@ -502,9 +504,9 @@ gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
     fclose(f);
     if (bad_read || n > max) {
         gs_free(buf);
-        return gs_error_set(err, bad_read ? GS_IO : GS_INPUT, path,
-                            bad_read ? "cannot read '%s'" : "'%s' is larger than the %zu-byte limit",
-                            path, max);
+        return gs_error_set(
+            err, bad_read ? GS_IO : GS_INPUT, path,
+            bad_read ? "cannot read '%s'" : "'%s' is larger than the %zu-byte limit", path, max);
     }
     buf[n] = '\0';
     *text = buf;
@@ -556,6 +558,9 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
         return gs_error_set(err, GS_INPUT, "--drug", "'--drug' is '%s', an unknown drug; known: %s",
                             name_or_path, *known ? known : "(library empty)");
     }
+    if (st == GS_NOTFOUND) /* a path the user typed that does not exist: a usage error */
+        return gs_error_set(err, GS_INPUT, "--drug", "'--drug' is '%s', which cannot be opened: %s",
+                            name_or_path, strerror(ENOENT));
     if (st != GS_OK)
         return st;
     st = gs_drug_parse(out, text, len, path, err);

@@ -79,8 +79,7 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
                           err)) ||
         (st = check_range(p->height_cm, GS_HEIGHT_MIN_CM, GS_HEIGHT_MAX_CM, "--height", "cm",
                           err)) ||
-        (st = check_range(p->scr_mg_dl, GS_SCR_MIN_MG_DL, GS_SCR_MAX_MG_DL, "--scr", "mg/dL",
-                          err)))
+        (st = check_range(p->scr_mg_dl, GS_SCR_MIN_MG_DL, GS_SCR_MAX_MG_DL, "--scr", "mg/dL", err)))
         return st;
     if (!isnan(p->crcl_given_ml_min) &&
         !(p->crcl_given_ml_min > 0.0 && p->crcl_given_ml_min <= GS_CRCL_MAX_ML_MIN))
@@ -101,10 +100,10 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
             p->ibw_kg = gs_ideal_body_weight(p->height_cm, p->sex);
     }
     if (!isnan(p->scr_mg_dl)) {
-        const char *missing = isnan(p->age_y)             ? "--age"
+        const char *missing = isnan(p->age_y)            ? "--age"
                               : p->sex == GS_SEX_UNKNOWN ? "--sex"
-                              : isnan(p->weight_kg)       ? "--weight"
-                                                          : NULL;
+                              : isnan(p->weight_kg)      ? "--weight"
+                                                         : NULL;
         if (missing)
             return gs_error_set(err, GS_INPUT, missing,
                                 "'--scr' needs '%s' for the Cockcroft-Gault creatinine clearance",
@@ -115,9 +114,9 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
     if (p->haemodialysis) {
         /* Anuric patients have no renal clearance; a measured clearance above the label's lowest
          * band (15 mL/min) contradicts the flag rather than refining it. */
-        double cg = isnan(p->scr_mg_dl) ? NAN
-                                        : gs_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl,
-                                                             p->sex);
+        double cg = isnan(p->scr_mg_dl)
+                        ? NAN
+                        : gs_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl, p->sex);
         double stated = !isnan(p->crcl_given_ml_min) ? p->crcl_given_ml_min : cg;
         if (!isnan(stated) && stated > 15.0)
             return gs_error_set(err, GS_INPUT, "--dialysis",

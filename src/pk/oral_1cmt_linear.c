@@ -14,8 +14,8 @@ enum { KA, V, CL, TLAG, F };
 static const struct gs_param_def params[] = {
     {"ka", "1/h", "first-order absorption rate constant", 1, 0.0, 0.0, 1000.0, 1},
     {"V", "L", "volume of distribution (apparent: V/F)", 1, 0.0, 0.0, 10000.0, 1},
-    {"CL", "L/h", "clearance (apparent: CL/F) at the drug file's reference covariates", 1, 0.0,
-     0.0, 1000.0, 1},
+    {"CL", "L/h", "clearance (apparent: CL/F) at the drug file's reference covariates", 1, 0.0, 0.0,
+     1000.0, 1},
     {"tlag", "h", "absorption lag time", 0, 0.0, 0.0, 24.0, 0},
     {"F", "fraction", "bioavailable fraction of each oral dose", 0, 1.0, 0.0, 1.0, 1},
 };

@@ -18,8 +18,8 @@ enum { VMAX, KM, KTR, V, CL, TLAG };
 static const struct gs_param_def params[] = {
     {"Vmax", "mg/h", "maximum absorption rate of the saturable carrier", 1, 0.0, 0.0, 1e6, 1},
     {"Km", "mg", "gut amount at half-maximal absorption rate", 1, 0.0, 0.0, 1e6, 1},
-    {"ktr", "1/h", "first-order loss of unabsorbed drug past the absorption window", 1, 0.0,
-     0.0, 100.0, 0},
+    {"ktr", "1/h", "first-order loss of unabsorbed drug past the absorption window", 1, 0.0, 0.0,
+     100.0, 0},
     {"V", "L", "volume of distribution", 1, 0.0, 0.0, 10000.0, 1},
     {"CL", "L/h", "clearance at the drug file's reference covariates", 1, 0.0, 0.0, 1000.0, 1},
     {"tlag", "h", "absorption lag time", 0, 0.0, 0.0, 24.0, 0},
@@ -28,8 +28,11 @@ static const struct gs_param_def params[] = {
 static int rhs(double t, const double *y, double *dy, const double *p)
 {
     (void)t;
-    double gut = y[GS_Y_DEPOT] > 0.0 ? y[GS_Y_DEPOT] : 0.0; /* guard solver undershoot */
-    double absorb = p[VMAX] * gut / (p[KM] + gut);
+    /* Below zero (a solver undershoot of a few tolerances) the uptake continues linearly,
+     * Vmax/Km * gut, matching value and slope at zero, so an undershoot decays back to zero
+     * instead of being frozen or amplified. */
+    double gut = y[GS_Y_DEPOT];
+    double absorb = gut >= 0.0 ? p[VMAX] * gut / (p[KM] + gut) : p[VMAX] / p[KM] * gut;
     double loss = p[KTR] * gut;
     double elim = p[CL] / p[V] * y[GS_Y_CENTRAL];
     dy[GS_Y_DEPOT] = -absorb - loss;

@@ -90,16 +90,17 @@ gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struc
     for (size_t i = 0; i < l->n; i++) {
         const struct gs_event *e = &l->ev[i];
         if (!(isfinite(e->time_h) && e->time_h >= 0.0))
-            return gs_error_set(err, GS_INPUT, "TIME", "event %zu: TIME is %g h; allowed 0 or later",
-                                i + 1, e->time_h);
+            return gs_error_set(err, GS_INPUT, "TIME",
+                                "event %zu: TIME is %g h; allowed 0 or later", i + 1, e->time_h);
         if (e->evid != GS_EVID_DOSE && e->evid != GS_EVID_RESET_DOSE)
             continue;
         if (!(isfinite(e->amt_mg) && e->amt_mg > 0.0))
-            return gs_error_set(err, GS_INPUT, "AMT", "event %zu: AMT is %g mg; a dose must be above 0",
-                                i + 1, e->amt_mg);
+            return gs_error_set(err, GS_INPUT, "AMT",
+                                "event %zu: AMT is %g mg; a dose must be above 0", i + 1,
+                                e->amt_mg);
         if (e->cmt < 1 || e->cmt > n_cmt)
-            return gs_error_set(err, GS_INPUT, "CMT", "event %zu: CMT is %d; allowed 1 to %d", i + 1,
-                                e->cmt, n_cmt);
+            return gs_error_set(err, GS_INPUT, "CMT", "event %zu: CMT is %d; allowed 1 to %d",
+                                i + 1, e->cmt, n_cmt);
         if (e->rate_mg_h != 0.0)
             return gs_error_set(err, GS_UNSUPPORTED, "RATE",
                                 "event %zu: RATE is %g mg/h; only bolus doses (RATE 0) are "

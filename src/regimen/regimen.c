@@ -55,8 +55,8 @@ gs_status gs_regimen_parse_titration(struct gs_regimen *r, const char *text, con
             return st;
         if (day < 1 || day <= prev_day)
             return gs_error_set(err, GS_INPUT, field,
-                                "'%s' day %ld is out of order; days start at 1 and increase",
-                                field, day);
+                                "'%s' day %ld is out of order; days start at 1 and increase", field,
+                                day);
         if ((st = gs_parse_quantity(colon + 1, GS_DIM_DOSE, field, &dose, err)) != GS_OK)
             return st;
         if ((st = gs_parse_count(x + 1, field, 24, &per_day, err)) != GS_OK)
@@ -134,14 +134,15 @@ gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg, st
         return gs_error_set(err, GS_INPUT, "--dose", "no dose given; use '--dose' or '--titrate'");
     for (size_t s = 0; s < r->n_steps; s++) {
         const struct gs_regimen_step *st = &r->steps[s];
-        if (!(st->dose_mg > 0.0 && st->dose_mg <= max_dose_mg))
+        if (!(st->dose_mg >= GS_MIN_DOSE_MG && st->dose_mg <= max_dose_mg))
             return gs_error_set(err, GS_INPUT, "--dose",
-                                "'--dose' is %g mg; allowed above 0 to %g mg (this drug's "
+                                "'--dose' is %g mg; allowed %g to %g mg (this drug's "
                                 "documented simulation ceiling)",
-                                st->dose_mg, max_dose_mg);
+                                st->dose_mg, GS_MIN_DOSE_MG, max_dose_mg);
         if (!(st->ii_h > 0.0 && st->ii_h <= GS_MAX_INTERVAL_H))
-            return gs_error_set(err, GS_INPUT, "--every", "'--every' is %g h; allowed above 0 to %g h",
-                                st->ii_h, GS_MAX_INTERVAL_H);
+            return gs_error_set(err, GS_INPUT, "--every",
+                                "'--every' is %g h; allowed above 0 to %g h", st->ii_h,
+                                GS_MAX_INTERVAL_H);
         if (s > 0 && !(st->start_h > r->steps[s - 1].start_h))
             return gs_error_set(err, GS_INPUT, "--titrate", "titration steps must start in order");
     }
@@ -152,19 +153,27 @@ gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg, st
     if (r->n_doses > GS_MAX_DOSES)
         return gs_error_set(err, GS_INPUT, "--doses", "'--doses' is %ld; allowed 1 to %d",
                             r->n_doses, GS_MAX_DOSES);
-    if (each_scheduled(r, NULL, NULL) >= GS_MAX_DOSES)
+    long n_sched = each_scheduled(r, NULL, NULL);
+    if (n_sched == 0 && r->n_extra == 0)
+        return gs_error_set(err, GS_INPUT, "--days",
+                            "no dose falls within the dosing duration (%g h); give a longer "
+                            "'--days'",
+                            r->end_h);
+    if (n_sched >= GS_MAX_DOSES)
         return gs_error_set(err, GS_INPUT, "--every",
                             "the regimen has %d or more doses; allowed fewer (use a longer "
                             "interval or a shorter duration)",
                             GS_MAX_DOSES);
     for (size_t i = 0; i < r->n_extra; i++) {
         const struct gs_regimen_extra *x = &r->extra[i];
-        if (!(x->dose_mg > 0.0 && x->dose_mg <= max_dose_mg))
-            return gs_error_set(err, GS_INPUT, "--extra", "'--extra' dose is %g mg; allowed above 0 to %g mg",
-                                x->dose_mg, max_dose_mg);
+        if (!(x->dose_mg >= GS_MIN_DOSE_MG && x->dose_mg <= max_dose_mg))
+            return gs_error_set(err, GS_INPUT, "--extra",
+                                "'--extra' dose is %g mg; allowed %g to %g mg", x->dose_mg,
+                                GS_MIN_DOSE_MG, max_dose_mg);
         if (!(x->time_h >= 0.0 && x->time_h <= GS_MAX_DURATION_H))
-            return gs_error_set(err, GS_INPUT, "--extra", "'--extra' time is %g h; allowed 0 to %g h",
-                                x->time_h, GS_MAX_DURATION_H);
+            return gs_error_set(err, GS_INPUT, "--extra",
+                                "'--extra' time is %g h; allowed 0 to %g h", x->time_h,
+                                GS_MAX_DURATION_H);
     }
     for (size_t i = 0; i < r->n_missed; i++) {
         struct find_ctx c = {r->missed_h[i], 0};

@@ -72,7 +72,8 @@ static cJSON *summary_json(const struct gs_run *r)
     num(o, "cmax_mg_L", s->cmax_mg_l);
     num(o, "tmax_h", s->tmax_h);
     num(o, "auc_mg_h_L", s->auc_mg_h_l);
-    cJSON_AddStringToObject(o, "auc_interval", s->auc_to_infinity ? "0-infinity" : "simulated span");
+    cJSON_AddStringToObject(o, "auc_interval",
+                            s->auc_to_infinity ? "0-infinity" : "simulated span");
     num(o, "half_life_h", s->half_life_h);
     num(o, "elimination_half_life_h", s->elimination_half_life_h);
     num(o, "ss_dose_mg", s->ss_dose_mg);

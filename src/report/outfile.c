@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gabasim/report.h"
@@ -18,6 +19,10 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
     if (slash && slash[1] == '\0')
         return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', a directory; give a file path",
                             field, path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', a directory; give a file path",
+                            field, path);
     /* temporary name: same directory (so rename is atomic), hidden, unique */
     if (slash)
         snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.tmp.XXXXXX", (int)(slash - path), path,
@@ -28,8 +33,8 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
     if (fd < 0) {
         int e = errno;
         o->tmp[0] = '\0';
-        return gs_error_set(err, GS_IO, field, "'%s' is '%s', which cannot be written: %s", field,
-                            path, strerror(e));
+        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', which cannot be written: %s",
+                            field, path, strerror(e));
     }
     o->f = fdopen(fd, "w");
     if (o->f == NULL) {

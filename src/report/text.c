@@ -39,7 +39,8 @@ void gs_write_summary_text(const struct gs_run *r, FILE *f)
     const struct gs_summary *s = r->summary;
     const struct gs_patient *p = r->patient;
     char a[64], b[64], c[64];
-    fprintf(f, "gabasim %s  %s (%s)\n", gs_version(), gs_drug_name(r->drug), gs_drug_title(r->drug));
+    fprintf(f, "gabasim %s  %s (%s)\n", gs_version(), gs_drug_name(r->drug),
+            gs_drug_title(r->drug));
     fprintf(f, "Patient      CrCl %.1f mL/min (%s)", p->crcl_ml_min,
             gs_crcl_source_name(p->crcl_source));
     if (!isnan(p->egfr_ml_min_173))
@@ -66,8 +67,8 @@ void gs_write_summary_text(const struct gs_run *r, FILE *f)
     fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
     fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);
     fprintf(f, "  terminal half-life        %s (elimination half-life %s)\n", a, b);
-    fprintf(f, "  AUC %-21s %.4g mg*h/L\n", s->auc_to_infinity ? "0 to infinity" : "over the profile",
-            s->auc_mg_h_l);
+    fprintf(f, "  AUC %-21s %.4g mg*h/L\n",
+            s->auc_to_infinity ? "0 to infinity" : "over the profile", s->auc_mg_h_l);
     fprintf(f, "  peak in simulated span    %.3g mg/L at %.2f h\n", s->span_cmax_mg_l,
             s->span_tmax_h);
     fprintf(f, "  mass balance error        %.1e (relative)\n", s->mass_balance_error);

@@ -110,7 +110,8 @@ static gs_status time_to_90(const struct gs_model *m, double dose, double ii, in
     *t90 = NAN;
     double prev_d = 1.0;
     for (long k = 1; st == GS_OK && k <= k_max; k++) {
-        double cavg = (p.y[k * GS_N_STATES + GS_Y_AUC] - p.y[(k - 1) * GS_N_STATES + GS_Y_AUC]) / ii;
+        double cavg =
+            (p.y[k * GS_N_STATES + GS_Y_AUC] - p.y[(k - 1) * GS_N_STATES + GS_Y_AUC]) / ii;
         double d = 1.0 - cavg / cavg_ss;
         if (d <= 0.1) {
             /* deficit 1 at t = 0; log-linear between the bracketing interval ends */
@@ -129,8 +130,7 @@ static gs_status time_to_90(const struct gs_model *m, double dose, double ii, in
 
 gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *events,
                        const struct gs_profile *prof, double ss_dose, double ss_ii, int cmt,
-                       const struct gs_sim_options *opt, struct gs_summary *s,
-                       struct gs_error *err)
+                       const struct gs_sim_options *opt, struct gs_summary *s, struct gs_error *err)
 {
     memset(s, 0, sizeof *s);
     const struct gs_structure *st_ = m->structure;
@@ -162,7 +162,8 @@ gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *eve
             break;
         }
     }
-    gs_status st = peak(m, events, s->first_dose_h, window_end, opt, &s->cmax_mg_l, &s->tmax_h, err);
+    gs_status st =
+        peak(m, events, s->first_dose_h, window_end, opt, &s->cmax_mg_l, &s->tmax_h, err);
     if (st != GS_OK)
         return st;
     s->tmax_h -= s->first_dose_h;

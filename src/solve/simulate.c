@@ -122,7 +122,8 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
         return st;
     for (size_t i = 0; i < n_out; i++)
         if (!isfinite(t_out[i]) || (i > 0 && t_out[i] < t_out[i - 1]))
-            return gs_error_set(err, GS_INPUT, "times", "output times must be finite and ascending");
+            return gs_error_set(err, GS_INPUT, "times",
+                                "output times must be finite and ascending");
     struct action *act = NULL;
     size_t n_act = 0;
     if ((st = build_actions(m, events, &act, &n_act, err)) != GS_OK)

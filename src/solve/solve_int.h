@@ -21,6 +21,8 @@ struct gs__prop {
     void *nv_y, *nv_atol, *nv_cons;
     void *mat, *ls;
     int need_reinit;
+    double atol_mg, rtol;
+    double scale_mg; /* largest body amount at the last reset */
 };
 
 gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,

@@ -77,7 +77,8 @@ gs_status gs_steady_state(const struct gs_model *m, double amt, int cmt, double 
                           struct gs_error *err)
 {
     if (!(amt > 0.0 && ii > 0.0))
-        return gs_error_set(err, GS_INPUT, "SS", "steady state needs a dose above 0 and II above 0");
+        return gs_error_set(err, GS_INPUT, "SS",
+                            "steady state needs a dose above 0 and II above 0");
     double lag = m->structure->lag(m->p, cmt);
     if (lag >= ii)
         return gs_error_set(err, GS_UNSUPPORTED, "SS",
