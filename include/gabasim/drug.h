@@ -63,6 +63,20 @@ struct gs_drug_param_info {
 size_t gs_drug_param_count(const gs_drug *d);
 void gs_drug_param_info(const gs_drug *d, size_t i, struct gs_drug_param_info *info);
 
+/* Between-subject variability: random effects on log(parameter). Writes the indices (structure
+ * order) of the parameters with a non-zero variance to param_idx[] and their n x n covariance
+ * (row-major) to cov[] (room for GS_MAX_PARAMS^2); returns n. Built from each parameter's
+ * omega_sd and, where given, the file's omega_block (full covariance with its correlations). */
+size_t gs_drug_omega(const gs_drug *d, int *param_idx, double *cov);
+
+/* Between-occasion SD of log(parameter i); NaN if the file gives none. */
+double gs_drug_bov_sd(const gs_drug *d, size_t i);
+
+/* Residual error of observations: additive SD (mg/L) and proportional SD (fraction); NaN where
+ * the file gives none (both NaN: no residual model). `source` may be NULL. */
+void gs_drug_residual(const gs_drug *d, double *additive_mg_l, double *proportional,
+                      const char **source);
+
 /* Clearance used for anuric patients on haemodialysis (between sessions), L/h, with source. */
 double gs_drug_anuric_cl(const gs_drug *d);
 const char *gs_drug_anuric_cl_source(const gs_drug *d);

@@ -66,6 +66,12 @@ void gs_write_summary_text(const struct gs_run *r, FILE *f);
  * the caller commits (or aborts) it, so several outputs can be committed together. */
 gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err);
 
+struct gs_pop_result;
+/* Population plot: median with the 25-75 % and 5-95 % bands over time (PLplot), into the open
+ * outfile's temporary file; the caller commits it. */
+gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
+                             struct gs_outfile *out, struct gs_error *err);
+
 /* Checks that `path` ends in .svg or .png (the formats gs_plot_profile writes). */
 gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err);
 

@@ -29,6 +29,8 @@ struct cli_opt {
 };
 
 struct cli_args {
+    const struct cli_opt *opts; /* the table parsed against (set by cli_parse) */
+    size_t n_opts;
     const char *value[CLI_MAX_OPTS][CLI_MAX_REPEAT];
     int count[CLI_MAX_OPTS];
     const char *positional[CLI_MAX_POSITIONAL];
@@ -53,6 +55,26 @@ void cli_print_options(FILE *f, const struct cli_opt *opts, size_t n_opts);
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 
+/* Option groups shared by subcommands (cli_common.c); each reads options by name from `a`, so a
+ * subcommand's table includes the options of the groups it uses. */
+struct gs_patient;
+struct gs_regimen;
+struct gs_sim_options;
+#include "gabasim/drug.h"
+gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, struct gs_error *err);
+gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
+                            struct gs_error *err);
+gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err);
+gs_status cli_parse_solver(const char *v, struct gs_sim_options *o, struct gs_error *err);
+/* --solver, --rtol, --atol (amounts, mg) with their limits. */
+gs_status cli_parse_sim_options(const struct cli_args *a, struct gs_sim_options *o,
+                                struct gs_error *err);
+/* --until and --out-every with the regimen's defaults (end of dosing; for --doses N the last dose
+ * plus max(interval, 24 h)); allocates the grid, which the caller frees with gs_free(). */
+gs_status cli_output_grid(const struct cli_args *a, const struct gs_regimen *reg, int single,
+                          double **grid, size_t *n_grid, struct gs_error *err);
+#define CLI_MAX_OUTPUT_POINTS 1000000L
+
 /* Subcommands */
 struct gs_cmd {
     const char *name;
@@ -66,6 +88,8 @@ void help_simulate(FILE *f);
 int cmd_drugs(int argc, char **argv);
 void help_drugs(FILE *f);
 int cmd_demo(int argc, char **argv);
+int cmd_population(int argc, char **argv);
+void help_population(FILE *f);
 void help_demo(FILE *f);
 
 #endif

@@ -10,6 +10,8 @@ static void help_help(FILE *f);
 
 static const struct gs_cmd commands[] = {
     {"simulate", cmd_simulate, help_simulate, "simulate one patient's concentrations"},
+    {"population", cmd_population, help_population,
+     "simulate a virtual population: percentiles, metrics, target attainment"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -51,8 +53,10 @@ static int cmd_help(int argc, char **argv)
     }
     const struct gs_cmd *c = find(argv[0]);
     if (c == NULL || argc > 1) {
-        fprintf(stderr, "gabasim: error: no help for '%s'; commands: simulate, drugs, demo, help\n",
-                argv[0]);
+        fprintf(
+            stderr,
+            "gabasim: error: no help for '%s'; commands: simulate, population, drugs, demo, help\n",
+            argv[0]);
         return GS_EXIT_USAGE;
     }
     c->help(stdout);

@@ -25,6 +25,8 @@ gs_status cli_parse(const struct cli_opt *opts, size_t n, int max_positional, in
                     struct cli_args *a, struct gs_error *err)
 {
     memset(a, 0, sizeof *a);
+    a->opts = opts;
+    a->n_opts = n;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {

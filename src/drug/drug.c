@@ -50,6 +50,7 @@ struct drug_param {
     char effects_text[400];
     double omega_sd;
     const char *omega_source;
+    double bov_sd; /* between-occasion SD of log(value); NaN if none */
 };
 
 struct gs_drug {
@@ -68,6 +69,12 @@ struct gs_drug {
     const char *assumption[MAX_ASSUMPTIONS];
     size_t n_assumption;
     char *calibration_json; /* cJSON_Print output, freed with cJSON_free */
+    /* full covariance of the random effects on log(parameter), structure parameter order;
+     * NaN off the diagonal unless an omega_block sets it (then 0 by default) */
+    double omega[GS_MAX_PARAMS][GS_MAX_PARAMS];
+    const char *omega_block_source;
+    double resid_add, resid_prop; /* residual error SDs: mg/L and fraction; NaN if none */
+    const char *resid_source;
 };
 
 /* ---- small JSON helpers: each names the path of what is wrong ---- */
@@ -249,11 +256,64 @@ static gs_status parse_param(gs_drug *d, const cJSON *item, struct gs_error *err
     return GS_OK;
 }
 
+static gs_status parse_omega_block(gs_drug *d, const cJSON *blk, struct gs_error *err)
+{
+    const char *path = "model.variability.omega_block";
+    if (!cJSON_IsObject(blk))
+        return bad(err, path, "must be an object with parameters, covariance and source%s", "");
+    gs_status st;
+    if ((st = get_string(blk, "source", path, 1, &d->omega_block_source, err)))
+        return st;
+    const cJSON *names = cJSON_GetObjectItemCaseSensitive(blk, "parameters");
+    const cJSON *cov = cJSON_GetObjectItemCaseSensitive(blk, "covariance");
+    int n = cJSON_GetArraySize(names);
+    if (!cJSON_IsArray(names) || n < 1 || n > GS_MAX_PARAMS)
+        return bad(err, path, "parameters must be an array of 1 to 8 parameter names%s", "");
+    if (!cJSON_IsArray(cov) || cJSON_GetArraySize(cov) != n)
+        return bad(err, path, "covariance must be an n x n array matching parameters%s", "");
+    int idx[GS_MAX_PARAMS];
+    for (int i = 0; i < n; i++) {
+        const cJSON *nm = cJSON_GetArrayItem(names, i);
+        idx[i] = cJSON_IsString(nm) ? gs_structure_param_index(d->structure, nm->valuestring) : -1;
+        if (idx[i] < 0 || !d->p[idx[i]].given)
+            return bad(err, path, "parameters[%s] names no parameter given in the file",
+                       cJSON_IsString(nm) ? nm->valuestring : "?");
+        for (int j = 0; j < i; j++)
+            if (idx[j] == idx[i])
+                return bad(err, path, "lists parameter '%s' twice", nm->valuestring);
+    }
+    for (int i = 0; i < n; i++) {
+        const cJSON *row = cJSON_GetArrayItem(cov, i);
+        if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != n)
+            return bad(err, path, "covariance must be an n x n array matching parameters%s", "");
+        for (int j = 0; j < n; j++) {
+            const cJSON *v = cJSON_GetArrayItem(row, j);
+            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+                return bad(err, path, "covariance holds a value that is not a finite number%s", "");
+            d->omega[idx[i]][idx[j]] = v->valuedouble;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        if (!(d->omega[idx[i]][idx[i]] >= 0.0 && d->omega[idx[i]][idx[i]] <= 9.0))
+            return gs_error_set(err, GS_INPUT, path,
+                                "'%s' variance of %s is %g; allowed 0 to 9 (log scale)", path,
+                                d->structure->params[idx[i]].name, d->omega[idx[i]][idx[i]]);
+        for (int j = 0; j < n; j++)
+            if (d->omega[idx[i]][idx[j]] != d->omega[idx[j]][idx[i]])
+                return bad(err, path, "covariance is not symmetric%s", "");
+        d->p[idx[i]].omega_sd = sqrt(d->omega[idx[i]][idx[i]]);
+        d->p[idx[i]].omega_source = d->omega_block_source;
+    }
+    return GS_OK;
+}
+
 static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error *err)
 {
     const cJSON *item;
     cJSON_ArrayForEach(item, var)
     {
+        if (item->string && strcmp(item->string, "omega_block") == 0)
+            continue; /* parsed after the per-parameter entries */
         char path[160];
         snprintf(path, sizeof path, "model.variability.%s", item->string ? item->string : "?");
         int idx = item->string ? gs_structure_param_index(d->structure, item->string) : -1;
@@ -273,7 +333,40 @@ static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error
                                 sd);
         d->p[idx].omega_sd = sd;
         d->p[idx].omega_source = src;
+        d->omega[idx][idx] = sd * sd;
+        if (cJSON_GetObjectItemCaseSensitive(item, "bov_sd")) {
+            double b;
+            if ((st = get_number(item, "bov_sd", path, &b, err)))
+                return st;
+            if (!(b >= 0.0 && b <= 3.0))
+                return gs_error_set(err, GS_INPUT, path, "'%s.bov_sd' is %g; allowed 0 to 3", path,
+                                    b);
+            d->p[idx].bov_sd = b;
+        }
     }
+    const cJSON *blk = cJSON_GetObjectItemCaseSensitive(var, "omega_block");
+    return blk ? parse_omega_block(d, blk, err) : GS_OK;
+}
+
+static gs_status parse_residual(gs_drug *d, const cJSON *res, struct gs_error *err)
+{
+    const char *path = "model.residual";
+    gs_status st;
+    if ((st = get_string(res, "source", path, 1, &d->resid_source, err)))
+        return st;
+    const char *keys[2] = {"additive_mg_L", "proportional"};
+    double *dst[2] = {&d->resid_add, &d->resid_prop};
+    for (int k = 0; k < 2; k++) {
+        if (cJSON_GetObjectItemCaseSensitive(res, keys[k]) == NULL)
+            continue;
+        if ((st = get_number(res, keys[k], path, dst[k], err)))
+            return st;
+        if (!(*dst[k] >= 0.0 && *dst[k] <= 100.0))
+            return gs_error_set(err, GS_INPUT, path, "'%s.%s' is %g; allowed 0 to 100", path,
+                                keys[k], *dst[k]);
+    }
+    if (isnan(d->resid_add) && isnan(d->resid_prop))
+        return bad(err, path, "needs additive_mg_L and/or proportional%s", "");
     return GS_OK;
 }
 
@@ -334,8 +427,18 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
             d->p[i].omega_source = "";
         }
     }
+    for (size_t i = 0; i < GS_MAX_PARAMS; i++) {
+        d->p[i].bov_sd = NAN;
+        for (size_t j = 0; j < GS_MAX_PARAMS; j++)
+            d->omega[i][j] = 0.0;
+    }
+    d->resid_add = d->resid_prop = NAN;
+    d->resid_source = d->omega_block_source = "";
     const cJSON *var = get_object(model, "variability");
     if (var && (st = parse_variability(d, var, err)))
+        return st;
+    const cJSON *res = get_object(model, "residual");
+    if (res && (st = parse_residual(d, res, err)))
         return st;
 
     d->anuric_cl = NAN;
@@ -713,6 +816,32 @@ const char *gs_drug_assumption(const gs_drug *d, size_t i)
 const char *gs_drug_calibration_json(const gs_drug *d)
 {
     return d->calibration_json;
+}
+
+size_t gs_drug_omega(const gs_drug *d, int *param_idx, double *cov)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->structure->n_params; i++)
+        if (d->omega[i][i] > 0.0)
+            param_idx[n++] = (int)i;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++)
+            cov[a * n + b] = d->omega[param_idx[a]][param_idx[b]];
+    return n;
+}
+
+double gs_drug_bov_sd(const gs_drug *d, size_t i)
+{
+    return d->p[i].bov_sd;
+}
+
+void gs_drug_residual(const gs_drug *d, double *additive_mg_l, double *proportional,
+                      const char **source)
+{
+    *additive_mg_l = d->resid_add;
+    *proportional = d->resid_prop;
+    if (source)
+        *source = d->resid_source;
 }
 
 /* ---- individualisation ---- */

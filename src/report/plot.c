@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/population.h"
 #include "gabasim/report.h"
 
 static const char *device_for(const char *path)
@@ -48,34 +49,22 @@ static int have_device(const char *dev)
     return found;
 }
 
-gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err)
+/* Checks the path and driver and starts PLplot on the outfile's temporary file. */
+static gs_status begin(struct gs_outfile *out, struct gs_error *err)
 {
-    const char *path = out->path;
-    gs_status st = gs_plot_check_path(path, "--plot", err);
+    gs_status st = gs_plot_check_path(out->path, "--plot", err);
     if (st != GS_OK)
         return st;
-    const char *dev = device_for(path);
+    const char *dev = device_for(out->path);
     if (!have_device(dev))
         return gs_error_set(err, GS_UNSUPPORTED, "--plot",
                             "the PLplot '%s' driver is not installed (Debian package "
                             "plplot-driver-cairo)",
                             dev);
-    const struct gs_profile *p = r->profile;
-    if (p->n < 2)
-        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
     if (out->f) { /* PLplot opens the temporary file by name */
         fclose(out->f);
         out->f = NULL;
     }
-
-    double x0 = p->t_h[0], x1 = p->t_h[p->n - 1], ymax = 0.0;
-    for (size_t i = 0; i < p->n; i++)
-        ymax = fmax(ymax, p->conc_mg_l[i]);
-    const struct gs_summary *s = r->summary;
-    if (isfinite(s->ss_cmax_mg_l))
-        ymax = fmax(ymax, s->ss_cmax_mg_l);
-    ymax = ymax > 0.0 ? 1.12 * ymax : 1.0;
-
     plsdev(dev);
     plsfnam(out->tmp);
     plspage(0.0, 0.0, 960, 600, 0, 0);
@@ -86,6 +75,82 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
     plscol0a(3, 255, 127, 14, 0.25); /* steady-state band */
     plscol0(4, 214, 39, 40);         /* dose markers */
     plscol0(5, 255, 127, 14);        /* band edges */
+    plscol0a(6, 31, 119, 180, 0.18); /* 90 % band */
+    plscol0a(7, 31, 119, 180, 0.35); /* 50 % band */
+    return GS_OK;
+}
+
+/* Fills between lo[] and hi[] over x[] as one polygon. */
+static gs_status band(const double *x, const double *lo, const double *hi, size_t n, int col)
+{
+    PLFLT *px = gs_malloc(2 * n * sizeof *px), *py = gs_malloc(2 * n * sizeof *py);
+    if (!px || !py) {
+        gs_free(px);
+        gs_free(py);
+        return GS_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        px[i] = x[i];
+        py[i] = lo[i];
+        px[2 * n - 1 - i] = x[i];
+        py[2 * n - 1 - i] = hi[i];
+    }
+    plcol0(col);
+    plfill((PLINT)(2 * n), px, py);
+    gs_free(px);
+    gs_free(py);
+    return GS_OK;
+}
+
+gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
+                             struct gs_outfile *out, struct gs_error *err)
+{
+    if (r->n_out < 2)
+        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
+    gs_status st = begin(out, err);
+    if (st != GS_OK)
+        return st;
+    double ymax = 0.0;
+    for (size_t j = 0; j < r->n_out; j++)
+        ymax = fmax(ymax, r->pct_mg_l[GS_POP_N_PCT - 1][j]);
+    ymax = ymax > 0.0 ? 1.1 * ymax : 1.0;
+    plcol0(1);
+    plenv(r->t_h[0], r->t_h[r->n_out - 1], 0.0, ymax, 0, 0);
+    char title[256];
+    snprintf(title, sizeof title, "%s: %ld virtual subjects", gs_drug_name(d), r->n);
+    pllab("time (h)", "concentration (mg/L)", title);
+    if (band(r->t_h, r->pct_mg_l[0], r->pct_mg_l[6], r->n_out, 6) != GS_OK ||
+        band(r->t_h, r->pct_mg_l[2], r->pct_mg_l[4], r->n_out, 7) != GS_OK) {
+        plend();
+        return gs_error_set(err, GS_NOMEM, "--plot", "out of memory drawing the plot");
+    }
+    plcol0(2);
+    plwidth(2.5);
+    plline((PLINT)r->n_out, r->t_h, r->pct_mg_l[3]);
+    plwidth(1.0);
+    plcol0(1);
+    plschr(0.0, 0.7);
+    plmtex("t", 0.6, 1.0, 1.0, "line: median   dark band: 25-75th percentile   light: 5-95th");
+    plend();
+    return GS_OK;
+}
+
+gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err)
+{
+    const struct gs_profile *p = r->profile;
+    if (p->n < 2)
+        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
+    double x0 = p->t_h[0], x1 = p->t_h[p->n - 1], ymax = 0.0;
+    for (size_t i = 0; i < p->n; i++)
+        ymax = fmax(ymax, p->conc_mg_l[i]);
+    const struct gs_summary *s = r->summary;
+    if (isfinite(s->ss_cmax_mg_l))
+        ymax = fmax(ymax, s->ss_cmax_mg_l);
+    ymax = ymax > 0.0 ? 1.12 * ymax : 1.0;
+
+    gs_status st = begin(out, err);
+    if (st != GS_OK)
+        return st;
     plcol0(1);
     plenv(x0, x1, 0.0, ymax, 0, 0);
     char title[256];

@@ -56,7 +56,8 @@ static inline int fuzz_ignored(const char *tag)
     } while (0)
 
 /* A string the library returned: non-NULL and readable to its NUL (ASan checks the read). */
-#define FUZZ_CHECK_STR(tag, s) FUZZ_CHECK(tag, (s) != NULL && strlen(s) < ((size_t)1 << 30), "%s", #s)
+#define FUZZ_CHECK_STR(tag, s)                                                                     \
+    FUZZ_CHECK(tag, (s) != NULL && strlen(s) < ((size_t)1 << 30), "%s", #s)
 
 /* What every failed call must leave: a status < 0 equal to err.code, a non-empty one-line
  * message and a NUL-terminated field. `st` is the returned status. */
@@ -71,8 +72,8 @@ static inline void fuzz_check_error(gs_status st, const struct gs_error *err)
                "err.field is not NUL-terminated");
     FUZZ_CHECK("msg-empty", err->msg[0] != '\0', "status %d (%s) with an empty err.msg", (int)st,
                gs_status_str(st));
-    FUZZ_CHECK("msg-newline", strpbrk(err->msg, "\n\r") == NULL,
-               "err.msg is not one line: \"%s\"", err->msg);
+    FUZZ_CHECK("msg-newline", strpbrk(err->msg, "\n\r") == NULL, "err.msg is not one line: \"%s\"",
+               err->msg);
 }
 
 /* A fresh, zeroed error record: a failure that forgets to write the message leaves msg empty. */

@@ -10,12 +10,14 @@
  *            8 titrations (each found by name; each schedule parsed) and 32 assumptions; and
  *            gs_drug_individual_model() gives finite, non-negative parameters for a resolved
  *            default patient, two patients with covariates and (when the file has an anuric CL)
- *            a haemodialysis patient.
+ *            a haemodialysis patient; with any of the first gabasim allocations failing the
+ *            parse gives GS_NOMEM and leaks nothing.
  */
 #include <ctype.h>
 #include <math.h>
 
 #include "fuzz_common.h"
+#include "gabasim/alloc.h"
 #include "gabasim/drug.h"
 #include "gabasim/regimen.h"
 
@@ -208,6 +210,28 @@ static void check_success(const gs_drug *d)
     check_patients(d);
 }
 
+/* The same (valid) text with the k-th gabasim allocation failing: GS_NOMEM or success, *out NULL
+ * on failure, nothing leaked (LeakSanitizer). cJSON's own allocations are not counted. */
+static void check_out_of_memory(const char *text, size_t size)
+{
+    for (long k = 1; k <= 4; k++) {
+        gs_drug *d = (gs_drug *)&d;
+        struct gs_error err;
+        fuzz_error_reset(&err);
+        gs_alloc_fail_after(k);
+        gs_status st = gs_drug_parse(&d, text, size, ORIGIN, &err);
+        gs_alloc_fail_after(0);
+        if (st == GS_OK) {
+            FUZZ_CHECK("drug-non-null", d != NULL, "successful parse returned a NULL handle");
+            gs_drug_free(d);
+            continue;
+        }
+        FUZZ_CHECK("oom", st == GS_NOMEM, "allocation %ld failing gave status %d: %s", k, (int)st,
+                   err.msg);
+        check_failure(st, d, &err);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > GS_DRUG_FILE_MAX + 1)
@@ -228,6 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st == GS_OK) {
         check_success(d);
         gs_drug_free(d);
+        check_out_of_memory(text, size);
     } else {
         check_failure(st, d, &err);
         /* The same failure with an origin too long for the "origin: " prefix. */

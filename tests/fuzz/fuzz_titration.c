@@ -4,13 +4,15 @@
  *   success: 1 to GS_REGIMEN_MAX_STEPS steps; step starts are whole days from 0 to 365 d,
  *            strictly increasing; doses finite and > 0; intervals 24/N h for N = 1..24; the rest
  *            of the regimen untouched. The regimen is then validated and expanded: the dose
- *            records are sorted, finite and carry the steps' doses;
+ *            records are sorted, finite and carry the steps' doses, and an allocation failure
+ *            during expansion gives GS_NOMEM without a leak;
  *   failure: a negative status equal to err.code, err.field is the field passed, a non-empty
  *            one-line err.msg, and the regimen keeps no steps.
  */
 #include <math.h>
 
 #include "fuzz_common.h"
+#include "gabasim/alloc.h"
 #include "gabasim/regimen.h"
 
 #define FIELD "--titrate"
@@ -85,7 +87,26 @@ static void check_expand(struct gs_regimen *r, const char *text)
     double last = gs_regimen_last_dose_h(r);
     FUZZ_CHECK("expand", last == list.ev[list.n - 1].time_h,
                "'%s' last dose %g h, last record %g h", text, last, list.ev[list.n - 1].time_h);
+    size_t n = list.n;
     gs_event_list_release(&list);
+
+    /* The first or second allocation failing: GS_NOMEM (or success when the list needs no
+     * second allocation), a message, nothing leaked (LeakSanitizer). */
+    for (long k = 1; k <= 2; k++) {
+        fuzz_error_reset(&err);
+        gs_alloc_fail_after(k);
+        st = gs_regimen_expand(r, &list, &err);
+        gs_alloc_fail_after(0);
+        if (st == GS_OK)
+            FUZZ_CHECK("oom", list.n == n, "'%s' expanded to %zu then %zu records", text, n,
+                       list.n);
+        else {
+            FUZZ_CHECK("oom", st == GS_NOMEM, "'%s' allocation %ld failing gave status %d", text, k,
+                       (int)st);
+            fuzz_check_error(st, &err);
+        }
+        gs_event_list_release(&list);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,364 @@
+/* population.c - many subjects, one regimen: parallel blocks, ordered reduction, streaming
+ * percentiles. See gabasim/population.h for the contract. */
+#include "gabasim/population.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "gabasim/alloc.h"
+
+const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
+
+#define BLOCK 512 /* subjects simulated between reductions */
+
+/* ---- histogram of log2 concentration: 256 bins per octave over 2^-40 .. 2^24 mg/L ---- */
+#define H_SUB     256
+#define H_MIN_EXP (-40)
+#define H_MAX_EXP 24
+#define H_BINS    ((H_MAX_EXP - H_MIN_EXP) * H_SUB)
+
+/* Bin of a positive value from its binary exponent and top 8 mantissa bits: no log() call. */
+static int hist_bin(double c)
+{
+    int e;
+    double m = frexp(c, &e); /* c = m 2^e, m in [0.5, 1) */
+    int b = (e - 1 - H_MIN_EXP) * H_SUB + (int)((m * 2.0 - 1.0) * H_SUB);
+    return b < 0 ? 0 : b >= H_BINS ? H_BINS - 1 : b;
+}
+
+static double bin_lower(int b)
+{
+    int e = b / H_SUB + H_MIN_EXP;
+    return ldexp(1.0 + (double)(b % H_SUB) / H_SUB, e);
+}
+
+struct stats {
+    size_t n_out;
+    long n;
+    int exact;
+    double *sum;     /* per time */
+    double *values;  /* exact: n_out x n (column j holds time j) */
+    uint32_t *hist;  /* histogram: n_out x H_BINS */
+    uint32_t *zeros; /* histogram: values <= 0 per time */
+    long filled;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Type-7 quantile (R's default) of sorted v[0..n). */
+static double quantile_sorted(const double *v, long n, double q)
+{
+    double h = (double)(n - 1) * q;
+    long lo = (long)floor(h);
+    if (lo >= n - 1)
+        return v[n - 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+/* Same quantile from the histogram: the order statistic's bin, interpolated linearly within it. */
+static double quantile_hist(const uint32_t *h, uint32_t zeros, long n, double q)
+{
+    double target = (double)(n - 1) * q; /* 0-based rank */
+    if (target < (double)zeros)
+        return 0.0;
+    double below = (double)zeros;
+    for (int b = 0; b < H_BINS; b++) {
+        if (h[b] == 0)
+            continue;
+        if (target < below + h[b]) {
+            double frac = (target - below + 0.5) / (double)h[b];
+            double lo = bin_lower(b), hi = bin_lower(b + 1);
+            return lo + frac * (hi - lo);
+        }
+        below += h[b];
+    }
+    return bin_lower(H_BINS);
+}
+
+static gs_status check(const struct gs_pop_config *c, struct gs_error *err)
+{
+    if (c->n < 1 || c->n > GS_POP_MAX_N)
+        return gs_error_set(err, GS_INPUT, "--n", "'--n' is %ld; allowed 1 to %ld", c->n,
+                            GS_POP_MAX_N);
+    if (c->n_out < 1)
+        return gs_error_set(err, GS_INPUT, "--out-every", "no output times");
+    if (c->n_thresholds > GS_POP_MAX_THRESHOLDS)
+        return gs_error_set(err, GS_INPUT, "--threshold", "at most %d thresholds",
+                            GS_POP_MAX_THRESHOLDS);
+    for (size_t k = 0; k < c->n_thresholds; k++)
+        if (!(c->thresholds_mg_l[k] > 0.0 && isfinite(c->thresholds_mg_l[k])))
+            return gs_error_set(err, GS_INPUT, "--threshold",
+                                "'--threshold' is %g mg/L; allowed above 0", c->thresholds_mg_l[k]);
+    if (!(c->window_from_h >= c->t_out[0] && c->window_to_h <= c->t_out[c->n_out - 1] &&
+          c->window_from_h < c->window_to_h))
+        return gs_error_set(err, GS_INPUT, "--window",
+                            "the metrics window %g-%g h must lie inside the output times %g-%g h "
+                            "and be longer than 0",
+                            c->window_from_h, c->window_to_h, c->t_out[0], c->t_out[c->n_out - 1]);
+    if (c->threads < 0 || c->threads > 256)
+        return gs_error_set(err, GS_INPUT, "--threads", "'--threads' is %d; allowed 1 to 256",
+                            c->threads);
+    return GS_OK;
+}
+
+/* The simulation grid: the output times plus the window edges (if not already there). */
+struct grid {
+    double *t;
+    size_t n;
+    size_t *out_index; /* grid index of output j */
+    size_t i_from, i_to;
+};
+
+static gs_status make_grid(const struct gs_pop_config *c, struct grid *g)
+{
+    g->t = gs_malloc((c->n_out + 2) * sizeof *g->t);
+    g->out_index = gs_malloc(c->n_out * sizeof *g->out_index);
+    if (!g->t || !g->out_index)
+        return GS_NOMEM;
+    double extra[2] = {c->window_from_h, c->window_to_h};
+    size_t n = 0, j = 0, e = 0;
+    while (j < c->n_out || e < 2) {
+        double tj = j < c->n_out ? c->t_out[j] : INFINITY, te = e < 2 ? extra[e] : INFINITY;
+        if (te < tj) {
+            g->t[n++] = te;
+            e++;
+        } else {
+            if (te == tj)
+                e++;
+            g->out_index[j++] = n;
+            g->t[n++] = tj;
+        }
+    }
+    g->n = n;
+    for (size_t i = 0; i < n; i++) {
+        if (g->t[i] == c->window_from_h)
+            g->i_from = i;
+        if (g->t[i] == c->window_to_h)
+            g->i_to = i;
+    }
+    return GS_OK;
+}
+
+struct subject_work {
+    struct gs_pop_subject s;
+    double *conc; /* grid.n */
+    gs_status st;
+    struct gs_error err;
+};
+
+static void simulate_subject(const struct gs_pop_config *c, const struct grid *g, long i,
+                             struct subject_work *w)
+{
+    gs_rng r;
+    gs_rng_seed(&r, c->seed, (uint64_t)i);
+    struct gs_pop_subject *s = &w->s;
+    memset(s, 0, sizeof *s);
+    s->index = i;
+    w->st = GS_OK;
+    if (c->covdist) {
+        if ((w->st = gs_covdist_draw(c->covdist, &r, &s->patient, &w->err)))
+            return;
+    } else {
+        s->patient = *c->patient;
+    }
+    if ((w->st = gs_drug_individual_model(c->drug, &s->patient, &s->model, NULL, 0, &w->err)))
+        return;
+    if (c->var && c->var->n) {
+        double eta[GS_MAX_PARAMS];
+        gs_variability_draw_eta(c->var, &r, eta);
+        gs_variability_apply_eta(c->var, eta, &s->model);
+    }
+    struct gs_profile p = GS_PROFILE_INIT;
+    if ((w->st = gs_simulate(&s->model, c->events, g->t, g->n, &c->sim, &p, &w->err)))
+        return;
+    s->cmax_mg_l = -INFINITY;
+    s->cmin_mg_l = INFINITY;
+    for (size_t k = 0; k < g->n; k++) {
+        double conc = p.conc_mg_l[k];
+        w->conc[k] = conc;
+        if (conc > s->cmax_mg_l) {
+            s->cmax_mg_l = conc;
+            s->tmax_h = g->t[k];
+        }
+        if (k >= g->i_from && k <= g->i_to && conc < s->cmin_mg_l)
+            s->cmin_mg_l = conc;
+    }
+    double len = g->t[g->i_to] - g->t[g->i_from];
+    s->auc_mg_h_l = p.y[g->i_to * GS_N_STATES + GS_Y_AUC] - p.y[g->i_from * GS_N_STATES + GS_Y_AUC];
+    s->cavg_mg_l = s->auc_mg_h_l / len;
+    for (size_t th = 0; th < c->n_thresholds; th++) {
+        double thr = c->thresholds_mg_l[th], above = 0.0;
+        for (size_t k = g->i_from; k < g->i_to; k++) {
+            double a = w->conc[k] - thr, b = w->conc[k + 1] - thr, dt = g->t[k + 1] - g->t[k];
+            if (a >= 0 && b >= 0)
+                above += dt;
+            else if (a > 0 || b > 0) /* crosses: linear interpolation of the crossing */
+                above += dt * (a > 0 ? a : b) / fabs(a - b);
+        }
+        s->time_above_h[th] = above;
+    }
+    gs_profile_release(&p);
+}
+
+gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result *out,
+                            struct gs_error *err)
+{
+    gs_status st = check(c, err);
+    if (st != GS_OK)
+        return st;
+    memset(out, 0, sizeof *out);
+    struct grid g = {0};
+    struct stats S = {0};
+    struct subject_work *work = NULL;
+    double *conc_block = NULL;
+    long pta_cmin[GS_POP_MAX_THRESHOLDS] = {0}, pta_cavg[GS_POP_MAX_THRESHOLDS] = {0};
+    size_t n_out = c->n_out;
+
+    if ((st = make_grid(c, &g)) != GS_OK)
+        goto nomem;
+    S.n_out = n_out;
+    S.n = c->n;
+    S.exact = (double)c->n * (double)n_out <= (double)GS_POP_EXACT_MAX;
+    S.sum = gs_calloc(n_out, sizeof *S.sum);
+    if (S.exact)
+        S.values = gs_malloc((size_t)c->n * n_out * sizeof *S.values);
+    else {
+        S.hist = gs_calloc(n_out * (size_t)H_BINS, sizeof *S.hist);
+        S.zeros = gs_calloc(n_out, sizeof *S.zeros);
+    }
+    long block = c->n < BLOCK ? c->n : BLOCK;
+    work = gs_calloc((size_t)block, sizeof *work);
+    conc_block = gs_malloc((size_t)block * g.n * sizeof *conc_block);
+    if (!S.sum || (S.exact && !S.values) || (!S.exact && (!S.hist || !S.zeros)) || !work ||
+        !conc_block)
+        goto nomem;
+    for (long b = 0; b < block; b++)
+        work[b].conc = conc_block + (size_t)b * g.n;
+    out->peak_bytes = (double)n_out * sizeof(double) +
+                      (S.exact ? (double)c->n * n_out * sizeof(double)
+                               : (double)n_out * H_BINS * sizeof(uint32_t)) +
+                      (double)block * (g.n * sizeof(double) + sizeof *work);
+
+#ifdef _OPENMP
+    int threads = c->threads > 0 ? c->threads : omp_get_max_threads();
+#endif
+    for (long start = 0; start < c->n && st == GS_OK; start += block) {
+        long m = c->n - start < block ? c->n - start : block;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+#endif
+        for (long b = 0; b < m; b++)
+            simulate_subject(c, &g, start + b, &work[b]);
+        /* ordered reduction: the first failure in subject order wins */
+        for (long b = 0; b < m; b++)
+            if (work[b].st != GS_OK) {
+                st = work[b].st;
+                if (err)
+                    *err = work[b].err;
+                gs_error_prefix(err, "population");
+                break;
+            }
+        if (st != GS_OK)
+            break;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+        for (size_t j = 0; j < n_out; j++) {
+            size_t k = g.out_index[j];
+            double sum = S.sum[j];
+            for (long b = 0; b < m; b++) {
+                double v = work[b].conc[k];
+                sum += v;
+                if (S.exact)
+                    S.values[j * (size_t)c->n + (size_t)(start + b)] = v;
+                else if (v > 0.0)
+                    S.hist[j * (size_t)H_BINS + (size_t)hist_bin(v)]++;
+                else
+                    S.zeros[j]++;
+            }
+            S.sum[j] = sum;
+        }
+        for (long b = 0; b < m; b++) {
+            for (size_t th = 0; th < c->n_thresholds; th++) {
+                pta_cmin[th] += work[b].s.cmin_mg_l >= c->thresholds_mg_l[th];
+                pta_cavg[th] += work[b].s.cavg_mg_l >= c->thresholds_mg_l[th];
+            }
+            if (c->on_subject && (st = c->on_subject(c->ctx, &work[b].s, err)) != GS_OK)
+                break;
+        }
+        if (c->on_progress)
+            c->on_progress(c->ctx, start + m, c->n);
+    }
+    if (st != GS_OK)
+        goto done;
+
+    out->n = c->n;
+    out->n_out = n_out;
+    out->exact_percentiles = S.exact;
+    out->t_h = gs_malloc(n_out * sizeof *out->t_h);
+    out->mean_mg_l = gs_malloc(n_out * sizeof *out->mean_mg_l);
+    for (int q = 0; q < GS_POP_N_PCT; q++)
+        out->pct_mg_l[q] = gs_malloc(n_out * sizeof *out->pct_mg_l[q]);
+    if (!out->t_h || !out->mean_mg_l)
+        goto nomem;
+    for (int q = 0; q < GS_POP_N_PCT; q++)
+        if (!out->pct_mg_l[q])
+            goto nomem;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(threads)
+#endif
+    for (size_t j = 0; j < n_out; j++) {
+        out->t_h[j] = c->t_out[j];
+        out->mean_mg_l[j] = S.sum[j] / (double)c->n;
+        for (int q = 0; q < GS_POP_N_PCT; q++) {
+            double p = gs_pop_percentiles[q] / 100.0;
+            if (S.exact) {
+                double *col = S.values + j * (size_t)c->n;
+                if (q == 0)
+                    qsort(col, (size_t)c->n, sizeof *col, cmp_double);
+                out->pct_mg_l[q][j] = quantile_sorted(col, c->n, p);
+            } else {
+                out->pct_mg_l[q][j] =
+                    quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p);
+            }
+        }
+    }
+    for (size_t th = 0; th < c->n_thresholds; th++) {
+        out->pta_cmin[th] = (double)pta_cmin[th] / (double)c->n;
+        out->pta_cavg[th] = (double)pta_cavg[th] / (double)c->n;
+    }
+    goto done;
+nomem:
+    st = gs_error_set(err, GS_NOMEM, "population", "out of memory for %ld subjects x %zu times",
+                      c->n, c->n_out);
+done:
+    if (st != GS_OK)
+        gs_pop_result_release(out);
+    gs_free(g.t);
+    gs_free(g.out_index);
+    gs_free(S.sum);
+    gs_free(S.values);
+    gs_free(S.hist);
+    gs_free(S.zeros);
+    gs_free(work);
+    gs_free(conc_block);
+    return st;
+}
+
+void gs_pop_result_release(struct gs_pop_result *r)
+{
+    gs_free(r->t_h);
+    gs_free(r->mean_mg_l);
+    for (int q = 0; q < GS_POP_N_PCT; q++)
+        gs_free(r->pct_mg_l[q]);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,86 @@
+# tests/fuzz/fuzz.cmake - fuzz targets for the three parsers of untrusted text:
+#   drug_json   gs_drug_parse() (drug files) + accessors + gs_drug_individual_model()
+#   titration   gs_regimen_parse_titration() + gs_regimen_validate()/gs_regimen_expand()
+#   quantity    gs_parse_quantity() for every dimension + gs_parse_count()
+#
+# Include it from tests/CMakeLists.txt:   include(${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz.cmake)
+#
+# Always built (any compiler):
+#   fuzz_<name>_replay       fuzz_<name>.c + replay_main.c, linked to gabasim_lib
+#   test fuzz_replay_<name>  replays tests/fuzz/corpus/<name>/ (seeds and crash-* reproducers);
+#                            under GS_SANITIZE it runs with ASan/UBSan/LSan.
+# With -DGS_FUZZ=ON and clang, also:
+#   fuzz_<name>              the libFuzzer binary (-fsanitize=fuzzer,address,undefined)
+#   test fuzz_<name>         LABELS fuzz: 30 s of fuzzing (-max_total_time=30 -timeout=10) on a
+#                            fresh copy of the corpus in <build>/tests/fuzz/work/<name>; crashes go
+#                            to <build>/tests/fuzz/artifacts/<name>/. Run with `ctest -L fuzz`.
+#
+# GS_FUZZ needs the whole library compiled with libFuzzer's coverage instrumentation and the
+# sanitizers. Add these lines to the top-level CMakeLists.txt, after the GS_SANITIZE block and
+# before add_library(gabasim_lib ...) (directory compile options apply to targets created later):
+#
+#   option(GS_FUZZ "Build the libFuzzer targets (clang only); instruments the whole build" OFF)
+#   if(GS_FUZZ)
+#     if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+#       message(FATAL_ERROR "GS_FUZZ=ON needs clang: configure with CC=clang")
+#     endif()
+#     add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+#                         -fno-sanitize-recover=all -fno-omit-frame-pointer)
+#     add_link_options(-fsanitize=address,undefined)
+#   endif()
+#
+# (The fuzz_<name> targets add -fsanitize=fuzzer themselves; every other executable, the replay
+# ones included, links only the sanitizer runtimes.)
+
+set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(GS_FUZZ_NAMES drug_json titration quantity)
+
+set(GS_FUZZ_BUILD_LIBFUZZER OFF)
+if(GS_FUZZ)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+    set(GS_FUZZ_BUILD_LIBFUZZER ON)
+  else()
+    message(WARNING "GS_FUZZ=ON but the C compiler is ${CMAKE_C_COMPILER_ID}: libFuzzer needs "
+                    "clang; only the corpus replay tests are built")
+  endif()
+endif()
+
+foreach(name IN LISTS GS_FUZZ_NAMES)
+  set(src ${GS_FUZZ_DIR}/fuzz_${name}.c)
+  set(corpus ${GS_FUZZ_DIR}/corpus/${name})
+
+  add_executable(fuzz_${name}_replay ${src} ${GS_FUZZ_DIR}/replay_main.c)
+  target_link_libraries(fuzz_${name}_replay PRIVATE gabasim_lib)
+  add_test(NAME fuzz_replay_${name} COMMAND fuzz_${name}_replay ${corpus})
+  # GS_FUZZ_IGNORE empty: every invariant is checked, whatever the caller's environment says.
+  set_tests_properties(fuzz_replay_${name} PROPERTIES
+    TIMEOUT 300
+    ENVIRONMENT "GS_FUZZ_IGNORE=;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+
+  if(GS_FUZZ_BUILD_LIBFUZZER)
+    set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz/work/${name})
+    set(artifacts ${CMAKE_CURRENT_BINARY_DIR}/fuzz/artifacts/${name})
+
+    add_executable(fuzz_${name} ${src})
+    target_link_libraries(fuzz_${name} PRIVATE gabasim_lib)
+    target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+
+    add_test(NAME fuzz_${name}_corpus_copy
+             COMMAND ${CMAKE_COMMAND} -DSRC=${corpus} -DDST=${work} -DART=${artifacts}
+                     -P ${GS_FUZZ_DIR}/copy_corpus.cmake)
+    set_tests_properties(fuzz_${name}_corpus_copy PROPERTIES
+      FIXTURES_SETUP fuzz_${name}_corpus
+      LABELS fuzz)
+
+    add_test(NAME fuzz_${name}
+             COMMAND fuzz_${name} -max_total_time=30 -timeout=10 -rss_limit_mb=2048
+                     -print_final_stats=1 -dict=${GS_FUZZ_DIR}/${name}.dict
+                     -artifact_prefix=${artifacts}/ ${work})
+    set_tests_properties(fuzz_${name} PROPERTIES
+      FIXTURES_REQUIRED fuzz_${name}_corpus
+      LABELS fuzz
+      TIMEOUT 180
+      ENVIRONMENT "GS_FUZZ_IGNORE=;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+  endif()
+endforeach()
