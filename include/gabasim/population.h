@@ -60,7 +60,9 @@ struct gs_pop_config {
     struct gs_sim_options sim;
     uint64_t seed;
     long n;
-    int threads; /* 0: OpenMP's default */
+    int threads;           /* 0: OpenMP's default */
+    long exact_max_values; /* exact percentiles up to this many values; 0: GS_POP_EXACT_MAX,
+                              negative: always histograms (tests) */
     /* optional sinks, called on the calling thread in subject order */
     gs_status (*on_subject)(void *ctx, const struct gs_pop_subject *s, struct gs_error *err);
     void (*on_progress)(void *ctx, long done, long total);

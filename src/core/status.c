@@ -27,6 +27,10 @@ gs_status gs_error_set(struct gs_error *err, gs_status code, const char *field, 
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    /* one line, always: control characters echoed from the input become '?' */
+    for (char *c = err->msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return code;
 }
 

@@ -118,7 +118,11 @@ gs_status gs_parse_quantity(const char *text, enum gs_dim dim, const char *field
     }
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (units[i].dim == dim && strcmp(units[i].name, end) == 0) {
-            *out = v * units[i].factor;
+            double x = v * units[i].factor;
+            if (!isfinite(x)) /* e.g. 1.7e308w overflows when converted to hours */
+                return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', too large to represent",
+                                    field, text);
+            *out = x;
             return GS_OK;
         }
     }

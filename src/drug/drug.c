@@ -149,6 +149,8 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
         if ((st = get_number(e, "reference", path, &out->ref, err)) ||
             (st = get_number(e, "exponent", path, &out->exponent, err)))
             return st;
+        if (!(fabs(out->exponent) <= 10.0))
+            return bad(err, path, "has an exponent outside -10 to 10%s", "");
         if (!(out->ref > 0.0))
             return bad(err, path, "has reference <= 0; a power effect needs a positive reference%s",
                        "");
@@ -170,8 +172,8 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
             out->level = GS_SEX_MALE;
         else
             return bad(err, path, "has level '%s'; allowed: female, male", level);
-        if (!(out->factor > 0.0))
-            return bad(err, path, "has factor <= 0%s", "");
+        if (!(out->factor > 0.0 && out->factor <= 100.0))
+            return bad(err, path, "has a factor outside (0, 100]%s", "");
     } else {
         return bad(err, path,
                    "has form '%s'; allowed: power (crcl, age, weight, ibw, bmi), factor (sex)",
@@ -924,6 +926,13 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                 c = e->cap;
             v *= pow(c / e->ref, e->exponent);
         }
+        const struct gs_param_def *def = &d->structure->params[i];
+        if (!isfinite(v) || v < def->min || (def->min_exclusive && v <= def->min))
+            return gs_error_set(err, GS_INPUT, def->name,
+                                "%s: %s for this patient is %g %s after covariate effects; "
+                                "allowed %s%g",
+                                d->origin, def->name, v, def->unit,
+                                def->min_exclusive ? "above " : "", def->min);
         out->p[i] = v;
     }
     for (size_t i = d->structure->n_params; i < GS_MAX_PARAMS; i++)

@@ -59,6 +59,10 @@ gs_status gs_regimen_parse_titration(struct gs_regimen *r, const char *text, con
                                 day);
         if ((st = gs_parse_quantity(colon + 1, GS_DIM_DOSE, field, &dose, err)) != GS_OK)
             return st;
+        if (!(dose >= GS_MIN_DOSE_MG))
+            return gs_error_set(err, GS_INPUT, field,
+                                "'%s' day %ld dose is %g mg; allowed %g mg or more", field, day,
+                                dose, GS_MIN_DOSE_MG);
         if ((st = gs_parse_count(x + 1, field, 24, &per_day, err)) != GS_OK)
             return st;
         if (per_day < 1)

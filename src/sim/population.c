@@ -227,7 +227,9 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
         goto nomem;
     S.n_out = n_out;
     S.n = c->n;
-    S.exact = (double)c->n * (double)n_out <= (double)GS_POP_EXACT_MAX;
+    double exact_max =
+        c->exact_max_values == 0 ? (double)GS_POP_EXACT_MAX : (double)c->exact_max_values;
+    S.exact = (double)c->n * (double)n_out <= exact_max;
     S.sum = gs_calloc(n_out, sizeof *S.sum);
     if (S.exact)
         S.values = gs_malloc((size_t)c->n * n_out * sizeof *S.values);
