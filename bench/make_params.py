@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Write a gaba-pop subject-parameter CSV in the format gabasim's `population --params-csv` writes.
 
-    header: ID,CL,V,Vmax,Km,ktr      one row per subject, every value %.17g
+    header: ID,Vmax,Km,ktr,V,CL,tlag   one row per subject, every value %.17g
+    (gabasim's order: the structure's parameters; tlag is always 0 here. The comparators find
+    columns by name, so the plain ID,CL,V,Vmax,Km,ktr works with them too.)
 
 Individual parameters are log-normal around the typical values:
     CL   = 7   L/h  * exp(0.3 * eta_CL)
@@ -21,9 +23,9 @@ import math
 import random
 import sys
 
-TYPICAL = {"CL": 7.0, "V": 58.0, "Vmax": 250.0, "Km": 300.0, "ktr": 0.25}
+TYPICAL = {"CL": 7.0, "V": 58.0, "Vmax": 250.0, "Km": 300.0, "ktr": 0.25, "tlag": 0.0}
 OMEGA = {"CL": 0.3, "V": 0.2, "Vmax": 0.3}
-COLUMNS = ["CL", "V", "Vmax", "Km", "ktr"]
+COLUMNS = ["Vmax", "Km", "ktr", "V", "CL", "tlag"]
 
 
 def main():

@@ -49,7 +49,7 @@ def sh(cmd):
         return ""
 
 
-def machine(gabasim):
+def machine(gabasim, out_dir):
     lscpu = sh("lscpu")
     info = {}
     for line in lscpu.splitlines():
@@ -75,6 +75,12 @@ def machine(gabasim):
         np_v, sp_v = numpy.__version__, scipy.__version__
     except ImportError:
         np_v = sp_v = "not installed"
+    load_start = ""
+    try:
+        load_start = open(os.path.join(out_dir, "loadavg_start.txt")).read().strip()
+    except OSError:
+        pass
+    load_end = " ".join(sh("cat /proc/loadavg").split()[:3])
     commit = sh("git rev-parse --short HEAD")
     dirty = sh("git status --porcelain --untracked-files=no")
     return [
@@ -91,6 +97,8 @@ def machine(gabasim):
         ("deSolve", sh("Rscript -e 'cat(as.character(packageVersion(\"deSolve\")))'")),
         ("Python", "%s (/usr/bin/python3), NumPy %s, SciPy %s" % (platform.python_version(),
                                                                    np_v, sp_v)),
+        ("load average (1, 5, 15 min)", "%s at the start, %s at the end (above 0 means other "
+         "work shared the cores and the times are inflated)" % (load_start or "?", load_end)),
     ]
 
 
@@ -225,7 +233,7 @@ def main():
     md.append("")
     md.append("## Machine")
     md.append("")
-    for k, v in machine(a.gabasim):
+    for k, v in machine(a.gabasim, d):
         md.append("- %s: %s" % (k, v))
     md.append("")
     if notes:

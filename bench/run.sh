@@ -35,6 +35,7 @@ TIMINGS="$OUT/timings.tsv"
 NOTES="$OUT/notes.txt"
 printf 'bench\tN\ttool\tthreads\trep\ttime_s\twall_s\n' >"$TIMINGS"
 : >"$NOTES"
+cut -d' ' -f1-3 /proc/loadavg >"$OUT/loadavg_start.txt" 2>/dev/null # other load skews timings
 FAILED=0
 
 say() { printf '%s\n' "$*"; }

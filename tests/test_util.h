@@ -52,7 +52,7 @@ static inline struct gs_model model_at_crcl(const gs_drug *drug, double crcl)
     gs_patient_init(&pt);
     pt.crcl_given_ml_min = crcl;
     struct gs_error err = GS_ERROR_INIT;
-    struct gs_model m;
+    struct gs_model m = {0};
     if (gs_patient_resolve(&pt, &err) != GS_OK ||
         gs_drug_individual_model(drug, &pt, &m, NULL, 0, &err) != GS_OK) {
         print_error("model: %s\n", err.msg);

@@ -30,6 +30,7 @@ dyn.load(so)
 p <- read.csv(args[1], colClasses = "numeric")
 for (col in c("CL", "V", "Vmax", "Km", "ktr"))
   if (!col %in% names(p)) stop(sprintf("%s: no column '%s'", args[1], col))
+if ("tlag" %in% names(p) && any(p$tlag != 0)) stop("a subject has tlag != 0; this comparator has no lag")
 n <- nrow(p)
 if (n < 1) stop("no subjects")
 

@@ -11,11 +11,11 @@
 #include <R.h>
 
 static double parms[5];
-#define CL parms[0]
-#define V parms[1]
+#define CL   parms[0]
+#define V    parms[1]
 #define Vmax parms[2]
-#define Km parms[3]
-#define ktr parms[4]
+#define Km   parms[3]
+#define ktr  parms[4]
 
 /* parameters, in this order: CL, V, Vmax, Km, ktr */
 void initmod(void (*odeparms)(int *, double *))

@@ -21,7 +21,8 @@
  * Regimen: 300 mg into A_gut every 8 h from t = 0, 42 doses; outputs every hour 0..336 h.
  *
  * usage: dp5 PARAMS.csv MEAN_OUT.csv [FIRST_SUBJECT_OUT.csv]
- *   PARAMS.csv: header ID,CL,V,Vmax,Km,ktr (any column order), one row per subject
+ *   PARAMS.csv: header ID,CL,V,Vmax,Km,ktr (any column order; a tlag column must be 0), one
+ *   row per subject
  *   MEAN_OUT.csv: time_h,mean_conc_mg_L (population mean at each output hour)
  *   FIRST_SUBJECT_OUT.csv: time_h,conc_mg_L,A_gut_mg,A_c_mg of the first subject
  * Prints "elapsed_s=X": wall-clock time of the simulation loop only (not reading or writing).
@@ -35,13 +36,13 @@
 #include <string.h>
 #include <time.h>
 
-#define NEQ 2
+#define NEQ     2
 #define DOSE_MG 300.0
-#define TAU_H 8.0
-#define NDOSES 42
+#define TAU_H   8.0
+#define NDOSES  42
 #define T_END_H 336.0
-#define NOUT 337 /* hours 0..336 */
-#ifndef RTOL /* -DRTOL=... -DATOL=... only to make a tight reference solution */
+#define NOUT    337 /* hours 0..336 */
+#ifndef RTOL        /* -DRTOL=... -DATOL=... only to make a tight reference solution */
 #define RTOL 1e-6
 #endif
 #ifndef ATOL
@@ -148,19 +149,19 @@ static int dopri5(const struct subject *p, double t0, double t1, double *y, doub
             ys[i] = y[i] + h * (a51 * k1[i] + a52 * k2[i] + a53 * k3[i] + a54 * k4[i]);
         rhs(p, ys, k5);
         for (int i = 0; i < NEQ; i++)
-            ys[i] = y[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] +
-                                a65 * k5[i]);
+            ys[i] =
+                y[i] + h * (a61 * k1[i] + a62 * k2[i] + a63 * k3[i] + a64 * k4[i] + a65 * k5[i]);
         rhs(p, ys, k6);
         for (int i = 0; i < NEQ; i++)
-            y1[i] = y[i] + h * (a71 * k1[i] + a73 * k3[i] + a74 * k4[i] + a75 * k5[i] +
-                                a76 * k6[i]);
+            y1[i] =
+                y[i] + h * (a71 * k1[i] + a73 * k3[i] + a74 * k4[i] + a75 * k5[i] + a76 * k6[i]);
         rhs(p, y1, k7);
         nfev_total += 6;
 
         err = 0.0;
         for (int i = 0; i < NEQ; i++) {
-            double ei = h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] +
-                             e7 * k7[i]);
+            double ei =
+                h * (e1 * k1[i] + e3 * k3[i] + e4 * k4[i] + e5 * k5[i] + e6 * k6[i] + e7 * k7[i]);
             double sk = ATOL + RTOL * fmax(fabs(y[i]), fabs(y1[i]));
             err += (ei / sk) * (ei / sk);
         }
@@ -279,6 +280,7 @@ static struct subject *read_params(const char *path, size_t *n_out)
             return NULL;
         }
     }
+    int itlag = col_index(names, ncol, "tlag"); /* gabasim writes it; the model has none */
     size_t n = 0, ncap = 1024;
     struct subject *s = malloc(ncap * sizeof *s);
     double vals[64];
@@ -297,6 +299,13 @@ static struct subject *read_params(const char *path, size_t *n_out)
         }
         if (k != ncol) {
             fprintf(stderr, "%s: row %zu has %d fields, header has %d\n", path, n + 1, k, ncol);
+            fclose(f);
+            free(s);
+            return NULL;
+        }
+        if (itlag >= 0 && vals[itlag] != 0.0) {
+            fprintf(stderr, "%s: row %zu has tlag %g; this comparator has no lag\n", path, n + 1,
+                    vals[itlag]);
             fclose(f);
             free(s);
             return NULL;
@@ -374,8 +383,8 @@ int main(int argc, char **argv)
                     first_amt[k][1]);
         fclose(f);
     }
-    printf("subjects=%zu steps=%ld rejected=%ld rhs_evals=%ld\n", n, nsteps_total,
-           nrejected_total, nfev_total);
+    printf("subjects=%zu steps=%ld rejected=%ld rhs_evals=%ld\n", n, nsteps_total, nrejected_total,
+           nfev_total);
     printf("elapsed_s=%.6f\n", elapsed);
     free(amt);
     free(subj);

@@ -65,6 +65,8 @@ def main():
         rows = list(csv.DictReader(f))
     if not rows:
         sys.exit(sys.argv[1] + ": no subjects")
+    if any(float(r.get("tlag") or 0.0) != 0.0 for r in rows):
+        sys.exit(sys.argv[1] + ": a subject has tlag != 0; this comparator has no lag")
     subjects = [tuple(float(r[c]) for c in ("CL", "V", "Vmax", "Km", "ktr")) for r in rows]
 
     times = np.arange(0, int(T_END_H) + 1)

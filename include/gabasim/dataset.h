@@ -2,11 +2,20 @@
  *
  * Columns with NONMEM's meaning: ID, TIME (h), AMT (mg), EVID (0 observation, 1 dose, 2 other,
  * 3 reset, 4 reset and dose), CMT (1 depot, 2 central), RATE (mg/h; only 0 is supported by the
- * engine), II (h), ADDL, SS (0, 1, 2), MDV, DV (mg/L); any other column is a covariate (numeric,
- * '.' for missing). Column names are case-insensitive; ID and TIME are required; missing optional
- * standard columns take NONMEM's defaults (EVID from AMT and MDV: AMT > 0 -> 1, else 0; CMT 1 for
- * doses and 2 for observations; the others 0). Rows are kept in file order so predictions can be
- * written back in the same layout.
+ * engine), II (h), ADDL, SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column is a covariate
+ * (numeric, '.' for missing). Column names are case-insensitive; ID and TIME are required; missing
+ * optional standard columns and missing values ('.' or empty) take NONMEM's defaults (EVID from
+ * AMT and MDV: AMT > 0 -> 1, else MDV 1 -> 2, else 0; CMT 1 for doses and 2 for other records,
+ * also when CMT is 0; the others 0). Rows are kept in file order so predictions can be written
+ * back in the same layout.
+ *
+ * Format: the first line that is not blank or a comment is the header; then one row per line,
+ * values separated by commas, each with optional spaces or tabs around it; LF or CRLF line
+ * endings; a UTF-8 byte order mark is skipped; blank lines and lines whose first non-blank
+ * character is '#' are skipped (and not written back). No quoting: a '"' is an error. Numbers are
+ * plain decimals (sign, digits, fraction, exponent); hexadecimal, inf and nan are errors. Column
+ * names: up to 32 letters, digits, '_' and '.', starting with a letter or '_'. Limits: the file
+ * GS_DATASET_MAX_BYTES, GS_DATASET_MAX_COLUMNS columns, 65536 bytes per line, 10 million rows.
  *
  * Ownership: gs_dataset is opaque; gs_dataset_read()/gs_dataset_parse() create it and
  * gs_dataset_free() (NULL-safe) releases it. Pointers returned by accessors live as long as it.
@@ -29,12 +38,17 @@ typedef struct gs_dataset gs_dataset;
 #define GS_DATASET_MAX_BYTES   (512L * 1024 * 1024) /* input ceiling */
 #define GS_DATASET_MAX_COLUMNS 64
 
-/* Reads and validates a CSV file. Errors name the file, line, column, value and rule broken:
+/* Reads and validates a CSV file. Errors name the file, line (1-based, every line of the file
+ * counted), column, value and rule broken:
  * "data.csv: line 12, column SS: '2' with II 0; SS needs II above 0". Checks: header present and
- * columns unique; every value numeric or '.'; TIME finite, >= 0 and non-decreasing within an ID
- * (rows of one ID contiguous); EVID in 0-4; CMT 1 or 2 for doses; AMT > 0 for doses; SS in 0-2
- * and SS > 0 only on dose records with II > 0; ADDL >= 0 whole, and ADDL > 0 needs II > 0;
- * II >= 0; RATE >= 0. */
+ * columns unique; every value numeric or '.'; ID and TIME on every row; TIME finite, >= 0 and
+ * non-decreasing within an ID (rows of one ID contiguous: an ID that comes back after another is
+ * an error, even after an EVID 3 or 4 reset); EVID whole 0-4; MDV 0 or 1; AMT >= 0, > 0 on doses
+ * (EVID 1, 4) and 0 on other records; CMT 1 or 2 on doses, a whole number -99..99 elsewhere;
+ * SS whole 0-2, and SS > 0 only on dose records with II > 0; ADDL whole 0..GS_MAX_DOSES, and
+ * ADDL > 0 only on dose records with II > 0; II >= 0; RATE >= 0.
+ * On failure *out is NULL and nothing is leaked: GS_INPUT for a bad dataset, GS_NOTFOUND (no such
+ * file), GS_IO (unreadable) or GS_NOMEM. */
 gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *err);
 
 /* Same from memory (`origin` names it in messages); the fuzzed entry point. */
@@ -46,26 +60,32 @@ void gs_dataset_free(gs_dataset *ds);
 size_t gs_dataset_n_rows(const gs_dataset *ds);
 size_t gs_dataset_n_subjects(const gs_dataset *ds);
 
-/* Subject s (0-based, in order of first appearance): its ID and its rows [*first, *first + *n). */
+/* Subject s (0-based, in order of first appearance): its ID and its rows [*first, *first + *n).
+ * The subjects' ranges cover every row once, in order. Any output pointer may be NULL; past the
+ * last subject: ID NaN, *first the row count, *n 0. */
 void gs_dataset_subject(const gs_dataset *ds, size_t s, double *id, size_t *first, size_t *n);
 
-/* The event record of a row (time, EVID, AMT, CMT, RATE, II, ADDL, SS) with defaults applied. */
+/* The event record of a row (time, EVID, AMT, CMT, RATE, II, ADDL, SS) with defaults applied
+ * (past the last row: all zero with a NaN time). */
 void gs_dataset_row_event(const gs_dataset *ds, size_t row, struct gs_event *ev);
 
 /* 1 if the row is an observation whose prediction is wanted (EVID 0, whatever MDV says). */
 int gs_dataset_row_is_observation(const gs_dataset *ds, size_t row);
 
-/* Covariate columns (every column that is not a standard one). Values are NaN where '.' */
+/* Covariate columns (every column that is not a standard one), in file order. Values are NaN
+ * where '.' or empty (and for a row or index out of range); a name out of range is NULL. */
 size_t gs_dataset_n_covariates(const gs_dataset *ds);
 const char *gs_dataset_covariate_name(const gs_dataset *ds, size_t k); /* as in the header */
 double gs_dataset_covariate(const gs_dataset *ds, size_t row, size_t k);
 /* Index of a covariate by case-insensitive name, or -1. */
 int gs_dataset_covariate_index(const gs_dataset *ds, const char *name);
 
-/* Writes the dataset in its own layout (same columns and order, values as read, '.' for
- * missing) with three columns appended: PRED, IPRED and SIMDV, from the caller's per-row arrays
- * (NaN prints as '.'). Dose and other non-observation rows get '.' unless the arrays say
- * otherwise. */
+/* Writes the dataset in its own layout (same columns and order, names and values as read without
+ * their surrounding spaces, '.' for missing; comment and blank lines dropped; LF line endings)
+ * with three columns appended: PRED, IPRED and SIMDV, from the caller's per-row arrays printed
+ * with %.10g (NaN, infinities and a NULL array print as '.'). Dose and other non-observation rows
+ * get '.' unless the arrays say otherwise. A dataset that already has a PRED, IPRED or SIMDV
+ * column gets a second one. GS_INPUT if ds or f is NULL, GS_IO if the stream reports an error. */
 gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
                            const double *simdv);
 

@@ -97,7 +97,9 @@ const char *gs_drug_calibration_json(const gs_drug *d);
 /* Individualises: typical values x covariate effects for this patient. Covariates the patient
  * lacks (height for ideal body weight, say) are taken at the drug file's reference value; each
  * such assumption is appended to `notes` (may be NULL) as one line. The patient must be resolved
- * (gs_patient_resolve). */
+ * (gs_patient_resolve). GS_INPUT if a parameter comes out non-finite or below its structure's
+ * lower bound for this patient (extreme covariate effects); GS_UNSUPPORTED for --dialysis with a
+ * drug that gives no anuric clearance. */
 gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt,
                                    struct gs_model *out, char *notes, size_t notes_size,
                                    struct gs_error *err);

@@ -8,16 +8,21 @@
 #define GABASIM_GABASIM_H
 
 #include "gabasim/alloc.h"
+#include "gabasim/covariates.h"
+#include "gabasim/dataset.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
 #include "gabasim/model.h"
 #include "gabasim/patient.h"
+#include "gabasim/population.h"
 #include "gabasim/regimen.h"
 #include "gabasim/report.h"
+#include "gabasim/rng.h"
 #include "gabasim/simulate.h"
 #include "gabasim/status.h"
 #include "gabasim/summary.h"
 #include "gabasim/units.h"
+#include "gabasim/variability.h"
 
 #ifdef __cplusplus
 extern "C" {

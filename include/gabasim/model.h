@@ -7,8 +7,10 @@
  *
  * Every structure keeps the same state layout so that mass balance and outputs are generic:
  *   y[0] depot (gut) amount, mg         y[1] central amount, mg
- *   y[2] never absorbed, cumulative mg  y[3] eliminated, cumulative mg
- *   y[4] AUC of the central concentration, mg*h/L (cumulative)
+ *   y[2] AUC of the central concentration, mg*h/L (cumulative)
+ *   y[3] never absorbed, cumulative mg  y[4] eliminated, cumulative mg
+ * The first GS_N_CORE states are all a population needs; the batched integrator integrates only
+ * those (the last two are bookkeeping for mass balance).
  */
 #ifndef GABASIM_MODEL_H
 #define GABASIM_MODEL_H
@@ -24,14 +26,16 @@ extern "C" {
 enum {
     GS_Y_DEPOT = 0,
     GS_Y_CENTRAL = 1,
-    GS_Y_UNABSORBED = 2,
-    GS_Y_ELIMINATED = 3,
-    GS_Y_AUC = 4,
+    GS_Y_AUC = 2,
+    GS_Y_UNABSORBED = 3,
+    GS_Y_ELIMINATED = 4,
     GS_N_STATES = 5,
+    GS_N_CORE = 3, /* depot, central, AUC */
     GS_N_BODY = 2, /* y[0..GS_N_BODY) are amounts in the body */
 };
 
 #define GS_MAX_PARAMS 8
+#define GS_LANES      32 /* subjects per batch in the vectorised integrator */
 
 /* A parameter slot of a structure. `unit` is the only unit the drug file may use for it. */
 struct gs_param_def {
@@ -53,6 +57,13 @@ struct gs_structure {
     size_t n_params;
     const struct gs_param_def *params;
     gs_rhs_fn rhs;
+    /* The right-hand side of the GS_N_CORE states (depot, central, AUC) for GS_LANES subjects at
+     * once, structure-of-arrays: y[state * GS_LANES + lane], p[param * GS_LANES + lane], where
+     * rows n_params..GS_MAX_PARAMS-1 of p hold what lanes_prepare derived. NULL if not provided.
+     * Plain loops over lanes, so the compiler vectorises them (populations use it). */
+    void (*rhs_lanes)(const double *y, double *dydt, const double *p);
+    /* Fills the spare parameter rows with derived constants (e.g. 1/V) once per batch. */
+    void (*lanes_prepare)(double *p);
     /* Exact propagation of y over dt (closed form); NULL for nonlinear structures. */
     void (*exact)(const double *p, double dt_h, double *y);
     /* Puts a bolus of `amt` mg into compartment `cmt` (1 depot, 2 central). */

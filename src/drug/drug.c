@@ -219,6 +219,8 @@ static gs_status parse_param(gs_drug *d, const cJSON *item, struct gs_error *err
                             path, d->structure->name);
     const struct gs_param_def *def = &d->structure->params[idx];
     struct drug_param *dp = &d->p[idx];
+    if (dp->given)
+        return gs_error_set(err, GS_INPUT, path, "'%s' is given twice", path);
     if (!cJSON_IsObject(item))
         return bad(err, path, "must be an object with value, unit and source%s", "");
     const char *unit;

@@ -330,16 +330,17 @@ static gs_status read_header(struct parser *p, const size_t *tok, size_t n)
                               "comment must name the columns (e.g. ID,TIME,AMT,DV)",
                               show(name, shown, sizeof shown));
         if (!valid_name(name))
-            return line_error(p, p->line,
-                              "column %zu: '%s' is not a column name; allowed up to %d letters, "
-                              "digits, '_' and '.', starting with a letter or '_'",
-                              i + 1, show(name, shown, sizeof shown), DS_MAX_NAME);
+            return gs_error_set(p->err, GS_INPUT, p->origin,
+                                "%s: line %zu, column %zu: '%s' is not a column name; allowed up "
+                                "to %d letters, digits, '_' and '.', starting with a letter or '_'",
+                                p->origin, p->line, i + 1, show(name, shown, sizeof shown),
+                                DS_MAX_NAME);
         for (size_t j = 0; j < i; j++)
             if (name_equal(name, ds->buf + ds->name[j]))
-                return line_error(p, p->line,
-                                  "column %zu: '%s' repeats column %zu ('%s'); allowed each name "
-                                  "once (names are case-insensitive)",
-                                  i + 1, name, j + 1, ds->buf + ds->name[j]);
+                return gs_error_set(p->err, GS_INPUT, p->origin,
+                                    "%s: line %zu, column %zu: '%s' repeats column %zu ('%s'); "
+                                    "allowed each name once (names are case-insensitive)",
+                                    p->origin, p->line, i + 1, name, j + 1, ds->buf + ds->name[j]);
         int k = 0;
         while (k < N_STD && !name_equal(name, std_names[k]))
             k++;
@@ -496,8 +497,8 @@ static gs_status read_row(struct parser *p, const size_t *tok)
         addl = 0.0;
     if (!is_whole(addl, 0, GS_MAX_DOSES))
         return cell_error(p, COL(C_ADDL), TEXT(C_ADDL),
-                          "is not allowed; allowed a whole number "
-                          "from 0 to %d",
+                          "is not a number of additional doses; allowed a whole number from 0 "
+                          "to %d",
                           GS_MAX_DOSES);
     if (addl > 0.0 && !dose)
         return cell_error(p, COL(C_ADDL), TEXT(C_ADDL),

@@ -34,6 +34,29 @@ static int rhs(double t, const double *y, double *dy, const double *p)
     return 0;
 }
 
+enum { K_EL = 5, INV_V = 6 }; /* derived rows for the lane RHS */
+
+static void lanes_prepare(double *p)
+{
+    enum { L = GS_LANES };
+    for (int l = 0; l < L; l++) {
+        p[K_EL * L + l] = p[CL * L + l] / p[V * L + l];
+        p[INV_V * L + l] = 1.0 / p[V * L + l];
+    }
+}
+
+static void rhs_lanes(const double *y, double *dy, const double *p)
+{
+    enum { L = GS_LANES };
+    for (int l = 0; l < L; l++) {
+        double cen = y[GS_Y_CENTRAL * L + l];
+        double absorb = p[KA * L + l] * y[GS_Y_DEPOT * L + l];
+        dy[GS_Y_DEPOT * L + l] = -absorb;
+        dy[GS_Y_CENTRAL * L + l] = absorb - p[K_EL * L + l] * cen;
+        dy[GS_Y_AUC * L + l] = cen * p[INV_V * L + l];
+    }
+}
+
 /* g(r, t) = (1 - exp(-r t)) / r = integral of exp(-r s) over [0, t], stable as r -> 0. */
 static double g(double r, double t)
 {
@@ -114,6 +137,8 @@ const struct gs_structure gs__oral_1cmt_linear = {
     sizeof params / sizeof params[0],
     params,
     rhs,
+    rhs_lanes,
+    lanes_prepare,
     exact,
     dose,
     lag,

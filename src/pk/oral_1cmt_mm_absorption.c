@@ -32,7 +32,7 @@ static int rhs(double t, const double *y, double *dy, const double *p)
      * Vmax/Km * gut, matching value and slope at zero, so an undershoot decays back to zero
      * instead of being frozen or amplified. */
     double gut = y[GS_Y_DEPOT];
-    double absorb = gut >= 0.0 ? p[VMAX] * gut / (p[KM] + gut) : p[VMAX] / p[KM] * gut;
+    double absorb = p[VMAX] * gut / (p[KM] + fmax(gut, 0.0));
     double loss = p[KTR] * gut;
     double elim = p[CL] / p[V] * y[GS_Y_CENTRAL];
     dy[GS_Y_DEPOT] = -absorb - loss;
@@ -41,6 +41,31 @@ static int rhs(double t, const double *y, double *dy, const double *p)
     dy[GS_Y_ELIMINATED] = elim;
     dy[GS_Y_AUC] = y[GS_Y_CENTRAL] / p[V];
     return 0;
+}
+
+/* Derived rows for the lane RHS: elimination rate constant and 1/V (saves two divisions). */
+enum { K_EL = 6, INV_V = 7 };
+
+static void lanes_prepare(double *p)
+{
+    enum { L = GS_LANES };
+    for (int l = 0; l < L; l++) {
+        p[K_EL * L + l] = p[CL * L + l] / p[V * L + l];
+        p[INV_V * L + l] = 1.0 / p[V * L + l];
+    }
+}
+
+/* The core states for GS_LANES subjects (structure-of-arrays), branch-free so it vectorises. */
+static void rhs_lanes(const double *y, double *dy, const double *p)
+{
+    enum { L = GS_LANES };
+    for (int l = 0; l < L; l++) {
+        double gut = y[GS_Y_DEPOT * L + l], cen = y[GS_Y_CENTRAL * L + l];
+        double absorb = p[VMAX * L + l] * gut / (p[KM * L + l] + (gut > 0.0 ? gut : 0.0));
+        dy[GS_Y_DEPOT * L + l] = -absorb - p[KTR * L + l] * gut;
+        dy[GS_Y_CENTRAL * L + l] = absorb - p[K_EL * L + l] * cen;
+        dy[GS_Y_AUC * L + l] = cen * p[INV_V * L + l];
+    }
 }
 
 static void dose(const double *p, int cmt, double amt, double *y)
@@ -76,6 +101,8 @@ const struct gs_structure gs__oral_1cmt_mm_absorption = {
     sizeof params / sizeof params[0],
     params,
     rhs,
+    rhs_lanes,
+    lanes_prepare,
     NULL,
     dose,
     lag,

@@ -11,6 +11,7 @@
 #endif
 
 #include "gabasim/alloc.h"
+#include "../solve/solve_int.h"
 
 const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
 
@@ -48,10 +49,42 @@ struct stats {
     long filled;
 };
 
-static int cmp_double(const void *a, const void *b)
+/* Sorts v[0..n) ascending by LSD radix sort on order-preserving 64-bit keys (8 passes of 8
+ * bits; stable, O(n), no comparisons): the exact percentiles sort every time column. */
+static gs_status radix_sort(double *v, size_t n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    uint64_t *a = gs_malloc(n * sizeof *a), *b = gs_malloc(n * sizeof *b);
+    if (!a || !b) {
+        gs_free(a);
+        gs_free(b);
+        return GS_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u;
+        memcpy(&u, &v[i], sizeof u);
+        a[i] = (u >> 63) ? ~u : u | 0x8000000000000000ULL; /* negatives reversed, below positives */
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[((a[i] >> shift) & 0xFF) + 1]++;
+        if (count[1 + ((a[0] >> shift) & 0xFF)] == n)
+            continue; /* every key has the same byte here */
+        for (int k = 0; k < 256; k++)
+            count[k + 1] += count[k];
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & 0xFF]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t u = (a[i] >> 63) ? a[i] & 0x7FFFFFFFFFFFFFFFULL : ~a[i];
+        memcpy(&v[i], &u, sizeof u);
+    }
+    gs_free(a);
+    gs_free(b);
+    return GS_OK;
 }
 
 /* Type-7 quantile (R's default) of sorted v[0..n). */
@@ -155,8 +188,8 @@ struct subject_work {
     struct gs_error err;
 };
 
-static void simulate_subject(const struct gs_pop_config *c, const struct grid *g, long i,
-                             struct subject_work *w)
+/* Draws subject i's covariates and random effects from its own stream. */
+static void prepare_subject(const struct gs_pop_config *c, long i, struct subject_work *w)
 {
     gs_rng r;
     gs_rng_seed(&r, c->seed, (uint64_t)i);
@@ -177,14 +210,18 @@ static void simulate_subject(const struct gs_pop_config *c, const struct grid *g
         gs_variability_draw_eta(c->var, &r, eta);
         gs_variability_apply_eta(c->var, eta, &s->model);
     }
-    struct gs_profile p = GS_PROFILE_INIT;
-    if ((w->st = gs_simulate(&s->model, c->events, g->t, g->n, &c->sim, &p, &w->err)))
-        return;
+}
+
+/* Metrics from the subject's concentrations on the grid (w->conc) and its AUC state at the
+ * window edges. */
+static void finish_subject(const struct gs_pop_config *c, const struct grid *g,
+                           struct subject_work *w, double auc_from, double auc_to)
+{
+    struct gs_pop_subject *s = &w->s;
     s->cmax_mg_l = -INFINITY;
     s->cmin_mg_l = INFINITY;
     for (size_t k = 0; k < g->n; k++) {
-        double conc = p.conc_mg_l[k];
-        w->conc[k] = conc;
+        double conc = w->conc[k];
         if (conc > s->cmax_mg_l) {
             s->cmax_mg_l = conc;
             s->tmax_h = g->t[k];
@@ -192,9 +229,8 @@ static void simulate_subject(const struct gs_pop_config *c, const struct grid *g
         if (k >= g->i_from && k <= g->i_to && conc < s->cmin_mg_l)
             s->cmin_mg_l = conc;
     }
-    double len = g->t[g->i_to] - g->t[g->i_from];
-    s->auc_mg_h_l = p.y[g->i_to * GS_N_STATES + GS_Y_AUC] - p.y[g->i_from * GS_N_STATES + GS_Y_AUC];
-    s->cavg_mg_l = s->auc_mg_h_l / len;
+    s->auc_mg_h_l = auc_to - auc_from;
+    s->cavg_mg_l = s->auc_mg_h_l / (g->t[g->i_to] - g->t[g->i_from]);
     for (size_t th = 0; th < c->n_thresholds; th++) {
         double thr = c->thresholds_mg_l[th], above = 0.0;
         for (size_t k = g->i_from; k < g->i_to; k++) {
@@ -206,7 +242,74 @@ static void simulate_subject(const struct gs_pop_config *c, const struct grid *g
         }
         s->time_above_h[th] = above;
     }
+}
+
+/* One subject through the general engine (closed form or CVODE). */
+static void simulate_one(const struct gs_pop_config *c, const struct grid *g, long i,
+                         struct subject_work *w)
+{
+    prepare_subject(c, i, w);
+    if (w->st != GS_OK)
+        return;
+    struct gs_profile p = GS_PROFILE_INIT;
+    if ((w->st = gs_simulate(&w->s.model, c->events, g->t, g->n, &c->sim, &p, &w->err)))
+        return;
+    memcpy(w->conc, p.conc_mg_l, g->n * sizeof *w->conc);
+    finish_subject(c, g, w, p.y[g->i_from * GS_N_STATES + GS_Y_AUC],
+                   p.y[g->i_to * GS_N_STATES + GS_Y_AUC]);
     gs_profile_release(&p);
+}
+
+/* GS_LANES subjects through the batched Dormand-Prince integrator; `out` is scratch of
+ * g->n * GS_N_CORE * GS_LANES doubles. Falls back to one at a time if the lanes' lags differ. */
+static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g, long first, int n,
+                           struct subject_work *w, double *out)
+{
+    struct gs_model models[GS_LANES] = {{0}};
+    int ok = n > 0;
+    for (int l = 0; l < n; l++) {
+        prepare_subject(c, first + l, &w[l]);
+        models[l] = w[l].s.model;
+        ok &= w[l].st == GS_OK;
+    }
+    if (!ok)
+        return;
+    const struct gs_structure *s = models[0].structure;
+    for (int l = 1; l < n; l++)
+        if (s->lag(models[l].p, GS_CMT_DEPOT) != s->lag(models[0].p, GS_CMT_DEPOT) ||
+            s->lag(models[l].p, GS_CMT_CENTRAL) != s->lag(models[0].p, GS_CMT_CENTRAL)) {
+            for (int k = 0; k < n; k++)
+                simulate_one(c, g, first + k, &w[k]);
+            return;
+        }
+    struct gs_error err = GS_ERROR_INIT;
+    gs_status st = gs__rk_batch(models, n, c->events, g->t, g->n, &c->sim, out, NULL, &err);
+    for (int l = 0; l < n; l++) {
+        if (st != GS_OK) {
+            w[l].st = st;
+            w[l].err = err;
+            continue;
+        }
+        double v = s->volume(models[l].p);
+        for (size_t k = 0; k < g->n; k++)
+            w[l].conc[k] = out[(k * GS_N_CORE + GS_Y_CENTRAL) * GS_LANES + (size_t)l] / v;
+        finish_subject(c, g, &w[l], out[(g->i_from * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l],
+                       out[(g->i_to * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l]);
+    }
+}
+
+/* The batched integrator applies to ODE structures with a lane RHS, bolus doses only. */
+static int batchable(const struct gs_pop_config *c)
+{
+    const struct gs_structure *s = gs_drug_structure(c->drug);
+    if (s->rhs_lanes == NULL || s->exact != NULL || c->sim.solver != GS_SOLVER_AUTO)
+        return 0;
+    for (size_t i = 0; i < c->events->n; i++) {
+        const struct gs_event *e = &c->events->ev[i];
+        if (e->evid != GS_EVID_DOSE || e->ss || e->rate_mg_h != 0.0 || e->addl > 0)
+            return 0;
+    }
+    return 1;
 }
 
 gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result *out,
@@ -219,7 +322,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     struct grid g = {0};
     struct stats S = {0};
     struct subject_work *work = NULL;
-    double *conc_block = NULL;
+    double *conc_block = NULL, *lanes_scratch = NULL;
     long pta_cmin[GS_POP_MAX_THRESHOLDS] = {0}, pta_cavg[GS_POP_MAX_THRESHOLDS] = {0};
     size_t n_out = c->n_out;
 
@@ -252,14 +355,39 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
 
 #ifdef _OPENMP
     int threads = c->threads > 0 ? c->threads : omp_get_max_threads();
+#else
+    int threads = 1;
 #endif
+    size_t lanes_size = g.n * GS_N_CORE * GS_LANES;
+    if (batchable(c)) {
+        lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);
+        if (lanes_scratch == NULL)
+            goto nomem;
+    }
     for (long start = 0; start < c->n && st == GS_OK; start += block) {
         long m = c->n - start < block ? c->n - start : block;
+        if (lanes_scratch) {
+            long groups = (m + GS_LANES - 1) / GS_LANES;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+            for (long q = 0; q < groups; q++) {
+                long b = q * GS_LANES;
+                int nl = (int)(m - b < GS_LANES ? m - b : GS_LANES);
+#ifdef _OPENMP
+                double *scratch = lanes_scratch + (size_t)omp_get_thread_num() * lanes_size;
+#else
+                double *scratch = lanes_scratch;
+#endif
+                simulate_lanes(c, &g, start + b, nl, &work[b], scratch);
+            }
+        } else {
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
 #endif
-        for (long b = 0; b < m; b++)
-            simulate_subject(c, &g, start + b, &work[b]);
+            for (long b = 0; b < m; b++)
+                simulate_one(c, &g, start + b, &work[b]);
+        }
         /* ordered reduction: the first failure in subject order wins */
         for (long b = 0; b < m; b++)
             if (work[b].st != GS_OK) {
@@ -315,8 +443,9 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     for (int q = 0; q < GS_POP_N_PCT; q++)
         if (!out->pct_mg_l[q])
             goto nomem;
+    int sort_failed = 0;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) num_threads(threads)
+#pragma omp parallel for schedule(static) num_threads(threads) reduction(| : sort_failed)
 #endif
     for (size_t j = 0; j < n_out; j++) {
         out->t_h[j] = c->t_out[j];
@@ -325,8 +454,8 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
             double p = gs_pop_percentiles[q] / 100.0;
             if (S.exact) {
                 double *col = S.values + j * (size_t)c->n;
-                if (q == 0)
-                    qsort(col, (size_t)c->n, sizeof *col, cmp_double);
+                if (q == 0 && radix_sort(col, (size_t)c->n) != GS_OK)
+                    sort_failed = 1;
                 out->pct_mg_l[q][j] = quantile_sorted(col, c->n, p);
             } else {
                 out->pct_mg_l[q][j] =
@@ -334,6 +463,8 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
             }
         }
     }
+    if (sort_failed)
+        goto nomem;
     for (size_t th = 0; th < c->n_thresholds; th++) {
         out->pta_cmin[th] = (double)pta_cmin[th] / (double)c->n;
         out->pta_cavg[th] = (double)pta_cavg[th] / (double)c->n;
@@ -353,6 +484,7 @@ done:
     gs_free(S.zeros);
     gs_free(work);
     gs_free(conc_block);
+    gs_free(lanes_scratch);
     return st;
 }
 

@@ -34,4 +34,12 @@ gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, doub
                            struct gs_error *err);
 void gs__prop_free(struct gs__prop *p);
 
+/* Batched Dormand-Prince 5(4) (rk_batch.c): up to GS_LANES subjects of one structure that has
+ * rhs_lanes, sharing dose events (bolus, no SS or reset, same lag) and output times. Integrates
+ * the GS_N_CORE states only and writes out[n_out][GS_N_CORE][GS_LANES]; `steps` (may be NULL)
+ * receives the accepted+rejected steps. */
+gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct gs_event_list *ev,
+                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
+                       double *out, long *steps, struct gs_error *err);
+
 #endif

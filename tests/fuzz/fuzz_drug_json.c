@@ -10,8 +10,9 @@
  *            8 titrations (each found by name; each schedule parsed) and 32 assumptions; and
  *            gs_drug_individual_model() gives finite, non-negative parameters (or GS_INPUT with
  *            a message) for a resolved default patient, two patients with covariates and a
- *            haemodialysis patient (GS_UNSUPPORTED allowed only without model.anuric.CL); with any
- * of the first gabasim allocations failing the parse gives GS_NOMEM and leaks nothing.
+ *            haemodialysis patient (GS_UNSUPPORTED allowed only without model.anuric.CL);
+ *            with any of the first gabasim allocations failing, the parse gives GS_NOMEM and
+ *            leaks nothing.
  */
 #include <ctype.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* test_dataset.c - NONMEM-style CSV datasets: defaults, every validation message, CRLF and
  * comments, missing values, covariates, subjects, writing back, files, limits, out-of-memory. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -50,7 +51,8 @@ static void expect_error_len(const char *csv, size_t len, size_t line, const cha
         snprintf(where, sizeof where, "%s: line %zu, column %s: ", ORIGIN, line, col);
     if (st != GS_INPUT || ds != NULL || err.code != GS_INPUT ||
         strncmp(err.msg, where, strlen(where)) != 0 || strstr(err.msg, needle) == NULL ||
-        strpbrk(err.msg, "\r\n") != NULL || (col != NULL && strcmp(err.field, col) != 0)) {
+        strpbrk(err.msg, "\r\n") != NULL ||
+        (col != NULL && !isdigit((unsigned char)col[0]) && strcmp(err.field, col) != 0)) {
         print_error("input:\n%s\nstatus %d, message '%s' (field '%s'); wanted '%s...%s'\n", csv,
                     (int)st, err.msg, err.field, where, needle);
         if (st == GS_OK)
@@ -219,10 +221,10 @@ static void invalid_values_name_line_and_column(void **state)
         {"ID,TIME,AMT,II\n1,0,5,-12\n", 2, "II", "'-12' is negative; allowed 0 or above (h)"},
         /* ADDL */
         {"ID,TIME,AMT,II,ADDL\n1,0,5,12,1.5\n", 2, "ADDL",
-         "'1.5' is not allowed; allowed a whole "
-         "number from 0 to 100000"},
-        {"ID,TIME,AMT,II,ADDL\n1,0,5,12,-1\n", 2, "ADDL", "'-1' is not allowed"},
-        {"ID,TIME,AMT,II,ADDL\n1,0,5,12,100001\n", 2, "ADDL", "'100001' is not allowed"},
+         "'1.5' is not a number of additional doses; allowed a whole number from 0 to 100000"},
+        {"ID,TIME,AMT,II,ADDL\n1,0,5,12,-1\n", 2, "ADDL",
+         "'-1' is not a number of additional doses"},
+        {"ID,TIME,AMT,II,ADDL\n1,0,5,12,100001\n", 2, "ADDL", "'100001' is not a number of"},
         {"ID,TIME,AMT,II,ADDL\n1,0,5,0,3\n", 2, "ADDL",
          "'3' with II 0; allowed only with II "
          "above 0"},
@@ -245,16 +247,13 @@ static void invalid_values_name_line_and_column(void **state)
         {"ID,TIME\n1,0,5\n", 2, NULL, "3 values; allowed 2, one per column of the header (line 1)"},
         {"ID,TIME,DV\n1,0\n", 2, NULL, "2 values; allowed 3"},
         {"ID,TIME\n1,0\n1\n", 3, NULL, "1 value; allowed 2"},
-        {"ID,TIME,\n1,0,\n", 1, NULL, "column 3: '' is not a column name"},
-        {"ID,TIME,time\n1,0,0\n", 1, NULL,
-         "column 3: 'time' repeats column 2 ('TIME'); allowed "
-         "each name once"},
-        {"ID,TIME,W T\n1,0,0\n", 1, NULL,
-         "column 3: 'W T' is not a column name; allowed up to "
-         "32 letters"},
-        {"ID,TIME,2WT\n1,0,0\n", 1, NULL, "column 3: '2WT' is not a column name"},
-        {"ID,TIME,WT(kg)\n1,0,0\n", 1, NULL, "'WT(kg)' is not a column name"},
-        {"ID,TIME,ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456\n1,0,0\n", 1, NULL, "is not a column name"},
+        {"ID,TIME,\n1,0,\n", 1, "3", "'' is not a column name"},
+        {"ID,TIME,time\n1,0,0\n", 1, "3",
+         "'time' repeats column 2 ('TIME'); allowed each name once"},
+        {"ID,TIME,W T\n1,0,0\n", 1, "3", "'W T' is not a column name; allowed up to 32 letters"},
+        {"ID,TIME,2WT\n1,0,0\n", 1, "3", "'2WT' is not a column name"},
+        {"ID,TIME,WT(kg)\n1,0,0\n", 1, "3", "'WT(kg)' is not a column name"},
+        {"ID,TIME,ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456\n1,0,0\n", 1, "3", "is not a column name"},
         {"ID,AMT\n1,5\n", 1, NULL, "the header has no TIME column; ID and TIME are required"},
         {"TIME,AMT\n1,5\n", 1, NULL, "the header has no ID column"},
         {"# data\n1,0\n", 2, NULL, "'1' is a value, not a column name"},
@@ -290,6 +289,13 @@ static void long_values_are_shortened_in_messages(void **state)
     memset(csv + n, 'z', 500);
     strcpy(csv + n + 500, "\n");
     expect_error(csv, 2, "TIME", "'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...' is not a number");
+
+    /* no error record: just the status */
+    gs_dataset *ds0 = (gs_dataset *)&ds0;
+    assert_int_equal(gs_dataset_parse(&ds0, csv, strlen(csv), ORIGIN, NULL), GS_INPUT);
+    assert_null(ds0);
+    assert_int_equal(gs_dataset_parse(&ds0, "ID,TIME\n1,0\n", 12, NULL, NULL), GS_OK);
+    gs_dataset_free(ds0);
 
     /* a very long origin: the message is cut to fit, still one line */
     gs_dataset *ds = (gs_dataset *)&ds;

@@ -1,0 +1,106 @@
+/* test_rk_batch.c - the batched Dormand-Prince integrator against the closed form and CVODE.
+ *
+ * Tolerances: at rtol 1e-6 / atol 1e-9 (the population benchmark's settings) DP5's global error
+ * on these smooth, non-stiff systems stays below 1e-5 relative, the benchmark's acceptance bound;
+ * at rtol 1e-10 it must agree with the closed form to 1e-7 (a tenth of the error at 1e-6 would
+ * already show a bug in the coefficients or the dense output, whose order is 4). */
+#include "../test_util.h"
+#include "../../src/solve/solve_int.h"
+
+static double *run_batch(const struct gs_model *m, int n, const struct gs_event_list *ev,
+                         const double *t, size_t nt, double rtol, long *steps)
+{
+    double *out = gs_malloc(nt * GS_N_CORE * GS_LANES * sizeof *out);
+    struct gs_sim_options o = {GS_SOLVER_AUTO, rtol, 1e-9};
+    struct gs_error err = GS_ERROR_INIT;
+    if (gs__rk_batch(m, n, ev, t, nt, &o, out, steps, &err) != GS_OK) {
+        print_error("rk_batch: %s\n", err.msg);
+        fail();
+    }
+    return out;
+}
+
+static double lane(const double *out, size_t k, int state, int l)
+{
+    return out[(k * GS_N_CORE + (size_t)state) * GS_LANES + (size_t)l];
+}
+
+/* Linear structure: every lane against its own closed-form profile. */
+static void matches_closed_form(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_model m[GS_LANES];
+    const struct gs_structure *s = gs_drug_structure(d);
+    int ka = gs_structure_param_index(s, "ka"), lag = gs_structure_param_index(s, "tlag");
+    for (int l = 0; l < GS_LANES; l++) {
+        m[l] = model_at_crcl(d, 20.0 + 5.0 * l); /* different elimination in every lane */
+        m[l].p[ka] = 0.5 + 0.3 * l;              /* and different absorption */
+        m[l].p[lag] = m[0].p[lag];
+    }
+    struct gs_event_list ev = repeated_doses(150.0, 12.0, 8);
+    size_t nt = 121;
+    double *t = grid(0.0, 120.0, nt);
+    const double rtols[2] = {1e-6, 1e-10}, bound[2] = {1e-5, 1e-7};
+    for (int r = 0; r < 2; r++) {
+        double *out = run_batch(m, GS_LANES, &ev, t, nt, rtols[r], NULL);
+        for (int l = 0; l < GS_LANES; l++) {
+            struct gs_profile p = GS_PROFILE_INIT;
+            struct gs_sim_options ex = {GS_SOLVER_EXACT, 1e-8, 1e-9};
+            assert_int_equal(gs_simulate(&m[l], &ev, t, nt, &ex, &p, NULL), GS_OK);
+            for (size_t k = 1; k < nt; k++) {
+                double c = lane(out, k, GS_Y_CENTRAL, l) / m[l].p[gs_structure_param_index(s, "V")];
+                assert_rel(c, p.conc_mg_l[k], bound[r]);
+                assert_rel(lane(out, k, GS_Y_AUC, l), p.y[k * GS_N_STATES + GS_Y_AUC], bound[r]);
+            }
+            gs_profile_release(&p);
+        }
+        gs_free(out);
+    }
+    gs_free(t);
+    gs_event_list_release(&ev);
+    gs_drug_free(d);
+}
+
+/* Saturable absorption: against CVODE at tight tolerance, lanes with different parameters, and
+ * fewer lanes than GS_LANES (the unused lanes must not disturb the used ones). */
+static void matches_cvode_on_saturable_absorption(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    const struct gs_structure *s = gs_drug_structure(d);
+    int vmax = gs_structure_param_index(s, "Vmax"), iv = gs_structure_param_index(s, "V");
+    struct gs_model m[GS_LANES];
+    int n = GS_LANES - 3;
+    for (int l = 0; l < n; l++) {
+        m[l] = model_at_crcl(d, 30.0 + 5.0 * l);
+        m[l].p[vmax] *= 0.6 + 0.05 * l;
+    }
+    struct gs_event_list ev = repeated_doses(600.0, 8.0, 12);
+    size_t nt = 97;
+    double *t = grid(0.0, 96.0, nt);
+    long steps = 0;
+    double *out = run_batch(m, n, &ev, t, nt, 1e-6, &steps);
+    assert_true(steps > 0);
+    struct gs_sim_options tight = {GS_SOLVER_CVODE, 1e-11, 1e-13};
+    for (int l = 0; l < n; l++) {
+        struct gs_profile p = GS_PROFILE_INIT;
+        assert_int_equal(gs_simulate(&m[l], &ev, t, nt, &tight, &p, NULL), GS_OK);
+        for (size_t k = 1; k < nt; k++) /* t >= 1 h, the benchmark's criterion */
+            assert_rel(lane(out, k, GS_Y_CENTRAL, l) / m[l].p[iv], p.conc_mg_l[k], 1e-5);
+        gs_profile_release(&p);
+    }
+    gs_free(out);
+    gs_free(t);
+    gs_event_list_release(&ev);
+    gs_drug_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(matches_closed_form),
+        cmocka_unit_test(matches_cvode_on_saturable_absorption),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
