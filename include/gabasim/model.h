@@ -66,6 +66,10 @@ struct gs_structure {
     void (*lanes_prepare)(double *p);
     /* Exact propagation of y over dt (closed form); NULL for nonlinear structures. */
     void (*exact)(const double *p, double dt_h, double *y);
+    /* The same as a GS_N_CORE x GS_N_CORE matrix (row-major, y_new = M y over the core
+     * states), sharing the exponentials; NULL if not provided (populations then use `exact` on
+     * unit vectors). */
+    void (*exact_matrix)(const double *p, double dt_h, double *m);
     /* Puts a bolus of `amt` mg into compartment `cmt` (1 depot, 2 central). */
     void (*dose)(const double *p, int cmt, double amt_mg, double *y);
     /* Delay between a dose record and the dose reaching compartment `cmt`, h. */

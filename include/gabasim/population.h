@@ -86,6 +86,10 @@ struct gs_pop_result {
         0                                                                                          \
     }
 
+/* Type-7 (R's default) quantiles probs[0..k) (fractions 0..1) of v[0..n), sorting v in place
+ * (radix sort, O(n)). */
+gs_status gs_quantiles(double *v, size_t n, const double *probs, size_t k, double *out);
+
 /* Checks the configuration (N, thresholds, window, times) with named messages, runs it. */
 gs_status gs_population_run(const struct gs_pop_config *cfg, struct gs_pop_result *out,
                             struct gs_error *err);

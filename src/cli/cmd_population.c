@@ -132,22 +132,12 @@ static void on_progress(void *ctx, long done, long total)
     fflush(stderr);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* 5th, 50th and 95th percentiles (type 7) of v[0..n), sorting v. */
 static void three_quantiles(double *v, long n, double q[3])
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    const double p[3] = {0.05, 0.5, 0.95};
-    for (int k = 0; k < 3; k++) {
-        double h = (double)(n - 1) * p[k];
-        long lo = (long)floor(h);
-        q[k] = lo >= n - 1 ? v[n - 1] : v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
-    }
+    static const double p[3] = {0.05, 0.5, 0.95};
+    if (gs_quantiles(v, (size_t)n, p, 3, q) != GS_OK)
+        q[0] = q[1] = q[2] = NAN;
 }
 
 static void write_percentiles(FILE *f, const struct gs_pop_result *r)

@@ -906,7 +906,7 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                 break;
             }
             if (e->is_factor) {
-                if (pt->sex == GS_SEX_UNKNOWN) {
+                if (pt->sex == GS_SEX_UNKNOWN && notes != NULL) {
                     char line[200];
                     snprintf(line, sizeof line, "%s: the %s effect on %s is left out", missing,
                              gs_sex_name(e->level), d->structure->params[i].name);
@@ -917,6 +917,8 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                 continue;
             }
             if (isnan(c)) {
+                if (notes == NULL) /* populations pass NULL: no text to build per subject */
+                    continue;
                 char line[200];
                 snprintf(line, sizeof line, "%s: %s taken at the reference %g %s for %s", missing,
                          cov_names[e->kind].name, e->ref, cov_names[e->kind].unit,

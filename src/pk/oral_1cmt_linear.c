@@ -6,6 +6,7 @@
  * superposition of every dose's response.
  */
 #include <math.h>
+#include <string.h>
 
 #include "pk_int.h"
 
@@ -101,6 +102,20 @@ static void exact(const double *p, double dt, double *y)
     y[GS_Y_AUC] += int_c / p[V];
 }
 
+static void exact_matrix(const double *p, double dt, double *m)
+{
+    enum { N = GS_N_CORE };
+    double ka = p[KA], k = p[CL] / p[V];
+    double gk = g(k, dt);
+    memset(m, 0, N * N * sizeof *m);
+    m[GS_Y_DEPOT * N + GS_Y_DEPOT] = exp(-ka * dt);
+    m[GS_Y_CENTRAL * N + GS_Y_DEPOT] = depot_to_central(k, ka, dt);
+    m[GS_Y_CENTRAL * N + GS_Y_CENTRAL] = exp(-k * dt);
+    m[GS_Y_AUC * N + GS_Y_DEPOT] = ka * g_diff(k, ka, dt) / p[V];
+    m[GS_Y_AUC * N + GS_Y_CENTRAL] = gk / p[V];
+    m[GS_Y_AUC * N + GS_Y_AUC] = 1.0;
+}
+
 static void dose(const double *p, int cmt, double amt, double *y)
 {
     if (cmt == 1) {
@@ -140,6 +155,7 @@ const struct gs_structure gs__oral_1cmt_linear = {
     rhs_lanes,
     lanes_prepare,
     exact,
+    exact_matrix,
     dose,
     lag,
     volume,

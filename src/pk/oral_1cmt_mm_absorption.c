@@ -104,6 +104,7 @@ const struct gs_structure gs__oral_1cmt_mm_absorption = {
     rhs_lanes,
     lanes_prepare,
     NULL,
+    NULL,
     dose,
     lag,
     volume,

@@ -42,4 +42,10 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
                        const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                        double *out, long *steps, struct gs_error *err);
 
+/* Closed-form counterpart of gs__rk_batch for linear structures (linear_batch.c): same
+ * arguments and output layout, exact. */
+gs_status gs__linear_batch(const struct gs_model *models, int n_lanes,
+                           const struct gs_event_list *ev, const double *t_out, size_t n_out,
+                           double *out, struct gs_error *err);
+
 #endif
