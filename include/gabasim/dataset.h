@@ -58,6 +58,11 @@ gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const
 void gs_dataset_free(gs_dataset *ds);
 
 size_t gs_dataset_n_rows(const gs_dataset *ds);
+
+/* The file line (1-based) a row came from, for messages; 0 for an out-of-range row. */
+size_t gs_dataset_row_line(const gs_dataset *ds, size_t row);
+/* The name given at parse time (the path for gs_dataset_read). */
+const char *gs_dataset_origin(const gs_dataset *ds);
 size_t gs_dataset_n_subjects(const gs_dataset *ds);
 
 /* Subject s (0-based, in order of first appearance): its ID and its rows [*first, *first + *n).

@@ -37,7 +37,7 @@ struct gs_event {
     double rate_mg_h; /* 0 = bolus; >0 zero-order input (not yet supported by the solvers) */
     double ii_h;      /* interdose interval for ADDL and SS */
     long addl;        /* additional doses after this one, every ii_h */
-    int ss;           /* 0 none; 1 reset to the steady state of this dose before giving it */
+    int ss; /* 0 none; 1 reset to the steady state of this dose before giving it; 2 add it */
 };
 
 /* A growable, caller-owned list. Initialise with GS_EVENT_LIST_INIT; release with

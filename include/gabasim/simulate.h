@@ -8,7 +8,8 @@
  *
  * Conventions: output at a dose time includes that dose (right-continuous); a dose record's lag
  * moves the dose, not the record; SS=1 replaces the body's amounts by the steady state of that
- * dose and interval at the record time, then gives the dose.
+ * dose and interval at the record time, then gives the dose; SS=2 adds that steady state to the
+ * amounts present (superposition: linear structures only).
  */
 #ifndef GABASIM_SIMULATE_H
 #define GABASIM_SIMULATE_H
@@ -66,6 +67,14 @@ void gs_profile_release(struct gs_profile *p);
 gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *events,
                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                       struct gs_profile *out, struct gs_error *err);
+
+/* The same with parameters that change over time (time-varying covariates, occasions):
+ * models[0] holds from the start, models[k] from change_h[k] on (change_h ascending; change_h[0]
+ * is ignored). All models share one structure; amounts carry over at a change. */
+gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, size_t n_models,
+                         const struct gs_event_list *events, const double *t_out, size_t n_out,
+                         const struct gs_sim_options *opt, struct gs_profile *out,
+                         struct gs_error *err);
 
 /* Steady state of `amt_mg` into `cmt` every `ii_h`: the body amounts y_pre[0..GS_N_BODY) just
  * before a dose such that one more interval returns to them. `iterations` (may be NULL) receives

@@ -8,10 +8,14 @@
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/dataset_sim.h"
 #include "gabasim/population.h"
 
 static const struct cli_opt opts[] = {
     {"drug", "NAME|FILE", CLI_VALUE, 0, "drug library name or a .json drug file"},
+    {"data", "FILE.csv", CLI_VALUE, 0,
+     "a NONMEM-style dataset: simulate its subjects, write PRED, IPRED, SIMDV (see below)"},
+    {"out", "FILE.csv", CLI_VALUE, 0, "with --data: where to write the dataset (default stdout)"},
     {"n", "N", CLI_VALUE, 0, "number of virtual subjects (1 to 10000000)"},
     {"seed", "S", CLI_VALUE, 0, "random seed, a whole number (default 1)"},
     {"threads", "T", CLI_VALUE, 0,
@@ -68,6 +72,12 @@ void help_population(FILE *f)
             "histograms (256 bins per octave).\n\noptions:\n",
             GS_POP_EXACT_MAX);
     cli_print_options(f, opts, N_OPTS);
+    fprintf(f,
+            "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
+            "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
+            "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward); the output\n"
+            "is the dataset with PRED (typical), IPRED (random effects) and SIMDV (plus residual\n"
+            "error) appended. Options that describe subjects or regimens do not apply.\n");
     fprintf(f, "\nexamples:\n"
                "  gabasim population --drug pregabalin --n 10000 --seed 1 --dose 150mg --every 12h "
                "--days 14\n"
@@ -140,6 +150,89 @@ static void three_quantiles(double *v, long n, double q[3])
         q[0] = q[1] = q[2] = NAN;
 }
 
+/* `population --data`: predictions for a dataset, written in its own layout. */
+static int run_dataset(const struct cli_args *a, const gs_drug *drug, double scale,
+                       const struct gs_sim_options *sopt, long seed, long threads)
+{
+    struct gs_error err = GS_ERROR_INIT;
+    static const char *not_here[] = {"n",
+                                     "covariates",
+                                     "dose",
+                                     "every",
+                                     "days",
+                                     "doses",
+                                     "titrate",
+                                     "until",
+                                     "out-every",
+                                     "threshold",
+                                     "window-from",
+                                     "window-to",
+                                     "percentiles-csv",
+                                     "summary-csv",
+                                     "params-csv",
+                                     "plot",
+                                     "start-steady",
+                                     "json"};
+    for (size_t i = 0; i < sizeof not_here / sizeof not_here[0]; i++)
+        if (cli_get(opts, N_OPTS, a, not_here[i])) {
+            gs_error_set(&err, GS_INPUT, "--data",
+                         "'--data' takes subjects and doses from the dataset; '--%s' does not "
+                         "apply",
+                         not_here[i]);
+            return cli_fail(&err);
+        }
+    gs_dataset *ds = NULL;
+    struct gs_patient pt;
+    struct gs_variability var;
+    struct gs_outfile out = {0};
+    int out_open = 0;
+    double *pred = NULL, *ipred = NULL, *dv = NULL;
+    gs_status st;
+    if ((st = gs_dataset_read(&ds, get(a, "data"), &err)) ||
+        (st = cli_parse_patient(a, &pt, &err)) ||
+        (st = gs_variability_from_drug(drug, scale, &var, &err)))
+        goto fail;
+    size_t n = gs_dataset_n_rows(ds);
+    pred = gs_malloc(n * sizeof *pred);
+    ipred = gs_malloc(n * sizeof *ipred);
+    dv = gs_malloc(n * sizeof *dv);
+    if (!pred || !ipred || !dv) {
+        st = gs_error_set(&err, GS_NOMEM, "--data", "out of memory for %zu rows", n);
+        goto fail;
+    }
+    const char *path = get(a, "out");
+    if (path) {
+        if ((st = gs_outfile_open(&out, path, "--out", &err)))
+            goto fail;
+        out_open = 1;
+    }
+    struct gs_dataset_sim_config cfg = {ds, drug, &var, &pt, *sopt, (uint64_t)seed, (int)threads};
+    if ((st = gs_dataset_simulate(&cfg, pred, ipred, dv, &err)))
+        goto fail;
+    if ((st = gs_dataset_write(ds, out_open ? out.f : stdout, pred, ipred, dv))) {
+        gs_error_set(&err, st, "--out", "writing the dataset failed");
+        goto fail;
+    }
+    if (out_open) {
+        out_open = 0;
+        if ((st = gs_outfile_commit(&out, &err)))
+            goto fail;
+    }
+    gs_free(pred);
+    gs_free(ipred);
+    gs_free(dv);
+    gs_dataset_free(ds);
+    return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+fail:
+    if (out_open)
+        gs_outfile_abort(&out);
+    gs_free(pred);
+    gs_free(ipred);
+    gs_free(dv);
+    gs_dataset_free(ds);
+    return cli_fail(&err);
+}
+
 static void write_percentiles(FILE *f, const struct gs_pop_result *r)
 {
     fprintf(f, "time_h,mean_mg_L");
@@ -182,6 +275,32 @@ int cmd_population(int argc, char **argv)
     if (get(&a, "drug") == NULL) {
         st = gs_error_set(&err, GS_INPUT, "--drug", "missing '--drug' (see 'gabasim drugs')");
         goto fail;
+    }
+    if (get(&a, "out") && !get(&a, "data")) {
+        st = gs_error_set(&err, GS_INPUT, "--out", "'--out' goes with '--data'");
+        goto fail;
+    }
+    if (get(&a, "data")) {
+        /* seed, threads, variability and solver options apply to datasets too */
+        if ((v = get(&a, "seed")) && (st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err)))
+            goto fail;
+        if ((v = get(&a, "threads")) && (st = gs_parse_count(v, "--threads", 256, &threads, &err)))
+            goto fail;
+        if ((v = get(&a, "variability"))) {
+            char *end = NULL;
+            scale = strtod(v, &end);
+            if (end == v || *end || !isfinite(scale) || strpbrk(v, "xXnNiI")) {
+                st = gs_error_set(&err, GS_INPUT, "--variability",
+                                  "'--variability' is '%s'; expected a number from 0 to 10", v);
+                goto fail;
+            }
+        }
+        if ((st = cli_parse_sim_options(&a, &sopt, &err)) ||
+            (st = gs_drug_load(&drug, get(&a, "drug"), &err)))
+            goto fail;
+        int rc = run_dataset(&a, drug, scale, &sopt, seed, threads);
+        gs_drug_free(drug);
+        return rc;
     }
     if ((v = get(&a, "n")) == NULL) {
         st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");

@@ -38,6 +38,7 @@ struct ds_row {
     double id;
     struct gs_event ev;
     double mdv, dv; /* as given (MDV 0 and DV NaN when missing) */
+    size_t line;    /* file line, 1-based */
 };
 
 struct ds_subject {
@@ -58,6 +59,7 @@ struct gs_dataset {
     size_t n_rows, cap_rows;
     struct ds_subject *subj;
     size_t n_subj, cap_subj;
+    char *origin; /* the name messages use */
 };
 
 struct parser {
@@ -555,6 +557,7 @@ static gs_status read_row(struct parser *p, const size_t *tok)
     r->ev.ss = (int)ss;
     r->mdv = mdv;
     r->dv = VAL(C_DV);
+    r->line = p->line;
     for (size_t k = 0; k < ds->n_cov; k++)
         ds->cov[ds->n_rows * ds->n_cov + k] = v[ds->cov_col[k]];
     ds->subj[ds->n_subj - 1].n++;
@@ -645,6 +648,8 @@ static gs_status parse_owned(gs_dataset **out, char *buf, size_t len, const char
     buf[len] = '\0';
     gs_status st = parse_lines(&p, len);
     gs_free(p.ids);
+    if (st == GS_OK && (p.ds->origin = gs_strdup(p.origin)) == NULL)
+        st = nomem(&p);
     if (st != GS_OK) {
         gs_dataset_free(p.ds);
         return st;
@@ -740,7 +745,18 @@ void gs_dataset_free(gs_dataset *ds)
     gs_free(ds->rows);
     gs_free(ds->cov);
     gs_free(ds->subj);
+    gs_free(ds->origin);
     gs_free(ds);
+}
+
+size_t gs_dataset_row_line(const gs_dataset *ds, size_t row)
+{
+    return row < ds->n_rows ? ds->rows[row].line : 0;
+}
+
+const char *gs_dataset_origin(const gs_dataset *ds)
+{
+    return ds->origin;
 }
 
 size_t gs_dataset_n_rows(const gs_dataset *ds)

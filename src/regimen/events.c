@@ -113,9 +113,9 @@ gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struc
         if (e->addl < 0)
             return gs_error_set(err, GS_INPUT, "ADDL", "event %zu: ADDL is %ld; allowed 0 or more",
                                 i + 1, e->addl);
-        if (e->ss != 0 && e->ss != 1)
-            return gs_error_set(err, GS_UNSUPPORTED, "SS", "event %zu: SS is %d; supported: 0, 1",
-                                i + 1, e->ss);
+        if (e->ss < 0 || e->ss > 2)
+            return gs_error_set(err, GS_INPUT, "SS", "event %zu: SS is %d; allowed 0, 1, 2", i + 1,
+                                e->ss);
     }
     return GS_OK;
 }

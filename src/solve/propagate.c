@@ -8,10 +8,10 @@
 
 #include "solve_int.h"
 
-/* CVODE calls back with the model in user_data; the structure's RHS does the work. */
+/* CVODE calls back with the propagator in user_data; its current model's RHS does the work. */
 static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
 {
-    const struct gs_model *m = user;
+    const struct gs_model *m = ((const struct gs__prop *)user)->m;
     return m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
 }
 
@@ -83,8 +83,7 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
         goto nomem;
     if (CVodeInit(cv, cv_rhs, 0.0, y) != CV_SUCCESS ||
         CVodeSVtolerances(cv, opt->rtol, atol) != CV_SUCCESS ||
-        CVodeSetLinearSolver(cv, LS, A) != CV_SUCCESS ||
-        CVodeSetUserData(cv, (void *)m) != CV_SUCCESS ||
+        CVodeSetLinearSolver(cv, LS, A) != CV_SUCCESS || CVodeSetUserData(cv, p) != CV_SUCCESS ||
         CVodeSetMaxNumSteps(cv, 500000) != CV_SUCCESS ||
         CVodeSetErrHandlerFn(cv, cv_silent, NULL) != CV_SUCCESS) {
         gs__prop_free(p);
@@ -95,6 +94,12 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
 nomem:
     gs__prop_free(p);
     return gs_error_set(err, GS_NOMEM, "solver", "out of memory creating the CVODE solver");
+}
+
+void gs__prop_set_model(struct gs__prop *p, const struct gs_model *m)
+{
+    p->m = m;
+    p->need_reinit = 1;
 }
 
 void gs__prop_reset(struct gs__prop *p, double t, const double *y)

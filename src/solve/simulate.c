@@ -41,13 +41,15 @@ double gs_profile_mass_balance_error(const struct gs_profile *p, size_t row)
 
 /* What happens at one instant, split out of the event records: a reset, a steady-state reset
  * and a dose may come from one record, the dose later by the lag. */
-enum action_kind { ACT_RESET, ACT_SS, ACT_DOSE };
+enum action_kind { ACT_MODEL, ACT_RESET, ACT_SS, ACT_DOSE };
 struct action {
     double t;
     enum action_kind kind;
     double amt;
     int cmt;
     double ii;
+    int ss_mode;  /* ACT_SS: 1 replace the body's amounts, 2 add to them */
+    size_t model; /* ACT_MODEL: index of the model taking over; else the model in force */
 };
 
 static int push_action(struct action **a, size_t *n, size_t *cap, struct action x)
@@ -82,23 +84,40 @@ static void sort_actions(struct action *a, struct action *tmp, size_t n)
     memcpy(a, tmp, n * sizeof *a);
 }
 
-static gs_status build_actions(const struct gs_model *m, const struct gs_event_list *ev,
-                               struct action **out, size_t *n_out, struct gs_error *err)
+/* Index of the model in force at time t: the last k with change_h[k] <= t (models[0] from the
+ * start). */
+static size_t model_at(const double *change_h, size_t n_models, double t)
+{
+    size_t k = 0;
+    while (k + 1 < n_models && change_h[k + 1] <= t)
+        k++;
+    return k;
+}
+
+static gs_status build_actions(const struct gs_model *models, const double *change_h,
+                               size_t n_models, const struct gs_event_list *ev, struct action **out,
+                               size_t *n_out, struct gs_error *err)
 {
     struct action *a = NULL;
     size_t n = 0, cap = 0;
     int oom = 0;
+    /* model changes first, so that at equal times they precede the doses (stable sort) */
+    for (size_t k = 1; k < n_models && !oom; k++)
+        oom |= push_action(&a, &n, &cap, (struct action){change_h[k], ACT_MODEL, 0, 0, 0, 0, k});
     for (size_t i = 0; i < ev->n && !oom; i++) {
         const struct gs_event *e = &ev->ev[i];
+        size_t k = model_at(change_h, n_models, e->time_h);
         if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE)
-            oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_RESET, 0, 0, 0});
+            oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_RESET, 0, 0, 0, 0, k});
         if (e->ss)
-            oom |= push_action(&a, &n, &cap,
-                               (struct action){e->time_h, ACT_SS, e->amt_mg, e->cmt, e->ii_h});
+            oom |= push_action(
+                &a, &n, &cap,
+                (struct action){e->time_h, ACT_SS, e->amt_mg, e->cmt, e->ii_h, e->ss, k});
         if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
-            double lag = m->structure->lag(m->p, e->cmt);
-            oom |= push_action(&a, &n, &cap,
-                               (struct action){e->time_h + lag, ACT_DOSE, e->amt_mg, e->cmt, 0});
+            double lag = models[k].structure->lag(models[k].p, e->cmt);
+            oom |=
+                push_action(&a, &n, &cap,
+                            (struct action){e->time_h + lag, ACT_DOSE, e->amt_mg, e->cmt, 0, 0, k});
         }
     }
     struct action *tmp = oom ? NULL : gs_malloc((n ? n : 1) * sizeof *tmp);
@@ -117,16 +136,32 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                       struct gs_profile *out, struct gs_error *err)
 {
+    double start = -INFINITY;
+    return gs_simulate_tv(m, &start, 1, events, t_out, n_out, opt, out, err);
+}
+
+gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, size_t n_models,
+                         const struct gs_event_list *events, const double *t_out, size_t n_out,
+                         const struct gs_sim_options *opt, struct gs_profile *out,
+                         struct gs_error *err)
+{
     gs_status st = gs_sim_options_check(opt, err);
     if (st != GS_OK)
         return st;
+    if (n_models == 0)
+        return gs_error_set(err, GS_INPUT, "models", "no model to simulate");
+    for (size_t k = 1; k < n_models; k++)
+        if (models[k].structure != models[0].structure || !(change_h[k] >= change_h[k - 1]))
+            return gs_error_set(err, GS_INPUT, "models",
+                                "model changes must keep the structure and come in time order");
+    const struct gs_model *m = &models[0];
     for (size_t i = 0; i < n_out; i++)
         if (!isfinite(t_out[i]) || (i > 0 && t_out[i] < t_out[i - 1]))
             return gs_error_set(err, GS_INPUT, "times",
                                 "output times must be finite and ascending");
     struct action *act = NULL;
     size_t n_act = 0;
-    if ((st = build_actions(m, events, &act, &n_act, err)) != GS_OK)
+    if ((st = build_actions(models, change_h, n_models, events, &act, &n_act, err)) != GS_OK)
         return st;
 
     gs_profile_release(out);
@@ -166,22 +201,33 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
                 double body = 0.0;
                 for (int k = 0; k < GS_N_BODY; k++)
                     body += y[k];
-                if (a->kind == ACT_RESET) {
+                const struct gs_model *am = &models[a->model];
+                if (a->kind == ACT_MODEL) {
+                    gs__prop_set_model(&prop, am);
+                    m = am;
+                } else if (a->kind == ACT_RESET) {
                     out->reset_removed_mg += body;
                     for (int k = 0; k < GS_N_BODY; k++)
                         y[k] = 0.0;
                 } else if (a->kind == ACT_SS) {
                     double yss[GS_N_BODY];
-                    if ((st = gs_steady_state(m, a->amt, a->cmt, a->ii, opt, yss, NULL, err)))
+                    if (a->ss_mode == 2 && am->structure->exact == NULL) {
+                        st = gs_error_set(err, GS_UNSUPPORTED, "SS",
+                                          "SS=2 (add a steady state to the current amounts) "
+                                          "needs superposition; structure '%s' is nonlinear",
+                                          am->structure->name);
+                        break;
+                    }
+                    if ((st = gs_steady_state(am, a->amt, a->cmt, a->ii, opt, yss, NULL, err)))
                         break;
                     double after = 0.0;
                     for (int k = 0; k < GS_N_BODY; k++) {
-                        y[k] = yss[k];
-                        after += yss[k];
+                        y[k] = a->ss_mode == 2 ? y[k] + yss[k] : yss[k];
+                        after += y[k];
                     }
                     out->ss_added_mg += after - body;
                 } else {
-                    m->structure->dose(m->p, a->cmt, a->amt, y);
+                    am->structure->dose(am->p, a->cmt, a->amt, y);
                     out->dosed_mg += a->amt;
                 }
             }
@@ -194,7 +240,7 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
                 break;
             out->t_h[io] = t_out[io];
             memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
-            out->conc_mg_l[io] = gs_model_conc(m, y);
+            out->conc_mg_l[io] = gs_model_conc(m, y); /* the model in force now */
             out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
             io++;
         }

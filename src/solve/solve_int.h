@@ -27,6 +27,9 @@ struct gs__prop {
 
 gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
                         const struct gs_sim_options *opt, struct gs_error *err);
+/* Switches to another individual model of the same structure (time-varying covariates,
+ * occasions); the caller resets afterwards. `m` must outlive the propagator's use of it. */
+void gs__prop_set_model(struct gs__prop *p, const struct gs_model *m);
 /* Restarts from state y at time t (after a dose or any jump). */
 void gs__prop_reset(struct gs__prop *p, double t, const double *y);
 /* Advances to t_out (>= current time), never integrating past t_stop (>= t_out); writes y. */

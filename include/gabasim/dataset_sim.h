@@ -1,0 +1,49 @@
+/* gabasim/dataset_sim.h - predictions for a NONMEM-style dataset: PRED, IPRED, simulated DV.
+ *
+ * Each subject's records become its events (NONMEM meanings of EVID, AMT, CMT, II, ADDL, SS)
+ * and its observation times (EVID 0). Covariate columns recognised (case-insensitive): AGE
+ * (years), SEX (0 male, 1 female), WT (kg), HT (cm), SCR (mg/dL), CRCL (mL/min), DIAL (1 = anuric
+ * on haemodialysis). They may change over time: a value holds from its record until the next
+ * record that gives one (last observation carried forward); before a subject's first given value
+ * the first one is used (next observation carried backward). Without any of them every subject is
+ * the default patient. A record that changes the parameters starts a new model at its time.
+ * PRED uses typical parameters (no random effects), IPRED the subject's random effects (stream
+ * = subject index in the file), SIMDV adds residual error to IPRED from the same stream. An OCC
+ * column marks occasions: each new OCC value draws the drug file's between-occasion effects
+ * (bov_sd) for IPRED, from the same stream.
+ * Subjects run in parallel; results are identical for any thread count.
+ */
+#ifndef GABASIM_DATASET_SIM_H
+#define GABASIM_DATASET_SIM_H
+
+#include <stdint.h>
+
+#include "gabasim/dataset.h"
+#include "gabasim/drug.h"
+#include "gabasim/patient.h"
+#include "gabasim/simulate.h"
+#include "gabasim/variability.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct gs_dataset_sim_config {
+    const gs_dataset *ds;
+    const gs_drug *drug;
+    const struct gs_variability *var; /* NULL or n = 0: IPRED = PRED, no residual */
+    const struct gs_patient *patient; /* for subjects without covariate columns (resolved) */
+    struct gs_sim_options sim;
+    uint64_t seed;
+    int threads;
+};
+
+/* Fills pred/ipred/simdv (one value per dataset row, NaN on rows that are not observations).
+ * Errors name the file and line: "d.csv: line 14: '--crcl' is 300 mL/min; ...". */
+gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,
+                              double *simdv, struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
