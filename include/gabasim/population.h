@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "gabasim/covariates.h"
+#include "gabasim/dataset.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
 #include "gabasim/patient.h"
@@ -48,8 +49,12 @@ struct gs_pop_subject {
 struct gs_pop_config {
     const gs_drug *drug;
     const struct gs_variability *var; /* random effects and residual error (n = 0: none) */
-    /* covariates: drawn from `covdist` when not NULL, else every subject is `patient` */
+    /* covariates: drawn from `covdist`; or from a table (a dataset whose ID, TIME and covariate
+     * columns AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL are used; subject i takes table subject
+     * i mod S, its covariates changing at their TIMEs, carried forward); else every subject is
+     * `patient` */
     const struct gs_covdist *covdist;
+    const gs_dataset *covtable;
     const struct gs_patient *patient;
     const struct gs_event_list *events; /* expanded dose records, shared by all subjects */
     const double *t_out;                /* ascending output times (h) */

@@ -21,7 +21,8 @@ static const struct cli_opt opts[] = {
     {"threads", "T", CLI_VALUE, 0,
      "worker threads (default: all cores); results do not depend on it"},
     {"covariates", "NAME|FILE", CLI_VALUE, 0,
-     "draw each subject's covariates from a population file (e.g. clbp-atkinson2016)"},
+     "covariates: a population file to draw from (e.g. clbp-atkinson2016, or FILE.json), or a "
+     "table FILE.csv (ID, TIME, AGE, SEX, WT, HT, SCR, CRCL, DIAL; may change over time)"},
     {"variability", "SCALE", CLI_VALUE, 0,
      "multiply the drug file's between-subject SDs (default 1; 0: every subject typical)"},
     {"dose", "DOSE", CLI_VALUE, 0, "each dose: 300mg"},
@@ -105,6 +106,15 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* A CSV cell: the number, or empty when not known. */
+static void cell(FILE *f, double v)
+{
+    if (isnan(v))
+        fputc(',', f);
+    else
+        fprintf(f, ",%.6g", v);
+}
+
 static gs_status on_subject(void *ctx, const struct gs_pop_subject *s, struct gs_error *err)
 {
     (void)err;
@@ -114,9 +124,14 @@ static gs_status on_subject(void *ctx, const struct gs_pop_subject *s, struct gs
     k->cavg[s->index] = s->cavg_mg_l;
     if (k->summary) {
         const struct gs_patient *p = &s->patient;
-        fprintf(k->summary, "%ld,%s,%.6g,%.6g,%.6g,%.6g,%.10g,%.6g,%.10g,%.10g,%.10g", s->index + 1,
-                gs_sex_name(p->sex), p->age_y, p->weight_kg, p->height_cm, p->crcl_ml_min,
-                s->cmax_mg_l, s->tmax_h, s->cmin_mg_l, s->cavg_mg_l, s->auc_mg_h_l);
+        fprintf(k->summary, "%ld,%s", s->index + 1,
+                p->sex == GS_SEX_UNKNOWN ? "" : gs_sex_name(p->sex));
+        cell(k->summary, p->age_y);
+        cell(k->summary, p->weight_kg);
+        cell(k->summary, p->height_cm);
+        cell(k->summary, p->crcl_ml_min);
+        fprintf(k->summary, ",%.10g,%.6g,%.10g,%.10g,%.10g", s->cmax_mg_l, s->tmax_h, s->cmin_mg_l,
+                s->cavg_mg_l, s->auc_mg_h_l);
         for (size_t t = 0; t < k->cfg->n_thresholds; t++)
             fprintf(k->summary, ",%.6g", s->time_above_h[t]);
         fputc('\n', k->summary);
@@ -253,6 +268,7 @@ int cmd_population(int argc, char **argv)
     struct gs_error err = GS_ERROR_INIT;
     gs_drug *drug = NULL;
     gs_covdist *cov = NULL;
+    gs_dataset *covtable = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
     struct gs_variability var;
@@ -302,15 +318,20 @@ int cmd_population(int argc, char **argv)
         gs_drug_free(drug);
         return rc;
     }
-    if ((v = get(&a, "n")) == NULL) {
-        st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
-        goto fail;
-    }
-    if ((st = gs_parse_count(v, "--n", GS_POP_MAX_N, &n, &err)))
-        goto fail;
-    if (n < 1) {
-        st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
-        goto fail;
+    if ((v = get(&a, "n")) != NULL) {
+        if ((st = gs_parse_count(v, "--n", GS_POP_MAX_N, &n, &err)))
+            goto fail;
+        if (n < 1) {
+            st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
+            goto fail;
+        }
+    } else {
+        const char *cv = get(&a, "covariates");
+        size_t len = cv ? strlen(cv) : 0;
+        if (!(len > 4 && strcmp(cv + len - 4, ".csv") == 0)) {
+            st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
+            goto fail;
+        }
     }
     if ((v = get(&a, "seed")) && (st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err)))
         goto fail;
@@ -344,8 +365,15 @@ int cmd_population(int argc, char **argv)
                                   clash[i]);
                 goto fail;
             }
-        if ((st = gs_covdist_load(&cov, v, &err)))
+        size_t len = strlen(v);
+        if (len > 4 && strcmp(v + len - 4, ".csv") == 0) {
+            if ((st = gs_dataset_read(&covtable, v, &err)))
+                goto fail;
+            if (get(&a, "n") == NULL)
+                n = (long)gs_dataset_n_subjects(covtable);
+        } else if ((st = gs_covdist_load(&cov, v, &err))) {
             goto fail;
+        }
     }
     if ((st = cli_parse_patient(&a, &pt, &err)) || (st = cli_parse_regimen(&a, drug, &reg, &err)) ||
         (st = gs_variability_from_drug(drug, scale, &var, &err)) ||
@@ -397,6 +425,7 @@ int cmd_population(int argc, char **argv)
     cfg.drug = drug;
     cfg.var = &var;
     cfg.covdist = cov;
+    cfg.covtable = covtable;
     cfg.patient = &pt;
     cfg.events = &ev;
     cfg.t_out = grid;
@@ -483,8 +512,10 @@ int cmd_population(int argc, char **argv)
         printf("  ]\n}\n");
     } else {
         printf("gabasim %s population  %s, %ld subjects, seed %ld%s%s\n", gs_version(),
-               gs_drug_name(drug), n, seed, cov ? ", covariates " : "",
-               cov ? gs_covdist_name(cov) : "");
+               gs_drug_name(drug), n, seed, cov || covtable ? ", covariates " : "",
+               cov        ? gs_covdist_name(cov)
+               : covtable ? gs_dataset_origin(covtable)
+                          : "");
         printf("simulated in %.2f s; percentiles %s\n", elapsed,
                res.exact_percentiles ? "exact" : "from log histograms (256 bins per octave)");
         printf("metrics window %g-%g h   (5th / 50th / 95th percentile across subjects)\n", wfrom,
@@ -508,6 +539,7 @@ int cmd_population(int argc, char **argv)
     gs_free(sink.cavg);
     gs_event_list_release(&ev);
     gs_covdist_free(cov);
+    gs_dataset_free(covtable);
     gs_drug_free(drug);
     return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
 fail:
@@ -521,6 +553,7 @@ fail:
     gs_free(sink.cavg);
     gs_event_list_release(&ev);
     gs_covdist_free(cov);
+    gs_dataset_free(covtable);
     gs_drug_free(drug);
     return cli_fail(&err);
 }

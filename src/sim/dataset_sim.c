@@ -12,8 +12,16 @@
 #include "gabasim/alloc.h"
 #include "gabasim/rng.h"
 
+#include "sim_int.h"
+
 enum { COV_AGE, COV_SEX, COV_WT, COV_HT, COV_SCR, COV_CRCL, COV_DIAL, N_COV };
 static const char *const cov_col[N_COV] = {"AGE", "SEX", "WT", "HT", "SCR", "CRCL", "DIAL"};
+
+void gs__covariate_columns(const gs_dataset *ds, int *col)
+{
+    for (int k = 0; k < N_COV; k++)
+        col[k] = gs_dataset_covariate_index(ds, cov_col[k]);
+}
 
 struct subject_out {
     gs_status st;
@@ -38,7 +46,7 @@ static double cov_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t
     return NAN;
 }
 
-static gs_status row_error(const gs_dataset *ds, size_t row, struct gs_error *err)
+gs_status gs__row_error(const gs_dataset *ds, size_t row, struct gs_error *err)
 {
     char where[256];
     snprintf(where, sizeof where, "%s: line %zu", gs_dataset_origin(ds),
@@ -47,21 +55,21 @@ static gs_status row_error(const gs_dataset *ds, size_t row, struct gs_error *er
     return err->code;
 }
 
-/* The patient at row r from the covariate columns (or the default patient). */
-static gs_status patient_at(const struct gs_dataset_sim_config *c, const int *col, size_t first,
-                            size_t n, size_t r, struct gs_patient *p, struct gs_error *err)
+gs_status gs__patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
+                         const struct gs_patient *fallback, struct gs_patient *p,
+                         struct gs_error *err)
 {
     int any = 0;
     for (int k = 0; k < N_COV; k++)
         any |= col[k] >= 0;
     if (!any) {
-        *p = *c->patient;
+        *p = *fallback;
         return GS_OK;
     }
     gs_patient_init(p);
     double v[N_COV];
     for (int k = 0; k < N_COV; k++)
-        v[k] = cov_at(c->ds, col[k], first, n, r);
+        v[k] = cov_at(ds, col[k], first, n, r);
     p->age_y = v[COV_AGE];
     p->weight_kg = v[COV_WT];
     p->height_cm = v[COV_HT];
@@ -128,9 +136,9 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         }
         struct gs_patient p;
         struct gs_model m;
-        if ((o->st = patient_at(c, col, first, n, i, &p, &o->err)) ||
+        if ((o->st = gs__patient_at(ds, col, first, n, i, c->patient, &p, &o->err)) ||
             (o->st = gs_drug_individual_model(c->drug, &p, &m, NULL, 0, &o->err))) {
-            row_error(ds, i, &o->err);
+            gs__row_error(ds, i, &o->err);
             goto done;
         }
         int new_occ = 0;
@@ -193,9 +201,8 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
     size_t n_rows = gs_dataset_n_rows(ds), n_subj = gs_dataset_n_subjects(ds);
     for (size_t i = 0; i < n_rows; i++)
         pred[i] = ipred[i] = simdv[i] = NAN;
-    int col[N_COV];
-    for (int k = 0; k < N_COV; k++)
-        col[k] = gs_dataset_covariate_index(ds, cov_col[k]);
+    int col[GS__N_COVARIATE_COLUMNS];
+    gs__covariate_columns(ds, col);
     struct subject_out *o = gs_calloc(n_subj ? n_subj : 1, sizeof *o);
     if (o == NULL)
         return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");

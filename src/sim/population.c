@@ -12,6 +12,7 @@
 
 #include "gabasim/alloc.h"
 #include "../solve/solve_int.h"
+#include "sim_int.h"
 
 const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
 
@@ -202,6 +203,10 @@ struct subject_work {
     double *conc; /* grid.n */
     gs_status st;
     struct gs_error err;
+    /* time-varying covariates (covariate table): the models and when each takes over */
+    struct gs_model *models;
+    double *change_h;
+    size_t n_models;
 };
 
 /* Draws subject i's covariates and random effects from its own stream. */
@@ -213,19 +218,53 @@ static void prepare_subject(const struct gs_pop_config *c, long i, struct subjec
     memset(s, 0, sizeof *s);
     s->index = i;
     w->st = GS_OK;
+    w->n_models = 0;
     if (c->covdist) {
         if ((w->st = gs_covdist_draw(c->covdist, &r, &s->patient, &w->err)))
             return;
-    } else {
+    } else if (!c->covtable) {
         s->patient = *c->patient;
+    }
+    double eta[GS_MAX_PARAMS] = {0};
+    int random = c->var && c->var->n;
+    if (random)
+        gs_variability_draw_eta(c->var, &r, eta);
+    if (c->covtable) {
+        /* the table subject's rows: one model per change of parameters, from its TIME on */
+        double id;
+        size_t first, n;
+        int col[GS__N_COVARIATE_COLUMNS];
+        gs__covariate_columns(c->covtable, col);
+        gs_dataset_subject(c->covtable, (size_t)i % gs_dataset_n_subjects(c->covtable), &id, &first,
+                           &n);
+        for (size_t row = first; row < first + n; row++) {
+            struct gs_patient p;
+            struct gs_model m;
+            struct gs_event e;
+            gs_dataset_row_event(c->covtable, row, &e);
+            if ((w->st =
+                     gs__patient_at(c->covtable, col, first, n, row, c->patient, &p, &w->err)) ||
+                (w->st = gs_drug_individual_model(c->drug, &p, &m, NULL, 0, &w->err))) {
+                gs__row_error(c->covtable, row, &w->err);
+                return;
+            }
+            if (random)
+                gs_variability_apply_eta(c->var, eta, &m);
+            if (w->n_models == 0) {
+                s->patient = p;
+                s->model = m;
+            }
+            if (w->n_models == 0 || memcmp(m.p, w->models[w->n_models - 1].p, sizeof m.p)) {
+                w->models[w->n_models] = m;
+                w->change_h[w->n_models++] = e.time_h;
+            }
+        }
+        return;
     }
     if ((w->st = gs_drug_individual_model(c->drug, &s->patient, &s->model, NULL, 0, &w->err)))
         return;
-    if (c->var && c->var->n) {
-        double eta[GS_MAX_PARAMS];
-        gs_variability_draw_eta(c->var, &r, eta);
+    if (random)
         gs_variability_apply_eta(c->var, eta, &s->model);
-    }
 }
 
 /* Metrics from the subject's concentrations on the grid (w->conc) and its AUC state at the
@@ -268,7 +307,12 @@ static void simulate_one(const struct gs_pop_config *c, const struct grid *g, lo
     if (w->st != GS_OK)
         return;
     struct gs_profile p = GS_PROFILE_INIT;
-    if ((w->st = gs_simulate(&w->s.model, c->events, g->t, g->n, &c->sim, &p, &w->err)))
+    if (w->n_models > 0)
+        w->st = gs_simulate_tv(w->models, w->change_h, w->n_models, c->events, g->t, g->n, &c->sim,
+                               &p, &w->err);
+    else
+        w->st = gs_simulate(&w->s.model, c->events, g->t, g->n, &c->sim, &p, &w->err);
+    if (w->st != GS_OK)
         return;
     memcpy(w->conc, p.conc_mg_l, g->n * sizeof *w->conc);
     finish_subject(c, g, w, p.y[g->i_from * GS_N_STATES + GS_Y_AUC],
@@ -321,6 +365,8 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g, 
 static int batchable(const struct gs_pop_config *c)
 {
     const struct gs_structure *s = gs_drug_structure(c->drug);
+    if (c->covtable) /* time-varying parameters: one subject at a time */
+        return 0;
     if (s->exact ? c->sim.solver == GS_SOLVER_CVODE
                  : (s->rhs_lanes == NULL || c->sim.solver != GS_SOLVER_AUTO))
         return 0;
@@ -368,6 +414,21 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
         goto nomem;
     for (long b = 0; b < block; b++)
         work[b].conc = conc_block + (size_t)b * g.n;
+    if (c->covtable) {
+        size_t rows = 1;
+        for (size_t k = 0; k < gs_dataset_n_subjects(c->covtable); k++) {
+            double id;
+            size_t first, n;
+            gs_dataset_subject(c->covtable, k, &id, &first, &n);
+            rows = n > rows ? n : rows;
+        }
+        for (long b = 0; b < block; b++) {
+            work[b].models = gs_malloc(rows * sizeof *work[b].models);
+            work[b].change_h = gs_malloc(rows * sizeof *work[b].change_h);
+            if (!work[b].models || !work[b].change_h)
+                goto nomem;
+        }
+    }
     out->peak_bytes = (double)n_out * sizeof(double) +
                       (S.exact ? (double)c->n * n_out * sizeof(double)
                                : (double)n_out * H_BINS * sizeof(uint32_t)) +
@@ -507,6 +568,10 @@ done:
     gs_free(S.values);
     gs_free(S.hist);
     gs_free(S.zeros);
+    for (long b = 0; work && b < (c->n < BLOCK ? c->n : BLOCK); b++) {
+        gs_free(work[b].models);
+        gs_free(work[b].change_h);
+    }
     gs_free(work);
     gs_free(conc_block);
     gs_free(lanes_scratch);

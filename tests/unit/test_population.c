@@ -240,6 +240,52 @@ static void histogram_percentiles_match_exact(void **state)
     gs_pop_result_release(&hi);
 }
 
+/* A covariate table whose CRCL halves at 48 h: that subject's exposure after 48 h is higher than
+ * in a table without the change, and before 48 h it is the same. */
+static void covariate_table_changes_over_time(void **state)
+{
+    (void)state;
+    const char *tables[2] = {"ID,TIME,CRCL\n1,0,80\n", "ID,TIME,CRCL\n1,0,80\n1,48,40\n"};
+    double before[2], after[2];
+    for (int k = 0; k < 2; k++) {
+        gs_dataset *tab = NULL;
+        assert_int_equal(gs_dataset_parse(&tab, tables[k], strlen(tables[k]), "c.csv", NULL),
+                         GS_OK);
+        gs_drug *d = load_drug("pregabalin");
+        struct gs_patient pt;
+        gs_patient_init(&pt);
+        assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+        struct gs_event_list ev = repeated_doses(150.0, 12.0, 10);
+        double t[121];
+        for (int i = 0; i <= 120; i++)
+            t[i] = i;
+        struct gs_pop_config c = {0};
+        c.drug = d;
+        c.covtable = tab;
+        c.patient = &pt;
+        c.events = &ev;
+        c.t_out = t;
+        c.n_out = 121;
+        c.window_from_h = 108;
+        c.window_to_h = 120;
+        c.sim = (struct gs_sim_options)GS_SIM_OPTIONS_DEFAULT;
+        c.seed = 1;
+        c.n = 1;
+        struct gs_pop_result r = GS_POP_RESULT_INIT;
+        struct gs_error err = GS_ERROR_INIT;
+        assert_int_equal(gs_population_run(&c, &r, &err), GS_OK);
+        before[k] = r.mean_mg_l[40];
+        after[k] = r.mean_mg_l[110];
+        gs_pop_result_release(&r);
+        gs_event_list_release(&ev);
+        gs_drug_free(d);
+        gs_dataset_free(tab);
+    }
+    assert_true(before[0] == before[1]);
+    /* halving CL nearly doubles exposure by 60 h into the change */
+    assert_true(after[1] > 1.5 * after[0]);
+}
+
 static void bad_configuration(void **state)
 {
     (void)state;
@@ -269,6 +315,7 @@ int main(void)
         cmocka_unit_test(covariate_draws),
         cmocka_unit_test(identical_for_any_thread_count),
         cmocka_unit_test(histogram_percentiles_match_exact),
+        cmocka_unit_test(covariate_table_changes_over_time),
         cmocka_unit_test(bad_configuration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
