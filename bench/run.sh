@@ -154,6 +154,7 @@ for N in $GABA_N; do
                     --doses 42 --until 336h --out-every 1h --rtol 1e-6 --atol 1e-9 \
                     --threads "$T" --params-csv "$PT" --percentiles-csv "$Q" --quiet) || {
                     FAILED=1
+                    note "gaba-pop N=$N: gabasim --threads $T failed on run $rep (see $OUT/gaba_N${N}_T$T.log)"
                     break
                 }
                 say "gabasim  T=$T rep $rep: ${s} s (end to end)"
@@ -178,6 +179,7 @@ for N in $GABA_N; do
         for rep in $(seq 1 "$reps"); do
             r=$(run_comparator "$tool" "$P" "$OUT/gaba_N$N.$tool.mean.csv" "$OUT/gaba_N$N.$tool.first.csv") || {
                 FAILED=1
+                note "gaba-pop N=$N: $tool failed on run $rep (see $OUT/gaba_N$N.$tool.mean.csv.log)"
                 break
             }
             read -r loop wall <<<"$r"
@@ -193,7 +195,10 @@ say "=== typical subject (C at 335 h) ==="
 TYP="$OUT/typical.params.csv"
 "$PY" bench/make_params.py --typical --out "$TYP" || exit 1
 for tool in dp5 desolve scipy; do
-    run_comparator "$tool" "$TYP" "$OUT/typical.$tool.mean.csv" "$OUT/typical.$tool.first.csv" >/dev/null || FAILED=1
+    run_comparator "$tool" "$TYP" "$OUT/typical.$tool.mean.csv" "$OUT/typical.$tool.first.csv" >/dev/null || {
+        FAILED=1
+        note "typical subject: $tool failed"
+    }
 done
 if [ "$HAVE_GS" = 1 ]; then
     SIM=("$GS" simulate --drug bench/gaba-pop.json --dose 300mg --every 8h --doses 42 --until 336h
@@ -229,6 +234,7 @@ if [ "$HAVE_POP" = 1 ]; then
                     --percentiles-csv "$OUT/prega_N${N}_T$T.pct.csv" \
                     --summary-csv "$OUT/prega_N${N}_T$T.summary.csv" --quiet) || {
                     FAILED=1
+                    note "prega-pop N=$N: gabasim --threads $T failed on run $rep (see $OUT/prega_N${N}_T$T.log)"
                     break
                 }
                 say "gabasim  T=$T rep $rep: ${s} s (end to end)"

@@ -30,6 +30,7 @@ extern "C" {
 #define GS_POP_EXACT_MAX      (1L << 25) /* values kept for exact percentiles (256 MiB) */
 #define GS_POP_MAX_THRESHOLDS 8
 #define GS_POP_N_PCT          7
+#define GS_POP_MAX_EXTRA_PCT  8
 
 /* The percentiles reported, in percent. */
 extern const double gs_pop_percentiles[GS_POP_N_PCT]; /* 5 10 25 50 75 90 95 */
@@ -62,6 +63,8 @@ struct gs_pop_config {
     double window_from_h, window_to_h; /* metrics window, inside [t_out[0], t_out[n-1]] */
     const double *thresholds_mg_l;     /* for time above and target attainment */
     size_t n_thresholds;
+    const double *extra_pct; /* percentiles (in percent, inside (0, 100)) besides the standard */
+    size_t n_extra_pct;
     struct gs_sim_options sim;
     uint64_t seed;
     long n;
@@ -77,10 +80,12 @@ struct gs_pop_config {
 struct gs_pop_result {
     long n;
     size_t n_out;
-    double *t_h;                    /* copy of the output times */
-    double *mean_mg_l;              /* per time */
-    double *pct_mg_l[GS_POP_N_PCT]; /* per time */
-    int exact_percentiles;          /* 1 sorted, 0 histogram */
+    double *t_h;                                  /* copy of the output times */
+    double *mean_mg_l;                            /* per time */
+    double *pct_mg_l[GS_POP_N_PCT];               /* per time */
+    double *extra_pct_mg_l[GS_POP_MAX_EXTRA_PCT]; /* per time, for cfg->extra_pct */
+    size_t n_extra_pct;
+    int exact_percentiles; /* 1 sorted, 0 histogram */
     /* probability of target attainment per threshold: share of subjects whose Cmin (trough) /
      * Cavg in the window reaches the threshold */
     double pta_cmin[GS_POP_MAX_THRESHOLDS], pta_cavg[GS_POP_MAX_THRESHOLDS];

@@ -44,6 +44,8 @@ static const struct cli_opt opts[] = {
     {"window-to", "TIME", CLI_VALUE, 0, "end of the metrics window (default: profile end)"},
     {"threshold", "CONC", CLI_VALUE, 1,
      "a target concentration for time above and attainment: 2mg/L"},
+    {"percentiles", "LIST", CLI_VALUE, 0,
+     "extra percentiles for the CSV and JSON, in (0, 100): 2.5,97.5 (5..95 are always there)"},
     {"solver", "NAME", CLI_VALUE, 0, "auto (default), exact or cvode"},
     {"rtol", "X", CLI_VALUE, 0, "ODE relative tolerance (default 1e-8)"},
     {"atol", "X", CLI_VALUE, 0, "ODE absolute tolerance on amounts, mg (default 1e-9)"},
@@ -248,18 +250,47 @@ fail:
     return cli_fail(&err);
 }
 
-static void write_percentiles(FILE *f, const struct gs_pop_result *r)
+static void write_percentiles(FILE *f, const struct gs_pop_result *r, const double *extra)
 {
     fprintf(f, "time_h,mean_mg_L");
     for (int q = 0; q < GS_POP_N_PCT; q++)
         fprintf(f, ",p%g_mg_L", gs_pop_percentiles[q]);
+    for (size_t q = 0; q < r->n_extra_pct; q++)
+        fprintf(f, ",p%g_mg_L", extra[q]);
     fputc('\n', f);
     for (size_t j = 0; j < r->n_out; j++) {
         fprintf(f, "%.10g,%.10g", r->t_h[j], r->mean_mg_l[j]);
         for (int q = 0; q < GS_POP_N_PCT; q++)
             fprintf(f, ",%.10g", r->pct_mg_l[q][j]);
+        for (size_t q = 0; q < r->n_extra_pct; q++)
+            fprintf(f, ",%.10g", r->extra_pct_mg_l[q][j]);
         fputc('\n', f);
     }
+}
+
+/* "2.5,97.5" -> numbers; range checks are the engine's. */
+static gs_status parse_percentiles(const char *text, double *out, size_t *n, struct gs_error *err)
+{
+    char buf[256];
+    if (strlen(text) >= sizeof buf)
+        return gs_error_set(err, GS_INPUT, "--percentiles", "'--percentiles' is too long");
+    memcpy(buf, text, strlen(text) + 1);
+    *n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end = NULL;
+        double v = strtod(tok, &end);
+        if (end == tok || *end || !isfinite(v) || strpbrk(tok, "xXnNiI"))
+            return gs_error_set(err, GS_INPUT, "--percentiles",
+                                "'--percentiles' has '%s'; expected numbers like 2.5,97.5", tok);
+        if (*n == GS_POP_MAX_EXTRA_PCT)
+            return gs_error_set(err, GS_INPUT, "--percentiles",
+                                "'--percentiles' has more than %d values", GS_POP_MAX_EXTRA_PCT);
+        out[(*n)++] = v;
+    }
+    if (*n == 0)
+        return gs_error_set(err, GS_INPUT, "--percentiles", "'--percentiles' is empty");
+    return GS_OK;
 }
 
 int cmd_population(int argc, char **argv)
@@ -278,7 +309,8 @@ int cmd_population(int argc, char **argv)
     struct gs_outfile of[4];
     const char *of_opt[4] = {"percentiles-csv", "summary-csv", "params-csv", "plot"};
     int of_open[4] = {0};
-    double *grid = NULL, thresholds[GS_POP_MAX_THRESHOLDS];
+    double *grid = NULL, thresholds[GS_POP_MAX_THRESHOLDS], extra_pct[GS_POP_MAX_EXTRA_PCT];
+    size_t n_extra = 0;
     size_t n_grid = 0, n_thr = 0;
     struct sink sink = {0};
     long n = 0, threads = 0, seed = 1;
@@ -410,6 +442,8 @@ int cmd_population(int argc, char **argv)
         if ((st = gs_parse_quantity(t, GS_DIM_CONC, "--threshold", &thresholds[n_thr++], &err)))
             goto fail;
     }
+    if ((v = get(&a, "percentiles")) && (st = parse_percentiles(v, extra_pct, &n_extra, &err)))
+        goto fail;
     if ((v = get(&a, "plot")) && (st = gs_plot_check_path(v, "--plot", &err)))
         goto fail;
     for (int k = 0; k < 4; k++)
@@ -434,6 +468,8 @@ int cmd_population(int argc, char **argv)
     cfg.window_to_h = wto;
     cfg.thresholds_mg_l = thresholds;
     cfg.n_thresholds = n_thr;
+    cfg.extra_pct = extra_pct;
+    cfg.n_extra_pct = n_extra;
     cfg.sim = sopt;
     cfg.seed = (uint64_t)seed;
     cfg.n = n;
@@ -472,7 +508,7 @@ int cmd_population(int argc, char **argv)
         goto fail;
     double elapsed = now_s() - t_start;
     if (of_open[0])
-        write_percentiles(of[0].f, &res);
+        write_percentiles(of[0].f, &res, extra_pct);
     if (of_open[3] && (st = gs_plot_population(&res, drug, &of[3], &err)))
         goto fail;
     for (int k = 0; k < 4; k++)
@@ -507,6 +543,8 @@ int cmd_population(int argc, char **argv)
             printf("    {\"time_h\": %.10g, \"mean_mg_L\": %.10g", res.t_h[j], res.mean_mg_l[j]);
             for (int q = 0; q < GS_POP_N_PCT; q++)
                 printf(", \"p%g_mg_L\": %.10g", gs_pop_percentiles[q], res.pct_mg_l[q][j]);
+            for (size_t q = 0; q < res.n_extra_pct; q++)
+                printf(", \"p%g_mg_L\": %.10g", extra_pct[q], res.extra_pct_mg_l[q][j]);
             printf("}%s\n", j + 1 < res.n_out ? "," : "");
         }
         printf("  ]\n}\n");

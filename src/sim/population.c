@@ -154,6 +154,14 @@ static gs_status check(const struct gs_pop_config *c, struct gs_error *err)
                             "the metrics window %g-%g h must lie inside the output times %g-%g h "
                             "and be longer than 0",
                             c->window_from_h, c->window_to_h, c->t_out[0], c->t_out[c->n_out - 1]);
+    if (c->n_extra_pct > GS_POP_MAX_EXTRA_PCT)
+        return gs_error_set(err, GS_INPUT, "--percentiles", "at most %d extra percentiles",
+                            GS_POP_MAX_EXTRA_PCT);
+    for (size_t k = 0; k < c->n_extra_pct; k++)
+        if (!(c->extra_pct[k] > 0.0 && c->extra_pct[k] < 100.0))
+            return gs_error_set(err, GS_INPUT, "--percentiles",
+                                "'--percentiles' has %g; allowed strictly between 0 and 100",
+                                c->extra_pct[k]);
     if (c->threads < 0 || c->threads > 256)
         return gs_error_set(err, GS_INPUT, "--threads", "'--threads' is %d; allowed 1 to 256",
                             c->threads);
@@ -524,10 +532,16 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     out->mean_mg_l = gs_malloc(n_out * sizeof *out->mean_mg_l);
     for (int q = 0; q < GS_POP_N_PCT; q++)
         out->pct_mg_l[q] = gs_malloc(n_out * sizeof *out->pct_mg_l[q]);
+    out->n_extra_pct = c->n_extra_pct;
+    for (size_t q = 0; q < c->n_extra_pct; q++)
+        out->extra_pct_mg_l[q] = gs_malloc(n_out * sizeof *out->extra_pct_mg_l[q]);
     if (!out->t_h || !out->mean_mg_l)
         goto nomem;
     for (int q = 0; q < GS_POP_N_PCT; q++)
         if (!out->pct_mg_l[q])
+            goto nomem;
+    for (size_t q = 0; q < c->n_extra_pct; q++)
+        if (!out->extra_pct_mg_l[q])
             goto nomem;
     int sort_failed = 0;
 #ifdef _OPENMP
@@ -536,16 +550,18 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     for (size_t j = 0; j < n_out; j++) {
         out->t_h[j] = c->t_out[j];
         out->mean_mg_l[j] = S.sum[j] / (double)c->n;
-        for (int q = 0; q < GS_POP_N_PCT; q++) {
-            double p = gs_pop_percentiles[q] / 100.0;
+        for (size_t q = 0; q < GS_POP_N_PCT + c->n_extra_pct; q++) {
+            double p =
+                (q < GS_POP_N_PCT ? gs_pop_percentiles[q] : c->extra_pct[q - GS_POP_N_PCT]) / 100.0;
+            double *dst =
+                q < GS_POP_N_PCT ? out->pct_mg_l[q] : out->extra_pct_mg_l[q - GS_POP_N_PCT];
             if (S.exact) {
                 double *col = S.values + j * (size_t)c->n;
                 if (q == 0 && radix_sort(col, (size_t)c->n) != GS_OK)
                     sort_failed = 1;
-                out->pct_mg_l[q][j] = quantile_sorted(col, c->n, p);
+                dst[j] = quantile_sorted(col, c->n, p);
             } else {
-                out->pct_mg_l[q][j] =
-                    quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p);
+                dst[j] = quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p);
             }
         }
     }
@@ -584,5 +600,7 @@ void gs_pop_result_release(struct gs_pop_result *r)
     gs_free(r->mean_mg_l);
     for (int q = 0; q < GS_POP_N_PCT; q++)
         gs_free(r->pct_mg_l[q]);
+    for (size_t q = 0; q < GS_POP_MAX_EXTRA_PCT; q++)
+        gs_free(r->extra_pct_mg_l[q]);
     memset(r, 0, sizeof *r);
 }
