@@ -3,6 +3,8 @@
 #   make test       install, build, run every test (CTest)
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       libFuzzer runs of the file and text parsers (clang)
+#   make bench      population benchmark against R deSolve, SciPy and a plain C Dormand-Prince
+#                   (about 12 minutes; writes bench/RESULTS.md; BENCH_QUICK=1 for a 15 s check)
 #   make format     clang-format every C file in place; make format-check only checks
 
 BUILD      ?= build
@@ -14,7 +16,7 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
 
-.PHONY: all deps build demo test test-asan fuzz format format-check clean
+.PHONY: all deps build demo test test-asan fuzz bench format format-check clean
 
 all: build
 
@@ -55,6 +57,9 @@ fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
+
+bench: build
+	bash bench/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

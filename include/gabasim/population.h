@@ -31,6 +31,7 @@ extern "C" {
 #define GS_POP_MAX_THRESHOLDS 8
 #define GS_POP_N_PCT          7
 #define GS_POP_MAX_EXTRA_PCT  8
+#define GS_POP_TEXT_MAX       1024 /* bytes of formatted text per subject */
 
 /* The percentiles reported, in percent. */
 extern const double gs_pop_percentiles[GS_POP_N_PCT]; /* 5 10 25 50 75 90 95 */
@@ -45,6 +46,8 @@ struct gs_pop_subject {
     double auc_mg_h_l;        /* over the metrics window (exact, from the AUC state) */
     double cavg_mg_l;         /* auc / window length */
     double time_above_h[GS_POP_MAX_THRESHOLDS]; /* in the window, linear between grid times */
+    const char *text; /* format_subject's text for on_subject (NULL without it) */
+    size_t text_len;
 };
 
 struct gs_pop_config {
@@ -73,6 +76,10 @@ struct gs_pop_config {
                               negative: always histograms (tests) */
     /* optional sinks, called on the calling thread in subject order */
     gs_status (*on_subject)(void *ctx, const struct gs_pop_subject *s, struct gs_error *err);
+    /* optional: formats a subject's output text into buf (GS_POP_TEXT_MAX bytes), returns its
+     * length; called in parallel (it may only read s and immutable state), the text then reaches
+     * on_subject, in subject order, as s->text (so costly formatting scales with threads) */
+    size_t (*format_subject)(void *ctx, const struct gs_pop_subject *s, char *buf, size_t cap);
     void (*on_progress)(void *ctx, long done, long total);
     void *ctx;
 };

@@ -108,41 +108,61 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* A CSV cell: the number, or empty when not known. */
-static void cell(FILE *f, double v)
+/* Appends ",number" (sig significant digits, printf's %g text) or "," when not known. */
+static size_t cell(char *buf, size_t k, double v, int sig)
 {
-    if (isnan(v))
-        fputc(',', f);
-    else
-        fprintf(f, ",%.6g", v);
+    buf[k++] = ',';
+    return isnan(v) ? k : k + gs_fmt_g(buf + k, 64, v, sig);
+}
+
+/* Formats a subject's summary row, a NUL, then its parameter row, into buf. Runs in parallel
+ * inside the engine (it reads only the subject and the sink's immutable settings). */
+static size_t format_subject(void *ctx, const struct gs_pop_subject *s, char *buf, size_t cap)
+{
+    const struct sink *k = ctx;
+    size_t n = 0;
+    /* at most 16 numbers of <= 24 characters per row: far below GS_POP_TEXT_MAX / 2 */
+    (void)cap;
+    if (k->summary) {
+        const struct gs_patient *p = &s->patient;
+        n += (size_t)snprintf(buf, 64, "%ld,%s", s->index + 1,
+                              p->sex == GS_SEX_UNKNOWN ? "" : gs_sex_name(p->sex));
+        n = cell(buf, n, p->age_y, 6);
+        n = cell(buf, n, p->weight_kg, 6);
+        n = cell(buf, n, p->height_cm, 6);
+        n = cell(buf, n, p->crcl_ml_min, 6);
+        n = cell(buf, n, s->cmax_mg_l, 10);
+        n = cell(buf, n, s->tmax_h, 6);
+        n = cell(buf, n, s->cmin_mg_l, 10);
+        n = cell(buf, n, s->cavg_mg_l, 10);
+        n = cell(buf, n, s->auc_mg_h_l, 10);
+        for (size_t t = 0; t < k->cfg->n_thresholds; t++)
+            n = cell(buf, n, s->time_above_h[t], 6);
+        buf[n++] = '\n';
+    }
+    buf[n++] = '\0';
+    if (k->params) {
+        /* %.17g: parameters must read back exactly (the benchmark's comparators use them) */
+        n += (size_t)snprintf(buf + n, 64, "%ld", s->index + 1);
+        for (size_t i = 0; i < s->model.structure->n_params; i++)
+            n += (size_t)snprintf(buf + n, 32, ",%.17g", s->model.p[i]);
+        buf[n++] = '\n';
+    }
+    buf[n] = '\0';
+    return n;
 }
 
 static gs_status on_subject(void *ctx, const struct gs_pop_subject *s, struct gs_error *err)
 {
-    (void)err;
     struct sink *k = ctx;
     k->cmax[s->index] = s->cmax_mg_l;
     k->cmin[s->index] = s->cmin_mg_l;
     k->cavg[s->index] = s->cavg_mg_l;
-    if (k->summary) {
-        const struct gs_patient *p = &s->patient;
-        fprintf(k->summary, "%ld,%s", s->index + 1,
-                p->sex == GS_SEX_UNKNOWN ? "" : gs_sex_name(p->sex));
-        cell(k->summary, p->age_y);
-        cell(k->summary, p->weight_kg);
-        cell(k->summary, p->height_cm);
-        cell(k->summary, p->crcl_ml_min);
-        fprintf(k->summary, ",%.10g,%.6g,%.10g,%.10g,%.10g", s->cmax_mg_l, s->tmax_h, s->cmin_mg_l,
-                s->cavg_mg_l, s->auc_mg_h_l);
-        for (size_t t = 0; t < k->cfg->n_thresholds; t++)
-            fprintf(k->summary, ",%.6g", s->time_above_h[t]);
-        fputc('\n', k->summary);
-    }
-    if (k->params) {
-        fprintf(k->params, "%ld", s->index + 1);
-        for (size_t i = 0; i < s->model.structure->n_params; i++)
-            fprintf(k->params, ",%.17g", s->model.p[i]);
-        fputc('\n', k->params);
+    if (s->text) {
+        size_t first = strlen(s->text);
+        if ((k->summary && fwrite(s->text, 1, first, k->summary) != first) ||
+            (k->params && fputs(s->text + first + 1, k->params) == EOF))
+            return gs_error_set(err, GS_IO, "--summary-csv", "writing a per-subject CSV failed");
     }
     return GS_OK;
 }
@@ -475,6 +495,8 @@ int cmd_population(int argc, char **argv)
     cfg.n = n;
     cfg.threads = (int)threads;
     cfg.on_subject = on_subject;
+    if (of_open[1] || of_open[2])
+        cfg.format_subject = format_subject;
     cfg.on_progress = on_progress;
     cfg.ctx = &sink;
     sink.cfg = &cfg;

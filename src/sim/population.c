@@ -16,7 +16,11 @@
 
 const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
 
-#define BLOCK 1024 /* subjects simulated between reductions */
+/* Subjects simulated between reductions: many for the ODE batches (more subjects to sort into
+ * batches of similar speed), fewer for cheap closed-form subjects (the block's profiles then stay
+ * in cache for the reduction). Measured on the benchmark (bench/RESULTS.md). */
+#define BLOCK_ODE   1024
+#define BLOCK_CHEAP 256
 
 /* ---- histogram of log2 concentration: 256 bins per octave over 2^-40 .. 2^24 mg/L ---- */
 #define H_SUB     256
@@ -208,7 +212,9 @@ static gs_status make_grid(const struct gs_pop_config *c, struct grid *g)
 
 struct subject_work {
     struct gs_pop_subject s;
+    double rate;  /* fastest rate of the subject's model (batch ordering) */
     double *conc; /* grid.n */
+    char *text;   /* GS_POP_TEXT_MAX, when the caller formats */
     gs_status st;
     struct gs_error err;
     /* time-varying covariates (covariate table): the models and when each takes over */
@@ -330,15 +336,14 @@ static void simulate_one(const struct gs_pop_config *c, const struct grid *g, lo
 
 /* GS_LANES subjects through the batched Dormand-Prince integrator; `out` is scratch of
  * g->n * GS_N_CORE * GS_LANES doubles. Falls back to one at a time if the lanes' lags differ. */
-static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g, long first, int n,
-                           struct subject_work *w, double *out)
+static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g,
+                           struct subject_work *const *lane, int n, double *out)
 {
     struct gs_model models[GS_LANES] = {{0}};
     int ok = n > 0;
     for (int l = 0; l < n; l++) {
-        prepare_subject(c, first + l, &w[l]);
-        models[l] = w[l].s.model;
-        ok &= w[l].st == GS_OK;
+        models[l] = lane[l]->s.model;
+        ok &= lane[l]->st == GS_OK;
     }
     if (!ok)
         return;
@@ -347,7 +352,7 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g, 
         if (s->lag(models[l].p, GS_CMT_DEPOT) != s->lag(models[0].p, GS_CMT_DEPOT) ||
             s->lag(models[l].p, GS_CMT_CENTRAL) != s->lag(models[0].p, GS_CMT_CENTRAL)) {
             for (int k = 0; k < n; k++)
-                simulate_one(c, g, first + k, &w[k]);
+                simulate_one(c, g, lane[k]->s.index, lane[k]);
             return;
         }
     struct gs_error err = GS_ERROR_INIT;
@@ -356,16 +361,39 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g, 
                        : gs__rk_batch(models, n, c->events, g->t, g->n, &c->sim, out, NULL, &err);
     for (int l = 0; l < n; l++) {
         if (st != GS_OK) {
-            w[l].st = st;
-            w[l].err = err;
+            lane[l]->st = st;
+            lane[l]->err = err;
             continue;
         }
         double v = s->volume(models[l].p);
         for (size_t k = 0; k < g->n; k++)
-            w[l].conc[k] = out[(k * GS_N_CORE + GS_Y_CENTRAL) * GS_LANES + (size_t)l] / v;
-        finish_subject(c, g, &w[l], out[(g->i_from * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l],
+            lane[l]->conc[k] = out[(k * GS_N_CORE + GS_Y_CENTRAL) * GS_LANES + (size_t)l] / v;
+        finish_subject(c, g, lane[l],
+                       out[(g->i_from * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l],
                        out[(g->i_to * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l]);
     }
+}
+
+/* The subject's fastest rate, 1/h: the depot's emptying rate at a small amount (the linear limit,
+ * fastest for saturable uptake) plus elimination. Only orders subjects into batches. */
+static double fastest_rate(const struct gs_model *m)
+{
+    double y[GS_N_STATES] = {0}, dy[GS_N_STATES];
+    y[GS_Y_DEPOT] = 1e-6;
+    if (m->structure->rhs(0.0, y, dy, m->p) != 0)
+        return 0.0;
+    return -dy[GS_Y_DEPOT] / y[GS_Y_DEPOT] +
+           m->structure->clearance(m->p) / m->structure->volume(m->p);
+}
+
+/* Ascending rate, ties by subject index: a total order, so the batches are reproducible. */
+static int by_rate(const void *a, const void *b)
+{
+    const struct subject_work *x = *(struct subject_work *const *)a;
+    const struct subject_work *y = *(struct subject_work *const *)b;
+    if (x->rate != y->rate)
+        return x->rate < y->rate ? -1 : 1;
+    return (x->s.index > y->s.index) - (x->s.index < y->s.index);
 }
 
 /* The batched paths apply to bolus doses only: the closed form for linear structures (solver
@@ -397,6 +425,9 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     struct stats S = {0};
     struct subject_work *work = NULL;
     double *conc_block = NULL, *lanes_scratch = NULL;
+    char *text_block = NULL;
+    struct subject_work **order = NULL;
+    long n_work = 0;
     long pta_cmin[GS_POP_MAX_THRESHOLDS] = {0}, pta_cavg[GS_POP_MAX_THRESHOLDS] = {0};
     size_t n_out = c->n_out;
 
@@ -414,14 +445,24 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
         S.hist = gs_calloc(n_out * (size_t)H_BINS, sizeof *S.hist);
         S.zeros = gs_calloc(n_out, sizeof *S.zeros);
     }
-    long block = c->n < BLOCK ? c->n : BLOCK;
+    const struct gs_structure *structure = gs_drug_structure(c->drug);
+    long block_size = batchable(c) && !structure->exact ? BLOCK_ODE : BLOCK_CHEAP;
+    long block = c->n < block_size ? c->n : block_size;
     work = gs_calloc((size_t)block, sizeof *work);
+    n_work = work ? block : 0;
     conc_block = gs_malloc((size_t)block * g.n * sizeof *conc_block);
     if (!S.sum || (S.exact && !S.values) || (!S.exact && (!S.hist || !S.zeros)) || !work ||
         !conc_block)
         goto nomem;
     for (long b = 0; b < block; b++)
         work[b].conc = conc_block + (size_t)b * g.n;
+    if (c->format_subject) {
+        text_block = gs_malloc((size_t)block * GS_POP_TEXT_MAX);
+        if (text_block == NULL)
+            goto nomem;
+        for (long b = 0; b < block; b++)
+            work[b].text = text_block + (size_t)b * GS_POP_TEXT_MAX;
+    }
     if (c->covtable) {
         size_t rows = 1;
         for (size_t k = 0; k < gs_dataset_n_subjects(c->covtable); k++) {
@@ -450,12 +491,26 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     size_t lanes_size = g.n * GS_N_CORE * GS_LANES;
     if (batchable(c)) {
         lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);
-        if (lanes_scratch == NULL)
+        order = gs_malloc((size_t)block * sizeof *order);
+        if (lanes_scratch == NULL || order == NULL)
             goto nomem;
     }
     for (long start = 0; start < c->n && st == GS_OK; start += block) {
         long m = c->n - start < block ? c->n - start : block;
         if (lanes_scratch) {
+            /* Subjects of a batch share its step sizes, so the fastest one sets the pace: sort
+             * the block by each subject's fastest rate before forming batches. The order depends
+             * only on the block's subjects, never on threads. */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 16) num_threads(threads)
+#endif
+            for (long b = 0; b < m; b++) {
+                prepare_subject(c, start + b, &work[b]);
+                work[b].rate = work[b].st == GS_OK ? fastest_rate(&work[b].s.model) : 0.0;
+            }
+            for (long b = 0; b < m; b++)
+                order[b] = &work[b];
+            qsort(order, (size_t)m, sizeof *order, by_rate);
             long groups = (m + GS_LANES - 1) / GS_LANES;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
@@ -468,7 +523,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
 #else
                 double *scratch = lanes_scratch;
 #endif
-                simulate_lanes(c, &g, start + b, nl, &work[b], scratch);
+                simulate_lanes(c, &g, order + b, nl, scratch);
             }
         } else {
 #ifdef _OPENMP
@@ -476,6 +531,18 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
 #endif
             for (long b = 0; b < m; b++)
                 simulate_one(c, &g, start + b, &work[b]);
+        }
+        if (c->format_subject) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 16) num_threads(threads)
+#endif
+            for (long b = 0; b < m; b++)
+                if (work[b].st == GS_OK) {
+                    size_t len =
+                        c->format_subject(c->ctx, &work[b].s, work[b].text, GS_POP_TEXT_MAX);
+                    work[b].s.text = work[b].text;
+                    work[b].s.text_len = len < GS_POP_TEXT_MAX ? len : GS_POP_TEXT_MAX - 1;
+                }
         }
         /* ordered reduction: the first failure in subject order wins */
         for (long b = 0; b < m; b++)
@@ -584,13 +651,15 @@ done:
     gs_free(S.values);
     gs_free(S.hist);
     gs_free(S.zeros);
-    for (long b = 0; work && b < (c->n < BLOCK ? c->n : BLOCK); b++) {
+    for (long b = 0; work && b < n_work; b++) {
         gs_free(work[b].models);
         gs_free(work[b].change_h);
     }
     gs_free(work);
     gs_free(conc_block);
     gs_free(lanes_scratch);
+    gs_free(text_block);
+    gs_free(order);
     return st;
 }
 
