@@ -251,6 +251,9 @@ say ""
 if [ "$QUICK" = 1 ]; then RESULTS="$OUT/RESULTS.md"; else RESULTS="bench/RESULTS.md"; fi
 "$PY" bench/report.py --out-dir "$OUT" --gabasim "$GS" --have-pop "$HAVE_POP" \
     --quick "$QUICK" --n "$GABA_N" --results "$RESULTS" || FAILED=1
+if [ "$HAVE_POP" = 1 ]; then
+    "$PY" bench/accuracy.py "$GS" "$OUT" "$RESULTS" || FAILED=1
+fi
 say ""
 say "report written to $RESULTS"
 if [ "$FAILED" != 0 ]; then
