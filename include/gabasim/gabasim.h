@@ -10,6 +10,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/covariates.h"
 #include "gabasim/dataset.h"
+#include "gabasim/dosing.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
 #include "gabasim/model.h"

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "gabasim/dosing.h"
 #include "gabasim/gabasim.h"
 
 void help_drugs(FILE *f)
@@ -71,6 +72,35 @@ static void show(const gs_drug *d)
                gs_drug_anuric_cl_source(d));
     printf("\nsimulation dose ceiling: %g mg per dose\n  %s\n", gs_drug_max_dose_mg(d),
            gs_drug_max_dose_source(d));
+    const struct gs_dosing *r = gs_drug_dosing(d);
+    if (r) {
+        printf("\nrenal dosing (%s):\n", r->renal_source);
+        for (size_t i = r->n_bands; i-- > 0;) {
+            const struct gs_renal_band *b = &r->band[i];
+            char range[48];
+            if (isinf(b->crcl_max))
+                snprintf(range, sizeof range, "CrCl >= %g", b->crcl_min);
+            else
+                snprintf(range, sizeof range, "%g <= CrCl < %g", b->crcl_min, b->crcl_max);
+            printf("  %-18s %g-%g mg/day in", range, b->daily_min_mg, b->daily_max_mg);
+            for (size_t k = 0; k < b->n_per_day; k++)
+                printf("%s %d", k ? " or" : "", b->per_day[k]);
+            printf(" dose(s) a day%s\n", b->scale_below_crcl > 0 ? "; scaled by CrCl below" : "");
+        }
+        printf("  band edges: %s\n", r->edge_rule);
+        if (r->n_hd) {
+            printf("  after each 4-h haemodialysis:");
+            for (size_t k = 0; k < r->n_hd; k++)
+                printf(k ? ", %g" : " %g", r->hd_supplement_mg[k][0]);
+            printf(" mg by column  [%s]\n", r->hd_source);
+        }
+        printf("  maximum %g mg/day  [%s]\n", r->max_daily_mg, r->max_daily_source);
+        if (r->max_interval_h > 0)
+            printf("  at most %g h between doses  [%s]\n", r->max_interval_h,
+                   r->max_interval_source);
+        if (r->taper_min_days > 0)
+            printf("  taper over at least %g days  [%s]\n", r->taper_min_days, r->taper_source);
+    }
     if (gs_drug_titration_count(d)) {
         printf("\ntitration schedules (--titrate NAME):\n");
         for (size_t i = 0; i < gs_drug_titration_count(d); i++) {

@@ -12,6 +12,7 @@
 
 #include "gabasim/alloc.h"
 #include "drug_int.h"
+#include "gabasim/dosing.h"
 
 #ifndef GS_DATA_DIR
 #define GS_DATA_DIR "data"
@@ -75,6 +76,8 @@ struct gs_drug {
     const char *omega_block_source;
     double resid_add, resid_prop; /* residual error SDs: mg/L and fraction; NaN if none */
     const char *resid_source;
+    struct gs_dosing dosing;
+    int has_dosing;
 };
 
 /* ---- small JSON helpers: each names the path of what is wrong ---- */
@@ -509,6 +512,8 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
             d->assumption[d->n_assumption++] = item->valuestring;
         }
     }
+    if ((st = gs__dosing_parse(root, &d->dosing, &d->has_dosing, err)))
+        return st;
     const cJSON *cal = cJSON_GetObjectItemCaseSensitive(root, "calibration");
     if (cal) {
         d->calibration_json = cJSON_Print(cal);
@@ -820,6 +825,11 @@ const char *gs_drug_assumption(const gs_drug *d, size_t i)
 const char *gs_drug_calibration_json(const gs_drug *d)
 {
     return d->calibration_json;
+}
+
+const struct gs_dosing *gs_drug_dosing(const gs_drug *d)
+{
+    return d->has_dosing ? &d->dosing : NULL;
 }
 
 size_t gs_drug_omega(const gs_drug *d, int *param_idx, double *cov)

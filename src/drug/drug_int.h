@@ -11,4 +11,10 @@
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err);
 
+struct gs_dosing;
+/* Parses the drug file's optional "dosing" section (root is the file's cJSON object); *present
+ * says whether there was one. Messages name the field ("dosing.renal.bands[2].per_day"). */
+gs_status gs__dosing_parse(const void *root_json, struct gs_dosing *r, int *present,
+                           struct gs_error *err);
+
 #endif

@@ -1,0 +1,93 @@
+/* gabasim/dosing.h - dosing rules from the labels: renal bands, haemodialysis supplements,
+ * maximum doses and intervals, and checks of a proposed regimen.
+ *
+ * The rules are data (the drug file's "dosing" section, docs/drug-files.md); this module reads
+ * them and applies them to one patient. Band edges follow the drug file's stated convention:
+ * each band is [crcl_min, crcl_max) mL/min (so CrCl 60 belongs to ">= 60", CrCl 30 to "30-59").
+ * Everything here supports, and does not replace, a clinician's judgement.
+ */
+#ifndef GABASIM_DOSING_H
+#define GABASIM_DOSING_H
+
+#include <stddef.h>
+
+#include "gabasim/drug.h"
+#include "gabasim/patient.h"
+#include "gabasim/regimen.h"
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_DOSING_MAX_BANDS   6
+#define GS_DOSING_MAX_COLUMNS 6
+
+struct gs_renal_band {
+    double crcl_min, crcl_max;         /* [min, max) mL/min; max = INFINITY on top */
+    double daily_min_mg, daily_max_mg; /* the label's total daily dose range */
+    int per_day[3];                    /* doses a day the label gives (1, 2 or 3) */
+    size_t n_per_day;
+    double column_mg[GS_DOSING_MAX_COLUMNS][2]; /* the label's columns: daily dose low, high */
+    size_t n_columns;
+    double scale_below_crcl; /* > 0: below this CrCl the daily dose scales with CrCl / it */
+};
+
+struct gs_dosing {
+    struct gs_renal_band band[GS_DOSING_MAX_BANDS]; /* ascending crcl_min */
+    size_t n_bands;
+    const char *renal_source, *edge_rule;
+    double hd_supplement_mg[GS_DOSING_MAX_COLUMNS][2]; /* per column of the lowest band */
+    size_t n_hd;
+    const char *hd_source;
+    double max_daily_mg;
+    const char *max_daily_source;
+    double max_interval_h; /* longest gap between doses the label allows (0: none stated) */
+    const char *max_interval_source;
+    double taper_min_days;
+    const char *taper_source;
+};
+
+/* The drug file's dosing rules, or NULL if it has none. Lives as long as the drug. */
+const struct gs_dosing *gs_drug_dosing(const gs_drug *d);
+
+/* The band for a creatinine clearance (mL/min, >= 0); NULL only if the rules have no band. */
+const struct gs_renal_band *gs_dosing_band(const struct gs_dosing *r, double crcl_ml_min);
+
+/* A recommended maintenance regimen for one patient. */
+struct gs_dose_plan {
+    const struct gs_renal_band *band;
+    double daily_mg;            /* recommended total daily dose */
+    double dose_mg;             /* each dose */
+    int per_day;                /* doses a day */
+    double hd_supplement_mg[2]; /* after each 4-h haemodialysis session (0 if not on dialysis) */
+    char note[512];             /* how the choice was made, one sentence per line */
+};
+
+/* Recommends a maintenance regimen: the band's column nearest `target_daily_mg` (NaN: the band's
+ * first column, the label's starting maintenance dose), divided into the band's first doses-a-day
+ * option; scaled by CrCl below the band's scaling threshold; for anuric patients on dialysis the
+ * lowest band's column plus its post-dialysis supplement. */
+gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, double target_daily_mg,
+                              struct gs_dose_plan *out, struct gs_error *err);
+
+/* What a check of a proposed regimen found. */
+enum gs_finding_level { GS_FINDING_INFO = 0, GS_FINDING_WARNING = 1 };
+struct gs_finding {
+    enum gs_finding_level level;
+    char text[256];
+};
+#define GS_MAX_FINDINGS 16
+
+/* Checks the regimen's maintenance step (and every titration step for the absolute maximum)
+ * against the patient's band: daily dose above the band's or the absolute maximum, below the
+ * band's range, doses a day the label does not give, gaps longer than the label allows. Findings
+ * are not errors; *n receives how many (at most max). */
+gs_status gs_dosing_check(const gs_drug *d, const struct gs_patient *pt,
+                          const struct gs_regimen *reg, struct gs_finding *out, size_t max,
+                          size_t *n, struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,134 @@
+/* test_dosing.c - the labels' renal dosing tables, reproduced band by band and at every band
+ * edge (Neurontin label 2.4 table; Lyrica label renal table, as in the project reference
+ * sections 1.3 and 3.2), and the checks of proposed regimens. Exact values: these are lookups. */
+#include "../test_util.h"
+#include "gabasim/dosing.h"
+
+static struct gs_patient at_crcl(double crcl)
+{
+    struct gs_patient p;
+    gs_patient_init(&p);
+    if (crcl < 0)
+        p.haemodialysis = 1;
+    else
+        p.crcl_given_ml_min = crcl;
+    assert_int_equal(gs_patient_resolve(&p, NULL), GS_OK);
+    return p;
+}
+
+static struct gs_dose_plan plan(const gs_drug *d, double crcl, double target)
+{
+    struct gs_patient p = at_crcl(crcl);
+    struct gs_dose_plan out;
+    struct gs_error err = GS_ERROR_INIT;
+    if (gs_dosing_recommend(d, &p, target, &out, &err) != GS_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    return out;
+}
+
+static void expect(const gs_drug *d, double crcl, double target, double dose, int per_day)
+{
+    struct gs_dose_plan p = plan(d, crcl, target);
+    if (fabs(p.dose_mg - dose) > 1e-9 || p.per_day != per_day) {
+        print_error("CrCl %g, target %g: %g mg x %d, expected %g mg x %d\n", crcl, target,
+                    p.dose_mg, p.per_day, dose, per_day);
+        fail();
+    }
+}
+
+/* Neurontin label 2.4: >= 60: 300/400/600/800/1200 mg TID; 30-59: 200/300/400/500/700 BID;
+ * 15-29: 200/300/400/500/700 QD; 15: 100/125/150/200/300 QD, reduced in proportion below 15;
+ * haemodialysis: the CrCl 15 column plus 125/150/200/250/350 mg after each 4 h session. */
+static void gabapentin_label_table(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    const double top[5] = {300, 400, 600, 800, 1200}, mid[5] = {200, 300, 400, 500, 700};
+    const double low[5] = {200, 300, 400, 500, 700}, bot[5] = {100, 125, 150, 200, 300};
+    for (int k = 0; k < 5; k++) {
+        expect(d, 100, 3 * top[k], top[k], 3);
+        expect(d, 60, 3 * top[k], top[k], 3); /* edge 60: the >= 60 band */
+        expect(d, 59.99, 2 * mid[k], mid[k], 2);
+        expect(d, 30, 2 * mid[k], mid[k], 2); /* edge 30: the 30-59 band */
+        expect(d, 29.99, low[k], low[k], 1);
+        expect(d, 15, low[k], low[k], 1); /* edge 15: the 15-29 band */
+        expect(d, 14.99, bot[k], bot[k] * 14.99 / 15, 1);
+        expect(d, 7.5, bot[k], bot[k] * 0.5, 1); /* label: CrCl 7.5 -> half the 15 column */
+    }
+    expect(d, 250, NAN, 300, 3); /* no target: the label's starting column */
+    const double hd[5] = {125, 150, 200, 250, 350};
+    for (int k = 0; k < 5; k++) {
+        struct gs_dose_plan p = plan(d, -1, bot[k]);
+        assert_true(p.dose_mg == bot[k] && p.per_day == 1);
+        assert_true(p.hd_supplement_mg[0] == hd[k]);
+    }
+    gs_drug_free(d);
+}
+
+/* Lyrica: >= 60: 150/300/450/600 mg/day BID or TID; 30-60: 75/150/225/300; 15-30: 25-50/75/
+ * 100-150/150 QD or BID; < 15: 25/25-50/50-75/75 QD. */
+static void pregabalin_label_table(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    const double top[4] = {150, 300, 450, 600}, mid[4] = {75, 150, 225, 300};
+    for (int k = 0; k < 4; k++) {
+        expect(d, 60, top[k], top[k] / 2, 2);
+        expect(d, 59.99, mid[k], mid[k] / 2, 2);
+        expect(d, 30, mid[k], mid[k] / 2, 2);
+    }
+    expect(d, 29.99, NAN, 25, 1); /* 15-30: first column 25-50 mg/day, low end, once daily */
+    expect(d, 15, 75, 75, 1);
+    expect(d, 14.99, NAN, 25, 1);
+    expect(d, 14.99, 75, 75, 1);
+    struct gs_dose_plan p = plan(d, -1, 75);
+    assert_true(p.hd_supplement_mg[0] == 100 && p.hd_supplement_mg[1] == 150);
+    gs_drug_free(d);
+}
+
+static size_t check(const gs_drug *d, double crcl, double dose, double every, size_t want_n,
+                    const char *needle)
+{
+    struct gs_patient p = at_crcl(crcl);
+    struct gs_regimen r;
+    gs_regimen_init(&r);
+    r.n_steps = 1;
+    r.steps[0] = (struct gs_regimen_step){0, dose, every};
+    r.end_h = 168;
+    struct gs_finding f[GS_MAX_FINDINGS];
+    size_t n = 0;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_dosing_check(d, &p, &r, f, GS_MAX_FINDINGS, &n, &err), GS_OK);
+    if (n != want_n || (needle && (n == 0 || strstr(f[0].text, needle) == NULL))) {
+        print_error("CrCl %g, %g mg every %g h: %zu findings (%s), expected %zu with '%s'\n", crcl,
+                    dose, every, n, n ? f[0].text : "", want_n, needle ? needle : "");
+        fail();
+    }
+    return n;
+}
+
+static void proposed_regimens_are_checked(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    check(d, 100, 600, 8, 0, NULL);                        /* 1800 mg/day TID: within label */
+    check(d, 45, 600, 8, 2, "above the label's 1400");     /* and TID where the band says BID */
+    check(d, 80, 450, 12, 1, "2 doses a day");             /* BID where the label says TID */
+    check(d, 80, 1600, 8, 2, "above the label's maximum"); /* 4800 mg/day */
+    check(d, 100, 100, 8, 1, "below the label's");         /* 300 mg/day */
+    check(d, 60, 1200, 8, 0, NULL);                        /* the band edge: 3600 allowed */
+    check(d, 59.99, 1200, 8, 2, "above the label's 1400"); /* just below it: not */
+    gs_drug_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gabapentin_label_table),
+        cmocka_unit_test(pregabalin_label_table),
+        cmocka_unit_test(proposed_regimens_are_checked),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
