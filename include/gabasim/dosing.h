@@ -71,6 +71,31 @@ struct gs_dose_plan {
 gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, double target_daily_mg,
                               struct gs_dose_plan *out, struct gs_error *err);
 
+/* A day-by-day schedule: from `day` (1-based) on, `dose_mg` taken `per_day` times a day. */
+struct gs_calendar_step {
+    int day;
+    double dose_mg;
+    int per_day;
+};
+#define GS_MAX_CALENDAR 16
+
+/* "Start low, go slow": the drug file's `label` titration, its steps kept while their daily dose
+ * stays below the plan's and their doses a day capped at the plan's, then the plan's maintenance
+ * from the next day. Returns the number of steps written to out (at most max). ASSUMPTION where
+ * the label gives no renal titration: the same schedule, truncated, is used in every band. */
+size_t gs_dosing_calendar(const gs_drug *d, const struct gs_dose_plan *plan,
+                          struct gs_calendar_step *out, size_t max);
+
+/* Stopping: the daily dose reduced in three equal steps spread over the label's minimum taper
+ * (at least 7 days), then stopped; the last step (dose 0) gives the first day without drug.
+ * ASSUMPTION: the labels say only "over at least one week"; the equal thirds are gabasim's. */
+size_t gs_dosing_taper(const gs_drug *d, double daily_mg, int per_day, struct gs_calendar_step *out,
+                       size_t max);
+
+/* The calendar as a regimen (for simulation): steps from day 1, until day `days`. */
+gs_status gs_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
+                              struct gs_regimen *out, struct gs_error *err);
+
 /* What a check of a proposed regimen found. */
 enum gs_finding_level { GS_FINDING_INFO = 0, GS_FINDING_WARNING = 1 };
 struct gs_finding {

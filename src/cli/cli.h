@@ -89,6 +89,8 @@ int cmd_drugs(int argc, char **argv);
 void help_drugs(FILE *f);
 int cmd_demo(int argc, char **argv);
 int cmd_population(int argc, char **argv);
+int cmd_advise(int argc, char **argv);
+void help_advise(FILE *f);
 void help_population(FILE *f);
 void help_demo(FILE *f);
 

@@ -12,6 +12,8 @@ static const struct gs_cmd commands[] = {
     {"simulate", cmd_simulate, help_simulate, "simulate one patient's concentrations"},
     {"population", cmd_population, help_population,
      "simulate a virtual population: percentiles, metrics, target attainment"},
+    {"advise", cmd_advise, help_advise,
+     "a regimen for one patient from the label, its calendar and predicted levels"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -53,10 +55,10 @@ static int cmd_help(int argc, char **argv)
     }
     const struct gs_cmd *c = find(argv[0]);
     if (c == NULL || argc > 1) {
-        fprintf(
-            stderr,
-            "gabasim: error: no help for '%s'; commands: simulate, population, drugs, demo, help\n",
-            argv[0]);
+        fprintf(stderr,
+                "gabasim: error: no help for '%s'; commands: simulate, population, advise, drugs, "
+                "demo, help\n",
+                argv[0]);
         return GS_EXIT_USAGE;
     }
     c->help(stdout);

@@ -181,3 +181,79 @@ gs_status gs_dosing_check(const gs_drug *d, const struct gs_patient *pt,
     }
     return GS_OK;
 }
+
+size_t gs_dosing_calendar(const gs_drug *d, const struct gs_dose_plan *plan,
+                          struct gs_calendar_step *out, size_t max)
+{
+    size_t n = 0;
+    const char *sched = gs_drug_titration_find(d, "label");
+    struct gs_regimen tit;
+    gs_regimen_init(&tit);
+    if (sched && gs_regimen_parse_titration(&tit, sched, "titration", NULL) == GS_OK) {
+        for (size_t i = 0; i < tit.n_steps && n + 1 < max; i++) {
+            int per_day = (int)lround(24.0 / tit.steps[i].ii_h);
+            if (per_day > plan->per_day)
+                per_day = plan->per_day;
+            double daily = tit.steps[i].dose_mg * per_day;
+            if (daily >= plan->daily_mg * (1 - 1e-9))
+                break;
+            /* a step that repeats the previous one adds nothing */
+            if (n > 0 && out[n - 1].dose_mg == tit.steps[i].dose_mg &&
+                out[n - 1].per_day == per_day)
+                continue;
+            out[n].day = (int)lround(tit.steps[i].start_h / 24.0) + 1;
+            out[n].dose_mg = tit.steps[i].dose_mg;
+            out[n].per_day = per_day;
+            n++;
+        }
+    }
+    if (n < max) {
+        out[n].day = n ? out[n - 1].day + 1 : 1;
+        out[n].dose_mg = plan->dose_mg;
+        out[n].per_day = plan->per_day;
+        n++;
+    }
+    return n;
+}
+
+size_t gs_dosing_taper(const gs_drug *d, double daily_mg, int per_day, struct gs_calendar_step *out,
+                       size_t max)
+{
+    const struct gs_dosing *r = gs_drug_dosing(d);
+    double days = r && r->taper_min_days > 7.0 ? r->taper_min_days : 7.0;
+    int span = (int)ceil(days / 3.0);
+    size_t n = 0;
+    for (int k = 0; k < 3 && n < max; k++, n++) {
+        out[n].day = 1 + k * span;
+        out[n].per_day = per_day;
+        out[n].dose_mg = daily_mg * (3 - k) / 3.0 / per_day;
+    }
+    if (n < max) { /* the first day without the drug */
+        out[n].day = 1 + 3 * span;
+        out[n].per_day = per_day;
+        out[n].dose_mg = 0.0;
+        n++;
+    }
+    return n;
+}
+
+gs_status gs_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
+                              struct gs_regimen *out, struct gs_error *err)
+{
+    gs_regimen_init(out);
+    if (n == 0 || n > GS_REGIMEN_MAX_STEPS)
+        return gs_error_set(err, GS_INPUT, "calendar", "a calendar needs 1 to %d steps",
+                            GS_REGIMEN_MAX_STEPS);
+    for (size_t i = 0; i < n; i++) {
+        if (steps[i].dose_mg <= 0.0) { /* a stop ends the schedule */
+            days = fmin(days, steps[i].day - 1);
+            break;
+        }
+        out->steps[out->n_steps].start_h = 24.0 * (steps[i].day - 1);
+        out->steps[out->n_steps].dose_mg = steps[i].dose_mg;
+        out->steps[out->n_steps].ii_h = 24.0 / steps[i].per_day;
+        out->n_steps++;
+    }
+    out->end_h = 24.0 * days;
+    return out->n_steps ? GS_OK : gs_error_set(err, GS_INPUT, "calendar", "no dosing step");
+}

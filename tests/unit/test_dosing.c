@@ -123,12 +123,44 @@ static void proposed_regimens_are_checked(void **state)
     gs_drug_free(d);
 }
 
+/* Label 2.1 (PHN): day 1 300 mg once, day 2 twice, day 3 three times a day, then titrate. */
+static void calendars(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    struct gs_calendar_step c[GS_MAX_CALENDAR];
+    struct gs_dose_plan p = plan(d, 100, 1800); /* 600 mg TID */
+    size_t n = gs_dosing_calendar(d, &p, c, GS_MAX_CALENDAR);
+    assert_int_equal(n, 4);
+    assert_true(c[0].day == 1 && c[0].dose_mg == 300 && c[0].per_day == 1);
+    assert_true(c[1].day == 2 && c[1].dose_mg == 300 && c[1].per_day == 2);
+    assert_true(c[2].day == 3 && c[2].dose_mg == 300 && c[2].per_day == 3);
+    assert_true(c[3].day == 4 && c[3].dose_mg == 600 && c[3].per_day == 3);
+    /* CrCl 45: 200 mg BID maintenance; no titration step is below it, so it starts at once */
+    p = plan(d, 45, NAN);
+    n = gs_dosing_calendar(d, &p, c, GS_MAX_CALENDAR);
+    assert_int_equal(n, 2); /* 300 mg once on day 1, then 200 mg twice a day */
+    assert_true(c[0].dose_mg == 300 && c[0].per_day == 1 && c[1].dose_mg == 200 &&
+                c[1].per_day == 2);
+    /* the calendar as a regimen simulates */
+    struct gs_regimen r;
+    assert_int_equal(gs_calendar_regimen(c, n, 7, &r, NULL), GS_OK);
+    assert_int_equal(gs_regimen_validate(&r, 3600, NULL), GS_OK);
+    /* taper: thirds over at least 7 days (label 2.5: at least 1 week), then stop */
+    n = gs_dosing_taper(d, 1800, 3, c, GS_MAX_CALENDAR);
+    assert_int_equal(n, 4);
+    assert_true(c[0].dose_mg == 600 && c[1].dose_mg == 400 && c[2].dose_mg == 200);
+    assert_true(c[3].dose_mg == 0 && c[3].day >= 8);
+    gs_drug_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gabapentin_label_table),
         cmocka_unit_test(pregabalin_label_table),
         cmocka_unit_test(proposed_regimens_are_checked),
+        cmocka_unit_test(calendars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

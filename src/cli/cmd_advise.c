@@ -1,0 +1,303 @@
+/* cmd_advise.c - `gabasim advise`: a regimen for one patient from the label's rules, its
+ * titration calendar, a check of a proposed regimen, and the predicted exposure with a band for
+ * patients like this one. (First part of issue 4: pharmacodynamics, interactions and the HTML
+ * report are still to come and are said to be missing in the output.) */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gabasim/dosing.h"
+#include "gabasim/gabasim.h"
+#include "gabasim/population.h"
+
+static const struct cli_opt opts[] = {
+    {"drug", "NAME|FILE", CLI_VALUE, 0, "gabapentin (default) or pregabalin, or a drug file"},
+    {"age", "YEARS", CLI_VALUE, 0, "age in years"},
+    {"sex", "SEX", CLI_VALUE, 0, "female or male"},
+    {"weight", "WEIGHT", CLI_VALUE, 0, "body weight: 70kg"},
+    {"height", "HEIGHT", CLI_VALUE, 0, "height: 170cm"},
+    {"scr", "SCR", CLI_VALUE, 0, "serum creatinine: 1.2mg/dL or 106umol/L (with age, sex, weight)"},
+    {"crcl", "CRCL", CLI_VALUE, 0, "creatinine clearance, mL/min"},
+    {"dialysis", NULL, CLI_FLAG, 0, "anuric, on intermittent haemodialysis"},
+    {"target", "DOSE", CLI_VALUE, 0, "wanted daily dose (default: the label's starting column)"},
+    {"dose", "DOSE", CLI_VALUE, 0, "a proposed regimen to check: each dose"},
+    {"every", "TIME", CLI_VALUE, 0, "a proposed regimen to check: interval"},
+    {"titrate", "SCHEDULE", CLI_VALUE, 0, "a proposed titration to check: DAY:DOSExN,..."},
+    {"days", "N", CLI_VALUE, 0, "days to project (default 14)"},
+    {"n", "N", CLI_VALUE, 0, "virtual patients for the band (default 1000)"},
+    {"seed", "S", CLI_VALUE, 0, "random seed for the band (default 1)"},
+    {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
+};
+#define N_OPTS (sizeof opts / sizeof opts[0])
+
+void help_advise(FILE *f)
+{
+    fprintf(f,
+            "usage: gabasim advise [--drug NAME] (--crcl C | --scr S --age A --sex X --weight W "
+            "| --dialysis)\n"
+            "                      [--target DAILY] [--dose D --every T | --titrate S] "
+            "[--json]\n\n"
+            "Recommends a maintenance regimen from the label's renal dosing table, a\n"
+            "'start low, go slow' calendar to reach it, checks a proposed regimen against the\n"
+            "label, and predicts the concentrations on that calendar for this patient, with the\n"
+            "5th-95th percentile band of 1000 virtual patients like them (the drug file's\n"
+            "between-subject variability). Not yet included: pain-relief and side-effect\n"
+            "predictions, interactions, the HTML report.\n\noptions:\n");
+    cli_print_options(f, opts, N_OPTS);
+    fprintf(f,
+            "\nexamples:\n"
+            "  gabasim advise --drug gabapentin --age 72 --sex female --weight 70kg "
+            "--scr 1.4mg/dL\n"
+            "  gabasim advise --drug pregabalin --crcl 45 --target 300mg --dose 150mg "
+            "--every 8h\n\n%s\n",
+            GS_CLINICAL_NOTICE);
+}
+
+static const char *get(const struct cli_args *a, const char *name)
+{
+    return cli_get(opts, N_OPTS, a, name);
+}
+
+struct band_sink {
+    double *cmin, *cavg;
+};
+
+static gs_status band_subject(void *ctx, const struct gs_pop_subject *s, struct gs_error *err)
+{
+    (void)err;
+    struct band_sink *k = ctx;
+    k->cmin[s->index] = s->cmin_mg_l;
+    k->cavg[s->index] = s->cavg_mg_l;
+    return GS_OK;
+}
+
+int cmd_advise(int argc, char **argv)
+{
+    static struct cli_args a;
+    struct gs_error err = GS_ERROR_INIT;
+    gs_drug *drug = NULL;
+    struct gs_patient pt;
+    struct gs_dose_plan plan;
+    struct gs_calendar_step cal[GS_MAX_CALENDAR];
+    struct gs_finding find[GS_MAX_FINDINGS];
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_profile prof = GS_PROFILE_INIT;
+    struct gs_summary sum;
+    struct gs_pop_result pop = GS_POP_RESULT_INIT;
+    struct band_sink sink = {NULL, NULL};
+    double *grid = NULL;
+    size_t n_find = 0, n_grid = 0;
+    long n_band = 1000, seed = 1;
+    double days = 14, target = NAN;
+    gs_status st;
+    const char *v;
+
+    if ((st = cli_parse(opts, N_OPTS, 0, argc, argv, &a, &err)))
+        goto fail;
+    if ((st = gs_drug_load(&drug, get(&a, "drug") ? get(&a, "drug") : "gabapentin", &err)) ||
+        (st = cli_parse_patient(&a, &pt, &err)))
+        goto fail;
+    if (pt.crcl_source == GS_CRCL_DEFAULT) {
+        st = gs_error_set(&err, GS_INPUT, "--crcl",
+                          "the renal dosing rule needs kidney function: give '--crcl', or "
+                          "'--scr' with '--age', '--sex' and '--weight', or '--dialysis'");
+        goto fail;
+    }
+    if ((v = get(&a, "target")) &&
+        (st = gs_parse_quantity(v, GS_DIM_DOSE, "--target", &target, &err)))
+        goto fail;
+    if (!isnan(target) && !(target > 0.0 && target <= 1e5)) {
+        st = gs_error_set(&err, GS_INPUT, "--target", "'--target' is %g mg/day; allowed above 0",
+                          target);
+        goto fail;
+    }
+    if ((v = get(&a, "days"))) {
+        char *end = NULL;
+        days = strtod(v, &end);
+        if (end == v || *end || !(days >= 1 && days <= 365)) {
+            st = gs_error_set(&err, GS_INPUT, "--days", "'--days' is '%s'; allowed 1 to 365", v);
+            goto fail;
+        }
+    }
+    if ((v = get(&a, "n")) && (st = gs_parse_count(v, "--n", 100000, &n_band, &err)))
+        goto fail;
+    if (n_band < 10) {
+        st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is %ld; allowed 10 to 100000", n_band);
+        goto fail;
+    }
+    if ((v = get(&a, "seed")) && (st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err)))
+        goto fail;
+    if ((st = gs_dosing_recommend(drug, &pt, target, &plan, &err)))
+        goto fail;
+    size_t n_cal = gs_dosing_calendar(drug, &plan, cal, GS_MAX_CALENDAR);
+    struct gs_regimen reg;
+    if ((st = gs_calendar_regimen(cal, n_cal, days, &reg, &err)))
+        goto fail;
+    /* a proposed regimen is checked; without one, the recommended calendar is */
+    struct gs_regimen proposed;
+    int have_proposed = get(&a, "dose") || get(&a, "titrate");
+    if (have_proposed) {
+        const struct cli_args *b = &a;
+        /* the shared regimen parser reads --days; advise's horizon doubles as the duration */
+        static const struct cli_opt ropts[] = {
+            {"dose", "D", CLI_VALUE, 0, ""},
+            {"every", "T", CLI_VALUE, 0, ""},
+            {"titrate", "S", CLI_VALUE, 0, ""},
+            {"days", "N", CLI_VALUE, 0, ""},
+        };
+        struct cli_args r;
+        memset(&r, 0, sizeof r);
+        r.opts = ropts;
+        r.n_opts = 4;
+        const char *names[3] = {"dose", "every", "titrate"};
+        for (int i = 0; i < 3; i++)
+            if (get(b, names[i])) {
+                r.value[i][0] = get(b, names[i]);
+                r.count[i] = 1;
+            }
+        char dbuf[32];
+        snprintf(dbuf, sizeof dbuf, "%g", days);
+        r.value[3][0] = dbuf;
+        r.count[3] = 1;
+        if ((st = cli_parse_regimen(&r, drug, &proposed, &err)))
+            goto fail;
+    }
+    if ((st = gs_dosing_check(drug, &pt, have_proposed ? &proposed : &reg, find, GS_MAX_FINDINGS,
+                              &n_find, &err)))
+        goto fail;
+    if (n_find > GS_MAX_FINDINGS)
+        n_find = GS_MAX_FINDINGS;
+
+    /* predicted exposure on the recommended calendar: the typical patient, then a band */
+    struct gs_model model;
+    struct gs_sim_options sopt = GS_SIM_OPTIONS_DEFAULT;
+    if ((st = gs_drug_individual_model(drug, &pt, &model, NULL, 0, &err)) ||
+        (st = gs_regimen_validate(&reg, gs_drug_max_dose_mg(drug), &err)) ||
+        (st = gs_regimen_expand(&reg, &ev, &err)) ||
+        (st = cli_make_grid(24.0 * days, 0.5, &grid, &n_grid, &err)) ||
+        (st = gs_simulate(&model, &ev, grid, n_grid, &sopt, &prof, &err)))
+        goto fail;
+    const struct gs_regimen_step *maint = gs_regimen_maintenance(&reg);
+    if ((st = gs_summarize(&model, &ev, &prof, maint->dose_mg, maint->ii_h, reg.cmt, &sopt, &sum,
+                           &err)))
+        goto fail;
+    struct gs_variability var;
+    if ((st = gs_variability_from_drug(drug, 1.0, &var, &err)))
+        goto fail;
+    sink.cmin = gs_malloc((size_t)n_band * sizeof *sink.cmin);
+    sink.cavg = gs_malloc((size_t)n_band * sizeof *sink.cavg);
+    if (!sink.cmin || !sink.cavg) {
+        st = gs_error_set(&err, GS_NOMEM, "--n", "out of memory");
+        goto fail;
+    }
+    struct gs_pop_config cfg = {0};
+    cfg.drug = drug;
+    cfg.var = &var;
+    cfg.patient = &pt;
+    cfg.events = &ev;
+    cfg.t_out = grid;
+    cfg.n_out = n_grid;
+    cfg.window_from_h = grid[n_grid - 1] - maint->ii_h;
+    cfg.window_to_h = grid[n_grid - 1];
+    cfg.sim = sopt;
+    cfg.seed = (uint64_t)seed;
+    cfg.n = n_band;
+    cfg.on_subject = band_subject;
+    cfg.ctx = &sink;
+    if ((st = gs_population_run(&cfg, &pop, &err)))
+        goto fail;
+    static const double p3[3] = {0.05, 0.5, 0.95};
+    double qmin[3], qavg[3];
+    if ((st = gs_quantiles(sink.cmin, (size_t)n_band, p3, 3, qmin)) ||
+        (st = gs_quantiles(sink.cavg, (size_t)n_band, p3, 3, qavg)))
+        goto fail;
+
+    if (get(&a, "json")) {
+        printf("{\n  \"gabasim_version\": \"%s\",\n  \"notice\": \"%s\",\n", gs_version(),
+               GS_CLINICAL_NOTICE);
+        printf("  \"drug\": \"%s\",\n  \"crcl_mL_min\": %.6g,\n  \"crcl_source\": \"%s\",\n",
+               gs_drug_name(drug), pt.crcl_ml_min, gs_crcl_source_name(pt.crcl_source));
+        printf("  \"recommended\": {\"daily_mg\": %.6g, \"dose_mg\": %.6g, \"per_day\": %d, "
+               "\"haemodialysis_supplement_mg\": [%.6g, %.6g]},\n",
+               plan.daily_mg, plan.dose_mg, plan.per_day, plan.hd_supplement_mg[0],
+               plan.hd_supplement_mg[1]);
+        printf("  \"calendar\": [");
+        for (size_t i = 0; i < n_cal; i++)
+            printf("%s{\"from_day\": %d, \"dose_mg\": %.6g, \"per_day\": %d}", i ? ", " : "",
+                   cal[i].day, cal[i].dose_mg, cal[i].per_day);
+        printf("],\n  \"findings\": [");
+        for (size_t i = 0; i < n_find; i++) {
+            printf("%s{\"level\": \"%s\", \"text\": \"", i ? ", " : "",
+                   find[i].level ? "warning" : "info");
+            for (const char *c = find[i].text; *c; c++)
+                printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+            printf("\"}");
+        }
+        printf("],\n  \"typical\": {\"cmax_first_dose_mg_L\": %.6g, \"ss_cmin_mg_L\": %.6g, "
+               "\"ss_cavg_mg_L\": %.6g, \"ss_cmax_mg_L\": %.6g, \"time_to_90pct_ss_h\": %.6g},\n",
+               sum.cmax_mg_l, sum.ss_cmin_mg_l, sum.ss_cavg_mg_l, sum.ss_cmax_mg_l, sum.t90_ss_h);
+        printf("  \"band_last_interval\": {\"n\": %ld, \"cmin_p5_p50_p95_mg_L\": [%.6g, %.6g, "
+               "%.6g], \"cavg_p5_p50_p95_mg_L\": [%.6g, %.6g, %.6g]},\n",
+               n_band, qmin[0], qmin[1], qmin[2], qavg[0], qavg[1], qavg[2]);
+        printf(
+            "  \"not_yet_modelled\": [\"pain relief\", \"side effects\", \"interactions\"]\n}\n");
+    } else {
+        printf("gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(drug));
+        printf("Kidney function  CrCl %.0f mL/min (%s)", pt.crcl_ml_min,
+               gs_crcl_source_name(pt.crcl_source));
+        if (!isnan(pt.egfr_ml_min_173))
+            printf("; eGFR %.0f mL/min/1.73 m2 (CKD-EPI 2021)", pt.egfr_ml_min_173);
+        printf("\n\nRecommended maintenance  %g mg %s (%g mg/day)\n", plan.dose_mg,
+               plan.per_day == 1   ? "once a day"
+               : plan.per_day == 2 ? "twice a day"
+               : plan.per_day == 3 ? "three times a day"
+                                   : "four times a day",
+               plan.daily_mg);
+        const char *line = plan.note;
+        while (*line) {
+            const char *nl = strchr(line, '\n');
+            size_t len = nl ? (size_t)(nl - line) : strlen(line);
+            printf("  - %.*s\n", (int)len, line);
+            line += len + (nl != NULL);
+        }
+        printf("\nStart low, go slow\n");
+        for (size_t i = 0; i < n_cal; i++)
+            printf("  from day %-3d %g mg x %d a day\n", cal[i].day, cal[i].dose_mg,
+                   cal[i].per_day);
+        printf("\n%s\n", have_proposed ? "Your proposed regimen" : "Check against the label");
+        if (n_find == 0)
+            printf("  within the label for this kidney function\n");
+        for (size_t i = 0; i < n_find; i++)
+            printf("  %s %s\n", find[i].level ? "WARNING" : "note   ", find[i].text);
+        printf("\nPredicted blood levels on this calendar (%g days)\n", days);
+        printf("  first dose: peak %.2g mg/L\n", sum.cmax_mg_l);
+        printf("  steady state: %.2g-%.2g mg/L (average %.2g), reached to 90 %% about %.0f h "
+               "after the maintenance dose starts\n",
+               sum.ss_cmin_mg_l, sum.ss_cmax_mg_l, sum.ss_cavg_mg_l, sum.t90_ss_h);
+        printf("  %ld patients like this one, last dosing interval: average %.2g mg/L (90 %% "
+               "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
+               n_band, qavg[1], qavg[0], qavg[2], qmin[1], qmin[0], qmin[2]);
+        printf("\nNot yet in this version: predicted pain relief and side effects, interaction\n"
+               "checks, the printable report. Ask your clinician about other medicines,\n"
+               "especially opioids and other sedating drugs.\n\n%s\n",
+               GS_CLINICAL_NOTICE);
+    }
+    gs_free(sink.cmin);
+    gs_free(sink.cavg);
+    gs_pop_result_release(&pop);
+    gs_profile_release(&prof);
+    gs_event_list_release(&ev);
+    gs_free(grid);
+    gs_drug_free(drug);
+    return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+fail:
+    gs_free(sink.cmin);
+    gs_free(sink.cavg);
+    gs_pop_result_release(&pop);
+    gs_profile_release(&prof);
+    gs_event_list_release(&ev);
+    gs_free(grid);
+    gs_drug_free(drug);
+    return cli_fail(&err);
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# advise.sh - `gabasim advise` through the real binary: the label's renal regimen, the check of
+# a proposed regimen, JSON, and bad input. usage: bash advise.sh PATH_TO_GABASIM
+set -u
+GS=$(realpath "${1:?usage: advise.sh PATH_TO_GABASIM}")
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+bad() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
+expect_in() { # description, needle, file
+  grep -qF -- "$2" "$3" && ok "$1" || bad "$1" "'$2' not in: $(head -c 400 "$3")"
+}
+
+# Neurontin label 2.4: CrCl 30-59 -> 200 mg twice a day as the first column
+"$GS" advise --drug gabapentin --crcl 45 --n 100 > "$TMP/a.txt" 2> "$TMP/e.txt" \
+  && ok "advise exits 0" || bad "advise exits 0" "$(cat "$TMP/e.txt")"
+expect_in "CrCl 45: 200 mg twice a day" "200 mg twice a day" "$TMP/a.txt"
+expect_in "the clinician notice" "does not replace" "$TMP/a.txt"
+expect_in "says what is not modelled yet" "Not yet in this version" "$TMP/a.txt"
+# CrCl 100, target 1800 mg/day -> 600 mg three times a day, after the label's day 1-3 titration
+"$GS" advise --drug gabapentin --crcl 100 --target 1800mg --n 100 > "$TMP/b.txt"
+expect_in "target 1800: 600 mg TID" "600 mg three times a day" "$TMP/b.txt"
+expect_in "titration day 3" "from day 3   300 mg x 3 a day" "$TMP/b.txt"
+# a proposed regimen above the band is flagged, not an error
+"$GS" advise --drug gabapentin --crcl 45 --dose 600mg --every 8h --n 100 > "$TMP/c.txt" \
+  && ok "proposed regimen outside the label: exit 0" || bad "proposed regimen exit" "$?"
+expect_in "above-label dose flagged" "WARNING maintenance 1800 mg/day is above the label's 1400" "$TMP/c.txt"
+# haemodialysis: the supplement
+"$GS" advise --drug gabapentin --dialysis --n 100 > "$TMP/d.txt"
+expect_in "dialysis supplement" "plus 125 mg after each 4-h session" "$TMP/d.txt"
+# JSON parses and holds the plan
+"$GS" advise --drug pregabalin --crcl 45 --target 300mg --json --n 100 > "$TMP/j.json"
+if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["recommended"]["daily_mg"]==300 and d["recommended"]["per_day"]==2, d' "$TMP/j.json" 2> "$TMP/je.txt"; then
+  ok "JSON: pregabalin CrCl 45, 300 mg/day as 150 mg BID"
+else
+  bad "JSON" "$(cat "$TMP/je.txt")"
+fi
+
+usage_err() { # description, expected substring, args...
+  local desc=$1 want=$2
+  shift 2
+  "$GS" "$@" > "$TMP/out.txt" 2> "$TMP/err.txt"
+  local rc=$?
+  if [ $rc != 2 ]; then bad "$desc" "exit $rc, stderr '$(cat "$TMP/err.txt")'"
+  elif [ "$(wc -l < "$TMP/err.txt")" != 1 ] || ! grep -qF -- "$want" "$TMP/err.txt"; then
+    bad "$desc" "stderr '$(cat "$TMP/err.txt")'"
+  elif [ -s "$TMP/out.txt" ]; then bad "$desc" "stdout not empty"
+  else ok "$desc"; fi
+}
+usage_err "no kidney function" "needs kidney function" advise --drug gabapentin --age 60
+usage_err "scr without sex" "'--sex'" advise --drug gabapentin --scr 1.2mg/dL --age 60 --weight 70kg
+usage_err "dialysis with normal CrCl" "--dialysis" advise --drug gabapentin --dialysis --crcl 90
+usage_err "bad --target" "'--target'" advise --drug gabapentin --crcl 90 --target 5
+usage_err "unknown drug" "unknown drug" advise --drug nosuch --crcl 90
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
