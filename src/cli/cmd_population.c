@@ -348,43 +348,7 @@ int cmd_population(int argc, char **argv)
         st = gs_error_set(&err, GS_INPUT, "--out", "'--out' goes with '--data'");
         goto fail;
     }
-    if (get(&a, "data")) {
-        /* seed, threads, variability and solver options apply to datasets too */
-        if ((v = get(&a, "seed")) && (st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err)))
-            goto fail;
-        if ((v = get(&a, "threads")) && (st = gs_parse_count(v, "--threads", 256, &threads, &err)))
-            goto fail;
-        if ((v = get(&a, "variability"))) {
-            char *end = NULL;
-            scale = strtod(v, &end);
-            if (end == v || *end || !isfinite(scale) || strpbrk(v, "xXnNiI")) {
-                st = gs_error_set(&err, GS_INPUT, "--variability",
-                                  "'--variability' is '%s'; expected a number from 0 to 10", v);
-                goto fail;
-            }
-        }
-        if ((st = cli_parse_sim_options(&a, &sopt, &err)) ||
-            (st = gs_drug_load(&drug, get(&a, "drug"), &err)))
-            goto fail;
-        int rc = run_dataset(&a, drug, scale, &sopt, seed, threads);
-        gs_drug_free(drug);
-        return rc;
-    }
-    if ((v = get(&a, "n")) != NULL) {
-        if ((st = gs_parse_count(v, "--n", GS_POP_MAX_N, &n, &err)))
-            goto fail;
-        if (n < 1) {
-            st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
-            goto fail;
-        }
-    } else {
-        const char *cv = get(&a, "covariates");
-        size_t len = cv ? strlen(cv) : 0;
-        if (!(len > 4 && strcmp(cv + len - 4, ".csv") == 0)) {
-            st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
-            goto fail;
-        }
-    }
+    /* options that apply to populations and datasets alike */
     if ((v = get(&a, "seed")) && (st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err)))
         goto fail;
     if ((v = get(&a, "threads"))) {
@@ -407,6 +371,26 @@ int cmd_population(int argc, char **argv)
     if ((st = cli_parse_sim_options(&a, &sopt, &err)) ||
         (st = gs_drug_load(&drug, get(&a, "drug"), &err)))
         goto fail;
+    if (get(&a, "data")) {
+        int rc = run_dataset(&a, drug, scale, &sopt, seed, threads);
+        gs_drug_free(drug);
+        return rc;
+    }
+    if ((v = get(&a, "n")) != NULL) {
+        if ((st = gs_parse_count(v, "--n", GS_POP_MAX_N, &n, &err)))
+            goto fail;
+        if (n < 1) {
+            st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
+            goto fail;
+        }
+    } else {
+        const char *cv = get(&a, "covariates");
+        size_t len = cv ? strlen(cv) : 0;
+        if (!(len > 4 && strcmp(cv + len - 4, ".csv") == 0)) {
+            st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
+            goto fail;
+        }
+    }
     if ((v = get(&a, "covariates"))) {
         const char *clash[] = {"crcl", "scr", "age", "sex", "weight", "height", "dialysis"};
         for (size_t i = 0; i < sizeof clash / sizeof clash[0]; i++)
