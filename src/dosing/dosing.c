@@ -29,12 +29,13 @@ static void add_note(char *note, size_t size, const char *text)
     snprintf(note + k, size - k, "%s\n", text);
 }
 
-gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, double target,
-                              struct gs_dose_plan *out, struct gs_error *err)
+/* The drug's rules, after checking that they exist and that the patient's kidney function is
+ * known: what every rule below needs. */
+static gs_status rules_for(const gs_drug *d, const struct gs_patient *pt,
+                           const struct gs_dosing **r, struct gs_error *err)
 {
-    memset(out, 0, sizeof *out);
-    const struct gs_dosing *r = gs_drug_dosing(d);
-    if (r == NULL)
+    *r = gs_drug_dosing(d);
+    if (*r == NULL)
         return gs_error_set(err, GS_UNSUPPORTED, "dosing",
                             "drug '%s' has no dosing rules (a \"dosing\" section)",
                             gs_drug_name(d));
@@ -42,6 +43,17 @@ gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, dou
         return gs_error_set(err, GS_INPUT, "--crcl",
                             "the renal dosing rule needs kidney function: give '--crcl', or "
                             "'--scr' with '--age', '--sex' and '--weight', or '--dialysis'");
+    return GS_OK;
+}
+
+gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, double target,
+                              struct gs_dose_plan *out, struct gs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const struct gs_dosing *r;
+    gs_status st = rules_for(d, pt, &r, err);
+    if (st != GS_OK)
+        return st;
     double crcl = pt->haemodialysis ? 0.0 : pt->crcl_ml_min;
     const struct gs_renal_band *b = gs_dosing_band(r, crcl);
     out->band = b;
@@ -109,15 +121,10 @@ gs_status gs_dosing_check(const gs_drug *d, const struct gs_patient *pt,
                           size_t *n, struct gs_error *err)
 {
     *n = 0;
-    const struct gs_dosing *r = gs_drug_dosing(d);
-    if (r == NULL)
-        return gs_error_set(err, GS_UNSUPPORTED, "dosing",
-                            "drug '%s' has no dosing rules (a \"dosing\" section)",
-                            gs_drug_name(d));
-    if (isnan(pt->crcl_ml_min))
-        return gs_error_set(err, GS_INPUT, "--crcl",
-                            "the renal dosing rule needs kidney function: give '--crcl', or "
-                            "'--scr' with '--age', '--sex' and '--weight', or '--dialysis'");
+    const struct gs_dosing *r;
+    gs_status st = rules_for(d, pt, &r, err);
+    if (st != GS_OK)
+        return st;
     if (reg->n_steps == 0)
         return gs_error_set(err, GS_INPUT, "--dose", "no regimen to check");
     double crcl = pt->haemodialysis ? 0.0 : pt->crcl_ml_min;
