@@ -13,6 +13,7 @@
 #include "gabasim/dosing.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
+#include "gabasim/interactions.h"
 #include "gabasim/model.h"
 #include "gabasim/patient.h"
 #include "gabasim/population.h"

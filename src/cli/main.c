@@ -22,7 +22,8 @@ static const struct gs_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "gabasim %s - gabapentinoid pharmacokinetics for one patient or a population\n\n", gs_version());
+    fprintf(f, "gabasim %s - gabapentinoid pharmacokinetics for one patient or a population\n\n",
+            gs_version());
     fprintf(f, "usage: gabasim <command> [options]\n       gabasim help <command>\n"
                "       gabasim --version\n\ncommands:\n");
     for (size_t i = 0; i < N_COMMANDS; i++)
