@@ -60,6 +60,8 @@ struct gs_pop_config {
     const struct gs_covdist *covdist;
     const gs_dataset *covtable;
     const struct gs_patient *patient;
+    const double *param_scale; /* NULL, or a multiplier per structure parameter applied to every
+                                  subject (interactions: gs_ix_effects.param_multiplier) */
     const struct gs_event_list *events; /* expanded dose records, shared by all subjects */
     const double *t_out;                /* ascending output times (h) */
     size_t n_out;

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gabasim/dosing.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/interactions.h"
 #include "gabasim/population.h"
 
 static const struct cli_opt opts[] = {
@@ -27,6 +28,9 @@ static const struct cli_opt opts[] = {
     {"days", "N", CLI_VALUE, 0, "days to project (default 14)"},
     {"n", "N", CLI_VALUE, 0, "virtual patients for the band (default 1000)"},
     {"seed", "S", CLI_VALUE, 0, "random seed for the band (default 1)"},
+    {"with", "NAME[@T,...]", CLI_VALUE, 1,
+     "a co-medication (morphine, antacid-al-mg, naproxen, opioid, alcohol, ...); for an antacid "
+     "its dose times: antacid-al-mg@0h,8h (default: with every dose)"},
     {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
@@ -72,6 +76,84 @@ static gs_status band_subject(void *ctx, const struct gs_pop_subject *s, struct 
     return GS_OK;
 }
 
+/* --with NAME[@T,...]: the co-medications, applied to the model and the dose records. An antacid
+ * without times is taken with every dose (the worst case, and said so). */
+static gs_status apply_comedications(const struct cli_args *a, const gs_drug *drug,
+                                     struct gs_model *model, const struct gs_event_list *ev,
+                                     const struct gs_sim_options *sopt, struct gs_ix_effects *fx,
+                                     struct gs_event_list *out, char *warnings, size_t size,
+                                     struct gs_error *err)
+{
+    int k = cli_index(opts, N_OPTS, "with");
+    int n = a->count[k];
+    for (size_t i = 0; i < GS_MAX_PARAMS; i++)
+        fx->param_multiplier[i] = 1.0;
+    fx->doses_scaled = 0;
+    fx->amount_removed_mg = 0.0;
+    fx->cns_depressant = 0;
+    if (n == 0) { /* nothing to apply: the dose records as they are */
+        for (size_t i = 0; i < ev->n; i++)
+            if (gs_event_list_push(out, &ev->ev[i]) != GS_OK)
+                return gs_error_set(err, GS_NOMEM, "--with", "out of memory");
+        return GS_OK;
+    }
+    gs_interactions *t = NULL;
+    gs_status st = gs_interactions_load(&t, NULL, err);
+    if (st != GS_OK)
+        return st;
+    struct gs_comedication co[CLI_MAX_REPEAT];
+    static char names[CLI_MAX_REPEAT][64];
+    static double times[CLI_MAX_REPEAT][64];
+    static double every_dose[GS_MAX_DOSES > 4096 ? 4096 : GS_MAX_DOSES];
+    size_t n_every = 0;
+    for (size_t i = 0; i < ev->n && n_every < sizeof every_dose / sizeof every_dose[0]; i++)
+        if (ev->ev[i].evid == GS_EVID_DOSE)
+            every_dose[n_every++] = ev->ev[i].time_h;
+    for (int i = 0; i < n && st == GS_OK; i++) {
+        const char *arg = a->value[k][i], *at = strchr(arg, '@');
+        size_t len = at ? (size_t)(at - arg) : strlen(arg);
+        if (len == 0 || len >= sizeof names[i]) {
+            st = gs_error_set(err, GS_INPUT, "--with", "'--with' is '%s'; expected NAME[@TIMES]",
+                              arg);
+            break;
+        }
+        memcpy(names[i], arg, len);
+        names[i][len] = '\0';
+        co[i].name = names[i];
+        co[i].dose_times_h = NULL;
+        co[i].n_doses = 0;
+        if (at) {
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s", at + 1);
+            char *save = NULL;
+            for (char *tok = strtok_r(buf, ",", &save); tok && st == GS_OK;
+                 tok = strtok_r(NULL, ",", &save)) {
+                if (co[i].n_doses == 64) {
+                    st = gs_error_set(err, GS_INPUT, "--with", "'--with' has more than 64 times");
+                    break;
+                }
+                st = gs_parse_quantity(tok, GS_DIM_TIME, "--with", &times[i][co[i].n_doses++], err);
+            }
+            co[i].dose_times_h = times[i];
+        } else if (strstr(names[i], "antacid") || strstr(names[i], "maalox")) {
+            co[i].dose_times_h = every_dose;
+            co[i].n_doses = n_every;
+            size_t w = strlen(warnings);
+            snprintf(warnings + w, size - w,
+                     "assumed: %.63s taken together with every dose (give its times with "
+                     "%.63s@TIME,...)\n",
+                     names[i], names[i]);
+        }
+    }
+    struct gs_model base = *model;
+    size_t w = strlen(warnings);
+    if (st == GS_OK)
+        st = gs_interactions_apply(t, gs_drug_name(drug), &base, ev, co, (size_t)n, sopt, model,
+                                   out, fx, warnings + w, size - w, err);
+    gs_interactions_free(t);
+    return st;
+}
+
 int cmd_advise(int argc, char **argv)
 {
     static struct cli_args a;
@@ -81,7 +163,9 @@ int cmd_advise(int argc, char **argv)
     struct gs_dose_plan plan;
     struct gs_calendar_step cal[GS_MAX_CALENDAR];
     struct gs_finding find[GS_MAX_FINDINGS];
-    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_event_list ev = GS_EVENT_LIST_INIT, ix_events = GS_EVENT_LIST_INIT;
+    struct gs_ix_effects ix;
+    char warnings[4096] = "";
     struct gs_profile prof = GS_PROFILE_INIT;
     struct gs_summary sum;
     struct gs_pop_result pop = GS_POP_RESULT_INIT;
@@ -175,12 +259,15 @@ int cmd_advise(int argc, char **argv)
     if ((st = gs_drug_individual_model(drug, &pt, &model, NULL, 0, &err)) ||
         (st = gs_regimen_validate(&reg, gs_drug_max_dose_mg(drug), &err)) ||
         (st = gs_regimen_expand(&reg, &ev, &err)) ||
-        (st = cli_make_grid(24.0 * days, 0.5, &grid, &n_grid, &err)) ||
-        (st = gs_simulate(&model, &ev, grid, n_grid, &sopt, &prof, &err)))
+        (st = cli_make_grid(24.0 * days, 0.5, &grid, &n_grid, &err)))
+        goto fail;
+    if ((st = apply_comedications(&a, drug, &model, &ev, &sopt, &ix, &ix_events, warnings,
+                                  sizeof warnings, &err)) ||
+        (st = gs_simulate(&model, &ix_events, grid, n_grid, &sopt, &prof, &err)))
         goto fail;
     const struct gs_regimen_step *maint = gs_regimen_maintenance(&reg);
-    if ((st = gs_summarize(&model, &ev, &prof, maint->dose_mg, maint->ii_h, reg.cmt, &sopt, &sum,
-                           &err)))
+    if ((st = gs_summarize(&model, &ix_events, &prof, maint->dose_mg, maint->ii_h, reg.cmt, &sopt,
+                           &sum, &err)))
         goto fail;
     struct gs_variability var;
     if ((st = gs_variability_from_drug(drug, 1.0, &var, &err)))
@@ -195,7 +282,8 @@ int cmd_advise(int argc, char **argv)
     cfg.drug = drug;
     cfg.var = &var;
     cfg.patient = &pt;
-    cfg.events = &ev;
+    cfg.param_scale = ix.param_multiplier;
+    cfg.events = &ix_events;
     cfg.t_out = grid;
     cfg.n_out = n_grid;
     cfg.window_from_h = grid[n_grid - 1] - maint->ii_h;
@@ -270,7 +358,18 @@ int cmd_advise(int argc, char **argv)
             printf("  within the label for this kidney function\n");
         for (size_t i = 0; i < n_find; i++)
             printf("  %s %s\n", find[i].level ? "WARNING" : "note   ", find[i].text);
-        printf("\nPredicted blood levels on this calendar (%g days)\n", days);
+        if (*warnings) {
+            printf("\nOther medicines\n");
+            const char *wl = warnings;
+            while (*wl) {
+                const char *nl = strchr(wl, '\n');
+                size_t len = nl ? (size_t)(nl - wl) : strlen(wl);
+                printf("  %.*s\n", (int)len, wl);
+                wl += len + (nl != NULL);
+            }
+        }
+        printf("\nPredicted blood levels on this calendar (%g days)%s\n", days,
+               get(&a, "with") ? ", with the co-medications" : "");
         printf("  first dose: peak %.2g mg/L\n", sum.cmax_mg_l);
         printf("  steady state: %.2g-%.2g mg/L (average %.2g), reached to 90 %% about %.0f h "
                "after the maintenance dose starts\n",
@@ -278,9 +377,9 @@ int cmd_advise(int argc, char **argv)
         printf("  %ld patients like this one, last dosing interval: average %.2g mg/L (90 %% "
                "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
                n_band, qavg[1], qavg[0], qavg[2], qmin[1], qmin[0], qmin[2]);
-        printf("\nNot yet in this version: predicted pain relief and side effects, interaction\n"
-               "checks, the printable report. Ask your clinician about other medicines,\n"
-               "especially opioids and other sedating drugs.\n\n%s\n",
+        printf("\nNot yet in this version: predicted pain relief and side effects, the printable\n"
+               "report. Tell your clinician about every other medicine, especially opioids and\n"
+               "other sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
     }
     gs_free(sink.cmin);
@@ -288,6 +387,7 @@ int cmd_advise(int argc, char **argv)
     gs_pop_result_release(&pop);
     gs_profile_release(&prof);
     gs_event_list_release(&ev);
+    gs_event_list_release(&ix_events);
     gs_free(grid);
     gs_drug_free(drug);
     return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
@@ -297,6 +397,7 @@ fail:
     gs_pop_result_release(&pop);
     gs_profile_release(&prof);
     gs_event_list_release(&ev);
+    gs_event_list_release(&ix_events);
     gs_free(grid);
     gs_drug_free(drug);
     return cli_fail(&err);

@@ -264,6 +264,9 @@ static void prepare_subject(const struct gs_pop_config *c, long i, struct subjec
             }
             if (random)
                 gs_variability_apply_eta(c->var, eta, &m);
+            if (c->param_scale)
+                for (size_t k = 0; k < m.structure->n_params; k++)
+                    m.p[k] *= c->param_scale[k];
             if (w->n_models == 0) {
                 s->patient = p;
                 s->model = m;
@@ -279,6 +282,9 @@ static void prepare_subject(const struct gs_pop_config *c, long i, struct subjec
         return;
     if (random)
         gs_variability_apply_eta(c->var, eta, &s->model);
+    if (c->param_scale)
+        for (size_t k = 0; k < s->model.structure->n_params; k++)
+            s->model.p[k] *= c->param_scale[k];
 }
 
 /* Metrics from the subject's concentrations on the grid (w->conc) and its AUC state at the

@@ -38,6 +38,13 @@ else
   bad "JSON" "$(cat "$TMP/je.txt")"
 fi
 
+# co-medications: the respiratory-depression warning, the modelled change, the antacid timing
+"$GS" advise --drug gabapentin --crcl 80 --with morphine --with antacid-al-mg --n 100 > "$TMP/w.txt" \
+  && ok "advise --with exits 0" || bad "advise --with exit" "$?"
+expect_in "opioid warning" "respiratory depression" "$TMP/w.txt"
+expect_in "morphine modelled" "morphine: ktr x" "$TMP/w.txt"
+expect_in "antacid assumption stated" "assumed: antacid-al-mg taken together with every dose" "$TMP/w.txt"
+
 usage_err() { # description, expected substring, args...
   local desc=$1 want=$2
   shift 2
@@ -54,6 +61,8 @@ usage_err "scr without sex" "'--sex'" advise --drug gabapentin --scr 1.2mg/dL --
 usage_err "dialysis with normal CrCl" "--dialysis" advise --drug gabapentin --dialysis --crcl 90
 usage_err "bad --target" "'--target'" advise --drug gabapentin --crcl 90 --target 5
 usage_err "unknown drug" "unknown drug" advise --drug nosuch --crcl 90
+usage_err "unknown co-medication lists the known ones" "known: antacid-al-mg" advise --drug gabapentin --crcl 90 --with aspirin
+usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
