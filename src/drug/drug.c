@@ -827,6 +827,11 @@ const char *gs_drug_calibration_json(const gs_drug *d)
     return d->calibration_json;
 }
 
+const void *gs__drug_root(const gs_drug *d)
+{
+    return d->root;
+}
+
 const struct gs_dosing *gs_drug_dosing(const gs_drug *d)
 {
     return d->has_dosing ? &d->dosing : NULL;

@@ -11,6 +11,10 @@
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err);
 
+/* The drug file's parsed JSON (a const cJSON *), for modules that read their own sections. */
+struct gs_drug;
+const void *gs__drug_root(const struct gs_drug *d);
+
 struct gs_dosing;
 /* Parses the drug file's optional "dosing" section (root is the file's cJSON object); *present
  * says whether there was one. Messages name the field ("dosing.renal.bands[2].per_day"). */
