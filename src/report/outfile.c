@@ -8,6 +8,13 @@
 
 #include "gabasim/report.h"
 
+/* mkstemp() replaces the six trailing X's of the template with a unique suffix. */
+#define TEMPLATE                                                                                   \
+    ".tmp."                                                                                        \
+    "XX"                                                                                           \
+    "XX"                                                                                           \
+    "XX"
+
 gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
                           struct gs_error *err)
 {
@@ -25,10 +32,10 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
                             field, path);
     /* temporary name: same directory (so rename is atomic), hidden, unique */
     if (slash)
-        snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s.tmp.XXXXXX", (int)(slash - path), path,
-                 slash + 1);
+        snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s%s", (int)(slash - path), path, slash + 1,
+                 TEMPLATE);
     else
-        snprintf(o->tmp, sizeof o->tmp, ".%s.tmp.XXXXXX", path);
+        snprintf(o->tmp, sizeof o->tmp, ".%s%s", path, TEMPLATE);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
