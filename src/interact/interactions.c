@@ -140,7 +140,7 @@ static gs_status parse_model(const cJSON *m, struct gs_interaction *ix, const ch
         break;
     case GS_IX_DOSE_TIMED: {
         const cJSON *bands = cJSON_GetObjectItemCaseSensitive(m, "bands"), *b;
-        char bf[96];
+        char bf[160]; /* field (< 96) + "bands[NN].to_h" */
         snprintf(bf, sizeof bf, "%sbands", field);
         if (!cJSON_IsArray(bands) || cJSON_GetArraySize(bands) == 0)
             return bad(err, bf, "must be a non-empty array of {from_h, to_h, reduction}");
