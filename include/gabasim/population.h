@@ -31,7 +31,7 @@ extern "C" {
 #define GS_POP_MAX_THRESHOLDS 8
 #define GS_POP_N_PCT          7
 #define GS_POP_MAX_EXTRA_PCT  8
-#define GS_POP_TEXT_MAX       1024 /* bytes of formatted text per subject */
+#define GS_POP_TEXT_MAX       2048 /* bytes of formatted text per subject */
 
 /* The percentiles reported, in percent. */
 extern const double gs_pop_percentiles[GS_POP_N_PCT]; /* 5 10 25 50 75 90 95 */

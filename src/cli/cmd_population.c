@@ -52,6 +52,7 @@ static const struct cli_opt opts[] = {
     {"percentiles-csv", "FILE", CLI_VALUE, 0,
      "per-time mean and 5/10/25/50/75/90/95th percentiles"},
     {"summary-csv", "FILE", CLI_VALUE, 0, "one row per subject: covariates and metrics"},
+    {"summary-json", "FILE", CLI_VALUE, 0, "the same as a JSON array of one object per subject"},
     {"params-csv", "FILE", CLI_VALUE, 0, "one row per subject: individual parameters"},
     {"plot", "FILE", CLI_VALUE, 0, "median with 50 % and 90 % bands: FILE.svg or FILE.png"},
     {"json", NULL, CLI_FLAG, 0, "print JSON (summary, attainment, percentiles) instead of text"},
@@ -94,7 +95,8 @@ static const char *get(const struct cli_args *a, const char *name)
 }
 
 struct sink {
-    FILE *summary, *params;
+    FILE *summary, *params, *json;
+    long n_json; /* objects written so far (for the separating commas) */
     const struct gs_pop_config *cfg;
     double *cmax, *cmin, *cavg; /* per subject, for the text summary's distributions */
     int progress;
@@ -121,7 +123,9 @@ static size_t format_subject(void *ctx, const struct gs_pop_subject *s, char *bu
 {
     const struct sink *k = ctx;
     size_t n = 0;
-    /* at most 16 numbers of <= 24 characters per row: far below GS_POP_TEXT_MAX / 2 */
+    double window = k->cfg->window_to_h - k->cfg->window_from_h;
+    /* three NUL-terminated texts: the summary CSV row, the parameter row, the JSON object; at
+     * most about 1200 characters with 8 thresholds, inside GS_POP_TEXT_MAX */
     (void)cap;
     if (k->summary) {
         const struct gs_patient *p = &s->patient;
@@ -138,6 +142,8 @@ static size_t format_subject(void *ctx, const struct gs_pop_subject *s, char *bu
         n = cell(buf, n, s->auc_mg_h_l, 10);
         for (size_t t = 0; t < k->cfg->n_thresholds; t++)
             n = cell(buf, n, s->time_above_h[t], 6);
+        for (size_t t = 0; t < k->cfg->n_thresholds; t++)
+            n = cell(buf, n, window - s->time_above_h[t], 6);
         buf[n++] = '\n';
     }
     buf[n++] = '\0';
@@ -147,6 +153,34 @@ static size_t format_subject(void *ctx, const struct gs_pop_subject *s, char *bu
         for (size_t i = 0; i < s->model.structure->n_params; i++)
             n += (size_t)snprintf(buf + n, 32, ",%.17g", s->model.p[i]);
         buf[n++] = '\n';
+    }
+    buf[n++] = '\0';
+    if (k->json) {
+        const struct gs_patient *p = &s->patient;
+        n += (size_t)snprintf(buf + n, 96, "{\"ID\": %ld, \"sex\": \"%s\"", s->index + 1,
+                              gs_sex_name(p->sex));
+        const char *key[9] = {"age_y",  "weight_kg", "height_cm", "crcl_mL_min", "cmax_mg_L",
+                              "tmax_h", "cmin_mg_L", "cavg_mg_L", "auc_mg_h_L"};
+        const double val[9] = {p->age_y,  p->weight_kg, p->height_cm, p->crcl_ml_min, s->cmax_mg_l,
+                               s->tmax_h, s->cmin_mg_l, s->cavg_mg_l, s->auc_mg_h_l};
+        for (int i = 0; i < 9; i++) {
+            n += (size_t)snprintf(buf + n, 64, ", \"%s\": ", key[i]);
+            if (isnan(val[i]))
+                n += (size_t)snprintf(buf + n, 8, "null");
+            else
+                n += gs_fmt_g(buf + n, 64, val[i], i < 4 ? 6 : 10);
+        }
+        for (int below = 0; below < 2; below++) {
+            n += (size_t)snprintf(buf + n, 32, ", \"time_%s_h\": [", below ? "below" : "above");
+            for (size_t t = 0; t < k->cfg->n_thresholds; t++) {
+                double h = below ? window - s->time_above_h[t] : s->time_above_h[t];
+                if (t)
+                    buf[n++] = ',';
+                n += gs_fmt_g(buf + n, 64, h, 6);
+            }
+            buf[n++] = ']';
+        }
+        buf[n++] = '}';
     }
     buf[n] = '\0';
     return n;
@@ -159,10 +193,12 @@ static gs_status on_subject(void *ctx, const struct gs_pop_subject *s, struct gs
     k->cmin[s->index] = s->cmin_mg_l;
     k->cavg[s->index] = s->cavg_mg_l;
     if (s->text) {
-        size_t first = strlen(s->text);
+        size_t first = strlen(s->text), second = strlen(s->text + first + 1);
+        const char *json = s->text + first + 1 + second + 1;
         if ((k->summary && fwrite(s->text, 1, first, k->summary) != first) ||
-            (k->params && fputs(s->text + first + 1, k->params) == EOF))
-            return gs_error_set(err, GS_IO, "--summary-csv", "writing a per-subject CSV failed");
+            (k->params && fputs(s->text + first + 1, k->params) == EOF) ||
+            (k->json && fprintf(k->json, "%s%s", k->n_json++ ? ",\n" : "[\n", json) < 0))
+            return gs_error_set(err, GS_IO, "--summary-csv", "writing a per-subject file failed");
     }
     return GS_OK;
 }
@@ -326,9 +362,11 @@ int cmd_population(int argc, char **argv)
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
     struct gs_pop_result res = GS_POP_RESULT_INIT;
     struct gs_sim_options sopt = GS_SIM_OPTIONS_DEFAULT;
-    struct gs_outfile of[4];
-    const char *of_opt[4] = {"percentiles-csv", "summary-csv", "params-csv", "plot"};
-    int of_open[4] = {0};
+    struct gs_outfile of[5];
+    enum { N_OF = 5 };
+    const char *of_opt[N_OF] = {"percentiles-csv", "summary-csv", "params-csv", "plot",
+                                "summary-json"};
+    int of_open[N_OF] = {0};
     double *grid = NULL, thresholds[GS_POP_MAX_THRESHOLDS], extra_pct[GS_POP_MAX_EXTRA_PCT];
     size_t n_extra = 0;
     size_t n_grid = 0, n_thr = 0;
@@ -450,7 +488,7 @@ int cmd_population(int argc, char **argv)
         goto fail;
     if ((v = get(&a, "plot")) && (st = gs_plot_check_path(v, "--plot", &err)))
         goto fail;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_OF; k++)
         if ((v = get(&a, of_opt[k]))) {
             char field[32];
             snprintf(field, sizeof field, "--%s", of_opt[k]);
@@ -479,13 +517,14 @@ int cmd_population(int argc, char **argv)
     cfg.n = n;
     cfg.threads = (int)threads;
     cfg.on_subject = on_subject;
-    if (of_open[1] || of_open[2])
+    if (of_open[1] || of_open[2] || of_open[4])
         cfg.format_subject = format_subject;
     cfg.on_progress = on_progress;
     cfg.ctx = &sink;
     sink.cfg = &cfg;
     sink.summary = of_open[1] ? of[1].f : NULL;
     sink.params = of_open[2] ? of[2].f : NULL;
+    sink.json = of_open[4] ? of[4].f : NULL;
     sink.progress = !get(&a, "quiet") && isatty(STDERR_FILENO);
     sink.t0 = now_s();
     sink.cmax = gs_malloc((size_t)n * sizeof *sink.cmax);
@@ -500,6 +539,8 @@ int cmd_population(int argc, char **argv)
                               "cmin_mg_L,cavg_mg_L,auc_mg_h_L");
         for (size_t t = 0; t < n_thr; t++)
             fprintf(sink.summary, ",time_above_%g_mg_L_h", thresholds[t]);
+        for (size_t t = 0; t < n_thr; t++)
+            fprintf(sink.summary, ",time_below_%g_mg_L_h", thresholds[t]);
         fputc('\n', sink.summary);
     }
     if (sink.params) {
@@ -515,9 +556,11 @@ int cmd_population(int argc, char **argv)
     double elapsed = now_s() - t_start;
     if (of_open[0])
         write_percentiles(of[0].f, &res, extra_pct);
+    if (of_open[4])
+        fprintf(of[4].f, "%s]\n", sink.n_json ? "\n" : "[");
     if (of_open[3] && (st = gs_plot_population(&res, drug, &of[3], &err)))
         goto fail;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_OF; k++)
         if (of_open[k]) {
             of_open[k] = 0;
             if ((st = gs_outfile_commit(&of[k], &err)))
@@ -587,7 +630,7 @@ int cmd_population(int argc, char **argv)
     gs_drug_free(drug);
     return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
 fail:
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < N_OF; k++)
         if (of_open[k])
             gs_outfile_abort(&of[k]);
     gs_pop_result_release(&res);

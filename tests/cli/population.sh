@@ -17,13 +17,17 @@ for drug in pregabalin gabapentin; do
     "$GS" population --drug $drug --n 3000 --seed 7 --covariates clbp-atkinson2016 \
       --dose 300mg --every 12h --days 3 --threshold 2mg/L --threads $t --quiet \
       --percentiles-csv "$TMP/p$t.csv" --summary-csv "$TMP/s$t.csv" --params-csv "$TMP/q$t.csv" \
+      --summary-json "$TMP/j$t.json" \
       > "$TMP/out$t.txt" 2> "$TMP/err$t.txt" || bad "$drug threads $t exits 0" "$(cat "$TMP/err$t.txt")"
   done
   same=1
   for f in p s q; do
     cmp -s "$TMP/${f}1.csv" "$TMP/${f}2.csv" && cmp -s "$TMP/${f}1.csv" "$TMP/${f}4.csv" || same=0
   done
-  [ $same = 1 ] && ok "$drug: percentiles, summary and params CSV identical for 1, 2, 4 threads" \
+  cmp -s "$TMP/j1.json" "$TMP/j2.json" && cmp -s "$TMP/j1.json" "$TMP/j4.json" || same=0
+  /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)==3000 and "time_below_h" in d[0]' "$TMP/j1.json" \
+    && ok "$drug: summary JSON parses, one object per subject" || bad "$drug summary JSON" "does not parse"
+  [ $same = 1 ] && ok "$drug: percentiles, summary, params and JSON identical for 1, 2, 4 threads" \
     || bad "$drug: thread-count invariance" "files differ"
   rows=$(($(wc -l < "$TMP/s1.csv") - 1))
   [ "$rows" = 3000 ] && ok "$drug: one summary row per subject" || bad "$drug summary rows" "$rows"
