@@ -175,6 +175,7 @@ int cmd_advise(int argc, char **argv)
     long n_band = 1000, seed = 1;
     double days = 14, target = NAN;
     gs_status st;
+    int rc;
     const char *v;
 
     if ((st = cli_parse(opts, N_OPTS, 0, argc, argv, &a, &err)))
@@ -382,16 +383,11 @@ int cmd_advise(int argc, char **argv)
                "other sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
     }
-    gs_free(sink.cmin);
-    gs_free(sink.cavg);
-    gs_pop_result_release(&pop);
-    gs_profile_release(&prof);
-    gs_event_list_release(&ev);
-    gs_event_list_release(&ix_events);
-    gs_free(grid);
-    gs_drug_free(drug);
-    return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+    rc = fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+    goto done;
 fail:
+    rc = cli_fail(&err);
+done:
     gs_free(sink.cmin);
     gs_free(sink.cavg);
     gs_pop_result_release(&pop);
@@ -400,5 +396,5 @@ fail:
     gs_event_list_release(&ix_events);
     gs_free(grid);
     gs_drug_free(drug);
-    return cli_fail(&err);
+    return rc;
 }

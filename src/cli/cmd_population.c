@@ -374,6 +374,7 @@ int cmd_population(int argc, char **argv)
     long n = 0, threads = 0, seed = 1;
     double scale = 1.0;
     gs_status st;
+    int rc;
     const char *v;
 
     if ((st = cli_parse(opts, N_OPTS, 0, argc, argv, &a, &err)))
@@ -410,9 +411,8 @@ int cmd_population(int argc, char **argv)
         (st = gs_drug_load(&drug, get(&a, "drug"), &err)))
         goto fail;
     if (get(&a, "data")) {
-        int rc = run_dataset(&a, drug, scale, &sopt, seed, threads);
-        gs_drug_free(drug);
-        return rc;
+        rc = run_dataset(&a, drug, scale, &sopt, seed, threads);
+        goto done;
     }
     if ((v = get(&a, "n")) != NULL) {
         if ((st = gs_parse_count(v, "--n", GS_POP_MAX_N, &n, &err)))
@@ -619,20 +619,14 @@ int cmd_population(int argc, char **argv)
                res.pct_mg_l[3][j], res.pct_mg_l[0][j], res.pct_mg_l[6][j]);
         printf("\n%s\n", GS_CLINICAL_NOTICE);
     }
-    gs_pop_result_release(&res);
-    gs_free(grid);
-    gs_free(sink.cmax);
-    gs_free(sink.cmin);
-    gs_free(sink.cavg);
-    gs_event_list_release(&ev);
-    gs_covdist_free(cov);
-    gs_dataset_free(covtable);
-    gs_drug_free(drug);
-    return fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+    rc = fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;
+    goto done;
 fail:
     for (int k = 0; k < N_OF; k++)
         if (of_open[k])
             gs_outfile_abort(&of[k]);
+    rc = cli_fail(&err);
+done:
     gs_pop_result_release(&res);
     gs_free(grid);
     gs_free(sink.cmax);
@@ -642,5 +636,5 @@ fail:
     gs_covdist_free(cov);
     gs_dataset_free(covtable);
     gs_drug_free(drug);
-    return cli_fail(&err);
+    return rc;
 }

@@ -48,11 +48,7 @@ enum { K_EL = 6, INV_V = 7 };
 
 static void lanes_prepare(double *p)
 {
-    enum { L = GS_LANES };
-    for (int l = 0; l < L; l++) {
-        p[K_EL * L + l] = p[CL * L + l] / p[V * L + l];
-        p[INV_V * L + l] = 1.0 / p[V * L + l];
-    }
+    gs__lanes_prepare_1cmt(p, CL, V, K_EL, INV_V);
 }
 
 /* The core states for GS_LANES subjects (structure-of-arrays), branch-free so it vectorises. */

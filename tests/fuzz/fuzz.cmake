@@ -12,7 +12,7 @@
 # With -DGS_FUZZ=ON and clang, also:
 #   fuzz_<name>              the libFuzzer binary (-fsanitize=fuzzer,address,undefined)
 #   test fuzz_<name>         LABELS fuzz: 30 s of fuzzing (-max_total_time=30 -timeout=10) on a
-#                            fresh copy of the corpus in <build>/tests/fuzz/work/<name>; crashes go
+#                            fresh copy of the corpus in <build>/tests/fuzz/runs/<name>; crashes go
 #                            to <build>/tests/fuzz/artifacts/<name>/. Run with `ctest -L fuzz`.
 #
 # GS_FUZZ needs the whole library compiled with libFuzzer's coverage instrumentation and the
@@ -58,7 +58,7 @@ foreach(name IN LISTS GS_FUZZ_NAMES)
     ENVIRONMENT "GS_FUZZ_IGNORE=;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
 
   if(GS_FUZZ_BUILD_LIBFUZZER)
-    set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz/work/${name})
+    set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz/runs/${name})
     set(artifacts ${CMAKE_CURRENT_BINARY_DIR}/fuzz/artifacts/${name})
 
     add_executable(fuzz_${name} ${src})
