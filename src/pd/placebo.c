@@ -1,0 +1,74 @@
+/* placebo.c - the placebo / natural-history pain course of Plan et al. 2012. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../drug/drug_int.h"
+#include "gabasim/alloc.h"
+#include "gabasim/drug.h"
+#include "gabasim/pain.h"
+
+static gs_status field(const cJSON *pl, const char *key, double lo, double hi, double *out,
+                       const char *origin, struct gs_error *err)
+{
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(pl, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
+    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "source");
+    if (!cJSON_IsNumber(v) || !cJSON_IsString(s) || s->valuestring[0] == '\0')
+        return gs_error_set(err, GS_INPUT, key, "%s: 'placebo.%s' needs a value and a source",
+                            origin, key);
+    if (!(v->valuedouble > lo && v->valuedouble <= hi))
+        return gs_error_set(err, GS_INPUT, key,
+                            "%s: 'placebo.%s.value' is %g; allowed above %g to %g", origin, key,
+                            v->valuedouble, lo, hi);
+    *out = v->valuedouble;
+    return GS_OK;
+}
+
+gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len, const char *path,
+                           struct gs_error *err)
+{
+    char *buf = gs_malloc(len + 1);
+    if (buf == NULL)
+        return gs_error_set(err, GS_NOMEM, path, "out of memory");
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    /* cJSON wants the terminating NUL inside the length; a NUL inside the text is not JSON */
+    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
+    gs_free(buf);
+    const cJSON *pl = cJSON_GetObjectItemCaseSensitive(root, "placebo");
+    gs_status st;
+    if (!cJSON_IsObject(pl))
+        st = gs_error_set(err, GS_INPUT, path, "%s: malformed, or no 'placebo' object", path);
+    else if (!(st = field(pl, "base", 0.0, 10.0, &out->base, path, err)) &&
+             !(st = field(pl, "pe", 0.0, 1.0, &out->pe, path, err)))
+        st = field(pl, "t_half", 0.0, 3650.0, &out->t_half_d, path, err);
+    cJSON_Delete(root);
+    return st;
+}
+
+gs_status gs_placebo_load(struct gs_placebo *out, const char *path, struct gs_error *err)
+{
+    char def[4096];
+    if (path == NULL) {
+        snprintf(def, sizeof def, "%s/pain.json", gs_data_dir());
+        path = def;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    gs_status st = gs__read_file(path, 1 << 20, &text, &len, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_placebo_parse(out, text, len, path, err);
+    gs_free(text);
+    return st;
+}
+
+double gs_placebo_pain(const struct gs_placebo *m, double base, double t_d)
+{
+    double b = isnan(base) ? m->base : base;
+    if (t_d <= 0.0)
+        return b;
+    return b * (1.0 - m->pe * -expm1(-log(2.0) * t_d / m->t_half_d));
+}
