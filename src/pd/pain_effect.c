@@ -52,9 +52,11 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
             break;
         double ec50 = num_at(it, "ec50", "value");
         if (!(ec50 > 0.0) || strlen(it->string) >= sizeof pm->drug[0].name) {
+            /* the message quotes the name, so it is written before the tree is freed */
+            gs_error_set(err, GS_INPUT, path, "%s: drug '%.31s' needs ec50 above 0", path,
+                         it->string);
             cJSON_Delete(root);
-            return gs_error_set(err, GS_INPUT, path, "%s: drug '%s' needs ec50 above 0", path,
-                                it->string);
+            return GS_INPUT;
         }
         snprintf(pm->drug[pm->n_drugs].name, sizeof pm->drug[0].name, "%s", it->string);
         pm->drug[pm->n_drugs].ec50_mg_l = ec50;
