@@ -10,6 +10,8 @@
 #include "gabasim/dosing.h"
 #include "gabasim/gabasim.h"
 #include "gabasim/interactions.h"
+#include "gabasim/pain_effect.h"
+#include "gabasim/pd.h"
 #include "gabasim/population.h"
 
 static const struct cli_opt opts[] = {
@@ -31,6 +33,8 @@ static const struct cli_opt opts[] = {
     {"with", "NAME[@T,...]", CLI_VALUE, 1,
      "a co-medication (morphine, antacid-al-mg, naproxen, opioid, alcohol, ...); for an antacid "
      "its dose times: antacid-al-mg@0h,8h (default: with every dose)"},
+    {"pain", "TYPE", CLI_VALUE, 0,
+     "kind of pain, for the expected relief: nonradicular-clbp, radicular (sciatica), phn"},
     {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
@@ -302,6 +306,58 @@ int cmd_advise(int argc, char **argv)
         (st = gs_quantiles(sink.cavg, (size_t)n_band, p3, 3, qavg)))
         goto fail;
 
+    /* expected pain relief against placebo for the kind of pain, on this calendar */
+    int have_pain = 0;
+    double pain_md[3] = {NAN, NAN, NAN}, pain_wk2[3] = {NAN, NAN, NAN}, onset_d = NAN;
+    const char *ptype = get(&a, "pain");
+    if (ptype) {
+        struct gs_pain_model pm;
+        if ((st = gs_pain_load(&pm, NULL, &err)))
+            goto fail;
+        const struct gs_pain_effect *pe = gs_pain_find(&pm, gs_drug_name(drug), ptype);
+        if (pe == NULL) {
+            st = gs_error_set(
+                &err, GS_INPUT, "--pain",
+                "'--pain' is '%s'; for %s the calibrated kinds are:%s%s%s", ptype,
+                gs_drug_name(drug),
+                gs_pain_find(&pm, gs_drug_name(drug), "nonradicular-clbp") ? " nonradicular-clbp"
+                                                                           : "",
+                gs_pain_find(&pm, gs_drug_name(drug), "radicular") ? " radicular" : "",
+                gs_pain_find(&pm, gs_drug_name(drug), "phn") ? " phn" : "");
+            goto fail;
+        }
+        struct gs_pd_params pdp;
+        double ke0 = 0.1712; /* pregabalin: gabapentin's value (data/pain.json, assumption) */
+        if (gs_drug_pd(drug, &pdp, NULL) == GS_OK)
+            ke0 = pdp.ke0_per_h;
+        size_t nd = (size_t)days + 1;
+        double *pd_ = gs_malloc(nd * sizeof *pd_), *pp = gs_malloc(nd * sizeof *pp),
+               *ss = gs_malloc(nd * sizeof *ss);
+        const double em[3] = {pe->emax_lo, pe->emax, pe->emax_hi};
+        for (int k = 0; k < 3 && pd_ && pp && ss && st == GS_OK; k++) {
+            st = gs_pain_course(&pm, gs_drug_name(drug), em[k], ke0, &model, &ix_events, nd, NAN,
+                                pd_, pp, ss, &err);
+            if (st == GS_OK) {
+                pain_md[k] = pd_[nd - 1] - pp[nd - 1];
+                pain_wk2[k] = nd > 14 ? pd_[14] - pp[14] : NAN;
+                if (k == 1)
+                    for (size_t dd = 0; dd < nd; dd++)
+                        if (ss[dd] >= 0.5 * ss[nd - 1]) {
+                            onset_d = (double)dd;
+                            break;
+                        }
+            }
+        }
+        if (!pd_ || !pp || !ss)
+            st = gs_error_set(&err, GS_NOMEM, "--pain", "out of memory");
+        gs_free(pd_);
+        gs_free(pp);
+        gs_free(ss);
+        if (st != GS_OK)
+            goto fail;
+        have_pain = 1;
+    }
+
     if (get(&a, "json")) {
         printf("{\n  \"gabasim_version\": \"%s\",\n  \"notice\": \"%s\",\n", gs_version(),
                GS_CLINICAL_NOTICE);
@@ -378,9 +434,21 @@ int cmd_advise(int argc, char **argv)
         printf("  %ld patients like this one, last dosing interval: average %.2g mg/L (90 %% "
                "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
                n_band, qavg[1], qavg[0], qavg[2], qmin[1], qmin[0], qmin[2]);
-        printf("\nNot yet in this version: predicted pain relief and side effects, the printable\n"
-               "report. Tell your clinician about every other medicine, especially opioids and\n"
-               "other sedating drugs.\n\n%s\n",
+        if (have_pain) {
+            printf("\nExpected pain relief (%s), 0-10 scale, difference from placebo\n", ptype);
+            printf("  after 2 weeks: %+.2f (plausible range %+.2f to %+.2f)\n", pain_wk2[1],
+                   pain_wk2[2], pain_wk2[0]);
+            printf("  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, pain_md[1],
+                   pain_md[2], pain_md[0]);
+            printf("  half of the drug's effect by day %.0f; the rest follows as the dose rises\n",
+                   onset_d);
+            printf("  (calibrated to the pooled trials for this kind of pain; negative favours "
+                   "the drug;\n   a range that crosses 0 means the trials could not show a "
+                   "benefit)\n");
+        }
+        printf("\nNot yet in this version: predicted side effects, the printable report. Tell\n"
+               "your clinician about every other medicine, especially opioids and other\n"
+               "sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
     }
     rc = fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;

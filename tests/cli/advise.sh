@@ -45,6 +45,11 @@ expect_in "opioid warning" "respiratory depression" "$TMP/w.txt"
 expect_in "morphine modelled" "morphine: ktr x" "$TMP/w.txt"
 expect_in "antacid assumption stated" "assumed: antacid-al-mg taken together with every dose" "$TMP/w.txt"
 
+# pain relief: non-radicular CLBP is calibrated to Shanthanna 2017 (MD -0.22, -0.5 to 0.07)
+"$GS" advise --drug gabapentin --crcl 90 --target 1800mg --pain nonradicular-clbp --days 84 --n 100 > "$TMP/p.txt"
+expect_in "CLBP relief near the pooled -0.22" "after 84 days: -0.21" "$TMP/p.txt"
+expect_in "the range crossing 0 is explained" "could not show a benefit" "$TMP/p.txt"
+
 usage_err() { # description, expected substring, args...
   local desc=$1 want=$2
   shift 2
@@ -62,6 +67,7 @@ usage_err "dialysis with normal CrCl" "--dialysis" advise --drug gabapentin --di
 usage_err "bad --target" "'--target'" advise --drug gabapentin --crcl 90 --target 5
 usage_err "unknown drug" "unknown drug" advise --drug nosuch --crcl 90
 usage_err "unknown co-medication lists the known ones" "known: antacid-al-mg" advise --drug gabapentin --crcl 90 --with aspirin
+usage_err "pain type not calibrated" "'--pain'" advise --drug pregabalin --crcl 90 --pain radicular
 usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
 
 echo "$PASSED passed, $FAILED failed"
