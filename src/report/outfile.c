@@ -43,6 +43,16 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
         return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', which cannot be written: %s",
                             field, path, strerror(e));
     }
+    /* mkstemp creates the file 0600; outputs get the usual permissions (0666 less the umask) */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0) {
+        int e = errno;
+        close(fd);
+        gs_outfile_abort(o);
+        return gs_error_set(err, GS_IO, field, "cannot set the permissions of '%s': %s", path,
+                            strerror(e));
+    }
     o->f = fdopen(fd, "w");
     if (o->f == NULL) {
         close(fd);

@@ -295,6 +295,12 @@ expect_ok "gabapentin --dose 3600mg (the documented ceiling) exits 0" big
 run demo demo --plot "$TMP/d.svg"
 expect_ok "demo --plot DIR/d.svg exits 0" demo
 check "demo writes its plot" file_min_size "$TMP/d.svg" 2000
+# outputs get the usual permissions (0666 less the umask), not mkstemp's 0600
+want_mode=$(printf '%o' $((0666 & ~0$(umask))))
+got_mode=$(stat -c %a "$TMP/d.svg")
+if [ "$got_mode" = "$want_mode" ]; then ok_mode=1; else ok_mode=0; fi
+check_mode() { [ "$ok_mode" = 1 ] || { echo "mode $got_mode, expected $want_mode"; return 1; }; }
+check "output file permissions follow the umask" check_mode
 check "demo prints a summary" stdout_matches demo "Cmax"
 
 echo "$PASSED passed, $FAILED failed"
