@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "gabasim/dosing.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/adverse.h"
 #include "gabasim/interactions.h"
 #include "gabasim/pain_effect.h"
 #include "gabasim/pd.h"
@@ -358,6 +359,39 @@ int cmd_advise(int argc, char **argv)
         have_pain = 1;
     }
 
+    /* side effects over the calendar: the highest daily average concentration so far drives
+     * each event's cumulative risk (data/adverse.json) */
+    struct gs_ae_model ae;
+    const int ae_days[4] = {3, 7, 14, (int)days};
+    double ae_risk[GS_AE_MAX_EVENTS][4];
+    size_t ae_idx[GS_AE_MAX_EVENTS], n_ae = 0;
+    if ((st = gs_ae_load(&ae, NULL, &err)))
+        goto fail;
+    {
+        double running = 0.0, cday[400] = {0};
+        size_t nd = (size_t)days < 399 ? (size_t)days : 399;
+        for (size_t d = 0; d < nd; d++) {
+            size_t i0 = (size_t)(48 * d), i1 = (size_t)(48 * (d + 1)); /* 0.5 h grid */
+            if (i1 >= prof.n)
+                i1 = prof.n - 1;
+            double avg =
+                (prof.y[i1 * GS_N_STATES + GS_Y_AUC] - prof.y[i0 * GS_N_STATES + GS_Y_AUC]) /
+                (prof.t_h[i1] - prof.t_h[i0]);
+            running = fmax(running, avg);
+            cday[d] = running;
+        }
+        for (size_t k = 0; k < ae.n; k++) {
+            if (strcmp(ae.ev[k].drug, gs_drug_name(drug)) != 0)
+                continue;
+            for (int j = 0; j < 4; j++) {
+                size_t d = (size_t)ae_days[j] <= nd ? (size_t)ae_days[j] : nd;
+                ae_risk[n_ae][j] = gs_ae_risk(&ae, &ae.ev[k], d ? cday[d - 1] : 0.0, pt.age_y,
+                                              ix.cns_depressant, (double)d);
+            }
+            ae_idx[n_ae++] = k;
+        }
+    }
+
     if (get(&a, "json")) {
         printf("{\n  \"gabasim_version\": \"%s\",\n  \"notice\": \"%s\",\n", gs_version(),
                GS_CLINICAL_NOTICE);
@@ -385,8 +419,31 @@ int cmd_advise(int argc, char **argv)
         printf("  \"band_last_interval\": {\"n\": %ld, \"cmin_p5_p50_p95_mg_L\": [%.6g, %.6g, "
                "%.6g], \"cavg_p5_p50_p95_mg_L\": [%.6g, %.6g, %.6g]},\n",
                n_band, qmin[0], qmin[1], qmin[2], qavg[0], qavg[1], qavg[2]);
-        printf(
-            "  \"not_yet_modelled\": [\"pain relief\", \"side effects\", \"interactions\"]\n}\n");
+        printf("  \"interaction_notes\": [");
+        const char *wl = warnings;
+        for (int first = 1; *wl; first = 0) {
+            const char *nl = strchr(wl, '\n');
+            size_t len = nl ? (size_t)(nl - wl) : strlen(wl);
+            printf("%s\"", first ? "" : ", ");
+            for (size_t c = 0; c < len; c++)
+                printf(wl[c] == '"' || wl[c] == '\\' ? "\\%c" : "%c", wl[c]);
+            printf("\"");
+            wl += len + (nl != NULL);
+        }
+        printf("],\n");
+        if (have_pain)
+            printf("  \"pain\": {\"type\": \"%s\", \"difference_from_placebo_end\": [%.4g, %.4g, "
+                   "%.4g], \"difference_from_placebo_day14\": [%.4g, %.4g, %.4g], "
+                   "\"half_effect_day\": %.4g, \"note\": \"0-10 scale, negative favours the "
+                   "drug; [low, central, high] from the pooled 95 %% interval\"},\n",
+                   ptype, pain_md[2], pain_md[1], pain_md[0], pain_wk2[2], pain_wk2[1], pain_wk2[0],
+                   onset_d);
+        printf("  \"side_effects_cumulative\": {\"days\": [%d, %d, %d, %d], \"events\": {",
+               ae_days[0], ae_days[1], ae_days[2], ae_days[3]);
+        for (size_t k = 0; k < n_ae; k++)
+            printf("%s\"%s\": [%.3f, %.3f, %.3f, %.3f]", k ? ", " : "", ae.ev[ae_idx[k]].event,
+                   ae_risk[k][0], ae_risk[k][1], ae_risk[k][2], ae_risk[k][3]);
+        printf("}},\n  \"not_yet_modelled\": [\"the HTML report\"]\n}\n");
     } else {
         printf("gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(drug));
         printf("Kidney function  CrCl %.0f mL/min (%s)", pt.crcl_ml_min,
@@ -446,9 +503,18 @@ int cmd_advise(int argc, char **argv)
                    "the drug;\n   a range that crosses 0 means the trials could not show a "
                    "benefit)\n");
         }
-        printf("\nNot yet in this version: predicted side effects, the printable report. Tell\n"
-               "your clinician about every other medicine, especially opioids and other\n"
-               "sedating drugs.\n\n%s\n",
+        printf("\nSide effects: chance of having had each by day (placebo included)\n");
+        printf("  %-20s %7s %7s %7s %7s\n", "", "day 3", "day 7", "day 14", "end");
+        for (size_t k = 0; k < n_ae; k++)
+            printf("  %-20s %6.0f%% %6.0f%% %6.0f%% %6.0f%%\n", ae.ev[ae_idx[k]].event,
+                   100 * ae_risk[k][0], 100 * ae_risk[k][1], 100 * ae_risk[k][2],
+                   100 * ae_risk[k][3]);
+        printf("  (drowsiness and dizziness raise the risk of falls; calibrated to the labels'\n"
+               "   and pooled trials' tables%s)\n",
+               ix.cns_depressant ? "; raised for the sedating co-medication by an assumed factor"
+                                 : "");
+        printf("\nNot yet in this version: the printable report. Tell your clinician about every\n"
+               "other medicine, especially opioids and other sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
     }
     rc = fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;

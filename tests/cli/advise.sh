@@ -50,6 +50,15 @@ expect_in "antacid assumption stated" "assumed: antacid-al-mg taken together wit
 expect_in "CLBP relief near the pooled -0.22" "after 84 days: -0.21" "$TMP/p.txt"
 expect_in "the range crossing 0 is explained" "could not show a benefit" "$TMP/p.txt"
 
+# JSON carries the pain relief, the side effects and the interaction notes
+"$GS" advise --drug gabapentin --crcl 80 --pain radicular --with morphine --json --n 100 > "$TMP/k.json"
+if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["pain"]["type"]=="radicular" and "dizziness" in d["side_effects_cumulative"]["events"] and any("respiratory" in n for n in d["interaction_notes"]), d' "$TMP/k.json" 2> "$TMP/ke.txt"; then
+  ok "JSON: pain, side effects and interaction notes"
+else
+  bad "JSON sections" "$(cat "$TMP/ke.txt" | tail -2)"
+fi
+expect_in "side-effect table in text" "Side effects: chance of having had each by day" "$TMP/w.txt"
+
 usage_err() { # description, expected substring, args...
   local desc=$1 want=$2
   shift 2

@@ -33,7 +33,7 @@
 # ones included, links only the sanitizer runtimes.)
 
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain)
+set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse)
 
 set(GS_FUZZ_BUILD_LIBFUZZER OFF)
 if(GS_FUZZ)
