@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advise_html.h"
 #include "cli.h"
 #include "gabasim/dosing.h"
 #include "gabasim/gabasim.h"
@@ -37,6 +38,8 @@ static const struct cli_opt opts[] = {
     {"pain", "TYPE", CLI_VALUE, 0,
      "kind of pain, for the expected relief: nonradicular-clbp, radicular (sciatica), phn"},
     {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
+    {"html", "FILE", CLI_VALUE, 0,
+     "also write a self-contained page for the patient (plot inline, sources, notice)"},
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
 
@@ -392,6 +395,36 @@ int cmd_advise(int argc, char **argv)
         }
     }
 
+    if ((v = get(&a, "html"))) {
+        struct gs_run run = {drug, &pt, &model, &reg, &ix_events, &prof, &sum, ""};
+        struct advise_page pg = {0};
+        pg.drug = drug;
+        pg.patient = &pt;
+        pg.plan = &plan;
+        pg.cal = cal;
+        pg.n_cal = n_cal;
+        pg.find = find;
+        pg.n_find = n_find;
+        pg.warnings = warnings;
+        pg.run = &run;
+        pg.days = days;
+        memcpy(pg.cavg_band, qavg, sizeof qavg);
+        pg.n_band = n_band;
+        pg.pain_type = have_pain ? ptype : NULL;
+        for (int k = 0; k < 3; k++) { /* low, central, high: most relief first */
+            pg.pain_end[k] = pain_md[2 - k];
+            pg.pain_day14[k] = pain_wk2[2 - k];
+        }
+        pg.half_effect_day = onset_d;
+        pg.ae = &ae;
+        pg.ae_idx = ae_idx;
+        pg.n_ae = n_ae;
+        pg.ae_risk = (const double(*)[4])ae_risk;
+        pg.ae_days = ae_days;
+        if ((st = advise_write_html(&pg, v, &err)))
+            goto fail;
+    }
+
     if (get(&a, "json")) {
         printf("{\n  \"gabasim_version\": \"%s\",\n  \"notice\": \"%s\",\n", gs_version(),
                GS_CLINICAL_NOTICE);
@@ -443,7 +476,7 @@ int cmd_advise(int argc, char **argv)
         for (size_t k = 0; k < n_ae; k++)
             printf("%s\"%s\": [%.3f, %.3f, %.3f, %.3f]", k ? ", " : "", ae.ev[ae_idx[k]].event,
                    ae_risk[k][0], ae_risk[k][1], ae_risk[k][2], ae_risk[k][3]);
-        printf("}},\n  \"not_yet_modelled\": [\"the HTML report\"]\n}\n");
+        printf("}}\n}\n");
     } else {
         printf("gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(drug));
         printf("Kidney function  CrCl %.0f mL/min (%s)", pt.crcl_ml_min,
@@ -513,8 +546,8 @@ int cmd_advise(int argc, char **argv)
                "   and pooled trials' tables%s)\n",
                ix.cns_depressant ? "; raised for the sedating co-medication by an assumed factor"
                                  : "");
-        printf("\nNot yet in this version: the printable report. Tell your clinician about every\n"
-               "other medicine, especially opioids and other sedating drugs.\n\n%s\n",
+        printf("\nTell your clinician about every other medicine, especially opioids and other\n"
+               "sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
     }
     rc = fflush(stdout) == 0 ? GS_EXIT_OK : GS_EXIT_FAIL;

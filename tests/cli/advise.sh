@@ -18,7 +18,6 @@ expect_in() { # description, needle, file
   && ok "advise exits 0" || bad "advise exits 0" "$(cat "$TMP/e.txt")"
 expect_in "CrCl 45: 200 mg twice a day" "200 mg twice a day" "$TMP/a.txt"
 expect_in "the clinician notice" "does not replace" "$TMP/a.txt"
-expect_in "says what is not modelled yet" "Not yet in this version" "$TMP/a.txt"
 # CrCl 100, target 1800 mg/day -> 600 mg three times a day, after the label's day 1-3 titration
 "$GS" advise --drug gabapentin --crcl 100 --target 1800mg --n 100 > "$TMP/b.txt"
 expect_in "target 1800: 600 mg TID" "600 mg three times a day" "$TMP/b.txt"
@@ -59,6 +58,49 @@ else
 fi
 expect_in "side-effect table in text" "Side effects: chance of having had each by day" "$TMP/w.txt"
 
+# the HTML page: well formed, every section, the plot inline, no external resource
+"$GS" advise --drug gabapentin --crcl 45 --pain radicular --with morphine --n 100 --html "$TMP/r.html" > /dev/null \
+  && ok "advise --html exits 0" || bad "advise --html exit" "$?"
+if /usr/bin/env python3 - "$TMP/r.html" 2> "$TMP/he.txt" <<'PY'
+import sys
+from html.parser import HTMLParser
+text = open(sys.argv[1], encoding="utf-8").read()
+void = {"meta", "br", "img", "hr", "input", "link"}
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.ids, self.bad = [], set(), []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a and tag == "section" or tag == "p" and a.get("id") == "notice":
+            self.ids.add(a["id"])
+        for k in ("src", "href"):
+            if k in a and (a[k] or "").startswith(("http:", "https:", "//")):
+                self.bad.append("external %s=%s" % (k, a[k]))
+        if tag in ("script", "link", "iframe"):
+            self.bad.append("tag <%s>" % tag)
+        if tag not in void:
+            self.stack.append(tag)
+    def handle_endtag(self, tag):
+        if tag in void:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.bad.append("unbalanced </%s> (open: %s)" % (tag, self.stack[-3:]))
+        else:
+            self.stack.pop()
+p = P(); p.feed(text); p.close()
+need = {"notice", "patient", "dose", "levels", "relief", "side-effects", "interactions", "evidence", "sources"}
+assert not p.bad, p.bad
+assert not p.stack, "unclosed: %s" % p.stack
+assert need <= p.ids, "missing sections: %s" % (need - p.ids)
+assert "<svg" in text and "</svg>" in text, "no inline plot"
+assert "does not replace" in text
+assert "respiratory depression" in text
+PY
+then ok "HTML: well formed, all sections, inline plot, no external resource"
+else bad "HTML page" "$(tail -3 "$TMP/he.txt")"
+fi
+[ ! -e "$TMP/r.html.plot.svg" ] && ok "HTML: no plot file left beside it" || bad "HTML plot file" "left behind"
 usage_err() { # description, expected substring, args...
   local desc=$1 want=$2
   shift 2
@@ -77,6 +119,7 @@ usage_err "bad --target" "'--target'" advise --drug gabapentin --crcl 90 --targe
 usage_err "unknown drug" "unknown drug" advise --drug nosuch --crcl 90
 usage_err "unknown co-medication lists the known ones" "known: antacid-al-mg" advise --drug gabapentin --crcl 90 --with aspirin
 usage_err "pain type not calibrated" "'--pain'" advise --drug pregabalin --crcl 90 --pain radicular
+usage_err "unwritable --html" "--html" advise --drug gabapentin --crcl 90 --html /nonexistent/r.html
 usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
 
 echo "$PASSED passed, $FAILED failed"
