@@ -72,6 +72,11 @@ int main(int argc, char **argv)
     int rc = 0;
     for (size_t i = 0; i < pm.n_effects; i++) {
         const struct gs_pain_effect *e = &pm.effect[i];
+        if (e->as_drug[0]) { /* borrowed (a stated assumption), not calibrated here */
+            printf("%s, %s: Emax %.4f borrowed from %s, %s\n", e->drug, e->pain_type, e->emax,
+                   e->as_drug, e->as_pain_type);
+            continue;
+        }
         double md, ps;
         if (last_week_mean(&pm, e, 1.0, &md, &ps, &err) != GS_OK) {
             fprintf(stderr, "gs-calibrate-pain: error: %s\n", err.msg);

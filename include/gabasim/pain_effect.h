@@ -30,6 +30,7 @@ struct gs_pain_effect {
     double emax, emax_lo, emax_hi; /* recorded calibration (fraction; lo/hi: 95 % interval) */
     double target_md, target_lo, target_hi; /* published difference from placebo, 0-10 */
     char titrate[128];                      /* the calibration trial's schedule */
+    char as_drug[32], as_pain_type[32];     /* non-empty: Emax borrowed from that effect */
     double trial_days, trial_crcl;
 };
 

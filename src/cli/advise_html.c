@@ -186,13 +186,22 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
 
     fputs("<section id=\"relief\"><h2>Pain relief compared with a dummy pill</h2>\n", f);
     if (pg->pain_type) {
+        fputs("<p>On a 0-10 pain scale, ", f);
+        if (pg->days > 14)
+            fprintf(f,
+                    "after 2 weeks: <b>%+.1f</b> points compared with placebo (plausible range "
+                    "%+.1f to %+.1f); ",
+                    pg->pain_day14[1], pg->pain_day14[0], pg->pain_day14[2]);
         fprintf(f,
-                "<p>On a 0-10 pain scale, after 2 weeks: <b>%+.1f</b> points compared with "
-                "placebo (plausible range %+.1f to %+.1f); at the end of %g days: <b>%+.1f</b> "
-                "(%+.1f to %+.1f). Negative means less pain than on placebo. Half of the "
+                "at the end of %g days: <b>%+.1f</b> points compared with placebo (plausible "
+                "range %+.1f to %+.1f). Negative means less pain than on placebo. Half of the "
                 "medicine's effect is there by about day %.0f.</p>\n",
-                pg->pain_day14[1], pg->pain_day14[0], pg->pain_day14[2], pg->days, pg->pain_end[1],
-                pg->pain_end[0], pg->pain_end[2], pg->half_effect_day);
+                pg->days, pg->pain_end[1], pg->pain_end[0], pg->pain_end[2], pg->half_effect_day);
+        if (pg->pain_borrowed)
+            fprintf(f,
+                    "<p><b>Assumption:</b> no pooled trials of this medicine for this kind of "
+                    "pain were available; its largest possible effect is borrowed from %s.</p>\n",
+                    pg->pain_borrowed);
         if (pg->pain_end[2] > 0.0)
             fputs("<p>The range includes no benefit at all: the trials could not show that the "
                   "medicine helps this kind of pain more than a dummy pill.</p>\n",

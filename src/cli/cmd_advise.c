@@ -54,8 +54,10 @@ void help_advise(FILE *f)
             "'start low, go slow' calendar to reach it, checks a proposed regimen against the\n"
             "label, and predicts the concentrations on that calendar for this patient, with the\n"
             "5th-95th percentile band of 1000 virtual patients like them (the drug file's\n"
-            "between-subject variability). Not yet included: pain-relief and side-effect\n"
-            "predictions, interactions, the HTML report.\n\noptions:\n");
+            "between-subject variability). It also gives the expected pain relief against\n"
+            "placebo (--pain), the chance of each common side effect by day, the\n"
+            "co-medications to avoid or space out (--with), and can write an HTML page\n"
+            "(--html). It supports, and does not replace, a clinician's judgement.\n\noptions:\n");
     cli_print_options(f, opts, N_OPTS);
     fprintf(f,
             "\nexamples:\n"
@@ -314,6 +316,7 @@ int cmd_advise(int argc, char **argv)
     int have_pain = 0;
     double pain_md[3] = {NAN, NAN, NAN}, pain_wk2[3] = {NAN, NAN, NAN}, onset_d = NAN;
     const char *ptype = get(&a, "pain");
+    char pain_borrowed[72] = ""; /* "drug, pain" when the Emax is borrowed (data/pain.json) */
     if (ptype) {
         struct gs_pain_model pm;
         if ((st = gs_pain_load(&pm, NULL, &err)))
@@ -330,6 +333,8 @@ int cmd_advise(int argc, char **argv)
                 gs_pain_find(&pm, gs_drug_name(drug), "phn") ? " phn" : "");
             goto fail;
         }
+        if (pe->as_drug[0])
+            snprintf(pain_borrowed, sizeof pain_borrowed, "%s, %s", pe->as_drug, pe->as_pain_type);
         struct gs_pd_params pdp;
         double ke0 = 0.1712; /* pregabalin: gabapentin's value (data/pain.json, assumption) */
         if (gs_drug_pd(drug, &pdp, NULL) == GS_OK)
@@ -411,6 +416,7 @@ int cmd_advise(int argc, char **argv)
         memcpy(pg.cavg_band, qavg, sizeof qavg);
         pg.n_band = n_band;
         pg.pain_type = have_pain ? ptype : NULL;
+        pg.pain_borrowed = pain_borrowed[0] ? pain_borrowed : NULL;
         for (int k = 0; k < 3; k++) { /* low, central, high: most relief first */
             pg.pain_end[k] = pain_md[2 - k];
             pg.pain_day14[k] = pain_wk2[2 - k];
@@ -464,13 +470,19 @@ int cmd_advise(int argc, char **argv)
             wl += len + (nl != NULL);
         }
         printf("],\n");
-        if (have_pain)
+        if (have_pain) {
             printf("  \"pain\": {\"type\": \"%s\", \"difference_from_placebo_end\": [%.4g, %.4g, "
-                   "%.4g], \"difference_from_placebo_day14\": [%.4g, %.4g, %.4g], "
-                   "\"half_effect_day\": %.4g, \"note\": \"0-10 scale, negative favours the "
+                   "%.4g], ",
+                   ptype, pain_md[2], pain_md[1], pain_md[0]);
+            if (days >= 14)
+                printf("\"difference_from_placebo_day14\": [%.4g, %.4g, %.4g], ", pain_wk2[2],
+                       pain_wk2[1], pain_wk2[0]);
+            if (pain_borrowed[0])
+                printf("\"emax_borrowed_from\": \"%s\", ", pain_borrowed);
+            printf("\"half_effect_day\": %.4g, \"note\": \"0-10 scale, negative favours the "
                    "drug; [low, central, high] from the pooled 95 %% interval\"},\n",
-                   ptype, pain_md[2], pain_md[1], pain_md[0], pain_wk2[2], pain_wk2[1], pain_wk2[0],
                    onset_d);
+        }
         printf("  \"side_effects_cumulative\": {\"days\": [%d, %d, %d, %d], \"events\": {",
                ae_days[0], ae_days[1], ae_days[2], ae_days[3]);
         for (size_t k = 0; k < n_ae; k++)
@@ -526,15 +538,21 @@ int cmd_advise(int argc, char **argv)
                n_band, qavg[1], qavg[0], qavg[2], qmin[1], qmin[0], qmin[2]);
         if (have_pain) {
             printf("\nExpected pain relief (%s), 0-10 scale, difference from placebo\n", ptype);
-            printf("  after 2 weeks: %+.2f (plausible range %+.2f to %+.2f)\n", pain_wk2[1],
-                   pain_wk2[2], pain_wk2[0]);
+            if (days > 14)
+                printf("  after 2 weeks: %+.2f (plausible range %+.2f to %+.2f)\n", pain_wk2[1],
+                       pain_wk2[2], pain_wk2[0]);
             printf("  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, pain_md[1],
                    pain_md[2], pain_md[0]);
             printf("  half of the drug's effect by day %.0f; the rest follows as the dose rises\n",
                    onset_d);
-            printf("  (calibrated to the pooled trials for this kind of pain; negative favours "
-                   "the drug;\n   a range that crosses 0 means the trials could not show a "
-                   "benefit)\n");
+            if (pain_borrowed[0])
+                printf("  (ASSUMPTION: no pooled trials of this drug for this pain; the maximum "
+                       "effect is\n   borrowed from %s; negative favours the drug)\n",
+                       pain_borrowed);
+            else
+                printf("  (calibrated to the pooled trials for this kind of pain; negative "
+                       "favours the drug;\n   a range that crosses 0 means the trials could not "
+                       "show a benefit)\n");
         }
         printf("\nSide effects: chance of having had each by day (placebo included)\n");
         printf("  %-20s %7s %7s %7s %7s\n", "", "day 3", "day 7", "day 14", "end");

@@ -75,6 +75,26 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
         const cJSON *ti = cJSON_GetObjectItemCaseSensitive(tr, "titrate");
         const cJSON *ci = cJSON_GetObjectItemCaseSensitive(tg, "ci");
         const cJSON *emax = cJSON_GetObjectItemCaseSensitive(it, "emax");
+        const cJSON *as = cJSON_GetObjectItemCaseSensitive(it, "emax_as");
+        if (cJSON_IsObject(as) && cJSON_IsString(dn) && cJSON_IsString(pt)) {
+            /* an effect borrowed from another drug or pain type (a stated assumption) */
+            const cJSON *ad = cJSON_GetObjectItemCaseSensitive(as, "drug");
+            const cJSON *ap = cJSON_GetObjectItemCaseSensitive(as, "pain_type");
+            if (!cJSON_IsString(ad) || !cJSON_IsString(ap)) {
+                cJSON_Delete(root);
+                return gs_error_set(err, GS_INPUT, path,
+                                    "%s: effect %zu: emax_as needs drug and pain_type", path,
+                                    pm->n_effects + 1);
+            }
+            snprintf(e->drug, sizeof e->drug, "%.31s", dn->valuestring);
+            snprintf(e->pain_type, sizeof e->pain_type, "%.31s", pt->valuestring);
+            snprintf(e->as_drug, sizeof e->as_drug, "%.31s", ad->valuestring);
+            snprintf(e->as_pain_type, sizeof e->as_pain_type, "%.31s", ap->valuestring);
+            e->target_md = e->target_lo = e->target_hi = NAN;
+            e->emax = e->emax_lo = e->emax_hi = NAN;
+            pm->n_effects++;
+            continue;
+        }
         if (!cJSON_IsString(dn) || !cJSON_IsString(pt) || !cJSON_IsString(ti) ||
             cJSON_GetArraySize(ci) != 2) {
             cJSON_Delete(root);
@@ -96,6 +116,20 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
         pm->n_effects++;
     }
     cJSON_Delete(root);
+    for (size_t i = 0; i < pm->n_effects; i++) {
+        struct gs_pain_effect *e = &pm->effect[i];
+        if (e->as_drug[0] == '\0')
+            continue;
+        const struct gs_pain_effect *src = gs_pain_find(pm, e->as_drug, e->as_pain_type);
+        if (src == NULL || src->as_drug[0] != '\0')
+            return gs_error_set(err, GS_INPUT, path,
+                                "%s: effect %s/%s borrows from %s/%s, which is not a calibrated "
+                                "effect",
+                                path, e->drug, e->pain_type, e->as_drug, e->as_pain_type);
+        e->emax = src->emax;
+        e->emax_lo = src->emax_lo;
+        e->emax_hi = src->emax_hi;
+    }
     return GS_OK;
 }
 

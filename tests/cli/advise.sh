@@ -58,6 +58,17 @@ else
 fi
 expect_in "side-effect table in text" "Side effects: chance of having had each by day" "$TMP/w.txt"
 
+# gabapentin in PHN has no pooled trial in the reference: the borrowed Emax is said, in text and
+# JSON; a 7-day horizon has no day-14 value, and the JSON must stay valid (no 'nan')
+"$GS" advise --drug gabapentin --crcl 90 --pain phn --n 100 > "$TMP/phn.txt"
+expect_in "borrowed Emax stated" "ASSUMPTION: no pooled trials of this drug for this pain" "$TMP/phn.txt"
+"$GS" advise --drug gabapentin --crcl 90 --pain phn --days 7 --json --n 100 > "$TMP/phn.json"
+if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["pain"]; assert p["emax_borrowed_from"]=="pregabalin, phn" and "difference_from_placebo_day14" not in p and p["difference_from_placebo_end"][2] < 0, p' "$TMP/phn.json" 2> "$TMP/pe.txt"; then
+  ok "JSON: borrowed Emax named, no day-14 value for 7 days"
+else
+  bad "JSON borrowed Emax" "$(tail -2 "$TMP/pe.txt")"
+fi
+
 # the HTML page: well formed, every section, the plot inline, no external resource
 "$GS" advise --drug gabapentin --crcl 45 --pain radicular --with morphine --n 100 --html "$TMP/r.html" > /dev/null \
   && ok "advise --html exits 0" || bad "advise --html exit" "$?"
