@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "advise_evidence.h"
 #include "advise_html.h"
 
-static void esc(FILE *f, const char *s)
+void advise_html_escape(FILE *f, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -66,51 +67,6 @@ static gs_status inline_plot(FILE *f, const struct advise_page *pg, const char *
     return GS_OK;
 }
 
-static void evidence(FILE *f, const char *pain_type)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/evidence.json", gs_data_dir());
-    FILE *in = fopen(path, "rb");
-    if (in == NULL)
-        return;
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, in);
-    fclose(in);
-    buf[n] = '\0';
-    cJSON *root = cJSON_Parse(buf);
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "pain_types");
-    const cJSON *t = pain_type ? cJSON_GetObjectItemCaseSensitive(types, pain_type) : NULL;
-    fputs("<section id=\"evidence\"><h2>What the trials found</h2>\n", f);
-    const cJSON *lists[2] = {cJSON_GetObjectItemCaseSensitive(t, "points"),
-                             cJSON_GetObjectItemCaseSensitive(root, "all")};
-    const cJSON *title = cJSON_GetObjectItemCaseSensitive(t, "title");
-    if (cJSON_IsString(title)) {
-        fputs("<p><b>", f);
-        esc(f, title->valuestring);
-        fputs("</b></p>\n", f);
-    } else {
-        fputs("<p>Give your kind of back pain (--pain) to see the trials for it.</p>\n", f);
-    }
-    fputs("<ul>\n", f);
-    for (int l = 0; l < 2; l++) {
-        const cJSON *p;
-        cJSON_ArrayForEach(p, lists[l])
-        {
-            const cJSON *tx = cJSON_GetObjectItemCaseSensitive(p, "text");
-            const cJSON *src = cJSON_GetObjectItemCaseSensitive(p, "source");
-            if (!cJSON_IsString(tx) || !cJSON_IsString(src))
-                continue;
-            fputs("<li>", f);
-            esc(f, tx->valuestring);
-            fputs(" <span class=\"src\">(", f);
-            esc(f, src->valuestring);
-            fputs(")</span></li>\n", f);
-        }
-    }
-    fputs("</ul></section>\n", f);
-    cJSON_Delete(root);
-}
-
 gs_status advise_write_html(const struct advise_page *pg, const char *path, struct gs_error *err)
 {
     struct gs_outfile o;
@@ -121,7 +77,7 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
     const struct gs_patient *pt = pg->patient;
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                "<title>gabasim: ");
-    esc(f, gs_drug_name(pg->drug));
+    advise_html_escape(f, gs_drug_name(pg->drug));
     fputs(" for you</title>\n<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;"
           "line-height:1.45;color:#222}h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px "
           "solid #ccc}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px "
@@ -130,10 +86,10 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
           "solid #e8d48a}svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n",
           f);
     fputs("<p class=\"notice\" id=\"notice\">", f);
-    esc(f, GS_CLINICAL_NOTICE);
+    advise_html_escape(f, GS_CLINICAL_NOTICE);
     fputs(" Please go through it with your doctor or pharmacist.</p>\n", f);
     fputs("<h1>", f);
-    esc(f, gs_drug_title(pg->drug));
+    advise_html_escape(f, gs_drug_title(pg->drug));
     fputs(": what to expect</h1>\n", f);
 
     fputs("<section id=\"patient\"><h2>About you</h2><p>", f);
@@ -165,7 +121,7 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
         fputs("<ul>\n", f);
         for (size_t i = 0; i < pg->n_find; i++) {
             fprintf(f, "<li class=\"%s\">", pg->find[i].level ? "warn" : "info");
-            esc(f, pg->find[i].text);
+            advise_html_escape(f, pg->find[i].text);
             fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
@@ -224,7 +180,7 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
             if (*c == '_')
                 *c = ' ';
         fputs("<tr><td>", f);
-        esc(f, name);
+        advise_html_escape(f, name);
         fputs("</td>", f);
         for (int j = 0; j < 4; j++)
             fprintf(f, "<td>%.0f %%</td>", 100 * pg->ae_risk[k][j]);
@@ -243,7 +199,7 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
             char line[1024];
             snprintf(line, sizeof line, "%.*s", (int)(len < 1000 ? len : 1000), l);
             fputs("<li>", f);
-            esc(f, line);
+            advise_html_escape(f, line);
             fputs("</li>\n", f);
             l += len + (nl != NULL);
         }
@@ -255,14 +211,16 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
               f);
     }
     fputs("</section>\n", f);
-    evidence(f, pg->pain_type);
+    if (pg->evidence)
+        advise_evidence_write(f, pg->evidence, pg->pain_type, gs_drug_name(pg->drug),
+                              pg->patient->crcl_ml_min, ADVISE_HTML);
     fputs("<section id=\"sources\"><h2>Where the numbers come from</h2><p>gabasim ", f);
-    esc(f, gs_version());
+    advise_html_escape(f, gs_version());
     fputs(". The medicine's model, its parameters and their sources: the drug file ", f);
     const char *slash = strrchr(gs_drug_origin(pg->drug), '/');
-    esc(f, slash ? slash + 1 : gs_drug_origin(pg->drug));
+    advise_html_escape(f, slash ? slash + 1 : gs_drug_origin(pg->drug));
     fputs(" (gabasim drugs ", f);
-    esc(f, gs_drug_name(pg->drug));
+    advise_html_escape(f, gs_drug_name(pg->drug));
     fputs(" lists it)", f);
     fputs("; pain and side-effect models: data/pain.json and data/adverse.json (calibrations "
           "and assumptions stated there and in docs/model.md). Dosing rules: the drug's label "

@@ -28,7 +28,11 @@ struct advise_page {
     size_t n_ae;
     const double (*ae_risk)[4];
     const int *ae_days;
+    const struct cJSON *evidence; /* data/evidence.json, or NULL */
 };
+
+/* Writes `s` with &, <, > and " escaped, for HTML text and double-quoted attributes. */
+void advise_html_escape(FILE *f, const char *s);
 
 /* Writes the page to `path` atomically (temporary file, renamed when complete): one HTML file
  * with the plot inline (SVG), no external resource. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advise_evidence.h"
 #include "advise_html.h"
 #include "cli.h"
 #include "gabasim/dosing.h"
@@ -57,7 +58,9 @@ void help_advise(FILE *f)
             "between-subject variability). It also gives the expected pain relief against\n"
             "placebo (--pain), the chance of each common side effect by day, the\n"
             "co-medications to avoid or space out (--with), and can write an HTML page\n"
-            "(--html). It supports, and does not replace, a clinician's judgement.\n\noptions:\n");
+            "(--html). It ends with what the trials found for that kind of pain and the other\n"
+            "medicines patients ask about (data/evidence.json, sources given). It supports,\n"
+            "and does not replace, a clinician's judgement.\n\noptions:\n");
     cli_print_options(f, opts, N_OPTS);
     fprintf(f,
             "\nexamples:\n"
@@ -181,6 +184,7 @@ int cmd_advise(int argc, char **argv)
     struct gs_pop_result pop = GS_POP_RESULT_INIT;
     struct band_sink sink = {NULL, NULL};
     double *grid = NULL;
+    cJSON *evid = NULL; /* data/evidence.json */
     size_t n_find = 0, n_grid = 0;
     long n_band = 1000, seed = 1;
     double days = 14, target = NAN;
@@ -400,6 +404,9 @@ int cmd_advise(int argc, char **argv)
         }
     }
 
+    if ((st = advise_evidence_load(&evid, &err)))
+        goto fail;
+
     if ((v = get(&a, "html"))) {
         struct gs_run run = {drug, &pt, &model, &reg, &ix_events, &prof, &sum, ""};
         struct advise_page pg = {0};
@@ -427,6 +434,7 @@ int cmd_advise(int argc, char **argv)
         pg.n_ae = n_ae;
         pg.ae_risk = (const double(*)[4])ae_risk;
         pg.ae_days = ae_days;
+        pg.evidence = evid;
         if ((st = advise_write_html(&pg, v, &err)))
             goto fail;
     }
@@ -488,7 +496,10 @@ int cmd_advise(int argc, char **argv)
         for (size_t k = 0; k < n_ae; k++)
             printf("%s\"%s\": [%.3f, %.3f, %.3f, %.3f]", k ? ", " : "", ae.ev[ae_idx[k]].event,
                    ae_risk[k][0], ae_risk[k][1], ae_risk[k][2], ae_risk[k][3]);
-        printf("}}\n}\n");
+        printf("}},\n");
+        advise_evidence_json(stdout, evid, have_pain ? ptype : NULL, gs_drug_name(drug),
+                             pt.crcl_ml_min);
+        printf("\n}\n");
     } else {
         printf("gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(drug));
         printf("Kidney function  CrCl %.0f mL/min (%s)", pt.crcl_ml_min,
@@ -564,6 +575,8 @@ int cmd_advise(int argc, char **argv)
                "   and pooled trials' tables%s)\n",
                ix.cns_depressant ? "; raised for the sedating co-medication by an assumed factor"
                                  : "");
+        advise_evidence_write(stdout, evid, have_pain ? ptype : NULL, gs_drug_name(drug),
+                              pt.crcl_ml_min, ADVISE_TEXT);
         printf("\nTell your clinician about every other medicine, especially opioids and other\n"
                "sedating drugs.\n\n%s\n",
                GS_CLINICAL_NOTICE);
@@ -580,6 +593,7 @@ done:
     gs_event_list_release(&ev);
     gs_event_list_release(&ix_events);
     gs_free(grid);
+    cJSON_Delete(evid);
     gs_drug_free(drug);
     return rc;
 }

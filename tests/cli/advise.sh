@@ -69,6 +69,21 @@ else
   bad "JSON borrowed Emax" "$(tail -2 "$TMP/pe.txt")"
 fi
 
+# evidence and alternatives: the trials for the kind of pain, with sources; duloxetine's label
+# rule "avoid if CrCl < 30 mL/min" (reference 7.1) flagged at 28 and not at the edge, 30
+"$GS" advise --drug gabapentin --crcl 28 --pain radicular --n 100 > "$TMP/ev.txt"
+expect_in "evidence for sciatica, with its source" "Enke O et al. CMAJ 2018" "$TMP/ev.txt"
+expect_in "tizanidine contraindication named" "Never with fluvoxamine or ciprofloxacin" "$TMP/ev.txt"
+expect_in "duloxetine kidney rule flagged at CrCl 28" "THIS APPLIES" "$TMP/ev.txt"
+"$GS" advise --drug gabapentin --crcl 30 --n 100 > "$TMP/ev30.txt"
+if grep -q "THIS APPLIES" "$TMP/ev30.txt"; then bad "no kidney flag at CrCl 30" "flagged"; else ok "no kidney flag at CrCl 30 (the rule is 'below 30')"; fi
+"$GS" advise --drug gabapentin --crcl 28 --json --n 100 > "$TMP/ev.json"
+if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a={x["drug"]: x for x in d["alternatives"]}; assert a["duloxetine"]["kidney_rule_applies"] is True and a["tizanidine"]["kidney_rule_applies"] is False and "gabapentin" not in a and d["evidence"], a' "$TMP/ev.json" 2> "$TMP/eve.txt"; then
+  ok "JSON: evidence and alternatives with the kidney flags"
+else
+  bad "JSON alternatives" "$(tail -2 "$TMP/eve.txt")"
+fi
+
 # the HTML page: well formed, every section, the plot inline, no external resource
 "$GS" advise --drug gabapentin --crcl 45 --pain radicular --with morphine --n 100 --html "$TMP/r.html" > /dev/null \
   && ok "advise --html exits 0" || bad "advise --html exit" "$?"
@@ -100,7 +115,7 @@ class P(HTMLParser):
         else:
             self.stack.pop()
 p = P(); p.feed(text); p.close()
-need = {"notice", "patient", "dose", "levels", "relief", "side-effects", "interactions", "evidence", "sources"}
+need = {"notice", "patient", "dose", "levels", "relief", "side-effects", "interactions", "evidence", "alternatives", "sources"}
 assert not p.bad, p.bad
 assert not p.stack, "unclosed: %s" % p.stack
 assert need <= p.ids, "missing sections: %s" % (need - p.ids)

@@ -1,4 +1,5 @@
-# tests/fuzz/fuzz.cmake - fuzz targets for the three parsers of untrusted text:
+# tests/fuzz/fuzz.cmake - fuzz targets for the parsers of untrusted text (list: GS_FUZZ_NAMES and
+# tests/fuzz/README.md), for example:
 #   drug_json   gs_drug_parse() (drug files) + accessors + gs_drug_individual_model()
 #   titration   gs_regimen_parse_titration() + gs_regimen_validate()/gs_regimen_expand()
 #   quantity    gs_parse_quantity() for every dimension + gs_parse_count()
@@ -33,7 +34,11 @@
 # ones included, links only the sanitizer runtimes.)
 
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse)
+set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
+                  evidence)
+# evidence fuzzes front-end code (src/cli/advise_evidence.c), compiled into its targets.
+set(GS_FUZZ_EXTRA_evidence ${PROJECT_SOURCE_DIR}/src/cli/advise_evidence.c
+                           ${PROJECT_SOURCE_DIR}/src/cli/advise_html.c)
 
 set(GS_FUZZ_BUILD_LIBFUZZER OFF)
 if(GS_FUZZ)
@@ -49,8 +54,9 @@ foreach(name IN LISTS GS_FUZZ_NAMES)
   set(src ${GS_FUZZ_DIR}/fuzz_${name}.c)
   set(corpus ${GS_FUZZ_DIR}/corpus/${name})
 
-  add_executable(fuzz_${name}_replay ${src} ${GS_FUZZ_DIR}/replay_main.c)
+  add_executable(fuzz_${name}_replay ${src} ${GS_FUZZ_DIR}/replay_main.c ${GS_FUZZ_EXTRA_${name}})
   target_link_libraries(fuzz_${name}_replay PRIVATE gabasim_lib)
+  target_include_directories(fuzz_${name}_replay PRIVATE ${PROJECT_SOURCE_DIR}/src/cli)
   add_test(NAME fuzz_replay_${name} COMMAND fuzz_${name}_replay ${corpus})
   # GS_FUZZ_IGNORE empty: every invariant is checked, whatever the caller's environment says.
   set_tests_properties(fuzz_replay_${name} PROPERTIES
@@ -61,8 +67,9 @@ foreach(name IN LISTS GS_FUZZ_NAMES)
     set(work ${CMAKE_CURRENT_BINARY_DIR}/fuzz/runs/${name})
     set(artifacts ${CMAKE_CURRENT_BINARY_DIR}/fuzz/artifacts/${name})
 
-    add_executable(fuzz_${name} ${src})
+    add_executable(fuzz_${name} ${src} ${GS_FUZZ_EXTRA_${name}})
     target_link_libraries(fuzz_${name} PRIVATE gabasim_lib)
+    target_include_directories(fuzz_${name} PRIVATE ${PROJECT_SOURCE_DIR}/src/cli)
     target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
 
