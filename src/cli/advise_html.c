@@ -151,8 +151,12 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
         fprintf(f,
                 "at the end of %g days: <b>%+.1f</b> points compared with placebo (plausible "
                 "range %+.1f to %+.1f). Negative means less pain than on placebo. Half of the "
-                "medicine's effect is there by about day %.0f.</p>\n",
+                "medicine's effect is there by about day %.0f",
                 pg->days, pg->pain_end[1], pg->pain_end[0], pg->pain_end[2], pg->half_effect_day);
+        if (isnan(pg->full_effect_day))
+            fputs("; it is still growing at the end of this calendar.</p>\n", f);
+        else
+            fprintf(f, ", and 90 %% of it by about day %.0f.</p>\n", pg->full_effect_day);
         if (pg->pain_borrowed)
             fprintf(f,
                     "<p><b>Assumption:</b> no pooled trials of this medicine for this kind of "

@@ -318,7 +318,7 @@ int cmd_advise(int argc, char **argv)
 
     /* expected pain relief against placebo for the kind of pain, on this calendar */
     int have_pain = 0;
-    double pain_md[3] = {NAN, NAN, NAN}, pain_wk2[3] = {NAN, NAN, NAN}, onset_d = NAN;
+    double pain_md[3] = {NAN, NAN, NAN}, pain_wk2[3] = {NAN, NAN, NAN}, onset_d = NAN, full_d = NAN;
     const char *ptype = get(&a, "pain");
     char pain_borrowed[72] = ""; /* "drug, pain" when the Emax is borrowed (data/pain.json) */
     if (ptype) {
@@ -353,12 +353,22 @@ int cmd_advise(int argc, char **argv)
             if (st == GS_OK) {
                 pain_md[k] = pd_[nd - 1] - pp[nd - 1];
                 pain_wk2[k] = nd > 14 ? pd_[14] - pp[14] : NAN;
-                if (k == 1)
+                if (k == 1) {
                     for (size_t dd = 0; dd < nd; dd++)
                         if (ss[dd] >= 0.5 * ss[nd - 1]) {
                             onset_d = (double)dd;
                             break;
                         }
+                    /* "Full" effect: 90 % of the plateau, reported only when the horizon reaches
+                     * the plateau (S grew < 0.5 % over the last day); otherwise the end of the
+                     * horizon is not the plateau and the day would be too early. */
+                    if (nd >= 2 && ss[nd - 1] - ss[nd - 2] < 0.005 * ss[nd - 1])
+                        for (size_t dd = 0; dd < nd; dd++)
+                            if (ss[dd] >= 0.9 * ss[nd - 1]) {
+                                full_d = (double)dd;
+                                break;
+                            }
+                }
             }
         }
         if (!pd_ || !pp || !ss)
@@ -429,6 +439,7 @@ int cmd_advise(int argc, char **argv)
             pg.pain_day14[k] = pain_wk2[2 - k];
         }
         pg.half_effect_day = onset_d;
+        pg.full_effect_day = full_d;
         pg.ae = &ae;
         pg.ae_idx = ae_idx;
         pg.n_ae = n_ae;
@@ -487,6 +498,8 @@ int cmd_advise(int argc, char **argv)
                        pain_wk2[1], pain_wk2[0]);
             if (pain_borrowed[0])
                 printf("\"emax_borrowed_from\": \"%s\", ", pain_borrowed);
+            if (!isnan(full_d))
+                printf("\"ninety_percent_effect_day\": %.4g, ", full_d);
             printf("\"half_effect_day\": %.4g, \"note\": \"0-10 scale, negative favours the "
                    "drug; [low, central, high] from the pooled 95 %% interval\"},\n",
                    onset_d);
@@ -554,8 +567,12 @@ int cmd_advise(int argc, char **argv)
                        pain_wk2[2], pain_wk2[0]);
             printf("  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, pain_md[1],
                    pain_md[2], pain_md[0]);
-            printf("  half of the drug's effect by day %.0f; the rest follows as the dose rises\n",
-                   onset_d);
+            printf("  half of the drug's effect by day %.0f", onset_d);
+            if (isnan(full_d))
+                printf("; not yet at its full effect by day %g (a longer --days shows when)\n",
+                       days);
+            else
+                printf("; 90 %% of its full effect by day %.0f\n", full_d);
             if (pain_borrowed[0])
                 printf("  (ASSUMPTION: no pooled trials of this drug for this pain; the maximum "
                        "effect is\n   borrowed from %s; negative favours the drug)\n",

@@ -49,6 +49,34 @@ expect_in "antacid assumption stated" "assumed: antacid-al-mg taken together wit
 expect_in "CLBP relief near the pooled -0.22" "after 84 days: -0.21" "$TMP/p.txt"
 expect_in "the range crossing 0 is explained" "could not show a benefit" "$TMP/p.txt"
 
+# Out-of-sample check of the pain dose-response: Emax was calibrated to Dworkin 2003 (600 mg/day)
+# only, and the EC50 comes from the epilepsy exposure-response (an assumption). Sabatowski 2004
+# (pregabalin PHN, 8 weeks; project reference 3.4) found MD -1.20 at 150 mg/day and -1.57 at
+# 300 mg/day. The published CIs are not in the reference, so the test asks that each published MD
+# lie inside the model's range (from Dworkin's 95 % CI) and that the model's central value be
+# within 0.3 points of it (about half the width of Dworkin's CI on one side).
+for spec in "150:-1.20" "300:-1.57"; do
+  dose=${spec%%:*}; md=${spec#*:}
+  "$GS" advise --drug pregabalin --crcl 90 --target ${dose}mg --pain phn --days 56 --json --n 50 > "$TMP/sab.json"
+  if /usr/bin/env python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pain"]["difference_from_placebo_end"]; md=float(sys.argv[2]); assert p[0] <= md <= p[2] and abs(p[1]-md) <= 0.3, (p, md)' "$TMP/sab.json" "$md" 2> "$TMP/sabe.txt"; then
+    ok "pregabalin PHN ${dose} mg/day against Sabatowski 2004 MD $md"
+  else
+    bad "Sabatowski ${dose} mg/day" "$(tail -1 "$TMP/sabe.txt")"
+  fi
+done
+
+# time to full effect: the issue (and the labels' titration schedules) put it at 1-2 weeks; the
+# model's 90 % day must fall in days 7-14 on the label calendar to 1800 mg/day, and a 7-day
+# horizon, still rising, must not claim a full-effect day
+"$GS" advise --drug gabapentin --crcl 90 --target 1800mg --pain phn --days 42 --json --n 50 > "$TMP/full.json"
+if /usr/bin/env python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pain"]; assert 7 <= p["ninety_percent_effect_day"] <= 14 and p["half_effect_day"] < p["ninety_percent_effect_day"], p' "$TMP/full.json" 2> "$TMP/fulle.txt"; then
+  ok "90 % of the full effect within 1-2 weeks"
+else
+  bad "full-effect day" "$(tail -1 "$TMP/fulle.txt")"
+fi
+"$GS" advise --drug gabapentin --crcl 90 --target 1800mg --pain phn --days 7 --n 50 > "$TMP/full7.txt"
+expect_in "a short horizon says the effect is still rising" "not yet at its full effect by day 7" "$TMP/full7.txt"
+
 # JSON carries the pain relief, the side effects and the interaction notes
 "$GS" advise --drug gabapentin --crcl 80 --pain radicular --with morphine --json --n 100 > "$TMP/k.json"
 if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["pain"]["type"]=="radicular" and "dizziness" in d["side_effects_cumulative"]["events"] and any("respiratory" in n for n in d["interaction_notes"]), d' "$TMP/k.json" 2> "$TMP/ke.txt"; then
