@@ -660,11 +660,16 @@ gs_status gs_interactions_apply(const gs_interactions *t, const char *drug_name,
             say(&w, "note: %s: its effect on %s is published; none for %s, so none is modelled\n",
                 ix->name, ix->model_drug, drug_name);
         }
-        if (*ix->warning && (affects(ix, drug_name) || ix->cns_depressant))
+        if (ix->n_affects == 0 && !ix->cns_depressant)
+            say(&w, "note: %s: no interaction with %s (%s)\n", ix->name, drug_name,
+                ix->model_source);
+        /* An entry that affects no drug may still carry advice (e.g. about the alternatives). */
+        if (*ix->warning && (affects(ix, drug_name) || ix->cns_depressant || ix->n_affects == 0))
             say(&w, "warning: %s%s\n", ix->warning,
-                affects(ix, drug_name) ? ""
-                                       : " (shown as a class caution for this gabapentinoid; the "
-                                         "reference holds no study with it: assumption)");
+                affects(ix, drug_name) || !ix->cns_depressant
+                    ? ""
+                    : " (shown as a class caution for this gabapentinoid; the "
+                      "reference holds no study with it: assumption)");
         if (ix->cns_depressant) {
             fx->cns_depressant = 1;
             say(&w, "note: %s: %s\n", ix->name, ix->sedation_risk);

@@ -44,6 +44,12 @@ expect_in "opioid warning" "respiratory depression" "$TMP/w.txt"
 expect_in "morphine modelled" "morphine: ktr x" "$TMP/w.txt"
 expect_in "antacid assumption stated" "assumed: antacid-al-mg taken together with every dose" "$TMP/w.txt"
 
+# a strong CYP1A2 inhibitor does nothing to gabapentin (renal, not metabolised; label 12.3) but
+# makes tizanidine contraindicated (Granfors 2004, reference 7.2): both must be said
+"$GS" advise --drug gabapentin --crcl 80 --with fluvoxamine --n 50 > "$TMP/cyp.txt"
+expect_in "fluvoxamine: no interaction with gabapentin" "no interaction with gabapentin" "$TMP/cyp.txt"
+expect_in "fluvoxamine: tizanidine contraindicated" "CONTRAINDICATED with fluvoxamine or ciprofloxacin" "$TMP/cyp.txt"
+
 # pain relief: non-radicular CLBP is calibrated to Shanthanna 2017 (MD -0.22, -0.5 to 0.07)
 "$GS" advise --drug gabapentin --crcl 90 --target 1800mg --pain nonradicular-clbp --days 84 --n 100 > "$TMP/p.txt"
 expect_in "CLBP relief near the pooled -0.22" "after 84 days: -0.21" "$TMP/p.txt"
