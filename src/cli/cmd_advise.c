@@ -384,9 +384,12 @@ int cmd_advise(int argc, char **argv)
     /* side effects over the calendar: the highest daily average concentration so far drives
      * each event's cumulative risk (data/adverse.json) */
     struct gs_ae_model ae;
-    const int ae_days[4] = {3, 7, 14, (int)days};
+    /* days 3, 7 and 14 and the end, none past the horizon */
+    const int ae_days[4] = {days < 3 ? (int)days : 3, days < 7 ? (int)days : 7,
+                            days < 14 ? (int)days : 14, (int)days};
     double ae_risk[GS_AE_MAX_EVENTS][4];
-    size_t ae_idx[GS_AE_MAX_EVENTS], n_ae = 0;
+    static double ae_daily[GS_AE_MAX_EVENTS][400]; /* cumulative risk at the end of day d + 1 */
+    size_t ae_idx[GS_AE_MAX_EVENTS], n_ae = 0, n_ae_days = 0;
     if ((st = gs_ae_load(&ae, NULL, &err)))
         goto fail;
     {
@@ -410,8 +413,12 @@ int cmd_advise(int argc, char **argv)
                 ae_risk[n_ae][j] = gs_ae_risk(&ae, &ae.ev[k], d ? cday[d - 1] : 0.0, pt.age_y,
                                               ix.cns_depressant, (double)d);
             }
+            for (size_t d = 1; d <= nd; d++)
+                ae_daily[n_ae][d - 1] =
+                    gs_ae_risk(&ae, &ae.ev[k], cday[d - 1], pt.age_y, ix.cns_depressant, (double)d);
             ae_idx[n_ae++] = k;
         }
+        n_ae_days = nd;
     }
 
     if ((st = advise_evidence_load(&evid, &err)))
@@ -510,6 +517,31 @@ int cmd_advise(int argc, char **argv)
             printf("%s\"%s\": [%.3f, %.3f, %.3f, %.3f]", k ? ", " : "", ae.ev[ae_idx[k]].event,
                    ae_risk[k][0], ae_risk[k][1], ae_risk[k][2], ae_risk[k][3]);
         printf("}},\n");
+        /* Day by day, for the titration; the fall-relevant series is the chance of drowsiness or
+         * dizziness taken as independent, an upper bound since the two go together. */
+        printf("  \"side_effects_by_day\": {\"day\": [");
+        for (size_t d = 0; d < n_ae_days; d++)
+            printf("%s%zu", d ? ", " : "", d + 1);
+        printf("], \"events\": {");
+        int i_som = -1, i_diz = -1;
+        for (size_t k = 0; k < n_ae; k++) {
+            const char *name = ae.ev[ae_idx[k]].event;
+            i_som = strcmp(name, "somnolence") == 0 ? (int)k : i_som;
+            i_diz = strcmp(name, "dizziness") == 0 ? (int)k : i_diz;
+            printf("%s\"%s\": [", k ? ", " : "", name);
+            for (size_t d = 0; d < n_ae_days; d++)
+                printf("%s%.4f", d ? ", " : "", ae_daily[k][d]);
+            printf("]");
+        }
+        printf("}");
+        if (i_som >= 0 && i_diz >= 0) {
+            printf(", \"fall_relevant_drowsiness_or_dizziness_upper_bound\": [");
+            for (size_t d = 0; d < n_ae_days; d++)
+                printf("%s%.4f", d ? ", " : "",
+                       1.0 - (1.0 - ae_daily[i_som][d]) * (1.0 - ae_daily[i_diz][d]));
+            printf("]");
+        }
+        printf("},\n");
         advise_evidence_json(stdout, evid, have_pain ? ptype : NULL, gs_drug_name(drug),
                              pt.crcl_ml_min);
         printf("\n}\n");
@@ -583,7 +615,10 @@ int cmd_advise(int argc, char **argv)
                        "show a benefit)\n");
         }
         printf("\nSide effects: chance of having had each by day (placebo included)\n");
-        printf("  %-20s %7s %7s %7s %7s\n", "", "day 3", "day 7", "day 14", "end");
+        printf("  %-20s", "");
+        for (int j = 0; j < 3; j++)
+            printf("  day %-2d", ae_days[j]);
+        printf("  %6s\n", "end");
         for (size_t k = 0; k < n_ae; k++)
             printf("  %-20s %6.0f%% %6.0f%% %6.0f%% %6.0f%%\n", ae.ev[ae_idx[k]].event,
                    100 * ae_risk[k][0], 100 * ae_risk[k][1], 100 * ae_risk[k][2],

@@ -92,6 +92,25 @@ else
 fi
 expect_in "side-effect table in text" "Side effects: chance of having had each by day" "$TMP/w.txt"
 
+# day-by-day side effects over the titration: cumulative, so never falling; they agree with the
+# day-3/7 table; the fall-relevant series is at least each of its two parts and at most their sum;
+# a 10-day horizon labels its third column day 10, not day 14
+"$GS" advise --drug gabapentin --crcl 90 --target 1800mg --days 10 --json --n 50 > "$TMP/daily.json"
+if /usr/bin/env python3 - "$TMP/daily.json" 2> "$TMP/dailye.txt" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s, c = d["side_effects_by_day"], d["side_effects_cumulative"]
+assert s["day"] == list(range(1, 11)), s["day"]
+assert c["days"] == [3, 7, 10, 10], c["days"]
+for name, series in s["events"].items():
+    assert all(b >= a for a, b in zip(series, series[1:])), name
+    assert abs(series[2] - c["events"][name][0]) < 1e-3 and abs(series[6] - c["events"][name][1]) < 1e-3, name
+som, diz, fall = s["events"]["somnolence"], s["events"]["dizziness"], s["fall_relevant_drowsiness_or_dizziness_upper_bound"]
+assert all(max(a, b) <= f <= a + b + 1e-9 for a, b, f in zip(som, diz, fall))
+PY
+then ok "day-by-day side effects: cumulative, consistent, fall-relevant bound"
+else bad "day-by-day side effects" "$(tail -1 "$TMP/dailye.txt")"; fi
+
 # gabapentin in PHN has no pooled trial in the reference: the borrowed Emax is said, in text and
 # JSON; a 7-day horizon has no day-14 value, and the JSON must stay valid (no 'nan')
 "$GS" advise --drug gabapentin --crcl 90 --pain phn --n 100 > "$TMP/phn.txt"
