@@ -16,14 +16,17 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
 
-.PHONY: all deps build demo test test-asan fuzz bench format format-check clean
+.PHONY: all deps deps-test build demo test test-asan fuzz bench format format-check clean
 
 all: build
 
+# Only for tests: R's metafor, the reference the meta-analysis statistics are checked against.
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor
+
 # Installs only the packages that are missing (as root, or through sudo).
-deps:
+define install_missing
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -32,6 +35,13 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PACKAGES))
+
+deps-test:
+	$(call install_missing,$(DEB_PACKAGES) $(TEST_DEB_PACKAGES))
 
 build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -41,10 +51,10 @@ demo: build
 	./$(BUILD)/gabasim demo --plot gabasim-demo.svg
 	@echo "plot written to gabasim-demo.svg"
 
-test: build
+test: deps-test build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
-test-asan: deps
+test-asan: deps-test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && \

@@ -1,0 +1,53 @@
+/* meta.h - pooling study results like a systematic review: effect sizes from arm summaries, then
+ * fixed-effect (inverse variance) and random-effects (DerSimonian-Laird or REML tau^2, optional
+ * Hartung-Knapp) estimates with Q, I^2, H^2 and the prediction interval.
+ *
+ * Conventions follow R's metafor (rma.uni), against which tests/validation/test_meta.c checks every
+ * number when R is present: I^2 and H^2 use the "typical" within-study variance
+ * s^2 = (k - 1) sum w / ((sum w)^2 - sum w^2); Hartung-Knapp scales the variance by the
+ * weighted residual mean square without truncation and uses t with k - 1 degrees of freedom,
+ * also for the prediction interval. */
+#ifndef GABASIM_META_H
+#define GABASIM_META_H
+
+#include <stddef.h>
+
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Mean difference (group 1 minus group 2) and its variance sd1^2/n1 + sd2^2/n2. */
+gs_status gs_meta_md(double m1, double sd1, double n1, double m2, double sd2, double n2, double *yi,
+                     double *vi, struct gs_error *err);
+
+/* Log risk ratio of a1/n1 against a2/n2 and its variance. A study with a zero cell gets 0.5 added
+ * to every cell (metafor's default, add = 1/2 to = "only0"); a study with no events in either arm
+ * carries no information about a ratio and is reported as GS_UNSUPPORTED so the caller can drop
+ * it and say so. */
+gs_status gs_meta_logrr(double a1, double n1, double a2, double n2, double *yi, double *vi,
+                        struct gs_error *err);
+
+enum gs_meta_method { GS_META_FIXED, GS_META_DL, GS_META_REML };
+
+struct gs_meta_result {
+    size_t k;
+    double est, se, ci_lo, ci_hi; /* pooled effect, its standard error and confidence interval */
+    double stat, p;               /* z (or t with Hartung-Knapp) and its two-sided p */
+    double tau2, i2, h2;          /* tau^2 (0 when fixed), I^2 in %, H^2 */
+    double q, q_p;                /* Cochran's Q on k - 1 df and its p */
+    double pi_lo, pi_hi;          /* prediction interval (the CI for the fixed-effect model) */
+    int df;                       /* t degrees of freedom with Hartung-Knapp, else 0 */
+    int iterations;               /* REML Fisher-scoring iterations */
+};
+
+/* Pools k >= 1 estimates yi with sampling variances vi > 0 at confidence `level` (0.95).
+ * `hk` asks for Hartung-Knapp (random-effects methods only, k >= 2). */
+gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_meta_method method,
+                       int hk, double level, struct gs_meta_result *r, struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

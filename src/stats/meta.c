@@ -1,0 +1,155 @@
+/* meta.c - inverse-variance pooling (fixed effect, DerSimonian-Laird, REML) with Hartung-Knapp,
+ * heterogeneity statistics and the prediction interval; conventions of metafor's rma.uni (see
+ * gabasim/meta.h). The REML estimate is metafor's Fisher scoring run to convergence: with
+ * w = 1/(v + tau^2) and P = W - w w'/sum(w), tau^2 += (y'PPy - tr P) / tr(PP), halving a step
+ * that would go below 0; every P quantity is written out as a sum, so no matrix is formed. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+
+#include "gabasim/meta.h"
+
+gs_status gs_meta_md(double m1, double sd1, double n1, double m2, double sd2, double n2, double *yi,
+                     double *vi, struct gs_error *err)
+{
+    if (!isfinite(m1) || !isfinite(m2))
+        return gs_error_set(err, GS_INPUT, "mean", "a mean is not finite (%g, %g)", m1, m2);
+    if (!(sd1 > 0 && sd2 > 0 && isfinite(sd1) && isfinite(sd2)))
+        return gs_error_set(err, GS_INPUT, "sd", "SDs are %g and %g; allowed: above 0", sd1, sd2);
+    if (!(n1 >= 1 && n2 >= 1 && isfinite(n1) && isfinite(n2)))
+        return gs_error_set(err, GS_INPUT, "n", "arm sizes are %g and %g; allowed: 1 or more", n1,
+                            n2);
+    *yi = m1 - m2;
+    *vi = sd1 * sd1 / n1 + sd2 * sd2 / n2;
+    return GS_OK;
+}
+
+gs_status gs_meta_logrr(double a1, double n1, double a2, double n2, double *yi, double *vi,
+                        struct gs_error *err)
+{
+    if (!(n1 >= 1 && n2 >= 1 && isfinite(n1) && isfinite(n2)))
+        return gs_error_set(err, GS_INPUT, "n", "arm sizes are %g and %g; allowed: 1 or more", n1,
+                            n2);
+    if (!(a1 >= 0 && a1 <= n1 && a2 >= 0 && a2 <= n2))
+        return gs_error_set(err, GS_INPUT, "events",
+                            "events are %g of %g and %g of %g; allowed: 0 to the arm size", a1, n1,
+                            a2, n2);
+    if (a1 == 0 && a2 == 0)
+        return gs_error_set(err, GS_UNSUPPORTED, "events",
+                            "no events in either arm: the study says nothing about a risk ratio");
+    double b1 = n1 - a1, b2 = n2 - a2;
+    if (a1 == 0 || a2 == 0 || b1 == 0 || b2 == 0) { /* metafor escalc: add 1/2, to "only0" */
+        a1 += 0.5, b1 += 0.5, a2 += 0.5, b2 += 0.5;
+        n1 = a1 + b1, n2 = a2 + b2;
+    }
+    *yi = log((a1 / n1) / (a2 / n2));
+    *vi = 1 / a1 - 1 / n1 + 1 / a2 - 1 / n2;
+    return GS_OK;
+}
+
+/* Sums of the inverse-variance weights 1/(v + tau2): sum w, sum w^2, sum w^3, the weighted mean,
+ * sum w r^2 and sum (w r)^2 with r the residual from that mean. */
+struct wsums {
+    double w, w2, w3, mean, wr2, w2r2;
+};
+
+static struct wsums sums(const double *y, const double *v, size_t k, double tau2)
+{
+    struct wsums s = {0};
+    double wy = 0;
+    for (size_t i = 0; i < k; i++) {
+        double w = 1 / (v[i] + tau2);
+        s.w += w, s.w2 += w * w, s.w3 += w * w * w, wy += w * y[i];
+    }
+    s.mean = wy / s.w;
+    for (size_t i = 0; i < k; i++) {
+        double w = 1 / (v[i] + tau2), r = y[i] - s.mean;
+        s.wr2 += w * r * r, s.w2r2 += w * w * r * r;
+    }
+    return s;
+}
+
+static gs_status reml(const double *y, const double *v, size_t k, double tau2, double *out,
+                      int *iter, struct gs_error *err)
+{
+    for (int it = 1; it <= 1000; it++) {
+        struct wsums s = sums(y, v, k, tau2);
+        double tr_p = s.w - s.w2 / s.w;
+        double tr_pp = s.w2 - 2 * s.w3 / s.w + s.w2 * s.w2 / (s.w * s.w);
+        double adj = (s.w2r2 - tr_p) / tr_pp;
+        while (tau2 + adj < 0)
+            adj /= 2;
+        tau2 += adj;
+        if (fabs(adj) < 1e-13 * fmax(1.0, tau2)) {
+            *out = fmax(0.0, tau2);
+            *iter = it;
+            return GS_OK;
+        }
+    }
+    return gs_error_set(err, GS_SOLVER, "tau2", "REML did not converge in 1000 iterations");
+}
+
+gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_meta_method method,
+                       int hk, double level, struct gs_meta_result *r, struct gs_error *err)
+{
+    if (k < 1)
+        return gs_error_set(err, GS_INPUT, "studies", "no studies to pool");
+    if (!(level > 0 && level < 1))
+        return gs_error_set(err, GS_INPUT, "level", "level is %g; allowed: between 0 and 1", level);
+    for (size_t i = 0; i < k; i++)
+        if (!isfinite(yi[i]) || !(vi[i] > 0) || !isfinite(vi[i]))
+            return gs_error_set(err, GS_INPUT, "study",
+                                "study %zu has estimate %g and variance %g; the variance must be "
+                                "above 0 and both finite",
+                                i + 1, yi[i], vi[i]);
+    if (hk && (method == GS_META_FIXED || k < 2))
+        return gs_error_set(err, GS_INPUT, "hk",
+                            "Hartung-Knapp needs a random-effects method and 2 or more studies");
+
+    *r = (struct gs_meta_result){0};
+    r->k = k;
+    struct gs_meta_result *o = r;
+    const double df = (double)k - 1;
+    struct wsums fe = sums(yi, vi, k, 0.0);
+    o->q = fe.wr2;
+    o->q_p = k > 1 ? gsl_cdf_chisq_Q(o->q, df) : NAN;
+
+    if (method == GS_META_DL && k > 1)
+        o->tau2 = fmax(0.0, (o->q - df) / (fe.w - fe.w2 / fe.w));
+    if (method == GS_META_REML && k > 1) {
+        /* start from the DL value; the REML root does not depend on the start */
+        double t0 = fmax(0.0, (o->q - df) / (fe.w - fe.w2 / fe.w));
+        gs_status st = reml(yi, vi, k, t0, &o->tau2, &o->iterations, err);
+        if (st != GS_OK)
+            return st;
+    }
+
+    if (method == GS_META_FIXED) {
+        o->i2 = o->q > df && k > 1 ? 100 * (o->q - df) / o->q : 0;
+        o->h2 = k > 1 ? o->q / df : 1;
+    } else {
+        double s2 = k > 1 ? df * fe.w / (fe.w * fe.w - fe.w2) : 0;
+        o->i2 = k > 1 ? 100 * o->tau2 / (o->tau2 + s2) : 0;
+        o->h2 = k > 1 ? (o->tau2 + s2) / s2 : 1;
+    }
+
+    struct wsums re = sums(yi, vi, k, o->tau2);
+    o->est = re.mean;
+    double var = 1 / re.w;
+    double crit;
+    if (hk) {
+        var *= re.wr2 / df;
+        o->df = (int)df;
+        crit = gsl_cdf_tdist_Pinv(0.5 + level / 2, df);
+    } else {
+        crit = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
+    }
+    o->se = sqrt(var);
+    o->stat = o->est / o->se;
+    o->p = hk ? 2 * gsl_cdf_tdist_Q(fabs(o->stat), df) : 2 * gsl_cdf_ugaussian_Q(fabs(o->stat));
+    o->ci_lo = o->est - crit * o->se;
+    o->ci_hi = o->est + crit * o->se;
+    double pse = sqrt(var + o->tau2);
+    o->pi_lo = o->est - crit * pse;
+    o->pi_hi = o->est + crit * pse;
+    return GS_OK;
+}

@@ -1,0 +1,213 @@
+/* test_meta.c - gs_meta_*: closed-form cases worked by hand, then every statistic against R's
+ * metafor (rma.uni, escalc) on the same data when Rscript and metafor are installed (`make test`
+ * installs them). The issue's tolerance is 1e-6 relative; metafor's REML is run with a 1e-12
+ * convergence threshold so both sides report the exact root rather than a stopping point. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../test_util.h"
+#include "gabasim/meta.h"
+
+static void fixed_effect_by_hand(void **state)
+{
+    (void)state;
+    const double y[2] = {0, 1}, v[2] = {1, 1};
+    struct gs_meta_result r;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_meta_pool(y, v, 2, GS_META_FIXED, 0, 0.95, &r, &err), GS_OK);
+    assert_rel(r.est, 0.5, 1e-15);
+    assert_rel(r.se, sqrt(0.5), 1e-15);
+    assert_rel(r.q, 0.5, 1e-15);
+    assert_rel(r.ci_hi - r.est, 1.959963984540054 * sqrt(0.5), 1e-12);
+    assert_true(r.i2 == 0.0); /* Q < df */
+}
+
+static void dl_and_reml_by_hand(void **state)
+{
+    (void)state;
+    struct gs_meta_result r;
+    struct gs_error err = GS_ERROR_INIT;
+    /* DL, y = (0, 2), v = 1: Q = 2, tau2 = (2 - 1)/(2 - 2/2) = 1, weights 1/2: est 1, se 1;
+     * s2 = 1 * 2/(4 - 2) = 1, so I2 = 50 % */
+    const double y2[2] = {0, 2}, v2[2] = {1, 1};
+    assert_int_equal(gs_meta_pool(y2, v2, 2, GS_META_DL, 0, 0.95, &r, &err), GS_OK);
+    assert_rel(r.tau2, 1, 1e-15);
+    assert_rel(r.est, 1, 1e-15);
+    assert_rel(r.se, 1, 1e-15);
+    assert_rel(r.i2, 50, 1e-13);
+    /* REML with equal variances: tau2 = sample variance - v = 4 - 1 = 3 for y = (0, 2, 4) */
+    const double y3[3] = {0, 2, 4}, v3[3] = {1, 1, 1};
+    assert_int_equal(gs_meta_pool(y3, v3, 3, GS_META_REML, 0, 0.95, &r, &err), GS_OK);
+    assert_rel(r.tau2, 3, 1e-10);
+    assert_rel(r.est, 2, 1e-14);
+    /* Hartung-Knapp with equal weights: var = sum r^2/(k - 1)/k = 8/2/3 */
+    assert_int_equal(gs_meta_pool(y3, v3, 3, GS_META_REML, 1, 0.95, &r, &err), GS_OK);
+    assert_rel(r.se, sqrt(8.0 / 2 / 3), 1e-10);
+    assert_int_equal(r.df, 2);
+    /* heterogeneity below the sampling variance: tau2 truncated at 0 */
+    const double y4[3] = {0, 0.1, 0.2};
+    assert_int_equal(gs_meta_pool(y4, v3, 3, GS_META_REML, 0, 0.95, &r, &err), GS_OK);
+    assert_true(r.tau2 == 0.0);
+}
+
+static void bad_input(void **state)
+{
+    (void)state;
+    struct gs_meta_result r;
+    struct gs_error err = GS_ERROR_INIT;
+    const double y[2] = {0, 1}, v[2] = {1, 0};
+    assert_int_equal(gs_meta_pool(y, v, 2, GS_META_DL, 0, 0.95, &r, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "study 2"));
+    assert_int_equal(gs_meta_pool(y, v, 0, GS_META_DL, 0, 0.95, &r, &err), GS_INPUT);
+    assert_int_equal(gs_meta_pool(y, v, 1, GS_META_DL, 0, 1.5, &r, &err), GS_INPUT);
+    assert_int_equal(gs_meta_pool(y, v, 1, GS_META_FIXED, 1, 0.95, &r, &err), GS_INPUT);
+    double yi, vi;
+    assert_int_equal(gs_meta_logrr(0, 10, 0, 12, &yi, &vi, &err), GS_UNSUPPORTED);
+    assert_int_equal(gs_meta_logrr(11, 10, 0, 12, &yi, &vi, &err), GS_INPUT);
+    assert_int_equal(gs_meta_md(1, 0, 10, 1, 1, 10, &yi, &vi, &err), GS_INPUT);
+    /* a zero cell gets 1/2 in every cell: log((0.5/11)/(3.5/13)), 1/0.5 - 1/11 + 1/3.5 - 1/13 */
+    assert_int_equal(gs_meta_logrr(0, 10, 3, 12, &yi, &vi, &err), GS_OK);
+    assert_rel(yi, log((0.5 / 11) / (3.5 / 13)), 1e-14);
+    assert_rel(vi, 1 / 0.5 - 1 / 11.0 + 1 / 3.5 - 1 / 13.0, 1e-14);
+}
+
+/* The BCG vaccine trials (Colditz 1994; metafor's dat.bcg) as events/N, plus one trial with a
+ * zero cell, and a set of mean differences with visible heterogeneity. */
+static const double bcg[][4] = {
+    {4, 123, 11, 139},       {6, 306, 29, 303},        {3, 231, 11, 220},
+    {62, 13598, 248, 12867}, {33, 5069, 47, 5808},     {180, 1541, 372, 1451},
+    {8, 2545, 10, 629},      {505, 88391, 499, 88391}, {29, 7499, 45, 7277},
+    {17, 1716, 65, 1665},    {186, 50634, 141, 27338}, {5, 2498, 3, 2341},
+    {27, 16913, 29, 17854},  {0, 40, 4, 41},
+};
+static const double mds[][6] = {
+    {-1.2, 2.1, 55, -0.9, 2.3, 53},   {-2.0, 1.8, 120, -1.1, 2.0, 118},
+    {-0.3, 2.5, 40, -0.5, 2.4, 42},   {-1.6, 2.2, 75, -0.4, 2.1, 80},
+    {-0.8, 1.9, 200, -0.7, 2.0, 205},
+};
+
+static int have_metafor(void)
+{
+    return system("Rscript -e 'suppressMessages(library(metafor))' > /dev/null 2>&1") == 0;
+}
+
+/* Runs metafor on the data written to `csv` (columns a1,n1,a2,n2 or m1,sd1,n1,m2,sd2,n2) and
+ * reads back est se ci.lb ci.ub pval tau2 I2 H2 QE QEp pi.lb pi.ub for each of the five fits
+ * (FE, DL, REML, DL+knha, REML+knha). */
+static int metafor(const char *csv, int rr, double out[5][12])
+{
+    char script[] = "/tmp/gs-meta-XXXXXX", res[] = "/tmp/gs-meta-res-XXXXXX";
+    int fd = mkstemp(script), fr = mkstemp(res);
+    if (fd < 0 || fr < 0)
+        return -1;
+    close(fr);
+    FILE *f = fdopen(fd, "w");
+    fprintf(
+        f,
+        "suppressMessages(library(metafor))\nd <- read.csv('%s')\n%s\n"
+        "ctl <- list(threshold = 1e-12, maxiter = 10000)\n"
+        "fits <- list(rma(yi, vi, data = e, method = 'FE'),\n"
+        "  rma(yi, vi, data = e, method = 'DL'),\n"
+        "  rma(yi, vi, data = e, method = 'REML', control = ctl),\n"
+        "  rma(yi, vi, data = e, method = 'DL', test = 'knha'),\n"
+        "  rma(yi, vi, data = e, method = 'REML', test = 'knha', control = ctl))\n"
+        "o <- t(sapply(fits, function(m) { p <- predict(m);\n"
+        "  c(m$b, m$se, m$ci.lb, m$ci.ub, m$pval, m$tau2, m$I2, m$H2, m$QE, m$QEp,\n"
+        "    if (is.null(p$pi.lb)) p$ci.lb else p$pi.lb,\n"
+        "    if (is.null(p$pi.ub)) p$ci.ub else p$pi.ub) }))\n"
+        "write.table(format(o, digits = 17), '%s', row.names = FALSE, col.names = FALSE, "
+        "quote = FALSE)\n",
+        csv,
+        rr ? "e <- escalc('RR', ai = a1, n1i = n1, ci = a2, n2i = n2, data = d)"
+           : "e <- escalc('MD', m1i = m1, sd1i = sd1, n1i = n1, m2i = m2, sd2i = sd2, n2i = n2, "
+             "data = d)",
+        res);
+    fclose(f);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "Rscript %s > /dev/null 2>&1", script);
+    int rc = system(cmd);
+    unlink(script);
+    FILE *in = fopen(res, "r");
+    int n = 0;
+    for (int i = 0; in && i < 5; i++)
+        for (int j = 0; j < 12; j++)
+            n += fscanf(in, "%lf", &out[i][j]) == 1;
+    if (in)
+        fclose(in);
+    unlink(res);
+    return rc == 0 && n == 60 ? 0 : -1;
+}
+
+static void compare(const double *y, const double *v, size_t k, double ref[5][12])
+{
+    const enum gs_meta_method m[5] = {GS_META_FIXED, GS_META_DL, GS_META_REML, GS_META_DL,
+                                      GS_META_REML};
+    for (int i = 0; i < 5; i++) {
+        struct gs_meta_result r;
+        struct gs_error err = GS_ERROR_INIT;
+        assert_int_equal(gs_meta_pool(y, v, k, m[i], i >= 3, 0.95, &r, &err), GS_OK);
+        const double got[12] = {r.est, r.se, r.ci_lo, r.ci_hi, r.p,     r.tau2,
+                                r.i2,  r.h2, r.q,     r.q_p,   r.pi_lo, r.pi_hi};
+        if (i == 2)
+            print_message("k = %zu, REML: est %.10g (metafor %.10g), tau2 %.10g (metafor %.10g)\n",
+                          k, r.est, ref[i][0], r.tau2, ref[i][5]);
+        for (int j = 0; j < 12; j++) {
+            double tol = 1e-6 * fabs(ref[i][j]) + 1e-12; /* absolute floor for a tau2 of 0 */
+            if (!(fabs(got[j] - ref[i][j]) <= tol)) {
+                print_error("fit %d statistic %d: gabasim %.12g, metafor %.12g\n", i, j, got[j],
+                            ref[i][j]);
+                fail();
+            }
+        }
+    }
+}
+
+static void against_metafor(void **state)
+{
+    (void)state;
+    if (!have_metafor()) {
+        print_message("R metafor not installed: comparison skipped (make test installs it)\n");
+        skip();
+    }
+    char csv[] = "/tmp/gs-meta-csv-XXXXXX";
+    int fd = mkstemp(csv);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "a1,n1,a2,n2\n");
+    size_t k = sizeof bcg / sizeof *bcg;
+    double y[16], v[16];
+    struct gs_error err = GS_ERROR_INIT;
+    for (size_t i = 0; i < k; i++) {
+        fprintf(f, "%g,%g,%g,%g\n", bcg[i][0], bcg[i][1], bcg[i][2], bcg[i][3]);
+        assert_int_equal(
+            gs_meta_logrr(bcg[i][0], bcg[i][1], bcg[i][2], bcg[i][3], &y[i], &v[i], &err), GS_OK);
+    }
+    fclose(f);
+    double ref[5][12];
+    assert_int_equal(metafor(csv, 1, ref), 0);
+    compare(y, v, k, ref);
+
+    f = fopen(csv, "w");
+    fprintf(f, "m1,sd1,n1,m2,sd2,n2\n");
+    k = sizeof mds / sizeof *mds;
+    for (size_t i = 0; i < k; i++) {
+        const double *s = mds[i];
+        fprintf(f, "%g,%g,%g,%g,%g,%g\n", s[0], s[1], s[2], s[3], s[4], s[5]);
+        assert_int_equal(gs_meta_md(s[0], s[1], s[2], s[3], s[4], s[5], &y[i], &v[i], &err), GS_OK);
+    }
+    fclose(f);
+    assert_int_equal(metafor(csv, 0, ref), 0);
+    compare(y, v, k, ref);
+    unlink(csv);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fixed_effect_by_hand),
+        cmocka_unit_test(dl_and_reml_by_hand),
+        cmocka_unit_test(bad_input),
+        cmocka_unit_test(against_metafor),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
