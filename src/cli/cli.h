@@ -93,5 +93,7 @@ int cmd_advise(int argc, char **argv);
 void help_advise(FILE *f);
 void help_population(FILE *f);
 void help_demo(FILE *f);
+int cmd_meta(int argc, char **argv);
+void help_meta(FILE *f);
 
 #endif

@@ -14,6 +14,8 @@ static const struct gs_cmd commands[] = {
      "simulate a virtual population: percentiles, metrics, target attainment"},
     {"advise", cmd_advise, help_advise,
      "a regimen for one patient from the label, its calendar and predicted levels"},
+    {"meta", cmd_meta, help_meta,
+     "pool study results: fixed and random effects, heterogeneity, prediction interval"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -57,7 +59,8 @@ static int cmd_help(int argc, char **argv)
     const struct gs_cmd *c = find(argv[0]);
     if (c == NULL || argc > 1) {
         fprintf(stderr,
-                "gabasim: error: no help for '%s'; commands: simulate, population, advise, drugs, "
+                "gabasim: error: no help for '%s'; commands: simulate, population, advise, meta, "
+                "drugs, "
                 "demo, help\n",
                 argv[0]);
         return GS_EXIT_USAGE;

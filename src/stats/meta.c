@@ -20,6 +20,9 @@ gs_status gs_meta_md(double m1, double sd1, double n1, double m2, double sd2, do
                             n2);
     *yi = m1 - m2;
     *vi = sd1 * sd1 / n1 + sd2 * sd2 / n2;
+    if (!isfinite(*yi) || !isfinite(*vi))
+        return gs_error_set(err, GS_INPUT, "mean",
+                            "the difference %g - %g or its variance overflows a double", m1, m2);
     return GS_OK;
 }
 

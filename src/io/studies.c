@@ -1,0 +1,264 @@
+/* studies.c - reads the study table of `gabasim meta` (layouts in gabasim/studies.h). Every
+ * error names the origin, the line and, for a cell, the column; nothing is clamped. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/studies.h"
+
+#define MAX_COLS  16
+#define CELL_MAX  128
+#define MAX_BYTES (64L << 20)
+
+static const char *const layout_cols[3][7] = {
+    {"study", "m1", "sd1", "n1", "m2", "sd2", "n2"},
+    {"study", "a1", "n1", "a2", "n2", NULL},
+    {"study", "yi", "sei", NULL},
+};
+static const size_t layout_n[3] = {7, 5, 3};
+
+/* Splits one line into cells (a cell may be "quoted", with "" for a quote). Returns the number of
+ * cells, or -1 for a broken quote, -2 for too many cells or a cell too long. */
+static int split(const char *s, size_t n, char cells[MAX_COLS][CELL_MAX])
+{
+    int nc = 0;
+    size_t i = 0;
+    for (;;) {
+        if (nc == MAX_COLS)
+            return -2;
+        size_t w = 0;
+        char *c = cells[nc++];
+        if (i < n && s[i] == '"') {
+            for (i++;; i++) {
+                if (i >= n)
+                    return -1;
+                if (s[i] == '"') {
+                    if (i + 1 < n && s[i + 1] == '"')
+                        i++;
+                    else {
+                        i++;
+                        break;
+                    }
+                }
+                if (w + 1 >= CELL_MAX)
+                    return -2;
+                c[w++] = s[i];
+            }
+            if (i < n && s[i] != ',')
+                return -1;
+        } else {
+            for (; i < n && s[i] != ','; i++) {
+                if (w + 1 >= CELL_MAX)
+                    return -2;
+                c[w++] = s[i];
+            }
+        }
+        /* trim spaces */
+        while (w > 0 && (c[w - 1] == ' ' || c[w - 1] == '\t'))
+            w--;
+        c[w] = '\0';
+        size_t lead = strspn(c, " \t");
+        memmove(c, c + lead, w - lead + 1);
+        if (i >= n)
+            return nc;
+        i++; /* the comma */
+    }
+}
+
+static void show(const char *v, char *out, size_t size)
+{
+    size_t w = 0;
+    for (; *v && w + 5 < size; v++)
+        w += (size_t)snprintf(out + w, size - w, isprint((unsigned char)*v) ? "%c" : "\\x%02x",
+                              (unsigned char)*v);
+    out[w] = '\0';
+}
+
+static int name_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return 0;
+    return *a == *b;
+}
+
+gs_status gs_studies_parse(struct gs_studies *t, const char *text, size_t len, const char *origin,
+                           struct gs_error *err)
+{
+    *t = (struct gs_studies){0};
+    char cells[MAX_COLS][CELL_MAX]; /* 2 KiB: on the stack, so the parser is reentrant */
+    char shown[CELL_MAX * 4];
+    int col_of[7] = {0};
+    int kind = -1;
+    size_t nc_header = 0, cap = 0, line = 0;
+    gs_status st = GS_OK;
+    for (size_t pos = 0; pos < len && st == GS_OK;) {
+        const char *s = text + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - s) : len - pos;
+        pos += n + (nl != NULL);
+        line++;
+        if (n > 0 && s[n - 1] == '\r')
+            n--;
+        if (memchr(s, '\0', n)) {
+            st = gs_error_set(err, GS_INPUT, "studies", "%s: line %zu: a NUL byte; expected text",
+                              origin, line);
+            break;
+        }
+        size_t sp = 0;
+        while (sp < n && (s[sp] == ' ' || s[sp] == '\t'))
+            sp++;
+        if (sp == n || s[sp] == '#')
+            continue;
+        int nc = split(s, n, cells);
+        if (nc < 0) {
+            st = gs_error_set(err, GS_INPUT, "studies",
+                              nc == -1 ? "%s: line %zu: a quoted cell is not closed properly"
+                                       : "%s: line %zu: more than 16 cells or a cell over 127 "
+                                         "characters",
+                              origin, line);
+            break;
+        }
+        if (kind < 0) { /* the header */
+            for (int k = 0; k < 3 && kind < 0; k++) {
+                if ((size_t)nc != layout_n[k])
+                    continue;
+                int all = 1;
+                for (size_t c = 0; c < layout_n[k] && all; c++) {
+                    int found = -1;
+                    for (int j = 0; j < nc; j++)
+                        if (name_eq(cells[j], layout_cols[k][c]))
+                            found = j;
+                    col_of[c] = found;
+                    all = found >= 0;
+                }
+                if (all)
+                    kind = k;
+            }
+            if (kind < 0) {
+                st = gs_error_set(err, GS_INPUT, "studies",
+                                  "%s: line %zu: the header must name the columns of one layout: "
+                                  "study,m1,sd1,n1,m2,sd2,n2 or study,a1,n1,a2,n2 or study,yi,sei",
+                                  origin, line);
+                break;
+            }
+            nc_header = (size_t)nc;
+            continue;
+        }
+        if ((size_t)nc != nc_header) {
+            st =
+                gs_error_set(err, GS_INPUT, "studies", "%s: line %zu: %d cells; the header has %zu",
+                             origin, line, nc, nc_header);
+            break;
+        }
+        if (t->n == cap) {
+            size_t nc2 = cap ? 2 * cap : 16;
+            struct gs_study *p = gs_realloc(t->study, nc2 * sizeof *p);
+            if (p == NULL) {
+                st = gs_error_set(err, GS_NOMEM, "studies", "out of memory");
+                break;
+            }
+            t->study = p, cap = nc2;
+        }
+        struct gs_study *row = &t->study[t->n];
+        *row = (struct gs_study){.line = line};
+        const char *name = cells[col_of[0]];
+        if (*name == '\0' || strlen(name) >= GS_STUDY_NAME_MAX) {
+            st = gs_error_set(err, GS_INPUT, "study",
+                              "%s: line %zu, column study: the name is empty or over %d "
+                              "characters",
+                              origin, line, GS_STUDY_NAME_MAX - 1);
+            break;
+        }
+        snprintf(row->name, sizeof row->name, "%s", name);
+        for (size_t c = 1; c < layout_n[kind] && st == GS_OK; c++) {
+            const char *col = layout_cols[kind][c], *cell = cells[col_of[c]];
+            char *end;
+            errno = 0;
+            double v = strtod(cell, &end);
+            const char *why = NULL;
+            if (*cell == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+                why = "a finite number";
+            else if (col[0] == 'n' && !(v >= 1 && v == floor(v)))
+                why = "a whole number of participants, 1 or more";
+            else if (col[0] == 'a' && !(v >= 0 && v == floor(v)))
+                why = "a whole number of events, 0 or more";
+            else if ((col[0] == 's') && !(v > 0))
+                why = "above 0";
+            if (why) {
+                show(cell, shown, sizeof shown);
+                st = gs_error_set(err, GS_INPUT, col, "%s: line %zu, column %s: '%s'; allowed: %s",
+                                  origin, line, col, shown, why);
+            }
+            row->v[c - 1] = v;
+        }
+        if (st == GS_OK && kind == GS_STUDIES_RR)
+            for (int arm = 0; arm < 2 && st == GS_OK; arm++)
+                if (row->v[2 * arm] > row->v[2 * arm + 1])
+                    st = gs_error_set(
+                        err, GS_INPUT, arm ? "a2" : "a1",
+                        "%s: line %zu, column %s: %g events in an arm of %g; allowed: "
+                        "0 to the arm size",
+                        origin, line, arm ? "a2" : "a1", row->v[2 * arm], row->v[2 * arm + 1]);
+        if (st == GS_OK)
+            t->n++;
+    }
+    if (st == GS_OK && kind < 0)
+        st = gs_error_set(err, GS_INPUT, "studies", "%s: no header line", origin);
+    if (st == GS_OK && t->n == 0)
+        st = gs_error_set(err, GS_INPUT, "studies", "%s: no study rows after the header", origin);
+    if (st != GS_OK) {
+        gs_studies_release(t);
+        return st;
+    }
+    t->kind = (enum gs_studies_kind)kind;
+    return GS_OK;
+}
+
+gs_status gs_studies_read(struct gs_studies *t, const char *path, struct gs_error *err)
+{
+    *t = (struct gs_studies){0};
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return gs_error_set(err, GS_IO, "studies", "cannot open '%s': %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    gs_status st = GS_OK;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= (size_t)MAX_BYTES) {
+                st = gs_error_set(err, GS_INPUT, "studies", "'%s' is larger than 64 MiB", path);
+                break;
+            }
+            cap = cap ? 2 * cap : 1 << 16;
+            char *p = gs_realloc(buf, cap);
+            if (p == NULL) {
+                st = gs_error_set(err, GS_NOMEM, "studies", "out of memory");
+                break;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) {
+            if (ferror(f))
+                st = gs_error_set(err, GS_IO, "studies", "reading '%s' failed", path);
+            break;
+        }
+    }
+    fclose(f);
+    if (st == GS_OK)
+        st = gs_studies_parse(t, buf, len, path, err);
+    gs_free(buf);
+    return st;
+}
+
+void gs_studies_release(struct gs_studies *t)
+{
+    gs_free(t->study);
+    *t = (struct gs_studies){0};
+}
