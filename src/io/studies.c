@@ -174,7 +174,7 @@ gs_status gs_studies_parse(struct gs_studies *t, const char *text, size_t len, c
                               origin, line, GS_STUDY_NAME_MAX - 1);
             break;
         }
-        snprintf(row->name, sizeof row->name, "%s", name);
+        memcpy(row->name, name, strlen(name) + 1); /* length checked above */
         for (size_t c = 1; c < layout_n[kind] && st == GS_OK; c++) {
             const char *col = layout_cols[kind][c], *cell = cells[col_of[c]];
             char *end;
