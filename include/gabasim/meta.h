@@ -47,6 +47,13 @@ struct gs_meta_result {
 gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_meta_method method,
                        int hk, double level, struct gs_meta_result *r, struct gs_error *err);
 
+/* Mantel-Haenszel pooled risk ratio of k studies (events a1 of n1 against a2 of n2), on the log
+ * scale in r->est with the Greenland-Robins variance; no continuity correction is needed, and
+ * studies without events add nothing (metafor rma.mh's defaults). Fills est, se, ci, stat, p and
+ * k; the heterogeneity fields are left 0 (use gs_meta_pool on the log RRs for those). */
+gs_status gs_meta_mh_rr(const double *a1, const double *n1, const double *a2, const double *n2,
+                        size_t k, double level, struct gs_meta_result *r, struct gs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -128,6 +128,23 @@ int cmd_meta(int argc, char **argv)
         goto fail;
 
     const int rr = t.kind == GS_STUDIES_RR;
+    /* Mantel-Haenszel over every study (those without events add nothing to it) */
+    struct gs_meta_result mh = {0};
+    int have_mh = 0;
+    if (rr) {
+        double *col = gs_malloc(4 * t.n * sizeof *col);
+        if (col == NULL) {
+            st = gs_error_set(&err, GS_NOMEM, "meta", "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < t.n; i++)
+            for (int c = 0; c < 4; c++)
+                col[c * t.n + i] = t.study[i].v[c];
+        struct gs_error e2 = GS_ERROR_INIT;
+        have_mh = gs_meta_mh_rr(col, col + t.n, col + 2 * t.n, col + 3 * t.n, t.n, level, &mh,
+                                &e2) == GS_OK;
+        gs_free(col);
+    }
     const char *measure = t.kind == GS_STUDIES_MD ? "mean difference"
                           : rr                    ? "risk ratio"
                                                   : "effect (as given)";
@@ -157,6 +174,10 @@ int cmd_meta(int argc, char **argv)
                    names[i], i ? mname : "inverse variance", TR(m[i]->est), TR(m[i]->ci_lo),
                    TR(m[i]->ci_hi), m[i]->se, m[i]->p, m[i]->tau2, m[i]->i2, m[i]->h2, m[i]->q,
                    k - 1, k > 1 ? m[i]->q_p : 1.0, TR(m[i]->pi_lo), TR(m[i]->pi_hi), m[i]->df);
+        if (have_mh)
+            printf(",\n  \"mantel_haenszel\": {\"estimate\": %.10g, \"ci\": [%.10g, %.10g], "
+                   "\"se\": %.10g, \"p\": %.10g}",
+                   exp(mh.est), exp(mh.ci_lo), exp(mh.ci_hi), mh.se, mh.p);
         printf("\n}\n");
     } else {
         printf("gabasim meta  %s: %zu studies, %s%s\n\n", a.positional[0], k, measure,
@@ -173,6 +194,9 @@ int cmd_meta(int argc, char **argv)
         printf("  (study intervals are 95 %%; weights are the random-effects model's)\n\n");
         printf("Fixed effect (inverse variance): %.3g (%g %% CI %.3g to %.3g), p = %.3g\n",
                TR(fe.est), 100 * level, TR(fe.ci_lo), TR(fe.ci_hi), fe.p);
+        if (rr && have_mh)
+            printf("Fixed effect (Mantel-Haenszel): %.3g (%.3g to %.3g), p = %.3g\n", exp(mh.est),
+                   exp(mh.ci_lo), exp(mh.ci_hi), mh.p);
         printf("Random effects (%s%s): %.3g (%.3g to %.3g), p = %.3g\n", mname,
                re.df ? ", Hartung-Knapp" : "", TR(re.est), TR(re.ci_lo), TR(re.ci_hi), re.p);
         printf("  prediction interval for a new study: %.3g to %.3g\n", TR(re.pi_lo), TR(re.pi_hi));

@@ -156,3 +156,41 @@ gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_met
     o->pi_hi = o->est + crit * pse;
     return GS_OK;
 }
+
+gs_status gs_meta_mh_rr(const double *a1, const double *n1, const double *a2, const double *n2,
+                        size_t k, double level, struct gs_meta_result *r, struct gs_error *err)
+{
+    if (k < 1)
+        return gs_error_set(err, GS_INPUT, "studies", "no studies to pool");
+    if (!(level > 0 && level < 1))
+        return gs_error_set(err, GS_INPUT, "level", "level is %g; allowed: between 0 and 1", level);
+    double R = 0, S = 0, num = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!(n1[i] >= 1 && n2[i] >= 1 && a1[i] >= 0 && a1[i] <= n1[i] && a2[i] >= 0 &&
+              a2[i] <= n2[i]))
+            return gs_error_set(err, GS_INPUT, "study",
+                                "study %zu has %g of %g and %g of %g events; allowed: 0 to the "
+                                "arm size, arms of 1 or more",
+                                i + 1, a1[i], n1[i], a2[i], n2[i]);
+        double N = n1[i] + n2[i];
+        R += a1[i] * n2[i] / N;
+        S += a2[i] * n1[i] / N;
+        num += (n1[i] * n2[i] * (a1[i] + a2[i]) - a1[i] * a2[i] * N) / (N * N);
+    }
+    if (!(R > 0 && S > 0))
+        return gs_error_set(
+            err, GS_INPUT, "events", "no events in the %s arms of every study: the ratio is %s",
+            R > 0 ? "comparator" : "treatment", R > 0 ? "infinite" : "0 or undefined");
+    *r = (struct gs_meta_result){0};
+    r->k = k;
+    r->est = log(R / S);
+    r->se = sqrt(num / (R * S));
+    double crit = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
+    r->stat = r->est / r->se;
+    r->p = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
+    r->ci_lo = r->est - crit * r->se;
+    r->ci_hi = r->est + crit * r->se;
+    r->pi_lo = r->ci_lo;
+    r->pi_hi = r->ci_hi;
+    return GS_OK;
+}

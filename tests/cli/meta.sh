@@ -19,6 +19,8 @@ expect_in() { # description, needle, file
 "$GS" meta "$EX/bcg-colditz1994.csv" > "$TMP/bcg.txt" 2> "$TMP/e.txt" \
   && ok "meta exits 0" || bad "meta exit" "$(cat "$TMP/e.txt")"
 expect_in "REML pooled RR exp(-0.7145) = 0.489 (0.344 to 0.696)" "Random effects (REML): 0.489 (0.344 to 0.696)" "$TMP/bcg.txt"
+# metafor 3.8 rma.mh(measure = "RR") on dat.bcg: 0.6353 (0.5881 to 0.6862)
+expect_in "Mantel-Haenszel RR 0.635 (0.588 to 0.686)" "Fixed effect (Mantel-Haenszel): 0.635 (0.588 to 0.686)" "$TMP/bcg.txt"
 expect_in "tau2 0.313, I2 92.2 %, Q 152 on 12 df" "tau^2 = 0.313, I^2 = 92.2 %, H^2 = 12.9, Q = 152 on 12 df" "$TMP/bcg.txt"
 "$GS" meta "$EX/bcg-colditz1994.csv" --json --method dl --hk > "$TMP/bcg.json"
 if /usr/bin/env python3 - "$TMP/bcg.json" 2> "$TMP/je.txt" <<'PY'

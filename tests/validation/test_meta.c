@@ -94,7 +94,7 @@ static int have_metafor(void)
 /* Runs metafor on the data written to `csv` (columns a1,n1,a2,n2 or m1,sd1,n1,m2,sd2,n2) and
  * reads back est se ci.lb ci.ub pval tau2 I2 H2 QE QEp pi.lb pi.ub for each of the five fits
  * (FE, DL, REML, DL+knha, REML+knha). */
-static int metafor(const char *csv, int rr, double out[5][12])
+static int metafor(const char *csv, int rr, double out[6][12])
 {
     char script[] = "/tmp/gs-meta-XXXXXX", res[] = "/tmp/gs-meta-res-XXXXXX";
     int fd = mkstemp(script), fr = mkstemp(res);
@@ -111,10 +111,13 @@ static int metafor(const char *csv, int rr, double out[5][12])
         "  rma(yi, vi, data = e, method = 'REML', control = ctl),\n"
         "  rma(yi, vi, data = e, method = 'DL', test = 'knha'),\n"
         "  rma(yi, vi, data = e, method = 'REML', test = 'knha', control = ctl))\n"
+        "if ('a1' %%in%% names(d)) fits[[6]] <- rma.mh(ai = a1, n1i = n1, ci = a2, n2i = n2, "
+        "data = d, measure = 'RR')\n"
+        "g <- function(x) if (is.null(x)) NA else x[1]\n"
         "o <- t(sapply(fits, function(m) { p <- predict(m);\n"
-        "  c(m$b, m$se, m$ci.lb, m$ci.ub, m$pval, m$tau2, m$I2, m$H2, m$QE, m$QEp,\n"
-        "    if (is.null(p$pi.lb)) p$ci.lb else p$pi.lb,\n"
-        "    if (is.null(p$pi.ub)) p$ci.ub else p$pi.ub) }))\n"
+        "  c(g(m$b), g(m$se), g(m$ci.lb), g(m$ci.ub), g(m$pval), g(m$tau2), g(m$I2), g(m$H2),\n"
+        "    g(m$QE), g(m$QEp), g(if (is.null(p$pi.lb)) p$ci.lb else p$pi.lb),\n"
+        "    g(if (is.null(p$pi.ub)) p$ci.ub else p$pi.ub)) }))\n"
         "write.table(format(o, digits = 17), '%s', row.names = FALSE, col.names = FALSE, "
         "quote = FALSE)\n",
         csv,
@@ -129,16 +132,16 @@ static int metafor(const char *csv, int rr, double out[5][12])
     unlink(script);
     FILE *in = fopen(res, "r");
     int n = 0;
-    for (int i = 0; in && i < 5; i++)
+    for (int i = 0; in && i < 5 + rr; i++)
         for (int j = 0; j < 12; j++)
             n += fscanf(in, "%lf", &out[i][j]) == 1;
     if (in)
         fclose(in);
     unlink(res);
-    return rc == 0 && n == 60 ? 0 : -1;
+    return rc == 0 && n == 12 * (5 + rr) ? 0 : -1;
 }
 
-static void compare(const double *y, const double *v, size_t k, double ref[5][12])
+static void compare(const double *y, const double *v, size_t k, double ref[6][12])
 {
     const enum gs_meta_method m[5] = {GS_META_FIXED, GS_META_DL, GS_META_REML, GS_META_DL,
                                       GS_META_REML};
@@ -183,9 +186,19 @@ static void against_metafor(void **state)
             gs_meta_logrr(bcg[i][0], bcg[i][1], bcg[i][2], bcg[i][3], &y[i], &v[i], &err), GS_OK);
     }
     fclose(f);
-    double ref[5][12];
+    double ref[6][12];
     assert_int_equal(metafor(csv, 1, ref), 0);
     compare(y, v, k, ref);
+    /* Mantel-Haenszel: estimate, SE, CI and p against rma.mh */
+    double a1[16], n1[16], a2[16], n2[16];
+    for (size_t i = 0; i < k; i++)
+        a1[i] = bcg[i][0], n1[i] = bcg[i][1], a2[i] = bcg[i][2], n2[i] = bcg[i][3];
+    struct gs_meta_result mh;
+    assert_int_equal(gs_meta_mh_rr(a1, n1, a2, n2, k, 0.95, &mh, &err), GS_OK);
+    const double got[5] = {mh.est, mh.se, mh.ci_lo, mh.ci_hi, mh.p};
+    for (int j = 0; j < 5; j++)
+        assert_rel(got[j], ref[5][j], 1e-6);
+    print_message("Mantel-Haenszel log RR %.10g (metafor %.10g)\n", mh.est, ref[5][0]);
 
     f = fopen(csv, "w");
     fprintf(f, "m1,sd1,n1,m2,sd2,n2\n");
