@@ -72,6 +72,20 @@ struct gs_pop_result;
 gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
                              struct gs_outfile *out, struct gs_error *err);
 
+/* One row of a forest plot: an estimate and its interval on the analysis scale (log for ratios),
+ * with a weight in % that sizes the study's square. */
+struct gs_forest_row {
+    const char *label;
+    double est, lo, hi, weight_pct;
+};
+
+/* Forest plot (PLplot, SVG or PNG by out->path's extension): the first n - n_pooled rows are
+ * studies (squares sized by weight, interval lines), the last n_pooled pooled estimates
+ * (diamonds); a vertical line at no effect. `ratio`: values are natural logs, drawn on a log axis
+ * labelled in ratios. The caller commits the outfile. */
+gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
+                         const char *xlabel, struct gs_outfile *out, struct gs_error *err);
+
 /* Writes v exactly as printf("%.*g", sig, v) would (sig 1 to 12; others go to snprintf) into
  * out (cap >= 32 bytes), several times faster. Returns the length (NUL-terminated). */
 size_t gs_fmt_g(char *out, size_t cap, double v, int sig);

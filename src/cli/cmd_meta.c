@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "gabasim/alloc.h"
 #include "gabasim/meta.h"
+#include "gabasim/report.h"
 #include "gabasim/studies.h"
 
 static const struct cli_opt opts[] = {
@@ -14,13 +15,15 @@ static const struct cli_opt opts[] = {
     {"hk", NULL, CLI_FLAG, 0, "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"},
     {"level", "L", CLI_VALUE, 0, "confidence level, between 0 and 1 (default 0.95)"},
     {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
+    {"plot", "FILE", CLI_VALUE, 0, "forest plot: FILE.svg or FILE.png"},
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
 
 void help_meta(FILE *f)
 {
     fprintf(f,
-            "usage: gabasim meta FILE.csv [--method reml|dl] [--hk] [--level 0.95] [--json]\n\n"
+            "usage: gabasim meta FILE.csv [--method reml|dl] [--hk] [--level 0.95] [--json]\n"
+            "                    [--plot FOREST.svg]\n\n"
             "Pools per-study results like a systematic review: fixed effect (inverse variance)\n"
             "and random effects (REML or DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
             "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
@@ -44,6 +47,36 @@ static void json_str(const char *s)
                                           : "%c",
                *s == '"' || *s == '\\' ? *s : (unsigned char)*s);
     putchar('"');
+}
+
+/* The forest plot: each study with its 95 % interval, then the two pooled estimates. */
+static gs_status forest(const char *path, const struct gs_studies *t, const size_t *keep,
+                        const double *y, const double *v, size_t k, const struct gs_meta_result *fe,
+                        const struct gs_meta_result *re, double wsum_re, int rr,
+                        const char *measure, struct gs_error *err)
+{
+    struct gs_forest_row *rows = gs_malloc((k + 2) * sizeof *rows);
+    if (rows == NULL)
+        return gs_error_set(err, GS_NOMEM, "--plot", "out of memory");
+    const double z = 1.959963984540054;
+    for (size_t j = 0; j < k; j++)
+        rows[j] = (struct gs_forest_row){t->study[keep[j]].name, y[j], y[j] - z * sqrt(v[j]),
+                                         y[j] + z * sqrt(v[j]), 100 / (v[j] + re->tau2) / wsum_re};
+    rows[k] = (struct gs_forest_row){"Fixed effect", fe->est, fe->ci_lo, fe->ci_hi, 0};
+    rows[k + 1] = (struct gs_forest_row){"Random effects", re->est, re->ci_lo, re->ci_hi, 0};
+    char xlabel[96];
+    snprintf(xlabel, sizeof xlabel, "%s%s", measure, rr ? " (log scale)" : "");
+    struct gs_outfile o;
+    gs_status st = gs_outfile_open(&o, path, "--plot", err);
+    if (st == GS_OK) {
+        st = gs_plot_forest(rows, k + 2, 2, rr, xlabel, &o, err);
+        if (st == GS_OK)
+            st = gs_outfile_commit(&o, err);
+        else
+            gs_outfile_abort(&o);
+    }
+    gs_free(rows);
+    return st;
 }
 
 int cmd_meta(int argc, char **argv)
@@ -82,6 +115,9 @@ int cmd_meta(int argc, char **argv)
     }
     int hk = cli_get(opts, N_OPTS, &a, "hk") != NULL,
         json = cli_get(opts, N_OPTS, &a, "json") != NULL;
+    const char *plot = cli_get(opts, N_OPTS, &a, "plot");
+    if (plot && (st = gs_plot_check_path(plot, "--plot", &err)))
+        goto fail;
     if ((st = gs_studies_read(&t, a.positional[0], &err)))
         goto fail;
 
@@ -154,6 +190,8 @@ int cmd_meta(int argc, char **argv)
     double wsum_re = 0;
     for (size_t j = 0; j < k; j++)
         wsum_re += 1 / (v[j] + re.tau2);
+    if (plot && (st = forest(plot, &t, keep, y, v, k, &fe, &re, wsum_re, rr, measure, &err)))
+        goto fail;
     if (json) {
         printf("{\n  \"measure\": \"%s\",\n  \"level\": %g,\n  \"studies\": [", measure, level);
         for (size_t j = 0; j < k; j++) {

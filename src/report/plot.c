@@ -50,7 +50,7 @@ static int have_device(const char *dev)
 }
 
 /* Checks the path and driver and starts PLplot on the outfile's temporary file. */
-static gs_status begin(struct gs_outfile *out, struct gs_error *err)
+static gs_status begin_sized(struct gs_outfile *out, int height_px, struct gs_error *err)
 {
     gs_status st = gs_plot_check_path(out->path, "--plot", err);
     if (st != GS_OK)
@@ -67,7 +67,7 @@ static gs_status begin(struct gs_outfile *out, struct gs_error *err)
     }
     plsdev(dev);
     plsfnam(out->tmp);
-    plspage(0.0, 0.0, 960, 600, 0, 0);
+    plspage(0.0, 0.0, 960, height_px, 0, 0);
     plscolbg(255, 255, 255);
     plinit();
     plscol0(1, 40, 40, 40);          /* axes and text */
@@ -78,6 +78,11 @@ static gs_status begin(struct gs_outfile *out, struct gs_error *err)
     plscol0a(6, 31, 119, 180, 0.18); /* 90 % band */
     plscol0a(7, 31, 119, 180, 0.35); /* 50 % band */
     return GS_OK;
+}
+
+static gs_status begin(struct gs_outfile *out, struct gs_error *err)
+{
+    return begin_sized(out, 600, err);
 }
 
 /* Fills between lo[] and hi[] over x[] as one polygon. */
@@ -182,6 +187,68 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
     plschr(0.0, 0.7);
     plmtex("t", 0.6, 1.0, 1.0,
            "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
+    plend();
+    return GS_OK;
+}
+
+gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
+                         const char *xlabel, struct gs_outfile *out, struct gs_error *err)
+{
+    if (n < 1 || n_pooled > n)
+        return gs_error_set(err, GS_INPUT, "--plot", "a forest plot needs at least one study");
+    if (n > 200)
+        return gs_error_set(err, GS_INPUT, "--plot",
+                            "%zu rows; a forest plot is drawn for up to 200", n);
+    /* x on the analysis scale: log for ratios, with the axis labelled in ratios */
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        if (!(isfinite(rows[i].lo) && isfinite(rows[i].hi) && rows[i].lo <= rows[i].est &&
+              rows[i].est <= rows[i].hi))
+            return gs_error_set(err, GS_INPUT, "--plot", "row %zu ('%s') has no finite interval",
+                                i + 1, rows[i].label);
+        x0 = fmin(x0, rows[i].lo), x1 = fmax(x1, rows[i].hi);
+    }
+    x0 = fmin(x0, 0.0), x1 = fmax(x1, 0.0);
+    double pad = 0.05 * (x1 - x0 > 0 ? x1 - x0 : 1.0);
+    x0 -= pad, x1 += pad;
+    gs_status st = begin_sized(out, 140 + 26 * (int)n, err);
+    if (st != GS_OK)
+        return st;
+    const double ytop = (double)n + 1.0;
+    plcol0(1);
+    plschr(0.0, 0.8);
+    pladv(0);
+    plvpor(0.36, 0.97, 90.0 / (140 + 26 * n), 1.0 - 40.0 / (140 + 26 * n));
+    /* PLplot's log axis (10 in plbox's option letters) needs log10 values */
+    const double k = ratio ? 1.0 / log(10.0) : 1.0;
+    plwind(k * x0, k * x1, 0.0, ytop);
+    plbox(ratio ? "bcnstl" : "bcnst", 0.0, 0, "bc", 0.0, 0);
+    pllab(xlabel, "", "");
+    plcol0(5);
+    pljoin(0.0, 0.0, 0.0, ytop); /* no effect */
+    for (size_t i = 0; i < n; i++) {
+        const struct gs_forest_row *r = &rows[i];
+        double y = ytop - 1.0 - (double)i - (i >= n - n_pooled ? 0.5 : 0.0);
+        plcol0(1);
+        plmtex("lv", 1.0, y / ytop, 1.0, r->label);
+        if (i >= n - n_pooled) { /* pooled: a diamond */
+            PLFLT dx[4] = {k * r->lo, k * r->est, k * r->hi, k * r->est};
+            PLFLT dy[4] = {y, y + 0.3, y, y - 0.3};
+            plcol0(4);
+            plfill(4, dx, dy);
+            continue;
+        }
+        plcol0(2);
+        plwidth(1.5);
+        pljoin(k * r->lo, y, k * r->hi, y);
+        double h = 0.08 + 0.3 * sqrt(fmax(0.0, fmin(r->weight_pct, 100.0)) / 100.0);
+        /* half-width in x units for a square: 26 px per row, viewport 0.61 x 960 px wide */
+        double w = h * 26.0 / (0.61 * 960.0) * k * (x1 - x0);
+        PLFLT bx[4] = {k * r->est - w, k * r->est + w, k * r->est + w, k * r->est - w};
+        PLFLT by[4] = {y - h, y - h, y + h, y + h};
+        plfill(4, bx, by);
+    }
+    plwidth(1.0);
     plend();
     return GS_OK;
 }

@@ -35,6 +35,13 @@ assert abs(sum(s["weight_random_pct"] for s in d["studies"]) - 100) < 1e-6
 PY
 then ok "JSON: DL + Hartung-Knapp, weights sum to 100 %"; else bad "JSON" "$(tail -1 "$TMP/je.txt")"; fi
 
+# the forest plot: an SVG document; a wrong extension is refused before any work, leaving nothing
+"$GS" meta "$EX/bcg-colditz1994.csv" --plot "$TMP/forest.svg" > /dev/null \
+  && grep -q "<svg" "$TMP/forest.svg" && ok "forest plot written as SVG" || bad "forest plot" "no SVG"
+"$GS" meta "$EX/bcg-colditz1994.csv" --plot "$TMP/forest.pdf" > "$TMP/out.txt" 2> "$TMP/err.txt"
+[ $? = 2 ] && [ ! -e "$TMP/forest.pdf" ] && ok "plot: unsupported extension refused, no file" \
+  || bad "plot extension" "$(cat "$TMP/err.txt")"
+
 # mean differences and an effect with its SE, quoted names with commas
 printf 'study,m1,sd1,n1,m2,sd2,n2\n"Smith, 2001",-1.2,2.1,55,-0.9,2.3,53\nJones 2005,-2.0,1.8,120,-1.1,2.0,118\n' > "$TMP/md.csv"
 "$GS" meta "$TMP/md.csv" > "$TMP/md.txt" && ok "mean differences" || bad "md" "exit $?"
