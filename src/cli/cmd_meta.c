@@ -13,7 +13,7 @@
 static const struct cli_opt opts[] = {
     {"method", "M", CLI_VALUE, 0, "random-effects tau^2: reml (default) or dl (DerSimonian-Laird)"},
     {"hk", NULL, CLI_FLAG, 0, "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"},
-    {"level", "L", CLI_VALUE, 0, "confidence level, between 0 and 1 (default 0.95)"},
+    {"level", "L", CLI_VALUE, 0, "level of the pooled intervals, in (0, 1) (default 0.95)"},
     {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
     {"plot", "FILE", CLI_VALUE, 0, "forest plot: FILE.svg or FILE.png"},
 };
@@ -24,8 +24,9 @@ void help_meta(FILE *f)
     fprintf(f,
             "usage: gabasim meta FILE.csv [--method reml|dl] [--hk] [--level 0.95] [--json]\n"
             "                    [--plot FOREST.svg]\n\n"
-            "Pools per-study results like a systematic review: fixed effect (inverse variance)\n"
-            "and random effects (REML or DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
+            "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
+            "and Mantel-Haenszel for event tables) and random effects (REML or\n"
+            "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
             "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
             "against it in the tests). The CSV header picks the layout (arm 1 = treatment):\n"
             "  study,m1,sd1,n1,m2,sd2,n2   mean difference\n"
@@ -35,7 +36,8 @@ void help_meta(FILE *f)
             "  study,yi,sei                an effect and its standard error, as given\n\n"
             "options:\n");
     cli_print_options(f, opts, N_OPTS);
-    fprintf(f, "\nexample:\n  gabasim meta examples/gabapentinoid-clbp-dizziness.csv\n");
+    fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
 }
 
 static void json_str(const char *s)

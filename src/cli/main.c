@@ -24,7 +24,8 @@ static const struct gs_cmd commands[] = {
 
 static void usage(FILE *f)
 {
-    fprintf(f, "gabasim %s - gabapentinoid pharmacokinetics for one patient or a population\n\n",
+    fprintf(f,
+            "gabasim %s - gabapentinoid pharmacokinetics, dosing advice and evidence pooling\n\n",
             gs_version());
     fprintf(f, "usage: gabasim <command> [options]\n       gabasim help <command>\n"
                "       gabasim --version\n\ncommands:\n");
