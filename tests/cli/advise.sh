@@ -3,15 +3,7 @@
 # a proposed regimen, JSON, and bad input. usage: bash advise.sh PATH_TO_GABASIM
 set -u
 GS=$(realpath "${1:?usage: advise.sh PATH_TO_GABASIM}")
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-bad() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
-expect_in() { # description, needle, file
-  grep -qF -- "$2" "$3" && ok "$1" || bad "$1" "'$2' not in: $(head -c 400 "$3")"
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 # Neurontin label 2.4: CrCl 30-59 -> 200 mg twice a day as the first column
 "$GS" advise --drug gabapentin --crcl 45 --n 100 > "$TMP/a.txt" 2> "$TMP/e.txt" \
@@ -180,17 +172,6 @@ then ok "HTML: well formed, all sections, inline plot, no external resource"
 else bad "HTML page" "$(tail -3 "$TMP/he.txt")"
 fi
 [ ! -e "$TMP/r.html.plot.svg" ] && ok "HTML: no plot file left beside it" || bad "HTML plot file" "left behind"
-usage_err() { # description, expected substring, args...
-  local desc=$1 want=$2
-  shift 2
-  "$GS" "$@" > "$TMP/out.txt" 2> "$TMP/err.txt"
-  local rc=$?
-  if [ $rc != 2 ]; then bad "$desc" "exit $rc, stderr '$(cat "$TMP/err.txt")'"
-  elif [ "$(wc -l < "$TMP/err.txt")" != 1 ] || ! grep -qF -- "$want" "$TMP/err.txt"; then
-    bad "$desc" "stderr '$(cat "$TMP/err.txt")'"
-  elif [ -s "$TMP/out.txt" ]; then bad "$desc" "stdout not empty"
-  else ok "$desc"; fi
-}
 usage_err "no kidney function" "needs kidney function" advise --drug gabapentin --age 60
 usage_err "scr without sex" "'--sex'" advise --drug gabapentin --scr 1.2mg/dL --age 60 --weight 70kg
 usage_err "dialysis with normal CrCl" "--dialysis" advise --drug gabapentin --dialysis --crcl 90
@@ -201,5 +182,4 @@ usage_err "pain type not calibrated" "'--pain'" advise --drug pregabalin --crcl 
 usage_err "unwritable --html" "--html" advise --drug gabapentin --crcl 90 --html /nonexistent/r.html
 usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

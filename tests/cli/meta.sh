@@ -4,15 +4,7 @@
 set -u
 GS=$(realpath "${1:?usage: meta.sh PATH_TO_GABASIM}")
 EX=$(dirname "$(realpath "$0")")/../../examples
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-bad() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
-expect_in() { # description, needle, file
-  grep -qF -- "$2" "$3" && ok "$1" || bad "$1" "'$2' not in: $(head -c 400 "$3")"
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 # Viechtbauer W, J Stat Softw 2010;36(3), section 3 (the BCG trials, REML): log RR -0.7145
 # (-1.0669 to -0.3622), tau^2 0.3132, I^2 92.22 %, Q 152.23 on 12 df. Printed to 3 digits here.
@@ -56,17 +48,6 @@ printf 'study,a1,n1,a2,n2\nA,3,50,9,50\nB,0,40,0,41\nC,5,60,11,58\n' > "$TMP/z.c
 "$GS" meta "$TMP/z.csv" > "$TMP/z.txt" && ok "zero-events study: exit 0" || bad "zero-events" "exit $?"
 expect_in "zero-events study dropped, named" "dropped, no events in either arm: B (line 3)" "$TMP/z.txt"
 
-usage_err() { # description, expected substring, args...
-  local desc=$1 want=$2
-  shift 2
-  "$GS" "$@" > "$TMP/out.txt" 2> "$TMP/err.txt"
-  local rc=$?
-  if [ $rc != 2 ]; then bad "$desc" "exit $rc, stderr '$(cat "$TMP/err.txt")'"
-  elif [ "$(wc -l < "$TMP/err.txt")" != 1 ] || ! grep -qF -- "$want" "$TMP/err.txt"; then
-    bad "$desc" "stderr '$(cat "$TMP/err.txt")'"
-  elif [ -s "$TMP/out.txt" ]; then bad "$desc" "stdout not empty"
-  else ok "$desc"; fi
-}
 printf 'study,m1,sd1,n1,m2,sd2,n2\nA,1,2,30,0,2,30\nB,1,-2,30,0,2,30\n' > "$TMP/b1.csv"
 usage_err "negative SD: file, line, column" "b1.csv: line 3, column sd1: '-2'; allowed: above 0" meta "$TMP/b1.csv"
 printf 'study,a1,n1,a2,n2\nA,12,10,1,10\n' > "$TMP/b2.csv"
@@ -89,5 +70,4 @@ usage_err "no file" "give one study table" meta
 "$GS" meta "$TMP/nosuch.csv" > "$TMP/out.txt" 2> "$TMP/err.txt"
 [ $? = 1 ] && grep -qF "cannot open" "$TMP/err.txt" && ok "missing file: exit 1, named" || bad "missing file" "$(cat "$TMP/err.txt")"
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

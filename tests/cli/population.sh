@@ -4,12 +4,7 @@
 # usage: bash population.sh PATH_TO_GABASIM
 set -u
 GS=$(realpath "${1:?usage: population.sh PATH_TO_GABASIM}")
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-PASSED=0
-FAILED=0
-ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-bad() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 # ---- identical outputs for 1, 2 and 4 threads ----
 for drug in pregabalin gabapentin; do
@@ -52,22 +47,6 @@ else
 fi
 
 # ---- bad input: exit 2, one line naming the field, empty stdout, nothing written ----
-usage_err() { # description, expected substring, args...
-  local desc=$1 want=$2
-  shift 2
-  local d="$TMP/case"
-  rm -rf "$d" && mkdir -p "$d"
-  (cd "$d" && "$GS" "$@" > out.txt 2> err.txt)
-  local rc=$?
-  local lines
-  lines=$(wc -l < "$d/err.txt")
-  if [ $rc != 2 ]; then bad "$desc" "exit $rc, stderr '$(cat "$d/err.txt")'"
-  elif [ "$lines" != 1 ] || ! grep -q '^gabasim: error: ' "$d/err.txt"; then bad "$desc" "stderr '$(cat "$d/err.txt")'"
-  elif ! grep -qF -- "$want" "$d/err.txt"; then bad "$desc" "'$(cat "$d/err.txt")' lacks '$want'"
-  elif [ -s "$d/out.txt" ]; then bad "$desc" "stdout not empty"
-  elif [ "$(ls -A "$d" | grep -v -e '^out.txt$' -e '^err.txt$')" != "" ]; then bad "$desc" "left files: $(ls -A "$d")"
-  else ok "$desc"; fi
-}
 R=(--dose 150mg --every 12h --days 2)
 usage_err "--n 0" "'--n' is 0" population --drug pregabalin --n 0 "${R[@]}"
 usage_err "--n above the limit" "'--n'" population --drug pregabalin --n 20000000 "${R[@]}"
@@ -104,5 +83,4 @@ usage_err "dataset: ADDL without II" "II" population --drug pregabalin --data "$
 usage_err "dataset with --dose" "'--dose'" population --drug pregabalin --data "$TMP/d.csv" --dose 150mg
 usage_err "dataset: unwritable --out" "--out" population --drug pregabalin --data "$TMP/d.csv" --out /nonexistent/o.csv
 
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+finish

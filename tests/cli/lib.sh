@@ -1,0 +1,35 @@
+# lib.sh - shared by the command-line test scripts (sourced after GS is set): a scratch
+# directory, TAP-like "ok"/"not ok" lines with counts, and the usage-error check.
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+bad() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
+expect_in() { # description, needle, file
+  grep -qF -- "$2" "$3" && ok "$1" || bad "$1" "'$2' not in: $(head -c 400 "$3")"
+}
+
+# A usage error: exit 2, exactly one "gabasim: error: " line containing `want`, empty stdout, and
+# no file left behind in the (empty) directory it ran in.
+usage_err() { # description, expected substring, args...
+  local desc=$1 want=$2
+  shift 2
+  local d="$TMP/case"
+  rm -rf "$d" && mkdir -p "$d"
+  (cd "$d" && "$GS" "$@" > out.txt 2> err.txt)
+  local rc=$?
+  local lines
+  lines=$(wc -l < "$d/err.txt")
+  if [ $rc != 2 ]; then bad "$desc" "exit $rc, stderr '$(cat "$d/err.txt")'"
+  elif [ "$lines" != 1 ] || ! grep -q '^gabasim: error: ' "$d/err.txt"; then bad "$desc" "stderr '$(cat "$d/err.txt")'"
+  elif ! grep -qF -- "$want" "$d/err.txt"; then bad "$desc" "'$(cat "$d/err.txt")' lacks '$want'"
+  elif [ -s "$d/out.txt" ]; then bad "$desc" "stdout not empty"
+  elif [ "$(ls -A "$d" | grep -v -e '^out.txt$' -e '^err.txt$')" != "" ]; then bad "$desc" "left files: $(ls -A "$d")"
+  else ok "$desc"; fi
+}
+
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
