@@ -160,9 +160,14 @@ int cmd_meta(int argc, char **argv)
                          "%s: no study has events in either arm; nothing to pool", a.positional[0]);
         goto fail;
     }
+    if (hk && k < 2) {
+        st = gs_error_set(&err, GS_INPUT, "--hk",
+                          "'--hk' needs 2 or more studies to pool; %s has %zu", a.positional[0], k);
+        goto fail;
+    }
     struct gs_meta_result fe, re;
     if ((st = gs_meta_pool(y, v, k, GS_META_FIXED, 0, level, &fe, &err)) ||
-        (st = gs_meta_pool(y, v, k, method, hk && k >= 2, level, &re, &err)))
+        (st = gs_meta_pool(y, v, k, method, hk, level, &re, &err)))
         goto fail;
 
     const int rr = t.kind == GS_STUDIES_RR;
