@@ -225,8 +225,8 @@ int cmd_meta(int argc, char **argv)
                    exp(mh.est), exp(mh.ci_lo), exp(mh.ci_hi), mh.se, mh.p);
         printf("\n}\n");
     } else {
-        printf("gabasim meta  %s: %zu studies, %s%s\n\n", a.positional[0], k, measure,
-               rr ? " (pooled on the log scale)" : "");
+        printf("gabasim meta  %s: %zu stud%s, %s%s\n\n", a.positional[0], k, k == 1 ? "y" : "ies",
+               measure, rr ? " (pooled on the log scale)" : "");
         printf("  %-32s %10s  %-22s %8s\n", "study", "estimate", "95% CI", "weight");
         double z = 1.959963984540054;
         for (size_t j = 0; j < k; j++) {

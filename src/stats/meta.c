@@ -113,7 +113,7 @@ gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_met
     struct gs_meta_result *o = r;
     const double df = (double)k - 1;
     struct wsums fe = sums(yi, vi, k, 0.0);
-    o->q = fe.wr2;
+    o->q = k > 1 ? fe.wr2 : 0.0; /* one study: its own mean, up to rounding */
     o->q_p = k > 1 ? gsl_cdf_chisq_Q(o->q, df) : NAN;
 
     if (method == GS_META_DL && k > 1)
