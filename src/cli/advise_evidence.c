@@ -40,6 +40,20 @@ static const char *str(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The evidence entry for a kind of pain (NULL when none is given or known). */
+static const cJSON *pain_entry(const cJSON *ev, const char *pain_type)
+{
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(ev, "pain_types");
+    return pain_type ? cJSON_GetObjectItemCaseSensitive(types, pain_type) : NULL;
+}
+
+/* The points shown: those of the kind of pain, then those for everyone. */
+static void point_lists(const cJSON *ev, const cJSON *entry, const cJSON *lists[2])
+{
+    lists[0] = cJSON_GetObjectItemCaseSensitive(entry, "points");
+    lists[1] = cJSON_GetObjectItemCaseSensitive(ev, "all");
+}
+
 /* Terminal text: `s` wrapped at 92 columns, the first line after `lead`, the rest after
  * `indent` spaces. */
 static void wrap(FILE *f, const char *lead, int indent, const char *s)
@@ -99,8 +113,8 @@ void advise_evidence_write(FILE *f, const cJSON *ev, const char *pain_type, cons
                            double crcl, enum advise_format fmt)
 {
     const int html = fmt == ADVISE_HTML;
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(ev, "pain_types");
-    const cJSON *t = pain_type ? cJSON_GetObjectItemCaseSensitive(types, pain_type) : NULL;
+    const cJSON *t = pain_entry(ev, pain_type), *lists[2];
+    point_lists(ev, t, lists);
     const char *title = str(t, "title");
     if (html) {
         fputs("<section id=\"evidence\"><h2>What the trials found</h2>\n", f);
@@ -115,8 +129,6 @@ void advise_evidence_write(FILE *f, const cJSON *ev, const char *pain_type, cons
     } else {
         fprintf(f, "\nWhat the trials found%s%s\n", title ? ": " : "", title ? title : "");
     }
-    const cJSON *lists[2] = {cJSON_GetObjectItemCaseSensitive(t, "points"),
-                             cJSON_GetObjectItemCaseSensitive(ev, "all")};
     for (int l = 0; l < 2; l++) {
         const cJSON *p;
         cJSON_ArrayForEach(p, lists[l]) point(f, p, fmt, 4);
@@ -183,10 +195,8 @@ void advise_evidence_json(FILE *f, const cJSON *ev, const char *pain_type, const
 {
     cJSON *out = cJSON_CreateObject(), *pts = cJSON_AddArrayToObject(out, "evidence"),
           *alts = cJSON_AddArrayToObject(out, "alternatives");
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(ev, "pain_types");
-    const cJSON *t = pain_type ? cJSON_GetObjectItemCaseSensitive(types, pain_type) : NULL;
-    const cJSON *lists[2] = {cJSON_GetObjectItemCaseSensitive(t, "points"),
-                             cJSON_GetObjectItemCaseSensitive(ev, "all")};
+    const cJSON *lists[2];
+    point_lists(ev, pain_entry(ev, pain_type), lists);
     for (int l = 0; l < 2; l++) {
         const cJSON *p;
         cJSON_ArrayForEach(p, lists[l]) if (str(p, "text") && str(p, "source"))

@@ -19,6 +19,8 @@ static const struct cli_opt opts[] = {
 };
 #define N_OPTS (sizeof opts / sizeof opts[0])
 
+static const double z = 1.959963984540054; /* the study intervals are 95 % */
+
 void help_meta(FILE *f)
 {
     fprintf(f,
@@ -54,16 +56,15 @@ static void json_str(const char *s)
 /* The forest plot: each study with its 95 % interval, then the two pooled estimates. */
 static gs_status forest(const char *path, const struct gs_studies *t, const size_t *keep,
                         const double *y, const double *v, size_t k, const struct gs_meta_result *fe,
-                        const struct gs_meta_result *re, double wsum_re, int rr,
+                        const struct gs_meta_result *re, const double *wpct, int rr,
                         const char *measure, struct gs_error *err)
 {
     struct gs_forest_row *rows = gs_malloc((k + 2) * sizeof *rows);
     if (rows == NULL)
         return gs_error_set(err, GS_NOMEM, "--plot", "out of memory");
-    const double z = 1.959963984540054;
     for (size_t j = 0; j < k; j++)
         rows[j] = (struct gs_forest_row){t->study[keep[j]].name, y[j], y[j] - z * sqrt(v[j]),
-                                         y[j] + z * sqrt(v[j]), 100 / (v[j] + re->tau2) / wsum_re};
+                                         y[j] + z * sqrt(v[j]), wpct[j]};
     rows[k] = (struct gs_forest_row){"Fixed effect", fe->est, fe->ci_lo, fe->ci_hi, 0};
     rows[k + 1] = (struct gs_forest_row){"Random effects", re->est, re->ci_lo, re->ci_hi, 0};
     char xlabel[96];
@@ -86,7 +87,7 @@ int cmd_meta(int argc, char **argv)
     struct gs_error err = GS_ERROR_INIT;
     struct cli_args a;
     struct gs_studies t = {0};
-    double *y = NULL, *v = NULL;
+    double *y = NULL, *v = NULL, *wpct = NULL;
     size_t *keep = NULL;
     int rc;
     gs_status st = cli_parse(opts, N_OPTS, 1, argc, argv, &a, &err);
@@ -124,8 +125,8 @@ int cmd_meta(int argc, char **argv)
         goto fail;
 
     y = gs_malloc(t.n * sizeof *y), v = gs_malloc(t.n * sizeof *v);
-    keep = gs_malloc(t.n * sizeof *keep);
-    if (!y || !v || !keep) {
+    keep = gs_malloc(t.n * sizeof *keep), wpct = gs_malloc(t.n * sizeof *wpct);
+    if (!y || !v || !keep || !wpct) {
         st = gs_error_set(&err, GS_NOMEM, "meta", "out of memory");
         goto fail;
     }
@@ -194,10 +195,13 @@ int cmd_meta(int argc, char **argv)
     double (*tr)(double) = rr ? exp : NULL;
 #define TR(x) (tr ? tr(x) : (x))
     const char *mname = method == GS_META_DL ? "DerSimonian-Laird" : "REML";
+    /* each study's random-effects weight in %, shown in every output */
     double wsum_re = 0;
     for (size_t j = 0; j < k; j++)
         wsum_re += 1 / (v[j] + re.tau2);
-    if (plot && (st = forest(plot, &t, keep, y, v, k, &fe, &re, wsum_re, rr, measure, &err)))
+    for (size_t j = 0; j < k; j++)
+        wpct[j] = 100 / (v[j] + re.tau2) / wsum_re;
+    if (plot && (st = forest(plot, &t, keep, y, v, k, &fe, &re, wpct, rr, measure, &err)))
         goto fail;
     if (json) {
         printf("{\n  \"measure\": \"%s\",\n  \"level\": %g,\n  \"studies\": [", measure, level);
@@ -205,7 +209,7 @@ int cmd_meta(int argc, char **argv)
             printf("%s\n    {\"study\": ", j ? "," : "");
             json_str(t.study[keep[j]].name);
             printf(", \"yi\": %.10g, \"vi\": %.10g, \"weight_random_pct\": %.6g}", y[j], v[j],
-                   100 / (v[j] + re.tau2) / wsum_re);
+                   wpct[j]);
         }
         printf("\n  ],\n  \"dropped_no_events\": ");
         json_str(dropped);
@@ -228,11 +232,10 @@ int cmd_meta(int argc, char **argv)
         printf("gabasim meta  %s: %zu stud%s, %s%s\n\n", a.positional[0], k, k == 1 ? "y" : "ies",
                measure, rr ? " (pooled on the log scale)" : "");
         printf("  %-32s %10s  %-22s %8s\n", "study", "estimate", "95% CI", "weight");
-        double z = 1.959963984540054;
         for (size_t j = 0; j < k; j++) {
             double se = sqrt(v[j]);
             printf("  %-32.32s %10.3g  %9.3g to %-9.3g %7.1f%%\n", t.study[keep[j]].name, TR(y[j]),
-                   TR(y[j] - z * se), TR(y[j] + z * se), 100 / (v[j] + re.tau2) / wsum_re);
+                   TR(y[j] - z * se), TR(y[j] + z * se), wpct[j]);
         }
         if (*dropped)
             printf("  dropped, no events in either arm: %s\n", dropped);
@@ -259,6 +262,7 @@ done:
     gs_free(y);
     gs_free(v);
     gs_free(keep);
+    gs_free(wpct);
     gs_studies_release(&t);
     return rc;
 }

@@ -626,6 +626,16 @@ gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
     return GS_OK;
 }
 
+gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
+                             size_t *len, char *origin, struct gs_error *err)
+{
+    if (path == NULL)
+        snprintf(origin, 4096, "%s/%s", gs_data_dir(), default_name);
+    else
+        snprintf(origin, 4096, "%s", path);
+    return gs__read_file(origin, max, text, len, err);
+}
+
 static int is_library_name(const char *s)
 {
     if (*s == '\0')

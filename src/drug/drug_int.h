@@ -11,6 +11,11 @@
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err);
 
+/* gs__read_file of `path`, or of gs_data_dir()/default_name when path is NULL; `origin` (4096
+ * bytes) receives the path read, for the parser's messages. */
+gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
+                             size_t *len, char *origin, struct gs_error *err);
+
 /* The drug file's parsed JSON (a const cJSON *), for modules that read their own sections. */
 struct gs_drug;
 const void *gs__drug_root(const struct gs_drug *d);

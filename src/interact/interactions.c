@@ -285,18 +285,14 @@ gs_status gs_interactions_parse(gs_interactions **out, const char *text, size_t 
 
 gs_status gs_interactions_load(gs_interactions **out, const char *path, struct gs_error *err)
 {
-    char def[4096];
     *out = NULL;
-    if (path == NULL) {
-        snprintf(def, sizeof def, "%s/interactions.json", gs_data_dir());
-        path = def;
-    }
-    char *text = NULL;
+    char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, GS_INTERACTIONS_FILE_MAX, &text, &len, err);
+    gs_status st = gs__read_data_file(path, "interactions.json", GS_INTERACTIONS_FILE_MAX, &text,
+                                      &len, origin, err);
     if (st != GS_OK)
         return st;
-    st = gs_interactions_parse(out, text, len, path, err);
+    st = gs_interactions_parse(out, text, len, origin, err);
     gs_free(text);
     return st;
 }

@@ -9,10 +9,11 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/studies.h"
+#include "../drug/drug_int.h"
 
 #define MAX_COLS  16
 #define CELL_MAX  128
-#define MAX_BYTES (64L << 20)
+#define MAX_BYTES ((size_t)16 << 20) /* a study table is a few kB; 16 MiB is ample */
 
 static const char *const layout_cols[3][7] = {
     {"study", "m1", "sd1", "n1", "m2", "sd2", "n2"},
@@ -222,38 +223,13 @@ gs_status gs_studies_parse(struct gs_studies *t, const char *text, size_t len, c
 gs_status gs_studies_read(struct gs_studies *t, const char *path, struct gs_error *err)
 {
     *t = (struct gs_studies){0};
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return gs_error_set(err, GS_IO, "studies", "cannot open '%s': %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    gs_status st = GS_OK;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= (size_t)MAX_BYTES) {
-                st = gs_error_set(err, GS_INPUT, "studies", "'%s' is larger than 64 MiB", path);
-                break;
-            }
-            cap = cap ? 2 * cap : 1 << 16;
-            char *p = gs_realloc(buf, cap);
-            if (p == NULL) {
-                st = gs_error_set(err, GS_NOMEM, "studies", "out of memory");
-                break;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = gs_error_set(err, GS_IO, "studies", "reading '%s' failed", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (st == GS_OK)
-        st = gs_studies_parse(t, buf, len, path, err);
-    gs_free(buf);
+    char *text = NULL;
+    size_t len = 0;
+    gs_status st = gs__read_file(path, MAX_BYTES, &text, &len, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_studies_parse(t, text, len, path, err);
+    gs_free(text);
     return st;
 }
 

@@ -125,17 +125,12 @@ gs_status gs_ae_parse(struct gs_ae_model *m, const char *text, size_t len, const
 
 gs_status gs_ae_load(struct gs_ae_model *m, const char *path, struct gs_error *err)
 {
-    char def[4096];
-    if (path == NULL) {
-        snprintf(def, sizeof def, "%s/adverse.json", gs_data_dir());
-        path = def;
-    }
-    char *text = NULL;
+    char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, 1 << 20, &text, &len, err);
+    gs_status st = gs__read_data_file(path, "adverse.json", 1 << 20, &text, &len, origin, err);
     if (st != GS_OK)
         return st;
-    st = gs_ae_parse(m, text, len, path, err);
+    st = gs_ae_parse(m, text, len, origin, err);
     gs_free(text);
     return st;
 }

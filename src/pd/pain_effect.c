@@ -135,17 +135,12 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
 
 gs_status gs_pain_load(struct gs_pain_model *pm, const char *path, struct gs_error *err)
 {
-    char def[4096];
-    if (path == NULL) {
-        snprintf(def, sizeof def, "%s/pain.json", gs_data_dir());
-        path = def;
-    }
-    char *text = NULL;
+    char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, 1 << 20, &text, &len, err);
+    gs_status st = gs__read_data_file(path, "pain.json", 1 << 20, &text, &len, origin, err);
     if (st != GS_OK)
         return st;
-    st = gs_pain_parse(pm, text, len, path, err);
+    st = gs_pain_parse(pm, text, len, origin, err);
     gs_free(text);
     return st;
 }

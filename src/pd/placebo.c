@@ -50,17 +50,12 @@ gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len,
 
 gs_status gs_placebo_load(struct gs_placebo *out, const char *path, struct gs_error *err)
 {
-    char def[4096];
-    if (path == NULL) {
-        snprintf(def, sizeof def, "%s/pain.json", gs_data_dir());
-        path = def;
-    }
-    char *text = NULL;
+    char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, 1 << 20, &text, &len, err);
+    gs_status st = gs__read_data_file(path, "pain.json", 1 << 20, &text, &len, origin, err);
     if (st != GS_OK)
         return st;
-    st = gs_placebo_parse(out, text, len, path, err);
+    st = gs_placebo_parse(out, text, len, origin, err);
     gs_free(text);
     return st;
 }
