@@ -2,8 +2,7 @@
  *
  * The course without active drug follows Plan et al. 2012 (data/pain.json):
  *   pain(t) = BASE x [1 - PE x (1 - exp(-ln 2 t / T1/2))].
- * The drug effect (an empirical, slowly developing effect on top of it, calibrated per pain type
- * to the pooled trial differences) is the next part of issue 4 and is not here yet.
+ * The drug effect on top of it is gabasim/pain_effect.h.
  */
 #ifndef GABASIM_PAIN_H
 #define GABASIM_PAIN_H
@@ -20,6 +19,9 @@ struct gs_placebo {
     double base;     /* baseline pain, 0-10 */
     double pe;       /* maximum placebo effect, fraction of baseline */
     double t_half_d; /* half-time of the placebo response, days */
+    /* between-subject variances (Plan 2012; NaN when the file gives none): logit(BASE / 10),
+     * logit(PE) and log(T1/2) are normal around the typical values (virtual trials draw them) */
+    double omega2_logit_base, omega2_logit_pe, omega2_log_t_half;
 };
 
 /* Reads the placebo model from `path` (NULL: gs_data_dir()/pain.json). */

@@ -86,6 +86,19 @@ struct gs_forest_row {
 gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
                          const char *xlabel, struct gs_outfile *out, struct gs_error *err);
 
+/* One line of a line plot: points x[i], y[i] (NaN: no point), optional error bars lo..hi. */
+struct gs_plot_series {
+    const char *label;
+    const double *x, *y, *lo, *hi;
+    size_t n;
+};
+
+/* Lines with points and error bars (PLplot, SVG or PNG by out->path), one colour per series with
+ * its label above the frame; y axis from ymin to ymax. The caller commits the outfile. */
+gs_status gs_plot_lines(const struct gs_plot_series *s, size_t n_series, const char *xlabel,
+                        const char *ylabel, const char *title, double ymin, double ymax,
+                        struct gs_outfile *out, struct gs_error *err);
+
 /* Writes v exactly as printf("%.*g", sig, v) would (sig 1 to 12; others go to snprintf) into
  * out (cap >= 32 bytes), several times faster. Returns the length (NUL-terminated). */
 size_t gs_fmt_g(char *out, size_t cap, double v, int sig);

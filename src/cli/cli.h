@@ -93,6 +93,8 @@ int cmd_advise(int argc, char **argv);
 void help_advise(FILE *f);
 void help_population(FILE *f);
 void help_demo(FILE *f);
+int cmd_trial(int argc, char **argv);
+void help_trial(FILE *f);
 int cmd_meta(int argc, char **argv);
 void help_meta(FILE *f);
 

@@ -16,6 +16,8 @@ static const struct gs_cmd commands[] = {
      "a regimen for one patient from the label, its calendar and predicted levels"},
     {"meta", cmd_meta, help_meta,
      "pool study results: fixed and random effects, heterogeneity, prediction interval"},
+    {"trial", cmd_trial, help_trial,
+     "a virtual placebo-controlled trial: flow, Table 1, primary result, power"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -61,8 +63,7 @@ static int cmd_help(int argc, char **argv)
     if (c == NULL || argc > 1) {
         fprintf(stderr,
                 "gabasim: error: no help for '%s'; commands: simulate, population, advise, meta, "
-                "drugs, "
-                "demo, help\n",
+                "trial, drugs, demo, help\n",
                 argv[0]);
         return GS_EXIT_USAGE;
     }

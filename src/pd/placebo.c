@@ -44,6 +44,24 @@ gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len,
     else if (!(st = field(pl, "base", 0.0, 10.0, &out->base, path, err)) &&
              !(st = field(pl, "pe", 0.0, 1.0, &out->pe, path, err)))
         st = field(pl, "t_half", 0.0, 3650.0, &out->t_half_d, path, err);
+    if (st == GS_OK) {
+        const cJSON *iiv = cJSON_GetObjectItemCaseSensitive(pl, "iiv");
+        const char *key[3] = {"logit_base_omega2", "logit_pe_omega2", "log_t_half_omega2"};
+        double *dst[3] = {&out->omega2_logit_base, &out->omega2_logit_pe, &out->omega2_log_t_half};
+        for (int k = 0; k < 3; k++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(iiv, key[k]);
+            *dst[k] = NAN;
+            if (v == NULL)
+                continue;
+            if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0.0 && v->valuedouble <= 25.0)) {
+                st = gs_error_set(err, GS_INPUT, key[k],
+                                  "%s: 'placebo.iiv.%s' must be a variance from 0 to 25", path,
+                                  key[k]);
+                break;
+            }
+            *dst[k] = v->valuedouble;
+        }
+    }
     cJSON_Delete(root);
     return st;
 }

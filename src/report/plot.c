@@ -252,3 +252,52 @@ gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_po
     plend();
     return GS_OK;
 }
+
+gs_status gs_plot_lines(const struct gs_plot_series *s, size_t n_series, const char *xlabel,
+                        const char *ylabel, const char *title, double ymin, double ymax,
+                        struct gs_outfile *out, struct gs_error *err)
+{
+    double xmin = INFINITY, xmax = -INFINITY;
+    for (size_t k = 0; k < n_series; k++)
+        for (size_t i = 0; i < s[k].n; i++) {
+            xmin = fmin(xmin, s[k].x[i]);
+            xmax = fmax(xmax, s[k].x[i]);
+        }
+    if (n_series == 0 || !(xmax > xmin) || !(ymax > ymin))
+        return gs_error_set(err, GS_INPUT, "--plot", "nothing to plot (need two x values)");
+    gs_status st = begin(out, err);
+    if (st != GS_OK)
+        return st;
+    static const int colours[4][3] = {
+        {31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
+    for (int k = 0; k < 4; k++)
+        plscol0(8 + k, colours[k][0], colours[k][1], colours[k][2]);
+    double pad = 0.03 * (xmax - xmin);
+    plcol0(1);
+    plenv(xmin - pad, xmax + pad, ymin, ymax, 0, 0);
+    pllab(xlabel, ylabel, title);
+    for (size_t k = 0; k < n_series; k++) {
+        plcol0(8 + (int)(k % 4));
+        plwidth(2.0);
+        /* NaN points (no data) break the line */
+        for (size_t i = 0; i + 1 < s[k].n; i++)
+            if (!isnan(s[k].y[i]) && !isnan(s[k].y[i + 1]))
+                pljoin(s[k].x[i], s[k].y[i], s[k].x[i + 1], s[k].y[i + 1]);
+        plwidth(1.0);
+        for (size_t i = 0; i < s[k].n; i++) {
+            if (isnan(s[k].y[i]))
+                continue;
+            PLFLT x = s[k].x[i], y = s[k].y[i];
+            plpoin(1, &x, &y, 17);
+            if (s[k].lo && s[k].hi && !isnan(s[k].lo[i]) && !isnan(s[k].hi[i])) {
+                PLFLT lo = s[k].lo[i], hi = s[k].hi[i];
+                plerry(1, &x, &lo, &hi);
+            }
+        }
+        plschr(0.0, 0.75);
+        plmtex("t", 0.6 + 1.2 * (double)(n_series - 1 - k), 0.02, 0.0, s[k].label);
+        plschr(0.0, 1.0);
+    }
+    plend();
+    return GS_OK;
+}

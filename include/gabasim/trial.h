@@ -1,0 +1,177 @@
+/* gabasim/trial.h - virtual randomized placebo-controlled trials (`gabasim trial`).
+ *
+ * A trial is data: a JSON specification (schema gabasim-trial/1, docs/trial.md) of two arms
+ * (a drug with its titration, or placebo), the population and inclusion criteria, randomization,
+ * visits, dropout mechanisms and the analysis. gs_trial_create() checks it and loads what it
+ * needs (drug, covariate distribution, pain and side-effect models) into an immutable handle;
+ * gs_trial_run() simulates one replicate; gs_trial_replicates() many, in parallel.
+ *
+ * Each participant is a pure function of (seed, replicate, candidate index): covariates from the
+ * population file, pain type, the placebo course with Plan 2012's between-subject variability,
+ * PK variability (the drug file's Omega on clearance), side effects from the side-effect model
+ * and dropout. So every result is identical for any thread count.
+ *
+ * The drug's effect on pain uses the daily steady-state average concentration of the step taken
+ * that day (exact for the model's average: absorption does not depend on clearance), through the
+ * pain model's EC50 and onset rate; docs/trial.md gives the measured difference from the full
+ * concentration-time model (gs_pain_course).
+ */
+#ifndef GABASIM_TRIAL_H
+#define GABASIM_TRIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gabasim/adverse.h"
+#include "gabasim/ancova.h"
+#include "gabasim/patient.h"
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_TRIAL_MAX_ARM_N  100000 /* participants per arm */
+#define GS_TRIAL_MAX_WEEKS  104
+#define GS_TRIAL_MAX_VISITS 52
+#define GS_TRIAL_MAX_REPS   1000000L
+#define GS_TRIAL_MAX_GRID   32
+#define GS_TRIAL_SCREEN_MAX 1000 /* candidates screened per participant before giving up */
+
+enum gs_arm_type { GS_ARM_PLACEBO = 0, GS_ARM_DRUG = 1 };
+enum gs_titration_kind { GS_TITRATE_FORCED = 0, GS_TITRATE_MAX_TOLERATED = 1 };
+enum gs_rand_method { GS_RAND_FIXED = 0, GS_RAND_BLOCKS = 1 };
+enum gs_imputation { GS_IMPUTE_COMPLETERS = 0, GS_IMPUTE_LOCF = 1, GS_IMPUTE_BOCF = 2 };
+enum gs_trial_method { GS_METHOD_ANCOVA = 0, GS_METHOD_TTEST = 1, GS_METHOD_MIXED = 2 };
+enum gs_effect_level { GS_EFFECT_CENTRAL = 0, GS_EFFECT_LOWER = 1, GS_EFFECT_UPPER = 2 };
+enum gs_dropout_reason {
+    GS_DROP_NONE = 0,
+    GS_DROP_ADVERSE = 1,
+    GS_DROP_EFFICACY = 2,
+    GS_DROP_LOST = 3,
+    GS_DROP_N = 4
+};
+
+struct gs_trial_arm {
+    char name[32];
+    enum gs_arm_type type;
+    char drug[256];    /* drug name or path (drug arms) */
+    char titrate[256]; /* "DAY:DOSExN,..." (drug arms) */
+    enum gs_titration_kind titration;
+    long n; /* participants (the target with block randomization) */
+};
+
+/* A trial specification: what the JSON file says, with defaults filled in (docs/trial.md). */
+struct gs_trial_spec {
+    char title[256];
+    char origin[512]; /* the file it came from, for messages */
+    uint64_t seed;
+    char population[256]; /* covariate distribution: library name or path */
+    double age_min_y, age_max_y, crcl_min, crcl_max, pain_min, pain_max; /* inclusion */
+    double radicular_fraction; /* share of participants with radiating (radicular) pain */
+    struct gs_trial_arm arm[2];
+    size_t n_arms;
+    enum gs_rand_method randomization;
+    int block_size;         /* blocks: a multiple of the arm count */
+    int stratify_pain_type; /* blocks within radicular / non-radicular */
+    int duration_weeks;
+    int visit_week[GS_TRIAL_MAX_VISITS];
+    size_t n_visits;
+    double measurement_sd;             /* SD of one weekly pain score around the model, 0-10 */
+    enum gs_effect_level effect;       /* Emax: calibrated value or an end of its 95 % interval */
+    double ae_discontinue;             /* P(discontinue) when a modelled side effect starts */
+    double ae_background;              /* P(discontinue for other adverse events) over 12 wk */
+    double loe_per_visit, loe_min_pct; /* lack of efficacy: P per visit if improved < min % */
+    int loe_after_week;                /* ... from this week on */
+    double loss_per_week;              /* random loss to follow-up */
+    enum gs_trial_method method;
+    enum gs_imputation imputation;
+    double alpha;
+    int sided; /* 1 or 2 */
+};
+
+/* Parses a specification (text of len bytes; `origin` names it in messages). Unknown keys,
+ * wrong types and out-of-range values are GS_INPUT with a message naming the field, its value
+ * and what is allowed. Loading the drug and population happens in gs_trial_create(). */
+gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_t len,
+                              const char *origin, struct gs_error *err);
+gs_status gs_trial_spec_load(struct gs_trial_spec *out, const char *path, struct gs_error *err);
+
+typedef struct gs_trial gs_trial;
+
+/* Checks the specification against the library (drug names, titration against the label maximum
+ * at the lowest CrCl admitted, the pain model having the drug) and prepares the trial. */
+gs_status gs_trial_create(gs_trial **out, const struct gs_trial_spec *spec, struct gs_error *err);
+void gs_trial_free(gs_trial *t);
+const struct gs_trial_spec *gs_trial_get_spec(const gs_trial *t);
+/* The side-effect events reported (the drug arm's modelled events). */
+size_t gs_trial_ae_count(const gs_trial *t);
+const char *gs_trial_ae_name(const gs_trial *t, size_t k);
+/* Emax used for each pain type (0 non-radicular, 1 radicular). */
+double gs_trial_emax(const gs_trial *t, int radicular);
+
+struct gs_trial_subject {
+    int arm, radicular, stratum;
+    struct gs_patient patient;
+    double cl_l_h;                    /* individual clearance (drug arms; NaN on placebo) */
+    double base_true, base_obs;       /* baseline pain: model and measured (0-10) */
+    double pain[GS_TRIAL_MAX_VISITS]; /* measured at each visit; NaN when missed */
+    int drop_day;                     /* day of discontinuation (0: completed) */
+    enum gs_dropout_reason drop_reason;
+    double final_mg_day;          /* daily dose at the end (or at discontinuation) */
+    int ae_day[GS_AE_MAX_EVENTS]; /* day a modelled side effect started (0: none) */
+};
+
+struct gs_trial_arm_summary {
+    long allocated, discontinued[GS_DROP_N], completed, analysed;
+    double visit_mean[GS_TRIAL_MAX_VISITS], visit_sd[GS_TRIAL_MAX_VISITS]; /* observed */
+    long visit_n[GS_TRIAL_MAX_VISITS];
+    double base_mean, change_mean;   /* analysed participants */
+    long responders30, responders50; /* at the last visit; missing counts as non-response */
+    long ae[GS_AE_MAX_EVENTS];
+};
+
+struct gs_trial_result {
+    long assessed, excluded_age, excluded_crcl, excluded_pain, randomized;
+    struct gs_trial_subject *subject; /* randomized participants, in enrolment order */
+    struct gs_trial_arm_summary arm[2];
+    struct gs_ancova_result primary; /* drug arm minus placebo (arm 0 minus arm 1 otherwise) */
+    double p_reported;               /* p for the specified sidedness */
+    int significant;                 /* p_reported < alpha with the effect favouring arm 0 */
+};
+#define GS_TRIAL_RESULT_INIT                                                                       \
+    {                                                                                              \
+        0                                                                                          \
+    }
+
+/* Simulates replicate `rep` (0 is "the" trial of `gabasim trial`) with `n_per_arm` (0: the
+ * specification's N) and analyses it. */
+gs_status gs_trial_run(const gs_trial *t, long rep, long n_per_arm, struct gs_trial_result *out,
+                       struct gs_error *err);
+void gs_trial_result_release(struct gs_trial_result *r);
+
+/* Many replicates: per replicate estimate, its p and whether it was significant, by replicate
+ * index (so identical for any thread count). */
+struct gs_trial_reps {
+    long n, n_per_arm;
+    double *effect, *se, *p;
+    unsigned char *significant;
+    double power, power_se;                     /* share significant and its Monte Carlo SE */
+    double effect_mean, effect_sd, effect_q[5]; /* 2.5, 25, 50, 75, 97.5 % */
+    double mean_dropout[2];                     /* share discontinued per arm */
+};
+gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                              long first_rep, struct gs_trial_reps *out, struct gs_error *err);
+void gs_trial_reps_release(struct gs_trial_reps *r);
+/* Share of replicates whose estimate is at least as extreme as `observed` in its direction
+ * (estimate <= observed for a negative observed value, >= for a positive one). */
+double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed);
+
+/* Power of a two-sided (sided 2) or one-sided pooled-variance two-sample t test with n per arm,
+ * true difference delta and SD sigma, at level alpha: exact (noncentral t by quadrature). */
+double gs_power_t2(double delta, double sigma, long n_per_arm, double alpha, int sided);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

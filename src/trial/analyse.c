@@ -1,0 +1,181 @@
+/* analyse.c - one replicate's analysis: participant flow, visit means, the primary endpoint
+ * (change in pain from baseline to the last visit) by the specified method, responders and the
+ * side-effect table. */
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/lmm.h"
+#include "trial_int.h"
+
+/* The arm whose effect is estimated: the drug arm against placebo, else the first arm. */
+int gs__trial_treated_arm(const struct gs_trial_spec *sp)
+{
+    return sp->arm[0].type == GS_ARM_DRUG ? 0 : 1;
+}
+
+/* The last-visit value under the imputation rule; NaN when the participant is not analysed. */
+static double final_value(const struct gs_trial_spec *sp, const struct gs_trial_subject *s)
+{
+    size_t last = sp->n_visits - 1;
+    if (!isnan(s->pain[last]))
+        return s->pain[last];
+    switch (sp->imputation) {
+    case GS_IMPUTE_COMPLETERS:
+        return NAN;
+    case GS_IMPUTE_BOCF:
+        return s->base_obs;
+    case GS_IMPUTE_LOCF:
+        for (size_t v = last; v-- > 0;)
+            if (!isnan(s->pain[v]))
+                return s->pain[v];
+        return s->base_obs; /* no visit after baseline: the baseline is the last observation */
+    }
+    return NAN;
+}
+
+static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, double level,
+                       struct gs_error *err)
+{
+    const struct gs_trial_spec *sp = &t->spec;
+    long n = r->randomized;
+    size_t nv = sp->n_visits, n_obs = 0;
+    for (long i = 0; i < n; i++)
+        for (size_t v = 0; v < nv; v++)
+            n_obs += !isnan(r->subject[i].pain[v]);
+    double *y = gs_malloc((n_obs + 1) * sizeof *y), *base = gs_malloc((n_obs + 1) * sizeof *base);
+    int *arm = gs_malloc((n_obs + 1) * sizeof *arm),
+        *visit = gs_malloc((n_obs + 1) * sizeof *visit);
+    long *id = gs_malloc((n_obs + 1) * sizeof *id);
+    gs_status st;
+    if (!y || !base || !arm || !visit || !id) {
+        st = gs_error_set(err, GS_NOMEM, "analysis", "out of memory");
+        goto done;
+    }
+    size_t k = 0;
+    for (long i = 0; i < n; i++) {
+        const struct gs_trial_subject *s = &r->subject[i];
+        int analysed = 0;
+        for (size_t v = 0; v < nv; v++)
+            if (!isnan(s->pain[v])) {
+                y[k] = s->pain[v] - s->base_obs;
+                base[k] = s->base_obs;
+                arm[k] = s->arm == tr;
+                /* the last visit is the reference level, so the arm coefficient is the
+                 * difference at the last visit */
+                visit[k] = v + 1 == nv ? 0 : (int)v + 1;
+                id[k] = i;
+                k++;
+                analysed = 1;
+            }
+        r->arm[s->arm].analysed += analysed;
+    }
+    struct gs_lmm_result lr;
+    st = gs_lmm_ri(y, arm, base, visit, (int)nv, id, n_obs, level, &lr, err);
+    if (st == GS_OK) {
+        r->primary.effect = lr.effect;
+        r->primary.se = lr.se;
+        r->primary.ci_lo = lr.ci_lo;
+        r->primary.ci_hi = lr.ci_hi;
+        r->primary.t = lr.t;
+        r->primary.p = lr.p;
+        r->primary.df = lr.df;
+        r->primary.sigma = lr.sigma;
+    }
+done:
+    gs_free(y);
+    gs_free(base);
+    gs_free(arm);
+    gs_free(visit);
+    gs_free(id);
+    return st;
+}
+
+gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct gs_error *err)
+{
+    const struct gs_trial_spec *sp = &t->spec;
+    const long n = r->randomized;
+    const size_t nv = sp->n_visits, last = nv - 1;
+    const int tr = gs__trial_treated_arm(sp);
+    for (int a = 0; a < 2; a++)
+        memset(&r->arm[a], 0, sizeof r->arm[a]);
+
+    /* flow, responders, side effects, visit means (Welford) */
+    for (long i = 0; i < n; i++) {
+        const struct gs_trial_subject *s = &r->subject[i];
+        struct gs_trial_arm_summary *A = &r->arm[s->arm];
+        A->allocated++;
+        A->discontinued[s->drop_reason]++;
+        A->completed += s->drop_day == 0;
+        for (size_t e = 0; e < t->n_ae; e++)
+            A->ae[e] += s->ae_day[e] > 0;
+        double fin = s->pain[last];
+        if (!isnan(fin)) {
+            double drop = (s->base_obs - fin) / s->base_obs;
+            A->responders30 += drop >= 0.30 - 1e-12;
+            A->responders50 += drop >= 0.50 - 1e-12;
+        }
+        for (size_t v = 0; v < nv; v++) {
+            double x = s->pain[v];
+            if (isnan(x))
+                continue;
+            long m = ++A->visit_n[v];
+            double d = x - A->visit_mean[v];
+            A->visit_mean[v] += d / (double)m;
+            A->visit_sd[v] += d * (x - A->visit_mean[v]);
+        }
+    }
+    for (int a = 0; a < 2; a++)
+        for (size_t v = 0; v < nv; v++)
+            r->arm[a].visit_sd[v] = r->arm[a].visit_n[v] > 1
+                                        ? sqrt(r->arm[a].visit_sd[v] / (r->arm[a].visit_n[v] - 1))
+                                        : NAN;
+
+    double level = sp->sided == 2 ? 1.0 - sp->alpha : 1.0 - 2.0 * sp->alpha;
+    gs_status st = GS_OK;
+    if (sp->method == GS_METHOD_MIXED) {
+        st = mixed(t, r, tr, level, err);
+    } else {
+        double *y = gs_malloc((size_t)n * sizeof *y), *b = gs_malloc((size_t)n * sizeof *b);
+        int *arm = gs_malloc((size_t)n * sizeof *arm);
+        if (!y || !b || !arm) {
+            st = gs_error_set(err, GS_NOMEM, "analysis", "out of memory");
+        } else {
+            size_t k = 0;
+            for (long i = 0; i < n; i++) {
+                const struct gs_trial_subject *s = &r->subject[i];
+                double fin = final_value(sp, s);
+                if (isnan(fin))
+                    continue;
+                y[k] = fin - s->base_obs;
+                b[k] = s->base_obs;
+                arm[k] = s->arm == tr;
+                r->arm[s->arm].analysed++;
+                r->arm[s->arm].change_mean += y[k];
+                r->arm[s->arm].base_mean += b[k];
+                k++;
+            }
+            st = gs_ancova(y, arm, sp->method == GS_METHOD_ANCOVA ? b : NULL, k, level, &r->primary,
+                           err);
+        }
+        gs_free(y);
+        gs_free(b);
+        gs_free(arm);
+    }
+    if (st != GS_OK) {
+        gs_error_prefix(err, "analysis (too few participants analysed?)");
+        return st;
+    }
+    for (int a = 0; a < 2; a++)
+        if (r->arm[a].analysed && sp->method != GS_METHOD_MIXED) {
+            r->arm[a].change_mean /= (double)r->arm[a].analysed;
+            r->arm[a].base_mean /= (double)r->arm[a].analysed;
+        } else {
+            r->arm[a].change_mean = r->arm[a].base_mean = NAN;
+        }
+    /* one-sided: benefit is less pain, a negative difference */
+    r->p_reported = sp->sided == 2 ? r->primary.p : gsl_cdf_tdist_P(r->primary.t, r->primary.df);
+    r->significant = r->p_reported < sp->alpha && r->primary.effect < 0.0;
+    return GS_OK;
+}

@@ -1,0 +1,156 @@
+/* reps.c - many replicates of a virtual trial in parallel, and the analytic power of a t test.
+ *
+ * Replicate r is a pure function of (seed, r), written to slot r: the summaries are computed
+ * after the parallel loop in replicate order, so they are identical for any thread count.
+ */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <omp.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/population.h"
+#include "trial_int.h"
+
+void gs_trial_reps_release(struct gs_trial_reps *r)
+{
+    gs_free(r->effect);
+    gs_free(r->se);
+    gs_free(r->p);
+    gs_free(r->significant);
+    memset(r, 0, sizeof *r);
+}
+
+gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                              long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (n_reps < 1 || n_reps > GS_TRIAL_MAX_REPS || first_rep < 0 ||
+        first_rep + n_reps > GS_TRIAL_MAX_REPS)
+        return gs_error_set(err, GS_INPUT, "--replicates",
+                            "'--replicates' is %ld; allowed 1 to %ld", n_reps, GS_TRIAL_MAX_REPS);
+    out->n = n_reps;
+    out->n_per_arm = n_per_arm;
+    out->effect = gs_malloc((size_t)n_reps * sizeof *out->effect);
+    out->se = gs_malloc((size_t)n_reps * sizeof *out->se);
+    out->p = gs_malloc((size_t)n_reps * sizeof *out->p);
+    out->significant = gs_malloc((size_t)n_reps);
+    double *drop = gs_calloc(2 * (size_t)n_reps, sizeof *drop);
+    if (!out->effect || !out->se || !out->p || !out->significant || !drop) {
+        gs_free(drop);
+        gs_trial_reps_release(out);
+        return gs_error_set(err, GS_NOMEM, "--replicates", "out of memory for %ld replicates",
+                            n_reps);
+    }
+    long failed = -1; /* the lowest failing replicate, so the message is deterministic */
+    struct gs_error first_err = {0};
+#pragma omp parallel for schedule(dynamic, 1)                                                      \
+    num_threads(threads > 0 ? threads : omp_get_max_threads())
+    for (long i = 0; i < n_reps; i++) {
+        struct gs_trial_result r;
+        struct gs_error e = {0};
+        gs_status st = gs_trial_run(t, first_rep + i, n_per_arm, &r, &e);
+        if (st != GS_OK) {
+#pragma omp critical(gs_trial_fail)
+            if (failed < 0 || i < failed) {
+                failed = i;
+                first_err = e;
+            }
+            continue;
+        }
+        out->effect[i] = r.primary.effect;
+        out->se[i] = r.primary.se;
+        out->p[i] = r.p_reported;
+        out->significant[i] = (unsigned char)r.significant;
+        for (int a = 0; a < 2; a++)
+            drop[2 * i + a] = 1.0 - (double)r.arm[a].completed / (double)r.arm[a].allocated;
+        gs_trial_result_release(&r);
+    }
+    if (failed >= 0) {
+        gs_free(drop);
+        gs_trial_reps_release(out);
+        *err = first_err;
+        gs_error_prefix(err, "replicate");
+        return first_err.code ? first_err.code : GS_INPUT;
+    }
+    long sig = 0;
+    double mean = 0.0, m2 = 0.0;
+    for (long i = 0; i < n_reps; i++) {
+        sig += out->significant[i];
+        double d = out->effect[i] - mean;
+        mean += d / (double)(i + 1);
+        m2 += d * (out->effect[i] - mean);
+        out->mean_dropout[0] += drop[2 * i] / (double)n_reps;
+        out->mean_dropout[1] += drop[2 * i + 1] / (double)n_reps;
+    }
+    gs_free(drop);
+    out->power = (double)sig / (double)n_reps;
+    out->power_se = sqrt(out->power * (1.0 - out->power) / (double)n_reps);
+    out->effect_mean = mean;
+    out->effect_sd = n_reps > 1 ? sqrt(m2 / (double)(n_reps - 1)) : NAN;
+    double *v = gs_malloc((size_t)n_reps * sizeof *v);
+    if (v == NULL) {
+        gs_trial_reps_release(out);
+        return gs_error_set(err, GS_NOMEM, "--replicates", "out of memory");
+    }
+    memcpy(v, out->effect, (size_t)n_reps * sizeof *v);
+    static const double probs[5] = {0.025, 0.25, 0.5, 0.75, 0.975};
+    gs_status st = gs_quantiles(v, (size_t)n_reps, probs, 5, out->effect_q);
+    gs_free(v);
+    if (st != GS_OK) {
+        gs_trial_reps_release(out);
+        return gs_error_set(err, st, "--replicates", "quantiles failed");
+    }
+    return GS_OK;
+}
+
+double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed)
+{
+    long k = 0;
+    for (long i = 0; i < r->n; i++)
+        k += observed < 0.0 ? r->effect[i] <= observed : r->effect[i] >= observed;
+    return r->n ? (double)k / (double)r->n : NAN;
+}
+
+/* ---- analytic power: T = (Z + ncp) / sqrt(V / df), V ~ chi-square(df) ---- */
+struct pw {
+    double tc, ncp, df;
+};
+/* P(T > tc | V = v) + for two-sided P(T < -tc | V = v), times the chi-square density */
+static double integrand(double v, void *ctx)
+{
+    const struct pw *w = ctx;
+    double s = sqrt(v / w->df);
+    return (gsl_cdf_ugaussian_Q(w->tc * s - w->ncp)) * gsl_ran_chisq_pdf(v, w->df);
+}
+static double integrand2(double v, void *ctx)
+{
+    const struct pw *w = ctx;
+    double s = sqrt(v / w->df);
+    return (gsl_cdf_ugaussian_Q(w->tc * s - w->ncp) + gsl_cdf_ugaussian_P(-w->tc * s - w->ncp)) *
+           gsl_ran_chisq_pdf(v, w->df);
+}
+
+double gs_power_t2(double delta, double sigma, long n, double alpha, int sided)
+{
+    if (!(sigma > 0.0) || n < 2 || !(alpha > 0.0 && alpha < 1.0))
+        return NAN;
+    struct pw w;
+    w.df = 2.0 * (double)n - 2.0;
+    w.ncp = fabs(delta) / (sigma * sqrt(2.0 / (double)n));
+    w.tc = gsl_cdf_tdist_Qinv(sided == 2 ? alpha / 2.0 : alpha, w.df);
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    if (ws == NULL)
+        return NAN;
+    gsl_function F = {sided == 2 ? integrand2 : integrand, &w};
+    double res = NAN, abserr;
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    if (gsl_integration_qagiu(&F, 0.0, 1e-12, 1e-10, 1000, ws, &res, &abserr) != GSL_SUCCESS)
+        res = NAN;
+    gsl_set_error_handler(old);
+    gsl_integration_workspace_free(ws);
+    return res;
+}

@@ -1,0 +1,467 @@
+/* spec.c - reading a virtual trial's specification (schema gabasim-trial/1, docs/trial.md).
+ *
+ * Strict on purpose: a trial designer's typo ("visit_week" for "visit_weeks") must not silently
+ * fall back to a default, so unknown keys are errors. Every error names the field by its JSON
+ * path, the value found and what is allowed. A number may be written plain or as
+ * {"value": x, "source": "..."} so that assumptions carry their source in the file.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../drug/drug_int.h"
+#include "gabasim/alloc.h"
+#include "gabasim/trial.h"
+
+#define MAX_SPEC_BYTES (1 << 20)
+
+struct ctx {
+    const char *origin;
+    struct gs_error *err;
+};
+
+/* Keys allowed in an object besides `keys`: free-text documentation. */
+static int is_doc_key(const char *k)
+{
+    return strcmp(k, "source") == 0 || strcmp(k, "note") == 0 || strcmp(k, "sources") == 0 ||
+           strcmp(k, "description") == 0;
+}
+
+static gs_status check_keys(const struct ctx *c, const cJSON *obj, const char *path,
+                            const char *const *keys)
+{
+    if (!cJSON_IsObject(obj))
+        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' must be an object", c->origin,
+                            path[0] ? path : "(top level)");
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        int ok = is_doc_key(it->string);
+        for (size_t i = 0; !ok && keys[i]; i++)
+            ok = strcmp(keys[i], it->string) == 0;
+        if (!ok) {
+            char allowed[512] = "";
+            for (size_t i = 0; keys[i]; i++) {
+                size_t l = strlen(allowed);
+                snprintf(allowed + l, sizeof allowed - l, "%s%s", i ? ", " : "", keys[i]);
+            }
+            return gs_error_set(c->err, GS_INPUT, path, "%s: unknown key '%s%s%.64s'; allowed: %s",
+                                c->origin, path, path[0] ? "." : "", it->string, allowed);
+        }
+    }
+    return GS_OK;
+}
+
+/* A number written plain or as {"value": x, "source": "..."}; absent: *out untouched. */
+static gs_status number(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+                        double lo, double hi, const char *allowed, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL)
+        return GS_OK;
+    if (cJSON_IsObject(v)) {
+        static const char *const vk[] = {"value", NULL};
+        gs_status st = check_keys(c, v, path, vk);
+        if (st != GS_OK)
+            return st;
+        v = cJSON_GetObjectItemCaseSensitive(v, "value");
+    }
+    if (!cJSON_IsNumber(v))
+        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' must be a number; allowed %s",
+                            c->origin, path, allowed);
+    double x = v->valuedouble;
+    if (!(x >= lo && x <= hi))
+        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %g; allowed %s", c->origin, path,
+                            x, allowed);
+    *out = x;
+    return GS_OK;
+}
+
+static gs_status whole(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+                       double lo, double hi, const char *allowed, long *out)
+{
+    double x = NAN;
+    gs_status st = number(c, obj, key, path, lo, hi, allowed, &x);
+    if (st != GS_OK || isnan(x))
+        return st;
+    if (x != floor(x))
+        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %g; allowed %s", c->origin, path,
+                            x, allowed);
+    *out = (long)x;
+    return GS_OK;
+}
+
+static gs_status string(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+                        char *out, size_t cap)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL)
+        return GS_OK;
+    if (!cJSON_IsString(v) || v->valuestring[0] == '\0' || strlen(v->valuestring) >= cap)
+        return gs_error_set(c->err, GS_INPUT, path,
+                            "%s: '%s' must be a non-empty string of at most %zu characters",
+                            c->origin, path, cap - 1);
+    snprintf(out, cap, "%s", v->valuestring);
+    return GS_OK;
+}
+
+/* One of `names` (NULL-terminated); absent: *out untouched. */
+static gs_status choice(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+                        const char *const *names, int *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL)
+        return GS_OK;
+    char allowed[256] = "";
+    for (size_t i = 0; names[i]; i++) {
+        if (cJSON_IsString(v) && strcmp(v->valuestring, names[i]) == 0) {
+            *out = (int)i;
+            return GS_OK;
+        }
+        size_t l = strlen(allowed);
+        snprintf(allowed + l, sizeof allowed - l, "%s%s", i ? ", " : "", names[i]);
+    }
+    return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %s%.64s%s; allowed: %s", c->origin,
+                        path, cJSON_IsString(v) ? "'" : "",
+                        cJSON_IsString(v) ? v->valuestring : "not a string",
+                        cJSON_IsString(v) ? "'" : "", allowed);
+}
+
+/* [lo, hi] as a two-number array. */
+static gs_status range(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+                       double lo, double hi, const char *unit, double *a, double *b)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (v == NULL)
+        return GS_OK;
+    const cJSON *x = cJSON_GetArrayItem(v, 0), *y = cJSON_GetArrayItem(v, 1);
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(x) ||
+        !cJSON_IsNumber(y) || !(x->valuedouble >= lo && y->valuedouble <= hi) ||
+        !(x->valuedouble <= y->valuedouble))
+        return gs_error_set(c->err, GS_INPUT, path,
+                            "%s: '%s' must be [low, high] with %g <= low <= high <= %g (%s)",
+                            c->origin, path, lo, hi, unit);
+    *a = x->valuedouble;
+    *b = y->valuedouble;
+    return GS_OK;
+}
+
+static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct gs_trial_arm *arm)
+{
+    static const char *const keys[] = {"name", "type", "drug", "titrate", "titration", "n", NULL};
+    static const char *const types[] = {"placebo", "drug", NULL};
+    static const char *const tkinds[] = {"forced", "max-tolerated", NULL};
+    char p[64], f[96];
+    snprintf(p, sizeof p, "arms[%zu]", i);
+    gs_status st = check_keys(c, a, p, keys);
+    if (st != GS_OK)
+        return st;
+    memset(arm, 0, sizeof *arm);
+    arm->type = GS_ARM_DRUG;
+    arm->n = -1;
+    int type = -1, tk = GS_TITRATE_FORCED;
+#define F(k) (snprintf(f, sizeof f, "%s.%s", p, k), f)
+    if ((st = string(c, a, "name", F("name"), arm->name, sizeof arm->name)) ||
+        (st = choice(c, a, "type", F("type"), types, &type)) ||
+        (st = string(c, a, "drug", F("drug"), arm->drug, sizeof arm->drug)) ||
+        (st = string(c, a, "titrate", F("titrate"), arm->titrate, sizeof arm->titrate)) ||
+        (st = choice(c, a, "titration", F("titration"), tkinds, &tk)) ||
+        (st = whole(c, a, "n", F("n"), 1, GS_TRIAL_MAX_ARM_N, "a whole number from 1 to 100000",
+                    &arm->n)))
+        return st;
+    if (type < 0)
+        return gs_error_set(c->err, GS_INPUT, F("type"),
+                            "%s: '%s' is missing; allowed: placebo, drug", c->origin, f);
+    if (arm->n < 0)
+        return gs_error_set(c->err, GS_INPUT, F("n"),
+                            "%s: '%s' is missing; give the participants in this arm (1 to 100000)",
+                            c->origin, f);
+    if (arm->name[0] == '\0')
+        snprintf(arm->name, sizeof arm->name, "%s",
+                 type == GS_ARM_PLACEBO ? "placebo"
+                 : arm->drug[0]         ? arm->drug
+                                        : "drug");
+    arm->type = (enum gs_arm_type)type;
+    arm->titration = (enum gs_titration_kind)tk;
+    if (arm->type == GS_ARM_DRUG && (arm->drug[0] == '\0' || arm->titrate[0] == '\0'))
+        return gs_error_set(c->err, GS_INPUT, p,
+                            "%s: '%s' is a drug arm: it needs 'drug' (a library name or path) and "
+                            "'titrate' (\"DAY:DOSExN,...\")",
+                            c->origin, p);
+    if (arm->type == GS_ARM_PLACEBO && (arm->drug[0] || arm->titrate[0]))
+        return gs_error_set(c->err, GS_INPUT, p,
+                            "%s: '%s' is a placebo arm: remove 'drug' and 'titrate'", c->origin, p);
+#undef F
+    return GS_OK;
+}
+
+static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_trial_spec *s)
+{
+    static const char *const top[] = {
+        "schema",         "title",       "seed", "population", "inclusion", "arms", "randomization",
+        "duration_weeks", "visit_weeks", "pain", "dropout",    "analysis",  NULL};
+    gs_status st = check_keys(c, root, "", top);
+    if (st != GS_OK)
+        return st;
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "gabasim-trial/1") != 0)
+        return gs_error_set(c->err, GS_INPUT, "schema", "%s: 'schema' must be \"gabasim-trial/1\"",
+                            c->origin);
+    double seed = NAN;
+    if ((st = string(c, root, "title", "title", s->title, sizeof s->title)) ||
+        (st = number(c, root, "seed", "seed", 0, 9007199254740992.0,
+                     "a whole number from 0 to 2^53", &seed)) ||
+        (st = string(c, root, "population", "population", s->population, sizeof s->population)))
+        return st;
+    if (!isnan(seed)) {
+        if (seed != floor(seed))
+            return gs_error_set(c->err, GS_INPUT, "seed",
+                                "%s: 'seed' is %g; allowed a whole number from 0 to 2^53",
+                                c->origin, seed);
+        s->seed = (uint64_t)seed;
+    }
+
+    const cJSON *inc = cJSON_GetObjectItemCaseSensitive(root, "inclusion");
+    if (inc) {
+        static const char *const k[] = {"age_y", "crcl_ml_min", "baseline_pain",
+                                        "radicular_fraction", NULL};
+        if ((st = check_keys(c, inc, "inclusion", k)) ||
+            (st = range(c, inc, "age_y", "inclusion.age_y", 18, 100, "years", &s->age_min_y,
+                        &s->age_max_y)) ||
+            (st = range(c, inc, "crcl_ml_min", "inclusion.crcl_ml_min", 0, 1000, "mL/min",
+                        &s->crcl_min, &s->crcl_max)) ||
+            (st = range(c, inc, "baseline_pain", "inclusion.baseline_pain", 0, 10, "0-10 scale",
+                        &s->pain_min, &s->pain_max)) ||
+            (st = number(c, inc, "radicular_fraction", "inclusion.radicular_fraction", 0, 1,
+                         "a fraction from 0 to 1", &s->radicular_fraction)))
+            return st;
+    }
+
+    const cJSON *arms = cJSON_GetObjectItemCaseSensitive(root, "arms");
+    if (!cJSON_IsArray(arms) || cJSON_GetArraySize(arms) != 2)
+        return gs_error_set(c->err, GS_INPUT, "arms",
+                            "%s: 'arms' must be an array of exactly 2 arms (a drug and placebo, "
+                            "or two drugs); found %d",
+                            c->origin, cJSON_IsArray(arms) ? cJSON_GetArraySize(arms) : 0);
+    for (size_t i = 0; i < 2; i++)
+        if ((st = parse_arm(c, cJSON_GetArrayItem(arms, (int)i), i, &s->arm[i])))
+            return st;
+    s->n_arms = 2;
+    if (strcmp(s->arm[0].name, s->arm[1].name) == 0)
+        return gs_error_set(c->err, GS_INPUT, "arms",
+                            "%s: both arms are named '%s'; give each arm its own 'name'", c->origin,
+                            s->arm[0].name);
+    if (s->arm[0].type == GS_ARM_PLACEBO && s->arm[1].type == GS_ARM_PLACEBO)
+        return gs_error_set(c->err, GS_INPUT, "arms",
+                            "%s: both arms are placebo; at least one must be a drug arm",
+                            c->origin);
+
+    const cJSON *rnd = cJSON_GetObjectItemCaseSensitive(root, "randomization");
+    if (rnd) {
+        static const char *const k[] = {"method", "block_size", "stratify", NULL};
+        static const char *const m[] = {"fixed", "blocks", NULL};
+        int method = (int)s->randomization;
+        long bs = s->block_size;
+        if ((st = check_keys(c, rnd, "randomization", k)) ||
+            (st = choice(c, rnd, "method", "randomization.method", m, &method)) ||
+            (st = whole(c, rnd, "block_size", "randomization.block_size", 2, 100,
+                        "an even whole number from 2 to 100", &bs)))
+            return st;
+        if (bs % 2 != 0)
+            return gs_error_set(c->err, GS_INPUT, "randomization.block_size",
+                                "%s: 'randomization.block_size' is %ld; allowed an even whole "
+                                "number from 2 to 100",
+                                c->origin, bs);
+        s->randomization = (enum gs_rand_method)method;
+        s->block_size = (int)bs;
+        const cJSON *strat = cJSON_GetObjectItemCaseSensitive(rnd, "stratify");
+        if (strat) {
+            const cJSON *x = cJSON_GetArrayItem(strat, 0);
+            if (!cJSON_IsArray(strat) || cJSON_GetArraySize(strat) > 1 ||
+                (x && (!cJSON_IsString(x) || strcmp(x->valuestring, "pain_type") != 0)))
+                return gs_error_set(c->err, GS_INPUT, "randomization.stratify",
+                                    "%s: 'randomization.stratify' must be [] or [\"pain_type\"]",
+                                    c->origin);
+            s->stratify_pain_type = x != NULL;
+        }
+        if (s->stratify_pain_type && s->randomization != GS_RAND_BLOCKS)
+            return gs_error_set(c->err, GS_INPUT, "randomization.stratify",
+                                "%s: stratification needs \"method\": \"blocks\" (fixed "
+                                "randomization gives the exact arm sizes and no strata)",
+                                c->origin);
+    }
+
+    long dw = s->duration_weeks;
+    if ((st = whole(c, root, "duration_weeks", "duration_weeks", 1, GS_TRIAL_MAX_WEEKS,
+                    "a whole number of weeks from 1 to 104", &dw)))
+        return st;
+    s->duration_weeks = (int)dw;
+    const cJSON *vw = cJSON_GetObjectItemCaseSensitive(root, "visit_weeks");
+    if (vw) {
+        int n = cJSON_GetArraySize(vw);
+        if (!cJSON_IsArray(vw) || n < 1 || n > GS_TRIAL_MAX_VISITS)
+            return gs_error_set(c->err, GS_INPUT, "visit_weeks",
+                                "%s: 'visit_weeks' must be an array of 1 to %d weeks", c->origin,
+                                GS_TRIAL_MAX_VISITS);
+        s->n_visits = 0;
+        const cJSON *w;
+        cJSON_ArrayForEach(w, vw)
+        {
+            double x = cJSON_IsNumber(w) ? w->valuedouble : NAN;
+            int prev = s->n_visits ? s->visit_week[s->n_visits - 1] : 0;
+            if (!(x >= 1 && x == floor(x) && x <= s->duration_weeks) || x <= prev)
+                return gs_error_set(
+                    c->err, GS_INPUT, "visit_weeks",
+                    "%s: 'visit_weeks[%zu]' is %g; visit weeks must be whole numbers, strictly "
+                    "increasing, from 1 to duration_weeks (%d)",
+                    c->origin, s->n_visits, x, s->duration_weeks);
+            s->visit_week[s->n_visits++] = (int)x;
+        }
+    } else if (s->visit_week[s->n_visits - 1] > s->duration_weeks) {
+        return gs_error_set(c->err, GS_INPUT, "visit_weeks",
+                            "%s: 'duration_weeks' is %d but no 'visit_weeks' are given; list the "
+                            "visit weeks (the default is weekly)",
+                            c->origin, s->duration_weeks);
+    }
+    if (s->visit_week[s->n_visits - 1] != s->duration_weeks)
+        return gs_error_set(c->err, GS_INPUT, "visit_weeks",
+                            "%s: the last visit (week %d) must be at the end of the trial "
+                            "(duration_weeks %d): the primary endpoint is the last week",
+                            c->origin, s->visit_week[s->n_visits - 1], s->duration_weeks);
+
+    const cJSON *pain = cJSON_GetObjectItemCaseSensitive(root, "pain");
+    if (pain) {
+        static const char *const k[] = {"measurement_sd", "effect", NULL};
+        static const char *const lv[] = {"central", "lower", "upper", NULL};
+        int e = (int)s->effect;
+        if ((st = check_keys(c, pain, "pain", k)) ||
+            (st = number(c, pain, "measurement_sd", "pain.measurement_sd", 0, 5,
+                         "0 to 5 points on the 0-10 scale", &s->measurement_sd)) ||
+            (st = choice(c, pain, "effect", "pain.effect", lv, &e)))
+            return st;
+        s->effect = (enum gs_effect_level)e;
+    }
+
+    const cJSON *dr = cJSON_GetObjectItemCaseSensitive(root, "dropout");
+    if (dr) {
+        static const char *const k[] = {"adverse_event", "lack_of_efficacy", "lost_per_week", NULL};
+        static const char *const ka[] = {"discontinue_per_side_effect", "other_per_12_weeks", NULL};
+        static const char *const kl[] = {"per_visit", "from_week", "min_improvement_pct", NULL};
+        const cJSON *ae = cJSON_GetObjectItemCaseSensitive(dr, "adverse_event");
+        const cJSON *le = cJSON_GetObjectItemCaseSensitive(dr, "lack_of_efficacy");
+        long fw = s->loe_after_week;
+        if ((st = check_keys(c, dr, "dropout", k)) ||
+            (ae && (st = check_keys(c, ae, "dropout.adverse_event", ka))) ||
+            (le && (st = check_keys(c, le, "dropout.lack_of_efficacy", kl))) ||
+            (st = number(c, ae, "discontinue_per_side_effect",
+                         "dropout.adverse_event.discontinue_per_side_effect", 0, 1,
+                         "a probability from 0 to 1", &s->ae_discontinue)) ||
+            (st = number(c, ae, "other_per_12_weeks", "dropout.adverse_event.other_per_12_weeks", 0,
+                         1, "a probability from 0 to 1", &s->ae_background)) ||
+            (st = number(c, le, "per_visit", "dropout.lack_of_efficacy.per_visit", 0, 1,
+                         "a probability from 0 to 1", &s->loe_per_visit)) ||
+            (st = whole(c, le, "from_week", "dropout.lack_of_efficacy.from_week", 1,
+                        GS_TRIAL_MAX_WEEKS, "a whole number of weeks from 1 to 104", &fw)) ||
+            (st = number(c, le, "min_improvement_pct",
+                         "dropout.lack_of_efficacy.min_improvement_pct", 0, 100,
+                         "a percentage from 0 to 100", &s->loe_min_pct)) ||
+            (st = number(c, dr, "lost_per_week", "dropout.lost_per_week", 0, 1,
+                         "a probability from 0 to 1", &s->loss_per_week)))
+            return st;
+        s->loe_after_week = (int)fw;
+    }
+
+    const cJSON *an = cJSON_GetObjectItemCaseSensitive(root, "analysis");
+    if (an) {
+        static const char *const k[] = {"method", "imputation", "alpha", "sided", NULL};
+        static const char *const m[] = {"ancova", "ttest", "mixed", NULL};
+        static const char *const im[] = {"completers", "locf", "bocf", NULL};
+        int method = (int)s->method, imp = (int)s->imputation;
+        long sided = s->sided;
+        if ((st = check_keys(c, an, "analysis", k)) ||
+            (st = choice(c, an, "method", "analysis.method", m, &method)) ||
+            (st = choice(c, an, "imputation", "analysis.imputation", im, &imp)) ||
+            (st = whole(c, an, "sided", "analysis.sided", 1, 2, "1 or 2", &sided)))
+            return st;
+        const cJSON *al = cJSON_GetObjectItemCaseSensitive(an, "alpha");
+        if (al && (!cJSON_IsNumber(al) || !(al->valuedouble > 0 && al->valuedouble < 1)))
+            return gs_error_set(c->err, GS_INPUT, "analysis.alpha",
+                                "%s: 'analysis.alpha' is %g; allowed strictly between 0 and 1",
+                                c->origin, cJSON_IsNumber(al) ? al->valuedouble : NAN);
+        if (al)
+            s->alpha = al->valuedouble;
+        s->method = (enum gs_trial_method)method;
+        s->imputation = (enum gs_imputation)imp;
+        s->sided = (int)sided;
+        if (s->method == GS_METHOD_MIXED && cJSON_GetObjectItemCaseSensitive(an, "imputation"))
+            return gs_error_set(c->err, GS_INPUT, "analysis.imputation",
+                                "%s: the mixed model uses every observed visit without "
+                                "imputation; remove 'analysis.imputation'",
+                                c->origin);
+    }
+    return GS_OK;
+}
+
+static void defaults(struct gs_trial_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->seed = 1;
+    snprintf(s->population, sizeof s->population, "clbp-atkinson2016");
+    s->age_min_y = 18;
+    s->age_max_y = 100;
+    s->crcl_min = 60; /* the label's top band: no renal dose reduction inside the trial */
+    s->crcl_max = 1000;
+    s->pain_min = 4; /* at least moderate pain, the usual entry criterion */
+    s->pain_max = 10;
+    s->radicular_fraction = 0.0;
+    s->randomization = GS_RAND_FIXED;
+    s->block_size = 4;
+    s->duration_weeks = 12;
+    for (int w = 1; w <= 12; w++)
+        s->visit_week[s->n_visits++] = w;
+    s->measurement_sd = 1.0;
+    s->effect = GS_EFFECT_CENTRAL;
+    s->ae_discontinue = 0.0;
+    s->ae_background = 0.0;
+    s->loe_per_visit = 0.0;
+    s->loe_min_pct = 10.0;
+    s->loe_after_week = 4;
+    s->loss_per_week = 0.0;
+    s->method = GS_METHOD_ANCOVA;
+    s->imputation = GS_IMPUTE_LOCF;
+    s->alpha = 0.05;
+    s->sided = 2;
+}
+
+gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_t len,
+                              const char *origin, struct gs_error *err)
+{
+    defaults(out);
+    snprintf(out->origin, sizeof out->origin, "%s", origin);
+    char *buf = gs_malloc(len + 1);
+    if (buf == NULL)
+        return gs_error_set(err, GS_NOMEM, origin, "out of memory");
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
+    gs_free(buf);
+    if (root == NULL)
+        return gs_error_set(err, GS_INPUT, origin, "%s: not valid JSON", origin);
+    struct ctx c = {out->origin, err};
+    gs_status st = parse_root(&c, root, out);
+    cJSON_Delete(root);
+    return st;
+}
+
+gs_status gs_trial_spec_load(struct gs_trial_spec *out, const char *path, struct gs_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    gs_status st = gs__read_file(path, MAX_SPEC_BYTES, &text, &len, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_trial_spec_parse(out, text, len, path, err);
+    gs_free(text);
+    return st;
+}
