@@ -12,9 +12,10 @@
  * and dropout. So every result is identical for any thread count.
  *
  * The drug's effect on pain uses the daily steady-state average concentration of the step taken
- * that day (exact for the model's average: absorption does not depend on clearance), through the
- * pain model's EC50 and onset rate; docs/trial.md gives the measured difference from the full
- * concentration-time model (gs_pain_course).
+ * that day (exact for the model's average: absorption does not depend on clearance), delayed by
+ * the mean transit time to the effect site, through the pain model's EC50 and onset rate;
+ * tests/validation/test_trial.c measures the difference from the full concentration-time model
+ * (gs_pain_course), docs/trial.md reports it.
  */
 #ifndef GABASIM_TRIAL_H
 #define GABASIM_TRIAL_H
@@ -77,10 +78,10 @@ struct gs_trial_spec {
     int duration_weeks;
     int visit_week[GS_TRIAL_MAX_VISITS];
     size_t n_visits;
-    double measurement_sd;             /* SD of one weekly pain score around the model, 0-10 */
-    enum gs_effect_level effect;       /* Emax: calibrated value or an end of its 95 % interval */
-    double ae_discontinue;             /* P(discontinue) when a modelled side effect starts */
-    double ae_background;              /* P(discontinue for other adverse events) over 12 wk */
+    double measurement_sd;       /* SD of one weekly pain score around the model, 0-10 */
+    enum gs_effect_level effect; /* Emax: calibrated value or an end of its 95 % interval */
+    double ae_discontinue;       /* P(discontinue) when the first modelled side effect starts */
+    double ae_background;        /* P(discontinue for other adverse events) over 12 wk */
     double loe_per_visit, loe_min_pct; /* lack of efficacy: P per visit if improved < min % */
     int loe_after_week;                /* ... from this week on */
     double loss_per_week;              /* random loss to follow-up */
@@ -144,6 +145,13 @@ struct gs_trial_result {
         0                                                                                          \
     }
 
+/* The drug effect's engaged fraction S at the end of days 1..n_days for drug arm `a` on its
+ * titration (forced, no dropout) at clearance cl_l_h and volume v_l: the daily-resolution
+ * computation every participant uses, exposed so it can be compared with the full
+ * concentration-time model (gs_pain_course). */
+gs_status gs_trial_engaged_course(const gs_trial *t, int a, double cl_l_h, double v_l, int n_days,
+                                  double *s_out, struct gs_error *err);
+
 /* Simulates replicate `rep` (0 is "the" trial of `gabasim trial`) with `n_per_arm` (0: the
  * specification's N) and analyses it. */
 gs_status gs_trial_run(const gs_trial *t, long rep, long n_per_arm, struct gs_trial_result *out,
@@ -167,9 +175,18 @@ void gs_trial_reps_release(struct gs_trial_reps *r);
  * (estimate <= observed for a negative observed value, >= for a positive one). */
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed);
 
-/* Power of a two-sided (sided 2) or one-sided pooled-variance two-sample t test with n per arm,
- * true difference delta and SD sigma, at level alpha: exact (noncentral t by quadrature). */
+/* Power of a pooled-variance two-sample t test with n per arm, true difference delta and SD sigma
+ * at level alpha (sided 2: critical value t(1 - alpha/2)), counting significance in delta's
+ * direction only, as the trials count a significant benefit (R's power.t.test, strict = FALSE):
+ * exact, the noncentral t by quadrature over the chi-square. */
 double gs_power_t2(double delta, double sigma, long n_per_arm, double alpha, int sided);
+
+/* The same by simulation: n_reps two-arm trials with a normal outcome, analysed by gs_ancova and
+ * counted by the virtual trials' rule, replicate r from stream r of `seed` (any thread count
+ * gives the same result). For checking the replicate machinery against gs_power_t2. */
+gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
+                          long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
+                          struct gs_error *err);
 
 #ifdef __cplusplus
 }

@@ -24,8 +24,37 @@ void gs_trial_reps_release(struct gs_trial_reps *r)
     memset(r, 0, sizeof *r);
 }
 
-gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
-                              long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+/* What one replicate contributes. */
+struct rep_out {
+    double effect, se, p, drop[2];
+    int significant;
+};
+typedef gs_status (*rep_fn)(const void *ctx, long rep, struct rep_out *o, struct gs_error *err);
+
+static gs_status trial_rep(const void *ctx, long rep, struct rep_out *o, struct gs_error *err)
+{
+    const struct {
+        const gs_trial *t;
+        long n_per_arm;
+    } *c = ctx;
+    struct gs_trial_result r;
+    gs_status st = gs_trial_run(c->t, rep, c->n_per_arm, &r, err);
+    if (st != GS_OK)
+        return st;
+    o->effect = r.primary.effect;
+    o->se = r.primary.se;
+    o->p = r.p_reported;
+    o->significant = r.significant;
+    for (int a = 0; a < 2; a++)
+        o->drop[a] = 1.0 - (double)r.arm[a].completed / (double)r.arm[a].allocated;
+    gs_trial_result_release(&r);
+    return GS_OK;
+}
+
+/* Runs replicates first_rep .. first_rep + n_reps - 1 of fn in parallel into slots by index,
+ * then summarises them in index order. */
+static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_arm, int threads,
+                          long first_rep, struct gs_trial_reps *out, struct gs_error *err)
 {
     memset(out, 0, sizeof *out);
     if (n_reps < 1 || n_reps > GS_TRIAL_MAX_REPS || first_rep < 0 ||
@@ -50,9 +79,9 @@ gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, in
 #pragma omp parallel for schedule(dynamic, 1)                                                      \
     num_threads(threads > 0 ? threads : omp_get_max_threads())
     for (long i = 0; i < n_reps; i++) {
-        struct gs_trial_result r;
+        struct rep_out o;
         struct gs_error e = {0};
-        gs_status st = gs_trial_run(t, first_rep + i, n_per_arm, &r, &e);
+        gs_status st = fn(ctx, first_rep + i, &o, &e);
         if (st != GS_OK) {
 #pragma omp critical(gs_trial_fail)
             if (failed < 0 || i < failed) {
@@ -61,13 +90,12 @@ gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, in
             }
             continue;
         }
-        out->effect[i] = r.primary.effect;
-        out->se[i] = r.primary.se;
-        out->p[i] = r.p_reported;
-        out->significant[i] = (unsigned char)r.significant;
-        for (int a = 0; a < 2; a++)
-            drop[2 * i + a] = 1.0 - (double)r.arm[a].completed / (double)r.arm[a].allocated;
-        gs_trial_result_release(&r);
+        out->effect[i] = o.effect;
+        out->se[i] = o.se;
+        out->p[i] = o.p;
+        out->significant[i] = (unsigned char)o.significant;
+        drop[2 * i] = o.drop[0];
+        drop[2 * i + 1] = o.drop[1];
     }
     if (failed >= 0) {
         gs_free(drop);
@@ -107,6 +135,69 @@ gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, in
     return GS_OK;
 }
 
+gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                              long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+{
+    struct {
+        const gs_trial *t;
+        long n_per_arm;
+    } ctx = {t, n_per_arm};
+    return run_reps(trial_rep, &ctx, n_reps, n_per_arm, threads, first_rep, out, err);
+}
+
+/* ---- the simplest trial: a normal outcome, analysed and counted like the virtual trials ---- */
+struct normal_ctx {
+    double delta, sigma, alpha;
+    long n;
+    int sided;
+    uint64_t seed;
+};
+
+static gs_status normal_rep(const void *ctx, long rep, struct rep_out *o, struct gs_error *err)
+{
+    const struct normal_ctx *c = ctx;
+    size_t n = 2 * (size_t)c->n;
+    double *y = gs_malloc(n * sizeof *y);
+    int *arm = gs_malloc(n * sizeof *arm);
+    gs_status st = GS_OK;
+    if (!y || !arm) {
+        st = gs_error_set(err, GS_NOMEM, "power", "out of memory");
+        goto done;
+    }
+    gs_rng g;
+    gs_rng_seed(&g, c->seed, (uint64_t)rep);
+    for (size_t i = 0; i < n; i++) {
+        arm[i] = i < (size_t)c->n;
+        y[i] = (arm[i] ? c->delta : 0.0) + c->sigma * gs_rng_normal(&g);
+    }
+    struct gs_ancova_result r;
+    if ((st = gs_ancova(y, arm, NULL, n, 0.95, &r, err)))
+        goto done;
+    o->effect = r.effect;
+    o->se = r.se;
+    o->p = c->sided == 2 ? r.p : gsl_cdf_tdist_P(r.t, r.df);
+    /* the trial's rule: significant, in the direction of benefit (here: of delta) */
+    o->significant = o->p < c->alpha && (c->delta < 0.0 ? r.effect < 0.0 : r.effect > 0.0);
+    o->drop[0] = o->drop[1] = 0.0;
+done:
+    gs_free(y);
+    gs_free(arm);
+    return st;
+}
+
+gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
+                          long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
+                          struct gs_error *err)
+{
+    if (!(sigma > 0.0) || n_per_arm < 2 || !(alpha > 0.0 && alpha < 1.0) || delta == 0.0 ||
+        (sided != 1 && sided != 2))
+        return gs_error_set(err, GS_INPUT, "power",
+                            "sigma %g, n %ld, alpha %g, delta %g or sided %d invalid", sigma,
+                            n_per_arm, alpha, delta, sided);
+    struct normal_ctx c = {delta, sigma, alpha, n_per_arm, sided, seed};
+    return run_reps(normal_rep, &c, n_reps, n_per_arm, threads, 0, out, err);
+}
+
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed)
 {
     long k = 0;
@@ -119,19 +210,12 @@ double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed)
 struct pw {
     double tc, ncp, df;
 };
-/* P(T > tc | V = v) + for two-sided P(T < -tc | V = v), times the chi-square density */
+/* P(T > tc | V = v) times the chi-square density */
 static double integrand(double v, void *ctx)
 {
     const struct pw *w = ctx;
     double s = sqrt(v / w->df);
     return (gsl_cdf_ugaussian_Q(w->tc * s - w->ncp)) * gsl_ran_chisq_pdf(v, w->df);
-}
-static double integrand2(double v, void *ctx)
-{
-    const struct pw *w = ctx;
-    double s = sqrt(v / w->df);
-    return (gsl_cdf_ugaussian_Q(w->tc * s - w->ncp) + gsl_cdf_ugaussian_P(-w->tc * s - w->ncp)) *
-           gsl_ran_chisq_pdf(v, w->df);
 }
 
 double gs_power_t2(double delta, double sigma, long n, double alpha, int sided)
@@ -145,7 +229,7 @@ double gs_power_t2(double delta, double sigma, long n, double alpha, int sided)
     gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
     if (ws == NULL)
         return NAN;
-    gsl_function F = {sided == 2 ? integrand2 : integrand, &w};
+    gsl_function F = {integrand, &w};
     double res = NAN, abserr;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     if (gsl_integration_qagiu(&F, 0.0, 1e-12, 1e-10, 1000, ws, &res, &abserr) != GSL_SUCCESS)

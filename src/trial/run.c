@@ -58,6 +58,78 @@ static gs_status screen(const gs_trial *t, long rep, long j, struct candidate *c
     return GS_OK;
 }
 
+/* The steady-state average concentration on day d of step k for clearance cl (0 before the
+ * first step): the reference patient's, scaled by clearance. Exact for the model's daily average
+ * once the step is steady, because absorption does not depend on clearance; the hours after a
+ * step change, when the level is still rising, are what this daily resolution leaves out. */
+static double day_conc(const gs_trial *t, int a, size_t k, int d, double cl)
+{
+    return t->step_day[a][k] <= d ? t->step_cavg_ref[a][k] * t->ref_cl[a] / cl : 0.0;
+}
+
+/* One participant's drug effect, advanced a day at a time: the central amount and effect-site
+ * concentration driven by the arm's absorbed-amount input (the reference patient's: absorption
+ * does not depend on clearance or volume), then the engaged fraction S. Every GS_TRIAL_DT_H
+ * interval is solved exactly for a constant absorption rate over it; S for f(Ce) varying linearly
+ * over it. */
+struct effect_state {
+    double amount, ce, s; /* mg in the central compartment, mg/L, fraction */
+    double ek, ee, g, inv_v, k, ke0, es, kappa_h;
+    const double *input; /* mg absorbed per interval, from the start of the trial */
+    double f_prev;
+};
+
+static void effect_init(struct effect_state *e, const gs_trial *t, int a, double cl, double v,
+                        const double *input)
+{
+    const double h = GS_TRIAL_DT_H;
+    memset(e, 0, sizeof *e);
+    e->k = cl / v;
+    e->ke0 = t->ke0[a];
+    e->inv_v = 1.0 / v;
+    e->ek = exp(-e->k * h);
+    e->ee = exp(-e->ke0 * h);
+    /* the effect site's response to the central amount's decaying part over one interval */
+    e->g = fabs(e->ke0 - e->k) > 1e-9 * e->ke0 ? e->ke0 / (e->ke0 - e->k) * (e->ek - e->ee)
+                                               : e->ke0 * h * e->ek;
+    e->kappa_h = t->pain.k_on_per_d / 24.0 * h;
+    e->es = exp(-e->kappa_h);
+    e->input = input;
+}
+
+/* Advances over day d (intervals of that day); returns S at the day's end. */
+static double effect_day(struct effect_state *e, const gs_trial *t, int a, int d)
+{
+    const int per_day = (int)(24.0 / GS_TRIAL_DT_H + 0.5);
+    const double h = GS_TRIAL_DT_H, ec50 = t->ec50[a];
+    for (int i = (d - 1) * per_day; i < d * per_day; i++) {
+        double a_inf = e->input[i] / h / e->k; /* amount the interval's input rate sustains */
+        double a0 = e->amount;
+        e->amount = a_inf + (a0 - a_inf) * e->ek;
+        e->ce = e->ce * e->ee + a_inf * e->inv_v * (1.0 - e->ee) + (a0 - a_inf) * e->inv_v * e->g;
+        double f = e->ce > 0.0 ? e->ce / (ec50 + e->ce) : 0.0;
+        e->s = f + (e->s - e->f_prev) * e->es - (f - e->f_prev) * (1.0 - e->es) / e->kappa_h;
+        e->f_prev = f;
+    }
+    return e->s;
+}
+
+gs_status gs_trial_engaged_course(const gs_trial *t, int a, double cl_l_h, double v_l, int n_days,
+                                  double *s_out, struct gs_error *err)
+{
+    if (a < 0 || a > 1 || t->spec.arm[a].type != GS_ARM_DRUG || !(cl_l_h > 0.0) || !(v_l > 0.0) ||
+        n_days < 1 || n_days > 7 * t->spec.duration_weeks)
+        return gs_error_set(err, GS_INPUT, "arm",
+                            "arm %d is not a drug arm, or clearance %g, volume %g or days %d "
+                            "invalid",
+                            a, cl_l_h, v_l, n_days);
+    struct effect_state e;
+    effect_init(&e, t, a, cl_l_h, v_l, t->input[a][t->n_steps[a] - 1]);
+    for (int d = 1; d <= n_days; d++)
+        s_out[d - 1] = effect_day(&e, t, a, d);
+    return GS_OK;
+}
+
 /* The participant's course after allocation to arm a. */
 static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs_error *err)
 {
@@ -67,6 +139,8 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
     s->arm = a;
     s->cl_l_h = NAN;
     int drug = sp->arm[a].type == GS_ARM_DRUG;
+    struct effect_state eff;
+    int had_ae = 0;
     if (drug) {
         struct gs_model m;
         gs_status st = gs_drug_individual_model(t->drug[a], &s->patient, &m, NULL, 0, err);
@@ -76,6 +150,8 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
         gs_variability_draw_eta(&t->var[a], rng, eta);
         gs_variability_apply_eta(&t->var[a], eta, &m);
         s->cl_l_h = m.structure->clearance(m.p);
+        effect_init(&eff, t, a, s->cl_l_h, m.structure->volume(m.p),
+                    t->input[a][t->n_steps[a] - 1]);
     }
     double u_ae[GS_AE_MAX_EVENTS];
     for (size_t e = 0; e < t->n_ae; e++)
@@ -83,7 +159,6 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
     const int n_days = 7 * sp->duration_weeks;
     const double h_other = 1.0 - pow(1.0 - sp->ae_background, 1.0 / 84.0);
     const double h_lost = 1.0 - pow(1.0 - sp->loss_per_week, 1.0 / 7.0);
-    const double decay = exp(-t->pain.k_on_per_d);
     const double emax = drug ? t->emax[a][s->radicular] : 0.0;
     size_t step = 0, cap = drug ? t->n_steps[a] : 0;
     double engaged = 0.0, c_high = 0.0, conc = 0.0;
@@ -92,11 +167,9 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
         if (drug) {
             while (step + 1 < cap && t->step_day[a][step + 1] <= d)
                 step++;
-            conc = t->step_day[a][step] <= d ? t->step_cavg_ref[a][step] * t->ref_cl[a] / s->cl_l_h
-                                             : 0.0;
+            conc = day_conc(t, a, step, d, s->cl_l_h);
             s->final_mg_day = t->step_day[a][step] <= d ? t->step_mg_day[a][step] : 0.0;
-            double f = conc / (t->ec50[a] + conc);
-            engaged = f + (engaged - f) * decay; /* exact for exposure constant over the day */
+            engaged = effect_day(&eff, t, a, d);
             c_high = fmax(c_high, conc);
         }
         for (size_t e = 0; e < t->n_ae; e++) {
@@ -105,11 +178,14 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
             double cx = t->ae_exposed[a][e] ? c_high : 0.0;
             if (gs_ae_risk(&t->ae, t->ae_ev[a][e], cx, s->patient.age_y, 0, d) >= u_ae[e]) {
                 s->ae_day[e] = d;
+                if (had_ae++) /* only the first side effect decides (docs/trial.md) */
+                    continue;
                 if (sp->ae_discontinue > 0.0 && gs_rng_uniform(rng) < sp->ae_discontinue) {
                     s->drop_day = d;
                     s->drop_reason = GS_DROP_ADVERSE;
                 } else if (drug && sp->arm[a].titration == GS_TITRATE_MAX_TOLERATED) {
                     cap = step + 1; /* the dose that caused it is the highest tolerated */
+                    eff.input = t->input[a][step]; /* the same doses until the next step */
                 }
             }
         }

@@ -346,7 +346,8 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     const cJSON *dr = cJSON_GetObjectItemCaseSensitive(root, "dropout");
     if (dr) {
         static const char *const k[] = {"adverse_event", "lack_of_efficacy", "lost_per_week", NULL};
-        static const char *const ka[] = {"discontinue_per_side_effect", "other_per_12_weeks", NULL};
+        static const char *const ka[] = {"discontinue_at_first_side_effect", "other_per_12_weeks",
+                                         NULL};
         static const char *const kl[] = {"per_visit", "from_week", "min_improvement_pct", NULL};
         const cJSON *ae = cJSON_GetObjectItemCaseSensitive(dr, "adverse_event");
         const cJSON *le = cJSON_GetObjectItemCaseSensitive(dr, "lack_of_efficacy");
@@ -354,8 +355,8 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         if ((st = check_keys(c, dr, "dropout", k)) ||
             (ae && (st = check_keys(c, ae, "dropout.adverse_event", ka))) ||
             (le && (st = check_keys(c, le, "dropout.lack_of_efficacy", kl))) ||
-            (st = number(c, ae, "discontinue_per_side_effect",
-                         "dropout.adverse_event.discontinue_per_side_effect", 0, 1,
+            (st = number(c, ae, "discontinue_at_first_side_effect",
+                         "dropout.adverse_event.discontinue_at_first_side_effect", 0, 1,
                          "a probability from 0 to 1", &s->ae_discontinue)) ||
             (st = number(c, ae, "other_per_12_weeks", "dropout.adverse_event.other_per_12_weeks", 0,
                          1, "a probability from 0 to 1", &s->ae_background)) ||

@@ -6,6 +6,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/dosing.h"
+#include "gabasim/pd.h"
 #include "gabasim/drug.h"
 #include "gabasim/regimen.h"
 #include "gabasim/simulate.h"
@@ -36,8 +37,11 @@ void gs_trial_free(gs_trial *t)
     if (t == NULL)
         return;
     gs_covdist_free(t->cov);
-    for (int a = 0; a < 2; a++)
+    for (int a = 0; a < 2; a++) {
         gs_drug_free(t->drug[a]);
+        for (size_t k = 0; k < GS_REGIMEN_MAX_STEPS; k++)
+            gs_free(t->input[a][k]);
+    }
     gs_free(t);
 }
 
@@ -63,6 +67,45 @@ static gs_status step_cavg(const struct gs_model *m, const struct gs_regimen_ste
         *cavg = (p.y[GS_N_STATES + GS_Y_AUC] - p.y[GS_Y_AUC]) / 24.0;
     gs_profile_release(&p);
     gs_event_list_release(&ev);
+    return st;
+}
+
+/* The reference patient's absorbed amount per GS_TRIAL_DT_H interval over the whole trial on
+ * steps 0..last of the titration: central + eliminated amounts differenced on the grid. */
+static gs_status absorbed_input(const gs_trial *t, int a, size_t last, double **out,
+                                struct gs_error *err)
+{
+    const int n_days = 7 * t->spec.duration_weeks;
+    const size_t n = (size_t)(n_days * 24.0 / GS_TRIAL_DT_H + 0.5) + 1;
+    struct gs_regimen r = t->reg[a];
+    r.n_steps = last + 1;
+    double *grid = gs_malloc(n * sizeof *grid);
+    *out = gs_malloc(n * sizeof **out);
+    if (grid == NULL || *out == NULL) {
+        gs_free(grid);
+        return gs_error_set(err, GS_NOMEM, "trial", "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        grid[i] = GS_TRIAL_DT_H * (double)i;
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_profile p = GS_PROFILE_INIT;
+    struct gs_sim_options o = GS_SIM_OPTIONS_DEFAULT;
+    gs_status st = gs_regimen_expand(&r, &ev, err);
+    if (st == GS_OK)
+        st = gs_simulate(&t->ref_model[a], &ev, grid, n, &o, &p, err);
+    if (st == GS_OK) {
+        double prev = 0.0;
+        for (size_t i = 1; i < n; i++) {
+            const double *y = p.y + i * GS_N_STATES;
+            double absorbed = y[GS_Y_CENTRAL] + y[GS_Y_ELIMINATED];
+            (*out)[i - 1] = fmax(0.0, absorbed - prev); /* solver noise can not un-absorb */
+            prev = absorbed;
+        }
+        (*out)[n - 1] = 0.0;
+    }
+    gs_profile_release(&p);
+    gs_event_list_release(&ev);
+    gs_free(grid);
     return st;
 }
 
@@ -117,9 +160,13 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
         (st = gs_variability_from_drug(d, 1.0, &t->var[a], err)))
         return st;
     t->ref_cl[a] = t->ref_model[a].structure->clearance(t->ref_model[a].p);
-    for (size_t k = 0; k < r->n_steps; k++)
+    for (size_t k = 0; k < r->n_steps; k++) {
         if ((st = step_cavg(&t->ref_model[a], &r->steps[k], &t->step_cavg_ref[a][k], err)))
             return st;
+        int needed = k + 1 == r->n_steps || arm->titration == GS_TITRATE_MAX_TOLERATED;
+        if (needed && (st = absorbed_input(t, a, k, &t->input[a][k], err)))
+            return st;
+    }
 
     /* pain effect */
     size_t di = t->pain.n_drugs;
@@ -131,6 +178,13 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
                             "%s: arm '%s': the pain model (data/pain.json) has no effect for %s",
                             t->spec.origin, arm->name, gs_drug_name(d));
     t->ec50[a] = t->pain.drug[di].ec50_mg_l;
+    t->ke0[a] = t->pain.drug[di].ke0_per_h;
+    if (isnan(t->ke0[a])) { /* "from the drug file" */
+        struct gs_pd_params pd;
+        if ((st = gs_drug_pd(d, &pd, err)))
+            return st;
+        t->ke0[a] = pd.ke0_per_h;
+    }
     const char *types[2] = {"nonradicular-clbp", "radicular"};
     for (int k = 0; k < 2; k++) {
         const struct gs_pain_effect *e = gs_pain_find(&t->pain, gs_drug_name(d), types[k]);

@@ -25,8 +25,12 @@ struct gs_trial {
     int step_day[2][GS_REGIMEN_MAX_STEPS];         /* first day (1-based) of each step */
     double step_mg_day[2][GS_REGIMEN_MAX_STEPS];   /* daily dose */
     double step_cavg_ref[2][GS_REGIMEN_MAX_STEPS]; /* steady-state Cavg, reference patient */
+    /* mg absorbed per GS_TRIAL_DT_H interval over the trial (reference patient), for the
+     * titration stopped after step c (input[a][c], c = n_steps - 1: the whole titration);
+     * only the whole titration unless the arm titrates to the maximum tolerated dose */
+    double *input[2][GS_REGIMEN_MAX_STEPS];
     size_t n_steps[2];
-    double ec50[2];
+    double ec50[2], ke0[2];
     double emax[2][2]; /* [arm][0 non-radicular, 1 radicular] */
     /* side effects: the event each arm draws from, and whether the arm is exposed to the drug */
     size_t n_ae;
@@ -34,6 +38,8 @@ struct gs_trial {
     const struct gs_ae_event *ae_ev[2][GS_AE_MAX_EVENTS];
     int ae_exposed[2][GS_AE_MAX_EVENTS];
 };
+
+#define GS_TRIAL_DT_H 0.25 /* h: resolution of the drug-effect computation */
 
 /* Random streams: participant candidate j of replicate r, and the allocation sequences. */
 #define GS_TRIAL_STREAM(rep, j)       (((uint64_t)(rep) << 32) | (uint64_t)(j))
