@@ -127,7 +127,9 @@ struct gs_trial_arm_summary {
     long allocated, discontinued[GS_DROP_N], completed, analysed;
     double visit_mean[GS_TRIAL_MAX_VISITS], visit_sd[GS_TRIAL_MAX_VISITS]; /* observed */
     long visit_n[GS_TRIAL_MAX_VISITS];
-    double base_mean, change_mean;   /* analysed participants */
+    double base_mean, change_mean; /* over change_n participants: those analysed (ANCOVA, t test)
+                                      or observed at the last visit (mixed model) */
+    long change_n;
     long responders30, responders50; /* at the last visit; missing counts as non-response */
     long ae[GS_AE_MAX_EVENTS];
 };
@@ -167,6 +169,7 @@ struct gs_trial_reps {
     double power, power_se;                     /* share significant and its Monte Carlo SE */
     double effect_mean, effect_sd, effect_q[5]; /* 2.5, 25, 50, 75, 97.5 % */
     double mean_dropout[2];                     /* share discontinued per arm */
+    double mean_change[2];                      /* mean over replicates of each arm's change_mean */
 };
 gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
                               long first_rep, struct gs_trial_reps *out, struct gs_error *err);

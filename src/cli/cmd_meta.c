@@ -121,8 +121,11 @@ int cmd_meta(int argc, char **argv)
     const char *plot = cli_get(opts, N_OPTS, &a, "plot");
     if (plot && (st = gs_plot_check_path(plot, "--plot", &err)))
         goto fail;
-    if ((st = gs_studies_read(&t, a.positional[0], &err)))
+    if ((st = gs_studies_read(&t, a.positional[0], &err))) {
+        if (st == GS_NOTFOUND) /* a file named on the command line that is not there: usage */
+            err.code = GS_INPUT;
         goto fail;
+    }
 
     y = gs_malloc(t.n * sizeof *y), v = gs_malloc(t.n * sizeof *v);
     keep = gs_malloc(t.n * sizeof *keep), wpct = gs_malloc(t.n * sizeof *wpct);

@@ -153,8 +153,11 @@ int cmd_trial(int argc, char **argv)
     }
 
     struct gs_trial_spec spec;
-    if ((st = gs_trial_spec_load(&spec, a.positional[0], &err)))
+    if ((st = gs_trial_spec_load(&spec, a.positional[0], &err))) {
+        if (st == GS_NOTFOUND) /* a file named on the command line that is not there: usage */
+            err.code = GS_INPUT;
         return cli_fail(&err);
+    }
     if (seed >= 0)
         spec.seed = (uint64_t)seed;
     gs_trial *t = NULL;

@@ -153,9 +153,9 @@ void trial_print_text(const gs_trial *t, const struct gs_trial_result *r, FILE *
     fprintf(f, "\nPrimary endpoint: change in pain (0-10) from baseline to week %d\n",
             s->duration_weeks);
     fprintf(f, "  Analysis: %s\n", method_name(s));
-    if (s->method != GS_METHOD_MIXED)
-        fprintf(f, "  Mean change: %s %.2f (n=%ld), %s %.2f (n=%ld)\n", n0, A[0].change_mean,
-                A[0].analysed, n1, A[1].change_mean, A[1].analysed);
+    fprintf(f, "  Mean change%s: %s %.2f (n=%ld), %s %.2f (n=%ld)\n",
+            s->method == GS_METHOD_MIXED ? " (observed at the last visit)" : "", n0,
+            A[0].change_mean, A[0].change_n, n1, A[1].change_mean, A[1].change_n);
     fprintf(f,
             "  Difference, %s minus %s: %.2f (%.0f%% CI %.2f to %.2f), p = %.3g (%s, "
             "t on %d df)\n",
@@ -380,6 +380,9 @@ void trial_print_reps_text(const gs_trial *t, const struct gs_trial_reps *r,
             r->effect_q[1], r->effect_q[2], r->effect_q[3], r->effect_q[4]);
     fprintf(f, "Discontinued (mean share): %s %.1f%%, %s %.1f%%\n", s->arm[0].name,
             100.0 * r->mean_dropout[0], s->arm[1].name, 100.0 * r->mean_dropout[1]);
+    fprintf(f, "Mean change in pain from baseline (%s): %s %.2f, %s %.2f\n",
+            s->method == GS_METHOD_MIXED ? "observed at the last visit" : "as analysed",
+            s->arm[0].name, r->mean_change[0], s->arm[1].name, r->mean_change[1]);
     if (!isnan(observed))
         fprintf(f, "Replicates at least as extreme as the observed %.3f (%s): %.4f\n", observed,
                 observed < 0 ? "estimate <= observed" : "estimate >= observed",
@@ -419,6 +422,10 @@ static void reps_obj(FILE *f, const struct gs_trial_reps *r)
     json_num(f, r->mean_dropout[0]);
     fprintf(f, ", ");
     json_num(f, r->mean_dropout[1]);
+    fprintf(f, "], \"mean_change\": [");
+    json_num(f, r->mean_change[0]);
+    fprintf(f, ", ");
+    json_num(f, r->mean_change[1]);
     fprintf(f, "]}");
 }
 

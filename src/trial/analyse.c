@@ -167,13 +167,22 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
         gs_error_prefix(err, "analysis (too few participants analysed?)");
         return st;
     }
-    for (int a = 0; a < 2; a++)
-        if (r->arm[a].analysed && sp->method != GS_METHOD_MIXED) {
-            r->arm[a].change_mean /= (double)r->arm[a].analysed;
-            r->arm[a].base_mean /= (double)r->arm[a].analysed;
-        } else {
-            r->arm[a].change_mean = r->arm[a].base_mean = NAN;
+    if (sp->method == GS_METHOD_MIXED) /* the arms' observed change at the last visit */
+        for (long i = 0; i < n; i++) {
+            const struct gs_trial_subject *s = &r->subject[i];
+            if (isnan(s->pain[last]))
+                continue;
+            r->arm[s->arm].change_mean += s->pain[last] - s->base_obs;
+            r->arm[s->arm].base_mean += s->base_obs;
+            r->arm[s->arm].change_n++;
         }
+    for (int a = 0; a < 2; a++) {
+        long m = sp->method == GS_METHOD_MIXED ? r->arm[a].change_n : r->arm[a].analysed;
+        if (sp->method != GS_METHOD_MIXED)
+            r->arm[a].change_n = m;
+        r->arm[a].change_mean = m ? r->arm[a].change_mean / (double)m : NAN;
+        r->arm[a].base_mean = m ? r->arm[a].base_mean / (double)m : NAN;
+    }
     /* one-sided: benefit is less pain, a negative difference */
     r->p_reported = sp->sided == 2 ? r->primary.p : gsl_cdf_tdist_P(r->primary.t, r->primary.df);
     r->significant = r->p_reported < sp->alpha && r->primary.effect < 0.0;

@@ -26,7 +26,7 @@ void gs_trial_reps_release(struct gs_trial_reps *r)
 
 /* What one replicate contributes. */
 struct rep_out {
-    double effect, se, p, drop[2];
+    double effect, se, p, drop[2], change[2];
     int significant;
 };
 typedef gs_status (*rep_fn)(const void *ctx, long rep, struct rep_out *o, struct gs_error *err);
@@ -45,8 +45,10 @@ static gs_status trial_rep(const void *ctx, long rep, struct rep_out *o, struct 
     o->se = r.primary.se;
     o->p = r.p_reported;
     o->significant = r.significant;
-    for (int a = 0; a < 2; a++)
+    for (int a = 0; a < 2; a++) {
         o->drop[a] = 1.0 - (double)r.arm[a].completed / (double)r.arm[a].allocated;
+        o->change[a] = r.arm[a].change_mean;
+    }
     gs_trial_result_release(&r);
     return GS_OK;
 }
@@ -67,7 +69,7 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     out->se = gs_malloc((size_t)n_reps * sizeof *out->se);
     out->p = gs_malloc((size_t)n_reps * sizeof *out->p);
     out->significant = gs_malloc((size_t)n_reps);
-    double *drop = gs_calloc(2 * (size_t)n_reps, sizeof *drop);
+    double *drop = gs_calloc(4 * (size_t)n_reps, sizeof *drop); /* dropout, then change */
     if (!out->effect || !out->se || !out->p || !out->significant || !drop) {
         gs_free(drop);
         gs_trial_reps_release(out);
@@ -96,6 +98,8 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         out->significant[i] = (unsigned char)o.significant;
         drop[2 * i] = o.drop[0];
         drop[2 * i + 1] = o.drop[1];
+        drop[2 * n_reps + 2 * i] = o.change[0];
+        drop[2 * n_reps + 2 * i + 1] = o.change[1];
     }
     if (failed >= 0) {
         gs_free(drop);
@@ -113,6 +117,8 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         m2 += d * (out->effect[i] - mean);
         out->mean_dropout[0] += drop[2 * i] / (double)n_reps;
         out->mean_dropout[1] += drop[2 * i + 1] / (double)n_reps;
+        out->mean_change[0] += drop[2 * n_reps + 2 * i] / (double)n_reps;
+        out->mean_change[1] += drop[2 * n_reps + 2 * i + 1] / (double)n_reps;
     }
     gs_free(drop);
     out->power = (double)sig / (double)n_reps;
@@ -179,6 +185,7 @@ static gs_status normal_rep(const void *ctx, long rep, struct rep_out *o, struct
     /* the trial's rule: significant, in the direction of benefit (here: of delta) */
     o->significant = o->p < c->alpha && (c->delta < 0.0 ? r.effect < 0.0 : r.effect > 0.0);
     o->drop[0] = o->drop[1] = 0.0;
+    o->change[0] = o->change[1] = NAN;
 done:
     gs_free(y);
     gs_free(arm);

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# trial.sh - `gabasim trial` through the real binary: the example trial's published design, the
+# outputs (text, JSON, CSV, plot), replicates fed to `gabasim meta`, thread invariance, and bad
+# input. usage: bash trial.sh PATH_TO_GABASIM
+set -u
+GS=$(realpath "${1:?usage: trial.sh PATH_TO_GABASIM}")
+EX=$(dirname "$(realpath "$0")")/../../examples
+. "$(dirname "$(realpath "$0")")/lib.sh"
+SPEC="$EX/clbp-gabapentin-trial.json"
+
+# ---- one trial: Atkinson 2016's design (project reference section 5): 108 randomized, 55/53
+"$GS" trial "$SPEC" > "$TMP/t.txt" 2> "$TMP/e.txt" && ok "trial exits 0" || bad "trial" "$(cat "$TMP/e.txt")"
+expect_in "108 randomized" "Randomized                                  108" "$TMP/t.txt"
+expect_in "allocated 55 and 53" "Allocated                                    55             53" "$TMP/t.txt"
+for s in "Participant flow (CONSORT)" "Table 1. Baseline characteristics" "Primary endpoint" \
+  "Responders at week 12" "Side effects" "Pain by visit" "does not replace"; do
+  expect_in "section: $s" "$s" "$TMP/t.txt"
+done
+"$GS" trial "$SPEC" --json > "$TMP/t.json" --csv "$TMP/p.csv" --plot "$TMP/pain.svg" \
+  && ok "JSON, CSV and plot together" || bad "json/csv/plot" "exit $?"
+if python3 - "$TMP/t.json" "$TMP/p.csv" "$TMP/t.txt" 2> "$TMP/je.txt" <<'PY'
+import csv, json, sys
+d = json.load(open(sys.argv[1]))
+a = d["arms"]
+assert d["flow"]["randomized"] == 108 and [x["allocated"] for x in a] == [55, 53], d["flow"]
+assert d["flow"]["assessed"] == 108 + d["flow"]["excluded_age"] + d["flow"]["excluded_crcl"] + d["flow"]["excluded_pain"]
+for x in a:
+    assert x["completed"] + sum(x["discontinued"].values()) == x["allocated"], x
+    assert [v["week"] for v in x["visits"]] == [1, 2, 3, 4, 5, 7, 9, 12]
+    assert 21 <= x["baseline"]["age_y"]["mean"] <= 70
+p = d["primary"]
+assert p["ci"][0] < p["difference"] < p["ci"][1] and 0 < p["p"] < 1 and p["df"] > 0, p
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 108 and sum(r["arm"] == "gabapentin" for r in rows) == 55
+assert all(21 <= float(r["age_y"]) <= 70 and float(r["crcl_ml_min"]) >= 60 for r in rows)
+# the text and the JSON report the same difference
+txt = open(sys.argv[3]).read()
+assert "Difference, gabapentin minus placebo: %.2f" % p["difference"] in txt
+# a participant who discontinued has no visit after the day they left
+for r in rows:
+    if r["drop_reason"] != "none":
+        day = int(r["drop_day"])
+        for w in (1, 2, 3, 4, 5, 7, 9, 12):
+            if 7 * w > day:
+                assert r["pain_week%d" % w] == "NA", r
+PY
+then ok "JSON and CSV: flow adds up, design, dropout censors visits"; else bad "JSON/CSV" "$(tail -2 "$TMP/je.txt")"; fi
+grep -q "<svg" "$TMP/pain.svg" && ok "pain-by-visit plot is SVG" || bad "plot" "no SVG"
+
+# ---- replicates: identical for any thread count; the CSV goes straight into `gabasim meta`
+"$GS" trial "$SPEC" --replicates 40 --threads 1 --json > "$TMP/r1.json"
+"$GS" trial "$SPEC" --replicates 40 --threads 2 --json > "$TMP/r2.json"
+cmp -s "$TMP/r1.json" "$TMP/r2.json" && ok "replicates: 1 and 2 threads give identical output" \
+  || bad "threads" "outputs differ"
+"$GS" trial "$SPEC" --replicates 40 --n-grid 30,60 --observed -0.5 --csv "$TMP/reps.csv" \
+  --plot "$TMP/power.svg" > "$TMP/r.txt" && ok "replicates with n-grid, observed, csv, plot" \
+  || bad "replicates" "exit $?"
+expect_in "power reported" "Power: " "$TMP/r.txt"
+expect_in "power curve at N 60" "         60 " "$TMP/r.txt"
+expect_in "share as extreme as observed" "at least as extreme as the observed -0.500" "$TMP/r.txt"
+grep -q "<svg" "$TMP/power.svg" && ok "power curve plot" || bad "power plot" "no SVG"
+[ "$(head -1 "$TMP/reps.csv")" = "study,yi,sei" ] && [ "$(wc -l < "$TMP/reps.csv")" = 41 ] \
+  && ok "replicates CSV: study,yi,sei, one row each" || bad "reps csv" "$(head -2 "$TMP/reps.csv")"
+"$GS" meta "$TMP/reps.csv" > "$TMP/m.txt" 2> "$TMP/me.txt" && expect_in "meta pools the replicates" "40 studies" "$TMP/m.txt" \
+  || bad "meta on replicates" "$(cat "$TMP/me.txt")"
+
+# ---- bad input: a spec derived from the example with one change each
+mk() { # name, python statement on d
+  python3 -c "import json,sys; d=json.load(open('$SPEC')); $2; json.dump(d, open('$TMP/$1.json','w'))"
+}
+mk drug "d['arms'][0]['drug'] = 'gabapentine'"
+usage_err "unknown drug" "gabapentine" trial "$TMP/drug.json"
+mk type "d['arms'][1]['type'] = 'sham'"
+usage_err "unknown arm type" "allowed: placebo, drug" trial "$TMP/type.json"
+mk nzero "d['arms'][0]['n'] = 0"
+usage_err "N = 0" "arms[0].n' is 0" trial "$TMP/nzero.json"
+mk nneg "d['arms'][1]['n'] = -5"
+usage_err "N < 0" "arms[1].n' is -5" trial "$TMP/nneg.json"
+mk order "d['visit_weeks'] = [1, 3, 2, 12]"
+usage_err "visit weeks out of order" "strictly increasing" trial "$TMP/order.json"
+mk beyond "d['visit_weeks'] = [1, 2, 14]"
+usage_err "visit beyond the duration" "visit_weeks[2]' is 14" trial "$TMP/beyond.json"
+mk alpha0 "d['analysis']['alpha'] = 0"
+usage_err "alpha 0" "analysis.alpha' is 0" trial "$TMP/alpha0.json"
+mk alpha1 "d['analysis']['alpha'] = 1.5"
+usage_err "alpha 1.5" "strictly between 0 and 1" trial "$TMP/alpha1.json"
+mk key "d['visit_week'] = [12]"
+usage_err "a misspelt key is refused, not ignored" "unknown key 'visit_week'" trial "$TMP/key.json"
+mk arms3 "d['arms'].append(dict(d['arms'][1], name='p2'))"
+usage_err "three arms" "exactly 2 arms" trial "$TMP/arms3.json"
+mk twoplac "d['arms'][0] = {'name': 'p0', 'type': 'placebo', 'n': 10}"
+usage_err "two placebo arms" "both arms are placebo" trial "$TMP/twoplac.json"
+mk label "d['inclusion']['crcl_ml_min'] = [30, 250]"
+usage_err "titration above the label maximum at the lowest CrCl" "above the gabapentin label's maximum" trial "$TMP/label.json"
+mk titr "d['arms'][0]['titrate'] = '1:300mg'"
+usage_err "malformed titration" "arms[0].titrate" trial "$TMP/titr.json"
+mk strat "d['randomization'] = {'method': 'fixed', 'stratify': ['pain_type']}"
+usage_err "stratification needs blocks" "needs \"method\": \"blocks\"" trial "$TMP/strat.json"
+mk strict "d['inclusion']['age_y'] = [69.99, 70]"
+usage_err "inclusion nobody meets" "inclusion criteria" trial "$TMP/strict.json"
+printf '{"schema": "gabasim-trial/1", "arms": [' > "$TMP/trunc.json"
+usage_err "truncated JSON" "not valid JSON" trial "$TMP/trunc.json"
+usage_err "missing spec file" "no-such.json" trial "$TMP/no-such.json"
+usage_err "no spec" "give one trial specification" trial
+usage_err "replicates 0" "--replicates" trial "$SPEC" --replicates 0
+usage_err "n-grid without replicates" "needs --replicates" trial "$SPEC" --n-grid 10,20
+usage_err "n-grid value 1" "--n-grid' value '1'" trial "$SPEC" --replicates 5 --n-grid 1,20
+usage_err "observed out of range" "--observed" trial "$SPEC" --replicates 5 --observed 11
+usage_err "plot extension" ".svg or .png" trial "$SPEC" --plot pain.pdf
+usage_err "replicates plot without n-grid" "add --n-grid" trial "$SPEC" --replicates 5 --plot p.svg
+usage_err "csv into a missing directory" "--csv" trial "$SPEC" --csv /nonexistent/dir/p.csv
+finish
