@@ -274,6 +274,74 @@ static void adverse_event_dropout_calibration(void **state)
     gs_trial_free(t);
 }
 
+/* Maximum tolerated dose: a participant whose first side effect starts before the last step and
+ * who stays stops escalating, so ends below 3600 mg/day; with forced titration everyone who
+ * completes ends at 3600. */
+static void max_tolerated_titration_stops_escalating(void **state)
+{
+    (void)state;
+    struct gs_trial_spec spec;
+    gs_trial *t0 = load_example(&spec);
+    gs_trial_free(t0);
+    spec.arm[0].titration = GS_TITRATE_MAX_TOLERATED;
+    gs_trial *t = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
+    struct gs_trial_result r;
+    assert_int_equal(gs_trial_run(t, 0, 400, &r, &err), GS_OK);
+    long capped = 0;
+    for (long i = 0; i < r.randomized; i++) {
+        const struct gs_trial_subject *s = &r.subject[i];
+        if (s->arm != 0 || s->drop_day)
+            continue;
+        int first = 0;
+        for (size_t e = 0; e < gs_trial_ae_count(t); e++)
+            if (s->ae_day[e] && (!first || s->ae_day[e] < first))
+                first = s->ae_day[e];
+        if (first && first < 22) { /* the last step (1200 mg x3) starts on day 22 */
+            assert_true(s->final_mg_day < 3600);
+            capped++;
+        } else {
+            assert_true(s->final_mg_day == 3600);
+        }
+    }
+    assert_true(capped > 10);
+    gs_trial_result_release(&r);
+    gs_trial_free(t);
+}
+
+/* The imputation rules analyse who they should: completers only those seen at the last visit;
+ * LOCF and BOCF everyone. */
+static void imputation_rules(void **state)
+{
+    (void)state;
+    struct gs_trial_spec spec;
+    gs_trial *t0 = load_example(&spec);
+    gs_trial_free(t0);
+    spec.method = GS_METHOD_ANCOVA;
+    const enum gs_imputation rule[3] = {GS_IMPUTE_COMPLETERS, GS_IMPUTE_LOCF, GS_IMPUTE_BOCF};
+    double change[3];
+    for (int k = 0; k < 3; k++) {
+        spec.imputation = rule[k];
+        gs_trial *t = NULL;
+        struct gs_error err = GS_ERROR_INIT;
+        assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
+        struct gs_trial_result r;
+        assert_int_equal(gs_trial_run(t, 0, 0, &r, &err), GS_OK);
+        for (int a = 0; a < 2; a++)
+            assert_int_equal(r.arm[a].analysed, k == 0 ? r.arm[a].completed : r.arm[a].allocated);
+        change[k] = r.arm[1].change_mean;
+        gs_trial_result_release(&r);
+        gs_trial_free(t);
+    }
+    /* the placebo course improves over time and lack of efficacy removes the non-improvers, so
+     * completers improve most; imputing an earlier value (LOCF) or none (BOCF) shows less.
+     * (LOCF and BOCF are not ordered: a last observation can be worse than baseline.) */
+    print_message("placebo change: completers %.3f, LOCF %.3f, BOCF %.3f\n", change[0], change[1],
+                  change[2]);
+    assert_true(change[0] < change[1] && change[0] < change[2]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +352,8 @@ int main(void)
         cmocka_unit_test(replicates_identical_for_any_thread_count),
         cmocka_unit_test(stratified_blocks_balance),
         cmocka_unit_test(adverse_event_dropout_calibration),
+        cmocka_unit_test(max_tolerated_titration_stops_escalating),
+        cmocka_unit_test(imputation_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
