@@ -178,7 +178,7 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
                             "%s: '%s' is missing; give the participants in this arm (1 to 100000)",
                             c->origin, f);
     if (arm->name[0] == '\0')
-        snprintf(arm->name, sizeof arm->name, "%s",
+        snprintf(arm->name, sizeof arm->name, "%.31s",
                  type == GS_ARM_PLACEBO ? "placebo"
                  : arm->drug[0]         ? arm->drug
                                         : "drug");
