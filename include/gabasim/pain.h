@@ -31,6 +31,15 @@ gs_status gs_placebo_load(struct gs_placebo *out, const char *path, struct gs_er
 gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len, const char *path,
                            struct gs_error *err);
 
+/* Share of people like this patient whose underlying pain falls by at least `fraction` (0.3 for
+ * the usual 30 % responder) by day t, on placebo (effect = 0) or on a drug removing `effect`
+ * (Emax x S) of the remaining pain: 1 - (1 - PE g)(1 - effect) >= fraction, g = 1 - exp(-ln2 t /
+ * T1/2), over Plan 2012's between-subject distribution of PE and T1/2 (the baseline cancels).
+ * Exact up to quadrature (the PE condition in closed form, T1/2 integrated numerically). NaN when
+ * the model has no variances. Measurement error of a rating is not included. */
+double gs_pain_responder_prob(const struct gs_placebo *m, double effect, double t_d,
+                              double fraction);
+
 /* Pain on placebo t days after the start, from baseline `base` (NaN: the model's BASE). */
 double gs_placebo_pain(const struct gs_placebo *m, double base, double t_d);
 

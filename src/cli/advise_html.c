@@ -157,6 +157,17 @@ gs_status advise_write_html(const struct advise_page *pg, const char *path, stru
             fputs("; it is still growing at the end of this calendar.</p>\n", f);
         else
             fprintf(f, ", and 90 %% of it by about day %.0f.</p>\n", pg->full_effect_day);
+        if (!isnan(pg->responders50_placebo))
+            fprintf(f,
+                    "<p>People differ a lot. Of 100 people like you, about <b>%.0f</b> would have "
+                    "at least half as much pain by the end of these %g days with the medicine "
+                    "(plausible range %.0f to %.0f), and about <b>%.0f</b> with a dummy pill "
+                    "alone: most of the improvement people notice also happens without the "
+                    "medicine.</p>\n",
+                    100 * pg->responders50[1], pg->days,
+                    100 * fmin(pg->responders50[0], pg->responders50[2]),
+                    100 * fmax(pg->responders50[0], pg->responders50[2]),
+                    100 * pg->responders50_placebo);
         if (pg->pain_borrowed)
             fprintf(f,
                     "<p><b>Assumption:</b> no pooled trials of this medicine for this kind of "

@@ -22,7 +22,9 @@ struct advise_page {
     long n_band;
     const char *pain_type;                              /* NULL without --pain */
     double pain_end[3], pain_day14[3], half_effect_day; /* low, central, high */
-    double full_effect_day;    /* 90 % of the plateau, NAN when the horizon is too short */
+    double full_effect_day; /* 90 % of the plateau, NAN when the horizon is too short */
+    double responders50[3]; /* chance of >= 50 % less pain by the end (low, central, high) */
+    double responders50_placebo;
     const char *pain_borrowed; /* "drug, pain" whose Emax is borrowed, or NULL */
     const struct gs_ae_model *ae;
     const size_t *ae_idx;

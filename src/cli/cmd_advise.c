@@ -319,6 +319,10 @@ int cmd_advise(int argc, char **argv)
     /* expected pain relief against placebo for the kind of pain, on this calendar */
     int have_pain = 0;
     double pain_md[3] = {NAN, NAN, NAN}, pain_wk2[3] = {NAN, NAN, NAN}, onset_d = NAN, full_d = NAN;
+    /* chance of >= 50 % less pain by the end, [low, central, high Emax], and on placebo alone.
+     * (Not >= 30 %: the drug effect has no between-person variability of its own, so where
+     * Emax x S alone exceeds 30 % the model would call everyone a responder.) */
+    double resp[3] = {NAN, NAN, NAN}, resp_pl = NAN;
     const char *ptype = get(&a, "pain");
     char pain_borrowed[72] = ""; /* "drug, pain" when the Emax is borrowed (data/pain.json) */
     if (ptype) {
@@ -351,6 +355,8 @@ int cmd_advise(int argc, char **argv)
             st = gs_pain_course(&pm, gs_drug_name(drug), em[k], ke0, &model, &ix_events, nd, NAN,
                                 pd_, pp, ss, &err);
             if (st == GS_OK) {
+                resp[k] = gs_pain_responder_prob(&pm.placebo, em[k] * ss[nd - 1], days, 0.5);
+                resp_pl = gs_pain_responder_prob(&pm.placebo, 0.0, days, 0.5);
                 pain_md[k] = pd_[nd - 1] - pp[nd - 1];
                 pain_wk2[k] = nd > 14 ? pd_[14] - pp[14] : NAN;
                 if (k == 1) {
@@ -444,7 +450,9 @@ int cmd_advise(int argc, char **argv)
         for (int k = 0; k < 3; k++) { /* low, central, high: most relief first */
             pg.pain_end[k] = pain_md[2 - k];
             pg.pain_day14[k] = pain_wk2[2 - k];
+            pg.responders50[k] = resp[k];
         }
+        pg.responders50_placebo = resp_pl;
         pg.half_effect_day = onset_d;
         pg.full_effect_day = full_d;
         pg.ae = &ae;
@@ -507,6 +515,9 @@ int cmd_advise(int argc, char **argv)
                 printf("\"emax_borrowed_from\": \"%s\", ", pain_borrowed);
             if (!isnan(full_d))
                 printf("\"ninety_percent_effect_day\": %.4g, ", full_d);
+            if (!isnan(resp_pl))
+                printf("\"responders_50pct\": {\"drug\": [%.4g, %.4g, %.4g], \"placebo\": %.4g}, ",
+                       resp[0], resp[1], resp[2], resp_pl);
             printf("\"half_effect_day\": %.4g, \"note\": \"0-10 scale, negative favours the "
                    "drug; [low, central, high] from the pooled 95 %% interval\"},\n",
                    onset_d);
@@ -599,6 +610,11 @@ int cmd_advise(int argc, char **argv)
                        pain_wk2[2], pain_wk2[0]);
             printf("  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, pain_md[1],
                    pain_md[2], pain_md[0]);
+            if (!isnan(resp_pl))
+                printf("  chance of at least 50 %% less pain by day %g: %.0f %% with the drug "
+                       "(range %.0f-%.0f %%),\n    %.0f %% with a dummy pill alone\n",
+                       days, 100 * resp[1], 100 * fmin(resp[0], resp[2]),
+                       100 * fmax(resp[0], resp[2]), 100 * resp_pl);
             printf("  half of the drug's effect by day %.0f", onset_d);
             if (isnan(full_d))
                 printf("; not yet at its full effect by day %g (a longer --days shows when)\n",

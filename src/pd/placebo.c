@@ -85,3 +85,34 @@ double gs_placebo_pain(const struct gs_placebo *m, double base, double t_d)
         return b;
     return b * (1.0 - m->pe * -expm1(-log(2.0) * t_d / m->t_half_d));
 }
+
+double gs_pain_responder_prob(const struct gs_placebo *m, double effect, double t_d,
+                              double fraction)
+{
+    if (isnan(m->omega2_logit_pe) || isnan(m->omega2_log_t_half) || !(t_d > 0.0) ||
+        !(fraction > 0.0 && fraction < 1.0) || !(effect < 1.0))
+        return NAN;
+    /* needed placebo share c of the baseline: (1 - PE g)(1 - effect) <= 1 - fraction */
+    double c = 1.0 - (1.0 - fraction) / (1.0 - effect);
+    if (c <= 0.0)
+        return 1.0;
+    const double w_pe = sqrt(m->omega2_logit_pe), w_t = sqrt(m->omega2_log_t_half);
+    const double mu_pe = log(m->pe / (1.0 - m->pe));
+    /* T1/2 = T exp(w_t z), z standard normal: the trapezoid rule on [-8, 8] with 1601 points is
+     * exact to below 1e-12 for this smooth, bounded integrand (Gaussian tails beyond 8 SD) */
+    const int n = 1601;
+    const double lo = -8.0, h = 16.0 / (n - 1);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double z = lo + h * i;
+        double g = -expm1(-log(2.0) * t_d / (m->t_half_d * exp(w_t * z)));
+        double need = c / g, p;
+        if (need >= 1.0)
+            p = 0.0;
+        else /* P(PE >= need), logit PE ~ N(mu_pe, w_pe^2) */
+            p = 0.5 * erfc((log(need / (1.0 - need)) - mu_pe) / (w_pe * sqrt(2.0)));
+        double wgt = (i == 0 || i == n - 1) ? 0.5 : 1.0;
+        sum += wgt * p * exp(-0.5 * z * z);
+    }
+    return sum * h / sqrt(2.0 * 3.14159265358979323846);
+}

@@ -75,6 +75,20 @@ fi
 "$GS" advise --drug gabapentin --crcl 90 --target 1800mg --pain phn --days 7 --n 50 > "$TMP/full7.txt"
 expect_in "a short horizon says the effect is still rising" "not yet at its full effect by day 7" "$TMP/full7.txt"
 
+# responders, out of sample: Sabatowski 2004 (pregabalin PHN, 8 weeks) found >= 50 % pain
+# reduction in 26 % (150 mg/day) and 28 % (300 mg/day) vs 10 % on placebo (project reference 3.4).
+# The model was calibrated to Dworkin 2003's mean difference, not to responders. The published
+# rates carry sampling error: Sabatowski randomized 238 patients to three arms (about 79 each), so
+# the SE of 26 % is sqrt(0.26 x 0.74 / 79) = 4.9 points and of 10 % 3.4 points. Checked: the
+# model's central rate within 2 SE of the published one, for the drug and for placebo. (The range
+# from the Emax interval alone, 16.6-25.5 % at 150 mg/day, stops 0.5 points short of 26 %.)
+for pair in 150:0.26 300:0.28; do
+  dose=${pair%%:*} want=${pair##*:}
+  "$GS" advise --drug pregabalin --crcl 90 --target ${dose}mg --pain phn --days 56 --json --n 50 > "$TMP/resp.json"
+  if /usr/bin/env python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["pain"]["responders_50pct"]; w=float(sys.argv[2]); se=(w*(1-w)/79)**0.5; d=p["drug"]; assert abs(d[1]-w) <= 2*se and abs(p["placebo"]-0.10) <= 2*(0.09/79)**0.5, p' "$TMP/resp.json" "$want" 2> "$TMP/respe.txt"; then
+    ok "Sabatowski 2004 >= 50 % responders at $dose mg/day ($want vs 0.10) within 2 SE"
+  else bad "responders $dose" "$(tail -1 "$TMP/respe.txt")"; fi
+done
 # JSON carries the pain relief, the side effects and the interaction notes
 "$GS" advise --drug gabapentin --crcl 80 --pain radicular --with morphine --json --n 100 > "$TMP/k.json"
 if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["pain"]["type"]=="radicular" and "dizziness" in d["side_effects_cumulative"]["events"] and any("respiratory" in n for n in d["interaction_notes"]), d' "$TMP/k.json" 2> "$TMP/ke.txt"; then

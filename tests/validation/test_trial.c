@@ -342,6 +342,43 @@ static void imputation_rules(void **state)
     assert_true(change[0] < change[1] && change[0] < change[2]);
 }
 
+/* Two independent computations of the same quantity: the share of placebo participants whose pain
+ * falls by >= 30 % (and 50 %) by week 12, from the trial's simulated participants (20,000, exact
+ * ratings, no dropout) and from gs_pain_responder_prob's quadrature over Plan 2012's
+ * distribution. Binomial SE <= 0.0035; bound 4 SE. */
+static void placebo_responders_match_quadrature(void **state)
+{
+    (void)state;
+    struct gs_trial_spec spec;
+    gs_trial *t0 = load_example(&spec);
+    gs_trial_free(t0);
+    spec.measurement_sd = 0.0;
+    spec.ae_discontinue = spec.ae_background = spec.loe_per_visit = spec.loss_per_week = 0.0;
+    spec.method = GS_METHOD_ANCOVA;
+    gs_trial *t = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
+    struct gs_trial_result r;
+    assert_int_equal(gs_trial_run(t, 0, 20000, &r, &err), GS_OK);
+    struct gs_pain_model pm;
+    assert_int_equal(gs_pain_load(&pm, NULL, &err), GS_OK);
+    const double frac[2] = {0.3, 0.5};
+    const long got[2] = {r.arm[1].responders30, r.arm[1].responders50};
+    for (int k = 0; k < 2; k++) {
+        double p = gs_pain_responder_prob(&pm.placebo, 0.0, 84.0, frac[k]);
+        double sim = (double)got[k] / (double)r.arm[1].allocated;
+        print_message(">= %.0f %% by week 12 on placebo: simulated %.4f, quadrature %.4f\n",
+                      100 * frac[k], sim, p);
+        assert_true(fabs(sim - p) < 4 * sqrt(p * (1 - p) / 20000.0));
+    }
+    /* a drug effect raises it; one that alone removes 30 % makes everyone a responder */
+    assert_true(gs_pain_responder_prob(&pm.placebo, 0.1, 84, 0.3) >
+                gs_pain_responder_prob(&pm.placebo, 0.0, 84, 0.3));
+    assert_true(gs_pain_responder_prob(&pm.placebo, 0.3, 84, 0.3) == 1.0);
+    gs_trial_result_release(&r);
+    gs_trial_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +391,7 @@ int main(void)
         cmocka_unit_test(adverse_event_dropout_calibration),
         cmocka_unit_test(max_tolerated_titration_stops_escalating),
         cmocka_unit_test(imputation_rules),
+        cmocka_unit_test(placebo_responders_match_quadrature),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
