@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define GS_TRIAL_MAX_ARM_N  100000 /* participants per arm */
-#define GS_TRIAL_MAX_WEEKS  104
+#define GS_TRIAL_MAX_WEEKS  52     /* the engine simulates at most a year */
 #define GS_TRIAL_MAX_VISITS 52
 #define GS_TRIAL_MAX_REPS   1000000L
 #define GS_TRIAL_MAX_GRID   32
@@ -161,21 +161,25 @@ gs_status gs_trial_run(const gs_trial *t, long rep, long n_per_arm, struct gs_tr
 void gs_trial_result_release(struct gs_trial_result *r);
 
 /* Many replicates: per replicate estimate, its p and whether it was significant, by replicate
- * index (so identical for any thread count). */
+ * index (so identical for any thread count). A replicate whose data allow no analysis (too few
+ * analysed, no variability) counts as not significant, with a NaN estimate, and in n_failed;
+ * the estimate's summaries are over the others. Any other failure stops the run with the lowest
+ * failing replicate's message. */
 struct gs_trial_reps {
     long n, n_per_arm;
+    long n_failed; /* replicates whose data allowed no analysis (effect NaN; not significant) */
     double *effect, *se, *p;
     unsigned char *significant;
     double power, power_se;                     /* share significant and its Monte Carlo SE */
     double effect_mean, effect_sd, effect_q[5]; /* 2.5, 25, 50, 75, 97.5 % */
-    double mean_dropout[2];                     /* share discontinued per arm */
-    double mean_change[2];                      /* mean over replicates of each arm's change_mean */
+    double mean_dropout[2]; /* share discontinued per arm (analysable replicates) */
+    double mean_change[2];  /* mean over replicates of each arm's change_mean */
 };
 gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
                               long first_rep, struct gs_trial_reps *out, struct gs_error *err);
 void gs_trial_reps_release(struct gs_trial_reps *r);
-/* Share of replicates whose estimate is at least as extreme as `observed` in its direction
- * (estimate <= observed for a negative observed value, >= for a positive one). */
+/* Share of the analysable replicates whose estimate is at least as extreme as `observed` in its
+ * direction (estimate <= observed for a negative observed value, >= for a positive one). */
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed);
 
 /* Power of a pooled-variance two-sample t test with n per arm, true difference delta and SD sigma

@@ -164,8 +164,9 @@ int cmd_trial(int argc, char **argv)
     if ((st = gs_trial_create(&t, &spec, &err)))
         return cli_fail(&err);
 
-    /* files first (to temporaries, committed together), then stdout: a failure leaves neither
-     * a partial file nor a report of files that were not written */
+    /* files first (to temporaries, renamed one after the other once everything is computed),
+     * then stdout: a failure leaves no partial file and prints no report of files that were not
+     * written (only a failed rename of the second file would leave the first, complete) */
     struct gs_outfile o_csv = {0}, o_plot = {0};
     int csv_open = 0, plot_open = 0;
     struct gs_trial_result r = GS_TRIAL_RESULT_INIT;

@@ -199,10 +199,13 @@ void trial_print_text(const gs_trial *t, const struct gs_trial_result *r, FILE *
                      A[a].visit_n[v]);
         fprintf(f, "  %-8d %22s %22s\n", s->visit_week[v], c[0], c[1]);
     }
+    fprintf(f, "\nModel: pain drug effect Emax");
+    for (int k = 0; k < 2; k++)
+        if (!isnan(gs_trial_emax(t, k)))
+            fprintf(f, " %.3f (%s)", gs_trial_emax(t, k), k ? "radicular" : "non-radicular");
     fprintf(f,
-            "\nModel: pain drug effect Emax %.3f (non-radicular), %.3f (radicular) of the "
-            "remaining pain, %s end of its calibration interval (data/pain.json; docs/trial.md).\n",
-            gs_trial_emax(t, 0), gs_trial_emax(t, 1),
+            " of the remaining pain, %s end of its calibration interval (data/pain.json; "
+            "docs/trial.md).\n",
             s->effect == GS_EFFECT_CENTRAL ? "the calibrated value, not an"
             : s->effect == GS_EFFECT_LOWER ? "the lower"
                                            : "the upper");
@@ -317,6 +320,22 @@ void trial_print_json(const gs_trial *t, const struct gs_trial_result *r, FILE *
     fprintf(f, "\n}\n");
 }
 
+/* A CSV cell: quoted (with "" for ") when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 void trial_write_participants(const gs_trial *t, const struct gs_trial_result *r, FILE *f)
 {
     const struct gs_trial_spec *s = gs_trial_get_spec(t);
@@ -329,9 +348,11 @@ void trial_write_participants(const gs_trial *t, const struct gs_trial_result *r
     fputc('\n', f);
     for (long i = 0; i < r->randomized; i++) {
         const struct gs_trial_subject *p = &r->subject[i];
-        fprintf(f, "%ld,%s,%d,%d,%.1f,%s,%.1f,%.1f,", i + 1, s->arm[p->arm].name, p->radicular,
-                p->stratum, p->patient.age_y, p->patient.sex == GS_SEX_FEMALE ? "F" : "M",
-                p->patient.weight_kg, p->patient.crcl_ml_min);
+        fprintf(f, "%ld,", i + 1);
+        csv_field(f, s->arm[p->arm].name);
+        fprintf(f, ",%d,%d,%.1f,%s,%.1f,%.1f,", p->radicular, p->stratum, p->patient.age_y,
+                p->patient.sex == GS_SEX_FEMALE ? "F" : "M", p->patient.weight_kg,
+                p->patient.crcl_ml_min);
         if (isnan(p->cl_l_h))
             fprintf(f, "NA");
         else
@@ -356,8 +377,13 @@ void trial_write_reps_csv(const gs_trial *t, const struct gs_trial_reps *r, FILE
 
 static void grid_line(FILE *f, const struct gs_trial_reps *g)
 {
-    fprintf(f, "  %10ld %8.3f %10.3f %13.2f\n", g->n_per_arm, g->power, g->power_se,
-            g->effect_mean);
+    fprintf(f, "  %10ld %8.3f %10.3f", g->n_per_arm, g->power, g->power_se);
+    if (isnan(g->effect_mean))
+        fprintf(f, " %13s\n", "-");
+    else
+        fprintf(f, " %13.2f\n", g->effect_mean);
+    if (g->n_failed)
+        fprintf(f, "  %10s (%ld of %ld replicates not estimable)\n", "", g->n_failed, g->n);
 }
 
 void trial_print_reps_text(const gs_trial *t, const struct gs_trial_reps *r,
@@ -374,16 +400,28 @@ void trial_print_reps_text(const gs_trial *t, const struct gs_trial_reps *r,
             "benefit of %s\n       (p < %g, %s, difference below 0)\n",
             r->power, r->power_se, s->arm[tr].name, s->alpha,
             s->sided == 2 ? "two-sided" : "one-sided");
-    fprintf(f, "Estimated difference (%s minus %s, 0-10): mean %.3f, SD %.3f\n", s->arm[tr].name,
-            s->arm[1 - tr].name, r->effect_mean, r->effect_sd);
-    fprintf(f, "  percentiles 2.5/25/50/75/97.5: %.3f  %.3f  %.3f  %.3f  %.3f\n", r->effect_q[0],
-            r->effect_q[1], r->effect_q[2], r->effect_q[3], r->effect_q[4]);
-    fprintf(f, "Discontinued (mean share): %s %.1f%%, %s %.1f%%\n", s->arm[0].name,
-            100.0 * r->mean_dropout[0], s->arm[1].name, 100.0 * r->mean_dropout[1]);
-    fprintf(f, "Mean change in pain from baseline (%s): %s %.2f, %s %.2f\n",
-            s->method == GS_METHOD_MIXED ? "observed at the last visit" : "as analysed",
-            s->arm[0].name, r->mean_change[0], s->arm[1].name, r->mean_change[1]);
-    if (!isnan(observed))
+    if (r->n_failed == r->n) {
+        fprintf(f,
+                "Not estimable (too few analysed, counted as not significant): all %ld "
+                "replicates: no estimate to summarise\n",
+                r->n);
+    } else {
+        fprintf(f, "Estimated difference (%s minus %s, 0-10): mean %.3f, SD %.3f\n",
+                s->arm[tr].name, s->arm[1 - tr].name, r->effect_mean, r->effect_sd);
+        fprintf(f, "  percentiles 2.5/25/50/75/97.5: %.3f  %.3f  %.3f  %.3f  %.3f\n",
+                r->effect_q[0], r->effect_q[1], r->effect_q[2], r->effect_q[3], r->effect_q[4]);
+        if (r->n_failed)
+            fprintf(f,
+                    "Not estimable (too few analysed, counted as not significant): %ld "
+                    "replicates; the estimate's summaries are over the others\n",
+                    r->n_failed);
+        fprintf(f, "Discontinued (mean share): %s %.1f%%, %s %.1f%%\n", s->arm[0].name,
+                100.0 * r->mean_dropout[0], s->arm[1].name, 100.0 * r->mean_dropout[1]);
+        fprintf(f, "Mean change in pain from baseline (%s): %s %.2f, %s %.2f\n",
+                s->method == GS_METHOD_MIXED ? "observed at the last visit" : "as analysed",
+                s->arm[0].name, r->mean_change[0], s->arm[1].name, r->mean_change[1]);
+    }
+    if (!isnan(observed) && r->n_failed < r->n)
         fprintf(f, "Replicates at least as extreme as the observed %.3f (%s): %.4f\n", observed,
                 observed < 0 ? "estimate <= observed" : "estimate >= observed",
                 gs_trial_reps_extreme(r, observed));
@@ -398,9 +436,12 @@ void trial_print_reps_text(const gs_trial *t, const struct gs_trial_reps *r,
     fprintf(f, "\nA virtual trial is a model's prediction, not evidence (docs/trial.md).\n");
 }
 
-static void reps_obj(FILE *f, const struct gs_trial_reps *r)
+static void reps_obj(FILE *f, const struct gs_trial_reps *r, long n0, long n1)
 {
-    fprintf(f, "{\"n_per_arm\": %ld, \"replicates\": %ld, \"power\": ", r->n_per_arm, r->n);
+    fprintf(f,
+            "{\"n_per_arm\": [%ld, %ld], \"replicates\": %ld, \"not_estimable\": %ld, "
+            "\"power\": ",
+            r->n_per_arm ? r->n_per_arm : n0, r->n_per_arm ? r->n_per_arm : n1, r->n, r->n_failed);
     json_num(f, r->power);
     fprintf(f, ", \"power_se\": ");
     json_num(f, r->power_se);
@@ -438,7 +479,7 @@ void trial_print_reps_json(const gs_trial *t, const struct gs_trial_reps *r,
     json_str(f, s->origin);
     fprintf(f, ",\n  \"seed\": %llu,\n  \"alpha\": %g,\n  \"sided\": %d,\n  \"summary\": ",
             (unsigned long long)s->seed, s->alpha, s->sided);
-    reps_obj(f, r);
+    reps_obj(f, r, s->arm[0].n, s->arm[1].n);
     if (!isnan(observed)) {
         fprintf(f, ",\n  \"observed\": ");
         json_num(f, observed);
@@ -448,7 +489,7 @@ void trial_print_reps_json(const gs_trial *t, const struct gs_trial_reps *r,
     fprintf(f, ",\n  \"n_grid\": [");
     for (size_t k = 0; k < n_grid; k++) {
         fprintf(f, "%s\n    ", k ? "," : "");
-        reps_obj(f, &grid[k]);
+        reps_obj(f, &grid[k], s->arm[0].n, s->arm[1].n);
     }
     fprintf(f, "%s]\n}\n", n_grid ? "\n  " : "");
 }

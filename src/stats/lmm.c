@@ -216,14 +216,24 @@ gs_status gs_lmm_ri(const double *y, const int *arm, const double *baseline, con
                           "the design is singular (an arm or visit without data?)");
         goto done;
     }
-    const double lo = -14.0, hi = 8.0, step = 0.5;
-    double grid_best = INFINITY, grid_th = lo;
-    for (double th = lo; th <= hi + 1e-9; th += step) {
-        double c = criterion(&f, exp(th), NULL, NULL, &ok);
+    const double lo = -14.0, step = 0.5;
+    double grid_best = INFINITY, grid_th = lo, th_grid = lo;
+    /* from lambda = 8e-7 up; past log lambda = 8 only while the criterion still falls, so a
+     * random-intercept variance far above the residual one is found, not cut off */
+    for (; th_grid <= 30.0 + 1e-9; th_grid += step) {
+        double c = criterion(&f, exp(th_grid), NULL, NULL, &ok);
         if (c < grid_best) {
             grid_best = c;
-            grid_th = th;
+            grid_th = th_grid;
         }
+        if (th_grid >= 8.0 && grid_th < th_grid)
+            break;
+    }
+    if (grid_th > 30.0 - 1e-9) {
+        st = gs_error_set(err, GS_UNSUPPORTED, "lmm",
+                          "the random-intercept variance is more than 1e13 times the residual "
+                          "variance: no within-participant variability to fit");
+        goto done;
     }
     double a = grid_th - step, b = grid_th + step;
     const double gr = 0.5 * (sqrt(5.0) - 1.0);

@@ -127,10 +127,12 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
         }
     }
     for (int a = 0; a < 2; a++)
-        for (size_t v = 0; v < nv; v++)
-            r->arm[a].visit_sd[v] = r->arm[a].visit_n[v] > 1
-                                        ? sqrt(r->arm[a].visit_sd[v] / (r->arm[a].visit_n[v] - 1))
-                                        : NAN;
+        for (size_t v = 0; v < nv; v++) {
+            long m = r->arm[a].visit_n[v];
+            r->arm[a].visit_sd[v] = m > 1 ? sqrt(r->arm[a].visit_sd[v] / (m - 1)) : NAN;
+            if (m == 0)
+                r->arm[a].visit_mean[v] = NAN; /* nobody came */
+        }
 
     double level = sp->sided == 2 ? 1.0 - sp->alpha : 1.0 - 2.0 * sp->alpha;
     gs_status st = GS_OK;
@@ -163,8 +165,17 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
         gs_free(b);
         gs_free(arm);
     }
+    if (st == GS_OK && !(r->primary.se > 0.0 && isfinite(r->primary.p)))
+        st = gs_error_set(err, GS_UNSUPPORTED, "analysis",
+                          "the difference has no variability (standard error %g): nobody, or "
+                          "nobody with a changed score, was analysed after baseline",
+                          r->primary.se);
     if (st != GS_OK) {
-        gs_error_prefix(err, "analysis (too few participants analysed?)");
+        /* GS_UNSUPPORTED: this replicate's data do not allow the analysis (replicates count it
+         * as not significant); running out of memory stays what it is */
+        gs_error_prefix(err, "primary analysis not estimable");
+        if (st != GS_NOMEM)
+            err->code = st = GS_UNSUPPORTED;
         return st;
     }
     if (sp->method == GS_METHOD_MIXED) /* the arms' observed change at the last visit */

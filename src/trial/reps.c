@@ -78,18 +78,32 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     }
     long failed = -1; /* the lowest failing replicate, so the message is deterministic */
     struct gs_error first_err = {0};
+    int stop = 0; /* set on a failure: later replicates are skipped (the lowest still reports) */
 #pragma omp parallel for schedule(dynamic, 1)                                                      \
     num_threads(threads > 0 ? threads : omp_get_max_threads())
     for (long i = 0; i < n_reps; i++) {
+        int skip;
+#pragma omp atomic read
+        skip = stop;
+        if (skip) {
+            out->effect[i] = NAN; /* never read: the run fails */
+            continue;
+        }
         struct rep_out o;
         struct gs_error e = {0};
         gs_status st = fn(ctx, first_rep + i, &o, &e);
-        if (st != GS_OK) {
+        if (st == GS_UNSUPPORTED) { /* this replicate's data allow no analysis: not significant */
+            o.effect = o.se = o.p = NAN;
+            o.significant = 0;
+            o.drop[0] = o.drop[1] = o.change[0] = o.change[1] = NAN;
+        } else if (st != GS_OK) {
 #pragma omp critical(gs_trial_fail)
             if (failed < 0 || i < failed) {
                 failed = i;
                 first_err = e;
             }
+#pragma omp atomic write
+            stop = 1;
             continue;
         }
         out->effect[i] = o.effect;
@@ -105,34 +119,54 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         gs_free(drop);
         gs_trial_reps_release(out);
         *err = first_err;
-        gs_error_prefix(err, "replicate");
+        char where[64];
+        snprintf(where, sizeof where, "replicate %ld", first_rep + failed);
+        gs_error_prefix(err, where);
         return first_err.code ? first_err.code : GS_INPUT;
     }
-    long sig = 0;
-    double mean = 0.0, m2 = 0.0;
+    /* summaries over the replicates that could be analysed; power over all of them */
+    long sig = 0, m = 0, nd = 0;
+    double mean = 0.0, m2 = 0.0, ch[2] = {0.0, 0.0};
     for (long i = 0; i < n_reps; i++) {
         sig += out->significant[i];
+        if (isnan(out->effect[i])) {
+            out->n_failed++;
+            continue;
+        }
+        out->mean_dropout[0] += drop[2 * i];
+        out->mean_dropout[1] += drop[2 * i + 1];
         double d = out->effect[i] - mean;
-        mean += d / (double)(i + 1);
+        mean += d / (double)++m;
         m2 += d * (out->effect[i] - mean);
-        out->mean_dropout[0] += drop[2 * i] / (double)n_reps;
-        out->mean_dropout[1] += drop[2 * i + 1] / (double)n_reps;
-        out->mean_change[0] += drop[2 * n_reps + 2 * i] / (double)n_reps;
-        out->mean_change[1] += drop[2 * n_reps + 2 * i + 1] / (double)n_reps;
+        if (!isnan(drop[2 * n_reps + 2 * i]) && !isnan(drop[2 * n_reps + 2 * i + 1])) {
+            ch[0] += drop[2 * n_reps + 2 * i];
+            ch[1] += drop[2 * n_reps + 2 * i + 1];
+            nd++;
+        }
     }
     gs_free(drop);
+    for (int a = 0; a < 2; a++)
+        out->mean_dropout[a] = m ? out->mean_dropout[a] / (double)m : NAN;
+    out->mean_change[0] = nd ? ch[0] / (double)nd : NAN;
+    out->mean_change[1] = nd ? ch[1] / (double)nd : NAN;
     out->power = (double)sig / (double)n_reps;
     out->power_se = sqrt(out->power * (1.0 - out->power) / (double)n_reps);
-    out->effect_mean = mean;
-    out->effect_sd = n_reps > 1 ? sqrt(m2 / (double)(n_reps - 1)) : NAN;
-    double *v = gs_malloc((size_t)n_reps * sizeof *v);
+    out->effect_mean = m ? mean : NAN;
+    out->effect_sd = m > 1 ? sqrt(m2 / (double)(m - 1)) : NAN;
+    for (int k = 0; k < 5; k++)
+        out->effect_q[k] = NAN;
+    if (m == 0)
+        return GS_OK;
+    double *v = gs_malloc((size_t)m * sizeof *v);
     if (v == NULL) {
         gs_trial_reps_release(out);
         return gs_error_set(err, GS_NOMEM, "--replicates", "out of memory");
     }
-    memcpy(v, out->effect, (size_t)n_reps * sizeof *v);
+    for (long i = 0, j = 0; i < n_reps; i++)
+        if (!isnan(out->effect[i]))
+            v[j++] = out->effect[i];
     static const double probs[5] = {0.025, 0.25, 0.5, 0.75, 0.975};
-    gs_status st = gs_quantiles(v, (size_t)n_reps, probs, 5, out->effect_q);
+    gs_status st = gs_quantiles(v, (size_t)m, probs, 5, out->effect_q);
     gs_free(v);
     if (st != GS_OK) {
         gs_trial_reps_release(out);
@@ -181,7 +215,10 @@ static gs_status normal_rep(const void *ctx, long rep, struct rep_out *o, struct
         goto done;
     o->effect = r.effect;
     o->se = r.se;
-    o->p = c->sided == 2 ? r.p : gsl_cdf_tdist_P(r.t, r.df);
+    /* one-sided: the tail in delta's direction */
+    o->p = c->sided == 2    ? r.p
+           : c->delta < 0.0 ? gsl_cdf_tdist_P(r.t, r.df)
+                            : gsl_cdf_tdist_Q(r.t, r.df);
     /* the trial's rule: significant, in the direction of benefit (here: of delta) */
     o->significant = o->p < c->alpha && (c->delta < 0.0 ? r.effect < 0.0 : r.effect > 0.0);
     o->drop[0] = o->drop[1] = 0.0;
@@ -207,10 +244,14 @@ gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alp
 
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed)
 {
-    long k = 0;
-    for (long i = 0; i < r->n; i++)
+    long k = 0, m = 0;
+    for (long i = 0; i < r->n; i++) {
+        if (isnan(r->effect[i]))
+            continue;
+        m++;
         k += observed < 0.0 ? r->effect[i] <= observed : r->effect[i] >= observed;
-    return r->n ? (double)k / (double)r->n : NAN;
+    }
+    return m ? (double)k / (double)m : NAN;
 }
 
 /* ---- analytic power: T = (Z + ncp) / sqrt(V / df), V ~ chi-square(df) ---- */

@@ -167,7 +167,7 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
         (st = string(c, a, "drug", F("drug"), arm->drug, sizeof arm->drug)) ||
         (st = string(c, a, "titrate", F("titrate"), arm->titrate, sizeof arm->titrate)) ||
         (st = choice(c, a, "titration", F("titration"), tkinds, &tk)) ||
-        (st = whole(c, a, "n", F("n"), 1, GS_TRIAL_MAX_ARM_N, "a whole number from 1 to 100000",
+        (st = whole(c, a, "n", F("n"), 2, GS_TRIAL_MAX_ARM_N, "a whole number from 2 to 100000",
                     &arm->n)))
         return st;
     if (type < 0)
@@ -175,7 +175,7 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
                             "%s: '%s' is missing; allowed: placebo, drug", c->origin, f);
     if (arm->n < 0)
         return gs_error_set(c->err, GS_INPUT, F("n"),
-                            "%s: '%s' is missing; give the participants in this arm (1 to 100000)",
+                            "%s: '%s' is missing; give the participants in this arm (2 to 100000)",
                             c->origin, f);
     if (arm->name[0] == '\0')
         snprintf(arm->name, sizeof arm->name, "%.31s",
@@ -189,9 +189,11 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
                             "%s: '%s' is a drug arm: it needs 'drug' (a library name or path) and "
                             "'titrate' (\"DAY:DOSExN,...\")",
                             c->origin, p);
-    if (arm->type == GS_ARM_PLACEBO && (arm->drug[0] || arm->titrate[0]))
+    if (arm->type == GS_ARM_PLACEBO &&
+        (arm->drug[0] || arm->titrate[0] || cJSON_GetObjectItemCaseSensitive(a, "titration")))
         return gs_error_set(c->err, GS_INPUT, p,
-                            "%s: '%s' is a placebo arm: remove 'drug' and 'titrate'", c->origin, p);
+                            "%s: '%s' is a placebo arm: remove 'drug', 'titrate' and 'titration'",
+                            c->origin, p);
 #undef F
     return GS_OK;
 }
@@ -285,6 +287,17 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
                                     c->origin);
             s->stratify_pain_type = x != NULL;
         }
+        if (s->randomization == GS_RAND_FIXED &&
+            cJSON_GetObjectItemCaseSensitive(rnd, "block_size"))
+            return gs_error_set(c->err, GS_INPUT, "randomization.block_size",
+                                "%s: 'randomization.block_size' applies to \"method\": "
+                                "\"blocks\" only",
+                                c->origin);
+        if (s->randomization == GS_RAND_BLOCKS && s->arm[0].n != s->arm[1].n)
+            return gs_error_set(c->err, GS_INPUT, "randomization.method",
+                                "%s: blocks allocate 1:1, but the arms' n are %ld and %ld; give "
+                                "both arms the same n, or use \"method\": \"fixed\"",
+                                c->origin, s->arm[0].n, s->arm[1].n);
         if (s->stratify_pain_type && s->randomization != GS_RAND_BLOCKS)
             return gs_error_set(c->err, GS_INPUT, "randomization.stratify",
                                 "%s: stratification needs \"method\": \"blocks\" (fixed "
@@ -294,9 +307,14 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
 
     long dw = s->duration_weeks;
     if ((st = whole(c, root, "duration_weeks", "duration_weeks", 1, GS_TRIAL_MAX_WEEKS,
-                    "a whole number of weeks from 1 to 104", &dw)))
+                    "a whole number of weeks from 1 to 52", &dw)))
         return st;
     s->duration_weeks = (int)dw;
+    if (!cJSON_GetObjectItemCaseSensitive(root, "visit_weeks")) { /* default: weekly */
+        s->n_visits = 0;
+        for (int w = 1; w <= s->duration_weeks; w++)
+            s->visit_week[s->n_visits++] = w;
+    }
     const cJSON *vw = cJSON_GetObjectItemCaseSensitive(root, "visit_weeks");
     if (vw) {
         int n = cJSON_GetArraySize(vw);
@@ -318,11 +336,6 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
                     c->origin, s->n_visits, x, s->duration_weeks);
             s->visit_week[s->n_visits++] = (int)x;
         }
-    } else if (s->visit_week[s->n_visits - 1] > s->duration_weeks) {
-        return gs_error_set(c->err, GS_INPUT, "visit_weeks",
-                            "%s: 'duration_weeks' is %d but no 'visit_weeks' are given; list the "
-                            "visit weeks (the default is weekly)",
-                            c->origin, s->duration_weeks);
     }
     if (s->visit_week[s->n_visits - 1] != s->duration_weeks)
         return gs_error_set(c->err, GS_INPUT, "visit_weeks",
@@ -363,7 +376,7 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
             (st = number(c, le, "per_visit", "dropout.lack_of_efficacy.per_visit", 0, 1,
                          "a probability from 0 to 1", &s->loe_per_visit)) ||
             (st = whole(c, le, "from_week", "dropout.lack_of_efficacy.from_week", 1,
-                        GS_TRIAL_MAX_WEEKS, "a whole number of weeks from 1 to 104", &fw)) ||
+                        GS_TRIAL_MAX_WEEKS, "a whole number of weeks from 1 to 52", &fw)) ||
             (st = number(c, le, "min_improvement_pct",
                          "dropout.lack_of_efficacy.min_improvement_pct", 0, 100,
                          "a percentage from 0 to 100", &s->loe_min_pct)) ||
@@ -385,13 +398,18 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
             (st = choice(c, an, "imputation", "analysis.imputation", im, &imp)) ||
             (st = whole(c, an, "sided", "analysis.sided", 1, 2, "1 or 2", &sided)))
             return st;
-        const cJSON *al = cJSON_GetObjectItemCaseSensitive(an, "alpha");
-        if (al && (!cJSON_IsNumber(al) || !(al->valuedouble > 0 && al->valuedouble < 1)))
+        /* below 1e-10 the interval's level rounds towards 1; one-sided alpha >= 0.5 leaves no
+         * interval at all */
+        static const char *const al_allowed =
+            "strictly between 0 and 1 (at least 1e-10, and below 0.5 when sided is 1)";
+        double alpha = s->alpha;
+        if ((st = number(c, an, "alpha", "analysis.alpha", 0.0, 1.0, al_allowed, &alpha)))
+            return st;
+        if (!(alpha >= 1e-10 && alpha < (sided == 1 ? 0.5 : 1.0)))
             return gs_error_set(c->err, GS_INPUT, "analysis.alpha",
-                                "%s: 'analysis.alpha' is %g; allowed strictly between 0 and 1",
-                                c->origin, cJSON_IsNumber(al) ? al->valuedouble : NAN);
-        if (al)
-            s->alpha = al->valuedouble;
+                                "%s: 'analysis.alpha' is %g; allowed %s", c->origin, alpha,
+                                al_allowed);
+        s->alpha = alpha;
         s->method = (enum gs_trial_method)method;
         s->imputation = (enum gs_imputation)imp;
         s->sided = (int)sided;

@@ -116,8 +116,12 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
     snprintf(field, sizeof field, "arms[%d].drug", a);
     gs_status st = gs_drug_load(&t->drug[a], arm->drug, err);
     if (st != GS_OK) {
-        gs_error_prefix(err, field);
-        return st;
+        /* the library's message names the command-line option; this one names the file's field */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return gs_error_set(err, st == GS_NOMEM ? GS_NOMEM : GS_INPUT, field,
+                            "%s: '%s' is '%s', which does not load (%s)", t->spec.origin, field,
+                            arm->drug, why);
     }
     const gs_drug *d = t->drug[a];
     snprintf(field, sizeof field, "arms[%d].titrate", a);
@@ -125,8 +129,16 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
     gs_regimen_init(r);
     r->end_h = 24.0 * 7.0 * t->spec.duration_weeks;
     if ((st = gs_regimen_parse_titration(r, arm->titrate, field, err)) ||
-        (st = gs_regimen_validate(r, gs_drug_max_dose_mg(d), err)))
+        (st = gs_regimen_validate(r, gs_drug_max_dose_mg(d), err))) {
+        gs_error_prefix(err, t->spec.origin);
         return st;
+    }
+    for (size_t k = 0; k < r->n_steps; k++)
+        if (r->steps[k].start_h >= r->end_h)
+            return gs_error_set(err, GS_INPUT, field,
+                                "%s: '%s' has a step on day %.0f, after the trial's last day (%d)",
+                                t->spec.origin, field, r->steps[k].start_h / 24.0 + 1.0,
+                                7 * t->spec.duration_weeks);
     /* the label's maximum at the lowest CrCl the trial admits: a forced titration beyond it
      * would dose some participants above the label */
     const struct gs_dosing *rules = gs_drug_dosing(d);
@@ -174,7 +186,7 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
         if (strcmp(t->pain.drug[i].name, gs_drug_name(d)) == 0)
             di = i;
     if (di == t->pain.n_drugs)
-        return gs_error_set(err, GS_UNSUPPORTED, field,
+        return gs_error_set(err, GS_INPUT, field,
                             "%s: arm '%s': the pain model (data/pain.json) has no effect for %s",
                             t->spec.origin, arm->name, gs_drug_name(d));
     t->ec50[a] = t->pain.drug[di].ec50_mg_l;
@@ -188,11 +200,18 @@ static gs_status prepare_arm(gs_trial *t, int a, struct gs_error *err)
     const char *types[2] = {"nonradicular-clbp", "radicular"};
     for (int k = 0; k < 2; k++) {
         const struct gs_pain_effect *e = gs_pain_find(&t->pain, gs_drug_name(d), types[k]);
+        int needed = k ? t->spec.radicular_fraction > 0.0 : t->spec.radicular_fraction < 1.0;
+        if (e == NULL && !needed) {
+            t->emax[a][k] = NAN;
+            continue;
+        }
         if (e == NULL)
-            return gs_error_set(err, GS_UNSUPPORTED, field,
+            return gs_error_set(err, GS_INPUT, field,
                                 "%s: arm '%s': the pain model has no calibrated %s effect for "
-                                "%s; gabasim trial simulates back-pain trials",
-                                t->spec.origin, arm->name, types[k], gs_drug_name(d));
+                                "%s (needed: inclusion.radicular_fraction is %g); only "
+                                "gabapentin is calibrated for back pain (docs/trial.md)",
+                                t->spec.origin, arm->name, types[k], gs_drug_name(d),
+                                t->spec.radicular_fraction);
         t->emax[a][k] = t->spec.effect == GS_EFFECT_LOWER   ? e->emax_lo
                         : t->spec.effect == GS_EFFECT_UPPER ? e->emax_hi
                                                             : e->emax;
@@ -209,7 +228,11 @@ gs_status gs_trial_create(gs_trial **out, const struct gs_trial_spec *spec, stru
     t->spec = *spec;
     gs_status st;
     if ((st = gs_covdist_load(&t->cov, spec->population, err))) {
-        gs_error_prefix(err, "population");
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        st = gs_error_set(err, st == GS_NOMEM ? GS_NOMEM : GS_INPUT, "population",
+                          "%s: 'population' is '%s', which does not load (%s)", spec->origin,
+                          spec->population, why);
         goto fail;
     }
     if ((st = gs_pain_load(&t->pain, NULL, err)) || (st = gs_ae_load(&t->ae, NULL, err)))

@@ -109,4 +109,42 @@ usage_err "observed out of range" "--observed" trial "$SPEC" --replicates 5 --ob
 usage_err "plot extension" ".svg or .png" trial "$SPEC" --plot pain.pdf
 usage_err "replicates plot without n-grid" "add --n-grid" trial "$SPEC" --replicates 5 --plot p.svg
 usage_err "csv into a missing directory" "--csv" trial "$SPEC" --csv /nonexistent/dir/p.csv
+mk n1 "d['arms'][0]['n'] = 1"
+usage_err "N = 1 (the analysis needs 2)" "allowed a whole number from 2 to 100000" trial "$TMP/n1.json"
+mk blocks "d['randomization'] = {'method': 'blocks'}"
+usage_err "1:1 blocks with unequal arms" "blocks allocate 1:1" trial "$TMP/blocks.json"
+mk bsfixed "d['randomization'] = {'method': 'fixed', 'block_size': 4}"
+usage_err "block size with fixed randomization" "applies to" trial "$TMP/bsfixed.json"
+mk tiny "d['analysis']['alpha'] = 1e-20"
+usage_err "alpha below 1e-10" "at least 1e-10" trial "$TMP/tiny.json"
+mk one "d['analysis']['alpha'] = 0.6; d['analysis']['sided'] = 1"
+usage_err "one-sided alpha 0.6" "below 0.5 when sided is 1" trial "$TMP/one.json"
+mk alphaobj "d['analysis']['alpha'] = {'value': 0.01, 'source': 'protocol'}"
+"$GS" trial "$TMP/alphaobj.json" > "$TMP/ao.txt" && expect_in "alpha written with its source" "at alpha 0.01" "$TMP/ao.txt" \
+  || bad "alpha object" "exit $?"
+mk long "d['duration_weeks'] = 53; d['visit_weeks'] = [1, 53]"
+usage_err "53 weeks" "from 1 to 52" trial "$TMP/long.json"
+mk late "d['arms'][0]['titrate'] = '1:300mgx1,90:600mgx3'"
+usage_err "a titration step after the trial" "after the trial's last day" trial "$TMP/late.json"
+mk pdrug "d['population'] = 'nope'"
+usage_err "unknown population names the field and file" "'population' is 'nope'" trial "$TMP/pdrug.json"
+mk plactit "d['arms'][1]['titration'] = 'forced'"
+usage_err "titration on a placebo arm" "placebo arm" trial "$TMP/plactit.json"
+mk weekly "d['duration_weeks'] = 6; del d['visit_weeks']"
+"$GS" trial "$TMP/weekly.json" > "$TMP/wk.txt" && expect_in "visits default to every week of the trial" "Responders at week 6" "$TMP/wk.txt" \
+  || bad "weekly default" "exit $?"
+# everybody lost before the first visit: the analysis is not estimable (exit 1, said), and
+# replicates count it as not significant instead of printing NaN
+mk alldrop "d['dropout'] = {'lost_per_week': 1}"
+"$GS" trial "$TMP/alldrop.json" > "$TMP/ad.txt" 2> "$TMP/ade.txt"
+[ $? = 1 ] && grep -q "not estimable" "$TMP/ade.txt" && [ ! -s "$TMP/ad.txt" ] && ok "no one observed: not estimable, exit 1" \
+  || bad "all dropped" "$(cat "$TMP/ade.txt")"
+"$GS" trial "$TMP/alldrop.json" --replicates 4 > "$TMP/adr.txt" 2>&1 && expect_in "replicates: counted as not estimable" "Not estimable (too few analysed, counted as not significant): all 4" "$TMP/adr.txt" \
+  || bad "all dropped replicates" "$(cat "$TMP/adr.txt")"
+if grep -qi "nan" "$TMP/adr.txt"; then bad "no NaN printed" "$(grep -i nan "$TMP/adr.txt")"; else ok "no NaN printed"; fi
+# an arm name with a comma is quoted in the participant CSV
+mk comma "d['arms'][0]['name'] = 'gaba, high'"
+"$GS" trial "$TMP/comma.json" --csv "$TMP/comma.csv" > /dev/null
+python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert r[0]["arm"] in ("gaba, high", "placebo") and len(r[0]) == len(r[1]), r[0]' "$TMP/comma.csv" 2> "$TMP/ce.txt" \
+  && ok "CSV quotes an arm name with a comma" || bad "csv quoting" "$(tail -1 "$TMP/ce.txt")"
 finish

@@ -1,9 +1,10 @@
 /* fuzz_trial_spec.c - libFuzzer target for gs_trial_spec_parse() (`gabasim trial` specifications).
  *
- * Invariants: on success the specification is within its documented limits (two arms of 1 to
- * 100000 participants, drug arms with a drug and a titration, visits strictly increasing from
- * 1 and ending at the duration, alpha in (0, 1), probabilities in [0, 1], inclusion ranges
- * ordered); on failure the error record is one line with a negative status.
+ * Invariants: on success the specification is within its documented limits: two arms of 2 to
+ * 100000 participants (equal with 1:1 blocks), drug arms with a drug and a titration, visits
+ * strictly increasing from 1 and ending at the duration, alpha from 1e-10 to below 1 (0.5
+ * one-sided), probabilities in [0, 1], inclusion ranges ordered. On failure the error record is
+ * one line with a negative status.
  */
 #include <math.h>
 
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int drugs = 0;
     for (int a = 0; a < 2; a++) {
         const struct gs_trial_arm *arm = &s.arm[a];
-        FUZZ_CHECK("n", arm->n >= 1 && arm->n <= GS_TRIAL_MAX_ARM_N, "arm %d: %ld", a, arm->n);
+        FUZZ_CHECK("n", arm->n >= 2 && arm->n <= GS_TRIAL_MAX_ARM_N, "arm %d: %ld", a, arm->n);
         FUZZ_CHECK("name", arm->name[0] != '\0', "arm %d", a);
         if (arm->type == GS_ARM_DRUG) {
             drugs++;
@@ -43,7 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    "visit %zu: %d", v, s.visit_week[v]);
     FUZZ_CHECK("last visit", s.visit_week[s.n_visits - 1] == s.duration_weeks, "%d",
                s.visit_week[s.n_visits - 1]);
-    FUZZ_CHECK("alpha", s.alpha > 0 && s.alpha < 1, "%g", s.alpha);
+    FUZZ_CHECK("alpha", s.alpha >= 1e-10 && s.alpha < (s.sided == 1 ? 0.5 : 1.0), "%g", s.alpha);
+    if (s.randomization == GS_RAND_BLOCKS)
+        FUZZ_CHECK("1:1 blocks", s.arm[0].n == s.arm[1].n, "%ld %ld", s.arm[0].n, s.arm[1].n);
     FUZZ_CHECK("sided", s.sided == 1 || s.sided == 2, "%d", s.sided);
     const double p[5] = {s.ae_discontinue, s.ae_background, s.loe_per_visit, s.loss_per_week,
                          s.radicular_fraction};

@@ -23,19 +23,19 @@ struct data {
 /* Participants with a random intercept (SD 1.1), residual SD 1.0, a treatment effect that grows
  * over the visits, and dropout after a random visit for a third of them. Rows are shuffled so
  * the fit cannot rely on participants' rows being adjacent. */
-static void make(struct data *d, uint64_t seed)
+static void make_sd(struct data *d, uint64_t seed, double tau, double sigma)
 {
     gs_rng g;
     gs_rng_seed(&g, seed, 0);
     d->n = 0;
     for (long i = 0; i < M; i++) {
         int arm = i < 55;
-        double b = 6.3 + 1.5 * gs_rng_normal(&g), u = 1.1 * gs_rng_normal(&g);
+        double b = 6.3 + 1.5 * gs_rng_normal(&g), u = tau * gs_rng_normal(&g);
         int last = gs_rng_uniform(&g) < 0.33 ? (int)(gs_rng_uniform(&g) * V) : V;
         for (int v = 0; v < last; v++) {
             size_t k = d->n++;
             d->y[k] = -0.2 * (v + 1) - 0.05 * arm * (v + 1) - 0.3 * (b - 6.3) + u +
-                      1.0 * gs_rng_normal(&g);
+                      sigma * gs_rng_normal(&g);
             d->base[k] = b;
             d->arm[k] = arm;
             d->visit[k] = v + 1 == V ? 0 : v + 1; /* the last visit is the reference */
@@ -60,6 +60,11 @@ static void make(struct data *d, uint64_t seed)
     }
 }
 
+static void make(struct data *d, uint64_t seed)
+{
+    make_sd(d, seed, 1.1, 1.0);
+}
+
 static void against_nlme(void **state)
 {
     (void)state;
@@ -69,8 +74,13 @@ static void against_nlme(void **state)
         skip();
     }
     static struct data d;
-    for (uint64_t seed = 1; seed <= 3; seed++) {
-        make(&d, seed);
+    /* seeds 1-3: tau 1.1, sigma 1; seed 4: tau 30, sigma 0.01 (a variance ratio of 9e6, past
+     * the first search grid) */
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        if (seed < 4)
+            make(&d, seed);
+        else
+            make_sd(&d, seed, 30.0, 0.01);
         char csv[] = "/tmp/gs-lmm-XXXXXX", res[] = "/tmp/gs-lmm-res-XXXXXX";
         int fd = mkstemp(csv), fr = mkstemp(res);
         assert_true(fd >= 0 && fr >= 0);
@@ -105,16 +115,23 @@ static void against_nlme(void **state)
                          GS_OK);
         /* tTable: Value, Std.Error, DF, t-value, p-value; then sigma, tau, REML logLik */
         print_message("seed %d: effect %.10g (nlme %.10g), se %.8g (%.8g), p %.6g (%.6g), "
-                      "tau %.6g (%.6g)\n",
-                      (int)seed, r.effect, ref[0], r.se, ref[1], r.p, ref[4], r.tau, ref[6]);
-        assert_rel(r.effect, ref[0], 1e-6);
-        assert_rel(r.se, ref[1], 1e-6);
+                      "tau %.6g (%.6g), REML loglik %.10g (%.10g)\n",
+                      (int)seed, r.effect, ref[0], r.se, ref[1], r.p, ref[4], r.tau, ref[6],
+                      r.reml_loglik, ref[7]);
+        /* at a variance ratio of 9e6 (seed 4) the likelihood is nearly flat in the ratio, so
+         * the two optimisers stop at slightly different points: there gabasim must reach at
+         * least nlme's likelihood, and agree to 1e-4 */
+        double tol = seed < 4 ? 1e-6 : 1e-4;
+        if (seed == 4)
+            assert_true(r.reml_loglik >= ref[7] - 1e-9 * fabs(ref[7]));
+        assert_rel(r.effect, ref[0], tol);
+        assert_rel(r.se, ref[1], tol);
         assert_int_equal(r.df, (int)ref[2]);
-        assert_rel(r.t, ref[3], 1e-6);
-        assert_rel(r.p, ref[4], 1e-6);
-        assert_rel(r.sigma, ref[5], 1e-6);
-        assert_rel(r.tau, ref[6], 1e-6);
-        assert_rel(r.reml_loglik, ref[7], 1e-8);
+        assert_rel(r.t, ref[3], tol);
+        assert_rel(r.p, ref[4], tol);
+        assert_rel(r.sigma, ref[5], tol);
+        assert_rel(r.tau, ref[6], tol);
+        assert_rel(r.reml_loglik, ref[7], seed < 4 ? 1e-8 : 1e-6);
     }
 }
 

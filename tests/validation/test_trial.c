@@ -86,7 +86,13 @@ static void simulated_power_matches_analytic(void **state)
     assert_memory_equal(a.significant, b.significant, (size_t)R);
     gs_trial_reps_release(&a);
     gs_trial_reps_release(&b);
-    /* one-sided, smaller trial */
+    /* one-sided in either direction, smaller trial */
+    assert_int_equal(gs_power_sim_t2(0.5, 1.2, 30, 0.05, 1, R, 9, 2, &a, &err), GS_OK);
+    p = gs_power_t2(0.5, 1.2, 30, 0.05, 1);
+    se = sqrt(p * (1 - p) / (double)R);
+    print_message("one-sided n=30, delta +0.5: simulated %.4f, analytic %.4f\n", a.power, p);
+    assert_true(fabs(a.power - p) < 3.5 * se);
+    gs_trial_reps_release(&a);
     assert_int_equal(gs_power_sim_t2(-0.5, 1.2, 30, 0.05, 1, R, 8, 2, &a, &err), GS_OK);
     p = gs_power_t2(-0.5, 1.2, 30, 0.05, 1);
     se = sqrt(p * (1 - p) / (double)R);
