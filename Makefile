@@ -21,7 +21,7 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
 all: build
 
 # Only for tests: R's metafor, the reference the meta-analysis statistics are checked against.
-TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema
 
 # Installs only the packages that are missing (as root, or through sudo).
 define install_missing
