@@ -70,5 +70,21 @@ printf 'study,yi,sei\nA,0.2,0.1\n' > "$TMP/one.csv"
 usage_err "Hartung-Knapp with one study" "'--hk' needs 2 or more studies" meta "$TMP/one.csv" --hk
 usage_err "no file" "give one study table" meta
 
+# The gabapentinoid example (examples/gabapentinoids-back-pain-smd.csv): the openMetaAnalysis
+# living review "Sciatica treatment with gabapentinoids" reports I^2 "moderate at 50%" and a
+# pooled SMD that is not significant (DerSimonian-Laird with Hartung-Knapp, R meta::metagen
+# hakn = TRUE). gabasim: I^2 within the review's rounding (49.5-50.5 %) and p > 0.05; the pooled
+# estimate and CI equal metafor's rma(method = "DL", test = "knha") to 1e-6 when R is present.
+"$GS" meta "$EX/gabapentinoids-back-pain-smd.csv" --method dl --hk --json > "$TMP/gp.json" 2> "$TMP/gpe.txt" \
+  && ok "gabapentinoid example pools" || bad "gabapentinoid example" "$(cat "$TMP/gpe.txt")"
+if python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["random"]; assert 49.5 <= r["i2_pct"] < 50.5 and r["p"] > 0.05, r' "$TMP/gp.json" 2> "$TMP/gpe.txt"; then
+  ok "gabapentinoid example: I^2 50 % and not significant, as the review reports"
+else bad "gabapentinoid I2" "$(tail -1 "$TMP/gpe.txt")"; fi
+if Rscript -e 'suppressMessages(library(metafor))' > /dev/null 2>&1; then
+  Rscript -e "suppressMessages(library(metafor)); d <- read.csv('$EX/gabapentinoids-back-pain-smd.csv', comment.char = '#'); m <- rma(yi, sei = sei, data = d, method = 'DL', test = 'knha'); cat(format(c(m\$b, m\$ci.lb, m\$ci.ub, m\$I2), digits = 15))" > "$TMP/gpr.txt" 2>&1
+  if python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["random"]; ref=[float(x) for x in open(sys.argv[2]).read().split()]; got=[r["estimate"], r["ci"][0], r["ci"][1], r["i2_pct"]]; assert all(abs(g-w) <= 1e-6*max(1,abs(w)) for g,w in zip(got,ref)), (got, ref)' "$TMP/gp.json" "$TMP/gpr.txt" 2> "$TMP/gpe.txt"; then
+    ok "gabapentinoid example equals metafor (DL, Knapp-Hartung) to 1e-6"
+  else bad "gabapentinoid vs metafor" "$(tail -1 "$TMP/gpe.txt") $(cat "$TMP/gpr.txt")"; fi
+else echo "metafor not installed: comparison skipped"; fi
 usage_err "a study file that does not exist" "no-such.csv" meta "$TMP/no-such.csv"
 finish
