@@ -58,7 +58,7 @@ int main(int argc, char **argv)
         gs_trial_free(t);
         return 1;
     }
-    int drug = spec.arm[0].type == GS_ARM_DRUG ? 0 : 1;
+    int drug = gs_trial_treated_arm(&spec);
     double pd = (double)r.arm[drug].discontinued[GS_DROP_ADVERSE] / r.arm[drug].allocated;
     double pp = (double)r.arm[1 - drug].discontinued[GS_DROP_ADVERSE] / r.arm[1 - drug].allocated;
     const double w_drug = 0.13, w_placebo = 0.09; /* Straube 2008 */

@@ -11,11 +11,12 @@
  * PK variability (the drug file's Omega on clearance), side effects from the side-effect model
  * and dropout. So every result is identical for any thread count.
  *
- * The drug's effect on pain uses the daily steady-state average concentration of the step taken
- * that day (exact for the model's average: absorption does not depend on clearance), delayed by
- * the mean transit time to the effect site, through the pain model's EC50 and onset rate;
- * tests/validation/test_trial.c measures the difference from the full concentration-time model
- * (gs_pain_course), docs/trial.md reports it.
+ * The drug's effect on pain: the reference patient's absorbed amount per 15 minutes on the arm's
+ * titration (absorption does not depend on clearance or volume) drives each participant's own
+ * central and effect-site system, solved exactly step by step, then the pain model's EC50 and
+ * onset rate. tests/validation/test_trial.c compares it with the full concentration-time model
+ * (gs_pain_course); docs/trial.md reports the difference. The side-effect model uses the
+ * steady-state average concentration of the step taken each day, on which it is defined.
  */
 #ifndef GABASIM_TRIAL_H
 #define GABASIM_TRIAL_H
@@ -98,6 +99,10 @@ gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_
                               const char *origin, struct gs_error *err);
 gs_status gs_trial_spec_load(struct gs_trial_spec *out, const char *path, struct gs_error *err);
 
+/* The arm whose effect is estimated (and whose side effects head the table): the drug arm
+ * against placebo, else the first arm. */
+int gs_trial_treated_arm(const struct gs_trial_spec *spec);
+
 typedef struct gs_trial gs_trial;
 
 /* Checks the specification against the library (drug names, titration against the label maximum
@@ -148,7 +153,7 @@ struct gs_trial_result {
     }
 
 /* The drug effect's engaged fraction S at the end of days 1..n_days for drug arm `a` on its
- * titration (forced, no dropout) at clearance cl_l_h and volume v_l: the daily-resolution
+ * titration (forced, no dropout) at clearance cl_l_h and volume v_l: the
  * computation every participant uses, exposed so it can be compared with the full
  * concentration-time model (gs_pain_course). */
 gs_status gs_trial_engaged_course(const gs_trial *t, int a, double cl_l_h, double v_l, int n_days,

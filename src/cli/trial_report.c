@@ -148,7 +148,7 @@ void trial_print_text(const gs_trial *t, const struct gs_trial_result *r, FILE *
     }
 
     const struct gs_ancova_result *p = &r->primary;
-    int tr = s->arm[0].type == GS_ARM_DRUG ? 0 : 1;
+    int tr = gs_trial_treated_arm(s);
     double level = s->sided == 2 ? 1.0 - s->alpha : 1.0 - 2.0 * s->alpha;
     fprintf(f, "\nPrimary endpoint: change in pain (0-10) from baseline to week %d\n",
             s->duration_weeks);
@@ -289,7 +289,7 @@ void trial_print_json(const gs_trial *t, const struct gs_trial_result *r, FILE *
         fprintf(f, "]}%s\n", a == 0 ? "," : "");
     }
     const struct gs_ancova_result *p = &r->primary;
-    int tr = s->arm[0].type == GS_ARM_DRUG ? 0 : 1;
+    int tr = gs_trial_treated_arm(s);
     fprintf(f,
             "  ],\n  \"primary\": {\"endpoint\": \"change in pain (0-10) from baseline to week "
             "%d\", \"method\": ",
@@ -391,7 +391,7 @@ void trial_print_reps_text(const gs_trial *t, const struct gs_trial_reps *r,
                            FILE *f)
 {
     const struct gs_trial_spec *s = gs_trial_get_spec(t);
-    int tr = s->arm[0].type == GS_ARM_DRUG ? 0 : 1;
+    int tr = gs_trial_treated_arm(s);
     fprintf(f, "Virtual trial: %s\n", s->title[0] ? s->title : s->origin);
     fprintf(f, "%ld replicates (seed %llu), %ld and %ld per arm; analysis: %s\n\n", r->n,
             (unsigned long long)s->seed, s->arm[0].n, s->arm[1].n, method_name(s));

@@ -599,6 +599,21 @@ const char *gs_data_dir(void)
     return env && *env ? env : GS_DATA_DIR;
 }
 
+gs_status gs__json_parse(const char *text, size_t len, cJSON **root)
+{
+    *root = NULL;
+    char *buf = gs_malloc(len + 1);
+    if (buf == NULL)
+        return GS_NOMEM;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    /* cJSON wants the terminating NUL inside the length; a NUL inside the text is not JSON */
+    if (memchr(text, '\0', len) == NULL)
+        *root = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
+    gs_free(buf);
+    return GS_OK;
+}
+
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err)
 {

@@ -16,6 +16,12 @@ gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
 gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
                              size_t *len, char *origin, struct gs_error *err);
 
+/* Parses `len` bytes of JSON text (not NUL-terminated) into *root (a cJSON *, freed by the caller
+ * with cJSON_Delete): NULL when the text is not JSON or holds a NUL byte. GS_NOMEM only when the
+ * terminated copy cJSON needs cannot be made. Every data-file parser goes through here. */
+struct cJSON;
+gs_status gs__json_parse(const char *text, size_t len, struct cJSON **root);
+
 /* The drug file's parsed JSON (a const cJSON *), for modules that read their own sections. */
 struct gs_drug;
 const void *gs__drug_root(const struct gs_drug *d);

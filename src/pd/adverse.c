@@ -109,13 +109,9 @@ gs_status gs_ae_parse(struct gs_ae_model *m, const char *text, size_t len, const
                       struct gs_error *err)
 {
     memset(m, 0, sizeof *m);
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL)
+    cJSON *root;
+    if (gs__json_parse(text, len, &root) != GS_OK)
         return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
     gs_status st = cJSON_IsObject(root)
                        ? parse_root(m, root, path, err)
                        : gs_error_set(err, GS_INPUT, path, "%s: malformed JSON", path);

@@ -29,13 +29,9 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
     gs_status st = gs_placebo_parse(&pm->placebo, text, len, path, err);
     if (st != GS_OK)
         return st;
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL)
+    cJSON *root;
+    if (gs__json_parse(text, len, &root) != GS_OK)
         return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
     const cJSON *de = cJSON_GetObjectItemCaseSensitive(root, "drug_effect");
     pm->k_on_per_d = num_at(de, "k_on", "value");
     const cJSON *drugs = cJSON_GetObjectItemCaseSensitive(de, "drugs");

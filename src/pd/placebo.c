@@ -29,14 +29,9 @@ static gs_status field(const cJSON *pl, const char *key, double lo, double hi, d
 gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len, const char *path,
                            struct gs_error *err)
 {
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL)
+    cJSON *root;
+    if (gs__json_parse(text, len, &root) != GS_OK)
         return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    /* cJSON wants the terminating NUL inside the length; a NUL inside the text is not JSON */
-    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
     const cJSON *pl = cJSON_GetObjectItemCaseSensitive(root, "placebo");
     gs_status st;
     if (!cJSON_IsObject(pl))

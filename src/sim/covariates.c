@@ -158,16 +158,11 @@ gs_status gs_covdist_parse(gs_covdist **out, const char *text, size_t len, const
 {
     *out = NULL;
     gs_covdist *c = gs_calloc(1, sizeof *c);
-    char *buf = gs_malloc(len + 1);
-    if (!c || !buf) {
+    cJSON *root = NULL;
+    if (!c || gs__json_parse(text, len, &root) != GS_OK) {
         gs_free(c);
-        gs_free(buf);
         return gs_error_set(err, GS_NOMEM, origin, "out of memory");
     }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
     gs_status st;
     if (root == NULL)
         st = gs_error_set(err, GS_INPUT, origin, "malformed JSON");

@@ -9,8 +9,7 @@
 #include "gabasim/lmm.h"
 #include "trial_int.h"
 
-/* The arm whose effect is estimated: the drug arm against placebo, else the first arm. */
-int gs__trial_treated_arm(const struct gs_trial_spec *sp)
+int gs_trial_treated_arm(const struct gs_trial_spec *sp)
 {
     return sp->arm[0].type == GS_ARM_DRUG ? 0 : 1;
 }
@@ -97,7 +96,7 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
     const struct gs_trial_spec *sp = &t->spec;
     const long n = r->randomized;
     const size_t nv = sp->n_visits, last = nv - 1;
-    const int tr = gs__trial_treated_arm(sp);
+    const int tr = gs_trial_treated_arm(sp);
     for (int a = 0; a < 2; a++)
         memset(&r->arm[a], 0, sizeof r->arm[a]);
 

@@ -69,9 +69,9 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     out->se = gs_malloc((size_t)n_reps * sizeof *out->se);
     out->p = gs_malloc((size_t)n_reps * sizeof *out->p);
     out->significant = gs_malloc((size_t)n_reps);
-    double *drop = gs_calloc(4 * (size_t)n_reps, sizeof *drop); /* dropout, then change */
-    if (!out->effect || !out->se || !out->p || !out->significant || !drop) {
-        gs_free(drop);
+    struct rep_out *res = gs_malloc((size_t)n_reps * sizeof *res); /* slot i: replicate i */
+    if (!out->effect || !out->se || !out->p || !out->significant || !res) {
+        gs_free(res);
         gs_trial_reps_release(out);
         return gs_error_set(err, GS_NOMEM, "--replicates", "out of memory for %ld replicates",
                             n_reps);
@@ -85,17 +85,12 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         int skip;
 #pragma omp atomic read
         skip = stop;
-        if (skip) {
-            out->effect[i] = NAN; /* never read: the run fails */
-            continue;
-        }
-        struct rep_out o;
+        if (skip)
+            continue; /* the run fails: slot i is never read */
         struct gs_error e = {0};
-        gs_status st = fn(ctx, first_rep + i, &o, &e);
+        gs_status st = fn(ctx, first_rep + i, &res[i], &e);
         if (st == GS_UNSUPPORTED) { /* this replicate's data allow no analysis: not significant */
-            o.effect = o.se = o.p = NAN;
-            o.significant = 0;
-            o.drop[0] = o.drop[1] = o.change[0] = o.change[1] = NAN;
+            res[i] = (struct rep_out){NAN, NAN, NAN, {NAN, NAN}, {NAN, NAN}, 0};
         } else if (st != GS_OK) {
 #pragma omp critical(gs_trial_fail)
             if (failed < 0 || i < failed) {
@@ -104,19 +99,10 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
             }
 #pragma omp atomic write
             stop = 1;
-            continue;
         }
-        out->effect[i] = o.effect;
-        out->se[i] = o.se;
-        out->p[i] = o.p;
-        out->significant[i] = (unsigned char)o.significant;
-        drop[2 * i] = o.drop[0];
-        drop[2 * i + 1] = o.drop[1];
-        drop[2 * n_reps + 2 * i] = o.change[0];
-        drop[2 * n_reps + 2 * i + 1] = o.change[1];
     }
     if (failed >= 0) {
-        gs_free(drop);
+        gs_free(res);
         gs_trial_reps_release(out);
         *err = first_err;
         char where[64];
@@ -128,27 +114,32 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     long sig = 0, m = 0, nd = 0;
     double mean = 0.0, m2 = 0.0, ch[2] = {0.0, 0.0};
     for (long i = 0; i < n_reps; i++) {
-        sig += out->significant[i];
-        if (isnan(out->effect[i])) {
+        const struct rep_out *o = &res[i];
+        out->effect[i] = o->effect;
+        out->se[i] = o->se;
+        out->p[i] = o->p;
+        out->significant[i] = (unsigned char)o->significant;
+        sig += o->significant;
+        if (isnan(o->effect)) {
             out->n_failed++;
             continue;
         }
-        out->mean_dropout[0] += drop[2 * i];
-        out->mean_dropout[1] += drop[2 * i + 1];
-        double d = out->effect[i] - mean;
+        out->mean_dropout[0] += o->drop[0];
+        out->mean_dropout[1] += o->drop[1];
+        double d = o->effect - mean;
         mean += d / (double)++m;
-        m2 += d * (out->effect[i] - mean);
-        if (!isnan(drop[2 * n_reps + 2 * i]) && !isnan(drop[2 * n_reps + 2 * i + 1])) {
-            ch[0] += drop[2 * n_reps + 2 * i];
-            ch[1] += drop[2 * n_reps + 2 * i + 1];
+        m2 += d * (o->effect - mean);
+        if (!isnan(o->change[0]) && !isnan(o->change[1])) {
+            ch[0] += o->change[0];
+            ch[1] += o->change[1];
             nd++;
         }
     }
-    gs_free(drop);
-    for (int a = 0; a < 2; a++)
+    gs_free(res);
+    for (int a = 0; a < 2; a++) {
         out->mean_dropout[a] = m ? out->mean_dropout[a] / (double)m : NAN;
-    out->mean_change[0] = nd ? ch[0] / (double)nd : NAN;
-    out->mean_change[1] = nd ? ch[1] / (double)nd : NAN;
+        out->mean_change[a] = nd ? ch[a] / (double)nd : NAN;
+    }
     out->power = (double)sig / (double)n_reps;
     out->power_se = sqrt(out->power * (1.0 - out->power) / (double)n_reps);
     out->effect_mean = m ? mean : NAN;

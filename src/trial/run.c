@@ -58,10 +58,9 @@ static gs_status screen(const gs_trial *t, long rep, long j, struct candidate *c
     return GS_OK;
 }
 
-/* The steady-state average concentration on day d of step k for clearance cl (0 before the
- * first step): the reference patient's, scaled by clearance. Exact for the model's daily average
- * once the step is steady, because absorption does not depend on clearance; the hours after a
- * step change, when the level is still rising, are what this daily resolution leaves out. */
+/* The steady-state average concentration of the step taken on day d (0 before the first step)
+ * at clearance cl: the reference patient's, scaled by clearance (absorption does not depend on
+ * clearance). The side-effect model is defined on this exposure; pain uses effect_day below. */
 static double day_conc(const gs_trial *t, int a, size_t k, int d, double cl)
 {
     return t->step_day[a][k] <= d ? t->step_cavg_ref[a][k] * t->ref_cl[a] / cl : 0.0;
@@ -161,16 +160,15 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
     const double h_lost = 1.0 - pow(1.0 - sp->loss_per_week, 1.0 / 7.0);
     const double emax = drug ? t->emax[a][s->radicular] : 0.0;
     size_t step = 0, cap = drug ? t->n_steps[a] : 0;
-    double engaged = 0.0, c_high = 0.0, conc = 0.0;
+    double engaged = 0.0, c_high = 0.0;
     size_t v = 0;
     for (int d = 1; d <= n_days && s->drop_day == 0; d++) {
         if (drug) {
             while (step + 1 < cap && t->step_day[a][step + 1] <= d)
                 step++;
-            conc = day_conc(t, a, step, d, s->cl_l_h);
             s->final_mg_day = t->step_day[a][step] <= d ? t->step_mg_day[a][step] : 0.0;
             engaged = effect_day(&eff, t, a, d);
-            c_high = fmax(c_high, conc);
+            c_high = fmax(c_high, day_conc(t, a, step, d, s->cl_l_h));
         }
         for (size_t e = 0; e < t->n_ae; e++) {
             if (s->ae_day[e])

@@ -458,13 +458,9 @@ gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_
 {
     defaults(out);
     snprintf(out->origin, sizeof out->origin, "%s", origin);
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL)
+    cJSON *root;
+    if (gs__json_parse(text, len, &root) != GS_OK)
         return gs_error_set(err, GS_NOMEM, origin, "out of memory");
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    cJSON *root = memchr(text, '\0', len) ? NULL : cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
     if (root == NULL)
         return gs_error_set(err, GS_INPUT, origin, "%s: not valid JSON", origin);
     struct ctx c = {out->origin, err};

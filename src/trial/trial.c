@@ -26,10 +26,7 @@ const char *gs_trial_ae_name(const gs_trial *t, size_t k)
 }
 double gs_trial_emax(const gs_trial *t, int radicular)
 {
-    for (int a = 0; a < 2; a++)
-        if (t->spec.arm[a].type == GS_ARM_DRUG)
-            return t->emax[a][radicular ? 1 : 0];
-    return NAN;
+    return t->emax[gs_trial_treated_arm(&t->spec)][radicular ? 1 : 0];
 }
 
 void gs_trial_free(gs_trial *t)
@@ -250,7 +247,7 @@ gs_status gs_trial_create(gs_trial **out, const struct gs_trial_spec *spec, stru
 
     /* side effects reported: the first drug arm's modelled events; the other arm takes the same
      * event of its own drug, or that event's placebo rate (no drug exposure) */
-    int ref = spec->arm[0].type == GS_ARM_DRUG ? 0 : 1;
+    int ref = gs_trial_treated_arm(spec);
     const char *rname = gs_drug_name(t->drug[ref]);
     for (size_t k = 0; k < t->ae.n && t->n_ae < GS_AE_MAX_EVENTS; k++) {
         if (strcmp(t->ae.ev[k].drug, rname) != 0)

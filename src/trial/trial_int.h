@@ -45,9 +45,6 @@ struct gs_trial {
 #define GS_TRIAL_STREAM(rep, j)       (((uint64_t)(rep) << 32) | (uint64_t)(j))
 #define GS_TRIAL_ALLOC_STREAM(rep, s) ((1ULL << 63) | ((uint64_t)(rep) << 8) | (uint64_t)(s))
 
-/* The arm whose effect is estimated: the drug arm against placebo, else the first arm. */
-int gs__trial_treated_arm(const struct gs_trial_spec *sp);
-
 /* The analysis of one replicate's participants (analyse.c). */
 gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct gs_error *err);
 

@@ -12,16 +12,28 @@
 #include "gabasim/regimen.h"
 #include "gabasim/trial.h"
 
-static gs_trial *load_example(struct gs_trial_spec *spec)
+/* The example's specification, to be changed by a test before create(). */
+static void example_spec(struct gs_trial_spec *spec)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_data_dir());
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_trial_spec_load(spec, path, &err), GS_OK);
+}
+
+static gs_trial *create(const struct gs_trial_spec *spec)
+{
+    struct gs_error err = GS_ERROR_INIT;
     gs_trial *t = NULL;
     if (gs_trial_create(&t, spec, &err) != GS_OK)
         fail_msg("%s", err.msg);
     return t;
+}
+
+static gs_trial *load_example(struct gs_trial_spec *spec)
+{
+    example_spec(spec);
+    return create(spec);
 }
 
 /* gs_power_t2 against R's power.t.test (same definition: one tail, strict = FALSE), when R is
@@ -229,14 +241,12 @@ static void stratified_blocks_balance(void **state)
 {
     (void)state;
     struct gs_trial_spec spec;
-    gs_trial *t0 = load_example(&spec);
-    gs_trial_free(t0);
+    example_spec(&spec);
     spec.randomization = GS_RAND_BLOCKS;
     spec.block_size = 4;
     spec.stratify_pain_type = 1;
-    gs_trial *t = NULL;
+    gs_trial *t = create(&spec);
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
     for (long rep = 0; rep < 20; rep++) {
         struct gs_trial_result r;
         assert_int_equal(gs_trial_run(t, rep, 0, &r, &err), GS_OK);
@@ -261,14 +271,12 @@ static void adverse_event_dropout_calibration(void **state)
 {
     (void)state;
     struct gs_trial_spec spec;
-    gs_trial *t0 = load_example(&spec);
-    gs_trial_free(t0);
+    example_spec(&spec);
     spec.loe_per_visit = 0.0;
     spec.loss_per_week = 0.0;
     spec.method = GS_METHOD_ANCOVA;
-    gs_trial *t = NULL;
+    gs_trial *t = create(&spec);
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
     struct gs_trial_result r;
     assert_int_equal(gs_trial_run(t, 0, 20000, &r, &err), GS_OK);
     double w0 = (double)r.arm[0].discontinued[GS_DROP_ADVERSE] / (double)r.arm[0].allocated;
@@ -287,12 +295,10 @@ static void max_tolerated_titration_stops_escalating(void **state)
 {
     (void)state;
     struct gs_trial_spec spec;
-    gs_trial *t0 = load_example(&spec);
-    gs_trial_free(t0);
+    example_spec(&spec);
     spec.arm[0].titration = GS_TITRATE_MAX_TOLERATED;
-    gs_trial *t = NULL;
+    gs_trial *t = create(&spec);
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
     struct gs_trial_result r;
     assert_int_equal(gs_trial_run(t, 0, 400, &r, &err), GS_OK);
     long capped = 0;
@@ -322,16 +328,14 @@ static void imputation_rules(void **state)
 {
     (void)state;
     struct gs_trial_spec spec;
-    gs_trial *t0 = load_example(&spec);
-    gs_trial_free(t0);
+    example_spec(&spec);
     spec.method = GS_METHOD_ANCOVA;
     const enum gs_imputation rule[3] = {GS_IMPUTE_COMPLETERS, GS_IMPUTE_LOCF, GS_IMPUTE_BOCF};
     double change[3];
     for (int k = 0; k < 3; k++) {
         spec.imputation = rule[k];
-        gs_trial *t = NULL;
+        gs_trial *t = create(&spec);
         struct gs_error err = GS_ERROR_INIT;
-        assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
         struct gs_trial_result r;
         assert_int_equal(gs_trial_run(t, 0, 0, &r, &err), GS_OK);
         for (int a = 0; a < 2; a++)
@@ -356,14 +360,12 @@ static void placebo_responders_match_quadrature(void **state)
 {
     (void)state;
     struct gs_trial_spec spec;
-    gs_trial *t0 = load_example(&spec);
-    gs_trial_free(t0);
+    example_spec(&spec);
     spec.measurement_sd = 0.0;
     spec.ae_discontinue = spec.ae_background = spec.loe_per_visit = spec.loss_per_week = 0.0;
     spec.method = GS_METHOD_ANCOVA;
-    gs_trial *t = NULL;
+    gs_trial *t = create(&spec);
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_trial_create(&t, &spec, &err), GS_OK);
     struct gs_trial_result r;
     assert_int_equal(gs_trial_run(t, 0, 20000, &r, &err), GS_OK);
     struct gs_pain_model pm;
