@@ -1,0 +1,29 @@
+/* report_int.h - helpers shared by the output layer's files (src/report only). */
+#ifndef GABASIM_REPORT_INT_H
+#define GABASIM_REPORT_INT_H
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+
+#include "gabasim/status.h"
+
+/* Adds `v` to object `o` under `key` as a number printed with the printf format `fmt` (one
+ * double conversion, e.g. "%.6g" or "%.3f"), so a report keeps the precision it promises; a
+ * non-finite value becomes null. The text goes in through cJSON_CreateRaw, everything else
+ * (keys, strings, layout) through cJSON. Returns the new item, NULL when out of memory. */
+cJSON *gs__json_add_num(cJSON *o, const char *key, const char *fmt, double v);
+
+/* The same for an array element. */
+cJSON *gs__json_push_num(cJSON *a, const char *fmt, double v);
+
+/* An array of n numbers, each printed with `fmt`, added to `o` under `key`. */
+cJSON *gs__json_add_nums(cJSON *o, const char *key, const char *fmt, const double *v, size_t n);
+
+/* A string (NULL becomes null) added to `o`: cJSON escapes quotes and control characters. */
+cJSON *gs__json_add_str(cJSON *o, const char *key, const char *s);
+
+/* Prints `root` (cJSON_Print layout) and a newline to `f`, then deletes `root` (also on
+ * failure; NULL means an earlier allocation failed). GS_NOMEM or GS_IO on failure. */
+gs_status gs__json_emit(cJSON *root, FILE *f, struct gs_error *err);
+
+#endif
