@@ -11,9 +11,13 @@
 #include "gabasim/population.h"
 #include "gabasim/report.h"
 
+/* The PLplot driver for a destination: by its extension; SVG for standard output and devices,
+ * which have none to go by. */
 static const char *device_for(const char *path)
 {
     size_t n = strlen(path);
+    if (gs_outfile_is_stream(path))
+        return "svg";
     if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
         return "svg";
     if (n > 4 && strcmp(path + n - 4, ".png") == 0)
@@ -24,9 +28,11 @@ static const char *device_for(const char *path)
 gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err)
 {
     if (device_for(path) == NULL || strchr(path, '%') != NULL)
-        return gs_error_set(err, GS_INPUT, field,
-                            "'%s' is '%s'; give a file name ending in .svg or .png (no '%%')",
-                            field, path);
+        return gs_error_set(
+            err, GS_INPUT, field,
+            "'%s' is '%s'; give a file name ending in .svg or .png (no '%%'), or '-' "
+            "for SVG on standard output",
+            field, path);
     return GS_OK;
 }
 
