@@ -89,7 +89,7 @@ int main(int argc, char **argv)
         return GS_EXIT_USAGE;
     }
     for (int i = 2; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             c->help(stdout);
             return GS_EXIT_OK;
         }
