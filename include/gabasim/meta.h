@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "gabasim/status.h"
+#include "gabasim/studies.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +54,61 @@ gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_met
  * k; the heterogeneity fields are left 0 (use gs_meta_pool on the log RRs for those). */
 gs_status gs_meta_mh_rr(const double *a1, const double *n1, const double *a2, const double *n2,
                         size_t k, double level, struct gs_meta_result *r, struct gs_error *err);
+
+/* ---- the whole `gabasim meta` analysis as one call ---- */
+
+/* What to pool: a study table (a file, or one already read) and the random-effects model.
+ * Start from GS_META_REQUEST_INIT. */
+struct gs_meta_request {
+    const char *path;                 /* the study table file, read when `studies` is NULL */
+    const struct gs_studies *studies; /* a table already read (borrowed), or NULL */
+    const char *origin;         /* its name in messages and reports (NULL: `path`, or "studies") */
+    enum gs_meta_method method; /* tau^2 of the random-effects model: GS_META_REML or GS_META_DL */
+    int hk;                     /* Hartung-Knapp for the random-effects model (k >= 2) */
+    double level;               /* of the pooled intervals, in (0, 1) */
+};
+#define GS_META_REQUEST_INIT                                                                       \
+    {                                                                                              \
+        NULL, NULL, NULL, GS_META_REML, 0, 0.95                                                    \
+    }
+
+/* One study as pooled, on the analysis scale (natural logs for ratios). */
+struct gs_meta_study {
+    char name[GS_STUDY_NAME_MAX];
+    size_t line;              /* in the table, for messages */
+    double yi, vi;            /* effect and its sampling variance */
+    double ci95_lo, ci95_hi;  /* yi -/+ 1.96 sqrt(vi): study intervals are always 95 % */
+    double weight_random_pct; /* weight in the random-effects model, % (they sum to 100) */
+};
+
+/* Everything `gabasim meta` reports. Owned by the caller: gs_meta_analysis_free(). */
+struct gs_meta_analysis {
+    char origin[4096];          /* the table's name */
+    enum gs_studies_kind kind;  /* the table's layout */
+    const char *measure;        /* "mean difference", "risk ratio" or "effect (as given)"; static */
+    int ratio;                  /* estimates are natural logs of ratios: shown as exp() */
+    enum gs_meta_method method; /* of `random` */
+    int hk;                     /* `random` uses Hartung-Knapp */
+    double level;               /* of the pooled intervals */
+    size_t k;                   /* studies pooled */
+    struct gs_meta_study *study;   /* the k pooled studies, in table order */
+    size_t n_dropped;              /* risk ratios: studies with no events in either arm, */
+    struct gs_meta_study *dropped; /* not pooled (name and line; the numbers are NaN) */
+    struct gs_meta_result fixed;   /* inverse variance */
+    struct gs_meta_result random;  /* `method`, with Hartung-Knapp when `hk` */
+    int have_mh;                   /* risk ratios: the Mantel-Haenszel estimate exists */
+    struct gs_meta_result mh;      /* Mantel-Haenszel over every study (log scale) */
+};
+
+/* Reads (or borrows) the study table, computes each study's effect (gs_meta_md, gs_meta_logrr or
+ * as given), drops risk-ratio studies without events, and pools them with the fixed-effect and
+ * the requested random-effects model (plus Mantel-Haenszel for risk ratios). Errors: a bad
+ * request is GS_INPUT naming the field (method, level, path, hk); a table file that is not there
+ * is GS_INPUT; a study whose numbers allow no effect names the table and line. On failure *out
+ * is NULL. */
+gs_status gs_meta_analyse(const struct gs_meta_request *req, struct gs_meta_analysis **out,
+                          struct gs_error *err);
+void gs_meta_analysis_free(struct gs_meta_analysis *m); /* NULL is a no-op */
 
 #ifdef __cplusplus
 }

@@ -21,6 +21,7 @@
 #ifndef GABASIM_TRIAL_H
 #define GABASIM_TRIAL_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -128,15 +129,31 @@ struct gs_trial_subject {
     int ae_day[GS_AE_MAX_EVENTS]; /* day a modelled side effect started (0: none) */
 };
 
+/* A characteristic's mean and SD (n - 1 denominator; NaN below 1 and 2 values) with the normal
+ * 95 % interval of the mean, mean -/+ 1.96 SD / sqrt(n) (NaN below 2 values). */
+struct gs_trial_mean_sd {
+    double mean, sd, ci95_lo, ci95_hi;
+};
+
 struct gs_trial_arm_summary {
     long allocated, discontinued[GS_DROP_N], completed, analysed;
     double visit_mean[GS_TRIAL_MAX_VISITS], visit_sd[GS_TRIAL_MAX_VISITS]; /* observed */
     long visit_n[GS_TRIAL_MAX_VISITS];
+    /* the normal 95 % interval of each visit mean (NaN below 2 observed) */
+    double visit_ci95_lo[GS_TRIAL_MAX_VISITS], visit_ci95_hi[GS_TRIAL_MAX_VISITS];
     double base_mean, change_mean; /* over change_n participants: those analysed (ANCOVA, t test)
                                       or observed at the last visit (mixed model) */
     long change_n;
     long responders30, responders50; /* at the last visit; missing counts as non-response */
     long ae[GS_AE_MAX_EVENTS];
+    /* Table 1, over the arm's randomized participants: baseline characteristics */
+    struct gs_trial_mean_sd age_y, weight_kg, crcl_ml_min, baseline_pain;
+    long women, radicular;
+    double final_mg_day_mean; /* mean daily dose at the end (or at discontinuation); 0 on placebo
+                                 arms; NaN when nobody was allocated */
+    /* the counts above in % of `allocated` (NaN when nobody was allocated) */
+    double women_pct, radicular_pct, responders30_pct, responders50_pct;
+    double discontinued_pct[GS_DROP_N], ae_pct[GS_AE_MAX_EVENTS];
 };
 
 struct gs_trial_result {
@@ -144,6 +161,7 @@ struct gs_trial_result {
     struct gs_trial_subject *subject; /* randomized participants, in enrolment order */
     struct gs_trial_arm_summary arm[2];
     struct gs_ancova_result primary; /* drug arm minus placebo (arm 0 minus arm 1 otherwise) */
+    double level;                    /* of primary's CI: 1 - alpha two-sided, 1 - 2 alpha one */
     double p_reported;               /* p for the specified sidedness */
     int significant;                 /* p_reported < alpha with the effect favouring arm 0 */
 };
@@ -172,10 +190,12 @@ void gs_trial_result_release(struct gs_trial_result *r);
  * failing replicate's message. */
 struct gs_trial_reps {
     long n, n_per_arm;
+    long n_arm[2]; /* participants per arm in every replicate (n_per_arm, or the specification's) */
     long n_failed; /* replicates whose data allowed no analysis (effect NaN; not significant) */
     double *effect, *se, *p;
     unsigned char *significant;
     double power, power_se;                     /* share significant and its Monte Carlo SE */
+    double power_ci95_lo, power_ci95_hi;        /* power -/+ 1.96 power_se, clipped to [0, 1] */
     double effect_mean, effect_sd, effect_q[5]; /* 2.5, 25, 50, 75, 97.5 % */
     double mean_dropout[2]; /* share discontinued per arm (analysable replicates) */
     double mean_change[2];  /* mean over replicates of each arm's change_mean */
@@ -186,6 +206,49 @@ void gs_trial_reps_release(struct gs_trial_reps *r);
 /* Share of the analysable replicates whose estimate is at least as extreme as `observed` in its
  * direction (estimate <= observed for a negative observed value, >= for a positive one). */
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed);
+
+/* ---- the whole `gabasim trial` computation as one call ---- */
+
+/* What to simulate: a specification (a file, or one already parsed), one trial or many
+ * replicates, optionally a power curve over N per arm and the share of replicates as extreme as
+ * an observed difference. Start from GS_TRIAL_REQUEST_INIT. */
+struct gs_trial_request {
+    const char *spec_path;            /* the specification file, read when `spec` is NULL */
+    const struct gs_trial_spec *spec; /* an already parsed specification (copied), or NULL */
+    int override_seed;                /* use `seed` instead of the specification's */
+    uint64_t seed;
+    long replicates;    /* 0: one trial (replicate 0, with its participants); else 1 to
+                           GS_TRIAL_MAX_REPS replicates */
+    const long *n_grid; /* with replicates: N per arm of each point of a power curve (2 to */
+    size_t n_grid_len;  /* GS_TRIAL_MAX_ARM_N; at most GS_TRIAL_MAX_GRID points), or none */
+    double observed;    /* with replicates: a difference (-10 to 10, not 0) or NaN for none */
+    int threads;        /* 0: all cores; results do not depend on it */
+};
+#define GS_TRIAL_REQUEST_INIT                                                                      \
+    {                                                                                              \
+        NULL, NULL, 0, 0, 0, NULL, 0, NAN, 0                                                       \
+    }
+
+/* Everything `gabasim trial` reports. Owned by the caller: gs_trial_simulation_free(). */
+struct gs_trial_simulation {
+    gs_trial *trial; /* the prepared trial: its specification (with the seed used), side-effect
+                        names and Emax (gs_trial_get_spec, gs_trial_ae_name, gs_trial_emax) */
+    long replicates; /* as requested: 0 means `one` holds the trial, else `reps` and `grid` */
+    struct gs_trial_result one;
+    struct gs_trial_reps reps;
+    struct gs_trial_reps *grid; /* n_grid power-curve points, in the requested order */
+    size_t n_grid;
+    double observed;         /* as requested (NaN: none) */
+    double share_as_extreme; /* gs_trial_reps_extreme(&reps, observed); NaN when not asked for or
+                                no replicate could be analysed */
+};
+
+/* Loads (or copies) the specification, prepares the trial and simulates what `req` asks for. A
+ * specification file that is not there is GS_INPUT (the request named it); a bad request is
+ * GS_INPUT naming the field (replicates, n_grid, observed, threads). On failure *out is NULL. */
+gs_status gs_trial_simulate(const struct gs_trial_request *req, struct gs_trial_simulation **out,
+                            struct gs_error *err);
+void gs_trial_simulation_free(struct gs_trial_simulation *s); /* NULL is a no-op */
 
 /* Power of a pooled-variance two-sample t test with n per arm, true difference delta and SD sigma
  * at level alpha (sided 2: critical value t(1 - alpha/2)), counting significance in delta's

@@ -1,16 +1,16 @@
 /* cmd_trial.c - `gabasim trial SPEC.json`: one virtual trial (participant flow, Table 1, primary
  * result, responders, side effects), or many replicates (power, the estimate's distribution,
- * a power curve over N per arm). Printing is in trial_report.c. */
+ * a power curve over N per arm). Options, one gs_trial_simulate() call, then the output layer
+ * (gabasim/report_trial.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "gabasim/alloc.h"
 #include "gabasim/report.h"
+#include "gabasim/report_trial.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
-#include "trial_report.h"
 
 static const struct cli_opt opts[] = {
     {"replicates", "R", CLI_VALUE, 0,
@@ -105,9 +105,8 @@ int cmd_trial(int argc, char **argv)
         return cli_fail(&err);
     }
 #define GET(name) cli_get(opts, N_OPTS, &a, name)
+    struct gs_trial_request req = GS_TRIAL_REQUEST_INIT;
     long reps = 0, threads = 0, seed = -1, grid[GS_TRIAL_MAX_GRID];
-    size_t n_grid = 0;
-    double observed = NAN;
     const char *v;
     if ((v = GET("replicates")) &&
         ((st = gs_parse_count(v, "--replicates", GS_TRIAL_MAX_REPS, &reps, &err)) || reps < 1)) {
@@ -120,12 +119,13 @@ int cmd_trial(int argc, char **argv)
         return cli_fail(&err);
     if ((v = GET("seed")) && (st = gs_parse_count(v, "--seed", 9007199254740992L, &seed, &err)))
         return cli_fail(&err);
-    if ((v = GET("n-grid")) && (st = parse_grid(v, grid, &n_grid, &err)))
+    if ((v = GET("n-grid")) && (st = parse_grid(v, grid, &req.n_grid_len, &err)))
         return cli_fail(&err);
     if ((v = GET("observed"))) {
         char *end;
-        observed = strtod(v, &end);
-        if (end == v || *end || !(observed >= -10.0 && observed <= 10.0) || observed == 0.0) {
+        req.observed = strtod(v, &end);
+        if (end == v || *end || !(req.observed >= -10.0 && req.observed <= 10.0) ||
+            req.observed == 0.0) {
             gs_error_set(&err, GS_INPUT, "--observed",
                          "'--observed' is '%s'; give a non-zero difference in pain from -10 to "
                          "10 (negative: less pain on the drug)",
@@ -133,14 +133,16 @@ int cmd_trial(int argc, char **argv)
             return cli_fail(&err);
         }
     }
-    if (!reps && (n_grid || !isnan(observed))) {
-        gs_error_set(&err, GS_INPUT, n_grid ? "--n-grid" : "--observed",
-                     "'%s' needs --replicates (it summarises many simulated trials)",
-                     n_grid ? "--n-grid" : "--observed");
+    if (!reps && (req.n_grid_len || !isnan(req.observed))) {
+        const char *o = req.n_grid_len ? "--n-grid" : "--observed";
+        gs_error_set(&err, GS_INPUT, o,
+                     "'%s' needs --replicates (it summarises many simulated "
+                     "trials)",
+                     o);
         return cli_fail(&err);
     }
     const char *plot = GET("plot"), *csv = GET("csv");
-    if (plot && reps && !n_grid) {
+    if (plot && reps && !req.n_grid_len) {
         gs_error_set(&err, GS_INPUT, "--plot",
                      "with --replicates, --plot draws the power curve: add --n-grid");
         return cli_fail(&err);
@@ -151,90 +153,41 @@ int cmd_trial(int argc, char **argv)
         gs_error_set(&err, GS_INPUT, "--csv", "'--csv' and '--plot' name the same file '%s'", csv);
         return cli_fail(&err);
     }
-
-    struct gs_trial_spec spec;
-    if ((st = gs_trial_spec_load(&spec, a.positional[0], &err))) {
-        if (st == GS_NOTFOUND) /* a file named on the command line that is not there: usage */
-            err.code = GS_INPUT;
-        return cli_fail(&err);
-    }
-    if (seed >= 0)
-        spec.seed = (uint64_t)seed;
-    gs_trial *t = NULL;
-    if ((st = gs_trial_create(&t, &spec, &err)))
-        return cli_fail(&err);
+    req.spec_path = a.positional[0];
+    req.override_seed = seed >= 0;
+    req.seed = seed >= 0 ? (uint64_t)seed : 0;
+    req.replicates = reps;
+    req.n_grid = grid;
+    req.threads = (int)threads;
 
     /* files first (to temporaries, renamed one after the other once everything is computed),
      * then stdout: a failure leaves no partial file and prints no report of files that were not
      * written (only a failed rename of the second file would leave the first, complete) */
     struct gs_outfile o_csv = {0}, o_plot = {0};
     int csv_open = 0, plot_open = 0;
-    struct gs_trial_result r = GS_TRIAL_RESULT_INIT;
-    struct gs_trial_reps main_reps = {0}, *g = NULL;
-    if (csv) {
-        if ((st = gs_outfile_open(&o_csv, csv, "--csv", &err)))
-            goto done;
+    struct gs_trial_simulation *sim = NULL;
+    if (csv && !(st = gs_outfile_open(&o_csv, csv, "--csv", &err)))
         csv_open = 1;
-    }
-    if (plot) {
-        if ((st = gs_outfile_open(&o_plot, plot, "--plot", &err)))
-            goto done;
+    if (!st && plot && !(st = gs_outfile_open(&o_plot, plot, "--plot", &err)))
         plot_open = 1;
-    }
-    if (!reps) {
-        if ((st = gs_trial_run(t, 0, 0, &r, &err)))
-            goto done;
-        if (csv)
-            trial_write_participants(t, &r, o_csv.f);
-        if (plot && (st = trial_plot_visits(t, &r, &o_plot, &err)))
-            goto done;
-    } else {
-        if ((st = gs_trial_replicates(t, reps, 0, (int)threads, 0, &main_reps, &err)))
-            goto done;
-        if (n_grid) {
-            if ((g = gs_calloc(n_grid, sizeof *g)) == NULL) {
-                st = gs_error_set(&err, GS_NOMEM, "--n-grid", "out of memory");
-                goto done;
-            }
-            for (size_t k = 0; k < n_grid; k++)
-                if ((st = gs_trial_replicates(t, reps, grid[k], (int)threads, 0, &g[k], &err)))
-                    goto done;
-        }
-        if (csv)
-            trial_write_reps_csv(t, &main_reps, o_csv.f);
-        if (plot && (st = trial_plot_power(t, g, n_grid, &o_plot, &err)))
-            goto done;
-    }
-    if (csv_open) {
-        csv_open = 0;
-        if ((st = gs_outfile_commit(&o_csv, &err)))
-            goto done;
-    }
-    if (plot_open) {
-        plot_open = 0;
-        if ((st = gs_outfile_commit(&o_plot, &err)))
-            goto done;
-    }
-    int json = GET("json") != NULL;
-    if (!reps && json)
-        trial_print_json(t, &r, stdout);
-    else if (!reps)
-        trial_print_text(t, &r, stdout);
-    else if (json)
-        trial_print_reps_json(t, &main_reps, g, n_grid, observed, stdout);
-    else
-        trial_print_reps_text(t, &main_reps, g, n_grid, observed, stdout);
+    if (st || (st = gs_trial_simulate(&req, &sim, &err)))
+        goto done;
+    if (csv && (st = gs_report_trial_csv(sim, o_csv.f, &err)))
+        goto done;
+    if (plot && (st = gs_report_trial_plot(sim, &o_plot, &err)))
+        goto done;
+    if (csv_open && (csv_open = 0, st = gs_outfile_commit(&o_csv, &err)))
+        goto done;
+    if (plot_open && (plot_open = 0, st = gs_outfile_commit(&o_plot, &err)))
+        goto done;
+    st = GET("json") ? gs_report_trial_json(sim, stdout, &err)
+                     : gs_report_trial_text(sim, stdout, &err);
 done:
     if (csv_open)
         gs_outfile_abort(&o_csv);
     if (plot_open)
         gs_outfile_abort(&o_plot);
-    gs_trial_result_release(&r);
-    gs_trial_reps_release(&main_reps);
-    for (size_t k = 0; g && k < n_grid; k++)
-        gs_trial_reps_release(&g[k]);
-    gs_free(g);
-    gs_trial_free(t);
+    gs_trial_simulation_free(sim);
     return st == GS_OK ? GS_EXIT_OK : cli_fail(&err);
 #undef GET
 }

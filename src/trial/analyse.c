@@ -34,6 +34,78 @@ static double final_value(const struct gs_trial_spec *sp, const struct gs_trial_
     return NAN;
 }
 
+/* Welford's running mean and sum of squared deviations (Welford 1962), one per arm. */
+struct running {
+    long n;
+    double mean, m2;
+};
+
+static void running_add(struct running *w, double x)
+{
+    double d = x - w->mean;
+    w->mean += d / (double)++w->n;
+    w->m2 += d * (x - w->mean);
+}
+
+static struct gs_trial_mean_sd running_get(const struct running *w)
+{
+    struct gs_trial_mean_sd m;
+    m.mean = w->n ? w->mean : NAN;
+    m.sd = w->n > 1 ? sqrt(w->m2 / (double)(w->n - 1)) : NAN;
+    double half = 1.96 * m.sd / sqrt((double)w->n);
+    m.ci95_lo = m.mean - half;
+    m.ci95_hi = m.mean + half;
+    return m;
+}
+
+static double pct(long k, long n)
+{
+    return n ? 100.0 * (double)k / (double)n : NAN;
+}
+
+/* The descriptive part of the report: Table 1 (baseline characteristics by arm), the mean final
+ * dose, the visit means' intervals and every count as a share of the arm. */
+static void describe(const gs_trial *t, struct gs_trial_result *r)
+{
+    const struct gs_trial_spec *sp = &t->spec;
+    struct running ch[2][4] = {{{0, 0.0, 0.0}}};
+    double dose[2] = {0.0, 0.0};
+    for (long i = 0; i < r->randomized; i++) {
+        const struct gs_trial_subject *s = &r->subject[i];
+        struct gs_trial_arm_summary *A = &r->arm[s->arm];
+        running_add(&ch[s->arm][0], s->patient.age_y);
+        running_add(&ch[s->arm][1], s->patient.weight_kg);
+        running_add(&ch[s->arm][2], s->patient.crcl_ml_min);
+        running_add(&ch[s->arm][3], s->base_obs);
+        A->women += s->patient.sex == GS_SEX_FEMALE;
+        A->radicular += s->radicular;
+        dose[s->arm] += s->final_mg_day;
+    }
+    for (int a = 0; a < 2; a++) {
+        struct gs_trial_arm_summary *A = &r->arm[a];
+        const long n = A->allocated;
+        A->age_y = running_get(&ch[a][0]);
+        A->weight_kg = running_get(&ch[a][1]);
+        A->crcl_ml_min = running_get(&ch[a][2]);
+        A->baseline_pain = running_get(&ch[a][3]);
+        A->final_mg_day_mean = sp->arm[a].type != GS_ARM_DRUG ? 0.0 : n ? dose[a] / (double)n : NAN;
+        for (size_t v = 0; v < sp->n_visits; v++) {
+            long m = A->visit_n[v];
+            double se = m > 1 ? A->visit_sd[v] / sqrt((double)m) : NAN;
+            A->visit_ci95_lo[v] = A->visit_mean[v] - 1.96 * se;
+            A->visit_ci95_hi[v] = A->visit_mean[v] + 1.96 * se;
+        }
+        A->women_pct = pct(A->women, n);
+        A->radicular_pct = pct(A->radicular, n);
+        A->responders30_pct = pct(A->responders30, n);
+        A->responders50_pct = pct(A->responders50, n);
+        for (int k = 0; k < GS_DROP_N; k++)
+            A->discontinued_pct[k] = pct(A->discontinued[k], n);
+        for (size_t e = 0; e < t->n_ae; e++)
+            A->ae_pct[e] = pct(A->ae[e], n);
+    }
+}
+
 static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, double level,
                        struct gs_error *err)
 {
@@ -133,7 +205,10 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
                 r->arm[a].visit_mean[v] = NAN; /* nobody came */
         }
 
+    describe(t, r);
+
     double level = sp->sided == 2 ? 1.0 - sp->alpha : 1.0 - 2.0 * sp->alpha;
+    r->level = level;
     gs_status st = GS_OK;
     if (sp->method == GS_METHOD_MIXED) {
         st = mixed(t, r, tr, level, err);

@@ -142,6 +142,8 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     }
     out->power = (double)sig / (double)n_reps;
     out->power_se = sqrt(out->power * (1.0 - out->power) / (double)n_reps);
+    out->power_ci95_lo = fmax(0.0, out->power - 1.96 * out->power_se);
+    out->power_ci95_hi = fmin(1.0, out->power + 1.96 * out->power_se);
     out->effect_mean = m ? mean : NAN;
     out->effect_sd = m > 1 ? sqrt(m2 / (double)(m - 1)) : NAN;
     for (int k = 0; k < 5; k++)
@@ -173,7 +175,11 @@ gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, in
         const gs_trial *t;
         long n_per_arm;
     } ctx = {t, n_per_arm};
-    return run_reps(trial_rep, &ctx, n_reps, n_per_arm, threads, first_rep, out, err);
+    gs_status st = run_reps(trial_rep, &ctx, n_reps, n_per_arm, threads, first_rep, out, err);
+    if (st == GS_OK)
+        for (int a = 0; a < 2; a++)
+            out->n_arm[a] = n_per_arm ? n_per_arm : t->spec.arm[a].n;
+    return st;
 }
 
 /* ---- the simplest trial: a normal outcome, analysed and counted like the virtual trials ---- */
@@ -230,7 +236,10 @@ gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alp
                             "sigma %g, n %ld, alpha %g, delta %g or sided %d invalid", sigma,
                             n_per_arm, alpha, delta, sided);
     struct normal_ctx c = {delta, sigma, alpha, n_per_arm, sided, seed};
-    return run_reps(normal_rep, &c, n_reps, n_per_arm, threads, 0, out, err);
+    gs_status st = run_reps(normal_rep, &c, n_reps, n_per_arm, threads, 0, out, err);
+    if (st == GS_OK)
+        out->n_arm[0] = out->n_arm[1] = n_per_arm;
+    return st;
 }
 
 double gs_trial_reps_extreme(const struct gs_trial_reps *r, double observed)

@@ -214,6 +214,140 @@ static void against_metafor(void **state)
     unlink(csv);
 }
 
+/* A study table in memory: the BCG rows (with its zero-cell trial) plus one trial without events
+ * in either arm. */
+static void bcg_table(struct gs_studies *t, struct gs_study *rows)
+{
+    size_t k = sizeof bcg / sizeof *bcg;
+    for (size_t i = 0; i < k; i++) {
+        rows[i] = (struct gs_study){{0}, {bcg[i][0], bcg[i][1], bcg[i][2], bcg[i][3]}, i + 2};
+        snprintf(rows[i].name, sizeof rows[i].name, "trial %zu", i + 1);
+    }
+    rows[k] = (struct gs_study){"no events", {0, 30, 0, 31}, k + 2};
+    *t = (struct gs_studies){GS_STUDIES_RR, rows, k + 1};
+}
+
+/* gs_meta_analyse is the lower-level calls assembled: each study's log RR from gs_meta_logrr,
+ * the two models from gs_meta_pool, Mantel-Haenszel from gs_meta_mh_rr over every study; the
+ * study without events is dropped and named; the weights are 1/(v + tau2) normalised. */
+static void analyse_equals_the_parts(void **state)
+{
+    (void)state;
+    struct gs_study rows[16];
+    struct gs_studies t;
+    bcg_table(&t, rows);
+    const size_t k = t.n - 1;
+    struct gs_error err = GS_ERROR_INIT;
+    struct gs_meta_request req = GS_META_REQUEST_INIT;
+    req.studies = &t;
+    req.origin = "bcg";
+    req.method = GS_META_DL;
+    req.hk = 1;
+    req.level = 0.9;
+    struct gs_meta_analysis *m = NULL;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_OK);
+    assert_int_equal(m->k, k);
+    assert_true(m->ratio);
+    assert_string_equal(m->measure, "risk ratio");
+    assert_int_equal(m->n_dropped, 1);
+    assert_string_equal(m->dropped[0].name, "no events");
+    assert_int_equal(m->dropped[0].line, t.n + 1);
+
+    double y[16], v[16], a1[16], n1[16], a2[16], n2[16];
+    for (size_t i = 0; i < t.n; i++) {
+        a1[i] = rows[i].v[0], n1[i] = rows[i].v[1], a2[i] = rows[i].v[2], n2[i] = rows[i].v[3];
+        if (i < k)
+            assert_int_equal(gs_meta_logrr(a1[i], n1[i], a2[i], n2[i], &y[i], &v[i], &err), GS_OK);
+    }
+    struct gs_meta_result fe, re, mh;
+    assert_int_equal(gs_meta_pool(y, v, k, GS_META_FIXED, 0, 0.9, &fe, &err), GS_OK);
+    assert_int_equal(gs_meta_pool(y, v, k, GS_META_DL, 1, 0.9, &re, &err), GS_OK);
+    assert_int_equal(gs_meta_mh_rr(a1, n1, a2, n2, t.n, 0.9, &mh, &err), GS_OK);
+    assert_memory_equal(&m->fixed, &fe, sizeof fe);
+    assert_memory_equal(&m->random, &re, sizeof re);
+    assert_true(m->have_mh);
+    assert_memory_equal(&m->mh, &mh, sizeof mh);
+    assert_int_equal(m->random.df, (int)k - 1); /* Hartung-Knapp */
+    double wsum = 0, pct = 0;
+    for (size_t j = 0; j < k; j++)
+        wsum += 1 / (v[j] + re.tau2);
+    for (size_t j = 0; j < k; j++) {
+        const struct gs_meta_study *s = &m->study[j];
+        assert_true(s->yi == y[j] && s->vi == v[j]);
+        assert_rel(s->weight_random_pct, 100 / (v[j] + re.tau2) / wsum, 1e-13);
+        /* the study interval is 95 % whatever the pooled level */
+        assert_rel(s->ci95_hi - s->yi, 1.959963984540054 * sqrt(v[j]), 1e-12);
+        assert_rel(s->yi - s->ci95_lo, 1.959963984540054 * sqrt(v[j]), 1e-12);
+        pct += s->weight_random_pct;
+    }
+    assert_rel(pct, 100, 1e-12);
+    gs_meta_analysis_free(m);
+    gs_meta_analysis_free(NULL);
+
+    /* the same table from a file gives the same analysis */
+    char path[] = "/tmp/gs-meta-table-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "study,a1,n1,a2,n2\n");
+    for (size_t i = 0; i < t.n; i++)
+        fprintf(f, "%s,%g,%g,%g,%g\n", rows[i].name, a1[i], n1[i], a2[i], n2[i]);
+    fclose(f);
+    req.studies = NULL;
+    req.path = path;
+    req.origin = NULL;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_OK);
+    unlink(path);
+    assert_string_equal(m->origin, path);
+    assert_memory_equal(&m->random, &re, sizeof re);
+    assert_string_equal(m->study[2].name, "trial 3");
+    gs_meta_analysis_free(m);
+}
+
+/* A bad request is GS_INPUT naming the field, with *out NULL. */
+static void analyse_bad_request(void **state)
+{
+    (void)state;
+    struct gs_study rows[16];
+    struct gs_studies t;
+    bcg_table(&t, rows);
+    struct gs_error err = GS_ERROR_INIT;
+    struct gs_meta_analysis *m = (struct gs_meta_analysis *)&err; /* must be reset to NULL */
+    struct gs_meta_request req = GS_META_REQUEST_INIT;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_null(m);
+    assert_string_equal(err.field, "path");
+    req.studies = &t;
+    req.method = GS_META_FIXED;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_string_equal(err.field, "method");
+    req.method = GS_META_REML;
+    req.level = 1.5;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_string_equal(err.field, "level");
+    assert_non_null(strstr(err.msg, "1.5"));
+    req.level = 0.95;
+    req.hk = 1;
+    t.n = 1; /* one study: Hartung-Knapp has no degrees of freedom */
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_string_equal(err.field, "hk");
+    t.n = 0;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_string_equal(err.field, "studies");
+    /* only the study without events: nothing to pool */
+    req.hk = 0;
+    t.study = &rows[sizeof bcg / sizeof *bcg];
+    t.n = 1;
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "nothing to pool"));
+    /* a table file that is not there is bad input, named */
+    req.studies = NULL;
+    req.path = "/nonexistent/gs-no-such-table.csv";
+    assert_int_equal(gs_meta_analyse(&req, &m, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "gs-no-such-table.csv"));
+    assert_null(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +355,8 @@ int main(void)
         cmocka_unit_test(dl_and_reml_by_hand),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(against_metafor),
+        cmocka_unit_test(analyse_equals_the_parts),
+        cmocka_unit_test(analyse_bad_request),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

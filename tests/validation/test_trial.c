@@ -387,6 +387,171 @@ static void placebo_responders_match_quadrature(void **state)
     gs_trial_free(t);
 }
 
+/* The mean and SD (n - 1) of one characteristic over arm `a`, by the two-pass formula (a
+ * different computation from the library's running one). */
+static void two_pass(const struct gs_trial_result *r, int a, int k, double *mean, double *sd,
+                     long *n)
+{
+    double s = 0, ss = 0;
+    *n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (long i = 0; i < r->randomized; i++) {
+            const struct gs_trial_subject *p = &r->subject[i];
+            if (p->arm != a)
+                continue;
+            double x = k == 0   ? p->patient.age_y
+                       : k == 1 ? p->patient.weight_kg
+                       : k == 2 ? p->patient.crcl_ml_min
+                                : p->base_obs;
+            if (pass == 0) {
+                s += x;
+                ++*n;
+            } else {
+                ss += (x - s / (double)*n) * (x - s / (double)*n);
+            }
+        }
+    *mean = s / (double)*n;
+    *sd = sqrt(ss / (double)(*n - 1));
+}
+
+/* Table 1 and the other descriptive numbers of the report, computed by the library, equal a
+ * direct computation from the participants. */
+static void arm_summary_matches_participants(void **state)
+{
+    (void)state;
+    struct gs_trial_spec spec;
+    gs_trial *t = load_example(&spec);
+    struct gs_trial_result r;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_trial_run(t, 0, 0, &r, &err), GS_OK);
+    assert_rel(r.level, 1 - spec.alpha, 1e-15); /* two-sided */
+    for (int a = 0; a < 2; a++) {
+        const struct gs_trial_arm_summary *A = &r.arm[a];
+        const struct gs_trial_mean_sd *ch[4] = {&A->age_y, &A->weight_kg, &A->crcl_ml_min,
+                                                &A->baseline_pain};
+        for (int k = 0; k < 4; k++) {
+            double m, sd;
+            long n;
+            two_pass(&r, a, k, &m, &sd, &n);
+            assert_int_equal(n, A->allocated);
+            assert_rel(ch[k]->mean, m, 1e-12);
+            assert_rel(ch[k]->sd, sd, 1e-10);
+            assert_rel(ch[k]->ci95_hi - ch[k]->mean, 1.96 * sd / sqrt((double)n), 1e-10);
+        }
+        long women = 0, rad = 0;
+        double dose = 0;
+        for (long i = 0; i < r.randomized; i++)
+            if (r.subject[i].arm == a) {
+                women += r.subject[i].patient.sex == GS_SEX_FEMALE;
+                rad += r.subject[i].radicular;
+                dose += r.subject[i].final_mg_day;
+            }
+        assert_int_equal(A->women, women);
+        assert_int_equal(A->radicular, rad);
+        assert_rel(A->women_pct, 100.0 * (double)women / (double)A->allocated, 1e-14);
+        assert_rel(A->responders50_pct, 100.0 * (double)A->responders50 / (double)A->allocated,
+                   1e-14);
+        if (spec.arm[a].type == GS_ARM_DRUG) {
+            assert_rel(A->final_mg_day_mean, dose / (double)A->allocated, 1e-14);
+            assert_true(A->final_mg_day_mean > 0);
+        } else {
+            assert_true(A->final_mg_day_mean == 0.0);
+        }
+        for (size_t v = 0; v < spec.n_visits; v++) {
+            double half = 1.96 * A->visit_sd[v] / sqrt((double)A->visit_n[v]);
+            assert_rel(A->visit_ci95_lo[v], A->visit_mean[v] - half, 1e-12);
+            assert_rel(A->visit_ci95_hi[v], A->visit_mean[v] + half, 1e-12);
+        }
+    }
+    gs_trial_result_release(&r);
+    gs_trial_free(t);
+}
+
+/* gs_trial_simulate is gs_trial_create + gs_trial_run (one trial) or gs_trial_replicates (many,
+ * and once per point of the N grid); a bad request is GS_INPUT naming the field. */
+static void simulate_equals_the_parts(void **state)
+{
+    (void)state;
+    struct gs_trial_spec spec;
+    gs_trial *t = load_example(&spec);
+    struct gs_error err = GS_ERROR_INIT;
+    struct gs_trial_request req = GS_TRIAL_REQUEST_INIT;
+    req.spec = &spec;
+    req.override_seed = 1;
+    req.seed = 77;
+    struct gs_trial_simulation *s = NULL;
+    assert_int_equal(gs_trial_simulate(&req, &s, &err), GS_OK);
+    assert_int_equal(gs_trial_get_spec(s->trial)->seed, 77);
+    struct gs_trial_spec s77 = spec;
+    s77.seed = 77;
+    gs_trial *t77 = create(&s77);
+    struct gs_trial_result r;
+    assert_int_equal(gs_trial_run(t77, 0, 0, &r, &err), GS_OK);
+    assert_int_equal(s->one.randomized, r.randomized);
+    assert_memory_equal(s->one.subject, r.subject, (size_t)r.randomized * sizeof *r.subject);
+    assert_true(s->one.primary.effect == r.primary.effect);
+    gs_trial_result_release(&r);
+    gs_trial_free(t77);
+    gs_trial_simulation_free(s);
+
+    const long grid[2] = {12, 20};
+    req.override_seed = 0;
+    req.replicates = 3;
+    req.n_grid = grid;
+    req.n_grid_len = 2;
+    req.observed = -0.5;
+    req.threads = 2;
+    assert_int_equal(gs_trial_simulate(&req, &s, &err), GS_OK);
+    struct gs_trial_reps g;
+    assert_int_equal(gs_trial_replicates(t, 3, 20, 1, 0, &g, &err), GS_OK);
+    assert_int_equal(s->n_grid, 2);
+    assert_memory_equal(s->grid[1].effect, g.effect, 3 * sizeof *g.effect);
+    assert_int_equal(s->grid[1].n_arm[0], 20);
+    assert_int_equal(s->reps.n_arm[0], spec.arm[0].n);
+    assert_int_equal(s->reps.n_arm[1], spec.arm[1].n);
+    assert_true(s->share_as_extreme == gs_trial_reps_extreme(&s->reps, -0.5));
+    assert_true(s->grid[1].power_ci95_lo >= 0 && s->grid[1].power_ci95_hi <= 1);
+    gs_trial_reps_release(&g);
+    gs_trial_simulation_free(s);
+    gs_trial_simulation_free(NULL);
+
+    /* bad requests */
+    struct {
+        long reps;
+        size_t n_grid;
+        double observed;
+        const char *field;
+    } bad[] = {{-1, 0, NAN, "replicates"},
+               {0, 2, NAN, "n_grid"},
+               {0, 0, -0.5, "observed"},
+               {3, 0, 0.0, "observed"},
+               {3, GS_TRIAL_MAX_GRID + 1, NAN, "n_grid"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        req.replicates = bad[i].reps;
+        req.n_grid_len = bad[i].n_grid;
+        req.observed = bad[i].observed;
+        s = (struct gs_trial_simulation *)&err;
+        assert_int_equal(gs_trial_simulate(&req, &s, &err), GS_INPUT);
+        assert_null(s);
+        assert_string_equal(err.field, bad[i].field);
+    }
+    const long one[1] = {1};
+    req.replicates = 3;
+    req.n_grid = one;
+    req.n_grid_len = 1;
+    req.observed = NAN;
+    assert_int_equal(gs_trial_simulate(&req, &s, &err), GS_INPUT);
+    assert_string_equal(err.field, "n_grid");
+    /* no specification, or a file that is not there */
+    struct gs_trial_request none = GS_TRIAL_REQUEST_INIT;
+    assert_int_equal(gs_trial_simulate(&none, &s, &err), GS_INPUT);
+    none.spec_path = "/nonexistent/gs-no-such-trial.json";
+    assert_int_equal(gs_trial_simulate(&none, &s, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "gs-no-such-trial.json"));
+    assert_null(s);
+    gs_trial_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -400,6 +565,8 @@ int main(void)
         cmocka_unit_test(max_tolerated_titration_stops_escalating),
         cmocka_unit_test(imputation_rules),
         cmocka_unit_test(placebo_responders_match_quadrature),
+        cmocka_unit_test(arm_summary_matches_participants),
+        cmocka_unit_test(simulate_equals_the_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,31 @@
+/* gabasim/report_meta.h - the output layer for `gabasim meta`: text, JSON (schema
+ * docs/schemas/meta.schema.json) and the forest plot, made from a struct gs_meta_analysis
+ * (gabasim/meta.h). The writers read the result and own nothing. Ratios are pooled on the log
+ * scale and shown as ratios (exp); standard errors stay on the analysis scale. */
+#ifndef GABASIM_REPORT_META_H
+#define GABASIM_REPORT_META_H
+
+#include <stdio.h>
+
+#include "gabasim/meta.h"
+#include "gabasim/report.h"
+#include "gabasim/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Each study with its 95 % interval and random-effects weight, the pooled estimates, the
+ * prediction interval and the heterogeneity statistics. GS_IO when writing fails. */
+gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct gs_error *err);
+gs_status gs_report_meta_json(const struct gs_meta_analysis *m, FILE *f, struct gs_error *err);
+
+/* Forest plot into the open outfile (SVG or PNG by its path): each study, then the fixed-effect
+ * and the random-effects estimates. The caller commits the outfile. */
+gs_status gs_report_meta_plot(const struct gs_meta_analysis *m, struct gs_outfile *out,
+                              struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,92 @@
+/* meta_json.c - `gabasim meta --json` (docs/schemas/meta.schema.json): the studies with their
+ * effect, variance and weight, the fixed-effect and random-effects models and, for risk ratios,
+ * Mantel-Haenszel. Estimates and intervals of ratios are ratios; se stays on the log scale.
+ * Numbers keep the 10 significant digits of the text they replaced; study names are escaped by
+ * cJSON. */
+#include <math.h>
+#include <stdio.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/report_meta.h"
+#include "meta_int.h"
+#include "report_int.h"
+
+#define ADD(x) (ok &= ((x) != NULL))
+#define G10    "%.10g"
+
+static int model(cJSON *root, const char *key, const char *method, const struct gs_meta_analysis *m,
+                 const struct gs_meta_result *r)
+{
+    int ok = 1;
+    cJSON *o = cJSON_AddObjectToObject(root, key);
+    if (o == NULL)
+        return 0;
+    ADD(gs__json_add_str(o, "method", method));
+    ADD(gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)));
+    const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
+    ADD(gs__json_add_nums(o, "ci", G10, ci, 2));
+    ADD(gs__json_add_num(o, "se", G10, r->se));
+    ADD(gs__json_add_num(o, "p", G10, r->p));
+    ADD(gs__json_add_num(o, "tau2", G10, r->tau2));
+    ADD(gs__json_add_num(o, "i2_pct", G10, r->i2));
+    ADD(gs__json_add_num(o, "h2", G10, r->h2));
+    ADD(gs__json_add_num(o, "q", G10, r->q));
+    ADD(cJSON_AddNumberToObject(o, "q_df", (double)(m->k - 1)));
+    ADD(gs__json_add_num(o, "q_p", G10, m->k > 1 ? r->q_p : 1.0));
+    const double pi[2] = {gs__meta_shown(m, r->pi_lo), gs__meta_shown(m, r->pi_hi)};
+    ADD(gs__json_add_nums(o, "prediction_interval", G10, pi, 2));
+    ADD(cJSON_AddNumberToObject(o, "t_df", r->df));
+    return ok;
+}
+
+static cJSON *build(const struct gs_meta_analysis *m)
+{
+    int ok = 1;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    ADD(gs__json_add_str(root, "measure", m->measure));
+    ADD(gs__json_add_num(root, "level", "%g", m->level));
+    cJSON *st = cJSON_AddArrayToObject(root, "studies");
+    ADD(st);
+    for (size_t j = 0; st && j < m->k; j++) {
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL || !cJSON_AddItemToArray(st, o)) {
+            cJSON_Delete(o);
+            ok = 0;
+            break;
+        }
+        ADD(gs__json_add_str(o, "study", m->study[j].name));
+        ADD(gs__json_add_num(o, "yi", G10, m->study[j].yi));
+        ADD(gs__json_add_num(o, "vi", G10, m->study[j].vi));
+        ADD(gs__json_add_num(o, "weight_random_pct", "%.6g", m->study[j].weight_random_pct));
+    }
+    char *dropped = gs__meta_dropped_list(m);
+    ADD(dropped);
+    if (dropped)
+        ADD(gs__json_add_str(root, "dropped_no_events", dropped));
+    gs_free(dropped);
+    ok &= model(root, "fixed", "inverse variance", m, &m->fixed);
+    ok &= model(root, "random", gs__meta_method_name(m->method), m, &m->random);
+    if (m->have_mh) {
+        cJSON *o = cJSON_AddObjectToObject(root, "mantel_haenszel");
+        ADD(o);
+        if (o) {
+            ADD(gs__json_add_num(o, "estimate", G10, exp(m->mh.est)));
+            const double ci[2] = {exp(m->mh.ci_lo), exp(m->mh.ci_hi)};
+            ADD(gs__json_add_nums(o, "ci", G10, ci, 2));
+            ADD(gs__json_add_num(o, "se", G10, m->mh.se));
+            ADD(gs__json_add_num(o, "p", G10, m->mh.p));
+        }
+    }
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+gs_status gs_report_meta_json(const struct gs_meta_analysis *m, FILE *f, struct gs_error *err)
+{
+    return gs__json_emit(build(m), f, err);
+}
