@@ -105,11 +105,12 @@ static gs_status apply_comedications(const struct gs_advise_request *req,
     struct gs_ix_result *ix = gs_malloc(sizeof *ix);
     char note[256];
     size_t n_every = 0;
+    if (ix)
+        *ix = (struct gs_ix_result)GS_IX_RESULT_INIT;
     if (!co || !every || !ix) {
         st = gs_error_set(err, GS_NOMEM, "--with", "out of memory");
         goto done;
     }
-    *ix = (struct gs_ix_result)GS_IX_RESULT_INIT;
     if ((st = gs_interactions_load(&t, NULL, err)))
         goto done;
     for (size_t i = 0; i < ev->n; i++)
