@@ -45,7 +45,9 @@ static gs_status last_week_mean(const struct gs_pain_model *pm, const struct gs_
         (st = gs_drug_individual_model(d, &pt, &m, NULL, 0, err)) ||
         (st = gs_regimen_parse_titration(&r, e->titrate, "titrate", err)) ||
         (st = gs_regimen_expand(&r, &ev, err)) ||
-        (st = gs_pain_course(pm, e->drug, emax, ke0, &m, &ev, n, NAN, pdrug, ppl, s, err)))
+        (st = gs_pain_course(
+             &(struct gs_pain_course_request){pm, e->drug, emax, ke0, &m, &ev, n, NAN}, pdrug, ppl,
+             s, err)))
         goto done;
     double sum_md = 0, sum_ps = 0;
     for (size_t k = n - 7; k < n; k++) {

@@ -112,20 +112,39 @@ struct gs_ix_effects {
     int cns_depressant;                     /* any co-medication is a CNS depressant */
 };
 
-/* Applies the modelled interactions of `co[0..n_co)` for drug `drug_name` ("gabapentin") to one
- * patient: `model_out` is `base` with the parameter changes; `events_out` (empty, caller-owned)
- * receives `events` ADDL-expanded and sorted, with the dose-timed amount changes. Warnings (one
- * per line) and the modelling assumptions used go to `warnings` (may be NULL), truncated to
- * `warnings_size`. `opt` (NULL: defaults) sets the simulations used to calibrate.
- * GS_INPUT: unknown name, dose times missing or not finite, a dose-timed change to a
- * steady-state (SS) record; GS_UNSUPPORTED: the structure lacks the parameter to change, or the
- * published ratio cannot be reached. */
-gs_status gs_interactions_apply(const gs_interactions *t, const char *drug_name,
-                                const struct gs_model *base, const struct gs_event_list *events,
-                                const struct gs_comedication *co, size_t n_co,
-                                const struct gs_sim_options *opt, struct gs_model *model_out,
-                                struct gs_event_list *events_out, struct gs_ix_effects *fx,
-                                char *warnings, size_t warnings_size, struct gs_error *err);
+/* What to apply: the modelled interactions of `co[0..n_co)` for drug `drug_name` ("gabapentin")
+ * to one patient's individual model `base` and dose records `events`. Pointers are borrowed for
+ * the call. */
+struct gs_ix_request {
+    const gs_interactions *table;
+    const char *drug_name;
+    const struct gs_model *base;
+    const struct gs_event_list *events;
+    const struct gs_comedication *co;
+    size_t n_co;
+    const struct gs_sim_options *opt; /* the simulations used to calibrate (NULL: defaults) */
+};
+
+/* What gs_interactions_apply produced. Caller-allocated: start from GS_IX_RESULT_INIT, end with
+ * gs_ix_result_release() (also after a failure). */
+struct gs_ix_result {
+    struct gs_model model;       /* `base` with the parameter changes */
+    struct gs_event_list events; /* the records ADDL-expanded and sorted, dose-timed changes made */
+    struct gs_ix_effects fx;
+    char warnings[GS_IX_WARNINGS_SIZE]; /* warnings and the assumptions used, one per line */
+};
+#define GS_IX_RESULT_INIT                                                                          \
+    {                                                                                              \
+        .events = GS_EVENT_LIST_INIT                                                               \
+    }
+void gs_ix_result_release(struct gs_ix_result *r); /* frees the events; NULL is a no-op */
+
+/* Applies `req` into `out` (whose event list is emptied first). Warnings longer than
+ * GS_IX_WARNINGS_SIZE are truncated. GS_INPUT: unknown name, dose times missing or not finite, a
+ * dose-timed change to a steady-state (SS) record; GS_UNSUPPORTED: the structure lacks the
+ * parameter to change, or the published ratio cannot be reached. */
+gs_status gs_interactions_apply(const struct gs_ix_request *req, struct gs_ix_result *out,
+                                struct gs_error *err);
 
 /* The multiplier of `parameter` that makes a single `dose_mg` into the depot absorb `ratio`
  * times as much as with `m` (root find on the log of the multiplier). Exposed for tests and

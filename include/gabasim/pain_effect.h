@@ -57,13 +57,25 @@ gs_status gs_pain_parse(struct gs_pain_model *out, const char *text, size_t len,
 const struct gs_pain_effect *gs_pain_find(const struct gs_pain_model *pm, const char *drug,
                                           const char *pain_type);
 
+/* What gs_pain_course simulates: model `model` taking `events` (ADDL-expanded, sorted), with
+ * Emax `emax`, effect-site rate `ke0_per_h` (1/h) and the drug's EC50 from `pm`, over days
+ * 0..n_days-1. Pointers are borrowed for the call. */
+struct gs_pain_course_request {
+    const struct gs_pain_model *pm;
+    const char *drug; /* "gabapentin": selects the EC50 */
+    double emax;
+    double ke0_per_h;
+    const struct gs_model *model;
+    const struct gs_event_list *events;
+    size_t n_days;
+    double base; /* baseline pain, 0-10 (NaN: the placebo model's) */
+};
+
 /* Daily pain on drug and on placebo, days 0..n_days-1 (values at the end of each day), and the
- * engaged fraction S, for model m taking `events`, with Emax `emax`, effect-site rate `ke0`
- * (1/h) and the drug's EC50. */
-gs_status gs_pain_course(const struct gs_pain_model *pm, const char *drug, double emax,
-                         double ke0_per_h, const struct gs_model *m,
-                         const struct gs_event_list *events, size_t n_days, double base,
-                         double *pain_drug, double *pain_placebo, double *s, struct gs_error *err);
+ * engaged fraction S (`s` may be NULL); each output holds req->n_days values. GS_UNSUPPORTED when
+ * `pm` has no EC50 for the drug. */
+gs_status gs_pain_course(const struct gs_pain_course_request *req, double *pain_drug,
+                         double *pain_placebo, double *s, struct gs_error *err);
 
 #ifdef __cplusplus
 }

@@ -62,6 +62,20 @@ struct gs_regimen;
 struct gs_sim_options;
 #include "gabasim/drug.h"
 gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, struct gs_error *err);
+/* The regimen options as given (NULL / 0 when absent): --dose, --every, --titrate, --days,
+ * --doses, each --miss and --extra, --start-steady. */
+struct cli_regimen_opts {
+    const char *dose, *every, *titrate, *days, *doses;
+    const char *const *miss;
+    int n_miss;
+    const char *const *extra;
+    int n_extra;
+    int start_steady;
+};
+/* Builds and validates the regimen the options describe (messages name the option). */
+gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug *drug,
+                                struct gs_regimen *r, struct gs_error *err);
+/* The same with the options read by name from `a`. */
 gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
                             struct gs_error *err);
 gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err);

@@ -18,11 +18,6 @@ static int count(const struct cli_args *a, const char *name)
     return i < 0 ? 0 : a->count[i];
 }
 
-static const char *value_at(const struct cli_args *a, const char *name, int i)
-{
-    return a->value[cli_index(a->opts, a->n_opts, name)][i];
-}
-
 /* "--days 7" or "--days 2.5": a positive count of days; no unit. */
 static gs_status parse_days(const char *text, double *out, struct gs_error *err)
 {
@@ -73,9 +68,26 @@ gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, stru
 gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
                             struct gs_error *err)
 {
+    struct cli_regimen_opts o = {0};
+    o.dose = get(a, "dose");
+    o.every = get(a, "every");
+    o.titrate = get(a, "titrate");
+    o.days = get(a, "days");
+    o.doses = get(a, "doses");
+    if ((o.n_miss = count(a, "miss")) > 0)
+        o.miss = &a->value[cli_index(a->opts, a->n_opts, "miss")][0];
+    if ((o.n_extra = count(a, "extra")) > 0)
+        o.extra = &a->value[cli_index(a->opts, a->n_opts, "extra")][0];
+    o.start_steady = get(a, "start-steady") != NULL;
+    return cli_regimen_from_opts(&o, drug, r, err);
+}
+
+gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug *drug,
+                                struct gs_regimen *r, struct gs_error *err)
+{
     gs_regimen_init(r);
-    const char *dose = get(a, "dose"), *every = get(a, "every"), *titrate = get(a, "titrate");
-    const char *days = get(a, "days"), *doses = get(a, "doses");
+    const char *dose = o->dose, *every = o->every, *titrate = o->titrate;
+    const char *days = o->days, *doses = o->doses;
     gs_status st;
     if (titrate && (dose || every))
         return gs_error_set(err, GS_INPUT, "--titrate",
@@ -118,17 +130,19 @@ gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struc
             return gs_error_set(err, GS_INPUT, "--doses", "'--doses' is 0; allowed 1 to %d",
                                 GS_MAX_DOSES);
     }
-    for (int i = 0; i < count(a, "miss"); i++) {
+    for (int i = 0; i < o->n_miss; i++) {
         if (r->n_missed == GS_REGIMEN_MAX_EXTRA)
             return gs_error_set(err, GS_INPUT, "--miss", "too many '--miss'");
-        if ((st = gs_parse_quantity(value_at(a, "miss", i), GS_DIM_TIME, "--miss",
-                                    &r->missed_h[r->n_missed++], err)))
+        if ((st = gs_parse_quantity(o->miss[i], GS_DIM_TIME, "--miss", &r->missed_h[r->n_missed++],
+                                    err)))
             return st;
     }
-    for (int i = 0; i < count(a, "extra"); i++) {
-        const char *x = value_at(a, "extra", i);
+    for (int i = 0; i < o->n_extra; i++) {
+        const char *x = o->extra[i];
         const char *at = strchr(x, '@');
         char dose_text[64];
+        if (r->n_extra == GS_REGIMEN_MAX_EXTRA)
+            return gs_error_set(err, GS_INPUT, "--extra", "too many '--extra'");
         if (at == NULL || (size_t)(at - x) >= sizeof dose_text)
             return gs_error_set(err, GS_INPUT, "--extra",
                                 "'--extra' is '%s'; expected DOSE@TIME "
@@ -141,7 +155,7 @@ gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struc
             (st = gs_parse_quantity(at + 1, GS_DIM_TIME, "--extra", &e->time_h, err)))
             return st;
     }
-    r->start_steady = get(a, "start-steady") != NULL;
+    r->start_steady = o->start_steady;
     /* A single dose without an interval: validate against a nominal interval, then restore. */
     int single = isnan(r->steps[0].ii_h);
     if (single) {

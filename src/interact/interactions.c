@@ -574,22 +574,31 @@ static gs_status apply_dose_timed(const struct gs_interaction *const *ixs,
     return st;
 }
 
-gs_status gs_interactions_apply(const gs_interactions *t, const char *drug_name,
-                                const struct gs_model *base, const struct gs_event_list *events,
-                                const struct gs_comedication *co, size_t n_co,
-                                const struct gs_sim_options *opt, struct gs_model *model_out,
-                                struct gs_event_list *events_out, struct gs_ix_effects *fx,
-                                char *warnings, size_t warnings_size, struct gs_error *err)
+void gs_ix_result_release(struct gs_ix_result *r)
 {
-    struct text w = {warnings, warnings_size, 0};
-    struct gs_ix_effects local;
-    if (fx == NULL)
-        fx = &local;
+    if (r)
+        gs_event_list_release(&r->events);
+}
+
+gs_status gs_interactions_apply(const struct gs_ix_request *req, struct gs_ix_result *out,
+                                struct gs_error *err)
+{
+    const gs_interactions *t = req->table;
+    const char *drug_name = req->drug_name;
+    const struct gs_model *base = req->base;
+    const struct gs_event_list *events = req->events;
+    const struct gs_comedication *co = req->co;
+    const size_t n_co = req->n_co;
+    const struct gs_sim_options *opt = req->opt;
+    struct gs_model *model_out = &out->model;
+    struct gs_event_list *events_out = &out->events;
+    struct gs_ix_effects *fx = &out->fx;
+    struct text w = {out->warnings, sizeof out->warnings, 0};
     memset(fx, 0, sizeof *fx);
     for (size_t i = 0; i < GS_MAX_PARAMS; i++)
         fx->param_multiplier[i] = 1.0;
-    if (warnings && warnings_size)
-        warnings[0] = '\0';
+    out->warnings[0] = '\0';
+    events_out->n = 0;
     *model_out = *base;
     if (opt == NULL)
         opt = &calib_default;

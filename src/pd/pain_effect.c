@@ -151,11 +151,15 @@ const struct gs_pain_effect *gs_pain_find(const struct gs_pain_model *pm, const 
     return NULL;
 }
 
-gs_status gs_pain_course(const struct gs_pain_model *pm, const char *drug, double emax, double ke0,
-                         const struct gs_model *m, const struct gs_event_list *ev, size_t n_days,
-                         double base, double *pain_drug, double *pain_placebo, double *s_out,
-                         struct gs_error *err)
+gs_status gs_pain_course(const struct gs_pain_course_request *req, double *pain_drug,
+                         double *pain_placebo, double *s_out, struct gs_error *err)
 {
+    const struct gs_pain_model *pm = req->pm;
+    const char *drug = req->drug;
+    const double emax = req->emax, ke0 = req->ke0_per_h, base = req->base;
+    const struct gs_model *m = req->model;
+    const struct gs_event_list *ev = req->events;
+    const size_t n_days = req->n_days;
     double ec50 = NAN;
     for (size_t i = 0; i < pm->n_drugs; i++)
         if (strcmp(pm->drug[i].name, drug) == 0)

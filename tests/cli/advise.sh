@@ -195,5 +195,9 @@ usage_err "unknown co-medication lists the known ones" "known: antacid-al-mg" ad
 usage_err "pain type not calibrated" "'--pain'" advise --drug pregabalin --crcl 90 --pain radicular
 usage_err "unwritable --html" "--html" advise --drug gabapentin --crcl 90 --html /nonexistent/r.html
 usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
+usage_err "antacid with an empty time list" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@
+# the horizon is checked before it becomes the proposed regimen's duration
+usage_err "--days 0 with a proposed regimen" "allowed 1 to 365" advise --drug gabapentin --crcl 90 --dose 300mg --every 8h --days 0
+usage_err "--n below 10" "'--n' is 5" advise --drug gabapentin --crcl 90 --n 5
 
 finish

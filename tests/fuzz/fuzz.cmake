@@ -36,9 +36,6 @@
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
                   evidence studies trial_spec)
-# evidence fuzzes front-end code (src/cli/advise_evidence.c), compiled into its targets.
-set(GS_FUZZ_EXTRA_evidence ${PROJECT_SOURCE_DIR}/src/cli/advise_evidence.c
-                           ${PROJECT_SOURCE_DIR}/src/cli/advise_html.c)
 
 set(GS_FUZZ_BUILD_LIBFUZZER OFF)
 if(GS_FUZZ)

@@ -1,44 +1,55 @@
-/* fuzz_evidence.c - libFuzzer target for the walkers of data/evidence.json in `gabasim advise`
- * (src/cli/advise_evidence.c): text, HTML and JSON output from any JSON tree.
+/* fuzz_evidence.c - libFuzzer target for the parser of data/evidence.json (gs_evidence_parse,
+ * src/advise/evidence.c) and the writers of the evidence in `gabasim advise` (src/report/
+ * advise_evidence.c): text, HTML and JSON from whatever the parser accepts.
  *
- * Invariants: no crash or sanitizer report on any tree, whatever the types of its members; the
- * JSON output, wrapped in braces as advise does, parses as JSON.
+ * Invariants: no crash or sanitizer report on any input; a refused input gets a message; an
+ * accepted one renders, and its JSON output parses as JSON.
  */
 #include <cjson/cJSON.h>
 
-#include "advise_evidence.h"
+#include "../../src/advise/advise_int.h"
+#include "../../src/report/advise_int.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (text == NULL)
+    struct gs_evidence *ev = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    gs_status st = gs_evidence_parse(&ev, (const char *)data, size, "fuzz.json", &err);
+    if (st != GS_OK) {
+        fuzz_check_error(st, &err);
+        FUZZ_CHECK("refused-null", ev == NULL, "a refused file left a result");
         return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    cJSON *ev = cJSON_Parse(text);
-    free(text);
-    if (ev == NULL)
-        return 0;
+    }
     static const char *kinds[] = {NULL, "nonradicular-clbp", "radicular", "phn"};
+    static const char *drugs[] = {"gabapentin", "duloxetine", NULL, "pregabalin"};
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        struct gs_advise_evidence sel;
+        if (gs__advise_evidence_select(ev, kinds[k], drugs[k], k ? 28.0 : 90.0, &sel, &err))
+            break;
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
-        if (f == NULL)
+        if (f == NULL) {
+            gs__advise_evidence_release(&sel);
             break;
-        advise_evidence_write(f, ev, kinds[k], "gabapentin", 28.0, ADVISE_TEXT);
-        advise_evidence_write(f, ev, kinds[k], "duloxetine", 90.0, ADVISE_HTML);
-        fputs("{", f);
-        long start = ftell(f);
-        advise_evidence_json(f, ev, kinds[k], NULL, 28.0);
-        fputs("}", f);
+        }
+        gs__advise_evidence_text(f, &sel);
+        gs__advise_evidence_html(f, &sel);
         fclose(f);
-        cJSON *back = cJSON_Parse(buf + start - 1);
-        FUZZ_CHECK("json-out", back != NULL, "advise JSON does not parse: %.200s", buf + start - 1);
-        cJSON_Delete(back);
         free(buf);
+        cJSON *root = cJSON_CreateObject();
+        if (root && gs__advise_evidence_json(root, &sel)) {
+            char *text = cJSON_Print(root);
+            cJSON *back = text ? cJSON_Parse(text) : NULL;
+            FUZZ_CHECK("json-out", text == NULL || back != NULL,
+                       "evidence JSON does not parse: %.200s", text);
+            cJSON_Delete(back);
+            cJSON_free(text);
+        }
+        cJSON_Delete(root);
+        gs__advise_evidence_release(&sel);
     }
-    cJSON_Delete(ev);
+    gs_evidence_free(ev);
     return 0;
 }

@@ -33,7 +33,9 @@ static void onset_and_structure(void **state)
     struct gs_event_list ev = repeated_doses(600.0, 8.0, 3 * 28);
     double pdrug[28], ppl[28], s[28];
     assert_int_equal(
-        gs_pain_course(&pm, "gabapentin", 0.5, pd.ke0_per_h, &m, &ev, 28, NAN, pdrug, ppl, s, &err),
+        gs_pain_course(&(struct gs_pain_course_request){&pm, "gabapentin", 0.5, pd.ke0_per_h, &m,
+                                                        &ev, 28, NAN},
+                       pdrug, ppl, s, &err),
         GS_OK);
     assert_true(s[0] == 0.0 && pdrug[0] == ppl[0]);
     for (int k = 1; k < 28; k++) {
@@ -48,9 +50,8 @@ static void onset_and_structure(void **state)
     assert_between(half, 1, 4);
     /* no drug: no effect */
     struct gs_event_list none = GS_EVENT_LIST_INIT;
-    assert_int_equal(gs_pain_course(&pm, "gabapentin", 0.5, pd.ke0_per_h, &m, &none, 28, NAN, pdrug,
-                                    ppl, s, &err),
-                     GS_OK);
+    struct gs_pain_course_request rq = {&pm, "gabapentin", 0.5, pd.ke0_per_h, &m, &none, 28, NAN};
+    assert_int_equal(gs_pain_course(&rq, pdrug, ppl, s, &err), GS_OK);
     assert_true(s[27] == 0.0 && pdrug[27] == ppl[27]);
     gs_event_list_release(&ev);
     gs_drug_free(d);

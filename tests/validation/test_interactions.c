@@ -51,20 +51,25 @@ static double auc_ratio(gs_interactions *tab, const char *drug, double dose,
                         char *warn, size_t warn_size, double *cl_ratio)
 {
     gs_drug *d = load_drug(drug);
-    struct gs_model m = model_at_crcl(d, 100), m2;
-    struct gs_event_list ev = repeated_doses(dose, 8.0, 1), ev2 = GS_EVENT_LIST_INIT;
+    struct gs_model m = model_at_crcl(d, 100);
+    struct gs_event_list ev = repeated_doses(dose, 8.0, 1);
+    struct gs_ix_result res = GS_IX_RESULT_INIT;
     struct gs_error err = GS_ERROR_INIT;
-    gs_status st = gs_interactions_apply(tab, drug, &m, &ev, co, n_co, NULL, &m2, &ev2, fx, warn,
-                                         warn_size, &err);
+    gs_status st = gs_interactions_apply(
+        &(struct gs_ix_request){tab, drug, &m, &ev, co, n_co, NULL}, &res, &err);
     if (st != GS_OK)
         print_error("apply: %s\n", err.msg);
     assert_int_equal(st, GS_OK);
+    if (fx)
+        *fx = res.fx;
+    if (warn && warn_size)
+        snprintf(warn, warn_size, "%s", res.warnings);
     double cl0, cl1;
-    double r = auc_of(&m2, &ev2, &cl1) / auc_of(&m, &ev, &cl0);
+    double r = auc_of(&res.model, &res.events, &cl1) / auc_of(&m, &ev, &cl0);
     if (cl_ratio)
         *cl_ratio = cl1 / cl0;
     gs_event_list_release(&ev);
-    gs_event_list_release(&ev2);
+    gs_ix_result_release(&res);
     gs_drug_free(d);
     return r;
 }
@@ -110,43 +115,38 @@ static void antacid_acts_per_dose(void **state)
     (void)state;
     gs_interactions *tab = load_table();
     gs_drug *d = load_drug("gabapentin");
-    struct gs_model m = model_at_crcl(d, 100), m2;
-    struct gs_event_list ev = GS_EVENT_LIST_INIT, ev2 = GS_EVENT_LIST_INIT;
+    struct gs_model m = model_at_crcl(d, 100);
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_ix_result res = GS_IX_RESULT_INIT;
     struct gs_event e = gs_event_dose(0.0, 300, GS_CMT_DEPOT);
     e.addl = 2;
     e.ii_h = 8.0;
     assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
     double times[2] = {7.5, 30.0}; /* 0.5 h before the second dose; one far from any dose */
     struct gs_comedication co = {"maalox", times, 2};
-    struct gs_ix_effects fx;
+    struct gs_ix_request rq = {tab, "gabapentin", &m, &ev, &co, 1, NULL};
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_interactions_apply(tab, "gabapentin", &m, &ev, &co, 1, NULL, &m2, &ev2, &fx,
-                                           NULL, 0, &err),
-                     GS_OK);
-    assert_int_equal(ev2.n, 3);
-    assert_int_equal(fx.doses_scaled, 1);
-    assert_rel(ev2.ev[0].amt_mg, 300, 0);
-    assert_true(ev2.ev[1].amt_mg < 0.8 * 300);
-    assert_rel(ev2.ev[2].amt_mg, 300, 0);
-    assert_rel(ev2.ev[1].time_h, 8.0, 0);
-    gs_event_list_release(&ev2);
+    assert_int_equal(gs_interactions_apply(&rq, &res, &err), GS_OK);
+    assert_int_equal(res.events.n, 3);
+    assert_int_equal(res.fx.doses_scaled, 1);
+    assert_rel(res.events.ev[0].amt_mg, 300, 0);
+    assert_true(res.events.ev[1].amt_mg < 0.8 * 300);
+    assert_rel(res.events.ev[2].amt_mg, 300, 0);
+    assert_rel(res.events.ev[1].time_h, 8.0, 0);
+    gs_ix_result_release(&res);
 
     /* no dose times: an error naming the co-medication */
     co.n_doses = 0;
-    assert_int_equal(gs_interactions_apply(tab, "gabapentin", &m, &ev, &co, 1, NULL, &m2, &ev2, &fx,
-                                           NULL, 0, &err),
-                     GS_INPUT);
+    assert_int_equal(gs_interactions_apply(&rq, &res, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "maalox"));
-    gs_event_list_release(&ev2);
+    gs_ix_result_release(&res);
     /* a steady-state record next to an antacid dose: its history is unknown */
     ev.ev[0].ss = 1;
     co.n_doses = 1;
     times[0] = 0.0;
-    assert_int_equal(gs_interactions_apply(tab, "gabapentin", &m, &ev, &co, 1, NULL, &m2, &ev2, &fx,
-                                           NULL, 0, &err),
-                     GS_INPUT);
+    assert_int_equal(gs_interactions_apply(&rq, &res, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "steady"));
-    gs_event_list_release(&ev2);
+    gs_ix_result_release(&res);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     gs_interactions_free(tab);
@@ -263,14 +263,16 @@ static void unknown_comedication(void **state)
     assert_string_equal(ix->name, "opioid");
 
     gs_drug *d = load_drug("gabapentin");
-    struct gs_model m = model_at_crcl(d, 100), m2;
-    struct gs_event_list ev = repeated_doses(300, 8, 1), ev2 = GS_EVENT_LIST_INIT;
+    struct gs_model m = model_at_crcl(d, 100);
+    struct gs_event_list ev = repeated_doses(300, 8, 1);
+    struct gs_ix_result res = GS_IX_RESULT_INIT;
     struct gs_comedication co[2] = {{"morphine", NULL, 0}, {"aspirin", NULL, 0}};
-    assert_int_equal(gs_interactions_apply(tab, "gabapentin", &m, &ev, co, 2, NULL, &m2, &ev2, NULL,
-                                           NULL, 0, &err),
-                     GS_INPUT);
+    assert_int_equal(
+        gs_interactions_apply(&(struct gs_ix_request){tab, "gabapentin", &m, &ev, co, 2, NULL},
+                              &res, &err),
+        GS_INPUT);
     assert_non_null(strstr(err.msg, "antacid-al-mg"));
-    gs_event_list_release(&ev2);
+    gs_ix_result_release(&res);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     gs_interactions_free(tab);
@@ -313,18 +315,18 @@ static void out_of_memory(void **state)
     (void)state;
     gs_interactions *tab = load_table();
     gs_drug *d = load_drug("gabapentin");
-    struct gs_model m = model_at_crcl(d, 100), m2;
+    struct gs_model m = model_at_crcl(d, 100);
     struct gs_event_list ev = repeated_doses(300, 8, 3);
     double times[1] = {8.0};
     struct gs_comedication co[2] = {{"antacid-al-mg", times, 1}, {"cimetidine", NULL, 0}};
+    struct gs_ix_request rq = {tab, "gabapentin", &m, &ev, co, 2, NULL};
     for (long k = 1; k < 10000; k++) {
-        struct gs_event_list ev2 = GS_EVENT_LIST_INIT;
+        struct gs_ix_result res = GS_IX_RESULT_INIT;
         struct gs_error err = GS_ERROR_INIT;
         gs_alloc_fail_after(k);
-        gs_status st = gs_interactions_apply(tab, "gabapentin", &m, &ev, co, 2, NULL, &m2, &ev2,
-                                             NULL, NULL, 0, &err);
+        gs_status st = gs_interactions_apply(&rq, &res, &err);
         gs_alloc_fail_after(0);
-        gs_event_list_release(&ev2);
+        gs_ix_result_release(&res);
         if (st == GS_OK)
             break;
         assert_int_equal(st, GS_NOMEM);

@@ -143,9 +143,8 @@ static void daily_effect_matches_full_model(void **state)
     assert_int_equal(gs_drug_pd(d, &pd, &err), GS_OK);
     enum { D = 85 };
     double pain_d[D], pain_p[D], s_full[D], s_day[D];
-    assert_int_equal(gs_pain_course(&pm, "gabapentin", 1.0, pd.ke0_per_h, &m, &ev, D, NAN, pain_d,
-                                    pain_p, s_full, &err),
-                     GS_OK);
+    struct gs_pain_course_request rq = {&pm, "gabapentin", 1.0, pd.ke0_per_h, &m, &ev, D, NAN};
+    assert_int_equal(gs_pain_course(&rq, pain_d, pain_p, s_full, &err), GS_OK);
     double cl = m.structure->clearance(m.p);
     double v = m.structure->volume(m.p);
     assert_int_equal(gs_trial_engaged_course(t, 0, cl, v, D - 1, s_day, &err), GS_OK);

@@ -1,0 +1,292 @@
+/* evidence.c - data/evidence.json parsed once into plain structs (gs_evidence_*), and the part of
+ * it one advice shows (gs__advise_evidence_select). The file is the project's own data, but a
+ * damaged copy gets an error naming the field, never a crash. A section that is absent is empty;
+ * one that is present must have the right types. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../drug/drug_int.h"
+#include "advise_int.h"
+#include "gabasim/alloc.h"
+
+/* Where in the file a member is, for messages: "alternatives.drugs[2].kidney". */
+struct where {
+    char path[160];
+    const char *origin;
+};
+
+static gs_status bad(const struct where *w, const char *key, const char *what, struct gs_error *err)
+{
+    return gs_error_set(err, GS_INPUT, "evidence", "%s: '%s%s%s' %s", w->origin, w->path,
+                        *w->path ? "." : "", key, what);
+}
+
+static gs_status nomem(struct gs_error *err)
+{
+    return gs_error_set(err, GS_NOMEM, "evidence", "out of memory");
+}
+
+/* A string member: required (error when absent) or optional (*out NULL when absent). */
+static gs_status get_str(const cJSON *o, const char *key, int required, const struct where *w,
+                         char **out, struct gs_error *err)
+{
+    *out = NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (v == NULL && !required)
+        return GS_OK;
+    if (!cJSON_IsString(v))
+        return bad(w, key, v ? "must be a string" : "is missing (a string)", err);
+    if ((*out = gs_strdup(v->valuestring)) == NULL)
+        return nomem(err);
+    return GS_OK;
+}
+
+/* The member `key` of w, or its element i when i >= 0: "drugs[2]". */
+static struct where sub(const struct where *w, const char *key, long i)
+{
+    struct where s = *w;
+    size_t n = strlen(s.path);
+    snprintf(s.path + n, sizeof s.path - n, "%s%s", n ? "." : "", key);
+    n = strlen(s.path);
+    if (i >= 0)
+        snprintf(s.path + n, sizeof s.path - n, "[%ld]", i);
+    return s;
+}
+
+/* An array member of {text, source} points; absent: none. */
+static gs_status get_points(const cJSON *o, const char *key, const struct where *w,
+                            struct gs_evidence_point **out, size_t *n, struct gs_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (a == NULL)
+        return GS_OK;
+    if (!cJSON_IsArray(a))
+        return bad(w, key, "must be an array of {\"text\", \"source\"}", err);
+    size_t k = (size_t)cJSON_GetArraySize(a);
+    if (k == 0)
+        return GS_OK;
+    if ((*out = gs_calloc(k, sizeof **out)) == NULL)
+        return nomem(err);
+    const cJSON *p;
+    cJSON_ArrayForEach(p, a)
+    {
+        struct where pw = sub(w, key, (long)*n);
+        struct gs_evidence_point *q = &(*out)[(*n)++];
+        gs_status st;
+        if (!cJSON_IsObject(p))
+            return bad(&pw, "text", "must be in an object", err);
+        if ((st = get_str(p, "text", 1, &pw, &q->text, err)) ||
+            (st = get_str(p, "source", 1, &pw, &q->source, err)))
+            return st;
+    }
+    return GS_OK;
+}
+
+static void free_points(struct gs_evidence_point *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++) {
+        gs_free(p[i].text);
+        gs_free(p[i].source);
+    }
+    gs_free(p);
+}
+
+void gs_evidence_free(struct gs_evidence *ev)
+{
+    if (ev == NULL)
+        return;
+    for (size_t i = 0; ev->pain_types && i < ev->n_pain_types; i++) {
+        gs_free(ev->pain_types[i].name);
+        gs_free(ev->pain_types[i].title);
+        free_points(ev->pain_types[i].points, ev->pain_types[i].n_points);
+    }
+    gs_free(ev->pain_types);
+    free_points(ev->all, ev->n_all);
+    gs_free(ev->alternatives_note);
+    for (size_t i = 0; ev->alternatives && i < ev->n_alternatives; i++) {
+        struct gs_evidence_alternative *a = &ev->alternatives[i];
+        gs_free(a->drug);
+        gs_free(a->drug_class);
+        free_points(a->points, a->n_points);
+        gs_free(a->kidney_text);
+        gs_free(a->kidney_source);
+    }
+    gs_free(ev->alternatives);
+    gs_free(ev);
+}
+
+static gs_status parse_pain_types(const cJSON *root, const struct where *w, struct gs_evidence *ev,
+                                  struct gs_error *err)
+{
+    const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "pain_types");
+    if (types == NULL)
+        return GS_OK;
+    if (!cJSON_IsObject(types))
+        return bad(w, "pain_types", "must be an object of kinds of pain", err);
+    size_t k = (size_t)cJSON_GetArraySize(types);
+    if (k && (ev->pain_types = gs_calloc(k, sizeof *ev->pain_types)) == NULL)
+        return nomem(err);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, types)
+    {
+        struct where pw = sub(w, "pain_types", -1), tw = sub(&pw, t->string, -1);
+        struct gs_evidence_pain_type *p = &ev->pain_types[ev->n_pain_types++];
+        gs_status st;
+        if (!cJSON_IsObject(t))
+            return bad(w, "pain_types", "must hold objects {\"title\", \"points\"}", err);
+        if ((p->name = gs_strdup(t->string)) == NULL)
+            return nomem(err);
+        if ((st = get_str(t, "title", 1, &tw, &p->title, err)) ||
+            (st = get_points(t, "points", &tw, &p->points, &p->n_points, err)))
+            return st;
+    }
+    return GS_OK;
+}
+
+static gs_status parse_alternative(const cJSON *d, const struct where *w,
+                                   struct gs_evidence_alternative *a, struct gs_error *err)
+{
+    gs_status st;
+    a->kidney_crcl_below = NAN;
+    if (!cJSON_IsObject(d))
+        return bad(w, "drug", "must be in an object", err);
+    if ((st = get_str(d, "drug", 1, w, &a->drug, err)) ||
+        (st = get_str(d, "class", 1, w, &a->drug_class, err)) ||
+        (st = get_points(d, "points", w, &a->points, &a->n_points, err)))
+        return st;
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(d, "kidney");
+    if (k == NULL)
+        return GS_OK;
+    if (!cJSON_IsObject(k))
+        return bad(w, "kidney", "must be an object {\"text\", \"source\", \"crcl_below\"}", err);
+    struct where kw = sub(w, "kidney", -1);
+    if ((st = get_str(k, "text", 1, &kw, &a->kidney_text, err)) ||
+        (st = get_str(k, "source", 0, &kw, &a->kidney_source, err)))
+        return st;
+    const cJSON *below = cJSON_GetObjectItemCaseSensitive(k, "crcl_below");
+    if (below) {
+        if (!cJSON_IsNumber(below) || !(below->valuedouble >= 0.0 && below->valuedouble <= 1000.0))
+            return bad(&kw, "crcl_below", "must be a number of mL/min, 0 to 1000", err);
+        a->kidney_crcl_below = below->valuedouble;
+    }
+    return GS_OK;
+}
+
+static gs_status parse_alternatives(const cJSON *root, const struct where *w,
+                                    struct gs_evidence *ev, struct gs_error *err)
+{
+    const cJSON *alt = cJSON_GetObjectItemCaseSensitive(root, "alternatives");
+    if (alt == NULL)
+        return GS_OK;
+    if (!cJSON_IsObject(alt))
+        return bad(w, "alternatives", "must be an object {\"note\", \"drugs\"}", err);
+    struct where aw = sub(w, "alternatives", -1);
+    gs_status st = get_str(alt, "note", 0, &aw, &ev->alternatives_note, err);
+    if (st != GS_OK)
+        return st;
+    const cJSON *drugs = cJSON_GetObjectItemCaseSensitive(alt, "drugs");
+    if (drugs == NULL)
+        return GS_OK;
+    if (!cJSON_IsArray(drugs))
+        return bad(&aw, "drugs", "must be an array", err);
+    size_t k = (size_t)cJSON_GetArraySize(drugs);
+    if (k && (ev->alternatives = gs_calloc(k, sizeof *ev->alternatives)) == NULL)
+        return nomem(err);
+    const cJSON *d;
+    cJSON_ArrayForEach(d, drugs)
+    {
+        struct where dw = sub(&aw, "drugs", (long)ev->n_alternatives);
+        if ((st = parse_alternative(d, &dw, &ev->alternatives[ev->n_alternatives++], err)))
+            return st;
+    }
+    return GS_OK;
+}
+
+gs_status gs_evidence_parse(struct gs_evidence **out, const char *text, size_t len,
+                            const char *origin, struct gs_error *err)
+{
+    *out = NULL;
+    cJSON *root = NULL;
+    if (gs__json_parse(text, len, &root) != GS_OK)
+        return nomem(err);
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return gs_error_set(err, GS_INPUT, "evidence", "'%s' is not a JSON object", origin);
+    }
+    struct gs_evidence *ev = gs_calloc(1, sizeof *ev);
+    struct where w = {"", origin};
+    gs_status st = ev ? GS_OK : nomem(err);
+    if (st == GS_OK && (st = parse_pain_types(root, &w, ev, err)) == GS_OK &&
+        (st = get_points(root, "all", &w, &ev->all, &ev->n_all, err)) == GS_OK)
+        st = parse_alternatives(root, &w, ev, err);
+    cJSON_Delete(root);
+    if (st != GS_OK) {
+        gs_evidence_free(ev);
+        return st;
+    }
+    *out = ev;
+    return GS_OK;
+}
+
+gs_status gs_evidence_load(struct gs_evidence **out, const char *path, struct gs_error *err)
+{
+    char origin[4096];
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    gs_status st =
+        gs__read_data_file(path, "evidence.json", GS_EVIDENCE_FILE_MAX, &text, &len, origin, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_evidence_parse(out, text, len, origin, err);
+    gs_free(text);
+    return st;
+}
+
+void gs__advise_evidence_release(struct gs_advise_evidence *e)
+{
+    gs_free(e->points);
+    gs_free(e->alternatives);
+    memset(e, 0, sizeof *e);
+}
+
+gs_status gs__advise_evidence_select(const struct gs_evidence *ev, const char *pain_type,
+                                     const char *drug, double crcl_ml_min,
+                                     struct gs_advise_evidence *out, struct gs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const struct gs_evidence_pain_type *t = NULL;
+    for (size_t i = 0; pain_type && i < ev->n_pain_types; i++)
+        if (strcmp(ev->pain_types[i].name, pain_type) == 0)
+            t = &ev->pain_types[i];
+    size_t n = ev->n_all + (t ? t->n_points : 0);
+    if (n && (out->points = gs_calloc(n, sizeof *out->points)) == NULL)
+        return nomem(err);
+    if (ev->n_alternatives &&
+        (out->alternatives = gs_calloc(ev->n_alternatives, sizeof *out->alternatives)) == NULL) {
+        gs__advise_evidence_release(out);
+        return nomem(err);
+    }
+    if (t) {
+        out->title = t->title;
+        for (size_t i = 0; i < t->n_points; i++)
+            out->points[out->n_points++] = &t->points[i];
+    }
+    for (size_t i = 0; i < ev->n_all; i++)
+        out->points[out->n_points++] = &ev->all[i];
+    out->alternatives_note = ev->alternatives_note;
+    for (size_t i = 0; i < ev->n_alternatives; i++) {
+        const struct gs_evidence_alternative *a = &ev->alternatives[i];
+        if (drug && strcmp(a->drug, drug) == 0)
+            continue;
+        struct gs_advise_alternative *s = &out->alternatives[out->n_alternatives++];
+        s->alt = a;
+        s->kidney_rule_applies =
+            isnan(a->kidney_crcl_below) ? -1 : crcl_ml_min < a->kidney_crcl_below;
+    }
+    return GS_OK;
+}

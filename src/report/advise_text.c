@@ -1,0 +1,134 @@
+/* advise_text.c - the advice as `gabasim advise` prints it on a terminal. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "advise_int.h"
+#include "gabasim/gabasim.h"
+#include "gabasim/report_advise.h"
+
+static const char *times_a_day(int per_day)
+{
+    return per_day == 1   ? "once a day"
+           : per_day == 2 ? "twice a day"
+           : per_day == 3 ? "three times a day"
+                          : "four times a day";
+}
+
+static void plan_text(FILE *f, const struct gs_advise_result *r)
+{
+    const struct gs_patient *pt = &r->patient;
+    fprintf(f, "gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(r->drug));
+    fprintf(f, "Kidney function  CrCl %.0f mL/min (%s)", pt->crcl_ml_min,
+            gs_crcl_source_name(pt->crcl_source));
+    if (!isnan(pt->egfr_ml_min_173))
+        fprintf(f, "; eGFR %.0f mL/min/1.73 m2 (CKD-EPI 2021)", pt->egfr_ml_min_173);
+    fprintf(f, "\n\nRecommended maintenance  %g mg %s (%g mg/day)\n", r->plan.dose_mg,
+            times_a_day(r->plan.per_day), r->plan.daily_mg);
+    for (const char *line = r->plan.note; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        fprintf(f, "  - %.*s\n", (int)len, line);
+        line += len + (nl != NULL);
+    }
+    fprintf(f, "\nStart low, go slow\n");
+    for (size_t i = 0; i < r->n_calendar; i++)
+        fprintf(f, "  from day %-3d %g mg x %d a day\n", r->calendar[i].day, r->calendar[i].dose_mg,
+                r->calendar[i].per_day);
+    fprintf(f, "\n%s\n", r->checked_proposed ? "Your proposed regimen" : "Check against the label");
+    if (r->n_findings == 0)
+        fprintf(f, "  within the label for this kidney function\n");
+    for (size_t i = 0; i < r->n_findings; i++)
+        fprintf(f, "  %s %s\n", r->findings[i].level ? "WARNING" : "note   ", r->findings[i].text);
+    if (r->n_interaction_notes) {
+        fprintf(f, "\nOther medicines\n");
+        for (size_t i = 0; i < r->n_interaction_notes; i++)
+            fprintf(f, "  %s\n", r->interaction_notes[i]);
+    }
+}
+
+static void levels_text(FILE *f, const struct gs_advise_result *r)
+{
+    const struct gs_summary *s = &r->typical;
+    const struct gs_advise_band *b = &r->band;
+    fprintf(f, "\nPredicted blood levels on this calendar (%g days)%s\n", r->days,
+            r->n_comedications ? ", with the co-medications" : "");
+    fprintf(f, "  first dose: peak %.2g mg/L\n", s->cmax_mg_l);
+    fprintf(f,
+            "  steady state: %.2g-%.2g mg/L (average %.2g), reached to 90 %% about %.0f h "
+            "after the maintenance dose starts\n",
+            s->ss_cmin_mg_l, s->ss_cmax_mg_l, s->ss_cavg_mg_l, s->t90_ss_h);
+    fprintf(f,
+            "  %ld patients like this one, last dosing interval: average %.2g mg/L (90 %% "
+            "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
+            b->n, b->cavg_mg_l[1], b->cavg_mg_l[0], b->cavg_mg_l[2], b->cmin_mg_l[1],
+            b->cmin_mg_l[0], b->cmin_mg_l[2]);
+}
+
+static void pain_text(FILE *f, const struct gs_advise_result *r)
+{
+    const struct gs_advise_pain *p = r->pain;
+    const double days = r->days;
+    fprintf(f, "\nExpected pain relief (%s), 0-10 scale, difference from placebo\n", p->type);
+    if (days > 14)
+        fprintf(f, "  after 2 weeks: %+.2f (plausible range %+.2f to %+.2f)\n", p->day14[1],
+                p->day14[0], p->day14[2]);
+    fprintf(f, "  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, p->end[1],
+            p->end[0], p->end[2]);
+    if (!isnan(p->responders50_placebo))
+        fprintf(f,
+                "  chance of at least 50 %% less pain by day %g: %.0f %% with the drug "
+                "(range %.0f-%.0f %%),\n    %.0f %% with a dummy pill alone\n",
+                days, 100 * p->responders50[1], 100 * fmin(p->responders50[0], p->responders50[2]),
+                100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
+    fprintf(f, "  half of the drug's effect by day %.0f", p->half_effect_day);
+    if (isnan(p->full_effect_day))
+        fprintf(f, "; not yet at its full effect by day %g (a longer --days shows when)\n", days);
+    else
+        fprintf(f, "; 90 %% of its full effect by day %.0f\n", p->full_effect_day);
+    if (p->borrowed_from[0])
+        fprintf(f,
+                "  (ASSUMPTION: no pooled trials of this drug for this pain; the maximum "
+                "effect is\n   borrowed from %s; negative favours the drug)\n",
+                p->borrowed_from);
+    else
+        fprintf(f, "  (calibrated to the pooled trials for this kind of pain; negative "
+                   "favours the drug;\n   a range that crosses 0 means the trials could not "
+                   "show a benefit)\n");
+}
+
+static void side_effects_text(FILE *f, const struct gs_advise_result *r)
+{
+    fprintf(f, "\nSide effects: chance of having had each by day (placebo included)\n");
+    fprintf(f, "  %-20s", "");
+    for (int j = 0; j < 3; j++)
+        fprintf(f, "  day %-2d", r->checkpoint_day[j]);
+    fprintf(f, "  %6s\n", "end");
+    for (size_t k = 0; k < r->n_side_effects; k++) {
+        const struct gs_advise_side_effect *s = &r->side_effects[k];
+        fprintf(f, "  %-20s %6.0f%% %6.0f%% %6.0f%% %6.0f%%\n", s->event, 100 * s->risk[0],
+                100 * s->risk[1], 100 * s->risk[2], 100 * s->risk[3]);
+    }
+    fprintf(f,
+            "  (drowsiness and dizziness raise the risk of falls; calibrated to the labels'\n"
+            "   and pooled trials' tables%s)\n",
+            r->cns_depressant ? "; raised for the sedating co-medication by an assumed factor"
+                              : "");
+}
+
+gs_status gs_report_advise_text(const struct gs_advise_result *r, FILE *f, struct gs_error *err)
+{
+    plan_text(f, r);
+    levels_text(f, r);
+    if (r->pain)
+        pain_text(f, r);
+    side_effects_text(f, r);
+    gs__advise_evidence_text(f, &r->evidence);
+    fprintf(f,
+            "\nTell your clinician about every other medicine, especially opioids and other\n"
+            "sedating drugs.\n\n%s\n",
+            GS_CLINICAL_NOTICE);
+    if (ferror(f))
+        return gs_error_set(err, GS_IO, "output", "writing the advice failed");
+    return GS_OK;
+}
