@@ -1,5 +1,9 @@
 # gabasim top-level Makefile: installs what a fresh Debian 12 machine lacks, then drives CMake.
-#   make demo       install, build, run the built-in example (writes gabasim-demo.svg)
+#   make demo       install, build the tool only, run the built-in example (writes gabasim-demo.svg)
+#   make build      install, build everything (library, tool, tests, tools)
+#   make install    build, then install into PREFIX (default /usr/local; DESTDIR for staging):
+#                   bin/gabasim, lib/libgabasim.so.* and .a, include/gabasim, lib/pkgconfig/gabasim.pc,
+#                   share/gabasim (the data), share/man/man1/gabasim.1
 #   make test       install, build, run every test (CTest)
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       libFuzzer runs of the file and text parsers (clang)
@@ -11,17 +15,19 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+PREFIX     ?= /usr/local
 
 DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
 
-.PHONY: all deps deps-test build demo test test-asan fuzz bench format format-check clean
+.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean
 
 all: build
 
 # Only for tests: R's metafor, the reference the meta-analysis statistics are checked against.
-TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema
+# groff-base: the install test renders the installed man page.
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema groff-base
 
 # Installs only the packages that are missing (as root, or through sudo).
 define install_missing
@@ -43,11 +49,15 @@ deps:
 deps-test:
 	$(call install_missing,$(DEB_PACKAGES) $(TEST_DEB_PACKAGES))
 
-build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: configure
 	cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
+# only the tool and the shared library it uses: no tests, calibration tools or fuzz replays
+demo: configure
+	cmake --build $(BUILD) -j$(JOBS) --target gabasim
 	./$(BUILD)/gabasim demo --plot gabasim-demo.svg
 	@echo "plot written to gabasim-demo.svg"
 
@@ -67,6 +77,10 @@ fuzz: deps
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
+
+# DESTDIR is read by cmake --install from the environment (make passes it on when given)
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 bench: build
 	bash bench/run.sh

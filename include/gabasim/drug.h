@@ -104,8 +104,13 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                                    struct gs_model *out, char *notes, size_t notes_size,
                                    struct gs_error *err);
 
-/* Directory holding drugs/: $GABASIM_DATA_DIR if set, else the build's data directory. */
+/* The data directory (holding drugs/, populations/, pain.json, ...): $GABASIM_DATA if set (or
+ * the older $GABASIM_DATA_DIR), else share/gabasim found beside the loaded library or the program
+ * (<dir>/../share/gabasim). Found once, thread-safe; never NULL: when nothing is found it is a
+ * placeholder naming GABASIM_DATA, so messages about missing data files say what to set. */
 const char *gs_data_dir(void);
+/* gs_data_dir() in *dir; GS_NOTFOUND (message naming GABASIM_DATA) when none was found. */
+gs_status gs_data_dir_find(const char **dir, struct gs_error *err);
 
 /* Names of the drugs in the library, sorted; the caller frees the array and each string with
  * gs_free(). */

@@ -27,6 +27,7 @@
 #include "gabasim/summary.h"
 #include "gabasim/units.h"
 #include "gabasim/variability.h"
+#include "gabasim/version.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,11 +1,9 @@
-/* version.c - the library version, set by the build from CMakeLists.txt. */
+/* version.c - the library version, from the generated gabasim/version.h. */
 #include "gabasim/gabasim.h"
 
-#ifndef GS_VERSION
-#define GS_VERSION "0.0.0"
-#endif
+#include "gabasim/version.h"
 
 const char *gs_version(void)
 {
-    return GS_VERSION;
+    return GS_VERSION_STRING;
 }

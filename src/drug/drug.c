@@ -14,10 +14,6 @@
 #include "drug_int.h"
 #include "gabasim/dosing.h"
 
-#ifndef GS_DATA_DIR
-#define GS_DATA_DIR "data"
-#endif
-
 #define MAX_EFFECTS     6
 #define MAX_TITRATIONS  8
 #define MAX_ASSUMPTIONS 32
@@ -591,12 +587,6 @@ void gs_drug_free(gs_drug *d)
         cJSON_free(d->calibration_json);
     gs_free(d->origin);
     gs_free(d);
-}
-
-const char *gs_data_dir(void)
-{
-    const char *env = getenv("GABASIM_DATA_DIR");
-    return env && *env ? env : GS_DATA_DIR;
 }
 
 gs_status gs__json_parse(const char *text, size_t len, cJSON **root)

@@ -13,6 +13,15 @@
 
 #include "pk_int.h"
 
+/* GS_HOT: compiled for AVX-512, AVX2 and the x86-64 baseline, the loader picking one for the CPU
+ * (GCC function multiversioning; CMakeLists.txt defines GS_TARGET_CLONES). Byte-identical
+ * results in each: the same operations in the same order, no fused multiply-add. */
+#ifdef GS_TARGET_CLONES
+#define GS_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define GS_HOT
+#endif
+
 enum { VMAX, KM, KTR, V, CL, TLAG };
 
 static const struct gs_param_def params[] = {
@@ -52,7 +61,7 @@ static void lanes_prepare(double *p)
 }
 
 /* The core states for GS_LANES subjects (structure-of-arrays), branch-free so it vectorises. */
-static void rhs_lanes(const double *y, double *dy, const double *p)
+GS_HOT static void rhs_lanes(const double *y, double *dy, const double *p)
 {
     enum { L = GS_LANES };
     for (int l = 0; l < L; l++) {

@@ -12,6 +12,15 @@
 
 #include "solve_int.h"
 
+/* GS_HOT: compiled for AVX-512, AVX2 and the x86-64 baseline, the loader picking one for the CPU
+ * (GCC function multiversioning; CMakeLists.txt defines GS_TARGET_CLONES). Byte-identical
+ * results in each: the same operations in the same order, no fused multiply-add. */
+#ifdef GS_TARGET_CLONES
+#define GS_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define GS_HOT
+#endif
+
 #define NS    GS_N_CORE
 #define L     GS_LANES
 #define CACHE 8
@@ -52,7 +61,7 @@ static const double (*matrix(struct mcache *c, const struct gs_model *models, in
     return (const double(*)[NS][L])c->m[k];
 }
 
-static void apply(const double (*m)[NS][L], double y[NS][L])
+GS_HOT static void apply(const double (*m)[NS][L], double y[NS][L])
 {
     double r[NS][L];
     for (int i = 0; i < NS; i++)

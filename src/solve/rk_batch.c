@@ -13,6 +13,15 @@
 
 #include "solve_int.h"
 
+/* GS_HOT: compiled for AVX-512, AVX2 and the x86-64 baseline, the loader picking one for the CPU
+ * (GCC function multiversioning; CMakeLists.txt defines GS_TARGET_CLONES). Byte-identical
+ * results in each: the same operations in the same order, no fused multiply-add. */
+#ifdef GS_TARGET_CLONES
+#define GS_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define GS_HOT
+#endif
+
 #define NS GS_N_CORE /* depot, central, AUC: the mass-balance bookkeeping states are skipped */
 #define L  GS_LANES
 
@@ -60,7 +69,7 @@ static void f(struct ctx *c, const lanes_t y, lanes_t dy)
 }
 
 /* Largest over lanes of the RMS over states of x / (atol + rtol * max(|a|, |b|)). */
-static double norm(const struct ctx *c, const lanes_t x, const lanes_t a, const lanes_t b)
+GS_HOT static double norm(const struct ctx *c, const lanes_t x, const lanes_t a, const lanes_t b)
 {
     double worst = 0.0;
     double acc[L] = {0};
@@ -76,7 +85,7 @@ static double norm(const struct ctx *c, const lanes_t x, const lanes_t a, const 
 }
 
 /* Hairer's initial step size (DOPRI5 hinit), shared by the lanes. */
-static double initial_step(struct ctx *c, const lanes_t y, const lanes_t f0, double hmax)
+GS_HOT static double initial_step(struct ctx *c, const lanes_t y, const lanes_t f0, double hmax)
 {
     static const lanes_t zero;
     lanes_t y1, f1, df;
@@ -97,9 +106,9 @@ static double initial_step(struct ctx *c, const lanes_t y, const lanes_t f0, dou
 
 /* Integrates y from t0 to t1 (exactly), writing outputs for times in (t0, t1) - or (t0, t1]
  * when `inclusive` - through the continuous extension. `k1` holds f(y) at entry. */
-static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, const double *t_out,
-                         size_t n_out, size_t *io, int inclusive, double *out /* [n_out][NS][L] */,
-                         struct gs_error *err)
+GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, const double *t_out,
+                                size_t n_out, size_t *io, int inclusive,
+                                double *out /* [n_out][NS][L] */, struct gs_error *err)
 {
     lanes_t k1, k2, k3, k4, k5, k6, k7, ytmp, ynew, yerr;
     f(c, y, k1);
