@@ -142,7 +142,11 @@ struct gs_population_sink {
 struct gs_population_request {
     const gs_drug *drug;
     double variability_scale; /* multiplies the drug file's between-subject SDs: 0 to 10 */
-    /* subjects: drawn from covdist, or taken from covtable (see gs_pop_config), else `patient` */
+    /* subjects: drawn from a covariate distribution, or taken from a covariate table (see
+     * gs_pop_config), else every subject is `patient` (which a table's missing covariates also
+     * come from). `covariates` names either, loaded here: a population file's name or path, or a
+     * table FILE.csv; or pass one already loaded. */
+    const char *covariates;
     const gs_covdist *covdist;
     const gs_dataset *covtable;
     const struct gs_patient *patient;
@@ -159,9 +163,9 @@ struct gs_population_request {
     size_t n_extra_pct;
     struct gs_sim_options sim;
     uint64_t seed;
-    long n;                                /* subjects; 0 with covtable: one per table subject */
-    int threads;                           /* 0: all cores; results do not depend on it */
-    long exact_max_values;                 /* see gs_pop_config (0: default) */
+    long n;                /* subjects; 0 with a covariate table: one per table subject */
+    int threads;           /* 0: all cores; results do not depend on it */
+    long exact_max_values; /* see gs_pop_config (0: default) */
     const struct gs_population_sink *sink; /* NULL: no per-subject output */
     void (*on_progress)(void *ctx, long done, long total);
     void *progress_ctx;
@@ -189,6 +193,9 @@ struct gs_population_result {
 /* Parses a list of extra percentiles "2.5,97.5" (at most GS_POP_MAX_EXTRA_PCT; the range is
  * checked when the population runs) into out[0..*n). Errors name '--percentiles'. */
 gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, struct gs_error *err);
+
+/* Parses the variability scale ("0.5"): a number from 0 to 10. Errors name '--variability'. */
+gs_status gs_pop_parse_variability(const char *text, double *scale, struct gs_error *err);
 
 /* Defaults: variability 1, window NaN (default), seed 1, default solver options; all else 0. */
 void gs_population_request_init(struct gs_population_request *req);

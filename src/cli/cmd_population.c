@@ -81,12 +81,12 @@ void help_population(FILE *f)
             "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
             "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward); the output\n"
             "is the dataset with PRED (typical), IPRED (random effects) and SIMDV (plus residual\n"
-            "error) appended. Options that describe subjects or regimens do not apply.\n");
-    fprintf(f, "\nexamples:\n"
-               "  gabasim population --drug pregabalin --n 10000 --seed 1 --dose 150mg --every 12h "
-               "--days 14\n"
-               "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
-               "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
+            "error) appended. Options that describe subjects or regimens do not apply.\n"
+            "\nexamples:\n"
+            "  gabasim population --drug pregabalin --n 10000 --seed 1 --dose 150mg --every 12h "
+            "--days 14\n"
+            "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
+            "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
 }
 
 static const char *get(const struct cli_args *a, const char *name)
@@ -94,24 +94,12 @@ static const char *get(const struct cli_args *a, const char *name)
     return cli_get(opts, N_OPTS, a, name);
 }
 
-/* Parses a number option ("2.5"), refusing hex, inf and nan; range checks are the library's. */
-static gs_status parse_number(const char *v, const char *field, const char *expected, double *x,
-                              struct gs_error *err)
-{
-    char *end = NULL;
-    *x = strtod(v, &end);
-    if (end == v || *end || !isfinite(*x) || strpbrk(v, "xXnNiI"))
-        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected %s", field, v, expected);
-    return GS_OK;
-}
-
-/* `population --data`: predictions for a dataset, written in its own layout. */
-static gs_status run_dataset(const struct cli_args *a, struct gs_population_dataset_request *q,
-                             struct gs_error *err)
+/* `--data` takes subjects and doses from the dataset: these options do not apply. */
+static gs_status check_dataset_options(const struct cli_args *a, struct gs_error *err)
 {
     static const char not_here[] = "n covariates dose every days doses titrate until out-every "
-                                   "threshold window-from window-to percentiles-csv summary-csv "
-                                   "params-csv plot start-steady json";
+                                   "threshold window-from window-to percentiles percentiles-csv "
+                                   "summary-csv summary-json params-csv plot start-steady json";
     char name[32];
     for (const char *w = not_here; *w; w += strcspn(w, " "), w += *w == ' ')
         if (snprintf(name, sizeof name, "%.*s", (int)strcspn(w, " "), w) > 0 && get(a, name))
@@ -119,53 +107,29 @@ static gs_status run_dataset(const struct cli_args *a, struct gs_population_data
                                 "'--data' takes subjects and doses from the dataset; '--%s' does "
                                 "not apply",
                                 name);
-    gs_dataset *ds = NULL;
-    struct gs_patient pt;
-    struct gs_population_dataset_result *res = NULL;
-    struct gs_outfile out = {0};
-    const char *path = get(a, "out");
-    gs_status st;
-    if ((st = gs_dataset_read(&ds, get(a, "data"), err)) || (st = cli_parse_patient(a, &pt, err)) ||
-        (path && (st = gs_outfile_open(&out, path, "--out", err))))
-        goto done;
-    q->ds = ds;
-    q->patient = &pt;
-    if ((st = gs_population_dataset(q, &res, err)) ||
-        (st = gs_report_population_dataset_csv(res, path ? out.f : stdout, err)))
-        goto done;
-    if (path) {
-        path = NULL;
-        st = gs_outfile_commit(&out, err);
-    }
-done:
-    if (path && out.f)
-        gs_outfile_abort(&out);
-    gs_population_dataset_result_free(res);
-    gs_dataset_free(ds);
-    return st;
+    return GS_OK;
 }
+
+enum { OF_PCT, OF_SUMMARY, OF_PARAMS, OF_PLOT, OF_JSON, OF_OUT, N_OF };
+static const char *const of_opt[N_OF] = {
+    "--percentiles-csv", "--summary-csv", "--params-csv", "--plot", "--summary-json", "--out"};
 
 int cmd_population(int argc, char **argv)
 {
-    static struct cli_args a;
+    static struct cli_args a, b;
     struct gs_error err = GS_ERROR_INIT;
     gs_drug *drug = NULL;
-    gs_covdist *cov = NULL;
-    gs_dataset *covtable = NULL;
+    gs_dataset *table = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
     struct gs_population_request req;
     struct gs_population_result *res = NULL;
-    struct gs_report_pop_subjects subjects = {0};
-    struct gs_report_progress progress;
-    enum { N_OF = 5 };
-    static const char *of_opt[N_OF] = {"percentiles-csv", "summary-csv", "params-csv", "plot",
-                                       "summary-json"};
+    struct gs_population_dataset_result *dres = NULL;
     struct gs_outfile of[N_OF];
-    int of_open[N_OF] = {0};
+    FILE *f[N_OF] = {0}; /* the open outputs */
     double *grid = NULL, thresholds[GS_POP_MAX_THRESHOLDS], extra_pct[GS_POP_MAX_EXTRA_PCT];
     long threads = 0, seed = 1;
-    gs_status st;
+    gs_status st = GS_OK;
     const char *v;
 
     gs_population_request_init(&req);
@@ -177,44 +141,38 @@ int cmd_population(int argc, char **argv)
         st = gs_error_set(&err, GS_INPUT, "--out", "'--out' goes with '--data'");
     else if ((v = get(&a, "seed")))
         st = gs_parse_count(v, "--seed", 2147483647L, &seed, &err);
-    if (st == GS_OK && (v = get(&a, "threads")) &&
+    if (!st && (v = get(&a, "threads")) &&
         !(st = gs_parse_count(v, "--threads", 256, &threads, &err)) && threads < 1)
         st = gs_error_set(&err, GS_INPUT, "--threads", "'--threads' is 0; allowed 1 to 256");
-    if (st ||
-        ((v = get(&a, "variability")) &&
-         (st = parse_number(v, "--variability", "a number from 0 to 10", &req.variability_scale,
-                            &err))) ||
-        (st = cli_parse_sim_options(&a, &req.sim, &err)) ||
+    if (!st && (v = get(&a, "variability")))
+        st = gs_pop_parse_variability(v, &req.variability_scale, &err);
+    if (st || (st = cli_parse_sim_options(&a, &req.sim, &err)) ||
         (st = gs_drug_load(&drug, get(&a, "drug"), &err)))
         goto done;
+    req.drug = drug;
+    req.seed = (uint64_t)seed;
+    req.threads = (int)threads;
     if (get(&a, "data")) {
-        struct gs_population_dataset_request dq = {
-            drug, NULL, NULL, req.variability_scale, req.sim, (uint64_t)seed, (int)threads};
-        st = run_dataset(&a, &dq, &err);
-        goto done;
+        if ((st = check_dataset_options(&a, &err)) ||
+            (st = gs_dataset_read(&table, get(&a, "data"), &err)) ||
+            (st = cli_parse_patient(&a, &pt, &err)))
+            goto done;
+        goto outputs;
     }
-    const char *cv = get(&a, "covariates");
-    size_t len = cv ? strlen(cv) : 0;
-    int table = len > 4 && strcmp(cv + len - 4, ".csv") == 0;
     if ((v = get(&a, "n")) && !(st = gs_parse_count(v, "--n", GS_POP_MAX_N, &req.n, &err)) &&
         req.n < 1)
         st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
-    else if (!v && !table)
-        st = gs_error_set(&err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
-    static const char *clash[] = {"crcl", "scr", "age", "sex", "weight", "height", "dialysis"};
-    for (size_t i = 0; cv && !st && i < sizeof clash / sizeof clash[0]; i++)
+    static const char *clash[7] = {"crcl", "scr", "age", "sex", "weight", "height", "dialysis"};
+    for (size_t i = 0; (req.covariates = get(&a, "covariates")) && !st && i < 7; i++)
         if (get(&a, clash[i]))
             st = gs_error_set(&err, GS_INPUT, "--covariates",
                               "'--covariates' draws every patient; do not combine it with '--%s'",
                               clash[i]);
-    if (st ||
-        (cv &&
-         (st = table ? gs_dataset_read(&covtable, cv, &err) : gs_covdist_load(&cov, cv, &err))) ||
-        (st = cli_parse_patient(&a, &pt, &err)) || (st = cli_parse_regimen(&a, drug, &reg, &err)))
+    if (st || (st = cli_parse_patient(&a, &pt, &err)) ||
+        (st = cli_parse_regimen(&a, drug, &reg, &err)))
         goto done;
-    /* output grid: hourly unless --out-every says otherwise */
     req.single_dose = reg.n_doses == 1 && get(&a, "every") == NULL && get(&a, "titrate") == NULL;
-    struct cli_args b = a;
+    b = a; /* output hourly unless --out-every says otherwise */
     int k = cli_index(opts, N_OPTS, "out-every");
     b.value[k][0] = b.count[k] ? b.value[k][0] : "1h";
     b.count[k] = 1;
@@ -236,51 +194,53 @@ int cmd_population(int argc, char **argv)
          (st = gs_pop_parse_percentiles(v, extra_pct, &req.n_extra_pct, &err))) ||
         ((v = get(&a, "plot")) && (st = gs_plot_check_path(v, "--plot", &err))))
         goto done;
-    FILE **to[N_OF] = {NULL, &subjects.summary_csv, &subjects.params_csv, NULL, &subjects.json};
-    for (k = 0; k < N_OF && !st; k++) {
-        char field[32];
-        snprintf(field, sizeof field, "--%s", of_opt[k]);
-        if ((v = get(&a, of_opt[k])) && !(st = gs_outfile_open(&of[k], v, field, &err)))
-            of_open[k] = 1;
-        if (of_open[k] && to[k])
-            *to[k] = of[k].f;
-    }
+outputs: /* every output is opened before the work, so a bad path costs nothing */
+    for (int i = 0; i < N_OF && !st; i++)
+        if ((v = get(&a, of_opt[i] + 2)) && !(st = gs_outfile_open(&of[i], v, of_opt[i], &err)))
+            f[i] = of[i].f;
     if (st)
         goto done;
-    gs_report_progress_start(&progress, !get(&a, "quiet") && isatty(STDERR_FILENO) ? stderr : NULL);
-    req.drug = drug;
-    req.covdist = cov;
-    req.covtable = covtable;
-    req.patient = &pt;
-    req.regimen = &reg;
-    req.t_out = grid;
-    req.thresholds_mg_l = thresholds;
-    req.extra_pct = extra_pct;
-    req.seed = (uint64_t)seed;
-    req.threads = (int)threads;
-    req.sink = gs_report_population_subjects(&subjects);
-    req.on_progress = gs_report_population_progress;
-    req.progress_ctx = &progress;
-    if ((st = gs_population(&req, &res, &err)) ||
-        (of_open[0] && (st = gs_report_population_percentiles_csv(res, of[0].f, &err))) ||
-        (of_open[3] && (st = gs_plot_population(&res->pop, drug, &of[3], &err))))
-        goto done;
-    for (k = 0; k < N_OF && !st; k++)
-        if (of_open[k]) {
-            of_open[k] = 0;
-            st = gs_outfile_commit(&of[k], &err);
+    if (get(&a, "data")) {
+        struct gs_population_dataset_request dq = {
+            drug, table, &pt, req.variability_scale, req.sim, req.seed, req.threads};
+        if ((st = gs_population_dataset(&dq, &dres, &err)) ||
+            (st = gs_report_population_dataset_csv(dres, f[OF_OUT] ? f[OF_OUT] : stdout, &err)))
+            goto done;
+    } else {
+        struct gs_report_pop_subjects subjects = {
+            .summary_csv = f[OF_SUMMARY], .params_csv = f[OF_PARAMS], .json = f[OF_JSON]};
+        struct gs_report_progress progress;
+        gs_report_progress_start(&progress,
+                                 !get(&a, "quiet") && isatty(STDERR_FILENO) ? stderr : NULL);
+        req.patient = &pt;
+        req.regimen = &reg;
+        req.t_out = grid;
+        req.thresholds_mg_l = thresholds;
+        req.extra_pct = extra_pct;
+        req.sink = gs_report_population_subjects(&subjects);
+        req.on_progress = gs_report_population_progress;
+        req.progress_ctx = &progress;
+        if ((st = gs_population(&req, &res, &err)) ||
+            (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
+            (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, &of[OF_PLOT], &err))))
+            goto done;
+    }
+    for (int i = 0; i < N_OF && !st; i++) /* every output is complete: now they replace files */
+        if (f[i]) {
+            f[i] = NULL;
+            st = gs_outfile_commit(&of[i], &err);
         }
-    if (!st)
+    if (!st && res)
         st = get(&a, "json") ? gs_report_population_json(res, stdout, &err)
                              : gs_report_population_text(res, stdout, &err);
 done:
-    for (k = 0; k < N_OF; k++)
-        if (of_open[k])
-            gs_outfile_abort(&of[k]);
+    for (int i = 0; i < N_OF; i++)
+        if (f[i])
+            gs_outfile_abort(&of[i]);
     gs_population_result_free(res);
+    gs_population_dataset_result_free(dres);
     gs_free(grid);
-    gs_covdist_free(cov);
-    gs_dataset_free(covtable);
+    gs_dataset_free(table);
     gs_drug_free(drug);
     if (st)
         return cli_fail(&err);

@@ -100,15 +100,11 @@ static gs_status check_request(const struct gs_population_request *q, struct gs_
         return gs_error_set(err, GS_INPUT, "regimen", "the request has no regimen");
     if (q->t_out == NULL || q->n_out == 0)
         return gs_error_set(err, GS_INPUT, "t_out", "the request has no output times");
-    if (q->covdist && q->covtable)
+    if ((q->covdist != NULL) + (q->covtable != NULL) + (q->covariates != NULL) > 1)
         return gs_error_set(err, GS_INPUT, "--covariates",
-                            "give a covariate distribution or a covariate table, not both");
-    if (!q->covdist && !q->covtable && q->patient == NULL)
-        return gs_error_set(err, GS_INPUT, "patient",
-                            "the request has no patient and no covariates to draw from");
-    if (q->covtable && q->patient == NULL)
-        return gs_error_set(err, GS_INPUT, "patient",
-                            "a covariate table needs a patient for the covariates it lacks");
+                            "give one covariate distribution or table, not several");
+    if (!q->covdist && q->patient == NULL)
+        return gs_error_set(err, GS_INPUT, "patient", "the request has no patient");
     if (q->n_thresholds > 0 && q->thresholds_mg_l == NULL)
         return gs_error_set(err, GS_INPUT, "--threshold", "%zu thresholds but no values",
                             q->n_thresholds);
@@ -131,9 +127,23 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
     struct relay relay = {req, NULL, NULL, NULL};
     struct gs_population_result *r = NULL;
-    if ((st = gs_variability_from_drug(req->drug, req->variability_scale, &var, err)) ||
+    gs_covdist *own_cov = NULL;
+    gs_dataset *own_table = NULL;
+    const char *name = req->covariates;
+    size_t len = name ? strlen(name) : 0;
+    if (len > 4 && strcmp(name + len - 4, ".csv") == 0)
+        st = gs_dataset_read(&own_table, name, err);
+    else if (name)
+        st = gs_covdist_load(&own_cov, name, err);
+    const gs_covdist *covdist = own_cov ? own_cov : req->covdist;
+    const gs_dataset *covtable = own_table ? own_table : req->covtable;
+    if (st || (st = gs_variability_from_drug(req->drug, req->variability_scale, &var, err)) ||
         (st = gs_regimen_expand(req->regimen, &ev, err)))
         goto done;
+    if (req->n == 0 && covtable == NULL) {
+        st = gs_error_set(err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
+        goto done;
+    }
 
     /* the metrics window: by default the last dosing interval (a single dose: the profile) */
     double first = req->t_out[0], until = req->t_out[req->n_out - 1];
@@ -147,8 +157,8 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     struct gs_pop_config cfg = {0};
     cfg.drug = req->drug;
     cfg.var = &var;
-    cfg.covdist = req->covdist;
-    cfg.covtable = req->covtable;
+    cfg.covdist = covdist;
+    cfg.covtable = covtable;
     cfg.patient = req->patient;
     cfg.events = &ev;
     cfg.t_out = req->t_out;
@@ -161,7 +171,7 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     cfg.n_extra_pct = req->n_extra_pct;
     cfg.sim = req->sim;
     cfg.seed = req->seed;
-    cfg.n = req->n == 0 && req->covtable ? (long)gs_dataset_n_subjects(req->covtable) : req->n;
+    cfg.n = req->n == 0 ? (long)gs_dataset_n_subjects(covtable) : req->n;
     cfg.threads = req->threads;
     cfg.exact_max_values = req->exact_max_values;
     cfg.on_start = relay_start;
@@ -173,9 +183,9 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     cfg.ctx = &relay;
 
     r = gs_calloc(1, sizeof *r);
-    const char *cov = req->covdist    ? gs_covdist_name(req->covdist)
-                      : req->covtable ? gs_dataset_origin(req->covtable)
-                                      : NULL;
+    const char *cov = covdist    ? gs_covdist_name(covdist)
+                      : covtable ? gs_dataset_origin(covtable)
+                                 : NULL;
     if (r == NULL || (r->drug = copy_text(gs_drug_name(req->drug))) == NULL ||
         (cov && (r->covariates = copy_text(cov)) == NULL)) {
         st = gs_error_set(err, GS_NOMEM, "population", "out of memory for the result");
@@ -208,6 +218,8 @@ done:
     gs_free(relay.cmin);
     gs_free(relay.cavg);
     gs_event_list_release(&ev);
+    gs_covdist_free(own_cov);
+    gs_dataset_free(own_table);
     return st;
 }
 
@@ -299,5 +311,16 @@ gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, str
     }
     if (*n == 0)
         return gs_error_set(err, GS_INPUT, f, "'%s' is empty", f);
+    return GS_OK;
+}
+
+gs_status gs_pop_parse_variability(const char *text, double *scale, struct gs_error *err)
+{
+    if (!parse_number(text, scale))
+        return gs_error_set(err, GS_INPUT, "--variability",
+                            "'--variability' is '%s'; expected a number from 0 to 10", text);
+    if (!(*scale >= 0.0 && *scale <= 10.0))
+        return gs_error_set(err, GS_INPUT, "--variability",
+                            "'--variability' is %g; allowed 0 to 10 (1 = as published)", *scale);
     return GS_OK;
 }
