@@ -103,8 +103,6 @@ static gs_status check_request(const struct gs_population_request *q, struct gs_
     if ((q->covdist != NULL) + (q->covtable != NULL) + (q->covariates != NULL) > 1)
         return gs_error_set(err, GS_INPUT, "--covariates",
                             "give one covariate distribution or table, not several");
-    if (!q->covdist && q->patient == NULL)
-        return gs_error_set(err, GS_INPUT, "patient", "the request has no patient");
     if (q->n_thresholds > 0 && q->thresholds_mg_l == NULL)
         return gs_error_set(err, GS_INPUT, "--threshold", "%zu thresholds but no values",
                             q->n_thresholds);
@@ -140,6 +138,10 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     if (st || (st = gs_variability_from_drug(req->drug, req->variability_scale, &var, err)) ||
         (st = gs_regimen_expand(req->regimen, &ev, err)))
         goto done;
+    if (covdist == NULL && req->patient == NULL) {
+        st = gs_error_set(err, GS_INPUT, "patient", "the request has no patient");
+        goto done;
+    }
     if (req->n == 0 && covtable == NULL) {
         st = gs_error_set(err, GS_INPUT, "--n", "missing '--n' (the number of subjects)");
         goto done;

@@ -464,6 +464,25 @@ static void population_from_covariate_table(void **state)
     gs_dataset_free(tab);
 }
 
+/* Drawn covariates need no patient; without either the request names 'patient'. */
+static void population_drawn_covariates(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_population_request q = pop_request(d, 50, 1);
+    q.patient = NULL;
+    struct gs_population_result *r = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_population(&q, &r, &err), GS_INPUT);
+    assert_string_equal(err.field, "patient");
+    q.covariates = "clbp-atkinson2016";
+    assert_int_equal(gs_population(&q, &r, &err), GS_OK);
+    assert_string_equal(r->covariates, "clbp-atkinson2016");
+    assert_int_equal(r->n, 50);
+    gs_population_result_free(r);
+    gs_drug_free(d);
+}
+
 static void population_bad_requests(void **state)
 {
     (void)state;
@@ -574,6 +593,7 @@ int main(void)
         cmocka_unit_test(population_request_result),
         cmocka_unit_test(population_result_independent_of_threads),
         cmocka_unit_test(population_from_covariate_table),
+        cmocka_unit_test(population_drawn_covariates),
         cmocka_unit_test(population_bad_requests),
         cmocka_unit_test(parse_percentile_lists),
         cmocka_unit_test(dataset_request_result),
