@@ -1,9 +1,7 @@
 /* cmd_population.c - `gabasim population`: N virtual subjects, percentiles, per-subject metrics,
- * target attainment. */
-#include <math.h>
-#include <stdlib.h>
+ * target attainment. Options in, one gs_population() (or gs_population_dataset()) call, outputs
+ * from the report layer. */
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -163,7 +161,8 @@ int cmd_population(int argc, char **argv)
         req.n < 1)
         st = gs_error_set(&err, GS_INPUT, "--n", "'--n' is 0; allowed 1 to %ld", GS_POP_MAX_N);
     static const char *clash[7] = {"crcl", "scr", "age", "sex", "weight", "height", "dialysis"};
-    for (size_t i = 0; (req.covariates = get(&a, "covariates")) && !st && i < 7; i++)
+    req.covariates = get(&a, "covariates");
+    for (size_t i = 0; req.covariates && !st && i < 7; i++)
         if (get(&a, clash[i]))
             st = gs_error_set(&err, GS_INPUT, "--covariates",
                               "'--covariates' draws every patient; do not combine it with '--%s'",
