@@ -16,9 +16,11 @@
 
 #include "gabasim/covariates.h"
 #include "gabasim/dataset.h"
+#include "gabasim/dataset_sim.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
 #include "gabasim/patient.h"
+#include "gabasim/regimen.h"
 #include "gabasim/simulate.h"
 #include "gabasim/variability.h"
 
@@ -76,6 +78,8 @@ struct gs_pop_config {
     int threads;           /* 0: OpenMP's default */
     long exact_max_values; /* exact percentiles up to this many values; 0: GS_POP_EXACT_MAX,
                               negative: always histograms (tests) */
+    /* optional: called once after the configuration is checked, before the first subject */
+    gs_status (*on_start)(void *ctx, const struct gs_pop_config *cfg, struct gs_error *err);
     /* optional sinks, called on the calling thread in subject order */
     gs_status (*on_subject)(void *ctx, const struct gs_pop_subject *s, struct gs_error *err);
     /* optional: formats a subject's output text into buf (GS_POP_TEXT_MAX bytes), returns its
@@ -113,6 +117,115 @@ gs_status gs_quantiles(double *v, size_t n, const double *probs, size_t k, doubl
 gs_status gs_population_run(const struct gs_pop_config *cfg, struct gs_pop_result *out,
                             struct gs_error *err);
 void gs_pop_result_release(struct gs_pop_result *r);
+
+/* ---- the population command as one call: a request, a result, streamed per-subject output ----
+ *
+ * gs_population() expands the regimen, builds the variability from the drug file, resolves the
+ * metrics window, runs gs_population_run() and summarises the subjects (5th/50th/95th percentiles
+ * of Cmax, Cmin, Cavg). Per-subject rows are never stored: they stream through an optional sink
+ * in subject order (the output layer provides one: gabasim/report_population.h). */
+
+/* Receives the subjects as they are simulated. Every callback is optional. `cfg` (begin) is the
+ * engine configuration actually run; it stays valid until gs_population() returns. */
+struct gs_population_sink {
+    /* once, after the request is checked, before the first subject (e.g. CSV headers) */
+    gs_status (*begin)(void *ctx, const struct gs_pop_config *cfg, struct gs_error *err);
+    /* in parallel: a subject's text into buf (GS_POP_TEXT_MAX bytes); see gs_pop_config */
+    size_t (*format)(void *ctx, const struct gs_pop_subject *s, char *buf, size_t cap);
+    /* in subject order on the calling thread; s->text is format's text (NULL without format) */
+    gs_status (*subject)(void *ctx, const struct gs_pop_subject *s, struct gs_error *err);
+    /* once, after the last subject, when every subject succeeded */
+    gs_status (*end)(void *ctx, struct gs_error *err);
+    void *ctx;
+};
+
+struct gs_population_request {
+    const gs_drug *drug;
+    double variability_scale; /* multiplies the drug file's between-subject SDs: 0 to 10 */
+    /* subjects: drawn from a covariate distribution, or taken from a covariate table (see
+     * gs_pop_config), else every subject is `patient` (which a table's missing covariates also
+     * come from). `covariates` names either, loaded here: a population file's name or path, or a
+     * table FILE.csv; or pass one already loaded. */
+    const char *covariates;
+    const gs_covdist *covdist;
+    const gs_dataset *covtable;
+    const struct gs_patient *patient;
+    const struct gs_regimen *regimen; /* expanded by gs_population() */
+    int single_dose;     /* one dose, no interval: the window defaults to the profile */
+    const double *t_out; /* ascending output times (h) */
+    size_t n_out;
+    /* metrics window; NaN: from the last dosing interval (single dose: the first output time) to
+     * the last output time */
+    double window_from_h, window_to_h;
+    const double *thresholds_mg_l;
+    size_t n_thresholds;
+    const double *extra_pct; /* percentiles in percent, inside (0, 100) */
+    size_t n_extra_pct;
+    struct gs_sim_options sim;
+    uint64_t seed;
+    long n;                /* subjects; 0 with a covariate table: one per table subject */
+    int threads;           /* 0: all cores; results do not depend on it */
+    long exact_max_values; /* see gs_pop_config (0: default) */
+    const struct gs_population_sink *sink; /* NULL: no per-subject output */
+    void (*on_progress)(void *ctx, long done, long total);
+    void *progress_ctx;
+};
+
+/* 5th, 50th and 95th percentile (type 7) of one metric across subjects. */
+struct gs_pop_spread {
+    double p5, p50, p95;
+};
+
+struct gs_population_result {
+    char *drug;       /* the drug's name */
+    char *covariates; /* covariate distribution's name or table's path; NULL: one patient */
+    long n;
+    uint64_t seed;
+    double window_from_h, window_to_h; /* as resolved */
+    size_t n_thresholds;
+    double thresholds_mg_l[GS_POP_MAX_THRESHOLDS];
+    double extra_pct[GS_POP_MAX_EXTRA_PCT];               /* pop.n_extra_pct of them */
+    struct gs_pop_spread cmax_mg_l, cmin_mg_l, cavg_mg_l; /* Cmax over the whole profile */
+    double elapsed_s;                                     /* wall-clock time of the simulation */
+    struct gs_pop_result pop; /* per-time mean and percentiles, target attainment */
+};
+
+/* Parses a list of extra percentiles "2.5,97.5" (at most GS_POP_MAX_EXTRA_PCT; the range is
+ * checked when the population runs) into out[0..*n). Errors name '--percentiles'. */
+gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, struct gs_error *err);
+
+/* Parses the variability scale ("0.5"): a number from 0 to 10. Errors name '--variability'. */
+gs_status gs_pop_parse_variability(const char *text, double *scale, struct gs_error *err);
+
+/* Defaults: variability 1, window NaN (default), seed 1, default solver options; all else 0. */
+void gs_population_request_init(struct gs_population_request *req);
+
+/* Runs the request (checked first; GS_INPUT naming the field on a bad one) into a new result. */
+gs_status gs_population(const struct gs_population_request *req, struct gs_population_result **out,
+                        struct gs_error *err);
+void gs_population_result_free(struct gs_population_result *r);
+
+/* ---- predictions for a NONMEM-style dataset (gabasim/dataset_sim.h describes the method) ---- */
+struct gs_population_dataset_request {
+    const gs_drug *drug;
+    const gs_dataset *ds;
+    const struct gs_patient *patient; /* for subjects without covariate columns (resolved) */
+    double variability_scale;         /* 0 to 10 */
+    struct gs_sim_options sim;
+    uint64_t seed;
+    int threads; /* 0: all cores */
+};
+
+struct gs_population_dataset_result {
+    const gs_dataset *ds; /* the request's dataset (borrowed: keep it until the result is freed) */
+    size_t n_rows;
+    double *pred_mg_l, *ipred_mg_l,
+        *simdv_mg_l; /* per row; NaN on rows that are not observations */
+};
+
+gs_status gs_population_dataset(const struct gs_population_dataset_request *req,
+                                struct gs_population_dataset_result **out, struct gs_error *err);
+void gs_population_dataset_result_free(struct gs_population_dataset_result *r);
 
 #ifdef __cplusplus
 }

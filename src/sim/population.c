@@ -437,6 +437,8 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     long pta_cmin[GS_POP_MAX_THRESHOLDS] = {0}, pta_cavg[GS_POP_MAX_THRESHOLDS] = {0};
     size_t n_out = c->n_out;
 
+    if (c->on_start && (st = c->on_start(c->ctx, c, err)) != GS_OK)
+        return st;
     if ((st = make_grid(c, &g)) != GS_OK)
         goto nomem;
     S.n_out = n_out;

@@ -1,5 +1,6 @@
 /* test_population.c - random streams, omega, covariate draws, residual error, and the population
- * engine: thread-count invariance, histogram vs exact percentiles, target attainment.
+ * engine: thread-count invariance, histogram vs exact percentiles, target attainment; the
+ * request/result calls gs_population() and gs_population_dataset().
  *
  * Monte Carlo checks use bounds of 5 standard errors: with the fixed seeds below they pass
  * deterministically, and a real bias of that size would fail them. */
@@ -306,6 +307,278 @@ static void bad_configuration(void **state)
     assert_non_null(strstr(err.msg, "window"));
 }
 
+/* ---- gs_population(): the whole command as one request ---- */
+
+/* A request for pregabalin 150 mg every 12 h for 5 days, hourly output, CrCl 80 (all static:
+ * the request points at them). */
+static struct gs_population_request pop_request(gs_drug *d, long n, int threads)
+{
+    static struct gs_patient pt;
+    static struct gs_regimen reg;
+    static double t[121], thr[2] = {2.0, 4.0}, extra[2] = {2.5, 97.5};
+    gs_patient_init(&pt);
+    pt.crcl_given_ml_min = 80;
+    assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+    gs_regimen_init(&reg);
+    reg.n_steps = 1;
+    reg.steps[0] = (struct gs_regimen_step){0.0, 150.0, 12.0};
+    reg.end_h = 120.0;
+    for (int i = 0; i <= 120; i++)
+        t[i] = i;
+    struct gs_population_request q;
+    gs_population_request_init(&q);
+    q.drug = d;
+    q.patient = &pt;
+    q.regimen = &reg;
+    q.t_out = t;
+    q.n_out = 121;
+    q.thresholds_mg_l = thr;
+    q.n_thresholds = 2;
+    q.extra_pct = extra;
+    q.n_extra_pct = 2;
+    q.seed = 11;
+    q.n = n;
+    q.threads = threads;
+    return q;
+}
+
+/* Records what the sink sees: begin before the subjects, every subject once and in order, end
+ * after them; keeps each Cmax to check the result's spread independently. */
+struct watch {
+    int begun, ended;
+    long seen;
+    int in_order;
+    double *cmax;
+};
+
+static gs_status watch_begin(void *ctx, const struct gs_pop_config *cfg, struct gs_error *err)
+{
+    (void)err;
+    struct watch *w = ctx;
+    w->begun++;
+    w->cmax = calloc((size_t)cfg->n, sizeof *w->cmax);
+    return w->cmax && w->seen == 0 ? GS_OK : GS_NOMEM;
+}
+
+static gs_status watch_subject(void *ctx, const struct gs_pop_subject *s, struct gs_error *err)
+{
+    (void)err;
+    struct watch *w = ctx;
+    w->in_order &= s->index == w->seen && w->begun == 1 && !w->ended;
+    w->cmax[w->seen++] = s->cmax_mg_l;
+    return GS_OK;
+}
+
+static gs_status watch_end(void *ctx, struct gs_error *err)
+{
+    (void)err;
+    ((struct watch *)ctx)->ended++;
+    return GS_OK;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void population_request_result(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_population_request q = pop_request(d, 801, 2);
+    struct watch w = {0, 0, 0, 1, NULL};
+    struct gs_population_sink sink = {watch_begin, NULL, watch_subject, watch_end, &w};
+    q.sink = &sink;
+    struct gs_population_result *r = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_population(&q, &r, &err), GS_OK);
+    assert_non_null(r);
+    assert_int_equal(r->n, 801);
+    assert_int_equal(r->pop.n, 801);
+    assert_string_equal(r->drug, "pregabalin");
+    assert_null(r->covariates);
+    assert_true(w.begun == 1 && w.ended == 1 && w.seen == 801 && w.in_order);
+    /* the default window is the last dosing interval */
+    assert_true(r->window_from_h == 108.0 && r->window_to_h == 120.0);
+    assert_int_equal(r->n_thresholds, 2);
+    assert_int_equal(r->pop.n_extra_pct, 2);
+    /* percentiles ordered at every time: 2.5 <= 5 <= 10 <= ... <= 95 <= 97.5 */
+    for (size_t j = 0; j < r->pop.n_out; j++) {
+        assert_true(r->pop.extra_pct_mg_l[0][j] <= r->pop.pct_mg_l[0][j]);
+        for (int k = 1; k < GS_POP_N_PCT; k++)
+            assert_true(r->pop.pct_mg_l[k - 1][j] <= r->pop.pct_mg_l[k][j]);
+        assert_true(r->pop.pct_mg_l[GS_POP_N_PCT - 1][j] <= r->pop.extra_pct_mg_l[1][j]);
+    }
+    assert_true(r->cmin_mg_l.p5 <= r->cmin_mg_l.p50 && r->cmin_mg_l.p50 <= r->cmin_mg_l.p95);
+    assert_true(r->cmin_mg_l.p50 <= r->cavg_mg_l.p50 && r->cavg_mg_l.p50 <= r->cmax_mg_l.p50);
+    /* the spread of Cmax equals a type-7 quantile of the subjects the sink saw: 801 values, so
+     * the 5th, 50th and 95th are order statistics 40, 400 and 760 exactly */
+    qsort(w.cmax, 801, sizeof *w.cmax, by_value);
+    assert_true(r->cmax_mg_l.p5 == w.cmax[40] && r->cmax_mg_l.p50 == w.cmax[400] &&
+                r->cmax_mg_l.p95 == w.cmax[760]);
+    /* attainment falls as the threshold rises */
+    assert_true(r->pop.pta_cavg[0] >= r->pop.pta_cavg[1] && r->pop.pta_cavg[0] > 0.0);
+    free(w.cmax);
+    gs_population_result_free(r);
+    gs_drug_free(d);
+}
+
+static void population_result_independent_of_threads(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    struct gs_population_result *r[2] = {NULL, NULL};
+    for (int k = 0; k < 2; k++) {
+        struct gs_population_request q = pop_request(d, 300, k ? 3 : 1);
+        struct gs_error err = GS_ERROR_INIT;
+        assert_int_equal(gs_population(&q, &r[k], &err), GS_OK);
+    }
+    assert_true(same_result(&r[0]->pop, &r[1]->pop));
+    assert_memory_equal(&r[0]->cmax_mg_l, &r[1]->cmax_mg_l, sizeof r[0]->cmax_mg_l);
+    assert_memory_equal(&r[0]->cmin_mg_l, &r[1]->cmin_mg_l, sizeof r[0]->cmin_mg_l);
+    assert_memory_equal(&r[0]->cavg_mg_l, &r[1]->cavg_mg_l, sizeof r[0]->cavg_mg_l);
+    for (int k = 0; k < 2; k++)
+        gs_population_result_free(r[k]);
+    gs_drug_free(d);
+}
+
+/* A covariate table without n: one subject per table subject, named in the result. */
+static void population_from_covariate_table(void **state)
+{
+    (void)state;
+    const char *text = "ID,TIME,CRCL\n1,0,80\n2,0,30\n3,0,120\n";
+    gs_dataset *tab = NULL;
+    assert_int_equal(gs_dataset_parse(&tab, text, strlen(text), "cov.csv", NULL), GS_OK);
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_population_request q = pop_request(d, 0, 1);
+    q.covtable = tab;
+    struct gs_population_result *r = NULL;
+    assert_int_equal(gs_population(&q, &r, NULL), GS_OK);
+    assert_int_equal(r->n, 3);
+    assert_string_equal(r->covariates, "cov.csv");
+    /* CrCl 30 accumulates most: the highest Cmin is well above the lowest */
+    assert_true(r->cmin_mg_l.p95 > 2.0 * r->cmin_mg_l.p5);
+    gs_population_result_free(r);
+    gs_drug_free(d);
+    gs_dataset_free(tab);
+}
+
+/* Drawn covariates need no patient; without either the request names 'patient'. */
+static void population_drawn_covariates(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_population_request q = pop_request(d, 50, 1);
+    q.patient = NULL;
+    struct gs_population_result *r = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_population(&q, &r, &err), GS_INPUT);
+    assert_string_equal(err.field, "patient");
+    q.covariates = "clbp-atkinson2016";
+    assert_int_equal(gs_population(&q, &r, &err), GS_OK);
+    assert_string_equal(r->covariates, "clbp-atkinson2016");
+    assert_int_equal(r->n, 50);
+    gs_population_result_free(r);
+    gs_drug_free(d);
+}
+
+static void population_bad_requests(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("pregabalin");
+    struct {
+        const char *field, *words;
+    } want[6] = {{"drug", "no drug"},          {"--n", "missing '--n'"},
+                 {"--threshold", "above 0"},   {"--variability", "allowed 0 to 10"},
+                 {"--percentiles", "between"}, {"--covariates", "not several"}};
+    for (int k = 0; k < 6; k++) {
+        struct gs_population_request q = pop_request(d, 10, 1);
+        double bad_thr = -1.0, bad_pct = 100.0;
+        gs_covdist *cov = NULL;
+        if (k == 0)
+            q.drug = NULL;
+        if (k == 1)
+            q.n = 0;
+        if (k == 2) {
+            q.thresholds_mg_l = &bad_thr;
+            q.n_thresholds = 1;
+        }
+        if (k == 3)
+            q.variability_scale = 11.0;
+        if (k == 4) {
+            q.extra_pct = &bad_pct;
+            q.n_extra_pct = 1;
+        }
+        if (k == 5) {
+            assert_int_equal(gs_covdist_load(&cov, "clbp-atkinson2016", NULL), GS_OK);
+            q.covdist = cov;
+            q.covariates = "clbp-atkinson2016";
+        }
+        struct gs_population_result *r = (void *)&q; /* must come back NULL */
+        struct gs_error err = GS_ERROR_INIT;
+        assert_int_equal(gs_population(&q, &r, &err), GS_INPUT);
+        assert_null(r);
+        assert_string_equal(err.field, want[k].field);
+        assert_non_null(strstr(err.msg, want[k].words));
+        gs_covdist_free(cov);
+    }
+    gs_drug_free(d);
+}
+
+static void parse_percentile_lists(void **state)
+{
+    (void)state;
+    double v[GS_POP_MAX_EXTRA_PCT];
+    size_t n = 0;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_pop_parse_percentiles("2.5,,97.5", v, &n, &err), GS_OK);
+    assert_true(n == 2 && v[0] == 2.5 && v[1] == 97.5);
+    assert_int_equal(gs_pop_parse_percentiles("5,x", v, &n, &err), GS_INPUT);
+    assert_string_equal(err.field, "--percentiles");
+    assert_int_equal(gs_pop_parse_percentiles("1,2,3,4,5,6,7,8,9", v, &n, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "more than 8"));
+    assert_int_equal(gs_pop_parse_percentiles("0x10", v, &n, &err), GS_INPUT);
+    double s = 0;
+    assert_int_equal(gs_pop_parse_variability("0.5", &s, &err), GS_OK);
+    assert_true(s == 0.5);
+    assert_int_equal(gs_pop_parse_variability("inf", &s, &err), GS_INPUT);
+    assert_int_equal(gs_pop_parse_variability("-1", &s, &err), GS_INPUT);
+    assert_string_equal(err.field, "--variability");
+}
+
+/* Dataset predictions: one value per row, NaN on dose rows, PRED the same for every subject with
+ * the same covariates, IPRED differing by random effects. */
+static void dataset_request_result(void **state)
+{
+    (void)state;
+    const char *text = "ID,TIME,AMT,EVID,CMT,II,ADDL,SS,CRCL\n1,0,150,1,1,12,3,0,80\n"
+                       "1,5,.,0,2,.,.,.,.\n2,0,150,1,1,12,3,0,80\n2,5,.,0,2,.,.,.,.\n";
+    gs_dataset *ds = NULL;
+    assert_int_equal(gs_dataset_parse(&ds, text, strlen(text), "d.csv", NULL), GS_OK);
+    gs_drug *d = load_drug("pregabalin");
+    struct gs_patient pt;
+    gs_patient_init(&pt);
+    assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+    struct gs_population_dataset_request q = {
+        d, ds, &pt, 1.0, (struct gs_sim_options)GS_SIM_OPTIONS_DEFAULT, 5, 2};
+    struct gs_population_dataset_result *r = NULL;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_population_dataset(&q, &r, &err), GS_OK);
+    assert_int_equal(r->n_rows, 4);
+    assert_true(isnan(r->pred_mg_l[0]) && isnan(r->pred_mg_l[2]));
+    assert_true(r->pred_mg_l[1] > 0.0 && r->pred_mg_l[1] == r->pred_mg_l[3]);
+    assert_true(r->ipred_mg_l[1] != r->ipred_mg_l[3]);
+    gs_population_dataset_result_free(r);
+    q.ds = NULL;
+    r = NULL;
+    assert_int_equal(gs_population_dataset(&q, &r, &err), GS_INPUT);
+    assert_string_equal(err.field, "--data");
+    assert_null(r);
+    gs_drug_free(d);
+    gs_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -317,6 +590,13 @@ int main(void)
         cmocka_unit_test(histogram_percentiles_match_exact),
         cmocka_unit_test(covariate_table_changes_over_time),
         cmocka_unit_test(bad_configuration),
+        cmocka_unit_test(population_request_result),
+        cmocka_unit_test(population_result_independent_of_threads),
+        cmocka_unit_test(population_from_covariate_table),
+        cmocka_unit_test(population_drawn_covariates),
+        cmocka_unit_test(population_bad_requests),
+        cmocka_unit_test(parse_percentile_lists),
+        cmocka_unit_test(dataset_request_result),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

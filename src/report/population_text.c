@@ -1,0 +1,95 @@
+/* population_text.c - `gabasim population`'s readable summary, its per-time percentile CSV and a
+ * dataset's predictions. */
+#include <stdio.h>
+#include <time.h>
+
+#include "gabasim/gabasim.h"
+#include "gabasim/report_population.h"
+
+gs_status gs_report_population_text(const struct gs_population_result *r, FILE *f,
+                                    struct gs_error *err)
+{
+    const struct gs_pop_result *p = &r->pop;
+    fprintf(f, "gabasim %s population  %s, %ld subjects, seed %ld%s%s\n", gs_version(), r->drug,
+            r->n, (long)r->seed, r->covariates ? ", covariates " : "",
+            r->covariates ? r->covariates : "");
+    fprintf(f, "simulated in %.2f s; percentiles %s\n", r->elapsed_s,
+            p->exact_percentiles ? "exact" : "from log histograms (256 bins per octave)");
+    fprintf(f, "metrics window %g-%g h   (5th / 50th / 95th percentile across subjects)\n",
+            r->window_from_h, r->window_to_h);
+    fprintf(f, "  Cmax  %8.3g %8.3g %8.3g mg/L (over the whole profile)\n", r->cmax_mg_l.p5,
+            r->cmax_mg_l.p50, r->cmax_mg_l.p95);
+    fprintf(f, "  Cmin  %8.3g %8.3g %8.3g mg/L\n", r->cmin_mg_l.p5, r->cmin_mg_l.p50,
+            r->cmin_mg_l.p95);
+    fprintf(f, "  Cavg  %8.3g %8.3g %8.3g mg/L\n", r->cavg_mg_l.p5, r->cavg_mg_l.p50,
+            r->cavg_mg_l.p95);
+    for (size_t t = 0; t < r->n_thresholds; t++)
+        fprintf(f, "target %g mg/L: %.1f %% of subjects keep Cmin at or above it, %.1f %% Cavg\n",
+                r->thresholds_mg_l[t], 100 * p->pta_cmin[t], 100 * p->pta_cavg[t]);
+    if (p->n_out > 0) {
+        size_t j = p->n_out - 1; /* the 50th, 5th and 95th percentiles */
+        fprintf(f, "at %g h: median %.3g mg/L, 90 %% of subjects %.3g-%.3g mg/L\n", p->t_h[j],
+                p->pct_mg_l[3][j], p->pct_mg_l[0][j], p->pct_mg_l[6][j]);
+    }
+    fprintf(f, "\n%s\n", GS_CLINICAL_NOTICE);
+    if (ferror(f))
+        return gs_error_set(err, GS_IO, "population", "writing the summary failed");
+    return GS_OK;
+}
+
+gs_status gs_report_population_percentiles_csv(const struct gs_population_result *r, FILE *f,
+                                               struct gs_error *err)
+{
+    const struct gs_pop_result *p = &r->pop;
+    fprintf(f, "time_h,mean_mg_L");
+    for (int q = 0; q < GS_POP_N_PCT; q++)
+        fprintf(f, ",p%g_mg_L", gs_pop_percentiles[q]);
+    for (size_t q = 0; q < p->n_extra_pct; q++)
+        fprintf(f, ",p%g_mg_L", r->extra_pct[q]);
+    fputc('\n', f);
+    for (size_t j = 0; j < p->n_out; j++) {
+        fprintf(f, "%.10g,%.10g", p->t_h[j], p->mean_mg_l[j]);
+        for (int q = 0; q < GS_POP_N_PCT; q++)
+            fprintf(f, ",%.10g", p->pct_mg_l[q][j]);
+        for (size_t q = 0; q < p->n_extra_pct; q++)
+            fprintf(f, ",%.10g", p->extra_pct_mg_l[q][j]);
+        fputc('\n', f);
+    }
+    if (ferror(f))
+        return gs_error_set(err, GS_IO, "--percentiles-csv", "writing the percentiles failed");
+    return GS_OK;
+}
+
+gs_status gs_report_population_dataset_csv(const struct gs_population_dataset_result *r, FILE *f,
+                                           struct gs_error *err)
+{
+    gs_status st = gs_dataset_write(r->ds, f, r->pred_mg_l, r->ipred_mg_l, r->simdv_mg_l);
+    if (st != GS_OK)
+        return gs_error_set(err, st, "--out", "writing the dataset failed");
+    return GS_OK;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void gs_report_progress_start(struct gs_report_progress *p, FILE *f)
+{
+    p->f = f;
+    p->t0_s = now_s();
+}
+
+void gs_report_population_progress(void *ctx, long done, long total)
+{
+    const struct gs_report_progress *p = ctx;
+    if (p->f == NULL || now_s() - p->t0_s < 1.0)
+        return;
+    fprintf(p->f, "\rgabasim: %ld / %ld subjects (%.0f %%)", done, total,
+            100.0 * (double)done / (double)total);
+    if (done == total)
+        fputc('\n', p->f);
+    fflush(p->f);
+}
