@@ -14,80 +14,129 @@
 
 enum { GS_EXIT_OK = 0, GS_EXIT_FAIL = 1, GS_EXIT_USAGE = 2 };
 
-enum cli_kind { CLI_VALUE, CLI_FLAG };
+/* ---- option groups shared by subcommands (cli_common.c) ----
+ * Each group is a struct the options write into (OPT_* entries from options.h, declared once
+ * here) and a function that turns it into the library's input. */
+#include <math.h>
 
-#define CLI_MAX_OPTS       40
-#define CLI_MAX_REPEAT     64
-#define CLI_MAX_POSITIONAL 4
+#include "gabasim/drug.h"
+#include "gabasim/patient.h"
+#include "gabasim/regimen.h"
+#include "gabasim/simulate.h"
+#include "options.h"
 
-struct cli_opt {
-    const char *name;    /* without leading dashes: "dose" */
-    const char *metavar; /* "DOSE" (NULL for flags) */
-    enum cli_kind kind;
-    int repeatable;
-    const char *help;
+/* The patient: NaN / NULL / 0 when not given. */
+struct cli_patient_opts {
+    double age_y, weight_kg, height_cm, scr_mg_dl, crcl_ml_min;
+    const char *sex;
+    int dialysis;
 };
+#define CLI_PATIENT_OPTS_INIT                                                                      \
+    {                                                                                              \
+        NAN, NAN, NAN, NAN, NAN, NULL, 0                                                           \
+    }
+/* The ranges are the library's (gs_patient_resolve), which names the option when one is off. */
+#define OPT_PATIENT(p)                                                                             \
+    OPT_QUANTITY("crcl", "CRCL", GS_DIM_CRCL, -INFINITY, INFINITY, &(p)->crcl_ml_min,              \
+                 "creatinine clearance, mL/min (default 100 when no kidney data)"),                \
+        OPT_QUANTITY("scr", "SCR", GS_DIM_SCR, -INFINITY, INFINITY, &(p)->scr_mg_dl,               \
+                     "serum creatinine: 1.2mg/dL or 106umol/L (needs age, sex, weight)"),          \
+        OPT_QUANTITY("age", "YEARS", GS_DIM_AGE, -INFINITY, INFINITY, &(p)->age_y,                 \
+                     "age in years (12 to 110)"),                                                  \
+        OPT_STRING("sex", "SEX", &(p)->sex, "female or male"),                                     \
+        OPT_QUANTITY("weight", "WEIGHT", GS_DIM_WEIGHT, -INFINITY, INFINITY, &(p)->weight_kg,      \
+                     "body weight: 70kg or 154lb"),                                                \
+        OPT_QUANTITY("height", "HEIGHT", GS_DIM_HEIGHT, -INFINITY, INFINITY, &(p)->height_cm,      \
+                     "height: 170cm (ideal body weight, BMI)"),                                    \
+        OPT_FLAG("dialysis", &(p)->dialysis, "anuric, on intermittent haemodialysis")
+gs_status cli_patient(const struct cli_patient_opts *o, struct gs_patient *p, struct gs_error *err);
 
-struct cli_args {
-    const struct cli_opt *opts; /* the table parsed against (set by cli_parse) */
-    size_t n_opts;
-    const char *value[CLI_MAX_OPTS][CLI_MAX_REPEAT];
-    int count[CLI_MAX_OPTS];
-    const char *positional[CLI_MAX_POSITIONAL];
-    int n_positional;
+/* The regimen: NaN / 0 / NULL when not given. */
+struct cli_regimen_opts {
+    double dose_mg, every_h, days;
+    long doses;
+    const char *titrate;
+    struct opt_list miss, extra;
+    int start_steady;
 };
+#define CLI_REGIMEN_OPTS_INIT                                                                      \
+    {                                                                                              \
+        NAN, NAN, NAN, 0, NULL, {{0}, 0}, {{0}, 0}, 0                                              \
+    }
+/* --days has the same limits in every command (advise's horizon too). */
+#define OPT_DAYS(d, h) OPT_NUMBER_ABOVE("days", "N", 0, GS_MAX_DURATION_H / 24.0, (d), (h))
+/* Dose and interval limits depend on the drug: gs_regimen_validate checks them. */
+#define OPT_REGIMEN(r)                                                                             \
+    OPT_QUANTITY("dose", "DOSE", GS_DIM_DOSE, -INFINITY, INFINITY, &(r)->dose_mg,                  \
+                 "each dose, with unit: 300mg, 1.2g"),                                             \
+        OPT_QUANTITY("every", "TIME", GS_DIM_TIME, -INFINITY, INFINITY, &(r)->every_h,             \
+                     "dosing interval: 8h, 12h, 1d"),                                              \
+        OPT_DAYS(&(r)->days, "dose for N days (whole or fractional)"),                             \
+        OPT_COUNT("doses", "N", 1, GS_MAX_DOSES, &(r)->doses,                                      \
+                  "give exactly N doses (--doses 1: a single dose)"),                              \
+        OPT_STRING("titrate", "SCHEDULE", &(r)->titrate,                                           \
+                   "titration DAY:DOSExN,... (1:300mgx1,2:300mgx2,3:300mgx3) or a drug-file "      \
+                   "name: label"),                                                                 \
+        OPT_LIST("miss", "TIME", &(r)->miss, "a scheduled dose not taken, by its time: 32h"),      \
+        OPT_LIST("extra", "DOSE@TIME", &(r)->extra, "an extra dose: 300mg@20h"),                   \
+        OPT_FLAG("start-steady", &(r)->start_steady,                                               \
+                 "start at steady state of the first dose and interval")
+/* Builds and validates the regimen the options describe (messages name the option). */
+gs_status cli_regimen(const struct cli_regimen_opts *o, const gs_drug *drug, struct gs_regimen *r,
+                      struct gs_error *err);
+/* 1 when the regimen is one dose without an interval (--doses 1, no --every, no --titrate). */
+int cli_regimen_single(const struct cli_regimen_opts *o);
 
-/* Parses argv (after the subcommand name) against `opts`: "--name VALUE", "--name=VALUE", flags.
- * Unknown options, missing values, repeats of non-repeatable options: GS_INPUT with a message. */
-gs_status cli_parse(const struct cli_opt *opts, size_t n_opts, int max_positional, int argc,
-                    char **argv, struct cli_args *a, struct gs_error *err);
+/* The solver: --solver, --rtol, --atol (amounts, mg). */
+struct cli_solver_opts {
+    int solver;
+    double rtol, atol_mg;
+};
+#define CLI_SOLVER_OPTS_INIT                                                                       \
+    {                                                                                              \
+        GS_SOLVER_AUTO, NAN, NAN                                                                   \
+    }
+extern const char *const cli_solver_names[]; /* in enum gs_solver order */
+#define OPT_SOLVER(s)                                                                              \
+    OPT_CHOICE("solver", "NAME", cli_solver_names, &(s)->solver,                                   \
+               "auto (default), exact (closed form) or cvode"),                                    \
+        OPT_NUMBER("rtol", "X", 1e-14, 1e-2, &(s)->rtol, "ODE relative tolerance (default 1e-8)"), \
+        OPT_NUMBER("atol", "X", 1e-20, 1.0, &(s)->atol_mg,                                         \
+                   "ODE absolute tolerance on amounts, mg (default 1e-9)")
+void cli_solver(const struct cli_solver_opts *o, struct gs_sim_options *s);
 
-/* Index of option `name` in the table (must exist). */
-int cli_index(const struct cli_opt *opts, size_t n_opts, const char *name);
+/* The output grid: --until and --out-every. */
+struct cli_grid_opts {
+    double until_h, every_h;
+};
+#define CLI_GRID_OPTS_INIT                                                                         \
+    {                                                                                              \
+        NAN, NAN                                                                                   \
+    }
+#define OPT_GRID(g)                                                                                \
+    OPT_QUANTITY_ABOVE("until", "TIME", GS_DIM_TIME, 0, GS_MAX_DURATION_H, &(g)->until_h,          \
+                       "end of the profile (default: end of dosing)"),                             \
+        OPT_QUANTITY_ABOVE("out-every", "TIME", GS_DIM_TIME, 0, INFINITY, &(g)->every_h,           \
+                           "output grid spacing (default 0.25h)")
+/* The grid from 0 to --until (default: the regimen's end; for --doses N the last dose plus
+ * max(interval, 24 h)) every --out-every; the caller frees it with gs_free(). */
+gs_status cli_grid(const struct cli_grid_opts *o, const struct gs_regimen *reg, int single,
+                   double **grid, size_t *n_grid, struct gs_error *err);
+gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err);
+#define CLI_MAX_OUTPUT_POINTS 1000000L
 
-/* Last value given for option `name`, or NULL. */
-const char *cli_get(const struct cli_opt *opts, size_t n_opts, const struct cli_args *a,
-                    const char *name);
-
-/* Help text generated from the table. */
-void cli_print_options(FILE *f, const struct cli_opt *opts, size_t n_opts);
+/* Writes a finished output (the callback fills the open outfile) and commits it; on failure
+ * nothing replaces the destination. */
+struct gs_outfile;
+gs_status cli_write_file(const char *path, const char *field,
+                         gs_status (*fill)(void *ctx, struct gs_outfile *o, struct gs_error *err),
+                         void *ctx, struct gs_error *err);
 
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 
-/* Option groups shared by subcommands (cli_common.c); each reads options by name from `a`, so a
- * subcommand's table includes the options of the groups it uses. */
-struct gs_patient;
-struct gs_regimen;
-struct gs_sim_options;
-#include "gabasim/drug.h"
-gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, struct gs_error *err);
-/* The regimen options as given (NULL / 0 when absent): --dose, --every, --titrate, --days,
- * --doses, each --miss and --extra, --start-steady. */
-struct cli_regimen_opts {
-    const char *dose, *every, *titrate, *days, *doses;
-    const char *const *miss;
-    int n_miss;
-    const char *const *extra;
-    int n_extra;
-    int start_steady;
-};
-/* Builds and validates the regimen the options describe (messages name the option). */
-gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug *drug,
-                                struct gs_regimen *r, struct gs_error *err);
-/* The same with the options read by name from `a`. */
-gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
-                            struct gs_error *err);
-gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err);
-gs_status cli_parse_solver(const char *v, struct gs_sim_options *o, struct gs_error *err);
-/* --solver, --rtol, --atol (amounts, mg) with their limits. */
-gs_status cli_parse_sim_options(const struct cli_args *a, struct gs_sim_options *o,
-                                struct gs_error *err);
-/* --until and --out-every with the regimen's defaults (end of dosing; for --doses N the last dose
- * plus max(interval, 24 h)); allocates the grid, which the caller frees with gs_free(). */
-gs_status cli_output_grid(const struct cli_args *a, const struct gs_regimen *reg, int single,
-                          double **grid, size_t *n_grid, struct gs_error *err);
-#define CLI_MAX_OUTPUT_POINTS 1000000L
+/* Standard output flushed and free of write errors: GS_OK, else GS_IO naming it. */
+gs_status cli_flush_stdout(struct gs_error *err);
 
 /* Subcommands */
 struct gs_cmd {

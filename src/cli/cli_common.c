@@ -1,5 +1,5 @@
-/* cli_common.c - option groups shared by subcommands: patient, regimen, output grid, solver. */
-#include <errno.h>
+/* cli_common.c - option groups shared by subcommands (patient, regimen, solver, output grid) and
+ * the few things every command does the same way (write a file, fail, flush). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,52 +7,18 @@
 #include "cli.h"
 #include "gabasim/gabasim.h"
 
-static const char *get(const struct cli_args *a, const char *name)
-{
-    return cli_get(a->opts, a->n_opts, a, name);
-}
+const char *const cli_solver_names[] = {"auto", "exact", "cvode", NULL};
 
-static int count(const struct cli_args *a, const char *name)
-{
-    int i = cli_index(a->opts, a->n_opts, name);
-    return i < 0 ? 0 : a->count[i];
-}
-
-/* "--days 7" or "--days 2.5": a positive count of days; no unit. */
-static gs_status parse_days(const char *text, double *out, struct gs_error *err)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || errno == ERANGE || !isfinite(v) || strpbrk(text, "xXnN"))
-        return gs_error_set(err, GS_INPUT, "--days", "'--days' is '%s'; expected a number of days",
-                            text);
-    if (!(v > 0.0 && v * 24.0 <= GS_MAX_DURATION_H))
-        return gs_error_set(err, GS_INPUT, "--days", "'--days' is %g; allowed above 0 to %g", v,
-                            GS_MAX_DURATION_H / 24.0);
-    *out = v;
-    return GS_OK;
-}
-
-gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, struct gs_error *err)
+gs_status cli_patient(const struct cli_patient_opts *o, struct gs_patient *p, struct gs_error *err)
 {
     gs_patient_init(p);
-    const char *v;
-    gs_status st = GS_OK;
-    if ((v = get(a, "age")) && (st = gs_parse_quantity(v, GS_DIM_AGE, "--age", &p->age_y, err)))
-        return st;
-    if ((v = get(a, "weight")) &&
-        (st = gs_parse_quantity(v, GS_DIM_WEIGHT, "--weight", &p->weight_kg, err)))
-        return st;
-    if ((v = get(a, "height")) &&
-        (st = gs_parse_quantity(v, GS_DIM_HEIGHT, "--height", &p->height_cm, err)))
-        return st;
-    if ((v = get(a, "scr")) && (st = gs_parse_quantity(v, GS_DIM_SCR, "--scr", &p->scr_mg_dl, err)))
-        return st;
-    if ((v = get(a, "crcl")) &&
-        (st = gs_parse_quantity(v, GS_DIM_CRCL, "--crcl", &p->crcl_given_ml_min, err)))
-        return st;
-    if ((v = get(a, "sex"))) {
+    p->age_y = o->age_y;
+    p->weight_kg = o->weight_kg;
+    p->height_cm = o->height_cm;
+    p->scr_mg_dl = o->scr_mg_dl;
+    p->crcl_given_ml_min = o->crcl_ml_min;
+    if (o->sex) {
+        const char *v = o->sex;
         if (strcmp(v, "female") == 0 || strcmp(v, "f") == 0 || strcmp(v, "F") == 0)
             p->sex = GS_SEX_FEMALE;
         else if (strcmp(v, "male") == 0 || strcmp(v, "m") == 0 || strcmp(v, "M") == 0)
@@ -61,93 +27,70 @@ gs_status cli_parse_patient(const struct cli_args *a, struct gs_patient *p, stru
             return gs_error_set(err, GS_INPUT, "--sex", "'--sex' is '%s'; allowed: female, male",
                                 v);
     }
-    p->haemodialysis = get(a, "dialysis") != NULL;
+    p->haemodialysis = o->dialysis;
     return gs_patient_resolve(p, err);
 }
 
-gs_status cli_parse_regimen(const struct cli_args *a, const gs_drug *drug, struct gs_regimen *r,
-                            struct gs_error *err)
+int cli_regimen_single(const struct cli_regimen_opts *o)
 {
-    struct cli_regimen_opts o = {0};
-    o.dose = get(a, "dose");
-    o.every = get(a, "every");
-    o.titrate = get(a, "titrate");
-    o.days = get(a, "days");
-    o.doses = get(a, "doses");
-    if ((o.n_miss = count(a, "miss")) > 0)
-        o.miss = &a->value[cli_index(a->opts, a->n_opts, "miss")][0];
-    if ((o.n_extra = count(a, "extra")) > 0)
-        o.extra = &a->value[cli_index(a->opts, a->n_opts, "extra")][0];
-    o.start_steady = get(a, "start-steady") != NULL;
-    return cli_regimen_from_opts(&o, drug, r, err);
+    return o->doses == 1 && isnan(o->every_h) && o->titrate == NULL;
 }
 
-gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug *drug,
-                                struct gs_regimen *r, struct gs_error *err)
+gs_status cli_regimen(const struct cli_regimen_opts *o, const gs_drug *drug, struct gs_regimen *r,
+                      struct gs_error *err)
 {
     gs_regimen_init(r);
-    const char *dose = o->dose, *every = o->every, *titrate = o->titrate;
-    const char *days = o->days, *doses = o->doses;
+    int dose = !isnan(o->dose_mg), every = !isnan(o->every_h), days = !isnan(o->days);
+    int doses = o->doses > 0;
     gs_status st;
-    if (titrate && (dose || every))
+    if (o->titrate && (dose || every))
         return gs_error_set(err, GS_INPUT, "--titrate",
                             "'--titrate' sets every dose; do not combine it with '--dose' or "
                             "'--every'");
-    if (!titrate && !dose)
+    if (!o->titrate && !dose)
         return gs_error_set(err, GS_INPUT, "--dose", "missing '--dose' (or '--titrate')");
     if (days && doses)
         return gs_error_set(err, GS_INPUT, "--days", "give '--days' or '--doses', not both");
     if (!days && !doses)
         return gs_error_set(err, GS_INPUT, "--days", "missing '--days N' or '--doses N'");
-    if (titrate) {
-        const char *sched = gs_drug_titration_find(drug, titrate);
-        if ((st = gs_regimen_parse_titration(r, sched ? sched : titrate, "--titrate", err)))
+    if (o->titrate) {
+        const char *sched = gs_drug_titration_find(drug, o->titrate);
+        if ((st = gs_regimen_parse_titration(r, sched ? sched : o->titrate, "--titrate", err)))
             return st;
     } else {
         r->n_steps = 1;
         r->steps[0].start_h = 0.0;
-        if ((st = gs_parse_quantity(dose, GS_DIM_DOSE, "--dose", &r->steps[0].dose_mg, err)))
-            return st;
-        if (every) {
-            if ((st = gs_parse_quantity(every, GS_DIM_TIME, "--every", &r->steps[0].ii_h, err)))
-                return st;
-        } else if (doses && strcmp(doses, "1") == 0) {
+        r->steps[0].dose_mg = o->dose_mg;
+        if (every)
+            r->steps[0].ii_h = o->every_h;
+        else if (o->doses == 1)
             r->steps[0].ii_h = NAN; /* a single dose has no interval */
-        } else {
+        else
             return gs_error_set(err, GS_INPUT, "--every",
                                 "missing '--every' (the dosing interval, e.g. 8h)");
-        }
     }
-    if (days) {
-        double d = 0.0;
-        if ((st = parse_days(days, &d, err)))
-            return st;
-        r->end_h = 24.0 * d;
-    } else {
-        if ((st = gs_parse_count(doses, "--doses", GS_MAX_DOSES, &r->n_doses, err)))
-            return st;
-        if (r->n_doses < 1)
-            return gs_error_set(err, GS_INPUT, "--doses", "'--doses' is 0; allowed 1 to %d",
-                                GS_MAX_DOSES);
-    }
-    for (int i = 0; i < o->n_miss; i++) {
+    if (days)
+        r->end_h = 24.0 * o->days;
+    else
+        r->n_doses = o->doses;
+    for (int i = 0; i < o->miss.n; i++) {
         if (r->n_missed == GS_REGIMEN_MAX_EXTRA)
-            return gs_error_set(err, GS_INPUT, "--miss", "too many '--miss'");
-        if ((st = gs_parse_quantity(o->miss[i], GS_DIM_TIME, "--miss", &r->missed_h[r->n_missed++],
-                                    err)))
+            return gs_error_set(err, GS_INPUT, "--miss", "'--miss' was given more than %d times",
+                                GS_REGIMEN_MAX_EXTRA);
+        if ((st = gs_parse_quantity(o->miss.v[i], GS_DIM_TIME, "--miss",
+                                    &r->missed_h[r->n_missed++], err)))
             return st;
     }
-    for (int i = 0; i < o->n_extra; i++) {
-        const char *x = o->extra[i];
+    for (int i = 0; i < o->extra.n; i++) {
+        const char *x = o->extra.v[i];
         const char *at = strchr(x, '@');
         char dose_text[64];
         if (r->n_extra == GS_REGIMEN_MAX_EXTRA)
-            return gs_error_set(err, GS_INPUT, "--extra", "too many '--extra'");
+            return gs_error_set(err, GS_INPUT, "--extra", "'--extra' was given more than %d times",
+                                GS_REGIMEN_MAX_EXTRA);
         if (at == NULL || (size_t)(at - x) >= sizeof dose_text)
             return gs_error_set(err, GS_INPUT, "--extra",
-                                "'--extra' is '%s'; expected DOSE@TIME "
-                                "like 300mg@20h",
-                                x);
+                                "'--extra' is '%s'; expected DOSE@TIME like 300mg@20h", x);
         memcpy(dose_text, x, (size_t)(at - x));
         dose_text[at - x] = '\0';
         struct gs_regimen_extra *e = &r->extra[r->n_extra++];
@@ -156,7 +99,8 @@ gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug 
             return st;
     }
     r->start_steady = o->start_steady;
-    /* A single dose without an interval: validate against a nominal interval, then restore. */
+    /* A single dose without an interval is validated, and recorded, with a nominal 24 h one;
+     * the command knows it is single (cli_regimen_single) and asks for no steady state. */
     int single = isnan(r->steps[0].ii_h);
     if (single) {
         if (r->start_steady)
@@ -164,8 +108,16 @@ gs_status cli_regimen_from_opts(const struct cli_regimen_opts *o, const gs_drug 
                                 "'--start-steady' needs a dosing interval ('--every')");
         r->steps[0].ii_h = 24.0;
     }
-    st = gs_regimen_validate(r, gs_drug_max_dose_mg(drug), err);
-    return st;
+    return gs_regimen_validate(r, gs_drug_max_dose_mg(drug), err);
+}
+
+void cli_solver(const struct cli_solver_opts *o, struct gs_sim_options *s)
+{
+    s->solver = (enum gs_solver_kind)o->solver;
+    if (!isnan(o->rtol))
+        s->rtol = o->rtol;
+    if (!isnan(o->atol_mg))
+        s->atol_mg = o->atol_mg;
 }
 
 gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err)
@@ -190,74 +142,46 @@ gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct
     return GS_OK;
 }
 
-gs_status cli_parse_solver(const char *v, struct gs_sim_options *o, struct gs_error *err)
-{
-    if (v == NULL || strcmp(v, "auto") == 0)
-        o->solver = GS_SOLVER_AUTO;
-    else if (strcmp(v, "exact") == 0)
-        o->solver = GS_SOLVER_EXACT;
-    else if (strcmp(v, "cvode") == 0)
-        o->solver = GS_SOLVER_CVODE;
-    else
-        return gs_error_set(err, GS_INPUT, "--solver",
-                            "'--solver' is '%s'; allowed: auto, exact, cvode", v);
-    return GS_OK;
-}
-
-gs_status cli_output_grid(const struct cli_args *a, const struct gs_regimen *reg, int single,
-                          double **grid, size_t *n_grid, struct gs_error *err)
+gs_status cli_grid(const struct cli_grid_opts *o, const struct gs_regimen *reg, int single,
+                   double **grid, size_t *n_grid, struct gs_error *err)
 {
     double last = gs_regimen_last_dose_h(reg);
     const struct gs_regimen_step *maint = gs_regimen_maintenance(reg);
     double until = reg->n_doses > 0 ? last + fmax(single ? 0.0 : maint->ii_h, 24.0) : reg->end_h;
-    const char *v;
-    gs_status st;
-    if ((v = get(a, "until"))) {
-        if ((st = gs_parse_quantity(v, GS_DIM_TIME, "--until", &until, err)))
-            return st;
-        if (!(until > 0.0 && until <= GS_MAX_DURATION_H))
-            return gs_error_set(err, GS_INPUT, "--until",
-                                "'--until' is %g h; allowed above 0 to %g h", until,
-                                GS_MAX_DURATION_H);
-    }
-    double step = 0.25;
-    if ((v = get(a, "out-every"))) {
-        if ((st = gs_parse_quantity(v, GS_DIM_TIME, "--out-every", &step, err)))
-            return st;
-        if (!(step > 0.0 && step <= until))
-            return gs_error_set(err, GS_INPUT, "--out-every",
-                                "'--out-every' is %g h; allowed above 0 up to the profile end "
-                                "(%g h)",
-                                step, until);
-    }
+    if (!isnan(o->until_h))
+        until = o->until_h;
+    double step = isnan(o->every_h) ? 0.25 : o->every_h;
+    if (step > until)
+        return gs_error_set(err, GS_INPUT, "--out-every",
+                            "'--out-every' is %g h; allowed above 0 up to the profile end (%g h)",
+                            step, until);
     return cli_make_grid(until, step, grid, n_grid, err);
 }
 
-gs_status cli_parse_sim_options(const struct cli_args *a, struct gs_sim_options *o,
-                                struct gs_error *err)
+gs_status cli_write_file(const char *path, const char *field,
+                         gs_status (*fill)(void *ctx, struct gs_outfile *o, struct gs_error *err),
+                         void *ctx, struct gs_error *err)
 {
-    gs_status st = cli_parse_solver(get(a, "solver"), o, err);
+    struct gs_outfile o;
+    gs_status st = gs_outfile_open(&o, path, field, err);
     if (st != GS_OK)
         return st;
-    const char *names[2] = {"rtol", "atol"};
-    double *dst[2] = {&o->rtol, &o->atol_mg};
-    for (int k = 0; k < 2; k++) {
-        const char *v = get(a, names[k]);
-        if (v == NULL)
-            continue;
-        char *end = NULL;
-        errno = 0;
-        double x = strtod(v, &end);
-        if (end == v || *end != '\0' || errno == ERANGE || !isfinite(x) || strpbrk(v, "xXnNiI"))
-            return gs_error_set(err, GS_INPUT, names[k], "'--%s' is '%s'; expected a number",
-                                names[k], v);
-        *dst[k] = x;
+    if ((st = fill(ctx, &o, err)) != GS_OK) {
+        gs_outfile_abort(&o);
+        return st;
     }
-    if (!(o->rtol >= 1e-14 && o->rtol <= 1e-2))
-        return gs_error_set(err, GS_INPUT, "--rtol", "'--rtol' is %g; allowed 1e-14 to 1e-2",
-                            o->rtol);
-    if (!(o->atol_mg >= 1e-20 && o->atol_mg <= 1.0))
-        return gs_error_set(err, GS_INPUT, "--atol", "'--atol' is %g mg; allowed 1e-20 to 1",
-                            o->atol_mg);
+    return gs_outfile_commit(&o, err);
+}
+
+gs_status cli_flush_stdout(struct gs_error *err)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return gs_error_set(err, GS_IO, "output", "writing standard output failed");
     return GS_OK;
+}
+
+int cli_fail(const struct gs_error *err)
+{
+    fprintf(stderr, "gabasim: error: %s\n", err->msg[0] ? err->msg : gs_status_str(err->code));
+    return err->code == GS_INPUT ? GS_EXIT_USAGE : GS_EXIT_FAIL;
 }

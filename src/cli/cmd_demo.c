@@ -1,6 +1,4 @@
 /* cmd_demo.c - `gabasim demo`: the built-in example a new user runs first (`make demo`). */
-#include <string.h>
-
 #include "cli.h"
 
 void help_demo(FILE *f)
@@ -15,13 +13,18 @@ void help_demo(FILE *f)
 
 int cmd_demo(int argc, char **argv)
 {
+    struct gs_error err = GS_ERROR_INIT;
     const char *plot = "gabasim-demo.svg";
-    if (argc == 2 && strcmp(argv[0], "--plot") == 0) {
-        plot = argv[1];
-    } else if (argc != 0) {
-        fprintf(stderr, "gabasim: error: 'gabasim demo' takes only '--plot FILE'\n");
-        return GS_EXIT_USAGE;
+    struct option t[] = {
+        OPT_STRING("plot", "FILE", &plot, "the plot (default gabasim-demo.svg)"),
+        OPT_END(),
+    };
+    if (opt_parse(t, argc, argv, 0, NULL, NULL, &err) != GS_OK) {
+        if (err.code == GS_INPUT && !opt_given(t, "plot"))
+            gs_error_set(&err, GS_INPUT, "demo", "'gabasim demo' takes only '--plot FILE'");
+        return cli_fail(&err);
     }
+    /* the demo is exactly the simulate command it prints */
     char *args[] = {"--drug", "gabapentin", "--dose", "300mg",  "--every",
                     "8h",     "--days",     "7",      "--plot", (char *)plot};
     return cmd_simulate((int)(sizeof args / sizeof args[0]), args);

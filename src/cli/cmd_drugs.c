@@ -10,7 +10,7 @@ void help_drugs(FILE *f)
     fprintf(f,
             "usage: gabasim drugs            list the drug library\n"
             "       gabasim drugs NAME|FILE  show a drug's model, parameters, units and sources\n\n"
-            "The library is %s/drugs (set GABASIM_DATA_DIR to use another).\n"
+            "The library is %s/drugs (set GABASIM_DATA to use another).\n"
             "Model structures a drug file can name:\n",
             gs_data_dir());
     for (const struct gs_structure *const *s = gs_structure_all(); *s; s++) {
@@ -53,14 +53,18 @@ static int list_all(void)
 int cmd_drugs(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
-    if (argc == 0)
-        return list_all();
-    if (argc > 1 || argv[0][0] == '-') {
-        gs_error_set(&err, GS_INPUT, "drugs", "'gabasim drugs' takes at most one drug name");
+    struct option t[] = {OPT_END()};
+    const char *name = NULL;
+    int n = 0;
+    if (opt_parse(t, argc, argv, 1, &name, &n, &err) != GS_OK) {
+        if (argc > 1)
+            gs_error_set(&err, GS_INPUT, "drugs", "'gabasim drugs' takes at most one drug name");
         return cli_fail(&err);
     }
+    if (n == 0)
+        return list_all();
     gs_drug *d = NULL;
-    if (gs_drug_load(&d, argv[0], &err) != GS_OK)
+    if (gs_drug_load(&d, name, &err) != GS_OK)
         return cli_fail(&err);
     gs_status st = gs_report_drug_text(d, stdout, &err);
     gs_drug_free(d);

@@ -9,14 +9,26 @@
 #include "gabasim/report.h"
 #include "gabasim/report_meta.h"
 
-static const struct cli_opt opts[] = {
-    {"method", "M", CLI_VALUE, 0, "random-effects tau^2: reml (default) or dl (DerSimonian-Laird)"},
-    {"hk", NULL, CLI_FLAG, 0, "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"},
-    {"level", "L", CLI_VALUE, 0, "level of the pooled intervals, in (0, 1) (default 0.95)"},
-    {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
-    {"plot", "FILE", CLI_VALUE, 0, "forest plot: FILE.svg or FILE.png"},
+struct meta_opts {
+    int method, hk, json;
+    double level;
+    const char *plot;
 };
-#define N_OPTS (sizeof opts / sizeof opts[0])
+static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_META_DL */
+
+#define META_OPTIONS(o)                                                                            \
+    {                                                                                              \
+        OPT_CHOICE("method", "M", methods, &(o)->method,                                           \
+                   "random-effects tau^2: reml (default) or dl (DerSimonian-Laird)"),              \
+            OPT_FLAG("hk", &(o)->hk,                                                               \
+                     "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"),                \
+            OPT_NUMBER_BETWEEN("level", "L", 0, 1, &(o)->level,                                    \
+                               "level of the pooled intervals (default 0.95)"),                    \
+            OPT_JSON(&(o)->json),                                                                  \
+            OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
+                       "forest plot: FILE.svg or FILE.png ('-': SVG on standard output)"),         \
+            OPT_END()                                                                              \
+    }
 
 void help_meta(FILE *f)
 {
@@ -34,63 +46,46 @@ void help_meta(FILE *f)
             "said)\n"
             "  study,yi,sei                an effect and its standard error, as given\n\n"
             "options:\n");
-    cli_print_options(f, opts, N_OPTS);
+    struct meta_opts o;
+    struct option t[] = META_OPTIONS(&o);
+    opt_print_help(f, t);
     fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
                "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
+}
+
+static gs_status plot(void *ctx, struct gs_outfile *o, struct gs_error *err)
+{
+    return gs_report_meta_plot(ctx, o, err);
 }
 
 int cmd_meta(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
-    struct cli_args a;
+    struct gs_meta_request req = GS_META_REQUEST_INIT;
+    struct meta_opts o = {.method = req.method == GS_META_DL, .level = req.level};
+    struct option t[] = META_OPTIONS(&o);
     struct gs_meta_analysis *m = NULL;
-    gs_status st = cli_parse(opts, N_OPTS, 1, argc, argv, &a, &err);
+    const char *file = NULL;
+    int n_file = 0;
+    gs_status st = opt_parse(t, argc, argv, 1, &file, &n_file, &err);
     if (st != GS_OK)
         goto done;
-    if (a.n_positional != 1) {
-        st = gs_error_set(&err, GS_INPUT, "FILE", "give one study table: gabasim meta FILE.csv");
+    if (n_file != 1) {
+        st = gs_error_set(&err, GS_INPUT, "FILE",
+                          "give one study table: gabasim meta FILE.csv ('-': standard input)");
         goto done;
     }
-    struct gs_meta_request req = GS_META_REQUEST_INIT;
-    const char *mv = cli_get(opts, N_OPTS, &a, "method"), *lv = cli_get(opts, N_OPTS, &a, "level");
-    if (mv && strcmp(mv, "dl") == 0)
-        req.method = GS_META_DL;
-    else if (mv && strcmp(mv, "reml") != 0) {
-        st = gs_error_set(&err, GS_INPUT, "--method", "'--method' is '%s'; allowed: reml, dl", mv);
+    req.method = o.method == 1 ? GS_META_DL : GS_META_REML;
+    req.level = o.level;
+    req.hk = o.hk;
+    req.path = file;
+    if ((o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))) ||
+        (st = gs_meta_analyse(&req, &m, &err)) ||
+        (o.plot && (st = cli_write_file(o.plot, "--plot", plot, m, &err))))
         goto done;
-    }
-    if (lv) {
-        char *end;
-        req.level = strtod(lv, &end);
-        if (*lv == '\0' || *end != '\0' || !(req.level > 0 && req.level < 1)) {
-            st =
-                gs_error_set(&err, GS_INPUT, "--level",
-                             "'--level' is '%s'; allowed: a number between 0 and 1, e.g. 0.95", lv);
-            goto done;
-        }
-    }
-    req.hk = cli_get(opts, N_OPTS, &a, "hk") != NULL;
-    const char *plot = cli_get(opts, N_OPTS, &a, "plot");
-    if (plot && (st = gs_plot_check_path(plot, "--plot", &err)))
-        goto done;
-    req.path = a.positional[0];
-    if ((st = gs_meta_analyse(&req, &m, &err)))
-        goto done;
-    if (plot) {
-        struct gs_outfile o;
-        if ((st = gs_outfile_open(&o, plot, "--plot", &err)))
-            goto done;
-        if ((st = gs_report_meta_plot(m, &o, &err)) == GS_OK)
-            st = gs_outfile_commit(&o, &err);
-        else
-            gs_outfile_abort(&o);
-        if (st)
-            goto done;
-    }
-    st = cli_get(opts, N_OPTS, &a, "json") ? gs_report_meta_json(m, stdout, &err)
-                                           : gs_report_meta_text(m, stdout, &err);
-    if (st == GS_OK && fflush(stdout) != 0)
-        st = gs_error_set(&err, GS_IO, "output", "writing standard output failed");
+    st = o.json ? gs_report_meta_json(m, stdout, &err) : gs_report_meta_text(m, stdout, &err);
+    if (st == GS_OK)
+        st = cli_flush_stdout(&err);
 done:
     gs_meta_analysis_free(m);
     return st == GS_OK ? GS_EXIT_OK : cli_fail(&err);

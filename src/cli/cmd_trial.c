@@ -12,23 +12,32 @@
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
 
-static const struct cli_opt opts[] = {
-    {"replicates", "R", CLI_VALUE, 0,
-     "simulate R replicates (1 to 1000000): power and the estimate's distribution"},
-    {"n-grid", "LIST", CLI_VALUE, 0,
-     "with --replicates: power for each N per arm, e.g. 25,50,100 (up to 32 values)"},
-    {"observed", "X", CLI_VALUE, 0,
-     "with --replicates: share of replicates at least as extreme as difference X (0-10 scale)"},
-    {"seed", "S", CLI_VALUE, 0, "random seed, a whole number (overrides the file's \"seed\")"},
-    {"threads", "T", CLI_VALUE, 0,
-     "worker threads (default: all cores); results do not depend on it"},
-    {"json", NULL, CLI_FLAG, 0, "print JSON instead of text"},
-    {"csv", "FILE", CLI_VALUE, 0,
-     "one trial: a row per participant; replicates: study,yi,sei rows for `gabasim meta`"},
-    {"plot", "FILE", CLI_VALUE, 0,
-     "FILE.svg or .png: pain by visit and arm (one trial) or the power curve (--n-grid)"},
+struct trial_opts {
+    long replicates, seed, threads;
+    const char *n_grid, *csv, *plot;
+    double observed;
+    int json;
 };
-#define N_OPTS (sizeof opts / sizeof opts[0])
+
+#define TRIAL_OPTIONS(o)                                                                           \
+    {                                                                                              \
+        OPT_COUNT("replicates", "R", 1, GS_TRIAL_MAX_REPS, &(o)->replicates,                       \
+                  "simulate R replicates: power and the estimate's distribution"),                 \
+            OPT_STRING("n-grid", "LIST", &(o)->n_grid,                                             \
+                       "with --replicates: power for each N per arm, e.g. 25,50,100 (up to 32 "    \
+                       "values)"),                                                                 \
+            OPT_NUMBER("observed", "X", -10, 10, &(o)->observed,                                   \
+                       "with --replicates: share of replicates at least as extreme as difference " \
+                       "X (0-10 scale, not 0)"),                                                   \
+            OPT_SEED(&(o)->seed), OPT_THREADS(&(o)->threads), OPT_JSON(&(o)->json),                \
+            OPT_STRING("csv", "FILE", &(o)->csv,                                                   \
+                       "one trial: a row per participant; replicates: study,yi,sei rows for "      \
+                       "`gabasim meta`"),                                                          \
+            OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
+                       "FILE.svg or .png: pain by visit and arm (one trial) or the power curve "   \
+                       "(--n-grid)"),                                                              \
+            OPT_END()                                                                              \
+    }
 
 void help_trial(FILE *f)
 {
@@ -47,7 +56,9 @@ void help_trial(FILE *f)
             "power curve. Replicate r depends only on (seed, r): results are identical for any\n"
             "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
             "options:\n");
-    cli_print_options(f, opts, N_OPTS);
+    struct trial_opts o;
+    struct option t[] = TRIAL_OPTIONS(&o);
+    opt_print_help(f, t);
     fprintf(f,
             "\nexamples:\n"
             "  gabasim trial examples/clbp-gabapentin-trial.json --plot pain.svg\n"
@@ -93,55 +104,39 @@ static gs_status parse_grid(const char *text, long *grid, size_t *n, struct gs_e
 
 int cmd_trial(int argc, char **argv)
 {
-    struct cli_args a;
-    struct gs_error err = {0};
-    gs_status st = cli_parse(opts, N_OPTS, 1, argc, argv, &a, &err);
+    struct gs_error err = GS_ERROR_INIT;
+    struct trial_opts o = {.seed = -1, .observed = NAN};
+    struct option t[] = TRIAL_OPTIONS(&o);
+    const char *spec = NULL;
+    int n_spec = 0;
+    gs_status st = opt_parse(t, argc, argv, 1, &spec, &n_spec, &err);
     if (st != GS_OK)
         return cli_fail(&err);
-    if (a.n_positional != 1) {
+    if (n_spec != 1) {
         gs_error_set(&err, GS_INPUT, "SPEC",
-                     "give one trial specification file: gabasim trial SPEC.json (see gabasim "
-                     "help trial)");
+                     "give one trial specification file: gabasim trial SPEC.json ('-': standard "
+                     "input; see gabasim help trial)");
         return cli_fail(&err);
     }
-#define GET(name) cli_get(opts, N_OPTS, &a, name)
     struct gs_trial_request req = GS_TRIAL_REQUEST_INIT;
-    long reps = 0, threads = 0, seed = -1, grid[GS_TRIAL_MAX_GRID];
-    const char *v;
-    if ((v = GET("replicates")) &&
-        ((st = gs_parse_count(v, "--replicates", GS_TRIAL_MAX_REPS, &reps, &err)) || reps < 1)) {
-        if (st == GS_OK)
-            gs_error_set(&err, GS_INPUT, "--replicates", "'--replicates' is %s; allowed 1 to %ld",
-                         v, GS_TRIAL_MAX_REPS);
+    long grid[GS_TRIAL_MAX_GRID];
+    long reps = o.replicates;
+    if (o.n_grid && (st = parse_grid(o.n_grid, grid, &req.n_grid_len, &err)))
         return cli_fail(&err);
-    }
-    if ((v = GET("threads")) && (st = gs_parse_count(v, "--threads", 256, &threads, &err)))
+    req.observed = o.observed;
+    if (req.observed == 0.0) {
+        gs_error_set(&err, GS_INPUT, "--observed",
+                     "'--observed' is 0; give a non-zero difference in pain from -10 to 10 "
+                     "(negative: less pain on the drug)");
         return cli_fail(&err);
-    if ((v = GET("seed")) && (st = gs_parse_count(v, "--seed", 9007199254740992L, &seed, &err)))
-        return cli_fail(&err);
-    if ((v = GET("n-grid")) && (st = parse_grid(v, grid, &req.n_grid_len, &err)))
-        return cli_fail(&err);
-    if ((v = GET("observed"))) {
-        char *end;
-        req.observed = strtod(v, &end);
-        if (end == v || *end || !(req.observed >= -10.0 && req.observed <= 10.0) ||
-            req.observed == 0.0) {
-            gs_error_set(&err, GS_INPUT, "--observed",
-                         "'--observed' is '%s'; give a non-zero difference in pain from -10 to "
-                         "10 (negative: less pain on the drug)",
-                         v);
-            return cli_fail(&err);
-        }
     }
     if (!reps && (req.n_grid_len || !isnan(req.observed))) {
-        const char *o = req.n_grid_len ? "--n-grid" : "--observed";
-        gs_error_set(&err, GS_INPUT, o,
-                     "'%s' needs --replicates (it summarises many simulated "
-                     "trials)",
-                     o);
+        const char *name = req.n_grid_len ? "--n-grid" : "--observed";
+        gs_error_set(&err, GS_INPUT, name,
+                     "'%s' needs --replicates (it summarises many simulated trials)", name);
         return cli_fail(&err);
     }
-    const char *plot = GET("plot"), *csv = GET("csv");
+    const char *plot = o.plot, *csv = o.csv;
     if (plot && reps && !req.n_grid_len) {
         gs_error_set(&err, GS_INPUT, "--plot",
                      "with --replicates, --plot draws the power curve: add --n-grid");
@@ -153,12 +148,12 @@ int cmd_trial(int argc, char **argv)
         gs_error_set(&err, GS_INPUT, "--csv", "'--csv' and '--plot' name the same file '%s'", csv);
         return cli_fail(&err);
     }
-    req.spec_path = a.positional[0];
-    req.override_seed = seed >= 0;
-    req.seed = seed >= 0 ? (uint64_t)seed : 0;
+    req.spec_path = spec;
+    req.override_seed = o.seed >= 0;
+    req.seed = o.seed >= 0 ? (uint64_t)o.seed : 0;
     req.replicates = reps;
     req.n_grid = grid;
-    req.threads = (int)threads;
+    req.threads = (int)o.threads;
 
     /* files first (to temporaries, renamed one after the other once everything is computed),
      * then stdout: a failure leaves no partial file and prints no report of files that were not
@@ -180,8 +175,9 @@ int cmd_trial(int argc, char **argv)
         goto done;
     if (plot_open && (plot_open = 0, st = gs_outfile_commit(&o_plot, &err)))
         goto done;
-    st = GET("json") ? gs_report_trial_json(sim, stdout, &err)
-                     : gs_report_trial_text(sim, stdout, &err);
+    st = o.json ? gs_report_trial_json(sim, stdout, &err) : gs_report_trial_text(sim, stdout, &err);
+    if (st == GS_OK)
+        st = cli_flush_stdout(&err);
 done:
     if (csv_open)
         gs_outfile_abort(&o_csv);
@@ -189,5 +185,4 @@ done:
         gs_outfile_abort(&o_plot);
     gs_trial_simulation_free(sim);
     return st == GS_OK ? GS_EXIT_OK : cli_fail(&err);
-#undef GET
 }

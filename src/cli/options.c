@@ -22,15 +22,28 @@ int opt_given(const struct option *opts, const char *name)
     return 0;
 }
 
-/* "0 to 256", "above 0", "up to 168 h": the range as the messages and the help state it. */
+/* "0 to 256", "above 0 to 365", "1 or more": the range as the messages and the help state it;
+ * "" when the option has none of its own (the library checks the value). */
 static void range_text(const struct option *o, char *buf, size_t cap)
 {
     const char *unit = o->type == OPT_T_QUANTITY ? gs_dim_unit(o->dim) : "";
-    const char *sp = *unit ? " " : "";
-    if (isinf(o->hi))
-        snprintf(buf, cap, "%.15g%s%s or more", o->lo, sp, unit);
+    const char *sp = *unit ? " " : "", *above = o->lo_open ? "above " : "";
+    if (isinf(o->lo) && isinf(o->hi))
+        snprintf(buf, cap, "%s", "");
+    else if (isinf(o->lo))
+        snprintf(buf, cap, "up to %.15g%s%s", o->hi, sp, unit);
+    else if (isinf(o->hi))
+        snprintf(buf, cap, "%s%.15g%s%s%s", above, o->lo, sp, unit, o->lo_open ? "" : " or more");
+    else if (o->hi_open)
+        snprintf(buf, cap, "%s%.15g%s%s and below %.15g%s%s", above, o->lo, sp, unit, o->hi, sp,
+                 unit);
     else
-        snprintf(buf, cap, "%.15g to %.15g%s%s", o->lo, o->hi, sp, unit);
+        snprintf(buf, cap, "%s%.15g to %.15g%s%s", above, o->lo, o->hi, sp, unit);
+}
+
+static int in_range(const struct option *o, double v)
+{
+    return (o->lo_open ? v > o->lo : v >= o->lo) && (o->hi_open ? v < o->hi : v <= o->hi);
 }
 
 static gs_status store(struct option *o, const char *val, struct gs_error *err)
@@ -61,7 +74,7 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         gs_status st = gs_parse_quantity(val, o->dim, field, &v, err);
         if (st != GS_OK)
             return st;
-        if (!(v >= o->lo && v <= o->hi))
+        if (!in_range(o, v))
             return gs_error_set(err, GS_INPUT, field, "'%s' is %g %s; allowed %s", field, v,
                                 gs_dim_unit(o->dim), range);
         *(double *)o->dest = v;
@@ -77,7 +90,7 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         if (!digits || errno == ERANGE)
             return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a whole number, %s",
                                 field, val, range);
-        if (!((double)v >= o->lo && (double)v <= o->hi))
+        if (!in_range(o, (double)v))
             return gs_error_set(err, GS_INPUT, field, "'%s' is %ld; allowed %s", field, v, range);
         *(long *)o->dest = v;
         return GS_OK;
@@ -90,7 +103,7 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         if (end == val || *end != '\0' || errno == ERANGE || !isfinite(v) || strpbrk(val, "xXnNiI"))
             return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a number, %s", field,
                                 val, range);
-        if (!(v >= o->lo && v <= o->hi))
+        if (!in_range(o, v))
             return gs_error_set(err, GS_INPUT, field, "'%s' is %g; allowed %s", field, v, range);
         *(double *)o->dest = v;
         return GS_OK;
@@ -177,9 +190,14 @@ void opt_print_help(FILE *f, const struct option *opts)
         if (o->type == OPT_T_COUNT || o->type == OPT_T_NUMBER || o->type == OPT_T_QUANTITY) {
             char r[80];
             range_text(o, r, sizeof r);
-            snprintf(range, sizeof range, " (%s)", r);
+            if (*r)
+                snprintf(range, sizeof range, " (%s)", r);
         }
-        fprintf(f, "  %-24s %s%s%s\n", left, o->help, range,
+        /* "help (default 1)" and a range read "help (default 1; 0 to 256)" */
+        size_t len = strlen(o->help);
+        int paren = len > 0 && o->help[len - 1] == ')' && range[0];
+        fprintf(f, "  %-24s %.*s%s%s%s\n", left, (int)(len - (size_t)paren), o->help,
+                paren ? "; " : "", range + (paren ? 2 : 0),
                 o->type == OPT_T_LIST ? " (repeatable)" : "");
     }
 }

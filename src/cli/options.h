@@ -42,7 +42,9 @@ struct option {
     void *dest;       /* see enum opt_type; written only when the option is given */
     const char *help; /* one line; the range and units are appended by the help printer */
     enum gs_dim dim;  /* OPT_T_QUANTITY */
-    double lo, hi;    /* inclusive range (internal units) for quantities, counts, numbers */
+    double lo, hi;    /* range (internal units) for quantities, counts, numbers; +-INFINITY: open */
+    int lo_open;      /* 1: the value must be above lo, not equal to it */
+    int hi_open;      /* 1: the value must be below hi, not equal to it */
     const char *const *choices; /* OPT_T_CHOICE */
     int seen;                   /* set by opt_parse: how many times it was given */
 };
@@ -63,6 +65,21 @@ struct option {
     {                                                                                              \
         .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = (d), .help = (h),            \
         .dim = (dm), .lo = (l), .hi = (u)                                                          \
+    }
+#define OPT_QUANTITY_ABOVE(n, mv, dm, l, u, d, h)                                                  \
+    {                                                                                              \
+        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = (d), .help = (h),            \
+        .dim = (dm), .lo = (l), .hi = (u), .lo_open = 1                                            \
+    }
+#define OPT_NUMBER_ABOVE(n, mv, l, u, d, h)                                                        \
+    {                                                                                              \
+        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = (d), .help = (h), .lo = (l),   \
+        .hi = (u), .lo_open = 1                                                                    \
+    }
+#define OPT_NUMBER_BETWEEN(n, mv, l, u, d, h)                                                      \
+    {                                                                                              \
+        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = (d), .help = (h), .lo = (l),   \
+        .hi = (u), .lo_open = 1, .hi_open = 1                                                      \
     }
 #define OPT_COUNT(n, mv, l, u, d, h)                                                               \
     {                                                                                              \
@@ -85,7 +102,7 @@ struct option {
     }
 
 /* ---- options shared by several commands: one declaration, one set of limits ---- */
-#define GS_SEED_MAX 2147483647.0
+#define GS_SEED_MAX 9007199254740992.0 /* 2^53: a seed a JSON file can hold exactly */
 #define OPT_SEED(d) OPT_COUNT("seed", "S", 0, GS_SEED_MAX, (d), "random seed, a whole number")
 #define OPT_THREADS(d)                                                                             \
     OPT_COUNT("threads", "T", 0, 256, (d),                                                         \

@@ -197,7 +197,11 @@ usage_err "unwritable --html" "--html" advise --drug gabapentin --crcl 90 --html
 usage_err "bad antacid time" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@8hrs
 usage_err "antacid with an empty time list" "'--with'" advise --drug gabapentin --crcl 90 --with antacid-al-mg@
 # the horizon is checked before it becomes the proposed regimen's duration
-usage_err "--days 0 with a proposed regimen" "allowed 1 to 365" advise --drug gabapentin --crcl 90 --dose 300mg --every 8h --days 0
+usage_err "--days 0 with a proposed regimen" "'--days' is 0; allowed above 0 to 365" advise --drug gabapentin --crcl 90 --dose 300mg --every 8h --days 0
 usage_err "--n below 10" "'--n' is 5" advise --drug gabapentin --crcl 90 --n 5
+
+# --days has the same limits in every command; advise's horizon must also reach one whole day
+# (its side-effect table is by day): the library says so, naming the option.
+usage_err "--days 0.5 in advise" "'--days' is 0.5; allowed 1 to 365" advise --drug gabapentin --crcl 90 --days 0.5
 
 finish

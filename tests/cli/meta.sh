@@ -64,7 +64,7 @@ printf 'study,a1,n1,a2,n2\nA,0,10,0,10\n' > "$TMP/b7.csv"
 usage_err "no events anywhere" "nothing to pool" meta "$TMP/b7.csv"
 printf 'study,yi,sei\n' > "$TMP/b8.csv"
 usage_err "header only" "no study rows" meta "$TMP/b8.csv"
-usage_err "level outside (0, 1)" "'--level' is '1.5'" meta "$EX/bcg-colditz1994.csv" --level 1.5
+usage_err "level outside (0, 1)" "'--level' is 1.5; allowed above 0 and below 1" meta "$EX/bcg-colditz1994.csv" --level 1.5
 usage_err "unknown method" "'--method' is 'pm'; allowed: reml, dl" meta "$EX/bcg-colditz1994.csv" --method pm
 printf 'study,yi,sei\nA,0.2,0.1\n' > "$TMP/one.csv"
 usage_err "Hartung-Knapp with one study" "'--hk' needs 2 or more studies" meta "$TMP/one.csv" --hk
