@@ -7,9 +7,12 @@
  * fields read with the gs_datafile_<type>() readers below, so that every loader reports a bad
  * field the same way:
  *
- *     'model.parameters.CL.value' is 500 L/h; allowed: above 0 to 50 L/h
- *     'placebo.pe' is missing; allowed: a number from 0 to 1
+ *     'model.parameters.CL.value' is 500 L/h; allowed a number above 0, up to 50 L/h
+ *     'placebo.pe' is missing; allowed a number from 0 to 1
  *     'model.parameters.ka.unit' is '1/min'; allowed: 1/h
+ *     'arms[0].type' is 'active'; allowed: placebo, drug
+ *
+ * (a colon before a list of the allowed values, none before a description).
  *
  * The readers name the field by its JSON path (`path` names the object holding the member, ""
  * for the top level; the message shows "path.key"), the value found and what is allowed. They
@@ -40,6 +43,9 @@ struct cJSON;
 gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field, char **text,
                            size_t *len, struct gs_error *err);
 
+/* How messages name the file at `path`: "standard input" for "-", else the path itself. */
+const char *gs_datafile_origin(const char *path);
+
 /* `path` itself, or gs_data_dir()/default_name when path is NULL, written to buf (size bytes);
  * returns buf. For the library's bundled data files (data/pain.json, ...). */
 const char *gs_datafile_locate(char *buf, size_t size, const char *path, const char *default_name);
@@ -50,7 +56,8 @@ const char *gs_data_dir(void);
 
 /* Parses `len` bytes of JSON text (need not be NUL-terminated) into *root (freed by the caller
  * with cJSON_Delete). GS_INPUT with "ORIGIN: line L, column C: malformed JSON (or trailing
- * text)" when it is not JSON or holds a NUL byte; GS_NOMEM when memory runs out. */
+ * text)" when it is not JSON, or "ORIGIN: contains a NUL byte" ; GS_NOMEM when memory runs out.
+ * `origin` (NULL: "input") names the text in messages. */
 gs_status gs_datafile_parse_json(const char *text, size_t len, const char *origin,
                                  struct cJSON **root, struct gs_error *err);
 

@@ -29,7 +29,7 @@ typedef struct gs_drug gs_drug;
 #define GS_DRUG_FILE_MAX (1 << 20)
 
 /* Loads a drug by library name ("gabapentin", looked up in gs_data_dir()/drugs) or by path (any
- * argument containing '/' or ending in ".json"). */
+ * argument containing '/' or ending in ".json"; "-" reads standard input). */
 gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error *err);
 
 /* Parses drug-file text of `len` bytes; `origin` names it in messages (a path). */

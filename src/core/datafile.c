@@ -34,7 +34,7 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
     *text = NULL;
     *len = 0;
     int from_stdin = strcmp(path, GS_DATAFILE_STDIN) == 0;
-    const char *name = from_stdin ? "standard input" : path;
+    const char *name = gs_datafile_origin(path);
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (f == NULL) {
         int e = errno;
@@ -50,7 +50,7 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
             if (!from_stdin)
                 fclose(f);
             return gs_error_set(err, GS_IO, field ? field : path,
-                                "'%s' is a directory; allowed: a file", name);
+                                "'%s' is a directory; allowed a file", name);
         }
         if (S_ISREG(sb.st_mode) && !from_stdin && (unsigned long long)sb.st_size > max_bytes) {
             /* refused without being read */
@@ -106,6 +106,11 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
     *text = buf;
     *len = n;
     return GS_OK;
+}
+
+const char *gs_datafile_origin(const char *path)
+{
+    return strcmp(path, GS_DATAFILE_STDIN) == 0 ? "standard input" : path;
 }
 
 const char *gs_data_dir(void)
@@ -220,14 +225,23 @@ static const char *found(const cJSON *it, const char *unit, char *buf, size_t si
     return buf;
 }
 
-static gs_status wrong(struct gs_error *err, const char *field, const cJSON *it, const char *unit,
-                       const char *allowed)
+/* The one wording: "'FIELD' is VALUE; allowed WHAT" ("is missing" when absent), with a colon
+ * before a list of the allowed values ("allowed: female, male"). */
+static gs_status wrong_as(struct gs_error *err, const char *field, const cJSON *it,
+                          const char *unit, int list, const char *allowed)
 {
     char what[96];
     if (it == NULL)
-        return gs_error_set(err, GS_INPUT, field, "'%s' is missing; allowed: %s", field, allowed);
-    return gs_error_set(err, GS_INPUT, field, "'%s' is %s; allowed: %s", field,
-                        found(it, unit, what, sizeof what), allowed);
+        return gs_error_set(err, GS_INPUT, field, "'%s' is missing; allowed%s %s", field,
+                            list ? ":" : "", allowed);
+    return gs_error_set(err, GS_INPUT, field, "'%s' is %s; allowed%s %s", field,
+                        found(it, unit, what, sizeof what), list ? ":" : "", allowed);
+}
+
+static gs_status wrong(struct gs_error *err, const char *field, const cJSON *it, const char *unit,
+                       const char *allowed)
+{
+    return wrong_as(err, field, it, unit, 0, allowed);
 }
 
 static const char *describe_range(const struct gs_datafile_range *r, char *buf, size_t size)
@@ -354,7 +368,7 @@ gs_status gs_datafile_choice(const cJSON *obj, const char *path, const char *key
         snprintf(allowed + l, sizeof allowed - l, "%s%s", i ? ", " : "", names[i]);
     }
     char field[FIELD_MAX];
-    return wrong(err, gs_datafile_field(field, sizeof field, path, key), it, NULL, allowed);
+    return wrong_as(err, gs_datafile_field(field, sizeof field, path, key), it, NULL, 1, allowed);
 }
 
 gs_status gs_datafile_bool(const cJSON *obj, const char *path, const char *key,
@@ -450,10 +464,10 @@ gs_status gs_datafile_numbers(const cJSON *obj, const char *path, const char *ke
     size_t size = (size_t)cJSON_GetArraySize(arr);
     if (size < min_n || size > max_n) {
         if (min_n == max_n)
-            return gs_error_set(err, GS_INPUT, field, "'%s' has %zu numbers; allowed: %zu", field,
+            return gs_error_set(err, GS_INPUT, field, "'%s' has %zu numbers; allowed %zu", field,
                                 size, min_n);
-        return gs_error_set(err, GS_INPUT, field, "'%s' has %zu numbers; allowed: %zu to %zu",
-                            field, size, min_n, max_n);
+        return gs_error_set(err, GS_INPUT, field, "'%s' has %zu numbers; allowed %zu to %zu", field,
+                            size, min_n, max_n);
     }
     size_t i = 0;
     cJSON_ArrayForEach(x, arr)
@@ -486,7 +500,7 @@ gs_status gs_datafile_strings(const cJSON *obj, const char *path, const char *ke
         snprintf(efield, sizeof efield, "%s[%zu]", field, i);
         if (i == max_n)
             return gs_error_set(err, GS_INPUT, field,
-                                "'%s' has more than %zu strings; allowed: "
+                                "'%s' has more than %zu strings; allowed "
                                 "at most %zu",
                                 field, max_n, max_n);
         if (!cJSON_IsString(x) || x->valuestring == NULL || x->valuestring[0] == '\0')

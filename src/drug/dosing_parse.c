@@ -29,7 +29,7 @@ static gs_status ranges(const cJSON *o, const char *path, const char *key, doubl
     int size = cJSON_GetArraySize(arr);
     if (size < 1 || size > GS_DOSING_MAX_COLUMNS)
         return gs_error_set(err, GS_INPUT, field,
-                            "'%s' has %d columns; allowed: 1 to %d columns like [300] or [25, 50]",
+                            "'%s' has %d columns; allowed 1 to %d columns like [300] or [25, 50]",
                             field, size, GS_DOSING_MAX_COLUMNS);
     *n = 0;
     cJSON_ArrayForEach(c, arr)
@@ -38,7 +38,7 @@ static gs_status ranges(const cJSON *o, const char *path, const char *key, doubl
         snprintf(cf, sizeof cf, "%s[%zu]", field, *n);
         int k = cJSON_GetArraySize(c);
         if (!cJSON_IsArray(c) || k < 1 || k > 2)
-            return fail(err, cf, "is not [dose] or [low, high]; allowed: 1 or 2 doses in mg/day");
+            return fail(err, cf, "is not [dose] or [low, high]; allowed 1 or 2 doses in mg/day");
         char ef[240];
         for (int i = 0; i < k; i++) {
             snprintf(ef, sizeof ef, "%s[%d]", cf, i);
@@ -48,7 +48,7 @@ static gs_status ranges(const cJSON *o, const char *path, const char *key, doubl
         if (k == 1)
             out[*n][1] = out[*n][0];
         if (!(out[*n][1] >= out[*n][0]))
-            return gs_error_set(err, GS_INPUT, cf, "'%s' is [%g, %g]; allowed: low <= high", cf,
+            return gs_error_set(err, GS_INPUT, cf, "'%s' is [%g, %g]; allowed low <= high", cf,
                                 out[*n][0], out[*n][1]);
         (*n)++;
     }
@@ -64,7 +64,7 @@ static gs_status band(const cJSON *o, const char *path, struct gs_renal_band *b,
     static const struct gs_datafile_range scale = {1.0, 250.0, 0, 0, "mL/min", NULL};
     gs_status st;
     if (!cJSON_IsObject(o))
-        return fail(err, path, "is not an object; allowed: an object");
+        return fail(err, path, "is not an object; allowed an object");
     if ((st = gs_datafile_number(o, path, "crcl_min", REQ, &crcl_min, &b->crcl_min, err)))
         return st;
     const struct gs_datafile_range crcl_max = {b->crcl_min, 1000.0, 0, 0, "mL/min", NULL};
@@ -85,7 +85,7 @@ static gs_status band(const cJSON *o, const char *path, struct gs_renal_band *b,
     b->daily_max_mg = daily_mg[1];
     if (!(b->daily_max_mg >= b->daily_min_mg))
         return gs_error_set(err, GS_INPUT, gs_datafile_field(p, sizeof p, path, "daily_mg"),
-                            "'%s' is [%g, %g]; allowed: low <= high", p, b->daily_min_mg,
+                            "'%s' is [%g, %g]; allowed low <= high", p, b->daily_min_mg,
                             b->daily_max_mg);
     b->n_per_day = n_pd;
     for (size_t i = 0; i < n_pd; i++)
@@ -113,7 +113,7 @@ gs_status gs__dosing_parse(const cJSON *root, struct gs_dosing *r, int *present,
     int nb = cJSON_GetArraySize(bands);
     if (nb < 1 || nb > GS_DOSING_MAX_BANDS)
         return gs_error_set(err, GS_INPUT, "dosing.renal.bands",
-                            "'dosing.renal.bands' has %d bands; allowed: 1 to %d", nb,
+                            "'dosing.renal.bands' has %d bands; allowed 1 to %d", nb,
                             GS_DOSING_MAX_BANDS);
     cJSON_ArrayForEach(b, bands)
     {
@@ -147,7 +147,7 @@ gs_status gs__dosing_parse(const cJSON *root, struct gs_dosing *r, int *present,
             return st;
         if (r->n_hd != r->band[0].n_columns)
             return gs_error_set(err, GS_INPUT, "dosing.renal.haemodialysis_supplement.columns_mg",
-                                "'%s.columns_mg' has %zu columns; allowed: %zu, one per column "
+                                "'%s.columns_mg' has %zu columns; allowed %zu, one per column "
                                 "of the lowest band",
                                 hd_path, r->n_hd, r->band[0].n_columns);
     }

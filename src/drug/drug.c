@@ -102,7 +102,7 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
     int cov = 0, form = 0, level = 0;
     gs_status st;
     if (!cJSON_IsObject(e))
-        return bad(err, path, "is not an object; allowed: an object with covariate and form");
+        return bad(err, path, "is not an object; allowed an object with covariate and form");
     if ((st = gs_datafile_choice(e, path, "covariate", REQ, covs, &cov, err)) ||
         (st = gs_datafile_choice(e, path, "form", REQ, forms, &form, err)))
         return st;
@@ -187,7 +187,7 @@ static gs_status parse_param(gs_drug *d, const cJSON *params, const cJSON *item,
         char epath[200];
         snprintf(epath, sizeof epath, "%s.covariates[%zu]", path, dp->n_eff);
         if (dp->n_eff == MAX_EFFECTS)
-            return bad(err, epath, "is one covariate effect too many; allowed: at most 6");
+            return bad(err, epath, "is one covariate effect too many; allowed at most 6");
         if ((st = parse_effect(e, epath, &dp->eff[dp->n_eff], err)))
             return st;
         dp->n_eff++;
@@ -211,7 +211,7 @@ static gs_status parse_omega_block(gs_drug *d, const cJSON *var, struct gs_error
     int n = cJSON_GetArraySize(names);
     if (n < 1 || n > GS_MAX_PARAMS)
         return gs_error_set(err, GS_INPUT, path,
-                            "'%s.parameters' has %d names; allowed: 1 to %d parameter names", path,
+                            "'%s.parameters' has %d names; allowed 1 to %d parameter names", path,
                             n, GS_MAX_PARAMS);
     if (cJSON_GetArraySize(cov) != n)
         return bad(err, path, "covariance must be an n x n array matching parameters");
@@ -221,7 +221,7 @@ static gs_status parse_omega_block(gs_drug *d, const cJSON *var, struct gs_error
         idx[i] = cJSON_IsString(nm) ? gs_structure_param_index(d->structure, nm->valuestring) : -1;
         if (idx[i] < 0 || !d->p[idx[i]].given)
             return gs_error_set(err, GS_INPUT, path,
-                                "'%s.parameters[%d]' is '%.64s'; allowed: a parameter given in "
+                                "'%s.parameters[%d]' is '%.64s'; allowed a parameter given in "
                                 "the file",
                                 path, i, cJSON_IsString(nm) ? nm->valuestring : "?");
         for (int j = 0; j < i; j++)
@@ -270,7 +270,7 @@ static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error
             return gs_error_set(err, GS_INPUT, path, "'%s' names no parameter given in the file",
                                 path);
         if (!cJSON_IsObject(item))
-            return bad(err, path, "is not an object; allowed: an object with omega_sd and source");
+            return bad(err, path, "is not an object; allowed an object with omega_sd and source");
         gs_status st;
         double sd = NAN;
         const char *src;
@@ -295,7 +295,7 @@ static gs_status parse_residual(gs_drug *d, const cJSON *res, struct gs_error *e
         (st = gs_datafile_number(res, path, "proportional", OPT, &r, &d->resid_prop, err)))
         return st;
     if (isnan(d->resid_add) && isnan(d->resid_prop))
-        return bad(err, path, "has neither; allowed: additive_mg_L and/or proportional");
+        return bad(err, path, "has neither; allowed additive_mg_L and/or proportional");
     return GS_OK;
 }
 
@@ -328,7 +328,7 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
     int schema = 0;
     const char *structure;
     if (!cJSON_IsObject(root))
-        return bad(err, "(top level)", "is not an object; allowed: a JSON object");
+        return bad(err, "(top level)", "is not an object; allowed a JSON object");
     d->summary = "";
     if ((st = gs_datafile_choice(root, "", "schema", REQ, schemas, &schema, err)) ||
         (st = gs_datafile_string(root, "", "name", REQ, &d->name, err)) ||
@@ -405,9 +405,9 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
         char path[160];
         snprintf(path, sizeof path, "titrations.%s", item->string ? item->string : "?");
         if (d->n_tit == MAX_TITRATIONS)
-            return bad(err, path, "is one titration too many; allowed: at most 8");
+            return bad(err, path, "is one titration too many; allowed at most 8");
         if (!cJSON_IsObject(item))
-            return bad(err, path, "is not an object; allowed: an object with schedule and source");
+            return bad(err, path, "is not an object; allowed an object with schedule and source");
         if ((st = gs_datafile_string(item, path, "schedule", REQ, &d->tit_schedule[d->n_tit],
                                      err)) ||
             (st = gs_datafile_source(item, path, &d->tit_source[d->n_tit], err)))
@@ -499,7 +499,8 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
     char path[4096];
     size_t len = strlen(name_or_path);
     int is_path = strchr(name_or_path, '/') != NULL ||
-                  (len > 5 && strcmp(name_or_path + len - 5, ".json") == 0);
+                  (len > 5 && strcmp(name_or_path + len - 5, ".json") == 0) ||
+                  strcmp(name_or_path, GS_DATAFILE_STDIN) == 0;
     if (is_path) {
         snprintf(path, sizeof path, "%s", name_or_path);
     } else {
@@ -532,7 +533,7 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
                             name_or_path, strerror(ENOENT));
     if (st != GS_OK)
         return st;
-    st = gs_drug_parse(out, text, len, path, err);
+    st = gs_drug_parse(out, text, len, gs_datafile_origin(path), err);
     gs_free(text);
     return st;
 }

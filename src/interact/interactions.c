@@ -99,12 +99,11 @@ static gs_status parse_model(const cJSON *o, struct gs_interaction *ix, const ch
         if ((st = gs_datafile_array(m, field, "bands", REQ, &bands, err)))
             return st;
         if (cJSON_GetArraySize(bands) == 0)
-            return bad(err, bf,
-                       "is empty; allowed: a non-empty array of {from_h, to_h, reduction}");
+            return bad(err, bf, "is empty; allowed a non-empty array of {from_h, to_h, reduction}");
         cJSON_ArrayForEach(b, bands)
         {
             if (ix->n_bands == GS_IX_MAX_BANDS)
-                return bad(err, bf, "has more than %d bands; allowed: at most %d", GS_IX_MAX_BANDS,
+                return bad(err, bf, "has more than %d bands; allowed at most %d", GS_IX_MAX_BANDS,
                            GS_IX_MAX_BANDS);
             struct gs_ix_band *x = &ix->band[ix->n_bands];
             char ef[128];
@@ -117,7 +116,7 @@ static gs_status parse_model(const cJSON *o, struct gs_interaction *ix, const ch
             if (!(x->to_h > x->from_h)) {
                 char tf[144];
                 return bad(err, gs_datafile_field(tf, sizeof tf, ef, "to_h"),
-                           "is %g; allowed: above from_h %g", x->to_h, x->from_h);
+                           "is %g; allowed above from_h %g", x->to_h, x->from_h);
             }
             ix->n_bands++;
         }
@@ -145,7 +144,7 @@ static gs_status parse_entry(const cJSON *o, size_t i, struct entry *e, struct g
     char pre[48];
     snprintf(pre, sizeof pre, "interactions[%zu]", i);
     if (!cJSON_IsObject(o))
-        return bad(err, pre, "is not an object; allowed: an object");
+        return bad(err, pre, "is not an object; allowed an object");
     struct gs_interaction *ix = &e->ix;
     gs_status st;
     ix->name = ix->title = ix->mechanism = ix->warning = ix->sedation_risk = "";
@@ -188,7 +187,7 @@ static gs_status parse_root(gs_interactions *t, struct gs_error *err)
         (st = gs_datafile_array(t->root, "", "interactions", REQ, &arr, err)))
         return st;
     if (cJSON_GetArraySize(arr) == 0)
-        return bad(err, "interactions", "is empty; allowed: a non-empty array");
+        return bad(err, "interactions", "is empty; allowed a non-empty array");
     cJSON_ArrayForEach(o, arr)
     {
         if (t->n == MAX_ENTRIES)

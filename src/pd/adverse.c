@@ -27,7 +27,7 @@ static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_even
     gs_status st;
     e->crcl = e->ed50_fixed = e->emax = e->ed50 = NAN;
     if (!cJSON_IsObject(x))
-        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed: an object", path);
+        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed an object", path);
     if ((st = gs_datafile_string_copy(x, path, "drug", REQ, e->drug, sizeof e->drug, err)) ||
         (st = gs_datafile_string_copy(x, path, "event", REQ, e->event, sizeof e->event, err)) ||
         (st = gs_datafile_number(x, path, "crcl", REQ, &crcl, &e->crcl, err)) ||
@@ -47,7 +47,7 @@ static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_even
     for (size_t i = 0; i < n1; i++) {
         if (!(e->incidence[i] < 1 && e->placebo[i] < 1))
             return gs_error_set(err, GS_INPUT, path,
-                                "'%s' has an incidence of 1 at %g mg/day; allowed: below 1", path,
+                                "'%s' has an incidence of 1 at %g mg/day; allowed below 1", path,
                                 e->dose_mg_day[i]);
         e->p0 += e->placebo[i] / (double)n1;
     }
@@ -74,7 +74,7 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
         return st;
     if (!(tau.hi > m->tau_d))
         return gs_error_set(err, GS_INPUT, "onset_tau_d",
-                            "'onset_tau_d.value' is %g d; allowed: above 0, below 365 d", m->tau_d);
+                            "'onset_tau_d.value' is %g d; allowed above 0, below 365 d", m->tau_d);
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cns, "applies_to"))
     {
         if (m->n_cns < 4 && cJSON_IsString(x))
@@ -96,7 +96,7 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
         snprintf(path, sizeof path, "events[%zu]", m->n);
         if (m->n == GS_AE_MAX_EVENTS)
             return gs_error_set(err, GS_INPUT, "events",
-                                "'events' has more than %d events; allowed: at most %d",
+                                "'events' has more than %d events; allowed at most %d",
                                 GS_AE_MAX_EVENTS, GS_AE_MAX_EVENTS);
         if ((st = parse_event(x, path, &m->ev[m->n], err)))
             return st;
@@ -115,7 +115,7 @@ gs_status gs_ae_parse(struct gs_ae_model *m, const char *text, size_t len, const
         return st;
     st = cJSON_IsObject(root) ? parse_root(m, root, err)
                               : gs_error_set(err, GS_INPUT, "(top level)",
-                                             "'(top level)' is not an object; allowed: a JSON "
+                                             "'(top level)' is not an object; allowed a JSON "
                                              "object");
     cJSON_Delete(root);
     if (st != GS_OK)

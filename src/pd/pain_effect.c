@@ -31,7 +31,7 @@ static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_
     e->emax = e->emax_lo = e->emax_hi = NAN;
     e->trial_days = e->trial_crcl = NAN;
     if (!cJSON_IsObject(it))
-        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed: an object", path);
+        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed an object", path);
     if ((st = gs_datafile_string_copy(it, path, "drug", REQ, e->drug, sizeof e->drug, err)) ||
         (st = gs_datafile_string_copy(it, path, "pain_type", REQ, e->pain_type, sizeof e->pain_type,
                                       err)) ||
@@ -96,13 +96,13 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
         snprintf(f, sizeof f, "drug_effect.drugs.%.31s", it->string);
         if (strlen(it->string) >= sizeof pm->drug[0].name)
             return gs_error_set(err, GS_INPUT, f,
-                                "'%s...' is a name of %zu characters; allowed: "
+                                "'%s...' is a name of %zu characters; allowed "
                                 "at most %zu",
                                 f, strlen(it->string), sizeof pm->drug[0].name - 1);
         pm->drug[pm->n_drugs].ke0_per_h = NAN;
         if (!cJSON_IsObject(it))
             return gs_error_set(err, GS_INPUT, f,
-                                "'%s' is not an object; allowed: an object "
+                                "'%s' is not an object; allowed an object "
                                 "with ec50",
                                 f);
         if ((st = gs_datafile_quantity(it, f, "ec50", REQ, &ec50, &pm->drug[pm->n_drugs].ec50_mg_l,
