@@ -7,15 +7,22 @@
 #ifndef GABASIM_GABASIM_H
 #define GABASIM_GABASIM_H
 
+#include "gabasim/adverse.h"
 #include "gabasim/alloc.h"
+#include "gabasim/ancova.h"
 #include "gabasim/covariates.h"
+#include "gabasim/datafile.h"
 #include "gabasim/dataset.h"
+#include "gabasim/dataset_sim.h"
 #include "gabasim/dosing.h"
 #include "gabasim/drug.h"
 #include "gabasim/events.h"
 #include "gabasim/interactions.h"
+#include "gabasim/lmm.h"
+#include "gabasim/meta.h"
 #include "gabasim/model.h"
 #include "gabasim/pain.h"
+#include "gabasim/pain_effect.h"
 #include "gabasim/patient.h"
 #include "gabasim/pd.h"
 #include "gabasim/population.h"
@@ -24,7 +31,9 @@
 #include "gabasim/rng.h"
 #include "gabasim/simulate.h"
 #include "gabasim/status.h"
+#include "gabasim/studies.h"
 #include "gabasim/summary.h"
+#include "gabasim/trial.h"
 #include "gabasim/units.h"
 #include "gabasim/variability.h"
 
