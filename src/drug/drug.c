@@ -483,6 +483,13 @@ gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
     return gs_datafile_read(path, max, NULL, text, len, err);
 }
 
+gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
+                             size_t *len, char *origin, struct gs_error *err)
+{
+    gs_datafile_locate(origin, 4096, path, default_name);
+    return gs_datafile_read(origin, max, NULL, text, len, err);
+}
+
 static int is_library_name(const char *s)
 {
     if (*s == '\0')

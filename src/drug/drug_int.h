@@ -23,6 +23,10 @@ gs_status gs__dosing_parse(const struct cJSON *root, struct gs_dosing *r, int *p
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err);
 
+/* Deprecated: gs_datafile_locate(origin, 4096, path, default_name) then gs_datafile_read(). */
+gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
+                             size_t *len, char *origin, struct gs_error *err);
+
 /* Deprecated: gs_datafile_parse_json without a message; *root NULL when the text is not JSON,
  * GS_NOMEM only when memory runs out. */
 gs_status gs__json_parse(const char *text, size_t len, struct cJSON **root);

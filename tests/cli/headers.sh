@@ -50,12 +50,15 @@ missing = sorted(set(graph) - graph["gabasim"] - {"gabasim"})
 if missing:
     problems.append("gabasim.h lacks: " + ", ".join(missing))
 # private headers: only from their own module (a test of internals says so in a comment).
-# KNOWN: crossings still to remove, each with its reason; an entry that no longer occurs fails too,
-# so the list cannot go stale.
+# KNOWN: crossings still to remove, each with its reason; an entry whose file exists but no longer
+# includes the header fails too, so the list cannot go stale.
 KNOWN = {
     # the population kernel calls the solver's batched integrators (gs__rk_batch,
     # gs__linear_batch), which have no public entry point yet
     ("src/sim/population.c", "src/solve/solve_int.h"),
+    # written against the reading helpers before gabasim/datafile.h existed (thin wrappers kept in
+    # drug_int.h); to move to gs_datafile_read/gs_datafile_parse_json
+    ("src/advise/evidence.c", "src/drug/drug_int.h"),
 }
 seen = set()
 for base, _, files in os.walk(root):
@@ -82,7 +85,7 @@ for base, _, files in os.walk(root):
                 seen.add(key)
                 continue
             problems.append("%s:%d includes %s from outside its module" % (key[0], i + 1, key[1]))
-for key in sorted(KNOWN - seen):
+for key in sorted(k for k in KNOWN - seen if os.path.exists(os.path.join(root, k[0]))):
     problems.append("%s no longer includes %s: remove it from KNOWN" % key)
 print("\n".join(problems))
 sys.exit(1 if problems else 0)
