@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/drug.h"
+#include "gabasim/drug.h" /* struct gs_dosing: the drug file's dosing section */
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
 #include "gabasim/status.h"
@@ -19,37 +19,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-#define GS_DOSING_MAX_BANDS   6
-#define GS_DOSING_MAX_COLUMNS 6
-
-struct gs_renal_band {
-    double crcl_min, crcl_max;         /* [min, max) mL/min; max = INFINITY on top */
-    double daily_min_mg, daily_max_mg; /* the label's total daily dose range */
-    int per_day[3];                    /* doses a day the label gives (1, 2 or 3) */
-    size_t n_per_day;
-    double column_mg[GS_DOSING_MAX_COLUMNS][2]; /* the label's columns: daily dose low, high */
-    size_t n_columns;
-    double scale_below_crcl; /* > 0: below this CrCl the daily dose scales with CrCl / it */
-};
-
-struct gs_dosing {
-    struct gs_renal_band band[GS_DOSING_MAX_BANDS]; /* ascending crcl_min */
-    size_t n_bands;
-    const char *renal_source, *edge_rule;
-    double hd_supplement_mg[GS_DOSING_MAX_COLUMNS][2]; /* per column of the lowest band */
-    size_t n_hd;
-    const char *hd_source;
-    double max_daily_mg;
-    const char *max_daily_source;
-    double max_interval_h; /* longest gap between doses the label allows (0: none stated) */
-    const char *max_interval_source;
-    double taper_min_days;
-    const char *taper_source;
-};
-
-/* The drug file's dosing rules, or NULL if it has none. Lives as long as the drug. */
-const struct gs_dosing *gs_drug_dosing(const gs_drug *d);
 
 /* The band for a creatinine clearance (mL/min, >= 0); NULL only if the rules have no band. */
 const struct gs_renal_band *gs_dosing_band(const struct gs_dosing *r, double crcl_ml_min);

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "gabasim/datafile.h" /* gs_data_dir */
 #include "gabasim/model.h"
 #include "gabasim/patient.h"
 #include "gabasim/status.h"
@@ -28,7 +29,7 @@ typedef struct gs_drug gs_drug;
 #define GS_DRUG_FILE_MAX (1 << 20)
 
 /* Loads a drug by library name ("gabapentin", looked up in gs_data_dir()/drugs) or by path (any
- * argument containing '/' or ending in ".json"). */
+ * argument containing '/' or ending in ".json"; "-" reads standard input). */
 gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error *err);
 
 /* Parses drug-file text of `len` bytes; `origin` names it in messages (a path). */
@@ -94,6 +95,50 @@ size_t gs_drug_assumption_count(const gs_drug *d);
 const char *gs_drug_assumption(const gs_drug *d, size_t i);
 const char *gs_drug_calibration_json(const gs_drug *d);
 
+/* ---- sections the loader reads into structs (each parsed once, when the file is loaded) ---- */
+
+/* The "dosing" section: label dosing rules, applied by the dosing module (gabasim/dosing.h). */
+#define GS_DOSING_MAX_BANDS   6
+#define GS_DOSING_MAX_COLUMNS 6
+
+struct gs_renal_band {
+    double crcl_min, crcl_max;         /* [min, max) mL/min; max = INFINITY on top */
+    double daily_min_mg, daily_max_mg; /* the label's total daily dose range */
+    int per_day[3];                    /* doses a day the label gives (1, 2 or 3) */
+    size_t n_per_day;
+    double column_mg[GS_DOSING_MAX_COLUMNS][2]; /* the label's columns: daily dose low, high */
+    size_t n_columns;
+    double scale_below_crcl; /* > 0: below this CrCl the daily dose scales with CrCl / it */
+};
+
+struct gs_dosing {
+    struct gs_renal_band band[GS_DOSING_MAX_BANDS]; /* ascending crcl_min */
+    size_t n_bands;
+    const char *renal_source, *edge_rule;
+    double hd_supplement_mg[GS_DOSING_MAX_COLUMNS][2]; /* per column of the lowest band */
+    size_t n_hd;
+    const char *hd_source;
+    double max_daily_mg;
+    const char *max_daily_source;
+    double max_interval_h; /* longest gap between doses the label allows (0: none stated) */
+    const char *max_interval_source;
+    double taper_min_days;
+    const char *taper_source;
+};
+
+/* The drug file's dosing rules, or NULL if it has none. Lives as long as the drug. */
+const struct gs_dosing *gs_drug_dosing(const gs_drug *d);
+
+/* The "pharmacodynamics" section: effect site and binding (gabasim/pd.h). */
+struct gs_pd_params {
+    double ke0_per_h; /* plasma -> effect-site rate constant, 1/h */
+    double csf_kp;    /* CSF / effect-site concentration ratio */
+    double kd_mg_l;   /* alpha-2-delta-1 dissociation constant, mg/L */
+};
+
+/* The drug file's effect-site and binding parameters; GS_UNSUPPORTED if it has none. */
+gs_status gs_drug_pd(const gs_drug *d, struct gs_pd_params *out, struct gs_error *err);
+
 /* Individualises: typical values x covariate effects for this patient. Covariates the patient
  * lacks (height for ideal body weight, say) are taken at the drug file's reference value; each
  * such assumption is appended to `notes` (may be NULL) as one line. The patient must be resolved
@@ -103,14 +148,6 @@ const char *gs_drug_calibration_json(const gs_drug *d);
 gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt,
                                    struct gs_model *out, char *notes, size_t notes_size,
                                    struct gs_error *err);
-
-/* The data directory (holding drugs/, populations/, pain.json, ...): $GABASIM_DATA if set (or
- * the older $GABASIM_DATA_DIR), else share/gabasim found beside the loaded library or the program
- * (<dir>/../share/gabasim). Found once, thread-safe; never NULL: when nothing is found it is a
- * placeholder naming GABASIM_DATA, so messages about missing data files say what to set. */
-const char *gs_data_dir(void);
-/* gs_data_dir() in *dir; GS_NOTFOUND (message naming GABASIM_DATA) when none was found. */
-gs_status gs_data_dir_find(const char **dir, struct gs_error *err);
 
 /* Names of the drugs in the library, sorted; the caller frees the array and each string with
  * gs_free(). */

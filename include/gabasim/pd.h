@@ -13,21 +13,12 @@
 
 #include <stddef.h>
 
-#include "gabasim/drug.h"
+#include "gabasim/drug.h" /* struct gs_pd_params, gs_drug_pd */
 #include "gabasim/status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-struct gs_pd_params {
-    double ke0_per_h; /* plasma -> effect-site rate constant, 1/h */
-    double csf_kp;    /* CSF / effect-site concentration ratio */
-    double kd_mg_l;   /* alpha-2-delta-1 dissociation constant, mg/L */
-};
-
-/* The drug file's effect-site and binding parameters; GS_UNSUPPORTED if it has none. */
-gs_status gs_drug_pd(const gs_drug *d, struct gs_pd_params *out, struct gs_error *err);
 
 /* Effect-site concentrations ce[0..n) for plasma cp[0..n) at ascending times t[0..n), starting
  * from ce0 at t[0]. Exact for plasma varying linearly between the given times (so a fine grid

@@ -4,6 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core_int.h"
+
+/* Every program that uses the library allocates through this file, so its constructor runs the
+ * one-time initialisation when the library is loaded (before any thread starts). */
+#if defined(__GNUC__)
+__attribute__((constructor)) static void library_init(void)
+{
+    gs__init();
+}
+#endif
+
 static long fail_countdown; /* 0: never fail */
 
 static int should_fail(void)

@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gabasim/drug.h"
+#include "gabasim/datafile.h"
 #include "gabasim/status.h"
 
 /* What gs_data_dir() returns when nothing was found: every message about a data file then names

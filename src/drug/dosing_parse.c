@@ -5,59 +5,51 @@
 #include <string.h>
 
 #include "drug_int.h"
-#include "gabasim/dosing.h"
+#include "gabasim/datafile.h"
+
+#define REQ GS_DATAFILE_REQUIRED
+#define OPT GS_DATAFILE_OPTIONAL
 
 static gs_status fail(struct gs_error *err, const char *path, const char *what)
 {
     return gs_error_set(err, GS_INPUT, path, "'%s' %s", path, what);
 }
 
-static gs_status str(const cJSON *o, const char *key, const char *path, const char **out,
-                     struct gs_error *err)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
-        char p[160];
-        snprintf(p, sizeof p, "%s.%s", path, key);
-        return fail(err, p, "must be a non-empty string");
-    }
-    *out = v->valuestring;
-    return GS_OK;
-}
-
-static gs_status num(const cJSON *o, const char *key, const char *path, double lo, double hi,
-                     double *out, struct gs_error *err)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    char p[160];
-    snprintf(p, sizeof p, "%s.%s", path, key);
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-        return fail(err, p, "must be a finite number");
-    if (!(v->valuedouble >= lo && v->valuedouble <= hi))
-        return gs_error_set(err, GS_INPUT, p, "'%s' is %g; allowed %g to %g", p, v->valuedouble, lo,
-                            hi);
-    *out = v->valuedouble;
-    return GS_OK;
-}
-
 /* [[a], [b, c], ...] -> ranges (a, a), (b, c); at most GS_DOSING_MAX_COLUMNS. */
-static gs_status ranges(const cJSON *arr, const char *path, double (*out)[2], size_t *n,
-                        struct gs_error *err)
+static gs_status ranges(const cJSON *o, const char *path, const char *key, double (*out)[2],
+                        size_t *n, struct gs_error *err)
 {
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) < 1 ||
-        cJSON_GetArraySize(arr) > GS_DOSING_MAX_COLUMNS)
-        return fail(err, path, "must be an array of 1 to 6 columns like [300] or [25, 50]");
+    static const struct gs_datafile_range mg = {0.0, 1e5, 1, 0, "mg/day", NULL};
+    const cJSON *arr, *c;
+    char field[200];
+    gs_status st = gs_datafile_array(o, path, key, REQ, &arr, err);
+    if (st != GS_OK)
+        return st;
+    gs_datafile_field(field, sizeof field, path, key);
+    int size = cJSON_GetArraySize(arr);
+    if (size < 1 || size > GS_DOSING_MAX_COLUMNS)
+        return gs_error_set(err, GS_INPUT, field,
+                            "'%s' has %d columns; allowed 1 to %d columns like [300] or [25, 50]",
+                            field, size, GS_DOSING_MAX_COLUMNS);
     *n = 0;
-    const cJSON *c;
     cJSON_ArrayForEach(c, arr)
     {
+        char cf[220];
+        snprintf(cf, sizeof cf, "%s[%zu]", field, *n);
         int k = cJSON_GetArraySize(c);
-        const cJSON *a = cJSON_GetArrayItem(c, 0), *b = cJSON_GetArrayItem(c, k - 1);
-        if (!cJSON_IsArray(c) || k < 1 || k > 2 || !cJSON_IsNumber(a) || !cJSON_IsNumber(b) ||
-            !(a->valuedouble > 0.0 && b->valuedouble >= a->valuedouble && b->valuedouble <= 1e5))
-            return fail(err, path, "has a column that is not [dose] or [low, high] in mg/day");
-        out[*n][0] = a->valuedouble;
-        out[*n][1] = b->valuedouble;
+        if (!cJSON_IsArray(c) || k < 1 || k > 2)
+            return fail(err, cf, "is not [dose] or [low, high]; allowed 1 or 2 doses in mg/day");
+        char ef[240];
+        for (int i = 0; i < k; i++) {
+            snprintf(ef, sizeof ef, "%s[%d]", cf, i);
+            if ((st = gs_datafile_number_item(cJSON_GetArrayItem(c, i), ef, &mg, &out[*n][i], err)))
+                return st;
+        }
+        if (k == 1)
+            out[*n][1] = out[*n][0];
+        if (!(out[*n][1] >= out[*n][0]))
+            return gs_error_set(err, GS_INPUT, cf, "'%s' is [%g, %g]; allowed low <= high", cf,
+                                out[*n][0], out[*n][1]);
         (*n)++;
     }
     return GS_OK;
@@ -66,73 +58,63 @@ static gs_status ranges(const cJSON *arr, const char *path, double (*out)[2], si
 static gs_status band(const cJSON *o, const char *path, struct gs_renal_band *b,
                       struct gs_error *err)
 {
+    static const struct gs_datafile_range crcl_min = {0.0, 250.0, 0, 0, "mL/min", NULL};
+    static const struct gs_datafile_range daily = {0.0, 1e5, 1, 0, "mg/day", NULL};
+    static const struct gs_datafile_range per_day = {1.0, 4.0, 0, 1, NULL, NULL};
+    static const struct gs_datafile_range scale = {1.0, 250.0, 0, 0, "mL/min", NULL};
     gs_status st;
     if (!cJSON_IsObject(o))
-        return fail(err, path, "must be an object");
-    if ((st = num(o, "crcl_min", path, 0, 250, &b->crcl_min, err)))
+        return fail(err, path, "is not an object; allowed an object");
+    if ((st = gs_datafile_number(o, path, "crcl_min", REQ, &crcl_min, &b->crcl_min, err)))
         return st;
+    const struct gs_datafile_range crcl_max = {b->crcl_min, 1000.0, 0, 0, "mL/min", NULL};
+    double daily_mg[2], pd[3];
+    size_t n_daily, n_pd;
+    char p[200];
     b->crcl_max = INFINITY;
-    if (cJSON_GetObjectItemCaseSensitive(o, "crcl_max") &&
-        (st = num(o, "crcl_max", path, b->crcl_min, 1000, &b->crcl_max, err)))
-        return st;
-    const cJSON *daily = cJSON_GetObjectItemCaseSensitive(o, "daily_mg");
-    char p[160];
-    snprintf(p, sizeof p, "%s.daily_mg", path);
-    if (!cJSON_IsArray(daily) || cJSON_GetArraySize(daily) != 2 ||
-        !cJSON_IsNumber(cJSON_GetArrayItem(daily, 0)) ||
-        !cJSON_IsNumber(cJSON_GetArrayItem(daily, 1)))
-        return fail(err, p, "must be [low, high] in mg/day");
-    b->daily_min_mg = cJSON_GetArrayItem(daily, 0)->valuedouble;
-    b->daily_max_mg = cJSON_GetArrayItem(daily, 1)->valuedouble;
-    if (!(b->daily_min_mg > 0.0 && b->daily_max_mg >= b->daily_min_mg && b->daily_max_mg <= 1e5))
-        return fail(err, p, "must be 0 < low <= high <= 100000 mg/day");
-    const cJSON *pd = cJSON_GetObjectItemCaseSensitive(o, "per_day");
-    snprintf(p, sizeof p, "%s.per_day", path);
-    if (!cJSON_IsArray(pd) || cJSON_GetArraySize(pd) < 1 || cJSON_GetArraySize(pd) > 3)
-        return fail(err, p, "must be an array of 1 to 3 of 1, 2, 3, 4");
-    b->n_per_day = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, pd)
-    {
-        if (!cJSON_IsNumber(x) || !(x->valuedouble == 1 || x->valuedouble == 2 ||
-                                    x->valuedouble == 3 || x->valuedouble == 4))
-            return fail(err, p, "must hold whole numbers 1 to 4");
-        b->per_day[b->n_per_day++] = (int)x->valuedouble;
-    }
-    snprintf(p, sizeof p, "%s.columns_mg", path);
-    if ((st = ranges(cJSON_GetObjectItemCaseSensitive(o, "columns_mg"), p, b->column_mg,
-                     &b->n_columns, err)))
-        return st;
     b->scale_below_crcl = 0.0;
-    if (cJSON_GetObjectItemCaseSensitive(o, "scale_below_crcl") &&
-        (st = num(o, "scale_below_crcl", path, 1, 250, &b->scale_below_crcl, err)))
+    if ((st = gs_datafile_number(o, path, "crcl_max", OPT, &crcl_max, &b->crcl_max, err)) ||
+        (st = gs_datafile_numbers(o, path, "daily_mg", REQ, 2, 2, &daily, daily_mg, &n_daily,
+                                  err)) ||
+        (st = gs_datafile_numbers(o, path, "per_day", REQ, 1, 3, &per_day, pd, &n_pd, err)) ||
+        (st = ranges(o, path, "columns_mg", b->column_mg, &b->n_columns, err)) ||
+        (st = gs_datafile_number(o, path, "scale_below_crcl", OPT, &scale, &b->scale_below_crcl,
+                                 err)))
         return st;
+    b->daily_min_mg = daily_mg[0];
+    b->daily_max_mg = daily_mg[1];
+    if (!(b->daily_max_mg >= b->daily_min_mg))
+        return gs_error_set(err, GS_INPUT, gs_datafile_field(p, sizeof p, path, "daily_mg"),
+                            "'%s' is [%g, %g]; allowed low <= high", p, b->daily_min_mg,
+                            b->daily_max_mg);
+    b->n_per_day = n_pd;
+    for (size_t i = 0; i < n_pd; i++)
+        b->per_day[i] = (int)pd[i];
     return GS_OK;
 }
 
-gs_status gs__dosing_parse(const void *root_json, struct gs_dosing *r, int *present,
+gs_status gs__dosing_parse(const cJSON *root, struct gs_dosing *r, int *present,
                            struct gs_error *err)
 {
-    const cJSON *root = root_json;
+    static const struct gs_datafile_range max_daily = {1.0, 1e5, 0, 0, "mg", NULL};
+    static const struct gs_datafile_range max_interval = {1.0, 168.0, 0, 0, "h", NULL};
+    static const struct gs_datafile_range taper = {0.0, 365.0, 0, 0, "days", NULL};
+    const cJSON *d, *renal, *bands, *b, *hd, *o;
     memset(r, 0, sizeof *r);
     *present = 0;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(root, "dosing");
-    if (d == NULL)
-        return GS_OK;
-    if (!cJSON_IsObject(d))
-        return fail(err, "dosing", "must be an object");
     gs_status st;
-    const cJSON *renal = cJSON_GetObjectItemCaseSensitive(d, "renal");
-    if (!cJSON_IsObject(renal))
-        return fail(err, "dosing.renal", "must be an object with source, edges, bands");
-    if ((st = str(renal, "source", "dosing.renal", &r->renal_source, err)) ||
-        (st = str(renal, "edges", "dosing.renal", &r->edge_rule, err)))
+    if ((st = gs_datafile_object(root, "", "dosing", OPT, &d, err)) || d == NULL)
         return st;
-    const cJSON *bands = cJSON_GetObjectItemCaseSensitive(renal, "bands");
-    if (!cJSON_IsArray(bands) || cJSON_GetArraySize(bands) < 1 ||
-        cJSON_GetArraySize(bands) > GS_DOSING_MAX_BANDS)
-        return fail(err, "dosing.renal.bands", "must be an array of 1 to 6 bands");
-    const cJSON *b;
+    if ((st = gs_datafile_object(d, "dosing", "renal", REQ, &renal, err)) ||
+        (st = gs_datafile_source(renal, "dosing.renal", &r->renal_source, err)) ||
+        (st = gs_datafile_string(renal, "dosing.renal", "edges", REQ, &r->edge_rule, err)) ||
+        (st = gs_datafile_array(renal, "dosing.renal", "bands", REQ, &bands, err)))
+        return st;
+    int nb = cJSON_GetArraySize(bands);
+    if (nb < 1 || nb > GS_DOSING_MAX_BANDS)
+        return gs_error_set(err, GS_INPUT, "dosing.renal.bands",
+                            "'dosing.renal.bands' has %d bands; allowed 1 to %d", nb,
+                            GS_DOSING_MAX_BANDS);
     cJSON_ArrayForEach(b, bands)
     {
         char p[64];
@@ -156,33 +138,35 @@ gs_status gs__dosing_parse(const void *root_json, struct gs_dosing *r, int *pres
         if (r->band[i].crcl_max != r->band[i + 1].crcl_min)
             return fail(err, "dosing.renal.bands",
                         "must be contiguous: each band's crcl_max is the next band's crcl_min");
-    const cJSON *hd = cJSON_GetObjectItemCaseSensitive(renal, "haemodialysis_supplement");
+    const char *hd_path = "dosing.renal.haemodialysis_supplement";
+    if ((st = gs_datafile_object(renal, "dosing.renal", "haemodialysis_supplement", OPT, &hd, err)))
+        return st;
     if (hd) {
-        if ((st = str(hd, "source", "dosing.renal.haemodialysis_supplement", &r->hd_source, err)) ||
-            (st = ranges(cJSON_GetObjectItemCaseSensitive(hd, "columns_mg"),
-                         "dosing.renal.haemodialysis_supplement.columns_mg", r->hd_supplement_mg,
-                         &r->n_hd, err)))
+        if ((st = gs_datafile_source(hd, hd_path, &r->hd_source, err)) ||
+            (st = ranges(hd, hd_path, "columns_mg", r->hd_supplement_mg, &r->n_hd, err)))
             return st;
         if (r->n_hd != r->band[0].n_columns)
-            return fail(err, "dosing.renal.haemodialysis_supplement.columns_mg",
-                        "must have one column per column of the lowest band");
+            return gs_error_set(err, GS_INPUT, "dosing.renal.haemodialysis_supplement.columns_mg",
+                                "'%s.columns_mg' has %zu columns; allowed %zu, one per column "
+                                "of the lowest band",
+                                hd_path, r->n_hd, r->band[0].n_columns);
     }
-    const cJSON *o;
-    if ((o = cJSON_GetObjectItemCaseSensitive(d, "max_daily")) == NULL)
-        return fail(err, "dosing.max_daily", "is missing");
-    if ((st = num(o, "value", "dosing.max_daily", 1, 1e5, &r->max_daily_mg, err)) ||
-        (st = str(o, "source", "dosing.max_daily", &r->max_daily_source, err)))
+    if ((st = gs_datafile_object(d, "dosing", "max_daily", REQ, &o, err)) ||
+        (st = gs_datafile_number(o, "dosing.max_daily", "value", REQ, &max_daily, &r->max_daily_mg,
+                                 err)) ||
+        (st = gs_datafile_source(o, "dosing.max_daily", &r->max_daily_source, err)) ||
+        (st = gs_datafile_object(d, "dosing", "max_interval", OPT, &o, err)))
         return st;
-    if ((o = cJSON_GetObjectItemCaseSensitive(d, "max_interval"))) {
-        if ((st = num(o, "value", "dosing.max_interval", 1, 168, &r->max_interval_h, err)) ||
-            (st = str(o, "source", "dosing.max_interval", &r->max_interval_source, err)))
-            return st;
-    }
-    if ((o = cJSON_GetObjectItemCaseSensitive(d, "taper"))) {
-        if ((st = num(o, "min_days", "dosing.taper", 0, 365, &r->taper_min_days, err)) ||
-            (st = str(o, "source", "dosing.taper", &r->taper_source, err)))
-            return st;
-    }
+    if (o && ((st = gs_datafile_number(o, "dosing.max_interval", "value", REQ, &max_interval,
+                                       &r->max_interval_h, err)) ||
+              (st = gs_datafile_source(o, "dosing.max_interval", &r->max_interval_source, err))))
+        return st;
+    if ((st = gs_datafile_object(d, "dosing", "taper", OPT, &o, err)))
+        return st;
+    if (o && ((st = gs_datafile_number(o, "dosing.taper", "min_days", REQ, &taper,
+                                       &r->taper_min_days, err)) ||
+              (st = gs_datafile_source(o, "dosing.taper", &r->taper_source, err))))
+        return st;
     *present = 1;
     return GS_OK;
 }

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gabasim/alloc.h"
 #include "drug_int.h"
-#include "gabasim/dosing.h"
+#include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 
 #define MAX_EFFECTS     6
 #define MAX_TITRATIONS  8
@@ -74,53 +74,18 @@ struct gs_drug {
     const char *resid_source;
     struct gs_dosing dosing;
     int has_dosing;
+    struct gs_pd_params pd;
+    int has_pd;
 };
 
-/* ---- small JSON helpers: each names the path of what is wrong ---- */
+/* ---- reading the file's sections (field readers: gabasim/datafile.h) ---- */
 
-static gs_status bad(struct gs_error *err, const char *path, const char *fmt, const char *detail)
-{
-    char msg[256];
-    snprintf(msg, sizeof msg, fmt, detail ? detail : "");
-    return gs_error_set(err, GS_INPUT, path, "'%s' %s", path, msg);
-}
+#define REQ GS_DATAFILE_REQUIRED
+#define OPT GS_DATAFILE_OPTIONAL
 
-static gs_status get_string(const cJSON *obj, const char *key, const char *path, int required,
-                            const char **out, struct gs_error *err)
+static gs_status bad(struct gs_error *err, const char *path, const char *what)
 {
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    char full[160];
-    snprintf(full, sizeof full, "%s%s%s", path, *path ? "." : "", key);
-    if (it == NULL) {
-        if (required)
-            return bad(err, full, "is missing; a non-empty string is required%s", "");
-        *out = "";
-        return GS_OK;
-    }
-    if (!cJSON_IsString(it) || it->valuestring == NULL || it->valuestring[0] == '\0')
-        return bad(err, full, "must be a non-empty string%s", "");
-    *out = it->valuestring;
-    return GS_OK;
-}
-
-static gs_status get_number(const cJSON *obj, const char *key, const char *path, double *out,
-                            struct gs_error *err)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    char full[160];
-    snprintf(full, sizeof full, "%s.%s", path, key);
-    if (it == NULL)
-        return bad(err, full, "is missing; a number is required%s", "");
-    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
-        return bad(err, full, "must be a finite number%s", "");
-    *out = it->valuedouble;
-    return GS_OK;
-}
-
-static const cJSON *get_object(const cJSON *obj, const char *key)
-{
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsObject(it) ? it : NULL;
+    return gs_error_set(err, GS_INPUT, path, "'%s' %s", path, what);
 }
 
 /* ---- covariate effects ---- */
@@ -128,55 +93,40 @@ static const cJSON *get_object(const cJSON *obj, const char *key)
 static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effect *out,
                               struct gs_error *err)
 {
-    const char *cov, *form;
+    static const char *const covs[] = {"crcl", "age", "weight", "ibw", "bmi", "sex", NULL};
+    static const char *const forms[] = {"power", "factor", NULL};
+    static const char *const levels[] = {"female", "male", NULL};
+    static const struct gs_datafile_range positive = {0.0, INFINITY, 1, 0, NULL, NULL};
+    static const struct gs_datafile_range exponent = {-10.0, 10.0, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range factor = {0.0, 100.0, 1, 0, NULL, NULL};
+    int cov = 0, form = 0, level = 0;
     gs_status st;
     if (!cJSON_IsObject(e))
-        return bad(err, path, "must be an object%s", "");
-    if ((st = get_string(e, "covariate", path, 1, &cov, err)) ||
-        (st = get_string(e, "form", path, 1, &form, err)))
+        return bad(err, path, "is not an object; allowed an object with covariate and form");
+    if ((st = gs_datafile_choice(e, path, "covariate", REQ, covs, &cov, err)) ||
+        (st = gs_datafile_choice(e, path, "form", REQ, forms, &form, err)))
         return st;
-    size_t k = 0;
-    while (k < sizeof cov_names / sizeof cov_names[0] && strcmp(cov_names[k].name, cov) != 0)
-        k++;
-    if (k == sizeof cov_names / sizeof cov_names[0])
-        return bad(err, path,
-                   "names unknown covariate '%s'; known: crcl, age, weight, ibw, bmi, sex", cov);
-    out->kind = (enum cov_kind)k;
+    out->kind = (enum cov_kind)cov;
     out->cap = NAN;
-    if (strcmp(form, "power") == 0 && out->kind != COV_SEX) {
+    if (form == 0 && out->kind != COV_SEX) {
         out->is_factor = 0;
-        if ((st = get_number(e, "reference", path, &out->ref, err)) ||
-            (st = get_number(e, "exponent", path, &out->exponent, err)))
+        if ((st = gs_datafile_number(e, path, "reference", REQ, &positive, &out->ref, err)) ||
+            (st = gs_datafile_number(e, path, "exponent", REQ, &exponent, &out->exponent, err)) ||
+            (st = gs_datafile_number(e, path, "cap", OPT, &positive, &out->cap, err)))
             return st;
-        if (!(fabs(out->exponent) <= 10.0))
-            return bad(err, path, "has an exponent outside -10 to 10%s", "");
-        if (!(out->ref > 0.0))
-            return bad(err, path, "has reference <= 0; a power effect needs a positive reference%s",
-                       "");
-        if (cJSON_GetObjectItemCaseSensitive(e, "cap") != NULL) {
-            if ((st = get_number(e, "cap", path, &out->cap, err)))
-                return st;
-            if (!(out->cap > 0.0))
-                return bad(err, path, "has cap <= 0%s", "");
-        }
-    } else if (strcmp(form, "factor") == 0 && out->kind == COV_SEX) {
-        const char *level;
+    } else if (form == 1 && out->kind == COV_SEX) {
         out->is_factor = 1;
-        if ((st = get_string(e, "level", path, 1, &level, err)) ||
-            (st = get_number(e, "factor", path, &out->factor, err)))
+        if ((st = gs_datafile_choice(e, path, "level", REQ, levels, &level, err)) ||
+            (st = gs_datafile_number(e, path, "factor", REQ, &factor, &out->factor, err)))
             return st;
-        if (strcmp(level, "female") == 0)
-            out->level = GS_SEX_FEMALE;
-        else if (strcmp(level, "male") == 0)
-            out->level = GS_SEX_MALE;
-        else
-            return bad(err, path, "has level '%s'; allowed: female, male", level);
-        if (!(out->factor > 0.0 && out->factor <= 100.0))
-            return bad(err, path, "has a factor outside (0, 100]%s", "");
+        out->level = level == 0 ? GS_SEX_FEMALE : GS_SEX_MALE;
     } else {
-        return bad(err, path,
-                   "has form '%s'; allowed: power (crcl, age, weight, ibw, bmi), factor (sex)",
-                   form);
+        char f[200];
+        gs_datafile_field(f, sizeof f, path, "form");
+        return gs_error_set(err, GS_INPUT, f,
+                            "'%s' is '%s' for covariate '%s'; allowed: power (crcl, age, weight, "
+                            "ibw, bmi), factor (sex)",
+                            f, forms[form], covs[cov]);
     }
     return GS_OK;
 }
@@ -207,7 +157,8 @@ static void describe_effects(struct drug_param *dp)
 
 /* ---- the whole file ---- */
 
-static gs_status parse_param(gs_drug *d, const cJSON *item, struct gs_error *err)
+static gs_status parse_param(gs_drug *d, const cJSON *params, const cJSON *item,
+                             struct gs_error *err)
 {
     char path[160];
     snprintf(path, sizeof path, "model.parameters.%s", item->string ? item->string : "?");
@@ -220,80 +171,74 @@ static gs_status parse_param(gs_drug *d, const cJSON *item, struct gs_error *err
     struct drug_param *dp = &d->p[idx];
     if (dp->given)
         return gs_error_set(err, GS_INPUT, path, "'%s' is given twice", path);
-    if (!cJSON_IsObject(item))
-        return bad(err, path, "must be an object with value, unit and source%s", "");
-    const char *unit;
-    gs_status st;
-    if ((st = get_number(item, "value", path, &dp->value, err)) ||
-        (st = get_string(item, "unit", path, 1, &unit, err)) ||
-        (st = get_string(item, "source", path, 1, &dp->source, err)))
+    const struct gs_datafile_range r = {def->min, def->max, def->min_exclusive, 0, def->unit, NULL};
+    gs_status st = gs_datafile_quantity(params, "model.parameters", item->string, REQ, &r,
+                                        &dp->value, &dp->source, err);
+    if (st != GS_OK)
         return st;
-    if (strcmp(unit, def->unit) != 0)
-        return gs_error_set(err, GS_INPUT, path, "'%s.unit' is '%s'; allowed: %s", path, unit,
-                            def->unit);
-    if (dp->value < def->min || dp->value > def->max ||
-        (def->min_exclusive && dp->value <= def->min))
-        return gs_error_set(err, GS_INPUT, path, "'%s.value' is %g %s; allowed %s%g to %g", path,
-                            dp->value, def->unit, def->min_exclusive ? "above " : "", def->min,
-                            def->max);
     dp->given = 1;
     dp->omega_sd = NAN;
     dp->omega_source = "";
-    const cJSON *covs = cJSON_GetObjectItemCaseSensitive(item, "covariates");
-    if (covs != NULL) {
-        if (!cJSON_IsArray(covs))
-            return bad(err, path, "covariates must be an array%s", "");
-        const cJSON *e;
-        cJSON_ArrayForEach(e, covs)
-        {
-            char epath[200];
-            snprintf(epath, sizeof epath, "%s.covariates[%zu]", path, dp->n_eff);
-            if (dp->n_eff == MAX_EFFECTS)
-                return bad(err, epath, "is one covariate effect too many (at most 6)%s", "");
-            if ((st = parse_effect(e, epath, &dp->eff[dp->n_eff], err)))
-                return st;
-            dp->n_eff++;
-        }
+    const cJSON *covs, *e;
+    if ((st = gs_datafile_array(item, path, "covariates", OPT, &covs, err)))
+        return st;
+    cJSON_ArrayForEach(e, covs)
+    {
+        char epath[200];
+        snprintf(epath, sizeof epath, "%s.covariates[%zu]", path, dp->n_eff);
+        if (dp->n_eff == MAX_EFFECTS)
+            return bad(err, epath, "is one covariate effect too many; allowed at most 6");
+        if ((st = parse_effect(e, epath, &dp->eff[dp->n_eff], err)))
+            return st;
+        dp->n_eff++;
     }
     describe_effects(dp);
     return GS_OK;
 }
 
-static gs_status parse_omega_block(gs_drug *d, const cJSON *blk, struct gs_error *err)
+static gs_status parse_omega_block(gs_drug *d, const cJSON *var, struct gs_error *err)
 {
     const char *path = "model.variability.omega_block";
-    if (!cJSON_IsObject(blk))
-        return bad(err, path, "must be an object with parameters, covariance and source%s", "");
+    const cJSON *blk, *names, *cov;
     gs_status st;
-    if ((st = get_string(blk, "source", path, 1, &d->omega_block_source, err)))
+    if ((st = gs_datafile_object(var, "model.variability", "omega_block", OPT, &blk, err)) ||
+        blk == NULL)
         return st;
-    const cJSON *names = cJSON_GetObjectItemCaseSensitive(blk, "parameters");
-    const cJSON *cov = cJSON_GetObjectItemCaseSensitive(blk, "covariance");
+    if ((st = gs_datafile_source(blk, path, &d->omega_block_source, err)) ||
+        (st = gs_datafile_array(blk, path, "parameters", REQ, &names, err)) ||
+        (st = gs_datafile_array(blk, path, "covariance", REQ, &cov, err)))
+        return st;
     int n = cJSON_GetArraySize(names);
-    if (!cJSON_IsArray(names) || n < 1 || n > GS_MAX_PARAMS)
-        return bad(err, path, "parameters must be an array of 1 to 8 parameter names%s", "");
-    if (!cJSON_IsArray(cov) || cJSON_GetArraySize(cov) != n)
-        return bad(err, path, "covariance must be an n x n array matching parameters%s", "");
+    if (n < 1 || n > GS_MAX_PARAMS)
+        return gs_error_set(err, GS_INPUT, path,
+                            "'%s.parameters' has %d names; allowed 1 to %d parameter names", path,
+                            n, GS_MAX_PARAMS);
+    if (cJSON_GetArraySize(cov) != n)
+        return bad(err, path, "covariance must be an n x n array matching parameters");
     int idx[GS_MAX_PARAMS];
     for (int i = 0; i < n; i++) {
         const cJSON *nm = cJSON_GetArrayItem(names, i);
         idx[i] = cJSON_IsString(nm) ? gs_structure_param_index(d->structure, nm->valuestring) : -1;
         if (idx[i] < 0 || !d->p[idx[i]].given)
-            return bad(err, path, "parameters[%s] names no parameter given in the file",
-                       cJSON_IsString(nm) ? nm->valuestring : "?");
+            return gs_error_set(err, GS_INPUT, path,
+                                "'%s.parameters[%d]' is '%.64s'; allowed a parameter given in "
+                                "the file",
+                                path, i, cJSON_IsString(nm) ? nm->valuestring : "?");
         for (int j = 0; j < i; j++)
             if (idx[j] == idx[i])
-                return bad(err, path, "lists parameter '%s' twice", nm->valuestring);
+                return gs_error_set(err, GS_INPUT, path, "'%s' lists parameter '%s' twice", path,
+                                    nm->valuestring);
     }
     for (int i = 0; i < n; i++) {
         const cJSON *row = cJSON_GetArrayItem(cov, i);
         if (!cJSON_IsArray(row) || cJSON_GetArraySize(row) != n)
-            return bad(err, path, "covariance must be an n x n array matching parameters%s", "");
+            return bad(err, path, "covariance must be an n x n array matching parameters");
         for (int j = 0; j < n; j++) {
-            const cJSON *v = cJSON_GetArrayItem(row, j);
-            if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-                return bad(err, path, "covariance holds a value that is not a finite number%s", "");
-            d->omega[idx[i]][idx[j]] = v->valuedouble;
+            char f[200];
+            snprintf(f, sizeof f, "%s.covariance[%d][%d]", path, i, j);
+            if ((st = gs_datafile_number_item(cJSON_GetArrayItem(row, j), f, NULL,
+                                              &d->omega[idx[i]][idx[j]], err)))
+                return st;
         }
     }
     for (int i = 0; i < n; i++) {
@@ -303,7 +248,7 @@ static gs_status parse_omega_block(gs_drug *d, const cJSON *blk, struct gs_error
                                 d->structure->params[idx[i]].name, d->omega[idx[i]][idx[i]]);
         for (int j = 0; j < n; j++)
             if (d->omega[idx[i]][idx[j]] != d->omega[idx[j]][idx[i]])
-                return bad(err, path, "covariance is not symmetric%s", "");
+                return bad(err, path, "covariance is not symmetric");
         d->p[idx[i]].omega_sd = sqrt(d->omega[idx[i]][idx[i]]);
         d->p[idx[i]].omega_source = d->omega_block_source;
     }
@@ -312,6 +257,7 @@ static gs_status parse_omega_block(gs_drug *d, const cJSON *blk, struct gs_error
 
 static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error *err)
 {
+    static const struct gs_datafile_range sd_range = {0.0, 3.0, 0, 0, NULL, NULL};
     const cJSON *item;
     cJSON_ArrayForEach(item, var)
     {
@@ -324,96 +270,90 @@ static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error
             return gs_error_set(err, GS_INPUT, path, "'%s' names no parameter given in the file",
                                 path);
         if (!cJSON_IsObject(item))
-            return bad(err, path, "must be an object with omega_sd and source%s", "");
+            return bad(err, path, "is not an object; allowed an object with omega_sd and source");
         gs_status st;
-        double sd;
+        double sd = NAN;
         const char *src;
-        if ((st = get_number(item, "omega_sd", path, &sd, err)) ||
-            (st = get_string(item, "source", path, 1, &src, err)))
+        if ((st = gs_datafile_number(item, path, "omega_sd", REQ, &sd_range, &sd, err)) ||
+            (st = gs_datafile_source(item, path, &src, err)) ||
+            (st = gs_datafile_number(item, path, "bov_sd", OPT, &sd_range, &d->p[idx].bov_sd, err)))
             return st;
-        if (!(sd >= 0.0 && sd <= 3.0))
-            return gs_error_set(err, GS_INPUT, path, "'%s.omega_sd' is %g; allowed 0 to 3", path,
-                                sd);
         d->p[idx].omega_sd = sd;
         d->p[idx].omega_source = src;
         d->omega[idx][idx] = sd * sd;
-        if (cJSON_GetObjectItemCaseSensitive(item, "bov_sd")) {
-            double b;
-            if ((st = get_number(item, "bov_sd", path, &b, err)))
-                return st;
-            if (!(b >= 0.0 && b <= 3.0))
-                return gs_error_set(err, GS_INPUT, path, "'%s.bov_sd' is %g; allowed 0 to 3", path,
-                                    b);
-            d->p[idx].bov_sd = b;
-        }
     }
-    const cJSON *blk = cJSON_GetObjectItemCaseSensitive(var, "omega_block");
-    return blk ? parse_omega_block(d, blk, err) : GS_OK;
+    return parse_omega_block(d, var, err);
 }
 
 static gs_status parse_residual(gs_drug *d, const cJSON *res, struct gs_error *err)
 {
+    static const struct gs_datafile_range r = {0.0, 100.0, 0, 0, NULL, NULL};
     const char *path = "model.residual";
     gs_status st;
-    if ((st = get_string(res, "source", path, 1, &d->resid_source, err)))
+    if ((st = gs_datafile_source(res, path, &d->resid_source, err)) ||
+        (st = gs_datafile_number(res, path, "additive_mg_L", OPT, &r, &d->resid_add, err)) ||
+        (st = gs_datafile_number(res, path, "proportional", OPT, &r, &d->resid_prop, err)))
         return st;
-    const char *keys[2] = {"additive_mg_L", "proportional"};
-    double *dst[2] = {&d->resid_add, &d->resid_prop};
-    for (int k = 0; k < 2; k++) {
-        if (cJSON_GetObjectItemCaseSensitive(res, keys[k]) == NULL)
-            continue;
-        if ((st = get_number(res, keys[k], path, dst[k], err)))
-            return st;
-        if (!(*dst[k] >= 0.0 && *dst[k] <= 100.0))
-            return gs_error_set(err, GS_INPUT, path, "'%s.%s' is %g; allowed 0 to 100", path,
-                                keys[k], *dst[k]);
-    }
     if (isnan(d->resid_add) && isnan(d->resid_prop))
-        return bad(err, path, "needs additive_mg_L and/or proportional%s", "");
+        return bad(err, path, "has neither; allowed additive_mg_L and/or proportional");
+    return GS_OK;
+}
+
+/* The "pharmacodynamics" section: effect site and binding (gabasim/pd.h). */
+static gs_status parse_pd(gs_drug *d, const cJSON *root, struct gs_error *err)
+{
+    static const struct gs_datafile_range ke0 = {0.0, 100.0, 1, 0, "1/h", NULL};
+    static const struct gs_datafile_range kp = {0.0, 1.0, 1, 0, "fraction", NULL};
+    static const struct gs_datafile_range kd = {0.0, 100.0, 1, 0, "mg/L", NULL};
+    const char *path = "pharmacodynamics";
+    const cJSON *pd;
+    gs_status st;
+    if ((st = gs_datafile_object(root, "", path, OPT, &pd, err)) || pd == NULL)
+        return st;
+    if ((st = gs_datafile_quantity(pd, path, "ke0", REQ, &ke0, &d->pd.ke0_per_h, NULL, err)) ||
+        (st = gs_datafile_quantity(pd, path, "csf_kp", REQ, &kp, &d->pd.csf_kp, NULL, err)) ||
+        (st = gs_datafile_quantity(pd, path, "kd", REQ, &kd, &d->pd.kd_mg_l, NULL, err)))
+        return st;
+    d->has_pd = 1;
     return GS_OK;
 }
 
 static gs_status parse_root(gs_drug *d, struct gs_error *err)
 {
-    const cJSON *root = d->root;
+    static const char *const schemas[] = {"gabasim-drug/1", NULL};
+    static const struct gs_datafile_range anuric = {0.0, 100.0, 1, 0, "L/h", NULL};
+    static const struct gs_datafile_range max_dose = {0.0, 1e5, 1, 0, "mg", NULL};
+    const cJSON *root = d->root, *model, *params, *item;
     gs_status st;
-    const char *schema, *structure;
+    int schema = 0;
+    const char *structure;
     if (!cJSON_IsObject(root))
-        return bad(err, "(top level)", "must be a JSON object%s", "");
-    if ((st = get_string(root, "schema", "", 1, &schema, err)))
-        return st;
-    if (strcmp(schema, "gabasim-drug/1") != 0)
-        return gs_error_set(err, GS_INPUT, "schema", "'schema' is '%s'; allowed: gabasim-drug/1",
-                            schema);
-    if ((st = get_string(root, "name", "", 1, &d->name, err)) ||
-        (st = get_string(root, "title", "", 1, &d->title, err)) ||
-        (st = get_string(root, "summary", "", 0, &d->summary, err)))
+        return bad(err, "(top level)", "is not an object; allowed a JSON object");
+    d->summary = "";
+    if ((st = gs_datafile_choice(root, "", "schema", REQ, schemas, &schema, err)) ||
+        (st = gs_datafile_string(root, "", "name", REQ, &d->name, err)) ||
+        (st = gs_datafile_string(root, "", "title", REQ, &d->title, err)) ||
+        (st = gs_datafile_string(root, "", "summary", OPT, &d->summary, err)))
         return st;
     for (const char *c = d->name; *c; c++)
         if (!(islower((unsigned char)*c) || isdigit((unsigned char)*c) || *c == '-' || *c == '_'))
             return gs_error_set(err, GS_INPUT, "name",
                                 "'name' is '%s'; allowed: lowercase letters, digits, '-', '_'",
                                 d->name);
-    const cJSON *model = get_object(root, "model");
-    if (model == NULL)
-        return bad(err, "model",
-                   "is missing; an object with structure and parameters is required%s", "");
-    if ((st = get_string(model, "structure", "model", 1, &structure, err)))
+    if ((st = gs_datafile_object(root, "", "model", REQ, &model, err)) ||
+        (st = gs_datafile_string(model, "model", "structure", REQ, &structure, err)))
         return st;
     d->structure = gs_structure_find(structure);
     if (d->structure == NULL)
         return gs_error_set(err, GS_INPUT, "model.structure",
-                            "'model.structure' is '%s'; known: oral_1cmt_linear, "
+                            "'model.structure' is '%.64s'; allowed: oral_1cmt_linear, "
                             "oral_1cmt_mm_absorption",
                             structure);
-    const cJSON *params = get_object(model, "parameters");
-    if (params == NULL)
-        return bad(err, "model.parameters", "is missing; an object of parameters is required%s",
-                   "");
-    const cJSON *item;
+    if ((st = gs_datafile_object(model, "model", "parameters", REQ, &params, err)))
+        return st;
     cJSON_ArrayForEach(item, params)
     {
-        if ((st = parse_param(d, item, err)))
+        if ((st = parse_param(d, params, item, err)))
             return st;
     }
     for (size_t i = 0; i < d->structure->n_params; i++) {
@@ -437,78 +377,47 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
     }
     d->resid_add = d->resid_prop = NAN;
     d->resid_source = d->omega_block_source = "";
-    const cJSON *var = get_object(model, "variability");
-    if (var && (st = parse_variability(d, var, err)))
-        return st;
-    const cJSON *res = get_object(model, "residual");
-    if (res && (st = parse_residual(d, res, err)))
+    const cJSON *var, *res, *anu;
+    if ((st = gs_datafile_object(model, "model", "variability", OPT, &var, err)) ||
+        (var && (st = parse_variability(d, var, err))) ||
+        (st = gs_datafile_object(model, "model", "residual", OPT, &res, err)) ||
+        (res && (st = parse_residual(d, res, err))))
         return st;
 
     d->anuric_cl = NAN;
     d->anuric_source = "";
-    const cJSON *anuric = get_object(model, "anuric");
-    if (anuric) {
-        const cJSON *cl = get_object(anuric, "CL");
-        if (cl == NULL)
-            return bad(err, "model.anuric.CL", "is missing; an object with value, unit, source%s",
-                       "");
-        const char *unit;
-        if ((st = get_number(cl, "value", "model.anuric.CL", &d->anuric_cl, err)) ||
-            (st = get_string(cl, "unit", "model.anuric.CL", 1, &unit, err)) ||
-            (st = get_string(cl, "source", "model.anuric.CL", 1, &d->anuric_source, err)))
-            return st;
-        if (strcmp(unit, "L/h") != 0)
-            return gs_error_set(err, GS_INPUT, "model.anuric.CL",
-                                "'model.anuric.CL.unit' is '%s'; allowed: L/h", unit);
-        if (!(d->anuric_cl > 0.0 && d->anuric_cl < 100.0))
-            return gs_error_set(err, GS_INPUT, "model.anuric.CL",
-                                "'model.anuric.CL.value' is %g L/h; allowed above 0 to 100",
-                                d->anuric_cl);
-    }
-
-    const cJSON *limits = get_object(root, "limits");
-    const cJSON *maxd = limits ? get_object(limits, "max_dose") : NULL;
-    if (maxd == NULL)
-        return bad(err, "limits.max_dose",
-                   "is missing; an object with value (mg), unit and source is required%s", "");
-    const char *unit;
-    if ((st = get_number(maxd, "value", "limits.max_dose", &d->max_dose, err)) ||
-        (st = get_string(maxd, "unit", "limits.max_dose", 1, &unit, err)) ||
-        (st = get_string(maxd, "source", "limits.max_dose", 1, &d->max_dose_source, err)))
+    if ((st = gs_datafile_object(model, "model", "anuric", OPT, &anu, err)) ||
+        (anu && (st = gs_datafile_quantity(anu, "model.anuric", "CL", REQ, &anuric, &d->anuric_cl,
+                                           &d->anuric_source, err))))
         return st;
-    if (strcmp(unit, "mg") != 0 || !(d->max_dose > 0.0 && d->max_dose <= 1e5))
-        return gs_error_set(err, GS_INPUT, "limits.max_dose",
-                            "'limits.max_dose' is %g %s; allowed above 0 to 100000 mg", d->max_dose,
-                            unit);
 
-    const cJSON *tits = get_object(root, "titrations");
-    if (tits) {
-        cJSON_ArrayForEach(item, tits)
-        {
-            char path[160];
-            snprintf(path, sizeof path, "titrations.%s", item->string ? item->string : "?");
-            if (d->n_tit == MAX_TITRATIONS)
-                return bad(err, path, "is one titration too many (at most 8)%s", "");
-            if (!cJSON_IsObject(item))
-                return bad(err, path, "must be an object with schedule and source%s", "");
-            if ((st = get_string(item, "schedule", path, 1, &d->tit_schedule[d->n_tit], err)) ||
-                (st = get_string(item, "source", path, 1, &d->tit_source[d->n_tit], err)))
-                return st;
-            d->tit_name[d->n_tit++] = item->string;
-        }
+    /* a missing "limits" reads as a missing "limits.max_dose" */
+    if ((st = gs_datafile_quantity(cJSON_GetObjectItemCaseSensitive(root, "limits"), "limits",
+                                   "max_dose", REQ, &max_dose, &d->max_dose, &d->max_dose_source,
+                                   err)))
+        return st;
+
+    const cJSON *tits;
+    if ((st = gs_datafile_object(root, "", "titrations", OPT, &tits, err)))
+        return st;
+    cJSON_ArrayForEach(item, tits)
+    {
+        char path[160];
+        snprintf(path, sizeof path, "titrations.%s", item->string ? item->string : "?");
+        if (d->n_tit == MAX_TITRATIONS)
+            return bad(err, path, "is one titration too many; allowed at most 8");
+        if (!cJSON_IsObject(item))
+            return bad(err, path, "is not an object; allowed an object with schedule and source");
+        if ((st = gs_datafile_string(item, path, "schedule", REQ, &d->tit_schedule[d->n_tit],
+                                     err)) ||
+            (st = gs_datafile_source(item, path, &d->tit_source[d->n_tit], err)))
+            return st;
+        d->tit_name[d->n_tit++] = item->string;
     }
-    const cJSON *ass = cJSON_GetObjectItemCaseSensitive(root, "assumptions");
-    if (ass) {
-        if (!cJSON_IsArray(ass))
-            return bad(err, "assumptions", "must be an array of strings%s", "");
-        cJSON_ArrayForEach(item, ass)
-        {
-            if (!cJSON_IsString(item) || d->n_assumption == MAX_ASSUMPTIONS)
-                return bad(err, "assumptions", "must be at most 32 strings%s", "");
-            d->assumption[d->n_assumption++] = item->valuestring;
-        }
-    }
-    if ((st = gs__dosing_parse(root, &d->dosing, &d->has_dosing, err)))
+    if ((st = gs_datafile_strings(root, "", "assumptions", OPT, MAX_ASSUMPTIONS, d->assumption,
+                                  &d->n_assumption, err)) ||
+        (st = gs__dosing_parse(root, &d->dosing, &d->has_dosing, err)) ||
+        (st = parse_pd(d, root, err)))
         return st;
     const cJSON *cal = cJSON_GetObjectItemCaseSensitive(root, "calibration");
     if (cal) {
@@ -534,41 +443,12 @@ gs_status gs_drug_parse(gs_drug **out, const char *text, size_t len, const char 
         gs_drug_free(d);
         return gs_error_set(err, GS_NOMEM, origin, "out of memory");
     }
-    if (memchr(text, '\0', len) != NULL) {
+    gs_status st = gs_datafile_parse_json(text, len, origin, &d->root, err);
+    if (st != GS_OK) {
         gs_drug_free(d);
-        return gs_error_set(err, GS_INPUT, origin, "%s: contains a NUL byte; not a text file",
-                            origin);
+        return st;
     }
-    /* cJSON's trailing-text check wants the terminating NUL inside the given length. */
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL) {
-        gs_drug_free(d);
-        return gs_error_set(err, GS_NOMEM, origin, "out of memory");
-    }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    const char *end = NULL;
-    d->root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-    text = buf;
-    if (d->root == NULL) {
-        /* Report line and column of the failure (cJSON gives the position; no global state). */
-        size_t line = 1, col = 1;
-        for (const char *c = text; end && c < end && c < text + len; c++) {
-            if (*c == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        gs_free(buf);
-        gs_drug_free(d);
-        return gs_error_set(err, GS_INPUT, origin,
-                            "%s: line %zu, column %zu: malformed JSON (or trailing text)", origin,
-                            line, col);
-    }
-    gs_free(buf);
-    gs_status st = parse_root(d, err);
+    st = parse_root(d, err);
     if (st != GS_OK) {
         gs_error_prefix(err, origin);
         gs_drug_free(d);
@@ -589,56 +469,25 @@ void gs_drug_free(gs_drug *d)
     gs_free(d);
 }
 
+/* ---- compatibility for code not yet moved to gabasim/datafile.h ---- */
+
 gs_status gs__json_parse(const char *text, size_t len, cJSON **root)
 {
-    *root = NULL;
-    char *buf = gs_malloc(len + 1);
-    if (buf == NULL)
-        return GS_NOMEM;
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    /* cJSON wants the terminating NUL inside the length; a NUL inside the text is not JSON */
-    if (memchr(text, '\0', len) == NULL)
-        *root = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
-    return GS_OK;
+    gs_status st = gs_datafile_parse_json(text, len, NULL, root, NULL);
+    return st == GS_NOMEM ? GS_NOMEM : GS_OK;
 }
 
 gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
                         struct gs_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return gs_error_set(err, errno == ENOENT ? GS_NOTFOUND : GS_IO, path,
-                            "cannot open '%s': %s", path, strerror(errno));
-    char *buf = gs_malloc(max + 1);
-    if (buf == NULL) {
-        fclose(f);
-        return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    }
-    size_t n = fread(buf, 1, max + 1, f);
-    int bad_read = ferror(f);
-    fclose(f);
-    if (bad_read || n > max) {
-        gs_free(buf);
-        return gs_error_set(
-            err, bad_read ? GS_IO : GS_INPUT, path,
-            bad_read ? "cannot read '%s'" : "'%s' is larger than the %zu-byte limit", path, max);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return GS_OK;
+    return gs_datafile_read(path, max, NULL, text, len, err);
 }
 
 gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
                              size_t *len, char *origin, struct gs_error *err)
 {
-    if (path == NULL)
-        snprintf(origin, 4096, "%s/%s", gs_data_dir(), default_name);
-    else
-        snprintf(origin, 4096, "%s", path);
-    return gs__read_file(origin, max, text, len, err);
+    gs_datafile_locate(origin, 4096, path, default_name);
+    return gs_datafile_read(origin, max, NULL, text, len, err);
 }
 
 static int is_library_name(const char *s)
@@ -657,7 +506,8 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
     char path[4096];
     size_t len = strlen(name_or_path);
     int is_path = strchr(name_or_path, '/') != NULL ||
-                  (len > 5 && strcmp(name_or_path + len - 5, ".json") == 0);
+                  (len > 5 && strcmp(name_or_path + len - 5, ".json") == 0) ||
+                  strcmp(name_or_path, GS_DATAFILE_STDIN) == 0;
     if (is_path) {
         snprintf(path, sizeof path, "%s", name_or_path);
     } else {
@@ -669,7 +519,7 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
         snprintf(path, sizeof path, "%s/drugs/%s.json", gs_data_dir(), name_or_path);
     }
     char *text = NULL;
-    gs_status st = gs__read_file(path, GS_DRUG_FILE_MAX, &text, &len, err);
+    gs_status st = gs_datafile_read(path, GS_DRUG_FILE_MAX, "drug file", &text, &len, err);
     if (st == GS_NOTFOUND && !is_path) {
         char **names = NULL;
         size_t n = 0;
@@ -690,7 +540,7 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
                             name_or_path, strerror(ENOENT));
     if (st != GS_OK)
         return st;
-    st = gs_drug_parse(out, text, len, path, err);
+    st = gs_drug_parse(out, text, len, gs_datafile_origin(path), err);
     gs_free(text);
     return st;
 }
@@ -842,9 +692,13 @@ const char *gs_drug_calibration_json(const gs_drug *d)
     return d->calibration_json;
 }
 
-const void *gs__drug_root(const gs_drug *d)
+gs_status gs_drug_pd(const gs_drug *d, struct gs_pd_params *out, struct gs_error *err)
 {
-    return d->root;
+    if (!d->has_pd)
+        return gs_error_set(err, GS_UNSUPPORTED, "pharmacodynamics",
+                            "drug '%s' has no pharmacodynamics section", d->name);
+    *out = d->pd;
+    return GS_OK;
 }
 
 const struct gs_dosing *gs_drug_dosing(const gs_drug *d)

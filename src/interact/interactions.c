@@ -13,9 +13,9 @@
 #include <string.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/drug.h"
 #include "gabasim/interactions.h"
-#include "../drug/drug_int.h"
 
 #define MAX_ENTRIES 64
 #define MAX_ALIASES 16
@@ -35,6 +35,9 @@ struct gs_interactions {
 
 /* ---- parsing ---------------------------------------------------------------------------- */
 
+#define REQ GS_DATAFILE_REQUIRED
+#define OPT GS_DATAFILE_OPTIONAL
+
 static gs_status bad(struct gs_error *err, const char *field, const char *fmt, ...)
 {
     char msg[256];
@@ -43,59 +46,6 @@ static gs_status bad(struct gs_error *err, const char *field, const char *fmt, .
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     return gs_error_set(err, GS_INPUT, field, "'%s' %s", field, msg);
-}
-
-static gs_status get_str(const cJSON *obj, const char *key, const char *prefix, int required,
-                         const char **out, struct gs_error *err)
-{
-    char field[96];
-    snprintf(field, sizeof field, "%s%s", prefix, key);
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    *out = "";
-    if (it == NULL)
-        return required ? bad(err, field, "is missing; a string is required") : GS_OK;
-    if (!cJSON_IsString(it))
-        return bad(err, field, "must be a string");
-    *out = it->valuestring;
-    return GS_OK;
-}
-
-/* A finite number in [lo, hi]; `out` keeps NaN when the key is absent and not required. */
-static gs_status get_num(const cJSON *obj, const char *key, const char *prefix, int required,
-                         double lo, double hi, double *out, struct gs_error *err)
-{
-    char field[96];
-    snprintf(field, sizeof field, "%s%s", prefix, key);
-    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
-    *out = NAN;
-    if (it == NULL)
-        return required ? bad(err, field, "is missing; a number is required") : GS_OK;
-    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < lo ||
-        it->valuedouble > hi)
-        return bad(err, field, "must be a number from %g to %g", lo, hi);
-    *out = it->valuedouble;
-    return GS_OK;
-}
-
-/* An array of at most `max` strings into out[]. */
-static gs_status get_strs(const cJSON *obj, const char *key, const char *prefix, const char **out,
-                          size_t max, size_t *n, struct gs_error *err)
-{
-    char field[96];
-    snprintf(field, sizeof field, "%s%s", prefix, key);
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
-    *n = 0;
-    if (arr == NULL)
-        return GS_OK;
-    if (!cJSON_IsArray(arr))
-        return bad(err, field, "must be an array of strings");
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (!cJSON_IsString(it) || *it->valuestring == '\0' || *n == max)
-            return bad(err, field, "must be at most %zu non-empty strings", max);
-        out[(*n)++] = it->valuestring;
-    }
-    return GS_OK;
 }
 
 static const struct {
@@ -108,69 +58,81 @@ static const struct {
     {"clearance_ratio", GS_IX_CLEARANCE},
 };
 
-static gs_status parse_model(const cJSON *m, struct gs_interaction *ix, const char *pre,
+static gs_status parse_model(const cJSON *o, struct gs_interaction *ix, const char *pre,
                              struct gs_error *err)
 {
+    static const char *const names[] = {"none", "dose_timed_bioavailability",
+                                        "absorption_auc_ratio", "clearance_ratio", NULL};
+    /* 1000 h: far beyond any antacid's stay in the gut, a bound against typos */
+    static const struct gs_datafile_range hours = {-1000.0, 1000.0, 0, 0, "h", NULL};
+    static const struct gs_datafile_range reduction = {0.0, 0.99, 0, 0, NULL, NULL};
+    /* ratios outside 0.1..10 would not be a co-medication effect but a typo */
+    static const struct gs_datafile_range ratio = {0.1, 10.0, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range dose = {1e-3, 1e5, 0, 0, "mg", NULL};
     gs_status st;
-    const char *kind;
+    const cJSON *m;
+    int k = 0;
     char field[96];
-    snprintf(field, sizeof field, "%smodel", pre);
-    if (!cJSON_IsObject(m))
-        return bad(err, field, "is missing or not an object");
-    snprintf(field, sizeof field, "%smodel.", pre);
-    if ((st = get_str(m, "kind", field, 1, &kind, err)) ||
-        (st = get_str(m, "source", field, 0, &ix->model_source, err)) ||
-        (st = get_str(m, "approximation", field, 0, &ix->approximation, err)))
+    gs_datafile_field(field, sizeof field, pre, "model");
+    ix->model_source = ix->approximation = "";
+    if ((st = gs_datafile_object(o, pre, "model", REQ, &m, err)) ||
+        (st = gs_datafile_choice(m, field, "kind", REQ, names, &k, err)) ||
+        (st = gs_datafile_string(m, field, "source", GS_DATAFILE_EMPTY_OK, &ix->model_source,
+                                 err)) ||
+        (st = gs_datafile_string(m, field, "approximation", GS_DATAFILE_EMPTY_OK,
+                                 &ix->approximation, err)))
         return st;
-    size_t k = 0;
-    while (k < sizeof kinds / sizeof kinds[0] && strcmp(kinds[k].name, kind) != 0)
-        k++;
-    if (k == sizeof kinds / sizeof kinds[0])
-        return bad(err, strcat(field, "kind"),
-                   "is '%s'; allowed: none, dose_timed_bioavailability, absorption_auc_ratio, "
-                   "clearance_ratio",
-                   kind);
     ix->kind = kinds[k].kind;
     /* The modelled effect belongs to the first affected drug (the gabapentinoid). */
     ix->model_drug = ix->n_affects ? ix->affects[0] : "";
+    char kf[112];
+    gs_datafile_field(kf, sizeof kf, field, "kind");
     if (ix->kind != GS_IX_NONE && ix->n_affects == 0)
-        return bad(err, strcat(field, "kind"), "is '%s' but 'affects' names no drug", kind);
+        return bad(err, kf, "is '%s' but 'affects' names no drug", names[k]);
     switch (ix->kind) {
     case GS_IX_NONE:
         break;
     case GS_IX_DOSE_TIMED: {
-        const cJSON *bands = cJSON_GetObjectItemCaseSensitive(m, "bands"), *b;
-        char bf[160]; /* field (< 96) + "bands[NN].to_h" */
-        snprintf(bf, sizeof bf, "%sbands", field);
-        if (!cJSON_IsArray(bands) || cJSON_GetArraySize(bands) == 0)
-            return bad(err, bf, "must be a non-empty array of {from_h, to_h, reduction}");
+        const cJSON *bands, *b;
+        char bf[112];
+        gs_datafile_field(bf, sizeof bf, field, "bands");
+        if ((st = gs_datafile_array(m, field, "bands", REQ, &bands, err)))
+            return st;
+        if (cJSON_GetArraySize(bands) == 0)
+            return bad(err, bf, "is empty; allowed a non-empty array of {from_h, to_h, reduction}");
         cJSON_ArrayForEach(b, bands)
         {
             if (ix->n_bands == GS_IX_MAX_BANDS)
-                return bad(err, bf, "has more than %d bands", GS_IX_MAX_BANDS);
+                return bad(err, bf, "has more than %d bands; allowed at most %d", GS_IX_MAX_BANDS,
+                           GS_IX_MAX_BANDS);
             struct gs_ix_band *x = &ix->band[ix->n_bands];
-            snprintf(bf, sizeof bf, "%sbands[%zu].", field, ix->n_bands);
-            /* 1000 h: far beyond any antacid's stay in the gut, a bound against typos */
-            if ((st = get_num(b, "from_h", bf, 1, -1000, 1000, &x->from_h, err)) ||
-                (st = get_num(b, "to_h", bf, 1, -1000, 1000, &x->to_h, err)) ||
-                (st = get_num(b, "reduction", bf, 1, 0, 0.99, &x->reduction, err)))
+            char ef[128];
+            snprintf(ef, sizeof ef, "%s[%zu]", bf, ix->n_bands);
+            x->from_h = x->to_h = x->reduction = NAN;
+            if ((st = gs_datafile_number(b, ef, "from_h", REQ, &hours, &x->from_h, err)) ||
+                (st = gs_datafile_number(b, ef, "to_h", REQ, &hours, &x->to_h, err)) ||
+                (st = gs_datafile_number(b, ef, "reduction", REQ, &reduction, &x->reduction, err)))
                 return st;
-            if (!(x->to_h > x->from_h))
-                return bad(err, strcat(bf, "to_h"), "is %g; must be above from_h %g", x->to_h,
-                           x->from_h);
+            if (!(x->to_h > x->from_h)) {
+                char tf[144];
+                return bad(err, gs_datafile_field(tf, sizeof tf, ef, "to_h"),
+                           "is %g; allowed above from_h %g", x->to_h, x->from_h);
+            }
             ix->n_bands++;
         }
         break;
     }
     case GS_IX_ABSORPTION_AUC:
-        /* ratios outside 0.1..10 would not be a co-medication effect but a typo */
-        if ((st = get_str(m, "parameter", field, 1, &ix->parameter, err)) ||
-            (st = get_num(m, "auc_ratio", field, 1, 0.1, 10.0, &ix->auc_ratio, err)) ||
-            (st = get_num(m, "study_dose_mg", field, 1, 1e-3, 1e5, &ix->study_dose_mg, err)))
+        ix->auc_ratio = ix->study_dose_mg = NAN;
+        if ((st = gs_datafile_string(m, field, "parameter", REQ, &ix->parameter, err)) ||
+            (st = gs_datafile_number(m, field, "auc_ratio", REQ, &ratio, &ix->auc_ratio, err)) ||
+            (st = gs_datafile_number(m, field, "study_dose_mg", REQ, &dose, &ix->study_dose_mg,
+                                     err)))
             return st;
         break;
     case GS_IX_CLEARANCE:
-        if ((st = get_num(m, "cl_ratio", field, 1, 0.1, 10.0, &ix->cl_ratio, err)))
+        ix->cl_ratio = NAN;
+        if ((st = gs_datafile_number(m, field, "cl_ratio", REQ, &ratio, &ix->cl_ratio, err)))
             return st;
         break;
     }
@@ -180,30 +142,25 @@ static gs_status parse_model(const cJSON *m, struct gs_interaction *ix, const ch
 static gs_status parse_entry(const cJSON *o, size_t i, struct entry *e, struct gs_error *err)
 {
     char pre[48];
-    snprintf(pre, sizeof pre, "interactions[%zu].", i);
+    snprintf(pre, sizeof pre, "interactions[%zu]", i);
     if (!cJSON_IsObject(o))
-        return bad(err, "interactions", "element %zu is not an object", i);
+        return bad(err, pre, "is not an object; allowed an object");
     struct gs_interaction *ix = &e->ix;
     gs_status st;
-    const cJSON *cns;
-    if ((st = get_str(o, "name", pre, 1, &ix->name, err)) ||
-        (st = get_str(o, "title", pre, 0, &ix->title, err)) ||
-        (st = get_str(o, "mechanism", pre, 0, &ix->mechanism, err)) ||
-        (st = get_str(o, "warning", pre, 0, &ix->warning, err)) ||
-        (st = get_str(o, "sedation_risk", pre, 0, &ix->sedation_risk, err)) ||
-        (st = get_strs(o, "affects", pre, ix->affects, GS_IX_MAX_AFFECTS, &ix->n_affects, err)) ||
-        (st = get_strs(o, "aliases", pre, e->alias, MAX_ALIASES, &e->n_alias, err)))
+    ix->name = ix->title = ix->mechanism = ix->warning = ix->sedation_risk = "";
+    if ((st = gs_datafile_string(o, pre, "name", REQ, &ix->name, err)) ||
+        (st = gs_datafile_string(o, pre, "title", GS_DATAFILE_EMPTY_OK, &ix->title, err)) ||
+        (st = gs_datafile_string(o, pre, "mechanism", GS_DATAFILE_EMPTY_OK, &ix->mechanism, err)) ||
+        (st = gs_datafile_string(o, pre, "warning", GS_DATAFILE_EMPTY_OK, &ix->warning, err)) ||
+        (st = gs_datafile_string(o, pre, "sedation_risk", GS_DATAFILE_EMPTY_OK, &ix->sedation_risk,
+                                 err)) ||
+        (st = gs_datafile_strings(o, pre, "affects", OPT, GS_IX_MAX_AFFECTS, ix->affects,
+                                  &ix->n_affects, err)) ||
+        (st = gs_datafile_strings(o, pre, "aliases", OPT, MAX_ALIASES, e->alias, &e->n_alias,
+                                  err)) ||
+        (st = gs_datafile_bool(o, pre, "cns_depressant", OPT, &ix->cns_depressant, err)))
         return st;
-    if (*ix->name == '\0')
-        return bad(err, "interactions", "element %zu has an empty name", i);
-    cns = cJSON_GetObjectItemCaseSensitive(o, "cns_depressant");
-    if (cns && !cJSON_IsBool(cns)) {
-        char f[64];
-        snprintf(f, sizeof f, "%scns_depressant", pre);
-        return bad(err, f, "must be true or false");
-    }
-    ix->cns_depressant = cJSON_IsTrue(cns);
-    return parse_model(cJSON_GetObjectItemCaseSensitive(o, "model"), ix, pre, err);
+    return parse_model(o, ix, pre, err);
 }
 
 static const struct entry *find(const gs_interactions *t, const char *name)
@@ -220,17 +177,17 @@ static const struct entry *find(const gs_interactions *t, const char *name)
 
 static gs_status parse_root(gs_interactions *t, struct gs_error *err)
 {
-    const char *schema;
+    static const char *const schemas[] = {"gabasim-interactions/1", NULL};
+    int schema;
     gs_status st;
+    const cJSON *arr, *o;
     if (!cJSON_IsObject(t->root))
         return bad(err, "schema", "is missing: the file is not a JSON object");
-    if ((st = get_str(t->root, "schema", "", 1, &schema, err)))
+    if ((st = gs_datafile_choice(t->root, "", "schema", REQ, schemas, &schema, err)) ||
+        (st = gs_datafile_array(t->root, "", "interactions", REQ, &arr, err)))
         return st;
-    if (strcmp(schema, "gabasim-interactions/1") != 0)
-        return bad(err, "schema", "is '%s'; allowed: gabasim-interactions/1", schema);
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(t->root, "interactions"), *o;
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
-        return bad(err, "interactions", "must be a non-empty array");
+    if (cJSON_GetArraySize(arr) == 0)
+        return bad(err, "interactions", "is empty; allowed a non-empty array");
     cJSON_ArrayForEach(o, arr)
     {
         if (t->n == MAX_ENTRIES)
@@ -258,22 +215,16 @@ gs_status gs_interactions_parse(gs_interactions **out, const char *text, size_t 
         return gs_error_set(err, GS_INPUT, origin, "%s: file is %zu bytes; allowed up to %d",
                             origin, len, GS_INTERACTIONS_FILE_MAX);
     gs_interactions *t = gs_calloc(1, sizeof *t);
-    char *buf = gs_malloc(len + 1);
-    if (t == NULL || buf == NULL || (t->origin = gs_strdup(origin)) == NULL) {
-        gs_free(buf);
+    if (t == NULL || (t->origin = gs_strdup(origin)) == NULL) {
         gs_interactions_free(t);
         return gs_error_set(err, GS_NOMEM, origin, "out of memory");
     }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    /* cJSON allocates with malloc, not gs_malloc; it is freed with cJSON_Delete as elsewhere. */
-    t->root = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-    gs_free(buf);
-    if (t->root == NULL) {
+    gs_status st = gs_datafile_parse_json(text, len, origin, &t->root, err);
+    if (st != GS_OK) {
         gs_interactions_free(t);
-        return gs_error_set(err, GS_INPUT, origin, "%s: malformed JSON (or trailing text)", origin);
+        return st;
     }
-    gs_status st = parse_root(t, err);
+    st = parse_root(t, err);
     if (st != GS_OK) {
         gs_error_prefix(err, origin);
         gs_interactions_free(t);
@@ -288,8 +239,9 @@ gs_status gs_interactions_load(gs_interactions **out, const char *path, struct g
     *out = NULL;
     char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_data_file(path, "interactions.json", GS_INTERACTIONS_FILE_MAX, &text,
-                                      &len, origin, err);
+    gs_datafile_locate(origin, sizeof origin, path, "interactions.json");
+    gs_status st =
+        gs_datafile_read(origin, GS_INTERACTIONS_FILE_MAX, "interactions file", &text, &len, err);
     if (st != GS_OK)
         return st;
     st = gs_interactions_parse(out, text, len, origin, err);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 
 #define DS_MAX_LINE 65536    /* bytes in one line, not counting its line ending */
 #define DS_MAX_ROWS 10000000 /* data rows in one file */
@@ -682,59 +683,12 @@ gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const
 gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        int e = errno;
-        return gs_error_set(err, e == ENOENT ? GS_NOTFOUND : GS_IO, path, "cannot open '%s': %s",
-                            path, strerror(e));
-    }
-    struct stat sb;
-    int regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode);
-    if (regular && sb.st_size > (off_t)GS_DATASET_MAX_BYTES) {
-        fclose(f);
-        return gs_error_set(err, GS_INPUT, path, "%s: %lld bytes; allowed up to %ld bytes", path,
-                            (long long)sb.st_size, GS_DATASET_MAX_BYTES);
-    }
-    /* room for the whole file, the spare byte and one more to see the end in a single read */
-    size_t cap = 65536, n = 0;
-    if (regular && (size_t)sb.st_size + 2 > cap)
-        cap = (size_t)sb.st_size + 2;
-    char *buf = gs_malloc(cap);
-    if (buf == NULL) {
-        fclose(f);
-        return gs_error_set(err, GS_NOMEM, path, "%s: out of memory", path);
-    }
-    for (;;) {
-        if (n + 1 >= cap) { /* keep the spare byte parse_owned needs */
-            if (n > (size_t)GS_DATASET_MAX_BYTES)
-                break;
-            size_t nc = 2 * cap;
-            if (nc > (size_t)GS_DATASET_MAX_BYTES + 2)
-                nc = (size_t)GS_DATASET_MAX_BYTES + 2;
-            char *nb = gs_realloc(buf, nc);
-            if (nb == NULL) {
-                gs_free(buf);
-                fclose(f);
-                return gs_error_set(err, GS_NOMEM, path, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = nc;
-        }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int e = ferror(f) ? errno : 0;
-    fclose(f);
-    if (e != 0 || n > (size_t)GS_DATASET_MAX_BYTES) {
-        gs_free(buf);
-        if (e != 0)
-            return gs_error_set(err, GS_IO, path, "cannot read '%s': %s", path, strerror(e));
-        return gs_error_set(err, GS_INPUT, path, "%s: more than %ld bytes; allowed up to %ld bytes",
-                            path, GS_DATASET_MAX_BYTES, GS_DATASET_MAX_BYTES);
-    }
-    return parse_owned(out, buf, n, path, err);
+    char *buf = NULL;
+    size_t n = 0;
+    gs_status st = gs_datafile_read(path, (size_t)GS_DATASET_MAX_BYTES, "dataset", &buf, &n, err);
+    if (st != GS_OK)
+        return st;
+    return parse_owned(out, buf, n, gs_datafile_origin(path), err);
 }
 
 void gs_dataset_free(gs_dataset *ds)

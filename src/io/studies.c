@@ -8,12 +8,12 @@
 #include <string.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/studies.h"
-#include "../drug/drug_int.h"
 
 #define MAX_COLS  16
 #define CELL_MAX  128
-#define MAX_BYTES ((size_t)16 << 20) /* a study table is a few kB; 16 MiB is ample */
+#define MAX_BYTES ((size_t)16 << 20) /* a ceiling: a study table is a few kB (read as it grows) */
 
 static const char *const layout_cols[3][7] = {
     {"study", "m1", "sd1", "n1", "m2", "sd2", "n2"},
@@ -225,10 +225,10 @@ gs_status gs_studies_read(struct gs_studies *t, const char *path, struct gs_erro
     *t = (struct gs_studies){0};
     char *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, MAX_BYTES, &text, &len, err);
+    gs_status st = gs_datafile_read(path, MAX_BYTES, "study table", &text, &len, err);
     if (st != GS_OK)
         return st;
-    st = gs_studies_parse(t, text, len, path, err);
+    st = gs_studies_parse(t, text, len, gs_datafile_origin(path), err);
     gs_free(text);
     return st;
 }

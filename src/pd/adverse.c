@@ -6,100 +6,100 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../drug/drug_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/drug.h"
 
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
-}
+#define REQ GS_DATAFILE_REQUIRED
+#define OPT GS_DATAFILE_OPTIONAL
 
-static size_t numbers(const cJSON *arr, double *out, size_t max)
+static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_event *e,
+                             struct gs_error *err)
 {
-    size_t n = 0;
-    const cJSON *x;
-    cJSON_ArrayForEach(x, arr)
-    {
-        if (n == max || !cJSON_IsNumber(x))
-            return 0;
-        out[n++] = x->valuedouble;
+    static const struct gs_datafile_range any = {-INFINITY, INFINITY, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range crcl = {0.0, 250.0, 1, 0, "mL/min", NULL};
+    static const struct gs_datafile_range per_day = {1.0, 4.0, 0, 1, NULL, NULL};
+    static const struct gs_datafile_range dose = {0.0, INFINITY, 1, 0, "mg/day", NULL};
+    static const struct gs_datafile_range prob = {0.0, 1.0,  0,
+                                                  0,   NULL, "a number from 0 to below 1"};
+    double pd = 0.0;
+    size_t n1, n2, n3;
+    gs_status st;
+    e->crcl = e->ed50_fixed = e->emax = e->ed50 = NAN;
+    if (!cJSON_IsObject(x))
+        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed an object", path);
+    if ((st = gs_datafile_string_copy(x, path, "drug", REQ, e->drug, sizeof e->drug, err)) ||
+        (st = gs_datafile_string_copy(x, path, "event", REQ, e->event, sizeof e->event, err)) ||
+        (st = gs_datafile_number(x, path, "crcl", REQ, &crcl, &e->crcl, err)) ||
+        (st = gs_datafile_number(x, path, "per_day", REQ, &per_day, &pd, err)) ||
+        (st = gs_datafile_number(x, path, "ed50_fixed", OPT, &any, &e->ed50_fixed, err)) ||
+        (st = gs_datafile_number(x, path, "emax", OPT, &any, &e->emax, err)) ||
+        (st = gs_datafile_number(x, path, "ed50", OPT, &any, &e->ed50, err)) ||
+        (st = gs_datafile_numbers(x, path, "doses_mg_day", REQ, 1, GS_AE_MAX_POINTS, &dose,
+                                  e->dose_mg_day, &n1, err)) ||
+        (st = gs_datafile_numbers(x, path, "incidence", REQ, n1, n1, &prob, e->incidence, &n2,
+                                  err)) ||
+        (st = gs_datafile_numbers(x, path, "placebo", REQ, n1, n1, &prob, e->placebo, &n3, err)))
+        return st;
+    e->per_day = (int)pd;
+    e->n = n1;
+    e->p0 = 0.0;
+    for (size_t i = 0; i < n1; i++) {
+        if (!(e->incidence[i] < 1 && e->placebo[i] < 1))
+            return gs_error_set(err, GS_INPUT, path,
+                                "'%s' has an incidence of 1 at %g mg/day; allowed below 1", path,
+                                e->dose_mg_day[i]);
+        e->p0 += e->placebo[i] / (double)n1;
     }
-    return n;
+    return GS_OK;
 }
 
-static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, const char *path,
-                            struct gs_error *err)
+static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_error *err)
 {
-    m->tau_d = num(root, "onset_tau_d", "value");
-    m->cns_mult = num(root, "cns_depressant_multiplier", "value");
-    if (!(m->tau_d > 0 && m->tau_d < 365) || !(m->cns_mult >= 1 && m->cns_mult <= 10))
-        return gs_error_set(err, GS_INPUT, path,
-                            "%s: needs onset_tau_d (0-365 d) and cns_depressant_multiplier (1-10)",
-                            path);
-    const cJSON *x;
-    cJSON_ArrayForEach(
-        x, cJSON_GetObjectItemCaseSensitive(
-               cJSON_GetObjectItemCaseSensitive(root, "cns_depressant_multiplier"), "applies_to"))
+    static const struct gs_datafile_range tau = {0.0, 365.0, 1, 0, "d", NULL};
+    static const struct gs_datafile_range mult = {1.0, 10.0, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range age = {0.0, 150.0, 0, 0, "y", NULL};
+    static const struct gs_datafile_range factor = {0.0, INFINITY, 0, 0, NULL, NULL};
+    const cJSON *cns, *ages, *events, *x;
+    gs_status st;
+    size_t n;
+    if ((st = gs_datafile_quantity(root, "", "onset_tau_d", REQ, &tau, &m->tau_d, NULL, err)) ||
+        (st = gs_datafile_quantity(root, "", "cns_depressant_multiplier", REQ, &mult, &m->cns_mult,
+                                   NULL, err)) ||
+        (st = gs_datafile_object(root, "", "cns_depressant_multiplier", REQ, &cns, err)) ||
+        (st = gs_datafile_object(root, "", "age_multipliers", REQ, &ages, err)) ||
+        (st = gs_datafile_numbers(ages, "age_multipliers", "bands_y", REQ, 3, 3, &age,
+                                  m->age_band_y, &n, err)) ||
+        (st = gs_datafile_array(root, "", "events", REQ, &events, err)))
+        return st;
+    if (!(tau.hi > m->tau_d))
+        return gs_error_set(err, GS_INPUT, "onset_tau_d",
+                            "'onset_tau_d.value' is %g d; allowed above 0, below 365 d", m->tau_d);
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(cns, "applies_to"))
     {
         if (m->n_cns < 4 && cJSON_IsString(x))
             snprintf(m->cns_events[m->n_cns++], 32, "%s", x->valuestring);
     }
-    const cJSON *age = cJSON_GetObjectItemCaseSensitive(root, "age_multipliers");
-    if (numbers(cJSON_GetObjectItemCaseSensitive(age, "bands_y"), m->age_band_y, 3) != 3)
-        return gs_error_set(err, GS_INPUT, path, "%s: age_multipliers.bands_y needs 3 ages", path);
-    cJSON_ArrayForEach(x, age)
+    cJSON_ArrayForEach(x, ages)
     {
         if (!cJSON_IsArray(x) || strcmp(x->string, "bands_y") == 0 || m->n_age == 4)
             continue;
-        if (numbers(x, m->age[m->n_age].mult, 3) != 3)
-            return gs_error_set(err, GS_INPUT, path, "%s: age multipliers need 3 numbers", path);
+        if ((st = gs_datafile_numbers(ages, "age_multipliers", x->string, REQ, 3, 3, &factor,
+                                      m->age[m->n_age].mult, &n, err)))
+            return st;
         snprintf(m->age[m->n_age].event, 32, "%.31s", x->string);
         m->n_age++;
     }
-    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(root, "events"))
+    cJSON_ArrayForEach(x, events)
     {
+        char path[32];
+        snprintf(path, sizeof path, "events[%zu]", m->n);
         if (m->n == GS_AE_MAX_EVENTS)
-            return gs_error_set(err, GS_INPUT, path, "%s: more than %d events", path,
-                                GS_AE_MAX_EVENTS);
-        struct gs_ae_event *e = &m->ev[m->n];
-        const cJSON *dn = cJSON_GetObjectItemCaseSensitive(x, "drug");
-        const cJSON *en = cJSON_GetObjectItemCaseSensitive(x, "event");
-        if (!cJSON_IsString(dn) || !cJSON_IsString(en))
-            return gs_error_set(err, GS_INPUT, path, "%s: event %zu needs drug and event", path,
-                                m->n + 1);
-        snprintf(e->drug, sizeof e->drug, "%.31s", dn->valuestring);
-        snprintf(e->event, sizeof e->event, "%.31s", en->valuestring);
-        e->crcl = num(x, "crcl", NULL);
-        double pd = num(x, "per_day", NULL);
-        e->per_day = pd >= 1 && pd <= 4 ? (int)pd : 0;
-        e->ed50_fixed = num(x, "ed50_fixed", NULL);
-        e->emax = num(x, "emax", NULL);
-        e->ed50 = num(x, "ed50", NULL);
-        size_t n1 = numbers(cJSON_GetObjectItemCaseSensitive(x, "doses_mg_day"), e->dose_mg_day,
-                            GS_AE_MAX_POINTS);
-        size_t n2 = numbers(cJSON_GetObjectItemCaseSensitive(x, "incidence"), e->incidence,
-                            GS_AE_MAX_POINTS);
-        size_t n3 =
-            numbers(cJSON_GetObjectItemCaseSensitive(x, "placebo"), e->placebo, GS_AE_MAX_POINTS);
-        if (n1 == 0 || n1 != n2 || n1 != n3 || e->per_day == 0 || !(e->crcl > 0 && e->crcl <= 250))
-            return gs_error_set(err, GS_INPUT, path,
-                                "%s: event %zu (%s %s) needs crcl, per_day and equally long "
-                                "doses, incidence and placebo arrays",
-                                path, m->n + 1, e->drug, e->event);
-        e->n = n1;
-        e->p0 = 0.0;
-        for (size_t i = 0; i < n1; i++) {
-            if (!(e->incidence[i] >= 0 && e->incidence[i] < 1 && e->placebo[i] >= 0 &&
-                  e->placebo[i] < 1 && e->dose_mg_day[i] > 0))
-                return gs_error_set(err, GS_INPUT, path,
-                                    "%s: event %zu has a dose or incidence out of range", path,
-                                    m->n + 1);
-            e->p0 += e->placebo[i] / (double)n1;
-        }
+            return gs_error_set(err, GS_INPUT, "events",
+                                "'events' has more than %d events; allowed at most %d",
+                                GS_AE_MAX_EVENTS, GS_AE_MAX_EVENTS);
+        if ((st = parse_event(x, path, &m->ev[m->n], err)))
+            return st;
         m->n++;
     }
     return GS_OK;
@@ -110,12 +110,16 @@ gs_status gs_ae_parse(struct gs_ae_model *m, const char *text, size_t len, const
 {
     memset(m, 0, sizeof *m);
     cJSON *root;
-    if (gs__json_parse(text, len, &root) != GS_OK)
-        return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    gs_status st = cJSON_IsObject(root)
-                       ? parse_root(m, root, path, err)
-                       : gs_error_set(err, GS_INPUT, path, "%s: malformed JSON", path);
+    gs_status st = gs_datafile_parse_json(text, len, path, &root, err);
+    if (st != GS_OK)
+        return st;
+    st = cJSON_IsObject(root) ? parse_root(m, root, err)
+                              : gs_error_set(err, GS_INPUT, "(top level)",
+                                             "'(top level)' is not an object; allowed a JSON "
+                                             "object");
     cJSON_Delete(root);
+    if (st != GS_OK)
+        gs_error_prefix(err, path);
     return st;
 }
 
@@ -123,7 +127,8 @@ gs_status gs_ae_load(struct gs_ae_model *m, const char *path, struct gs_error *e
 {
     char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_data_file(path, "adverse.json", 1 << 20, &text, &len, origin, err);
+    gs_datafile_locate(origin, sizeof origin, path, "adverse.json");
+    gs_status st = gs_datafile_read(origin, 1 << 20, "side-effect file", &text, &len, err);
     if (st != GS_OK)
         return st;
     st = gs_ae_parse(m, text, len, origin, err);

@@ -6,20 +6,138 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../drug/drug_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/drug.h"
 #include "gabasim/pd.h"
 #include "gabasim/simulate.h"
 
 #define GRID_H 0.1 /* plasma grid for the effect site: 6 min */
 
-static double num_at(const cJSON *o, const char *a, const char *b)
+#define REQ GS_DATAFILE_REQUIRED
+#define OPT GS_DATAFILE_OPTIONAL
+
+/* One entry of drug_effect.effects: measured (target, trial, emax) or borrowed (emax_as). */
+static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_effect *e,
+                              struct gs_error *err)
 {
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+    static const struct gs_datafile_range any = {-INFINITY, INFINITY, 0, 0, NULL, NULL};
+    const cJSON *as, *tr, *tg, *em;
+    double ci[2];
+    size_t n;
+    char f[96];
+    gs_status st;
+    e->target_md = e->target_lo = e->target_hi = NAN;
+    e->emax = e->emax_lo = e->emax_hi = NAN;
+    e->trial_days = e->trial_crcl = NAN;
+    if (!cJSON_IsObject(it))
+        return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed an object", path);
+    if ((st = gs_datafile_string_copy(it, path, "drug", REQ, e->drug, sizeof e->drug, err)) ||
+        (st = gs_datafile_string_copy(it, path, "pain_type", REQ, e->pain_type, sizeof e->pain_type,
+                                      err)) ||
+        (st = gs_datafile_object(it, path, "emax_as", OPT, &as, err)))
+        return st;
+    if (as) { /* an effect borrowed from another drug or pain type (a stated assumption) */
+        gs_datafile_field(f, sizeof f, path, "emax_as");
+        return (st =
+                    gs_datafile_string_copy(as, f, "drug", REQ, e->as_drug, sizeof e->as_drug, err))
+                   ? st
+                   : gs_datafile_string_copy(as, f, "pain_type", REQ, e->as_pain_type,
+                                             sizeof e->as_pain_type, err);
+    }
+    if ((st = gs_datafile_object(it, path, "trial", REQ, &tr, err)) ||
+        (st = gs_datafile_object(it, path, "target", REQ, &tg, err)) ||
+        (st = gs_datafile_object(it, path, "emax", OPT, &em, err)))
+        return st;
+    char ftr[96], ftg[96], fem[96];
+    gs_datafile_field(ftr, sizeof ftr, path, "trial");
+    gs_datafile_field(ftg, sizeof ftg, path, "target");
+    gs_datafile_field(fem, sizeof fem, path, "emax");
+    if ((st = gs_datafile_string_copy(tr, ftr, "titrate", REQ, e->titrate, sizeof e->titrate,
+                                      err)) ||
+        (st = gs_datafile_number(tr, ftr, "days", OPT, &any, &e->trial_days, err)) ||
+        (st = gs_datafile_number(tr, ftr, "crcl", OPT, &any, &e->trial_crcl, err)) ||
+        (st = gs_datafile_number(tg, ftg, "md", OPT, &any, &e->target_md, err)) ||
+        (st = gs_datafile_numbers(tg, ftg, "ci", REQ, 2, 2, &any, ci, &n, err)))
+        return st;
+    e->target_lo = ci[0];
+    e->target_hi = ci[1];
+    if (em == NULL)
+        return GS_OK;
+    if ((st = gs_datafile_number(em, fem, "value", OPT, &any, &e->emax, err)) ||
+        (st = gs_datafile_numbers(em, fem, "ci", OPT, 2, 2, &any, ci, &n, err)))
+        return st;
+    if (n == 2) {
+        e->emax_lo = ci[0];
+        e->emax_hi = ci[1];
+    }
+    return GS_OK;
+}
+
+static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
+                                   struct gs_error *err)
+{
+    static const struct gs_datafile_range k_on = {0.0, INFINITY, 1, 0, "1/d", NULL};
+    static const struct gs_datafile_range ec50 = {0.0, INFINITY, 1, 0, "mg/L", NULL};
+    static const struct gs_datafile_range ke0 = {0.0, INFINITY, 1, 0, "1/h", NULL};
+    const cJSON *de, *drugs, *effects, *it;
+    gs_status st;
+    if ((st = gs_datafile_object(root, "", "drug_effect", REQ, &de, err)) ||
+        (st = gs_datafile_quantity(de, "drug_effect", "k_on", REQ, &k_on, &pm->k_on_per_d, NULL,
+                                   err)) ||
+        (st = gs_datafile_object(de, "drug_effect", "drugs", REQ, &drugs, err)) ||
+        (st = gs_datafile_array(de, "drug_effect", "effects", REQ, &effects, err)))
+        return st;
+    cJSON_ArrayForEach(it, drugs)
+    {
+        if (pm->n_drugs == sizeof pm->drug / sizeof pm->drug[0])
+            break;
+        char f[96];
+        snprintf(f, sizeof f, "drug_effect.drugs.%.31s", it->string);
+        if (strlen(it->string) >= sizeof pm->drug[0].name)
+            return gs_error_set(err, GS_INPUT, f,
+                                "'%s...' is a name of %zu characters; allowed "
+                                "at most %zu",
+                                f, strlen(it->string), sizeof pm->drug[0].name - 1);
+        pm->drug[pm->n_drugs].ke0_per_h = NAN;
+        if (!cJSON_IsObject(it))
+            return gs_error_set(err, GS_INPUT, f,
+                                "'%s' is not an object; allowed an object "
+                                "with ec50",
+                                f);
+        if ((st = gs_datafile_quantity(it, f, "ec50", REQ, &ec50, &pm->drug[pm->n_drugs].ec50_mg_l,
+                                       NULL, err)) ||
+            (st = gs_datafile_quantity(it, f, "ke0", OPT, &ke0, &pm->drug[pm->n_drugs].ke0_per_h,
+                                       NULL, err)))
+            return st;
+        snprintf(pm->drug[pm->n_drugs].name, sizeof pm->drug[0].name, "%s", it->string);
+        pm->n_drugs++;
+    }
+    cJSON_ArrayForEach(it, effects)
+    {
+        if (pm->n_effects == GS_PAIN_MAX_EFFECTS)
+            break;
+        char path[64];
+        snprintf(path, sizeof path, "drug_effect.effects[%zu]", pm->n_effects);
+        if ((st = parse_effect(it, path, &pm->effect[pm->n_effects], err)))
+            return st;
+        pm->n_effects++;
+    }
+    for (size_t i = 0; i < pm->n_effects; i++) {
+        struct gs_pain_effect *e = &pm->effect[i];
+        if (e->as_drug[0] == '\0')
+            continue;
+        const struct gs_pain_effect *src = gs_pain_find(pm, e->as_drug, e->as_pain_type);
+        if (src == NULL || src->as_drug[0] != '\0')
+            return gs_error_set(err, GS_INPUT, "emax_as",
+                                "effect %s/%s borrows from %s/%s, which is not a calibrated "
+                                "effect",
+                                e->drug, e->pain_type, e->as_drug, e->as_pain_type);
+        e->emax = src->emax;
+        e->emax_lo = src->emax_lo;
+        e->emax_hi = src->emax_hi;
+    }
+    return GS_OK;
 }
 
 gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, const char *path,
@@ -30,110 +148,21 @@ gs_status gs_pain_parse(struct gs_pain_model *pm, const char *text, size_t len, 
     if (st != GS_OK)
         return st;
     cJSON *root;
-    if (gs__json_parse(text, len, &root) != GS_OK)
-        return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    const cJSON *de = cJSON_GetObjectItemCaseSensitive(root, "drug_effect");
-    pm->k_on_per_d = num_at(de, "k_on", "value");
-    const cJSON *drugs = cJSON_GetObjectItemCaseSensitive(de, "drugs");
-    const cJSON *effects = cJSON_GetObjectItemCaseSensitive(de, "effects");
-    if (!(pm->k_on_per_d > 0.0) || !cJSON_IsObject(drugs) || !cJSON_IsArray(effects)) {
-        cJSON_Delete(root);
-        return gs_error_set(err, GS_INPUT, path,
-                            "%s: 'drug_effect' needs k_on (above 0), drugs and effects", path);
-    }
-    const cJSON *it;
-    cJSON_ArrayForEach(it, drugs)
-    {
-        if (pm->n_drugs == 4)
-            break;
-        double ec50 = num_at(it, "ec50", "value");
-        if (!(ec50 > 0.0) || strlen(it->string) >= sizeof pm->drug[0].name) {
-            /* the message quotes the name, so it is written before the tree is freed */
-            gs_error_set(err, GS_INPUT, path, "%s: drug '%.31s' needs ec50 above 0", path,
-                         it->string);
-            cJSON_Delete(root);
-            return GS_INPUT;
-        }
-        snprintf(pm->drug[pm->n_drugs].name, sizeof pm->drug[0].name, "%s", it->string);
-        pm->drug[pm->n_drugs].ec50_mg_l = ec50;
-        pm->drug[pm->n_drugs].ke0_per_h = num_at(it, "ke0", "value");
-        pm->n_drugs++;
-    }
-    cJSON_ArrayForEach(it, effects)
-    {
-        if (pm->n_effects == GS_PAIN_MAX_EFFECTS)
-            break;
-        struct gs_pain_effect *e = &pm->effect[pm->n_effects];
-        const cJSON *dn = cJSON_GetObjectItemCaseSensitive(it, "drug");
-        const cJSON *pt = cJSON_GetObjectItemCaseSensitive(it, "pain_type");
-        const cJSON *tr = cJSON_GetObjectItemCaseSensitive(it, "trial");
-        const cJSON *tg = cJSON_GetObjectItemCaseSensitive(it, "target");
-        const cJSON *ti = cJSON_GetObjectItemCaseSensitive(tr, "titrate");
-        const cJSON *ci = cJSON_GetObjectItemCaseSensitive(tg, "ci");
-        const cJSON *emax = cJSON_GetObjectItemCaseSensitive(it, "emax");
-        const cJSON *as = cJSON_GetObjectItemCaseSensitive(it, "emax_as");
-        if (cJSON_IsObject(as) && cJSON_IsString(dn) && cJSON_IsString(pt)) {
-            /* an effect borrowed from another drug or pain type (a stated assumption) */
-            const cJSON *ad = cJSON_GetObjectItemCaseSensitive(as, "drug");
-            const cJSON *ap = cJSON_GetObjectItemCaseSensitive(as, "pain_type");
-            if (!cJSON_IsString(ad) || !cJSON_IsString(ap)) {
-                cJSON_Delete(root);
-                return gs_error_set(err, GS_INPUT, path,
-                                    "%s: effect %zu: emax_as needs drug and pain_type", path,
-                                    pm->n_effects + 1);
-            }
-            snprintf(e->drug, sizeof e->drug, "%.31s", dn->valuestring);
-            snprintf(e->pain_type, sizeof e->pain_type, "%.31s", pt->valuestring);
-            snprintf(e->as_drug, sizeof e->as_drug, "%.31s", ad->valuestring);
-            snprintf(e->as_pain_type, sizeof e->as_pain_type, "%.31s", ap->valuestring);
-            e->target_md = e->target_lo = e->target_hi = NAN;
-            e->emax = e->emax_lo = e->emax_hi = NAN;
-            pm->n_effects++;
-            continue;
-        }
-        if (!cJSON_IsString(dn) || !cJSON_IsString(pt) || !cJSON_IsString(ti) ||
-            cJSON_GetArraySize(ci) != 2) {
-            cJSON_Delete(root);
-            return gs_error_set(err, GS_INPUT, path, "%s: effect %zu is incomplete", path,
-                                pm->n_effects + 1);
-        }
-        snprintf(e->drug, sizeof e->drug, "%s", dn->valuestring);
-        snprintf(e->pain_type, sizeof e->pain_type, "%s", pt->valuestring);
-        snprintf(e->titrate, sizeof e->titrate, "%s", ti->valuestring);
-        e->target_md = num_at(tg, "md", NULL);
-        e->target_lo = cJSON_GetArrayItem(ci, 0)->valuedouble;
-        e->target_hi = cJSON_GetArrayItem(ci, 1)->valuedouble;
-        e->trial_days = num_at(tr, "days", NULL);
-        e->trial_crcl = num_at(tr, "crcl", NULL);
-        e->emax = num_at(emax, "value", NULL);
-        const cJSON *eci = cJSON_GetObjectItemCaseSensitive(emax, "ci");
-        e->emax_lo = cJSON_GetArraySize(eci) == 2 ? cJSON_GetArrayItem(eci, 0)->valuedouble : NAN;
-        e->emax_hi = cJSON_GetArraySize(eci) == 2 ? cJSON_GetArrayItem(eci, 1)->valuedouble : NAN;
-        pm->n_effects++;
-    }
+    if ((st = gs_datafile_parse_json(text, len, path, &root, err)))
+        return st;
+    st = parse_drug_effect(pm, root, err);
     cJSON_Delete(root);
-    for (size_t i = 0; i < pm->n_effects; i++) {
-        struct gs_pain_effect *e = &pm->effect[i];
-        if (e->as_drug[0] == '\0')
-            continue;
-        const struct gs_pain_effect *src = gs_pain_find(pm, e->as_drug, e->as_pain_type);
-        if (src == NULL || src->as_drug[0] != '\0')
-            return gs_error_set(err, GS_INPUT, path,
-                                "%s: effect %s/%s borrows from %s/%s, which is not a calibrated "
-                                "effect",
-                                path, e->drug, e->pain_type, e->as_drug, e->as_pain_type);
-        e->emax = src->emax;
-        e->emax_lo = src->emax_lo;
-        e->emax_hi = src->emax_hi;
-    }
-    return GS_OK;
+    if (st != GS_OK)
+        gs_error_prefix(err, path);
+    return st;
 }
 
 gs_status gs_pain_load(struct gs_pain_model *pm, const char *path, struct gs_error *err)
 {
     char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_data_file(path, "pain.json", 1 << 20, &text, &len, origin, err);
+    gs_datafile_locate(origin, sizeof origin, path, "pain.json");
+    gs_status st = gs_datafile_read(origin, 1 << 20, "pain file", &text, &len, err);
     if (st != GS_OK)
         return st;
     st = gs_pain_parse(pm, text, len, origin, err);

@@ -4,60 +4,42 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../drug/drug_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/drug.h"
 #include "gabasim/pain.h"
-
-static gs_status field(const cJSON *pl, const char *key, double lo, double hi, double *out,
-                       const char *origin, struct gs_error *err)
-{
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(pl, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "value");
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "source");
-    if (!cJSON_IsNumber(v) || !cJSON_IsString(s) || s->valuestring[0] == '\0')
-        return gs_error_set(err, GS_INPUT, key, "%s: 'placebo.%s' needs a value and a source",
-                            origin, key);
-    if (!(v->valuedouble > lo && v->valuedouble <= hi))
-        return gs_error_set(err, GS_INPUT, key,
-                            "%s: 'placebo.%s.value' is %g; allowed above %g to %g", origin, key,
-                            v->valuedouble, lo, hi);
-    *out = v->valuedouble;
-    return GS_OK;
-}
 
 gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len, const char *path,
                            struct gs_error *err)
 {
+    static const struct gs_datafile_range base = {0.0, 10.0, 1, 0, "NRS 0-10", NULL};
+    static const struct gs_datafile_range pe = {0.0, 1.0, 1, 0, "fraction", NULL};
+    static const struct gs_datafile_range t_half = {0.0, 3650.0, 1, 0, "d", NULL};
+    static const struct gs_datafile_range variance = {0.0, 25.0, 0,
+                                                      0,   NULL, "a variance from 0 to 25"};
+    static const char *const key[3] = {"logit_base_omega2", "logit_pe_omega2", "log_t_half_omega2"};
+    double *dst[3] = {&out->omega2_logit_base, &out->omega2_logit_pe, &out->omega2_log_t_half};
+    const cJSON *pl, *iiv = NULL;
     cJSON *root;
-    if (gs__json_parse(text, len, &root) != GS_OK)
-        return gs_error_set(err, GS_NOMEM, path, "out of memory");
-    const cJSON *pl = cJSON_GetObjectItemCaseSensitive(root, "placebo");
-    gs_status st;
-    if (!cJSON_IsObject(pl))
-        st = gs_error_set(err, GS_INPUT, path, "%s: malformed, or no 'placebo' object", path);
-    else if (!(st = field(pl, "base", 0.0, 10.0, &out->base, path, err)) &&
-             !(st = field(pl, "pe", 0.0, 1.0, &out->pe, path, err)))
-        st = field(pl, "t_half", 0.0, 3650.0, &out->t_half_d, path, err);
-    if (st == GS_OK) {
-        const cJSON *iiv = cJSON_GetObjectItemCaseSensitive(pl, "iiv");
-        const char *key[3] = {"logit_base_omega2", "logit_pe_omega2", "log_t_half_omega2"};
-        double *dst[3] = {&out->omega2_logit_base, &out->omega2_logit_pe, &out->omega2_log_t_half};
-        for (int k = 0; k < 3; k++) {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(iiv, key[k]);
-            *dst[k] = NAN;
-            if (v == NULL)
-                continue;
-            if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0.0 && v->valuedouble <= 25.0)) {
-                st = gs_error_set(err, GS_INPUT, key[k],
-                                  "%s: 'placebo.iiv.%s' must be a variance from 0 to 25", path,
-                                  key[k]);
-                break;
-            }
-            *dst[k] = v->valuedouble;
-        }
-    }
+    gs_status st = gs_datafile_parse_json(text, len, path, &root, err);
+    if (st != GS_OK)
+        return st;
+    for (int k = 0; k < 3; k++)
+        *dst[k] = NAN;
+    if (!(st = gs_datafile_object(root, "", "placebo", GS_DATAFILE_REQUIRED, &pl, err)) &&
+        !(st = gs_datafile_quantity(pl, "placebo", "base", GS_DATAFILE_REQUIRED, &base, &out->base,
+                                    NULL, err)) &&
+        !(st = gs_datafile_quantity(pl, "placebo", "pe", GS_DATAFILE_REQUIRED, &pe, &out->pe, NULL,
+                                    err)) &&
+        !(st = gs_datafile_quantity(pl, "placebo", "t_half", GS_DATAFILE_REQUIRED, &t_half,
+                                    &out->t_half_d, NULL, err)))
+        st = gs_datafile_object(pl, "placebo", "iiv", GS_DATAFILE_OPTIONAL, &iiv, err);
+    for (int k = 0; st == GS_OK && iiv && k < 3; k++)
+        st = gs_datafile_number(iiv, "placebo.iiv", key[k], GS_DATAFILE_OPTIONAL, &variance, dst[k],
+                                err);
     cJSON_Delete(root);
+    if (st != GS_OK)
+        gs_error_prefix(err, path);
     return st;
 }
 
@@ -65,7 +47,8 @@ gs_status gs_placebo_load(struct gs_placebo *out, const char *path, struct gs_er
 {
     char origin[4096], *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_data_file(path, "pain.json", 1 << 20, &text, &len, origin, err);
+    gs_datafile_locate(origin, sizeof origin, path, "pain.json");
+    gs_status st = gs_datafile_read(origin, 1 << 20, "pain file", &text, &len, err);
     if (st != GS_OK)
         return st;
     st = gs_placebo_parse(out, text, len, origin, err);

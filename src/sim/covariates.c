@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "gabasim/alloc.h"
-#include "gabasim/drug.h"
-#include "../drug/drug_int.h"
+#include "gabasim/datafile.h"
 
 /* A truncated normal (or log-normal: on the log scale) with its bounds in natural units. */
 struct dist {
@@ -31,115 +30,96 @@ struct gs_covdist {
     struct sex_block sex[2]; /* 0 male, 1 female */
 };
 
-static gs_status num(const cJSON *o, const char *key, const char *path, double *out,
-                     struct gs_error *err)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-        return gs_error_set(err, GS_INPUT, path, "'%s.%s' must be a finite number", path, key);
-    *out = v->valuedouble;
-    return GS_OK;
-}
+#define REQ GS_DATAFILE_REQUIRED
 
-static gs_status need_source(const cJSON *o, const char *path, struct gs_error *err)
-{
-    const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "source");
-    if (!cJSON_IsString(s) || s->valuestring[0] == '\0')
-        return gs_error_set(err, GS_INPUT, path,
-                            "'%s.source' is missing; every distribution "
-                            "needs a source",
-                            path);
-    return GS_OK;
-}
+static const struct gs_datafile_range finite = {-INFINITY, INFINITY, 0, 0, NULL, NULL};
 
 static gs_status parse_dist(const cJSON *parent, const char *key, const char *ppath, struct dist *d,
                             struct gs_error *err)
 {
+    static const char *const kinds[] = {"normal", "lognormal", NULL};
+    static const struct gs_datafile_range positive = {0.0, INFINITY, 1, 0, NULL, NULL};
+    static const struct gs_datafile_range gsd_range = {1.0, INFINITY, 1, 0, NULL, NULL};
     char path[128];
-    snprintf(path, sizeof path, "%s%s%s", ppath, *ppath ? "." : "", key);
-    const cJSON *o = cJSON_GetObjectItemCaseSensitive(parent, key);
-    if (!cJSON_IsObject(o))
-        return gs_error_set(err, GS_INPUT, path, "'%s' is missing; an object is required", path);
-    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "distribution");
+    gs_datafile_field(path, sizeof path, ppath, key);
+    const cJSON *o;
+    int kind = 0;
     gs_status st;
-    if ((st = need_source(o, path, err)) || (st = num(o, "min", path, &d->lo, err)) ||
-        (st = num(o, "max", path, &d->hi, err)))
+    if ((st = gs_datafile_object(parent, ppath, key, REQ, &o, err)) ||
+        (st = gs_datafile_source(o, path, NULL, err)) ||
+        (st = gs_datafile_number(o, path, "min", REQ, &finite, &d->lo, err)) ||
+        (st = gs_datafile_number(o, path, "max", REQ, &finite, &d->hi, err)) ||
+        (st = gs_datafile_choice(o, path, "distribution", REQ, kinds, &kind, err)))
         return st;
-    if (cJSON_IsString(kind) && strcmp(kind->valuestring, "normal") == 0) {
-        d->lognormal = 0;
-        if ((st = num(o, "mean", path, &d->mu, err)) || (st = num(o, "sd", path, &d->sigma, err)))
+    d->lognormal = kind == 1;
+    if (!d->lognormal) {
+        if ((st = gs_datafile_number(o, path, "mean", REQ, &finite, &d->mu, err)) ||
+            (st = gs_datafile_number(o, path, "sd", REQ, &positive, &d->sigma, err)))
             return st;
-    } else if (cJSON_IsString(kind) && strcmp(kind->valuestring, "lognormal") == 0) {
+    } else {
         double median, gsd;
-        d->lognormal = 1;
-        if ((st = num(o, "median", path, &median, err)) ||
-            (st = num(o, "geometric_sd", path, &gsd, err)))
+        if ((st = gs_datafile_number(o, path, "median", REQ, &positive, &median, err)) ||
+            (st = gs_datafile_number(o, path, "geometric_sd", REQ, &gsd_range, &gsd, err)))
             return st;
-        if (!(median > 0.0 && gsd > 1.0))
-            return gs_error_set(err, GS_INPUT, path,
-                                "'%s' needs median above 0 and geometric_sd above 1", path);
         d->mu = log(median);
         d->sigma = log(gsd);
-    } else {
-        return gs_error_set(err, GS_INPUT, path,
-                            "'%s.distribution' must be \"normal\" or \"lognormal\"", path);
     }
     if (!(d->sigma > 0.0 && d->lo < d->hi) || (d->lognormal && !(d->lo > 0.0)))
         return gs_error_set(err, GS_INPUT, path,
-                            "'%s' needs a spread above 0 and min below max (min above 0 for a "
-                            "log-normal)",
-                            path);
+                            "'%s' has min %g and max %g; allowed min below max (min above 0 for "
+                            "a log-normal)",
+                            path, d->lo, d->hi);
     return GS_OK;
 }
 
 static gs_status parse(struct gs_covdist *c, const cJSON *root, struct gs_error *err)
 {
+    static const char *const schemas[] = {"gabasim-population/1", NULL};
+    static const struct gs_datafile_range fraction = {0.0, 1.0, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range correlation = {
+        -1.0, 1.0, 1, 0, NULL, "a number above -1 and below 1"};
+    int schema;
+    const char *name, *title;
     gs_status st;
-    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "gabasim-population/1") != 0)
-        return gs_error_set(err, GS_INPUT, "schema", "'schema' must be \"gabasim-population/1\"");
-    const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "name");
-    const cJSON *title = cJSON_GetObjectItemCaseSensitive(root, "title");
-    if (!cJSON_IsString(name) || !cJSON_IsString(title))
-        return gs_error_set(err, GS_INPUT, "name", "'name' and 'title' must be strings");
-    c->name = gs_strdup(name->valuestring);
-    c->title = gs_strdup(title->valuestring);
+    const cJSON *ff;
+    if ((st = gs_datafile_choice(root, "", "schema", REQ, schemas, &schema, err)) ||
+        (st = gs_datafile_string(root, "", "name", REQ, &name, err)) ||
+        (st = gs_datafile_string(root, "", "title", REQ, &title, err)))
+        return st;
+    c->name = gs_strdup(name);
+    c->title = gs_strdup(title);
     if (!c->name || !c->title)
         return gs_error_set(err, GS_NOMEM, "name", "out of memory");
-    const cJSON *ff = cJSON_GetObjectItemCaseSensitive(root, "female_fraction");
-    if (!cJSON_IsObject(ff))
-        return gs_error_set(err, GS_INPUT, "female_fraction", "'female_fraction' is missing");
-    if ((st = need_source(ff, "female_fraction", err)) ||
-        (st = num(ff, "value", "female_fraction", &c->female_fraction, err)))
-        return st;
-    if (!(c->female_fraction >= 0.0 && c->female_fraction <= 1.0))
-        return gs_error_set(err, GS_INPUT, "female_fraction",
-                            "'female_fraction.value' is %g; allowed 0 to 1", c->female_fraction);
-    if ((st = parse_dist(root, "age_y", "", &c->age_y, err)))
+    if ((st = gs_datafile_object(root, "", "female_fraction", REQ, &ff, err)) ||
+        (st = gs_datafile_source(ff, "female_fraction", NULL, err)) ||
+        (st = gs_datafile_number(ff, "female_fraction", "value", REQ, &fraction,
+                                 &c->female_fraction, err)) ||
+        (st = parse_dist(root, "age_y", "", &c->age_y, err)))
         return st;
     if (c->age_y.lo < GS_AGE_MIN_Y || c->age_y.hi > GS_AGE_MAX_Y)
-        return gs_error_set(err, GS_INPUT, "age_y", "'age_y' bounds must lie within %g-%g years",
-                            GS_AGE_MIN_Y, GS_AGE_MAX_Y);
+        return gs_error_set(err, GS_INPUT, "age_y",
+                            "'age_y' has bounds %g to %g; allowed within %g-%g years", c->age_y.lo,
+                            c->age_y.hi, GS_AGE_MIN_Y, GS_AGE_MAX_Y);
     const char *keys[2] = {"male", "female"};
     for (int s = 0; s < 2; s++) {
-        const cJSON *blk = cJSON_GetObjectItemCaseSensitive(root, keys[s]);
-        if (!cJSON_IsObject(blk))
-            return gs_error_set(err, GS_INPUT, keys[s], "'%s' is missing", keys[s]);
+        const cJSON *blk, *rho;
         struct sex_block *b = &c->sex[s];
-        if ((st = parse_dist(blk, "height_cm", keys[s], &b->height_cm, err)) ||
-            (st = parse_dist(blk, "weight_kg", keys[s], &b->weight_kg, err)) ||
-            (st = parse_dist(blk, "scr_mg_dL", keys[s], &b->scr_mg_dl, err)))
-            return st;
-        const cJSON *rho = cJSON_GetObjectItemCaseSensitive(blk, "height_weight_correlation");
         char path[64];
         snprintf(path, sizeof path, "%s.height_weight_correlation", keys[s]);
-        if (!cJSON_IsObject(rho))
-            return gs_error_set(err, GS_INPUT, path, "'%s' is missing", path);
-        if ((st = need_source(rho, path, err)) ||
-            (st = num(rho, "value", path, &b->rho_height_weight, err)))
+        if ((st = gs_datafile_object(root, "", keys[s], REQ, &blk, err)) ||
+            (st = parse_dist(blk, "height_cm", keys[s], &b->height_cm, err)) ||
+            (st = parse_dist(blk, "weight_kg", keys[s], &b->weight_kg, err)) ||
+            (st = parse_dist(blk, "scr_mg_dL", keys[s], &b->scr_mg_dl, err)) ||
+            (st = gs_datafile_object(blk, keys[s], "height_weight_correlation", REQ, &rho, err)) ||
+            (st = gs_datafile_source(rho, path, NULL, err)) ||
+            (st = gs_datafile_number(rho, path, "value", REQ, &correlation, &b->rho_height_weight,
+                                     err)))
             return st;
         if (!(fabs(b->rho_height_weight) < 1.0))
-            return gs_error_set(err, GS_INPUT, path, "'%s.value' must lie in (-1, 1)", path);
+            return gs_error_set(err, GS_INPUT, path,
+                                "'%s.value' is %g; allowed above -1 and "
+                                "below 1",
+                                path, b->rho_height_weight);
         /* bounds must be plausible patients, or every draw would be rejected downstream */
         if (b->height_cm.lo < GS_HEIGHT_MIN_CM || b->height_cm.hi > GS_HEIGHT_MAX_CM ||
             b->weight_kg.lo < GS_WEIGHT_MIN_KG || b->weight_kg.hi > GS_WEIGHT_MAX_KG ||
@@ -157,24 +137,24 @@ gs_status gs_covdist_parse(gs_covdist **out, const char *text, size_t len, const
                            struct gs_error *err)
 {
     *out = NULL;
-    gs_covdist *c = gs_calloc(1, sizeof *c);
     cJSON *root = NULL;
-    if (!c || gs__json_parse(text, len, &root) != GS_OK) {
-        gs_free(c);
-        return gs_error_set(err, GS_NOMEM, origin, "out of memory");
-    }
-    gs_status st;
-    if (root == NULL)
-        st = gs_error_set(err, GS_INPUT, origin, "malformed JSON");
+    gs_status st = gs_datafile_parse_json(text, len, origin, &root, err);
+    if (st != GS_OK)
+        return st;
+    gs_covdist *c = gs_calloc(1, sizeof *c);
+    if (c == NULL)
+        st = gs_error_set(err, GS_NOMEM, origin, "out of memory");
     else if (!cJSON_IsObject(root))
-        st = gs_error_set(err, GS_INPUT, origin, "must be a JSON object");
+        st = gs_error_set(err, GS_INPUT, "(top level)",
+                          "'(top level)' is not an object; allowed a JSON object");
     else
         st = parse(c, root, err);
     cJSON_Delete(root);
     if (st == GS_OK && !(c->origin = gs_strdup(origin)))
         st = gs_error_set(err, GS_NOMEM, origin, "out of memory");
     if (st != GS_OK) {
-        gs_error_prefix(err, origin);
+        if (st != GS_NOMEM)
+            gs_error_prefix(err, origin);
         gs_covdist_free(c);
         return st;
     }
@@ -186,7 +166,8 @@ gs_status gs_covdist_load(gs_covdist **out, const char *name_or_path, struct gs_
 {
     char path[4096];
     size_t n = strlen(name_or_path);
-    if (strchr(name_or_path, '/') || (n > 5 && strcmp(name_or_path + n - 5, ".json") == 0))
+    if (strchr(name_or_path, '/') || (n > 5 && strcmp(name_or_path + n - 5, ".json") == 0) ||
+        strcmp(name_or_path, GS_DATAFILE_STDIN) == 0)
         snprintf(path, sizeof path, "%s", name_or_path);
     else {
         for (const char *p = name_or_path; *p; p++)
@@ -200,7 +181,7 @@ gs_status gs_covdist_load(gs_covdist **out, const char *name_or_path, struct gs_
     }
     char *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, 1 << 20, &text, &len, err);
+    gs_status st = gs_datafile_read(path, 1 << 20, "--covariates", &text, &len, err);
     if (st == GS_NOTFOUND)
         return gs_error_set(err, GS_INPUT, "--covariates",
                             "'--covariates' is '%s': no such population file (%s)", name_or_path,

@@ -15,10 +15,9 @@ gs_status gs_variability_set_omega(struct gs_variability *v, size_t n, const int
     memcpy(v->chol, omega, n * n * sizeof *omega);
     if (n == 0)
         return GS_OK;
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    /* GSL's error handler is off library-wide (set once at load): the status is checked here */
     gsl_matrix_view L = gsl_matrix_view_array(v->chol, n, n);
     int rc = gsl_linalg_cholesky_decomp1(&L.matrix);
-    gsl_set_error_handler(old);
     if (rc != GSL_SUCCESS)
         return gs_error_set(err, GS_INPUT, "omega",
                             "%s: the between-subject covariance (omega) is not positive "

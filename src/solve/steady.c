@@ -10,7 +10,6 @@
  */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
-#include <pthread.h>
 #include <math.h>
 #include <string.h>
 
@@ -37,17 +36,10 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
     return GS_OK;
 }
 
-/* GSL's default error handler aborts; a library must report instead (once per process). */
-static pthread_once_t gsl_quiet_once = PTHREAD_ONCE_INIT;
-static void gsl_quiet(void)
-{
-    gsl_set_error_handler_off();
-}
-
 /* Solves (A) d = b for a GS_N_BODY system with GSL's LU; non-zero if singular. */
 static int solve_small(double *a, double *b, double *d)
 {
-    pthread_once(&gsl_quiet_once, gsl_quiet);
+    /* GSL's error handler is off library-wide (set once at load): the status is checked here */
     gsl_matrix_view A = gsl_matrix_view_array(a, GS_N_BODY, GS_N_BODY);
     gsl_vector_view B = gsl_vector_view_array(b, GS_N_BODY);
     gsl_vector_view D = gsl_vector_view_array(d, GS_N_BODY);

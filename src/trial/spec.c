@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../drug/drug_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/datafile.h"
 #include "gabasim/trial.h"
 
 #define MAX_SPEC_BYTES (1 << 20)
@@ -32,7 +32,7 @@ static gs_status check_keys(const struct ctx *c, const cJSON *obj, const char *p
                             const char *const *keys)
 {
     if (!cJSON_IsObject(obj))
-        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' must be an object", c->origin,
+        return gs_error_set(c->err, GS_INPUT, path, "'%s' must be an object",
                             path[0] ? path : "(top level)");
     const cJSON *it;
     cJSON_ArrayForEach(it, obj)
@@ -46,18 +46,21 @@ static gs_status check_keys(const struct ctx *c, const cJSON *obj, const char *p
                 size_t l = strlen(allowed);
                 snprintf(allowed + l, sizeof allowed - l, "%s%s", i ? ", " : "", keys[i]);
             }
-            return gs_error_set(c->err, GS_INPUT, path, "%s: unknown key '%s%s%.64s'; allowed: %s",
-                                c->origin, path, path[0] ? "." : "", it->string, allowed);
+            return gs_error_set(c->err, GS_INPUT, path, "unknown key '%s%s%.64s'; allowed: %s",
+                                path, path[0] ? "." : "", it->string, allowed);
         }
     }
     return GS_OK;
 }
 
-/* A number written plain or as {"value": x, "source": "..."}; absent: *out untouched. */
-static gs_status number(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+/* A number written plain or as {"value": x, "source": "..."}; absent: *out untouched. `allowed`
+ * describes the range in messages. */
+static gs_status number(const struct ctx *c, const cJSON *obj, const char *parent, const char *key,
                         double lo, double hi, const char *allowed, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char path[128];
+    gs_datafile_field(path, sizeof path, parent, key);
     if (v == NULL)
         return GS_OK;
     if (cJSON_IsObject(v)) {
@@ -67,83 +70,60 @@ static gs_status number(const struct ctx *c, const cJSON *obj, const char *key, 
             return st;
         v = cJSON_GetObjectItemCaseSensitive(v, "value");
     }
-    if (!cJSON_IsNumber(v))
-        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' must be a number; allowed %s",
-                            c->origin, path, allowed);
-    double x = v->valuedouble;
-    if (!(x >= lo && x <= hi))
-        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %g; allowed %s", c->origin, path,
-                            x, allowed);
-    *out = x;
-    return GS_OK;
+    const struct gs_datafile_range r = {lo, hi, 0, 0, NULL, allowed};
+    return gs_datafile_number_item(v, path, &r, out, c->err);
 }
 
-static gs_status whole(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+static gs_status whole(const struct ctx *c, const cJSON *obj, const char *parent, const char *key,
                        double lo, double hi, const char *allowed, long *out)
 {
     double x = NAN;
-    gs_status st = number(c, obj, key, path, lo, hi, allowed, &x);
+    gs_status st = number(c, obj, parent, key, lo, hi, allowed, &x);
     if (st != GS_OK || isnan(x))
         return st;
-    if (x != floor(x))
-        return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %g; allowed %s", c->origin, path,
-                            x, allowed);
+    if (x != floor(x)) {
+        char path[128];
+        gs_datafile_field(path, sizeof path, parent, key);
+        return gs_error_set(c->err, GS_INPUT, path, "'%s' is %g; allowed %s", path, x, allowed);
+    }
     *out = (long)x;
     return GS_OK;
 }
 
-static gs_status string(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+static gs_status string(const struct ctx *c, const cJSON *obj, const char *parent, const char *key,
                         char *out, size_t cap)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return GS_OK;
-    if (!cJSON_IsString(v) || v->valuestring[0] == '\0' || strlen(v->valuestring) >= cap)
-        return gs_error_set(c->err, GS_INPUT, path,
-                            "%s: '%s' must be a non-empty string of at most %zu characters",
-                            c->origin, path, cap - 1);
-    snprintf(out, cap, "%s", v->valuestring);
-    return GS_OK;
+    return gs_datafile_string_copy(obj, parent, key, GS_DATAFILE_OPTIONAL, out, cap, c->err);
 }
 
 /* One of `names` (NULL-terminated); absent: *out untouched. */
-static gs_status choice(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+static gs_status choice(const struct ctx *c, const cJSON *obj, const char *parent, const char *key,
                         const char *const *names, int *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return GS_OK;
-    char allowed[256] = "";
-    for (size_t i = 0; names[i]; i++) {
-        if (cJSON_IsString(v) && strcmp(v->valuestring, names[i]) == 0) {
-            *out = (int)i;
-            return GS_OK;
-        }
-        size_t l = strlen(allowed);
-        snprintf(allowed + l, sizeof allowed - l, "%s%s", i ? ", " : "", names[i]);
-    }
-    return gs_error_set(c->err, GS_INPUT, path, "%s: '%s' is %s%.64s%s; allowed: %s", c->origin,
-                        path, cJSON_IsString(v) ? "'" : "",
-                        cJSON_IsString(v) ? v->valuestring : "not a string",
-                        cJSON_IsString(v) ? "'" : "", allowed);
+    return gs_datafile_choice(obj, parent, key, GS_DATAFILE_OPTIONAL, names, out, c->err);
 }
 
 /* [lo, hi] as a two-number array. */
-static gs_status range(const struct ctx *c, const cJSON *obj, const char *key, const char *path,
+static gs_status range(const struct ctx *c, const cJSON *obj, const char *parent, const char *key,
                        double lo, double hi, const char *unit, double *a, double *b)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (v == NULL)
-        return GS_OK;
-    const cJSON *x = cJSON_GetArrayItem(v, 0), *y = cJSON_GetArrayItem(v, 1);
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(x) ||
-        !cJSON_IsNumber(y) || !(x->valuedouble >= lo && y->valuedouble <= hi) ||
-        !(x->valuedouble <= y->valuedouble))
+    const struct gs_datafile_range r = {lo, hi, 0, 0, unit, NULL};
+    double x[2];
+    size_t n = 0;
+    gs_status st =
+        gs_datafile_numbers(obj, parent, key, GS_DATAFILE_OPTIONAL, 2, 2, &r, x, &n, c->err);
+    if (st != GS_OK || n == 0)
+        return st;
+    if (!(x[0] <= x[1])) {
+        char path[128];
+        gs_datafile_field(path, sizeof path, parent, key);
         return gs_error_set(c->err, GS_INPUT, path,
-                            "%s: '%s' must be [low, high] with %g <= low <= high <= %g (%s)",
-                            c->origin, path, lo, hi, unit);
-    *a = x->valuedouble;
-    *b = y->valuedouble;
+                            "'%s' is [%g, %g]; allowed [low, high] with "
+                            "low <= high",
+                            path, x[0], x[1]);
+    }
+    *a = x[0];
+    *b = x[1];
     return GS_OK;
 }
 
@@ -162,21 +142,20 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
     arm->n = -1;
     int type = -1, tk = GS_TITRATE_FORCED;
 #define F(k) (snprintf(f, sizeof f, "%s.%s", p, k), f)
-    if ((st = string(c, a, "name", F("name"), arm->name, sizeof arm->name)) ||
-        (st = choice(c, a, "type", F("type"), types, &type)) ||
-        (st = string(c, a, "drug", F("drug"), arm->drug, sizeof arm->drug)) ||
-        (st = string(c, a, "titrate", F("titrate"), arm->titrate, sizeof arm->titrate)) ||
-        (st = choice(c, a, "titration", F("titration"), tkinds, &tk)) ||
-        (st = whole(c, a, "n", F("n"), 2, GS_TRIAL_MAX_ARM_N, "a whole number from 2 to 100000",
+    if ((st = string(c, a, p, "name", arm->name, sizeof arm->name)) ||
+        (st = choice(c, a, p, "type", types, &type)) ||
+        (st = string(c, a, p, "drug", arm->drug, sizeof arm->drug)) ||
+        (st = string(c, a, p, "titrate", arm->titrate, sizeof arm->titrate)) ||
+        (st = choice(c, a, p, "titration", tkinds, &tk)) ||
+        (st = whole(c, a, p, "n", 2, GS_TRIAL_MAX_ARM_N, "a whole number from 2 to 100000",
                     &arm->n)))
         return st;
     if (type < 0)
-        return gs_error_set(c->err, GS_INPUT, F("type"),
-                            "%s: '%s' is missing; allowed: placebo, drug", c->origin, f);
+        return gs_error_set(c->err, GS_INPUT, F("type"), "'%s' is missing; allowed: placebo, drug",
+                            f);
     if (arm->n < 0)
         return gs_error_set(c->err, GS_INPUT, F("n"),
-                            "%s: '%s' is missing; give the participants in this arm (2 to 100000)",
-                            c->origin, f);
+                            "'%s' is missing; give the participants in this arm (2 to 100000)", f);
     if (arm->name[0] == '\0')
         snprintf(arm->name, sizeof arm->name, "%.31s",
                  type == GS_ARM_PLACEBO ? "placebo"
@@ -186,14 +165,13 @@ static gs_status parse_arm(const struct ctx *c, const cJSON *a, size_t i, struct
     arm->titration = (enum gs_titration_kind)tk;
     if (arm->type == GS_ARM_DRUG && (arm->drug[0] == '\0' || arm->titrate[0] == '\0'))
         return gs_error_set(c->err, GS_INPUT, p,
-                            "%s: '%s' is a drug arm: it needs 'drug' (a library name or path) and "
+                            "'%s' is a drug arm: it needs 'drug' (a library name or path) and "
                             "'titrate' (\"DAY:DOSExN,...\")",
-                            c->origin, p);
+                            p);
     if (arm->type == GS_ARM_PLACEBO &&
         (arm->drug[0] || arm->titrate[0] || cJSON_GetObjectItemCaseSensitive(a, "titration")))
         return gs_error_set(c->err, GS_INPUT, p,
-                            "%s: '%s' is a placebo arm: remove 'drug', 'titrate' and 'titration'",
-                            c->origin, p);
+                            "'%s' is a placebo arm: remove 'drug', 'titrate' and 'titration'", p);
 #undef F
     return GS_OK;
 }
@@ -208,19 +186,17 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         return st;
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(root, "schema");
     if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "gabasim-trial/1") != 0)
-        return gs_error_set(c->err, GS_INPUT, "schema", "%s: 'schema' must be \"gabasim-trial/1\"",
-                            c->origin);
+        return gs_error_set(c->err, GS_INPUT, "schema", "'schema' must be \"gabasim-trial/1\"");
     double seed = NAN;
-    if ((st = string(c, root, "title", "title", s->title, sizeof s->title)) ||
-        (st = number(c, root, "seed", "seed", 0, 9007199254740992.0,
-                     "a whole number from 0 to 2^53", &seed)) ||
-        (st = string(c, root, "population", "population", s->population, sizeof s->population)))
+    if ((st = string(c, root, "", "title", s->title, sizeof s->title)) ||
+        (st = number(c, root, "", "seed", 0, 9007199254740992.0, "a whole number from 0 to 2^53",
+                     &seed)) ||
+        (st = string(c, root, "", "population", s->population, sizeof s->population)))
         return st;
     if (!isnan(seed)) {
         if (seed != floor(seed))
             return gs_error_set(c->err, GS_INPUT, "seed",
-                                "%s: 'seed' is %g; allowed a whole number from 0 to 2^53",
-                                c->origin, seed);
+                                "'seed' is %g; allowed a whole number from 0 to 2^53", seed);
         s->seed = (uint64_t)seed;
     }
 
@@ -229,35 +205,34 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         static const char *const k[] = {"age_y", "crcl_ml_min", "baseline_pain",
                                         "radicular_fraction", NULL};
         if ((st = check_keys(c, inc, "inclusion", k)) ||
-            (st = range(c, inc, "age_y", "inclusion.age_y", 18, 100, "years", &s->age_min_y,
+            (st = range(c, inc, "inclusion", "age_y", 18, 100, "years", &s->age_min_y,
                         &s->age_max_y)) ||
-            (st = range(c, inc, "crcl_ml_min", "inclusion.crcl_ml_min", 0, 1000, "mL/min",
-                        &s->crcl_min, &s->crcl_max)) ||
-            (st = range(c, inc, "baseline_pain", "inclusion.baseline_pain", 0, 10, "0-10 scale",
-                        &s->pain_min, &s->pain_max)) ||
-            (st = number(c, inc, "radicular_fraction", "inclusion.radicular_fraction", 0, 1,
-                         "a fraction from 0 to 1", &s->radicular_fraction)))
+            (st = range(c, inc, "inclusion", "crcl_ml_min", 0, 1000, "mL/min", &s->crcl_min,
+                        &s->crcl_max)) ||
+            (st = range(c, inc, "inclusion", "baseline_pain", 0, 10, "0-10 scale", &s->pain_min,
+                        &s->pain_max)) ||
+            (st = number(c, inc, "inclusion", "radicular_fraction", 0, 1, "a fraction from 0 to 1",
+                         &s->radicular_fraction)))
             return st;
     }
 
     const cJSON *arms = cJSON_GetObjectItemCaseSensitive(root, "arms");
     if (!cJSON_IsArray(arms) || cJSON_GetArraySize(arms) != 2)
         return gs_error_set(c->err, GS_INPUT, "arms",
-                            "%s: 'arms' must be an array of exactly 2 arms (a drug and placebo, "
+                            "'arms' must be an array of exactly 2 arms (a drug and placebo, "
                             "or two drugs); found %d",
-                            c->origin, cJSON_IsArray(arms) ? cJSON_GetArraySize(arms) : 0);
+                            cJSON_IsArray(arms) ? cJSON_GetArraySize(arms) : 0);
     for (size_t i = 0; i < 2; i++)
         if ((st = parse_arm(c, cJSON_GetArrayItem(arms, (int)i), i, &s->arm[i])))
             return st;
     s->n_arms = 2;
     if (strcmp(s->arm[0].name, s->arm[1].name) == 0)
         return gs_error_set(c->err, GS_INPUT, "arms",
-                            "%s: both arms are named '%s'; give each arm its own 'name'", c->origin,
+                            "both arms are named '%s'; give each arm its own 'name'",
                             s->arm[0].name);
     if (s->arm[0].type == GS_ARM_PLACEBO && s->arm[1].type == GS_ARM_PLACEBO)
         return gs_error_set(c->err, GS_INPUT, "arms",
-                            "%s: both arms are placebo; at least one must be a drug arm",
-                            c->origin);
+                            "both arms are placebo; at least one must be a drug arm");
 
     const cJSON *rnd = cJSON_GetObjectItemCaseSensitive(root, "randomization");
     if (rnd) {
@@ -266,15 +241,15 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         int method = (int)s->randomization;
         long bs = s->block_size;
         if ((st = check_keys(c, rnd, "randomization", k)) ||
-            (st = choice(c, rnd, "method", "randomization.method", m, &method)) ||
-            (st = whole(c, rnd, "block_size", "randomization.block_size", 2, 100,
+            (st = choice(c, rnd, "randomization", "method", m, &method)) ||
+            (st = whole(c, rnd, "randomization", "block_size", 2, 100,
                         "an even whole number from 2 to 100", &bs)))
             return st;
         if (bs % 2 != 0)
             return gs_error_set(c->err, GS_INPUT, "randomization.block_size",
-                                "%s: 'randomization.block_size' is %ld; allowed an even whole "
+                                "'randomization.block_size' is %ld; allowed an even whole "
                                 "number from 2 to 100",
-                                c->origin, bs);
+                                bs);
         s->randomization = (enum gs_rand_method)method;
         s->block_size = (int)bs;
         const cJSON *strat = cJSON_GetObjectItemCaseSensitive(rnd, "stratify");
@@ -283,30 +258,27 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
             if (!cJSON_IsArray(strat) || cJSON_GetArraySize(strat) > 1 ||
                 (x && (!cJSON_IsString(x) || strcmp(x->valuestring, "pain_type") != 0)))
                 return gs_error_set(c->err, GS_INPUT, "randomization.stratify",
-                                    "%s: 'randomization.stratify' must be [] or [\"pain_type\"]",
-                                    c->origin);
+                                    "'randomization.stratify' must be [] or [\"pain_type\"]");
             s->stratify_pain_type = x != NULL;
         }
         if (s->randomization == GS_RAND_FIXED &&
             cJSON_GetObjectItemCaseSensitive(rnd, "block_size"))
             return gs_error_set(c->err, GS_INPUT, "randomization.block_size",
-                                "%s: 'randomization.block_size' applies to \"method\": "
-                                "\"blocks\" only",
-                                c->origin);
+                                "'randomization.block_size' applies to \"method\": "
+                                "\"blocks\" only");
         if (s->randomization == GS_RAND_BLOCKS && s->arm[0].n != s->arm[1].n)
             return gs_error_set(c->err, GS_INPUT, "randomization.method",
-                                "%s: blocks allocate 1:1, but the arms' n are %ld and %ld; give "
+                                "blocks allocate 1:1, but the arms' n are %ld and %ld; give "
                                 "both arms the same n, or use \"method\": \"fixed\"",
-                                c->origin, s->arm[0].n, s->arm[1].n);
+                                s->arm[0].n, s->arm[1].n);
         if (s->stratify_pain_type && s->randomization != GS_RAND_BLOCKS)
             return gs_error_set(c->err, GS_INPUT, "randomization.stratify",
-                                "%s: stratification needs \"method\": \"blocks\" (fixed "
-                                "randomization gives the exact arm sizes and no strata)",
-                                c->origin);
+                                "stratification needs \"method\": \"blocks\" (fixed "
+                                "randomization gives the exact arm sizes and no strata)");
     }
 
     long dw = s->duration_weeks;
-    if ((st = whole(c, root, "duration_weeks", "duration_weeks", 1, GS_TRIAL_MAX_WEEKS,
+    if ((st = whole(c, root, "", "duration_weeks", 1, GS_TRIAL_MAX_WEEKS,
                     "a whole number of weeks from 1 to 52", &dw)))
         return st;
     s->duration_weeks = (int)dw;
@@ -320,7 +292,7 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         int n = cJSON_GetArraySize(vw);
         if (!cJSON_IsArray(vw) || n < 1 || n > GS_TRIAL_MAX_VISITS)
             return gs_error_set(c->err, GS_INPUT, "visit_weeks",
-                                "%s: 'visit_weeks' must be an array of 1 to %d weeks", c->origin,
+                                "'visit_weeks' must be an array of 1 to %d weeks",
                                 GS_TRIAL_MAX_VISITS);
         s->n_visits = 0;
         const cJSON *w;
@@ -331,17 +303,17 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
             if (!(x >= 1 && x == floor(x) && x <= s->duration_weeks) || x <= prev)
                 return gs_error_set(
                     c->err, GS_INPUT, "visit_weeks",
-                    "%s: 'visit_weeks[%zu]' is %g; visit weeks must be whole numbers, strictly "
+                    "'visit_weeks[%zu]' is %g; visit weeks must be whole numbers, strictly "
                     "increasing, from 1 to duration_weeks (%d)",
-                    c->origin, s->n_visits, x, s->duration_weeks);
+                    s->n_visits, x, s->duration_weeks);
             s->visit_week[s->n_visits++] = (int)x;
         }
     }
     if (s->visit_week[s->n_visits - 1] != s->duration_weeks)
         return gs_error_set(c->err, GS_INPUT, "visit_weeks",
-                            "%s: the last visit (week %d) must be at the end of the trial "
+                            "the last visit (week %d) must be at the end of the trial "
                             "(duration_weeks %d): the primary endpoint is the last week",
-                            c->origin, s->visit_week[s->n_visits - 1], s->duration_weeks);
+                            s->visit_week[s->n_visits - 1], s->duration_weeks);
 
     const cJSON *pain = cJSON_GetObjectItemCaseSensitive(root, "pain");
     if (pain) {
@@ -349,9 +321,9 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         static const char *const lv[] = {"central", "lower", "upper", NULL};
         int e = (int)s->effect;
         if ((st = check_keys(c, pain, "pain", k)) ||
-            (st = number(c, pain, "measurement_sd", "pain.measurement_sd", 0, 5,
-                         "0 to 5 points on the 0-10 scale", &s->measurement_sd)) ||
-            (st = choice(c, pain, "effect", "pain.effect", lv, &e)))
+            (st = number(c, pain, "pain", "measurement_sd", 0, 5, "0 to 5 points on the 0-10 scale",
+                         &s->measurement_sd)) ||
+            (st = choice(c, pain, "pain", "effect", lv, &e)))
             return st;
         s->effect = (enum gs_effect_level)e;
     }
@@ -368,20 +340,18 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         if ((st = check_keys(c, dr, "dropout", k)) ||
             (ae && (st = check_keys(c, ae, "dropout.adverse_event", ka))) ||
             (le && (st = check_keys(c, le, "dropout.lack_of_efficacy", kl))) ||
-            (st = number(c, ae, "discontinue_at_first_side_effect",
-                         "dropout.adverse_event.discontinue_at_first_side_effect", 0, 1,
+            (st = number(c, ae, "dropout.adverse_event", "discontinue_at_first_side_effect", 0, 1,
                          "a probability from 0 to 1", &s->ae_discontinue)) ||
-            (st = number(c, ae, "other_per_12_weeks", "dropout.adverse_event.other_per_12_weeks", 0,
-                         1, "a probability from 0 to 1", &s->ae_background)) ||
-            (st = number(c, le, "per_visit", "dropout.lack_of_efficacy.per_visit", 0, 1,
+            (st = number(c, ae, "dropout.adverse_event", "other_per_12_weeks", 0, 1,
+                         "a probability from 0 to 1", &s->ae_background)) ||
+            (st = number(c, le, "dropout.lack_of_efficacy", "per_visit", 0, 1,
                          "a probability from 0 to 1", &s->loe_per_visit)) ||
-            (st = whole(c, le, "from_week", "dropout.lack_of_efficacy.from_week", 1,
-                        GS_TRIAL_MAX_WEEKS, "a whole number of weeks from 1 to 52", &fw)) ||
-            (st = number(c, le, "min_improvement_pct",
-                         "dropout.lack_of_efficacy.min_improvement_pct", 0, 100,
+            (st = whole(c, le, "dropout.lack_of_efficacy", "from_week", 1, GS_TRIAL_MAX_WEEKS,
+                        "a whole number of weeks from 1 to 52", &fw)) ||
+            (st = number(c, le, "dropout.lack_of_efficacy", "min_improvement_pct", 0, 100,
                          "a percentage from 0 to 100", &s->loe_min_pct)) ||
-            (st = number(c, dr, "lost_per_week", "dropout.lost_per_week", 0, 1,
-                         "a probability from 0 to 1", &s->loss_per_week)))
+            (st = number(c, dr, "dropout", "lost_per_week", 0, 1, "a probability from 0 to 1",
+                         &s->loss_per_week)))
             return st;
         s->loe_after_week = (int)fw;
     }
@@ -394,30 +364,28 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         int method = (int)s->method, imp = (int)s->imputation;
         long sided = s->sided;
         if ((st = check_keys(c, an, "analysis", k)) ||
-            (st = choice(c, an, "method", "analysis.method", m, &method)) ||
-            (st = choice(c, an, "imputation", "analysis.imputation", im, &imp)) ||
-            (st = whole(c, an, "sided", "analysis.sided", 1, 2, "1 or 2", &sided)))
+            (st = choice(c, an, "analysis", "method", m, &method)) ||
+            (st = choice(c, an, "analysis", "imputation", im, &imp)) ||
+            (st = whole(c, an, "analysis", "sided", 1, 2, "1 or 2", &sided)))
             return st;
         /* below 1e-10 the interval's level rounds towards 1; one-sided alpha >= 0.5 leaves no
          * interval at all */
         static const char *const al_allowed =
             "strictly between 0 and 1 (at least 1e-10, and below 0.5 when sided is 1)";
         double alpha = s->alpha;
-        if ((st = number(c, an, "alpha", "analysis.alpha", 0.0, 1.0, al_allowed, &alpha)))
+        if ((st = number(c, an, "analysis", "alpha", 0.0, 1.0, al_allowed, &alpha)))
             return st;
         if (!(alpha >= 1e-10 && alpha < (sided == 1 ? 0.5 : 1.0)))
             return gs_error_set(c->err, GS_INPUT, "analysis.alpha",
-                                "%s: 'analysis.alpha' is %g; allowed %s", c->origin, alpha,
-                                al_allowed);
+                                "'analysis.alpha' is %g; allowed %s", alpha, al_allowed);
         s->alpha = alpha;
         s->method = (enum gs_trial_method)method;
         s->imputation = (enum gs_imputation)imp;
         s->sided = (int)sided;
         if (s->method == GS_METHOD_MIXED && cJSON_GetObjectItemCaseSensitive(an, "imputation"))
             return gs_error_set(c->err, GS_INPUT, "analysis.imputation",
-                                "%s: the mixed model uses every observed visit without "
-                                "imputation; remove 'analysis.imputation'",
-                                c->origin);
+                                "the mixed model uses every observed visit without "
+                                "imputation; remove 'analysis.imputation'");
     }
     return GS_OK;
 }
@@ -459,13 +427,14 @@ gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_
     defaults(out);
     snprintf(out->origin, sizeof out->origin, "%s", origin);
     cJSON *root;
-    if (gs__json_parse(text, len, &root) != GS_OK)
-        return gs_error_set(err, GS_NOMEM, origin, "out of memory");
-    if (root == NULL)
-        return gs_error_set(err, GS_INPUT, origin, "%s: not valid JSON", origin);
+    gs_status st = gs_datafile_parse_json(text, len, out->origin, &root, err);
+    if (st != GS_OK)
+        return st;
     struct ctx c = {out->origin, err};
-    gs_status st = parse_root(&c, root, out);
+    st = parse_root(&c, root, out);
     cJSON_Delete(root);
+    if (st != GS_OK)
+        gs_error_prefix(err, out->origin);
     return st;
 }
 
@@ -473,10 +442,10 @@ gs_status gs_trial_spec_load(struct gs_trial_spec *out, const char *path, struct
 {
     char *text = NULL;
     size_t len = 0;
-    gs_status st = gs__read_file(path, MAX_SPEC_BYTES, &text, &len, err);
+    gs_status st = gs_datafile_read(path, MAX_SPEC_BYTES, "trial specification", &text, &len, err);
     if (st != GS_OK)
         return st;
-    st = gs_trial_spec_parse(out, text, len, path, err);
+    st = gs_trial_spec_parse(out, text, len, gs_datafile_origin(path), err);
     gs_free(text);
     return st;
 }

@@ -99,7 +99,7 @@ usage_err "stratification needs blocks" "needs \"method\": \"blocks\"" trial "$T
 mk strict "d['inclusion']['age_y'] = [69.99, 70]"
 usage_err "inclusion nobody meets" "inclusion criteria" trial "$TMP/strict.json"
 printf '{"schema": "gabasim-trial/1", "arms": [' > "$TMP/trunc.json"
-usage_err "truncated JSON" "not valid JSON" trial "$TMP/trunc.json"
+usage_err "truncated JSON" "malformed JSON" trial "$TMP/trunc.json"
 usage_err "missing spec file" "no-such.json" trial "$TMP/no-such.json"
 usage_err "no spec" "give one trial specification" trial
 usage_err "replicates 0" "--replicates" trial "$SPEC" --replicates 0

@@ -3,6 +3,7 @@
 #   drug_json   gs_drug_parse() (drug files) + accessors + gs_drug_individual_model()
 #   titration   gs_regimen_parse_titration() + gs_regimen_validate()/gs_regimen_expand()
 #   quantity    gs_parse_quantity() for every dimension + gs_parse_count()
+#   datafile    gs_datafile_parse_json() + every typed field reader (gabasim/datafile.h)
 #
 # Include it from tests/CMakeLists.txt:   include(${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz.cmake)
 #
@@ -35,7 +36,7 @@
 
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
-                  evidence studies trial_spec)
+                  evidence studies trial_spec datafile)
 
 set(GS_FUZZ_BUILD_LIBFUZZER OFF)
 if(GS_FUZZ)

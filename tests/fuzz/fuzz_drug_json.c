@@ -218,7 +218,8 @@ static void check_success(const gs_drug *d)
 }
 
 /* The same (valid) text with the k-th gabasim allocation failing: GS_NOMEM or success, *out NULL
- * on failure, nothing leaked (LeakSanitizer). cJSON's own allocations are not counted. */
+ * on failure, nothing leaked (LeakSanitizer). cJSON allocates through gs_malloc too, so its own
+ * allocations fail as well. */
 static void check_out_of_memory(const char *text, size_t size)
 {
     for (long k = 1; k <= 4; k++) {

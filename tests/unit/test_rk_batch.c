@@ -5,6 +5,8 @@
  * at rtol 1e-10 it must agree with the closed form to 1e-7 (a tenth of the error at 1e-6 would
  * already show a bug in the coefficients or the dense output, whose order is 4). */
 #include "../test_util.h"
+/* a test of the solver module's internals (the batched kernel has no public entry point): the
+ * one place outside src/solve/ allowed to include its private header */
 #include "../../src/solve/solve_int.h"
 
 static double *run_batch(const struct gs_model *m, int n, const struct gs_event_list *ev,
