@@ -68,7 +68,7 @@ static gs_status cavg(const char *drug, double crcl, int per_day, double daily, 
         !(st = gs_summarize(&m, &ev, &p, daily / per_day, 24.0 / per_day, GS_CMT_DEPOT, &o, &s,
                             err)))
         *out = s.ss_cavg_mg_l;
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     return st;

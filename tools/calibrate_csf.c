@@ -38,7 +38,7 @@ static size_t plasma(const struct gs_model *m, const struct gs_event_list *ev, d
     if (gs_simulate(m, ev, t, n, &o, &p, NULL) != GS_OK)
         return 0;
     memcpy(cp, p.conc_mg_l, n * sizeof *cp);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     return n;
 }
 

@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 {
     int check = 0;
     char path[4096];
-    snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_data_dir());
+    snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_datafile_dir());
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)
             check = 1;

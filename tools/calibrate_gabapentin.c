@@ -4,7 +4,7 @@
  * bioavailability of 300/400/800/1200/1600 mg three times a day: 60/47/34/33/27 %.
  * Model: the drug file's structure (oral_1cmt_mm_absorption) with its V and CL at CrCl 100 mL/min;
  * fitted: Vmax, Km, ktr. The fraction of each dose absorbed at steady state is computed from the
- * true periodic solution (gs_steady_state), not by simulating many days.
+ * true periodic solution (gs_simulate_steady_state), not by simulating many days.
  *
  * Objective: root-mean-square relative error of the five bioavailabilities, plus the penalty
  * (Tmax - 2.5 h)^2 / h^2 for a single 300 mg dose, which fixes the time scale of absorption to the
@@ -47,7 +47,7 @@ static double ss_fraction(const struct gs_model *m, double dose, double ii)
     if (gs_event_list_push(&ev, &e) == GS_OK &&
         gs_simulate(m, &ev, &ii, 1, &opt, &p, NULL) == GS_OK)
         f = 1.0 - p.y[GS_Y_UNABSORBED] / dose;
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return f;
 }
@@ -77,7 +77,7 @@ static double single_dose_tmax(const struct gs_model *m, double dose)
                 tmax += 0.5 * (y0 - y2) / den * (p.t_h[k + 1] - p.t_h[k]);
         }
     }
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return tmax;
 }
@@ -145,9 +145,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const struct gs_structure *s = gs_drug_structure(drug);
-    c.i_vmax = gs_structure_param_index(s, "Vmax");
-    c.i_km = gs_structure_param_index(s, "Km");
-    c.i_ktr = gs_structure_param_index(s, "ktr");
+    c.i_vmax = gs_model_structure_param_index(s, "Vmax");
+    c.i_km = gs_model_structure_param_index(s, "Km");
+    c.i_ktr = gs_model_structure_param_index(s, "ktr");
     if (c.i_vmax < 0 || c.i_km < 0 || c.i_ktr < 0) {
         fprintf(stderr, "gs-calibrate: error: '%s' is not a saturable-absorption drug file\n",
                 file);

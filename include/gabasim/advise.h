@@ -24,7 +24,7 @@
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
 #include "gabasim/simulate.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 #include "gabasim/summary.h"
 
 #ifdef __cplusplus
@@ -60,7 +60,7 @@ struct gs_evidence_alternative {
     double kidney_crcl_below; /* the rule applies below this CrCl, mL/min; NaN: no threshold */
 };
 
-/* The whole file. Every string and array is owned by it (gs_evidence_free). */
+/* The whole file. Every string and array is owned by it (gs_advise_evidence_free). */
 struct gs_evidence {
     struct gs_evidence_pain_type *pain_types;
     size_t n_pain_types;
@@ -71,15 +71,15 @@ struct gs_evidence {
     size_t n_alternatives;
 };
 
-/* Reads `path`, or gs_data_dir()/evidence.json when `path` is NULL. GS_INPUT names the field of
+/* Reads `path`, or gs_datafile_dir()/evidence.json when `path` is NULL. GS_INPUT names the field of
  * a malformed file ("evidence.json: 'alternatives.drugs[1].class' ..."). */
-gs_status gs_evidence_load(struct gs_evidence **out, const char *path, struct gs_error *err);
+gs_status gs_advise_evidence_load(struct gs_evidence **out, const char *path, struct gs_error *err);
 
 /* The same from text of `len` bytes; `origin` names it in messages (the fuzzed entry point). */
-gs_status gs_evidence_parse(struct gs_evidence **out, const char *text, size_t len,
-                            const char *origin, struct gs_error *err);
+gs_status gs_advise_evidence_parse(struct gs_evidence **out, const char *text, size_t len,
+                                   const char *origin, struct gs_error *err);
 
-void gs_evidence_free(struct gs_evidence *ev); /* NULL is a no-op */
+void gs_advise_evidence_free(struct gs_evidence *ev); /* NULL is a no-op */
 
 /* ---- the request ---- */
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

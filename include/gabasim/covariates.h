@@ -15,7 +15,7 @@
 
 #include "gabasim/patient.h"
 #include "gabasim/rng.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,7 +23,7 @@ extern "C" {
 
 typedef struct gs_covdist gs_covdist;
 
-/* By library name (gs_data_dir()/populations/NAME.json) or path ("-": standard input). */
+/* By library name (gs_datafile_dir()/populations/NAME.json) or path ("-": standard input). */
 gs_status gs_covdist_load(gs_covdist **out, const char *name_or_path, struct gs_error *err);
 gs_status gs_covdist_parse(gs_covdist **out, const char *text, size_t len, const char *origin,
                            struct gs_error *err);

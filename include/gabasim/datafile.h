@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,7 +46,7 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
 /* How messages name the file at `path`: "standard input" for "-", else the path itself. */
 const char *gs_datafile_origin(const char *path);
 
-/* `path` itself, or gs_data_dir()/default_name when path is NULL, written to buf (size bytes);
+/* `path` itself, or gs_datafile_dir()/default_name when path is NULL, written to buf (size bytes);
  * returns buf. For the library's bundled data files (data/pain.json, ...). */
 const char *gs_datafile_locate(char *buf, size_t size, const char *path, const char *default_name);
 
@@ -54,9 +54,9 @@ const char *gs_datafile_locate(char *buf, size_t size, const char *path, const c
  * the older $GABASIM_DATA_DIR), else share/gabasim found beside the loaded library or the program
  * (<dir>/../share/gabasim). Found once, thread-safe; never NULL: when nothing is found it is a
  * placeholder naming GABASIM_DATA, so messages about missing data files say what to set. */
-const char *gs_data_dir(void);
-/* gs_data_dir() in *dir; GS_NOTFOUND (message naming GABASIM_DATA) when none was found. */
-gs_status gs_data_dir_find(const char **dir, struct gs_error *err);
+const char *gs_datafile_dir(void);
+/* gs_datafile_dir() in *dir; GS_NOTFOUND (message naming GABASIM_DATA) when none was found. */
+gs_status gs_datafile_dir_find(const char **dir, struct gs_error *err);
 
 /* Parses `len` bytes of JSON text (need not be NUL-terminated) into *root (freed by the caller
  * with cJSON_Delete). GS_INPUT with "ORIGIN: line L, column C: malformed JSON (or trailing

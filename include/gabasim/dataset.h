@@ -27,7 +27,7 @@
 #include <stdio.h>
 
 #include "gabasim/events.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -14,7 +14,7 @@
 #include "gabasim/drug.h" /* struct gs_dosing: the drug file's dosing section */
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,8 +62,8 @@ size_t gs_dosing_taper(const gs_drug *d, double daily_mg, int per_day, struct gs
                        size_t max);
 
 /* The calendar as a regimen (for simulation): steps from day 1, until day `days`. */
-gs_status gs_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
-                              struct gs_regimen *out, struct gs_error *err);
+gs_status gs_dosing_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
+                                     struct gs_regimen *out, struct gs_error *err);
 
 /* What a check of a proposed regimen found. */
 enum gs_finding_level { GS_FINDING_INFO = 0, GS_FINDING_WARNING = 1 };

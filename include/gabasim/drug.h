@@ -14,10 +14,10 @@
 
 #include <stddef.h>
 
-#include "gabasim/datafile.h" /* gs_data_dir */
+#include "gabasim/datafile.h" /* gs_datafile_dir */
 #include "gabasim/model.h"
 #include "gabasim/patient.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,7 +28,7 @@ typedef struct gs_drug gs_drug;
 /* Largest drug file accepted (bytes); a ceiling against runaway input. */
 #define GS_DRUG_FILE_MAX (1 << 20)
 
-/* Loads a drug by library name ("gabapentin", looked up in gs_data_dir()/drugs) or by path (any
+/* Loads a drug by library name ("gabapentin", looked up in gs_datafile_dir()/drugs) or by path (any
  * argument containing '/' or ending in ".json"; "-" reads standard input). */
 gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error *err);
 

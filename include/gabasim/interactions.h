@@ -30,7 +30,7 @@
 #include "gabasim/events.h"
 #include "gabasim/model.h"
 #include "gabasim/simulate.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,7 +79,7 @@ struct gs_interaction {
 
 typedef struct gs_interactions gs_interactions;
 
-/* Loads the table from `path`, or from gs_data_dir()/interactions.json when `path` is NULL. */
+/* Loads the table from `path`, or from gs_datafile_dir()/interactions.json when `path` is NULL. */
 gs_status gs_interactions_load(gs_interactions **out, const char *path, struct gs_error *err);
 
 /* Parses table text of `len` bytes; `origin` names it in messages. */
@@ -126,7 +126,7 @@ struct gs_ix_request {
 };
 
 /* What gs_interactions_apply produced. Caller-allocated: start from GS_IX_RESULT_INIT, end with
- * gs_ix_result_release() (also after a failure). */
+ * gs_interactions_result_release() (also after a failure). */
 struct gs_ix_result {
     struct gs_model model;       /* `base` with the parameter changes */
     struct gs_event_list events; /* the records ADDL-expanded and sorted, dose-timed changes made */
@@ -137,7 +137,7 @@ struct gs_ix_result {
     {                                                                                              \
         .events = GS_EVENT_LIST_INIT                                                               \
     }
-void gs_ix_result_release(struct gs_ix_result *r); /* frees the events; NULL is a no-op */
+void gs_interactions_result_release(struct gs_ix_result *r); /* frees the events; NULL is a no-op */
 
 /* Applies `req` into `out` (whose event list is emptied first). Warnings longer than
  * GS_IX_WARNINGS_SIZE are truncated. GS_INPUT: unknown name, dose times missing or not finite, a

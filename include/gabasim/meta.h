@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 #include "gabasim/studies.h"
 
 #ifdef __cplusplus

@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -83,13 +83,13 @@ struct gs_structure {
 };
 
 /* Looks a structure up by name; NULL if unknown. */
-const struct gs_structure *gs_structure_find(const char *name);
+const struct gs_structure *gs_model_structure_find(const char *name);
 
 /* All structures, NULL-terminated (for listings and help). */
-const struct gs_structure *const *gs_structure_all(void);
+const struct gs_structure *const *gs_model_structure_all(void);
 
 /* Index of a parameter in the structure's list, or -1. */
-int gs_structure_param_index(const struct gs_structure *s, const char *name);
+int gs_model_structure_param_index(const struct gs_structure *s, const char *name);
 
 /* One individual's model: a plain value, cheap to copy, no allocation (populations make one per
  * subject). p[] follows the structure's parameter order, in the structure's units. */

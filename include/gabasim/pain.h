@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,7 +24,7 @@ struct gs_placebo {
     double omega2_logit_base, omega2_logit_pe, omega2_log_t_half;
 };
 
-/* Reads the placebo model from `path` (NULL: gs_data_dir()/pain.json). */
+/* Reads the placebo model from `path` (NULL: gs_datafile_dir()/pain.json). */
 gs_status gs_placebo_load(struct gs_placebo *out, const char *path, struct gs_error *err);
 
 /* The same from text of `len` bytes; `path` names it in messages (the fuzzed entry point). */
@@ -37,8 +37,8 @@ gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len,
  * T1/2), over Plan 2012's between-subject distribution of PE and T1/2 (the baseline cancels).
  * Exact up to quadrature (the PE condition in closed form, T1/2 integrated numerically). NaN when
  * the model has no variances. Measurement error of a rating is not included. */
-double gs_pain_responder_prob(const struct gs_placebo *m, double effect, double t_d,
-                              double fraction);
+double gs_placebo_responder_prob(const struct gs_placebo *m, double effect, double t_d,
+                                 double fraction);
 
 /* Pain on placebo t days after the start, from baseline `base` (NaN: the model's BASE). */
 double gs_placebo_pain(const struct gs_placebo *m, double base, double t_d);

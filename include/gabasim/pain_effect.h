@@ -17,7 +17,7 @@
 #include "gabasim/events.h"
 #include "gabasim/model.h"
 #include "gabasim/pain.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -7,7 +7,7 @@
 #ifndef GABASIM_PATIENT_H
 #define GABASIM_PATIENT_H
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -63,18 +63,19 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err);
 
 /* Cockcroft DW, Gault MH. Nephron 1976;16:31-41, as printed in the Neurontin and Lyrica labels:
  * CrCl [mL/min] = (140 - age) * weight / (72 * SCr), times 0.85 if female. Actual body weight. */
-double gs_cockcroft_gault(double age_y, double weight_kg, double scr_mg_dl, enum gs_sex sex);
+double gs_patient_cockcroft_gault(double age_y, double weight_kg, double scr_mg_dl,
+                                  enum gs_sex sex);
 
 /* Inker LA et al. N Engl J Med 2021;385:1737-49 (race-free CKD-EPI creatinine equation),
  * in mL/min/1.73 m^2. */
-double gs_ckd_epi_2021(double age_y, double scr_mg_dl, enum gs_sex sex);
+double gs_patient_ckd_epi_2021(double age_y, double scr_mg_dl, enum gs_sex sex);
 
 /* Devine BJ. Drug Intell Clin Pharm 1974;8:650: 50 kg (men) or 45.5 kg (women) + 2.3 kg per inch
  * over 5 feet. */
-double gs_ideal_body_weight(double height_cm, enum gs_sex sex);
+double gs_patient_ideal_body_weight(double height_cm, enum gs_sex sex);
 
-const char *gs_sex_name(enum gs_sex sex);
-const char *gs_crcl_source_name(enum gs_crcl_source src);
+const char *gs_patient_sex_name(enum gs_sex sex);
+const char *gs_patient_crcl_source_name(enum gs_crcl_source src);
 
 #ifdef __cplusplus
 }

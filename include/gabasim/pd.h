@@ -14,7 +14,7 @@
 #include <stddef.h>
 
 #include "gabasim/drug.h" /* struct gs_pd_params, gs_drug_pd */
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

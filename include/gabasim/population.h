@@ -111,12 +111,12 @@ struct gs_pop_result {
 
 /* Type-7 (R's default) quantiles probs[0..k) (fractions 0..1) of v[0..n), sorting v in place
  * (radix sort, O(n)). */
-gs_status gs_quantiles(double *v, size_t n, const double *probs, size_t k, double *out);
+gs_status gs_population_quantiles(double *v, size_t n, const double *probs, size_t k, double *out);
 
 /* Checks the configuration (N, thresholds, window, times) with named messages, runs it. */
 gs_status gs_population_run(const struct gs_pop_config *cfg, struct gs_pop_result *out,
                             struct gs_error *err);
-void gs_pop_result_release(struct gs_pop_result *r);
+void gs_population_run_release(struct gs_pop_result *r);
 
 /* ---- the population command as one call: a request, a result, streamed per-subject output ----
  *
@@ -192,10 +192,11 @@ struct gs_population_result {
 
 /* Parses a list of extra percentiles "2.5,97.5" (at most GS_POP_MAX_EXTRA_PCT; the range is
  * checked when the population runs) into out[0..*n). Errors name '--percentiles'. */
-gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, struct gs_error *err);
+gs_status gs_population_parse_percentiles(const char *text, double *out, size_t *n,
+                                          struct gs_error *err);
 
 /* Parses the variability scale ("0.5"): a number from 0 to 10. Errors name '--variability'. */
-gs_status gs_pop_parse_variability(const char *text, double *scale, struct gs_error *err);
+gs_status gs_population_parse_variability(const char *text, double *scale, struct gs_error *err);
 
 /* Defaults: variability 1, window NaN (default), seed 1, default solver options; all else 0. */
 void gs_population_request_init(struct gs_population_request *req);

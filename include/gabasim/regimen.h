@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "gabasim/events.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

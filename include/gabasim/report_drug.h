@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "gabasim/drug.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -9,7 +9,7 @@
 
 #include "gabasim/meta.h"
 #include "gabasim/report.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "gabasim/population.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

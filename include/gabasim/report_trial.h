@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "gabasim/report.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 #include "gabasim/trial.h"
 
 #ifdef __cplusplus

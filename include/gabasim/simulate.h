@@ -18,7 +18,7 @@
 
 #include "gabasim/events.h"
 #include "gabasim/model.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,9 +42,9 @@ struct gs_sim_options {
     }
 
 /* Checks tolerances (0 < rtol < 1, 0 < atol) with a named message. */
-gs_status gs_sim_options_check(const struct gs_sim_options *opt, struct gs_error *err);
+gs_status gs_simulate_options_check(const struct gs_sim_options *opt, struct gs_error *err);
 
-/* A simulated profile, caller-owned: GS_PROFILE_INIT, then gs_profile_release(). */
+/* A simulated profile, caller-owned: GS_PROFILE_INIT, then gs_simulate_profile_release(). */
 struct gs_profile {
     size_t n;
     double *t_h;
@@ -60,7 +60,7 @@ struct gs_profile {
     {                                                                                              \
         0, NULL, NULL, NULL, NULL, 0.0, 0.0, 0.0                                                   \
     }
-void gs_profile_release(struct gs_profile *p);
+void gs_simulate_profile_release(struct gs_profile *p);
 
 /* Simulates the (ADDL-expanded, time-sorted) `events` and reports the state at each of the
  * `n_out` ascending times `t_out`. Starts empty at min(0, first event, first output). */
@@ -79,13 +79,30 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
 /* Steady state of `amt_mg` into `cmt` every `ii_h`: the body amounts y_pre[0..GS_N_BODY) just
  * before a dose such that one more interval returns to them. `iterations` (may be NULL) receives
  * the Newton iterations used (0 for the closed form). */
-gs_status gs_steady_state(const struct gs_model *m, double amt_mg, int cmt, double ii_h,
-                          const struct gs_sim_options *opt, double *y_pre, int *iterations,
-                          struct gs_error *err);
+gs_status gs_simulate_steady_state(const struct gs_model *m, double amt_mg, int cmt, double ii_h,
+                                   const struct gs_sim_options *opt, double *y_pre, int *iterations,
+                                   struct gs_error *err);
 
 /* Mass balance of a profile row: |input - (eliminated + in body + unabsorbed)| / input, where
  * input counts what was given up to that row (0 if nothing was). */
-double gs_profile_mass_balance_error(const struct gs_profile *p, size_t row);
+double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row);
+
+/* ---- many subjects at once (the population engine's inner loop) ----
+ * Up to GS_LANES subjects of one structure sharing dose records (bolus doses, no SS or reset,
+ * the same lags) and output times: the closed form for linear structures, else a batched
+ * Dormand-Prince 5(4) over the GS_N_CORE core states. Writes
+ * out[n_out][GS_N_CORE][GS_LANES] (state i of lane l at time k: out[(k * GS_N_CORE + i) *
+ * GS_LANES + l]); `steps` (may be NULL) gets the integrator's accepted + rejected steps. */
+struct gs_simulate_batch_request {
+    const struct gs_model *models; /* n_lanes individual models, one structure */
+    int n_lanes;                   /* 1 to GS_LANES */
+    const struct gs_event_list *events;
+    const double *t_out;
+    size_t n_out;
+    const struct gs_sim_options *sim; /* tolerances of the integrator */
+};
+gs_status gs_simulate_batch(const struct gs_simulate_batch_request *req, double *out, long *steps,
+                            struct gs_error *err);
 
 #ifdef __cplusplus
 }

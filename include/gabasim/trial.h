@@ -28,7 +28,7 @@
 #include "gabasim/adverse.h"
 #include "gabasim/ancova.h"
 #include "gabasim/patient.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -254,14 +254,14 @@ void gs_trial_simulation_free(struct gs_trial_simulation *s); /* NULL is a no-op
  * at level alpha (sided 2: critical value t(1 - alpha/2)), counting significance in delta's
  * direction only, as the trials count a significant benefit (R's power.t.test, strict = FALSE):
  * exact, the noncentral t by quadrature over the chi-square. */
-double gs_power_t2(double delta, double sigma, long n_per_arm, double alpha, int sided);
+double gs_trial_power_t2(double delta, double sigma, long n_per_arm, double alpha, int sided);
 
 /* The same by simulation: n_reps two-arm trials with a normal outcome, analysed by gs_ancova and
  * counted by the virtual trials' rule, replicate r from stream r of `seed` (any thread count
- * gives the same result). For checking the replicate machinery against gs_power_t2. */
-gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
-                          long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
-                          struct gs_error *err);
+ * gives the same result). For checking the replicate machinery against gs_trial_power_t2. */
+gs_status gs_trial_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
+                                long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
+                                struct gs_error *err);
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,7 @@
 #ifndef GABASIM_UNITS_H
 #define GABASIM_UNITS_H
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,18 +29,18 @@ enum gs_dim {
 /* Parses `text` as a quantity of dimension `dim` and stores it in internal units in *out.
  * `field` names the option for the error message ("--dose"). Rejects non-finite numbers, unknown
  * units and (for dimensions without a default unit) bare numbers. Range checks are the caller's. */
-gs_status gs_parse_quantity(const char *text, enum gs_dim dim, const char *field, double *out,
-                            struct gs_error *err);
+gs_status gs_units_parse_quantity(const char *text, enum gs_dim dim, const char *field, double *out,
+                                  struct gs_error *err);
 
 /* The accepted unit spellings of a dimension, for help and error text ("mg, g"). Static. */
-const char *gs_dim_units(enum gs_dim dim);
+const char *gs_units_dim_units(enum gs_dim dim);
 
 /* The internal unit of a dimension ("mg"). Static. */
-const char *gs_dim_unit(enum gs_dim dim);
+const char *gs_units_dim_unit(enum gs_dim dim);
 
 /* Parses a whole non-negative integer ("14"); rejects signs, fractions, junk and overflow. */
-gs_status gs_parse_count(const char *text, const char *field, long max, long *out,
-                         struct gs_error *err);
+gs_status gs_units_parse_count(const char *text, const char *field, long max, long *out,
+                               struct gs_error *err);
 
 #ifdef __cplusplus
 }

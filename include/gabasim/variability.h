@@ -15,7 +15,7 @@
 #include "gabasim/drug.h"
 #include "gabasim/model.h"
 #include "gabasim/rng.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #ifdef __cplusplus
 extern "C" {

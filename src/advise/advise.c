@@ -140,7 +140,7 @@ static gs_status apply_comedications(const struct gs_advise_request *req,
     }
 done:
     if (ix)
-        gs_ix_result_release(ix);
+        gs_interactions_result_release(ix);
     gs_free(ix);
     gs_free(every);
     gs_free(co);
@@ -156,7 +156,7 @@ static gs_status plan_and_check(const struct gs_advise_request *req, struct gs_a
     if (st != GS_OK)
         return st;
     r->n_calendar = gs_dosing_calendar(req->drug, &r->plan, r->calendar, GS_MAX_CALENDAR);
-    if ((st = gs_calendar_regimen(r->calendar, r->n_calendar, r->days, &r->regimen, err)))
+    if ((st = gs_dosing_calendar_regimen(r->calendar, r->n_calendar, r->days, &r->regimen, err)))
         return st;
     r->checked_proposed = req->proposed != NULL;
     if ((st = gs_dosing_check(req->drug, &r->patient, req->proposed ? req->proposed : &r->regimen,
@@ -212,7 +212,7 @@ gs_status gs_advise(const struct gs_advise_request *req, struct gs_advise_result
     if ((st = plan_and_check(req, r, err)) || (st = predict(req, r, err)) ||
         (req->pain_type && (st = gs__advise_pain(req, r, err))) ||
         (st = gs__advise_side_effects(r, err)) ||
-        (st = gs_evidence_load(&r->evidence_file, NULL, err)) ||
+        (st = gs_advise_evidence_load(&r->evidence_file, NULL, err)) ||
         (st = gs__advise_evidence_select(r->evidence_file, req->pain_type, gs_drug_name(req->drug),
                                          r->patient.crcl_ml_min, &r->evidence, err))) {
         gs_advise_result_free(r);
@@ -230,12 +230,12 @@ void gs_advise_result_free(struct gs_advise_result *r)
         gs_free(r->interaction_notes[i]);
     gs_free(r->interaction_notes);
     gs_event_list_release(&r->events);
-    gs_profile_release(&r->profile);
+    gs_simulate_profile_release(&r->profile);
     gs_free(r->pain);
     for (size_t i = 0; i < r->n_side_effects; i++)
         gs_free(r->side_effects[i].by_day);
     gs_free(r->fall_risk_by_day);
     gs__advise_evidence_release(&r->evidence);
-    gs_evidence_free(r->evidence_file);
+    gs_advise_evidence_free(r->evidence_file);
     gs_free(r);
 }

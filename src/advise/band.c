@@ -53,11 +53,11 @@ gs_status gs__advise_band(const struct gs_advise_request *req, struct gs_advise_
         goto done;
     static const double p3[3] = {0.05, 0.5, 0.95};
     r->band.n = req->n;
-    if ((st = gs_quantiles(sink.cmin, (size_t)req->n, p3, 3, r->band.cmin_mg_l)) ||
-        (st = gs_quantiles(sink.cavg, (size_t)req->n, p3, 3, r->band.cavg_mg_l)))
+    if ((st = gs_population_quantiles(sink.cmin, (size_t)req->n, p3, 3, r->band.cmin_mg_l)) ||
+        (st = gs_population_quantiles(sink.cavg, (size_t)req->n, p3, 3, r->band.cavg_mg_l)))
         gs_error_set(err, st, "--n", "percentiles of the band failed");
 done:
-    gs_pop_result_release(&pop);
+    gs_population_run_release(&pop);
     gs_free(sink.cmin);
     gs_free(sink.cavg);
     return st;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../drug/drug_int.h"
+#include "gabasim/datafile.h"
 #include "advise_int.h"
 #include "gabasim/alloc.h"
 
@@ -95,7 +95,7 @@ static void free_points(struct gs_evidence_point *p, size_t n)
     gs_free(p);
 }
 
-void gs_evidence_free(struct gs_evidence *ev)
+void gs_advise_evidence_free(struct gs_evidence *ev)
 {
     if (ev == NULL)
         return;
@@ -206,13 +206,14 @@ static gs_status parse_alternatives(const cJSON *root, const struct where *w,
     return GS_OK;
 }
 
-gs_status gs_evidence_parse(struct gs_evidence **out, const char *text, size_t len,
-                            const char *origin, struct gs_error *err)
+gs_status gs_advise_evidence_parse(struct gs_evidence **out, const char *text, size_t len,
+                                   const char *origin, struct gs_error *err)
 {
     *out = NULL;
     cJSON *root = NULL;
-    if (gs__json_parse(text, len, &root) != GS_OK)
-        return nomem(err);
+    gs_status pst = gs_datafile_parse_json(text, len, origin, &root, err);
+    if (pst != GS_OK)
+        return pst;
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
         return gs_error_set(err, GS_INPUT, "evidence", "'%s' is not a JSON object", origin);
@@ -225,24 +226,24 @@ gs_status gs_evidence_parse(struct gs_evidence **out, const char *text, size_t l
         st = parse_alternatives(root, &w, ev, err);
     cJSON_Delete(root);
     if (st != GS_OK) {
-        gs_evidence_free(ev);
+        gs_advise_evidence_free(ev);
         return st;
     }
     *out = ev;
     return GS_OK;
 }
 
-gs_status gs_evidence_load(struct gs_evidence **out, const char *path, struct gs_error *err)
+gs_status gs_advise_evidence_load(struct gs_evidence **out, const char *path, struct gs_error *err)
 {
-    char origin[4096];
+    char where[4096];
     char *text = NULL;
     size_t len = 0;
     *out = NULL;
-    gs_status st =
-        gs__read_data_file(path, "evidence.json", GS_EVIDENCE_FILE_MAX, &text, &len, origin, err);
+    path = gs_datafile_locate(where, sizeof where, path, "evidence.json");
+    gs_status st = gs_datafile_read(path, GS_EVIDENCE_FILE_MAX, "evidence", &text, &len, err);
     if (st != GS_OK)
         return st;
-    st = gs_evidence_parse(out, text, len, origin, err);
+    st = gs_advise_evidence_parse(out, text, len, gs_datafile_origin(path), err);
     gs_free(text);
     return st;
 }

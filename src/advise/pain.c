@@ -85,8 +85,9 @@ gs_status gs__advise_pain(const struct gs_advise_request *req, struct gs_advise_
             goto done;
         /* >= 50 %, not >= 30 %: the drug effect has no between-person variability of its own,
          * so where Emax x S alone exceeds 30 % the model would call everyone a responder */
-        p->responders50[k] = gs_pain_responder_prob(&pm->placebo, em[k] * ss[nd - 1], r->days, 0.5);
-        p->responders50_placebo = gs_pain_responder_prob(&pm->placebo, 0.0, r->days, 0.5);
+        p->responders50[k] =
+            gs_placebo_responder_prob(&pm->placebo, em[k] * ss[nd - 1], r->days, 0.5);
+        p->responders50_placebo = gs_placebo_responder_prob(&pm->placebo, 0.0, r->days, 0.5);
         p->end[2 - k] = pd_[nd - 1] - pp[nd - 1];
         p->day14[2 - k] = nd > 14 ? pd_[14] - pp[14] : NAN;
         if (k == 1)

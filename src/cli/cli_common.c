@@ -77,8 +77,8 @@ gs_status cli_regimen(const struct cli_regimen_opts *o, const gs_drug *drug, str
         if (r->n_missed == GS_REGIMEN_MAX_EXTRA)
             return gs_error_set(err, GS_INPUT, "--miss", "'--miss' was given more than %d times",
                                 GS_REGIMEN_MAX_EXTRA);
-        if ((st = gs_parse_quantity(o->miss.v[i], GS_DIM_TIME, "--miss",
-                                    &r->missed_h[r->n_missed++], err)))
+        if ((st = gs_units_parse_quantity(o->miss.v[i], GS_DIM_TIME, "--miss",
+                                          &r->missed_h[r->n_missed++], err)))
             return st;
     }
     for (int i = 0; i < o->extra.n; i++) {
@@ -94,8 +94,8 @@ gs_status cli_regimen(const struct cli_regimen_opts *o, const gs_drug *drug, str
         memcpy(dose_text, x, (size_t)(at - x));
         dose_text[at - x] = '\0';
         struct gs_regimen_extra *e = &r->extra[r->n_extra++];
-        if ((st = gs_parse_quantity(dose_text, GS_DIM_DOSE, "--extra", &e->dose_mg, err)) ||
-            (st = gs_parse_quantity(at + 1, GS_DIM_TIME, "--extra", &e->time_h, err)))
+        if ((st = gs_units_parse_quantity(dose_text, GS_DIM_DOSE, "--extra", &e->dose_mg, err)) ||
+            (st = gs_units_parse_quantity(at + 1, GS_DIM_TIME, "--extra", &e->time_h, err)))
             return st;
     }
     r->start_steady = o->start_steady;

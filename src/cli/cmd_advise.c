@@ -100,7 +100,8 @@ static gs_status parse_with(const struct opt_list *with, struct gs_comedication 
              tok = strtok_r(NULL, ",", &save)) {
             if (co[i].n_doses == 64)
                 return gs_error_set(err, GS_INPUT, "--with", "'--with' has more than 64 times");
-            st = gs_parse_quantity(tok, GS_DIM_TIME, "--with", &times[i][co[i].n_doses++], err);
+            st = gs_units_parse_quantity(tok, GS_DIM_TIME, "--with", &times[i][co[i].n_doses++],
+                                         err);
         }
     }
     return st;

@@ -12,8 +12,8 @@ void help_drugs(FILE *f)
             "       gabasim drugs NAME|FILE  show a drug's model, parameters, units and sources\n\n"
             "The library is %s/drugs (set GABASIM_DATA to use another).\n"
             "Model structures a drug file can name:\n",
-            gs_data_dir());
-    for (const struct gs_structure *const *s = gs_structure_all(); *s; s++) {
+            gs_datafile_dir());
+    for (const struct gs_structure *const *s = gs_model_structure_all(); *s; s++) {
         fprintf(f, "  %s: %s\n", (*s)->name, (*s)->summary);
         for (size_t i = 0; i < (*s)->n_params; i++)
             fprintf(f, "      %-5s %-9s %s%s\n", (*s)->params[i].name, (*s)->params[i].unit,

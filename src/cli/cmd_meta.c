@@ -8,6 +8,7 @@
 #include "gabasim/meta.h"
 #include "gabasim/report.h"
 #include "gabasim/report_meta.h"
+#include "gabasim/plot.h"
 
 struct meta_opts {
     int method, hk, json;

@@ -166,12 +166,12 @@ static gs_status build_request(const struct population_opts *o, const struct opt
         if (req->n_thresholds == GS_POP_MAX_THRESHOLDS)
             return gs_error_set(err, GS_INPUT, "--threshold", "at most %d '--threshold'",
                                 GS_POP_MAX_THRESHOLDS);
-        if ((st = gs_parse_quantity(o->threshold.v[i], GS_DIM_CONC, "--threshold",
-                                    &thresholds[req->n_thresholds++], err)))
+        if ((st = gs_units_parse_quantity(o->threshold.v[i], GS_DIM_CONC, "--threshold",
+                                          &thresholds[req->n_thresholds++], err)))
             return st;
     }
     if (o->percentiles &&
-        (st = gs_pop_parse_percentiles(o->percentiles, extra_pct, &req->n_extra_pct, err)))
+        (st = gs_population_parse_percentiles(o->percentiles, extra_pct, &req->n_extra_pct, err)))
         return st;
     if (o->file[OF_PLOT] && (st = gs_plot_check_path(o->file[OF_PLOT], "--plot", err)))
         return st;
@@ -214,7 +214,7 @@ int cmd_population(int argc, char **argv)
     else if (o.file[OF_OUT] && !o.data)
         st = gs_error_set(&err, GS_INPUT, "--out", "'--out' goes with '--data'");
     else if (o.variability)
-        st = gs_pop_parse_variability(o.variability, &req.variability_scale, &err);
+        st = gs_population_parse_variability(o.variability, &req.variability_scale, &err);
     cli_solver(&o.solver, &req.sim);
     if (st || (st = gs_drug_load(&drug, o.drug, &err)))
         goto done;

@@ -118,7 +118,7 @@ int cmd_simulate(int argc, char **argv)
         goto fail;
 
     struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes};
-    if (csv_open && gs_write_profile_csv(&run, csv.f) != GS_OK) {
+    if (csv_open && gs_report_profile_csv(&run, csv.f) != GS_OK) {
         st = gs_error_set(&err, GS_IO, "--csv", "writing '%s' failed", csv.path);
         goto fail;
     }
@@ -136,20 +136,20 @@ int cmd_simulate(int argc, char **argv)
             goto fail;
     }
     if (o.json) {
-        char *text = gs_run_json(&run);
+        char *text = gs_report_run_json(&run);
         if (text == NULL) {
             st = gs_error_set(&err, GS_NOMEM, "--json", "out of memory writing JSON");
             goto fail;
         }
         printf("%s\n", text);
-        gs_json_free(text);
+        gs_report_json_free(text);
     } else {
-        gs_write_summary_text(&run, stdout);
+        gs_report_summary_text(&run, stdout);
     }
     if ((st = cli_flush_stdout(&err)))
         goto fail;
     gs_free(grid);
-    gs_profile_release(&prof);
+    gs_simulate_profile_release(&prof);
     gs_event_list_release(&ev);
     gs_drug_free(drug);
     return GS_EXIT_OK;
@@ -160,7 +160,7 @@ fail:
     if (plot_open)
         gs_outfile_abort(&plotf);
     gs_free(grid);
-    gs_profile_release(&prof);
+    gs_simulate_profile_release(&prof);
     gs_event_list_release(&ev);
     gs_drug_free(drug);
     return cli_fail(&err);

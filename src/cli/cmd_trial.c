@@ -11,6 +11,7 @@
 #include "gabasim/report_trial.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
+#include "gabasim/plot.h"
 
 struct trial_opts {
     long replicates, seed, threads;
@@ -83,7 +84,7 @@ static gs_status parse_grid(const char *text, long *grid, size_t *n, struct gs_e
         memcpy(cell, p, l);
         cell[l] = '\0';
         long v;
-        if (gs_parse_count(cell, "--n-grid", GS_TRIAL_MAX_ARM_N, &v, err) != GS_OK || v < 2)
+        if (gs_units_parse_count(cell, "--n-grid", GS_TRIAL_MAX_ARM_N, &v, err) != GS_OK || v < 2)
             return gs_error_set(err, GS_INPUT, "--n-grid",
                                 "'--n-grid' value '%s' is not allowed; N per arm must be a whole "
                                 "number from 2 to 100000",

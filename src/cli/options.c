@@ -26,7 +26,7 @@ int opt_given(const struct option *opts, const char *name)
  * "" when the option has none of its own (the library checks the value). */
 static void range_text(const struct option *o, char *buf, size_t cap)
 {
-    const char *unit = o->type == OPT_T_QUANTITY ? gs_dim_unit(o->dim) : "";
+    const char *unit = o->type == OPT_T_QUANTITY ? gs_units_dim_unit(o->dim) : "";
     const char *sp = *unit ? " " : "", *above = o->lo_open ? "above " : "";
     if (isinf(o->lo) && isinf(o->hi))
         snprintf(buf, cap, "%s", "");
@@ -71,12 +71,12 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
     }
     case OPT_T_QUANTITY: {
         double v;
-        gs_status st = gs_parse_quantity(val, o->dim, field, &v, err);
+        gs_status st = gs_units_parse_quantity(val, o->dim, field, &v, err);
         if (st != GS_OK)
             return st;
         if (!in_range(o, v))
             return gs_error_set(err, GS_INPUT, field, "'%s' is %g %s; allowed %s", field, v,
-                                gs_dim_unit(o->dim), range);
+                                gs_units_dim_unit(o->dim), range);
         *(double *)o->dest = v;
         return GS_OK;
     }

@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 #include "gabasim/units.h"
 
 enum opt_type {

@@ -26,9 +26,9 @@
 #include <unistd.h>
 
 #include "gabasim/datafile.h"
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
-/* What gs_data_dir() returns when nothing was found: every message about a data file then names
+/* What gs_datafile_dir() returns when nothing was found: every message about a data file then names
  * the variable to set. */
 #define NOT_FOUND "<no gabasim data directory found: set GABASIM_DATA>"
 
@@ -77,7 +77,7 @@ static void find(void)
         return;
     }
     Dl_info info;
-    int ok = dladdr((const void *)&gs_data_dir, &info) != 0 && try_beside(info.dli_fname);
+    int ok = dladdr((const void *)&gs_datafile_dir, &info) != 0 && try_beside(info.dli_fname);
     if (!ok) {
         char exe[PATH_MAX];
         ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -92,15 +92,15 @@ static void find(void)
     }
 }
 
-const char *gs_data_dir(void)
+const char *gs_datafile_dir(void)
 {
     pthread_once(&once, find);
     return data_dir;
 }
 
-gs_status gs_data_dir_find(const char **dir, struct gs_error *err)
+gs_status gs_datafile_dir_find(const char **dir, struct gs_error *err)
 {
-    *dir = gs_data_dir();
+    *dir = gs_datafile_dir();
     if (!found)
         return gs_error_set(err, GS_NOTFOUND, "GABASIM_DATA",
                             "no gabasim data directory: none beside the library or the program "

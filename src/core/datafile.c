@@ -112,7 +112,7 @@ const char *gs_datafile_origin(const char *path)
 const char *gs_datafile_locate(char *buf, size_t size, const char *path, const char *default_name)
 {
     if (path == NULL)
-        snprintf(buf, size, "%s/%s", gs_data_dir(), default_name);
+        snprintf(buf, size, "%s/%s", gs_datafile_dir(), default_name);
     else
         snprintf(buf, size, "%s", path);
     return buf;

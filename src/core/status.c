@@ -1,5 +1,5 @@
 /* status.c - status names and the error record. */
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 #include <stdio.h>
 #include <string.h>

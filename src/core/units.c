@@ -81,18 +81,18 @@ static size_t decimal_prefix(const char *s)
     return i;
 }
 
-const char *gs_dim_units(enum gs_dim dim)
+const char *gs_units_dim_units(enum gs_dim dim)
 {
     return dims[dim].list;
 }
 
-const char *gs_dim_unit(enum gs_dim dim)
+const char *gs_units_dim_unit(enum gs_dim dim)
 {
     return dims[dim].internal;
 }
 
-gs_status gs_parse_quantity(const char *text, enum gs_dim dim, const char *field, double *out,
-                            struct gs_error *err)
+gs_status gs_units_parse_quantity(const char *text, enum gs_dim dim, const char *field, double *out,
+                                  struct gs_error *err)
 {
     if (text == NULL || *text == '\0')
         return gs_error_set(err, GS_INPUT, field, "'%s' is empty; give a number with a unit (%s)",
@@ -130,8 +130,8 @@ gs_status gs_parse_quantity(const char *text, enum gs_dim dim, const char *field
                         field, end, text, dims[dim].list);
 }
 
-gs_status gs_parse_count(const char *text, const char *field, long max, long *out,
-                         struct gs_error *err)
+gs_status gs_units_parse_count(const char *text, const char *field, long max, long *out,
+                               struct gs_error *err)
 {
     const char *p = text ? text : "";
     if (*p == '\0')

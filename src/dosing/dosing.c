@@ -74,8 +74,8 @@ gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, dou
     double daily = b->column_mg[col][0];
     snprintf(line, sizeof line,
              "%s (%s): the label's daily range is %g-%g mg; column %zu gives %g mg/day", name,
-             gs_crcl_source_name(pt->crcl_source), b->daily_min_mg, b->daily_max_mg, col + 1,
-             daily);
+             gs_patient_crcl_source_name(pt->crcl_source), b->daily_min_mg, b->daily_max_mg,
+             col + 1, daily);
     add_note(out->note, sizeof out->note, line);
     if (b->scale_below_crcl > 0.0 && crcl < b->scale_below_crcl && !pt->haemodialysis) {
         double f = crcl / b->scale_below_crcl;
@@ -244,8 +244,8 @@ size_t gs_dosing_taper(const gs_drug *d, double daily_mg, int per_day, struct gs
     return n;
 }
 
-gs_status gs_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
-                              struct gs_regimen *out, struct gs_error *err)
+gs_status gs_dosing_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,
+                                     struct gs_regimen *out, struct gs_error *err)
 {
     gs_regimen_init(out);
     if (n == 0 || n > GS_REGIMEN_MAX_STEPS)

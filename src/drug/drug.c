@@ -141,7 +141,7 @@ static void describe_effects(struct drug_param *dp)
         int n;
         if (e->is_factor)
             n = snprintf(dp->effects_text + off, sizeof dp->effects_text - off, "%sx %g if %s",
-                         i ? "; " : "", e->factor, gs_sex_name(e->level));
+                         i ? "; " : "", e->factor, gs_patient_sex_name(e->level));
         else if (!isnan(e->cap))
             n = snprintf(dp->effects_text + off, sizeof dp->effects_text - off,
                          "%sx (min(%s, %g)/%g %s)^%g", i ? "; " : "", name, e->cap, e->ref,
@@ -162,7 +162,7 @@ static gs_status parse_param(gs_drug *d, const cJSON *params, const cJSON *item,
 {
     char path[160];
     snprintf(path, sizeof path, "model.parameters.%s", item->string ? item->string : "?");
-    int idx = item->string ? gs_structure_param_index(d->structure, item->string) : -1;
+    int idx = item->string ? gs_model_structure_param_index(d->structure, item->string) : -1;
     if (idx < 0)
         return gs_error_set(err, GS_INPUT, path,
                             "'%s' is not a parameter of structure '%s' (see gabasim help drugs)",
@@ -218,7 +218,8 @@ static gs_status parse_omega_block(gs_drug *d, const cJSON *var, struct gs_error
     int idx[GS_MAX_PARAMS];
     for (int i = 0; i < n; i++) {
         const cJSON *nm = cJSON_GetArrayItem(names, i);
-        idx[i] = cJSON_IsString(nm) ? gs_structure_param_index(d->structure, nm->valuestring) : -1;
+        idx[i] =
+            cJSON_IsString(nm) ? gs_model_structure_param_index(d->structure, nm->valuestring) : -1;
         if (idx[i] < 0 || !d->p[idx[i]].given)
             return gs_error_set(err, GS_INPUT, path,
                                 "'%s.parameters[%d]' is '%.64s'; allowed a parameter given in "
@@ -265,7 +266,7 @@ static gs_status parse_variability(gs_drug *d, const cJSON *var, struct gs_error
             continue; /* parsed after the per-parameter entries */
         char path[160];
         snprintf(path, sizeof path, "model.variability.%s", item->string ? item->string : "?");
-        int idx = item->string ? gs_structure_param_index(d->structure, item->string) : -1;
+        int idx = item->string ? gs_model_structure_param_index(d->structure, item->string) : -1;
         if (idx < 0 || !d->p[idx].given)
             return gs_error_set(err, GS_INPUT, path, "'%s' names no parameter given in the file",
                                 path);
@@ -343,7 +344,7 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
     if ((st = gs_datafile_object(root, "", "model", REQ, &model, err)) ||
         (st = gs_datafile_string(model, "model", "structure", REQ, &structure, err)))
         return st;
-    d->structure = gs_structure_find(structure);
+    d->structure = gs_model_structure_find(structure);
     if (d->structure == NULL)
         return gs_error_set(err, GS_INPUT, "model.structure",
                             "'model.structure' is '%.64s'; allowed: oral_1cmt_linear, "
@@ -469,27 +470,6 @@ void gs_drug_free(gs_drug *d)
     gs_free(d);
 }
 
-/* ---- compatibility for code not yet moved to gabasim/datafile.h ---- */
-
-gs_status gs__json_parse(const char *text, size_t len, cJSON **root)
-{
-    gs_status st = gs_datafile_parse_json(text, len, NULL, root, NULL);
-    return st == GS_NOMEM ? GS_NOMEM : GS_OK;
-}
-
-gs_status gs__read_file(const char *path, size_t max, char **text, size_t *len,
-                        struct gs_error *err)
-{
-    return gs_datafile_read(path, max, NULL, text, len, err);
-}
-
-gs_status gs__read_data_file(const char *path, const char *default_name, size_t max, char **text,
-                             size_t *len, char *origin, struct gs_error *err)
-{
-    gs_datafile_locate(origin, 4096, path, default_name);
-    return gs_datafile_read(origin, max, NULL, text, len, err);
-}
-
 static int is_library_name(const char *s)
 {
     if (*s == '\0')
@@ -516,7 +496,7 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
                                 "'--drug' is '%s'; give a library name (see 'gabasim drugs') or a "
                                 "path to a .json drug file",
                                 name_or_path);
-        snprintf(path, sizeof path, "%s/drugs/%s.json", gs_data_dir(), name_or_path);
+        snprintf(path, sizeof path, "%s/drugs/%s.json", gs_datafile_dir(), name_or_path);
     }
     char *text = NULL;
     gs_status st = gs_datafile_read(path, GS_DRUG_FILE_MAX, "drug file", &text, &len, err);
@@ -553,7 +533,7 @@ static int cmp_str(const void *a, const void *b)
 gs_status gs_drug_list(char ***names, size_t *n, struct gs_error *err)
 {
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/drugs", gs_data_dir());
+    snprintf(dir, sizeof dir, "%s/drugs", gs_datafile_dir());
     *names = NULL;
     *n = 0;
     DIR *dp = opendir(dir);
@@ -748,7 +728,7 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                                    struct gs_error *err)
 {
     out->structure = d->structure;
-    int cl_idx = gs_structure_param_index(d->structure, "CL");
+    int cl_idx = gs_model_structure_param_index(d->structure, "CL");
     for (size_t i = 0; i < d->structure->n_params; i++) {
         const struct drug_param *dp = &d->p[i];
         double v = dp->value;
@@ -793,7 +773,7 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                 if (pt->sex == GS_SEX_UNKNOWN && notes != NULL) {
                     char line[200];
                     snprintf(line, sizeof line, "%s: the %s effect on %s is left out", missing,
-                             gs_sex_name(e->level), d->structure->params[i].name);
+                             gs_patient_sex_name(e->level), d->structure->params[i].name);
                     note(notes, notes_size, line);
                 } else if (pt->sex == e->level) {
                     v *= e->factor;

@@ -314,7 +314,7 @@ gs_status gs_interactions_absorbed_mg(const struct gs_model *m, double dose_mg,
             break;
         double gut = p.y[GS_Y_DEPOT];
         *absorbed_mg = p.y[GS_Y_CENTRAL] + p.y[GS_Y_ELIMINATED];
-        gs_profile_release(&p);
+        gs_simulate_profile_release(&p);
         if (gut <= 1e-12 * dose_mg)
             break;
         if (k == 7)
@@ -330,7 +330,7 @@ gs_status gs_interactions_calibrate_absorption(const struct gs_model *m, const c
                                                const struct gs_sim_options *opt, double *multiplier,
                                                struct gs_error *err)
 {
-    int ip = gs_structure_param_index(m->structure, parameter);
+    int ip = gs_model_structure_param_index(m->structure, parameter);
     if (ip < 0)
         return gs_error_set(err, GS_UNSUPPORTED, "model.parameter",
                             "'model.parameter' is '%s', which structure %s does not have",
@@ -526,7 +526,7 @@ static gs_status apply_dose_timed(const struct gs_interaction *const *ixs,
     return st;
 }
 
-void gs_ix_result_release(struct gs_ix_result *r)
+void gs_interactions_result_release(struct gs_ix_result *r)
 {
     if (r)
         gs_event_list_release(&r->events);
@@ -595,14 +595,14 @@ gs_status gs_interactions_apply(const struct gs_ix_request *req, struct gs_ix_re
                 gs_error_prefix(err, ix->name);
                 return st;
             }
-            int ip = gs_structure_param_index(base->structure, ix->parameter);
+            int ip = gs_model_structure_param_index(base->structure, ix->parameter);
             fx->param_multiplier[ip] *= mult;
             say(&w,
                 "model: %s: %s x %.4f (calibrated: a single %g mg dose gives AUC x %g, %s)%s%s\n",
                 ix->name, ix->parameter, mult, ix->study_dose_mg, ix->auc_ratio, ix->model_source,
                 *ix->approximation ? "; " : "", ix->approximation);
         } else if (ix->kind == GS_IX_CLEARANCE && modelled) {
-            int ip = gs_structure_param_index(base->structure, "CL");
+            int ip = gs_model_structure_param_index(base->structure, "CL");
             if (ip < 0)
                 return gs_error_set(err, GS_UNSUPPORTED, "--with",
                                     "'%s' changes CL, which structure %s does not have", ix->name,

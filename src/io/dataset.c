@@ -147,7 +147,7 @@ static gs_status nomem(const struct parser *p)
 /* ---- values ---- */
 
 /* Length of the plain decimal at the start of `s` (sign, digits, fraction, exponent), 0 if none:
- * no hexadecimal, inf or nan (as gs_parse_quantity's). */
+ * no hexadecimal, inf or nan (as gs_units_parse_quantity's). */
 static size_t decimal_prefix(const char *s)
 {
     size_t i = 0, digits = 0;

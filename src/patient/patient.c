@@ -20,13 +20,13 @@ void gs_patient_init(struct gs_patient *p)
     p->bmi_kg_m2 = NAN;
 }
 
-double gs_cockcroft_gault(double age_y, double weight_kg, double scr_mg_dl, enum gs_sex sex)
+double gs_patient_cockcroft_gault(double age_y, double weight_kg, double scr_mg_dl, enum gs_sex sex)
 {
     double crcl = (140.0 - age_y) * weight_kg / (72.0 * scr_mg_dl);
     return sex == GS_SEX_FEMALE ? 0.85 * crcl : crcl;
 }
 
-double gs_ckd_epi_2021(double age_y, double scr_mg_dl, enum gs_sex sex)
+double gs_patient_ckd_epi_2021(double age_y, double scr_mg_dl, enum gs_sex sex)
 {
     int female = sex == GS_SEX_FEMALE;
     double kappa = female ? 0.7 : 0.9;
@@ -36,18 +36,18 @@ double gs_ckd_epi_2021(double age_y, double scr_mg_dl, enum gs_sex sex)
     return female ? 1.012 * e : e;
 }
 
-double gs_ideal_body_weight(double height_cm, enum gs_sex sex)
+double gs_patient_ideal_body_weight(double height_cm, enum gs_sex sex)
 {
     double base = sex == GS_SEX_FEMALE ? 45.5 : 50.0;
     return base + 2.3 * (height_cm / 2.54 - 60.0);
 }
 
-const char *gs_sex_name(enum gs_sex sex)
+const char *gs_patient_sex_name(enum gs_sex sex)
 {
     return sex == GS_SEX_MALE ? "male" : sex == GS_SEX_FEMALE ? "female" : "unknown";
 }
 
-const char *gs_crcl_source_name(enum gs_crcl_source src)
+const char *gs_patient_crcl_source_name(enum gs_crcl_source src)
 {
     switch (src) {
     case GS_CRCL_GIVEN:
@@ -97,7 +97,7 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
         if (!isnan(p->weight_kg))
             p->bmi_kg_m2 = p->weight_kg / (m * m);
         if (p->sex != GS_SEX_UNKNOWN)
-            p->ibw_kg = gs_ideal_body_weight(p->height_cm, p->sex);
+            p->ibw_kg = gs_patient_ideal_body_weight(p->height_cm, p->sex);
     }
     if (!isnan(p->scr_mg_dl)) {
         const char *missing = isnan(p->age_y)            ? "--age"
@@ -108,7 +108,7 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
             return gs_error_set(err, GS_INPUT, missing,
                                 "'--scr' needs '%s' for the Cockcroft-Gault creatinine clearance",
                                 missing);
-        p->egfr_ml_min_173 = gs_ckd_epi_2021(p->age_y, p->scr_mg_dl, p->sex);
+        p->egfr_ml_min_173 = gs_patient_ckd_epi_2021(p->age_y, p->scr_mg_dl, p->sex);
     }
 
     if (p->haemodialysis) {
@@ -116,7 +116,7 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
          * band (15 mL/min) contradicts the flag rather than refining it. */
         double cg = isnan(p->scr_mg_dl)
                         ? NAN
-                        : gs_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl, p->sex);
+                        : gs_patient_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl, p->sex);
         double stated = !isnan(p->crcl_given_ml_min) ? p->crcl_given_ml_min : cg;
         if (!isnan(stated) && stated > 15.0)
             return gs_error_set(err, GS_INPUT, "--dialysis",
@@ -129,7 +129,7 @@ gs_status gs_patient_resolve(struct gs_patient *p, struct gs_error *err)
         p->crcl_ml_min = p->crcl_given_ml_min;
         p->crcl_source = GS_CRCL_GIVEN;
     } else if (!isnan(p->scr_mg_dl)) {
-        p->crcl_ml_min = gs_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl, p->sex);
+        p->crcl_ml_min = gs_patient_cockcroft_gault(p->age_y, p->weight_kg, p->scr_mg_dl, p->sex);
         p->crcl_source = GS_CRCL_COCKCROFT;
         if (p->crcl_ml_min > GS_CRCL_MAX_ML_MIN)
             return gs_error_set(err, GS_INPUT, "--scr",

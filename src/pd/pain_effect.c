@@ -223,7 +223,7 @@ gs_status gs_pain_course(const struct gs_pain_course_request *req, double *pain_
             s_out[d] = s[i];
     }
 done:
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     gs_free(ce);
     gs_free(f);

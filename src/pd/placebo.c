@@ -64,8 +64,8 @@ double gs_placebo_pain(const struct gs_placebo *m, double base, double t_d)
     return b * (1.0 - m->pe * -expm1(-log(2.0) * t_d / m->t_half_d));
 }
 
-double gs_pain_responder_prob(const struct gs_placebo *m, double effect, double t_d,
-                              double fraction)
+double gs_placebo_responder_prob(const struct gs_placebo *m, double effect, double t_d,
+                                 double fraction)
 {
     if (isnan(m->omega2_logit_pe) || isnan(m->omega2_log_t_half) || !(t_d > 0.0) ||
         !(fraction > 0.0 && fraction < 1.0) || !(effect < 1.0))

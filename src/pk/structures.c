@@ -9,12 +9,12 @@ static const struct gs_structure *const all[] = {
     NULL,
 };
 
-const struct gs_structure *const *gs_structure_all(void)
+const struct gs_structure *const *gs_model_structure_all(void)
 {
     return all;
 }
 
-const struct gs_structure *gs_structure_find(const char *name)
+const struct gs_structure *gs_model_structure_find(const char *name)
 {
     for (size_t i = 0; all[i]; i++)
         if (strcmp(all[i]->name, name) == 0)
@@ -22,7 +22,7 @@ const struct gs_structure *gs_structure_find(const char *name)
     return NULL;
 }
 
-int gs_structure_param_index(const struct gs_structure *s, const char *name)
+int gs_model_structure_param_index(const struct gs_structure *s, const char *name)
 {
     for (size_t i = 0; i < s->n_params; i++)
         if (strcmp(s->params[i].name, name) == 0)

@@ -51,19 +51,19 @@ gs_status gs_regimen_parse_titration(struct gs_regimen *r, const char *text, con
         long day = 0, per_day = 0;
         double dose = 0.0;
         gs_status st;
-        if ((st = gs_parse_count(tok, field, 366, &day, err)) != GS_OK)
+        if ((st = gs_units_parse_count(tok, field, 366, &day, err)) != GS_OK)
             return st;
         if (day < 1 || day <= prev_day)
             return gs_error_set(err, GS_INPUT, field,
                                 "'%s' day %ld is out of order; days start at 1 and increase", field,
                                 day);
-        if ((st = gs_parse_quantity(colon + 1, GS_DIM_DOSE, field, &dose, err)) != GS_OK)
+        if ((st = gs_units_parse_quantity(colon + 1, GS_DIM_DOSE, field, &dose, err)) != GS_OK)
             return st;
         if (!(dose >= GS_MIN_DOSE_MG))
             return gs_error_set(err, GS_INPUT, field,
                                 "'%s' day %ld dose is %g mg; allowed %g mg or more", field, day,
                                 dose, GS_MIN_DOSE_MG);
-        if ((st = gs_parse_count(x + 1, field, 24, &per_day, err)) != GS_OK)
+        if ((st = gs_units_parse_count(x + 1, field, 24, &per_day, err)) != GS_OK)
             return st;
         if (per_day < 1)
             return gs_error_set(err, GS_INPUT, field,

@@ -124,7 +124,7 @@ static void patient_and_dose_html(FILE *f, const struct gs_advise_result *r)
     const struct gs_patient *pt = &r->patient;
     fputs("<section id=\"patient\"><h2>About you</h2><p>", f);
     fprintf(f, "Kidney function (creatinine clearance): %.0f mL/min (%s).", pt->crcl_ml_min,
-            gs_crcl_source_name(pt->crcl_source));
+            gs_patient_crcl_source_name(pt->crcl_source));
     if (!isnan(pt->age_y))
         fprintf(f, " Age %.0f.", pt->age_y);
     fputs(" The kidneys remove this medicine, so kidney function sets the dose.</p></section>\n",

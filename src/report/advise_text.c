@@ -20,7 +20,7 @@ static void plan_text(FILE *f, const struct gs_advise_result *r)
     const struct gs_patient *pt = &r->patient;
     fprintf(f, "gabasim %s advise  %s\n\n", gs_version(), gs_drug_title(r->drug));
     fprintf(f, "Kidney function  CrCl %.0f mL/min (%s)", pt->crcl_ml_min,
-            gs_crcl_source_name(pt->crcl_source));
+            gs_patient_crcl_source_name(pt->crcl_source));
     if (!isnan(pt->egfr_ml_min_173))
         fprintf(f, "; eGFR %.0f mL/min/1.73 m2 (CKD-EPI 2021)", pt->egfr_ml_min_173);
     fprintf(f, "\n\nRecommended maintenance  %g mg %s (%g mg/day)\n", r->plan.dose_mg,

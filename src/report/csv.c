@@ -2,7 +2,7 @@
  * accuracy, short enough to read. */
 #include "gabasim/report.h"
 
-gs_status gs_write_profile_csv(const struct gs_run *r, FILE *f)
+gs_status gs_report_profile_csv(const struct gs_run *r, FILE *f)
 {
     const struct gs_profile *p = r->profile;
     fprintf(f, "time_h,conc_mg_L,amt_depot_mg,amt_central_mg,unabsorbed_mg,eliminated_mg,"

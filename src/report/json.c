@@ -19,12 +19,12 @@ static cJSON *patient_json(const struct gs_patient *p)
 {
     cJSON *o = cJSON_CreateObject();
     num(o, "age_y", p->age_y);
-    cJSON_AddStringToObject(o, "sex", gs_sex_name(p->sex));
+    cJSON_AddStringToObject(o, "sex", gs_patient_sex_name(p->sex));
     num(o, "weight_kg", p->weight_kg);
     num(o, "height_cm", p->height_cm);
     num(o, "scr_mg_dL", p->scr_mg_dl);
     num(o, "crcl_mL_min", p->crcl_ml_min);
-    cJSON_AddStringToObject(o, "crcl_source", gs_crcl_source_name(p->crcl_source));
+    cJSON_AddStringToObject(o, "crcl_source", gs_patient_crcl_source_name(p->crcl_source));
     num(o, "egfr_ckd_epi_2021_mL_min_1_73m2", p->egfr_ml_min_173);
     num(o, "ideal_body_weight_kg", p->ibw_kg);
     num(o, "bmi_kg_m2", p->bmi_kg_m2);
@@ -93,7 +93,7 @@ static cJSON *summary_json(const struct gs_run *r)
     return o;
 }
 
-char *gs_run_json(const struct gs_run *r)
+char *gs_report_run_json(const struct gs_run *r)
 {
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
@@ -138,7 +138,7 @@ char *gs_run_json(const struct gs_run *r)
     return text;
 }
 
-void gs_json_free(char *s)
+void gs_report_json_free(char *s)
 {
     if (s)
         cJSON_free(s);

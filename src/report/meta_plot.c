@@ -4,6 +4,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/report_meta.h"
+#include "gabasim/plot.h"
 
 gs_status gs_report_meta_plot(const struct gs_meta_analysis *m, struct gs_outfile *out,
                               struct gs_error *err)

@@ -49,7 +49,7 @@ static uint64_t digits_at(double a, int k)
     return (uint64_t)llround(x);
 }
 
-size_t gs_fmt_g(char *out, size_t cap, double v, int sig)
+size_t gs_report_fmt_g(char *out, size_t cap, double v, int sig)
 {
     if (!isfinite(v) || v == 0.0 || sig < 1 || sig > 12 || cap < 32) {
         int n = snprintf(out, cap, "%.*g", sig, v);

@@ -10,6 +10,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/population.h"
 #include "gabasim/report.h"
+#include "gabasim/plot.h"
 
 /* The PLplot driver for a destination: by its extension; SVG for standard output and devices,
  * which have none to go by. */

@@ -17,7 +17,7 @@
 static size_t cell(char *buf, size_t k, double v, int sig)
 {
     buf[k++] = ',';
-    return isnan(v) ? k : k + gs_fmt_g(buf + k, 64, v, sig);
+    return isnan(v) ? k : k + gs_report_fmt_g(buf + k, 64, v, sig);
 }
 
 size_t gs_report_population_subject_row(const struct gs_pop_config *cfg,
@@ -27,7 +27,7 @@ size_t gs_report_population_subject_row(const struct gs_pop_config *cfg,
     double window = cfg->window_to_h - cfg->window_from_h;
     (void)cap; /* at most about 700 characters with 8 thresholds */
     size_t n = (size_t)snprintf(buf, 64, "%ld,%s", s->index + 1,
-                                p->sex == GS_SEX_UNKNOWN ? "" : gs_sex_name(p->sex));
+                                p->sex == GS_SEX_UNKNOWN ? "" : gs_patient_sex_name(p->sex));
     n = cell(buf, n, p->age_y, 6);
     n = cell(buf, n, p->weight_kg, 6);
     n = cell(buf, n, p->height_cm, 6);
@@ -58,7 +58,7 @@ static size_t subject_json(const struct gs_pop_config *cfg, const struct gs_pop_
                            s->tmax_h, s->cmin_mg_l, s->cavg_mg_l, s->auc_mg_h_l};
     cJSON *o = cJSON_CreateObject();
     int ok = o && gs__json_add_num(o, "ID", "%.0f", (double)(s->index + 1)) &&
-             gs__json_add_str(o, "sex", gs_sex_name(p->sex));
+             gs__json_add_str(o, "sex", gs_patient_sex_name(p->sex));
     for (int i = 0; ok && i < 9; i++)
         ok = gs__json_add_num(o, key[i], i < 4 ? "%.6g" : "%.10g", val[i]) != NULL;
     for (int below = 0; ok && below < 2; below++) {

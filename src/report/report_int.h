@@ -5,7 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdio.h>
 
-#include "gabasim/status.h"
+#include "gabasim/error.h"
 
 /* Adds `v` to object `o` under `key` as a number printed with the printf format `fmt` (one
  * double conversion, e.g. "%.6g" or "%.3f"), so a report keeps the precision it promises; a

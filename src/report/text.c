@@ -34,7 +34,7 @@ static void regimen_line(const struct gs_run *r, FILE *f)
             g->start_steady ? "; starts at steady state" : "");
 }
 
-void gs_write_summary_text(const struct gs_run *r, FILE *f)
+void gs_report_summary_text(const struct gs_run *r, FILE *f)
 {
     const struct gs_summary *s = r->summary;
     const struct gs_patient *p = r->patient;
@@ -42,14 +42,14 @@ void gs_write_summary_text(const struct gs_run *r, FILE *f)
     fprintf(f, "gabasim %s  %s (%s)\n", gs_version(), gs_drug_name(r->drug),
             gs_drug_title(r->drug));
     fprintf(f, "Patient      CrCl %.1f mL/min (%s)", p->crcl_ml_min,
-            gs_crcl_source_name(p->crcl_source));
+            gs_patient_crcl_source_name(p->crcl_source));
     if (!isnan(p->egfr_ml_min_173))
         fprintf(f, "; eGFR %.1f mL/min/1.73 m2 (CKD-EPI 2021, reported only)", p->egfr_ml_min_173);
     fprintf(f, "\n");
     if (!isnan(p->age_y) || p->sex != GS_SEX_UNKNOWN || !isnan(p->weight_kg))
         fprintf(f, "             age %s y, %s, weight %s kg\n",
                 isnan(p->age_y) ? "?" : (snprintf(a, sizeof a, "%g", p->age_y), a),
-                gs_sex_name(p->sex),
+                gs_patient_sex_name(p->sex),
                 isnan(p->weight_kg) ? "?" : (snprintf(b, sizeof b, "%g", p->weight_kg), b));
     regimen_line(r, f);
     fprintf(f, "Model        %s: CL %.3g L/h, V %.3g L\n", r->model->structure->name,

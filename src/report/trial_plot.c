@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "gabasim/report_trial.h"
+#include "gabasim/plot.h"
 
 static gs_status visits(const gs_trial *t, const struct gs_trial_result *r, struct gs_outfile *out,
                         struct gs_error *err)

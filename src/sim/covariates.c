@@ -177,7 +177,7 @@ gs_status gs_covdist_load(gs_covdist **out, const char *name_or_path, struct gs_
                                     "'--covariates' is '%s'; give a population name or a .json "
                                     "file",
                                     name_or_path);
-        snprintf(path, sizeof path, "%s/populations/%s.json", gs_data_dir(), name_or_path);
+        snprintf(path, sizeof path, "%s/populations/%s.json", gs_datafile_dir(), name_or_path);
     }
     char *text = NULL;
     size_t len = 0;

@@ -184,8 +184,8 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         simdv[row] = c->var ? gs_variability_observe(c->var, &r, pi.conc_mg_l[k]) : ipred[row];
     }
 done:
-    gs_profile_release(&pp);
-    gs_profile_release(&pi);
+    gs_simulate_profile_release(&pp);
+    gs_simulate_profile_release(&pi);
     gs_event_list_release(&ev);
     gs_free(typ);
     gs_free(ind);

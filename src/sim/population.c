@@ -11,7 +11,6 @@
 #endif
 
 #include "gabasim/alloc.h"
-#include "../solve/solve_int.h"
 #include "sim_int.h"
 
 const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
@@ -96,7 +95,7 @@ static gs_status radix_sort(double *v, size_t n)
 
 static double quantile_sorted(const double *v, long n, double q);
 
-gs_status gs_quantiles(double *v, size_t n, const double *probs, size_t k, double *out)
+gs_status gs_population_quantiles(double *v, size_t n, const double *probs, size_t k, double *out)
 {
     if (n == 0)
         return GS_INPUT;
@@ -337,7 +336,7 @@ static void simulate_one(const struct gs_pop_config *c, const struct grid *g, lo
     memcpy(w->conc, p.conc_mg_l, g->n * sizeof *w->conc);
     finish_subject(c, g, w, p.y[g->i_from * GS_N_STATES + GS_Y_AUC],
                    p.y[g->i_to * GS_N_STATES + GS_Y_AUC]);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
 }
 
 /* GS_LANES subjects through the batched Dormand-Prince integrator; `out` is scratch of
@@ -362,9 +361,8 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g,
             return;
         }
     struct gs_error err = GS_ERROR_INIT;
-    gs_status st = s->exact
-                       ? gs__linear_batch(models, n, c->events, g->t, g->n, out, &err)
-                       : gs__rk_batch(models, n, c->events, g->t, g->n, &c->sim, out, NULL, &err);
+    struct gs_simulate_batch_request rq = {models, n, c->events, g->t, g->n, &c->sim};
+    gs_status st = gs_simulate_batch(&rq, out, NULL, &err);
     for (int l = 0; l < n; l++) {
         if (st != GS_OK) {
             lane[l]->st = st;
@@ -652,7 +650,7 @@ nomem:
                       c->n, c->n_out);
 done:
     if (st != GS_OK)
-        gs_pop_result_release(out);
+        gs_population_run_release(out);
     gs_free(g.t);
     gs_free(g.out_index);
     gs_free(S.sum);
@@ -671,7 +669,7 @@ done:
     return st;
 }
 
-void gs_pop_result_release(struct gs_pop_result *r)
+void gs_population_run_release(struct gs_pop_result *r)
 {
     gs_free(r->t_h);
     gs_free(r->mean_mg_l);

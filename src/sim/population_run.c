@@ -75,7 +75,7 @@ static gs_status spread(double *v, long n, struct gs_pop_spread *out, struct gs_
 {
     static const double p[3] = {0.05, 0.5, 0.95};
     double q[3];
-    if (gs_quantiles(v, (size_t)n, p, 3, q) != GS_OK)
+    if (gs_population_quantiles(v, (size_t)n, p, 3, q) != GS_OK)
         return gs_error_set(err, GS_NOMEM, "population", "out of memory sorting %ld subjects", n);
     out->p5 = q[0];
     out->p50 = q[1];
@@ -229,7 +229,7 @@ void gs_population_result_free(struct gs_population_result *r)
 {
     if (r == NULL)
         return;
-    gs_pop_result_release(&r->pop);
+    gs_population_run_release(&r->pop);
     gs_free(r->drug);
     gs_free(r->covariates);
     gs_free(r);
@@ -292,7 +292,8 @@ static int parse_number(const char *text, double *x)
     return end != text && *end == '\0' && isfinite(*x) && !strpbrk(text, "xXnNiI");
 }
 
-gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, struct gs_error *err)
+gs_status gs_population_parse_percentiles(const char *text, double *out, size_t *n,
+                                          struct gs_error *err)
 {
     const char *f = "--percentiles";
     for (*n = 0; *text; text += *text == ',') {
@@ -316,7 +317,7 @@ gs_status gs_pop_parse_percentiles(const char *text, double *out, size_t *n, str
     return GS_OK;
 }
 
-gs_status gs_pop_parse_variability(const char *text, double *scale, struct gs_error *err)
+gs_status gs_population_parse_variability(const char *text, double *scale, struct gs_error *err)
 {
     if (!parse_number(text, scale))
         return gs_error_set(err, GS_INPUT, "--variability",

@@ -41,7 +41,7 @@ static gs_status peak(const struct gs_model *m, const struct gs_event_list *ev, 
             }
         }
     }
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     return GS_OK;
 }
 
@@ -75,9 +75,9 @@ static gs_status steady_metrics(const struct gs_model *m, double dose, double ii
         st = peak(m, &ev, 0.0, ii, opt, &s->ss_cmax_mg_l, &s->ss_tmax_h, err);
     }
     if (st == GS_OK)
-        st = gs_steady_state(m, dose, cmt, ii, opt, (double[GS_N_BODY]){0},
-                             &s->ss_newton_iterations, err);
-    gs_profile_release(&p);
+        st = gs_simulate_steady_state(m, dose, cmt, ii, opt, (double[GS_N_BODY]){0},
+                                      &s->ss_newton_iterations, err);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return st;
 }
@@ -122,7 +122,7 @@ static gs_status time_to_90(const struct gs_model *m, double dose, double ii, in
         }
         prev_d = d;
     }
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     gs_event_list_release(&ev);
     return st;
@@ -175,7 +175,8 @@ gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *eve
             s->span_cmax_mg_l = prof->conc_mg_l[i];
             s->span_tmax_h = prof->t_h[i];
         }
-        s->mass_balance_error = fmax(s->mass_balance_error, gs_profile_mass_balance_error(prof, i));
+        s->mass_balance_error =
+            fmax(s->mass_balance_error, gs_simulate_mass_balance_error(prof, i));
         for (int k = 0; k < GS_N_STATES; k++)
             s->min_amount_mg = fmin(s->min_amount_mg, prof->y[i * GS_N_STATES + k]);
     }
@@ -192,7 +193,7 @@ gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *eve
         const double *y = tail.y;
         s->auc_mg_h_l = y[GS_Y_AUC] + (y[GS_Y_CENTRAL] + y[GS_Y_DEPOT]) / s->clearance_l_h;
         s->auc_to_infinity = 1;
-        gs_profile_release(&tail);
+        gs_simulate_profile_release(&tail);
     } else if (prof->n > 0) {
         s->auc_mg_h_l = prof->y[(prof->n - 1) * GS_N_STATES + GS_Y_AUC] - prof->y[GS_Y_AUC];
     }

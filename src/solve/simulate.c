@@ -8,7 +8,7 @@
 #include "gabasim/alloc.h"
 #include "solve_int.h"
 
-gs_status gs_sim_options_check(const struct gs_sim_options *opt, struct gs_error *err)
+gs_status gs_simulate_options_check(const struct gs_sim_options *opt, struct gs_error *err)
 {
     if (!(opt->rtol > 0.0 && opt->rtol < 1.0))
         return gs_error_set(err, GS_INPUT, "rtol", "'rtol' is %g; allowed above 0 and below 1",
@@ -19,7 +19,7 @@ gs_status gs_sim_options_check(const struct gs_sim_options *opt, struct gs_error
     return GS_OK;
 }
 
-void gs_profile_release(struct gs_profile *p)
+void gs_simulate_profile_release(struct gs_profile *p)
 {
     gs_free(p->t_h);
     gs_free(p->conc_mg_l);
@@ -29,7 +29,7 @@ void gs_profile_release(struct gs_profile *p)
     *p = empty;
 }
 
-double gs_profile_mass_balance_error(const struct gs_profile *p, size_t row)
+double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row)
 {
     const double *y = &p->y[row * GS_N_STATES];
     double in = p->input_mg[row];
@@ -145,7 +145,7 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
                          const struct gs_sim_options *opt, struct gs_profile *out,
                          struct gs_error *err)
 {
-    gs_status st = gs_sim_options_check(opt, err);
+    gs_status st = gs_simulate_options_check(opt, err);
     if (st != GS_OK)
         return st;
     if (n_models == 0)
@@ -164,14 +164,14 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
     if ((st = build_actions(models, change_h, n_models, events, &act, &n_act, err)) != GS_OK)
         return st;
 
-    gs_profile_release(out);
+    gs_simulate_profile_release(out);
     out->t_h = gs_malloc((n_out ? n_out : 1) * sizeof *out->t_h);
     out->conc_mg_l = gs_malloc((n_out ? n_out : 1) * sizeof *out->conc_mg_l);
     out->y = gs_malloc((n_out ? n_out : 1) * GS_N_STATES * sizeof *out->y);
     out->input_mg = gs_malloc((n_out ? n_out : 1) * sizeof *out->input_mg);
     if (!out->t_h || !out->conc_mg_l || !out->y || !out->input_mg) {
         gs_free(act);
-        gs_profile_release(out);
+        gs_simulate_profile_release(out);
         return gs_error_set(err, GS_NOMEM, "profile", "out of memory for %zu output times", n_out);
     }
     out->n = n_out;
@@ -179,7 +179,7 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
         gs_free(act);
-        gs_profile_release(out);
+        gs_simulate_profile_release(out);
         return st;
     }
     double t = 0.0;
@@ -218,7 +218,8 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
                                           am->structure->name);
                         break;
                     }
-                    if ((st = gs_steady_state(am, a->amt, a->cmt, a->ii, opt, yss, NULL, err)))
+                    if ((st = gs_simulate_steady_state(am, a->amt, a->cmt, a->ii, opt, yss, NULL,
+                                                       err)))
                         break;
                     double after = 0.0;
                     for (int k = 0; k < GS_N_BODY; k++) {
@@ -248,6 +249,6 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
     gs__prop_free(&prop);
     gs_free(act);
     if (st != GS_OK)
-        gs_profile_release(out);
+        gs_simulate_profile_release(out);
     return st;
 }

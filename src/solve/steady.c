@@ -64,9 +64,9 @@ static double max_abs(const double *v)
     return m;
 }
 
-gs_status gs_steady_state(const struct gs_model *m, double amt, int cmt, double ii,
-                          const struct gs_sim_options *opt, double *x, int *iterations,
-                          struct gs_error *err)
+gs_status gs_simulate_steady_state(const struct gs_model *m, double amt, int cmt, double ii,
+                                   const struct gs_sim_options *opt, double *x, int *iterations,
+                                   struct gs_error *err)
 {
     if (!(amt > 0.0 && ii > 0.0))
         return gs_error_set(err, GS_INPUT, "SS",

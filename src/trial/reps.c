@@ -159,7 +159,7 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         if (!isnan(out->effect[i]))
             v[j++] = out->effect[i];
     static const double probs[5] = {0.025, 0.25, 0.5, 0.75, 0.975};
-    gs_status st = gs_quantiles(v, (size_t)m, probs, 5, out->effect_q);
+    gs_status st = gs_population_quantiles(v, (size_t)m, probs, 5, out->effect_q);
     gs_free(v);
     if (st != GS_OK) {
         gs_trial_reps_release(out);
@@ -226,9 +226,9 @@ done:
     return st;
 }
 
-gs_status gs_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
-                          long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
-                          struct gs_error *err)
+gs_status gs_trial_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
+                                long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
+                                struct gs_error *err)
 {
     if (!(sigma > 0.0) || n_per_arm < 2 || !(alpha > 0.0 && alpha < 1.0) || delta == 0.0 ||
         (sided != 1 && sided != 2))
@@ -266,7 +266,7 @@ static double integrand(double v, void *ctx)
     return (gsl_cdf_ugaussian_Q(w->tc * s - w->ncp)) * gsl_ran_chisq_pdf(v, w->df);
 }
 
-double gs_power_t2(double delta, double sigma, long n, double alpha, int sided)
+double gs_trial_power_t2(double delta, double sigma, long n, double alpha, int sided)
 {
     if (!(sigma > 0.0) || n < 2 || !(alpha > 0.0 && alpha < 1.0))
         return NAN;

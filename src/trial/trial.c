@@ -62,7 +62,7 @@ static gs_status step_cavg(const struct gs_model *m, const struct gs_regimen_ste
         st = gs_simulate(m, &ev, t, 2, &o, &p, err);
     if (st == GS_OK)
         *cavg = (p.y[GS_N_STATES + GS_Y_AUC] - p.y[GS_Y_AUC]) / 24.0;
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return st;
 }
@@ -100,7 +100,7 @@ static gs_status absorbed_input(const gs_trial *t, int a, size_t last, double **
         }
         (*out)[n - 1] = 0.0;
     }
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     gs_free(grid);
     return st;

@@ -2,7 +2,7 @@
 # tests/fuzz/README.md), for example:
 #   drug_json   gs_drug_parse() (drug files) + accessors + gs_drug_individual_model()
 #   titration   gs_regimen_parse_titration() + gs_regimen_validate()/gs_regimen_expand()
-#   quantity    gs_parse_quantity() for every dimension + gs_parse_count()
+#   quantity    gs_units_parse_quantity() for every dimension + gs_units_parse_count()
 #   datafile    gs_datafile_parse_json() + every typed field reader (gabasim/datafile.h)
 #
 # Include it from tests/CMakeLists.txt:   include(${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz.cmake)

@@ -197,7 +197,7 @@ static void check_success(const gs_drug *d)
                    "drug name '%s'", name);
     FUZZ_CHECK("drug-structure",
                gs_drug_structure(d) != NULL &&
-                   gs_structure_find(gs_drug_structure(d)->name) == gs_drug_structure(d),
+                   gs_model_structure_find(gs_drug_structure(d)->name) == gs_drug_structure(d),
                "structure not from the registry");
     double maxd = gs_drug_max_dose_mg(d);
     FUZZ_CHECK("drug-max-dose", maxd > 0.0 && maxd <= 1e5, "max dose %g mg", maxd);

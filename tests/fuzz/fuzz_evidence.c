@@ -1,12 +1,14 @@
-/* fuzz_evidence.c - libFuzzer target for the parser of data/evidence.json (gs_evidence_parse,
- * src/advise/evidence.c) and the writers of the evidence in `gabasim advise` (src/report/
- * advise_evidence.c): text, HTML and JSON from whatever the parser accepts.
+/* fuzz_evidence.c - libFuzzer target for the parser of data/evidence.json
+ * (gs_advise_evidence_parse, src/advise/evidence.c) and the writers of the evidence in `gabasim
+ * advise` (src/report/ advise_evidence.c): text, HTML and JSON from whatever the parser accepts.
  *
  * Invariants: no crash or sanitizer report on any input; a refused input gets a message; an
  * accepted one renders, and its JSON output parses as JSON.
  */
 #include <cjson/cJSON.h>
 
+/* the evidence selection and its writers are module internals (advise_int.h of src/advise and
+ * src/report): this target reaches them as their own tests would */
 #include "../../src/advise/advise_int.h"
 #include "../../src/report/advise_int.h"
 #include "fuzz_common.h"
@@ -15,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct gs_evidence *ev = NULL;
     struct gs_error err = GS_ERROR_INIT;
-    gs_status st = gs_evidence_parse(&ev, (const char *)data, size, "fuzz.json", &err);
+    gs_status st = gs_advise_evidence_parse(&ev, (const char *)data, size, "fuzz.json", &err);
     if (st != GS_OK) {
         fuzz_check_error(st, &err);
         FUZZ_CHECK("refused-null", ev == NULL, "a refused file left a result");
@@ -50,6 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cJSON_Delete(root);
         gs__advise_evidence_release(&sel);
     }
-    gs_evidence_free(ev);
+    gs_advise_evidence_free(ev);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* fuzz_quantity.c - libFuzzer target for gs_parse_quantity() and gs_parse_count().
+/* fuzz_quantity.c - libFuzzer target for gs_units_parse_quantity() and gs_units_parse_count().
  *
  * The input (up to its first NUL byte) is parsed as a quantity of every dimension and as a count
  * with several ceilings. Invariants:
@@ -32,13 +32,13 @@ static void fuzz_quantity_dim(const char *text, enum gs_dim dim)
     struct gs_error err;
     fuzz_error_reset(&err);
     double v = NAN;
-    gs_status st = gs_parse_quantity(text, dim, field, &v, &err);
+    gs_status st = gs_units_parse_quantity(text, dim, field, &v, &err);
     if (st != GS_OK) {
         check_failure(st, &err, field);
         return;
     }
-    FUZZ_CHECK("quantity-finite", isfinite(v), "'%s' as %s parsed to %g", text, gs_dim_unit(dim),
-               v);
+    FUZZ_CHECK("quantity-finite", isfinite(v), "'%s' as %s parsed to %g", text,
+               gs_units_dim_unit(dim), v);
     FUZZ_CHECK("quantity-syntax",
                isdigit((unsigned char)text[0]) || text[0] == '.' || text[0] == '-' ||
                    text[0] == '+',
@@ -46,7 +46,7 @@ static void fuzz_quantity_dim(const char *text, enum gs_dim dim)
     /* No accepted unit contains an x, so an x can only come from a hexadecimal number. */
     FUZZ_CHECK("quantity-hex", strpbrk(text, "xX") == NULL,
                "'%s' accepted as %g %s; hexadecimal numbers are not quantities", text, v,
-               gs_dim_unit(dim));
+               gs_units_dim_unit(dim));
     if (dim != GS_DIM_AGE && dim != GS_DIM_CRCL) {
         /* Every unit spelling ends in an ASCII letter (mg, min, mg/dL, umol/L, ...). */
         size_t n = strlen(text);
@@ -60,7 +60,7 @@ static void fuzz_count(const char *text, long max)
     struct gs_error err;
     fuzz_error_reset(&err);
     long v = -1;
-    gs_status st = gs_parse_count(text, "--doses", max, &v, &err);
+    gs_status st = gs_units_parse_count(text, "--doses", max, &v, &err);
     if (st != GS_OK) {
         check_failure(st, &err, "--doses");
         return;
@@ -85,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (int dim = GS_DIM_DOSE; dim <= GS_DIM_CONC; dim++) {
         fuzz_quantity_dim(text, (enum gs_dim)dim);
-        FUZZ_CHECK_STR("dim-names", gs_dim_units((enum gs_dim)dim));
-        FUZZ_CHECK_STR("dim-names", gs_dim_unit((enum gs_dim)dim));
+        FUZZ_CHECK_STR("dim-names", gs_units_dim_units((enum gs_dim)dim));
+        FUZZ_CHECK_STR("dim-names", gs_units_dim_unit((enum gs_dim)dim));
     }
     static const long maxes[] = {0, 24, 366, 100000, LONG_MAX};
     for (size_t i = 0; i < sizeof maxes / sizeof maxes[0]; i++)

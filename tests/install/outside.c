@@ -35,7 +35,7 @@ int main(void)
 
     struct gs_error err = GS_ERROR_INIT;
     const char *dir;
-    if (gs_data_dir_find(&dir, &err) != GS_OK)
+    if (gs_datafile_dir_find(&dir, &err) != GS_OK)
         return fail("data directory", &err);
     gs_drug *drug = NULL;
     if (gs_drug_load(&drug, "gabapentin", &err) != GS_OK)
@@ -77,7 +77,7 @@ int main(void)
             tmax = prof.t_h[i];
         }
     int ok = prof.n == N_OUT && isfinite(cmax) && cmax > 0.0;
-    gs_profile_release(&prof);
+    gs_simulate_profile_release(&prof);
     if (!ok)
         return fail("no positive finite peak in the profile", NULL);
     printf("gabasim %s (headers %s), data %s\n", gs_version(), GS_VERSION_STRING, dir);

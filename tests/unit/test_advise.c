@@ -272,12 +272,12 @@ static void evidence_parse(void **state)
         "\"kidney\": {\"text\": \"k\", \"crcl_below\": 30}}]}}";
     struct gs_evidence *ev = NULL;
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_evidence_parse(&ev, text, strlen(text), "t.json", &err), GS_OK);
+    assert_int_equal(gs_advise_evidence_parse(&ev, text, strlen(text), "t.json", &err), GS_OK);
     assert_int_equal(ev->n_pain_types, 1);
     assert_int_equal(ev->n_alternatives, 2);
     assert_true(isnan(ev->alternatives[0].kidney_crcl_below));
     assert_rel(ev->alternatives[1].kidney_crcl_below, 30, 0);
-    gs_evidence_free(ev);
+    gs_advise_evidence_free(ev);
 
     const struct {
         const char *text, *field;
@@ -293,8 +293,9 @@ static void evidence_parse(void **state)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ev = (struct gs_evidence *)1;
-        assert_int_equal(gs_evidence_parse(&ev, bad[i].text, strlen(bad[i].text), "t.json", &err),
-                         GS_INPUT);
+        assert_int_equal(
+            gs_advise_evidence_parse(&ev, bad[i].text, strlen(bad[i].text), "t.json", &err),
+            GS_INPUT);
         assert_null(ev);
         if (strstr(err.msg, bad[i].field) == NULL)
             print_error("%s lacks %s\n", err.msg, bad[i].field);

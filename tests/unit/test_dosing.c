@@ -144,7 +144,7 @@ static void calendars(void **state)
                 c[1].per_day == 2);
     /* the calendar as a regimen simulates */
     struct gs_regimen r;
-    assert_int_equal(gs_calendar_regimen(c, n, 7, &r, NULL), GS_OK);
+    assert_int_equal(gs_dosing_calendar_regimen(c, n, 7, &r, NULL), GS_OK);
     assert_int_equal(gs_regimen_validate(&r, 3600, NULL), GS_OK);
     /* taper: thirds over at least 7 days (label 2.5: at least 1 week), then stop */
     n = gs_dosing_taper(d, 1800, 3, c, GS_MAX_CALENDAR);

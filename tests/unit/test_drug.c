@@ -116,12 +116,12 @@ static void pregabalin_individualisation_matches_shoji(void **state)
     double cl = 0.0462 * fmin(crcl, 107) * pow(ibw / 62, 0.354);
     double v = 35.6 * pow(ibw / 62, 0.819) * pow(bmi / 25, 0.525) * pow(72 / 59.0, -0.125) * 0.906;
     const struct gs_structure *s = gs_drug_structure(d);
-    assert_rel(m.p[gs_structure_param_index(s, "CL")], cl, 1e-12);
-    assert_rel(m.p[gs_structure_param_index(s, "V")], v, 1e-12);
+    assert_rel(m.p[gs_model_structure_param_index(s, "CL")], cl, 1e-12);
+    assert_rel(m.p[gs_model_structure_param_index(s, "V")], v, 1e-12);
     /* the CrCl cap at 107 mL/min */
     struct gs_model high = model_at_crcl(d, 150), capped = model_at_crcl(d, 107);
-    assert_rel(high.p[gs_structure_param_index(s, "CL")],
-               capped.p[gs_structure_param_index(s, "CL")], 1e-15);
+    assert_rel(high.p[gs_model_structure_param_index(s, "CL")],
+               capped.p[gs_model_structure_param_index(s, "CL")], 1e-15);
     /* missing height: IBW and BMI at the reference, and said so */
     p.height_cm = NAN;
     p.ibw_kg = p.bmi_kg_m2 = NAN;
@@ -143,10 +143,10 @@ static void dialysis_uses_anuric_clearance(void **state)
     struct gs_model m;
     assert_int_equal(gs_drug_individual_model(d, &p, &m, NULL, 0, &err), GS_OK);
     const struct gs_structure *s = gs_drug_structure(d);
-    double cl = m.p[gs_structure_param_index(s, "CL")];
+    double cl = m.p[gs_model_structure_param_index(s, "CL")];
     assert_rel(cl, gs_drug_anuric_cl(d), 0.0);
     /* Neurontin label 12.3: apparent half-life about 132 h in anuric patients */
-    assert_rel(log(2.0) * m.p[gs_structure_param_index(s, "V")] / cl, 132.0, 0.01);
+    assert_rel(log(2.0) * m.p[gs_model_structure_param_index(s, "V")] / cl, 132.0, 0.01);
     gs_drug_free(d);
 }
 

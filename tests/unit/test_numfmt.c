@@ -18,7 +18,7 @@ static void agrees_with_printf(void **state)
             if (i % 11 == 0) /* round numbers and halfway-looking ones */
                 v = floor(mag * 1000.0 + 0.5) / 1000.0 + (i % 3) * 0.0005;
             char a[64], b[64];
-            gs_fmt_g(a, sizeof a, v, sigs[si]);
+            gs_report_fmt_g(a, sizeof a, v, sigs[si]);
             snprintf(b, sizeof b, "%.*g", sigs[si], v);
             total++;
             if (strcmp(a, b) != 0) {
@@ -29,15 +29,15 @@ static void agrees_with_printf(void **state)
     assert_int_equal(differ, 0);
     assert_int_equal(total, 1200000);
     char s[64];
-    gs_fmt_g(s, sizeof s, 0.0, 6);
+    gs_report_fmt_g(s, sizeof s, 0.0, 6);
     assert_string_equal(s, "0");
-    gs_fmt_g(s, sizeof s, NAN, 6);
+    gs_report_fmt_g(s, sizeof s, NAN, 6);
     assert_string_equal(s, "nan");
-    gs_fmt_g(s, sizeof s, 9.9999996, 6);
+    gs_report_fmt_g(s, sizeof s, 9.9999996, 6);
     assert_string_equal(s, "10");
-    gs_fmt_g(s, sizeof s, 123456789.0, 6);
+    gs_report_fmt_g(s, sizeof s, 123456789.0, 6);
     assert_string_equal(s, "1.23457e+08");
-    gs_fmt_g(s, sizeof s, 0.000123456, 6);
+    gs_report_fmt_g(s, sizeof s, 0.000123456, 6);
     assert_string_equal(s, "0.000123456");
 }
 

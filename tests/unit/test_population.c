@@ -214,9 +214,9 @@ static void identical_for_any_thread_count(void **state)
             assert_int_equal(r1.exact_percentiles, exact);
             assert_true(same_result(&r1, &r2) && same_result(&r1, &r4));
             assert_true(c1.rows == sizes[d] && c1.hash == c2.hash && c1.hash == c4.hash);
-            gs_pop_result_release(&r1);
-            gs_pop_result_release(&r2);
-            gs_pop_result_release(&r4);
+            gs_population_run_release(&r1);
+            gs_population_run_release(&r2);
+            gs_population_run_release(&r4);
         }
 }
 
@@ -237,8 +237,8 @@ static void histogram_percentiles_match_exact(void **state)
     /* target attainment is monotone in the threshold and between 0 and 1 */
     assert_true(ex.pta_cmin[0] >= ex.pta_cmin[1] && ex.pta_cavg[0] >= ex.pta_cavg[1]);
     assert_true(ex.pta_cavg[0] <= 1.0 && ex.pta_cmin[1] >= 0.0);
-    gs_pop_result_release(&ex);
-    gs_pop_result_release(&hi);
+    gs_population_run_release(&ex);
+    gs_population_run_release(&hi);
 }
 
 /* A covariate table whose CRCL halves at 48 h: that subject's exposure after 48 h is higher than
@@ -277,7 +277,7 @@ static void covariate_table_changes_over_time(void **state)
         assert_int_equal(gs_population_run(&c, &r, &err), GS_OK);
         before[k] = r.mean_mg_l[40];
         after[k] = r.mean_mg_l[110];
-        gs_pop_result_release(&r);
+        gs_population_run_release(&r);
         gs_event_list_release(&ev);
         gs_drug_free(d);
         gs_dataset_free(tab);
@@ -532,18 +532,18 @@ static void parse_percentile_lists(void **state)
     double v[GS_POP_MAX_EXTRA_PCT];
     size_t n = 0;
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_pop_parse_percentiles("2.5,,97.5", v, &n, &err), GS_OK);
+    assert_int_equal(gs_population_parse_percentiles("2.5,,97.5", v, &n, &err), GS_OK);
     assert_true(n == 2 && v[0] == 2.5 && v[1] == 97.5);
-    assert_int_equal(gs_pop_parse_percentiles("5,x", v, &n, &err), GS_INPUT);
+    assert_int_equal(gs_population_parse_percentiles("5,x", v, &n, &err), GS_INPUT);
     assert_string_equal(err.field, "--percentiles");
-    assert_int_equal(gs_pop_parse_percentiles("1,2,3,4,5,6,7,8,9", v, &n, &err), GS_INPUT);
+    assert_int_equal(gs_population_parse_percentiles("1,2,3,4,5,6,7,8,9", v, &n, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "more than 8"));
-    assert_int_equal(gs_pop_parse_percentiles("0x10", v, &n, &err), GS_INPUT);
+    assert_int_equal(gs_population_parse_percentiles("0x10", v, &n, &err), GS_INPUT);
     double s = 0;
-    assert_int_equal(gs_pop_parse_variability("0.5", &s, &err), GS_OK);
+    assert_int_equal(gs_population_parse_variability("0.5", &s, &err), GS_OK);
     assert_true(s == 0.5);
-    assert_int_equal(gs_pop_parse_variability("inf", &s, &err), GS_INPUT);
-    assert_int_equal(gs_pop_parse_variability("-1", &s, &err), GS_INPUT);
+    assert_int_equal(gs_population_parse_variability("inf", &s, &err), GS_INPUT);
+    assert_int_equal(gs_population_parse_variability("-1", &s, &err), GS_INPUT);
     assert_string_equal(err.field, "--variability");
 }
 

@@ -34,7 +34,8 @@ static void matches_closed_form(void **state)
     gs_drug *d = load_drug("pregabalin");
     struct gs_model m[GS_LANES];
     const struct gs_structure *s = gs_drug_structure(d);
-    int ka = gs_structure_param_index(s, "ka"), lag = gs_structure_param_index(s, "tlag");
+    int ka = gs_model_structure_param_index(s, "ka"),
+        lag = gs_model_structure_param_index(s, "tlag");
     for (int l = 0; l < GS_LANES; l++) {
         m[l] = model_at_crcl(d, 20.0 + 5.0 * l); /* different elimination in every lane */
         m[l].p[ka] = 0.5 + 0.3 * l;              /* and different absorption */
@@ -51,11 +52,12 @@ static void matches_closed_form(void **state)
             struct gs_sim_options ex = {GS_SOLVER_EXACT, 1e-8, 1e-9};
             assert_int_equal(gs_simulate(&m[l], &ev, t, nt, &ex, &p, NULL), GS_OK);
             for (size_t k = 1; k < nt; k++) {
-                double c = lane(out, k, GS_Y_CENTRAL, l) / m[l].p[gs_structure_param_index(s, "V")];
+                double c =
+                    lane(out, k, GS_Y_CENTRAL, l) / m[l].p[gs_model_structure_param_index(s, "V")];
                 assert_rel(c, p.conc_mg_l[k], bound[r]);
                 assert_rel(lane(out, k, GS_Y_AUC, l), p.y[k * GS_N_STATES + GS_Y_AUC], bound[r]);
             }
-            gs_profile_release(&p);
+            gs_simulate_profile_release(&p);
         }
         gs_free(out);
     }
@@ -71,7 +73,8 @@ static void matches_cvode_on_saturable_absorption(void **state)
     (void)state;
     gs_drug *d = load_drug("gabapentin");
     const struct gs_structure *s = gs_drug_structure(d);
-    int vmax = gs_structure_param_index(s, "Vmax"), iv = gs_structure_param_index(s, "V");
+    int vmax = gs_model_structure_param_index(s, "Vmax"),
+        iv = gs_model_structure_param_index(s, "V");
     struct gs_model m[GS_LANES];
     int n = GS_LANES - 3;
     for (int l = 0; l < n; l++) {
@@ -90,7 +93,7 @@ static void matches_cvode_on_saturable_absorption(void **state)
         assert_int_equal(gs_simulate(&m[l], &ev, t, nt, &tight, &p, NULL), GS_OK);
         for (size_t k = 1; k < nt; k++) /* t >= 1 h, the benchmark's criterion */
             assert_rel(lane(out, k, GS_Y_CENTRAL, l) / m[l].p[iv], p.conc_mg_l[k], 1e-5);
-        gs_profile_release(&p);
+        gs_simulate_profile_release(&p);
     }
     gs_free(out);
     gs_free(t);

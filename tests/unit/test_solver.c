@@ -25,8 +25,8 @@ static struct gs_profile run(const struct gs_model *m, const struct gs_event_lis
 static void assert_mass_balance(const struct gs_profile *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        if (gs_profile_mass_balance_error(p, i) > 1e-6) {
-            print_error("mass balance %g at t = %g h\n", gs_profile_mass_balance_error(p, i),
+        if (gs_simulate_mass_balance_error(p, i) > 1e-6) {
+            print_error("mass balance %g at t = %g h\n", gs_simulate_mass_balance_error(p, i),
                         p->t_h[i]);
             fail();
         }
@@ -62,8 +62,8 @@ static void linear_paths_agree(const struct gs_model *m)
     }
     assert_mass_balance(&a);
     assert_mass_balance(&b);
-    gs_profile_release(&a);
-    gs_profile_release(&b);
+    gs_simulate_profile_release(&a);
+    gs_simulate_profile_release(&b);
     gs_free(t);
     gs_event_list_release(&ev);
 }
@@ -76,11 +76,11 @@ static void closed_form_and_cvode_agree(void **state)
     linear_paths_agree(&m);
     /* ka equal to k: the closed form's degenerate branch */
     const struct gs_structure *s = m.structure;
-    m.p[gs_structure_param_index(s, "ka")] =
-        m.p[gs_structure_param_index(s, "CL")] / m.p[gs_structure_param_index(s, "V")];
+    m.p[gs_model_structure_param_index(s, "ka")] =
+        m.p[gs_model_structure_param_index(s, "CL")] / m.p[gs_model_structure_param_index(s, "V")];
     linear_paths_agree(&m);
     /* and a hair away from it (difference quotient replaced by the derivative) */
-    m.p[gs_structure_param_index(s, "ka")] *= 1.0 + 3e-7;
+    m.p[gs_model_structure_param_index(s, "ka")] *= 1.0 + 3e-7;
     linear_paths_agree(&m);
     gs_drug_free(d);
 }
@@ -92,9 +92,10 @@ static void closed_form_matches_bateman(void **state)
     gs_drug *d = load_drug("pregabalin");
     struct gs_model m = model_at_crcl(d, 86);
     const struct gs_structure *s = m.structure;
-    double ka = m.p[gs_structure_param_index(s, "ka")], v = m.p[gs_structure_param_index(s, "V")];
-    double k = m.p[gs_structure_param_index(s, "CL")] / v;
-    double tlag = m.p[gs_structure_param_index(s, "tlag")];
+    double ka = m.p[gs_model_structure_param_index(s, "ka")],
+           v = m.p[gs_model_structure_param_index(s, "V")];
+    double k = m.p[gs_model_structure_param_index(s, "CL")] / v;
+    double tlag = m.p[gs_model_structure_param_index(s, "tlag")];
     struct gs_event_list ev = repeated_doses(150.0, 12.0, 1);
     size_t n = 97;
     double *t = grid(0.0, 48.0, n);
@@ -108,8 +109,8 @@ static void closed_form_matches_bateman(void **state)
     double t_end = 400.0;
     struct gs_profile tail = run(&m, &ev, &t_end, 1, &exact_opt);
     assert_rel(tail.y[GS_Y_AUC], 150.0 / (k * v), 1e-9);
-    gs_profile_release(&tail);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&tail);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     gs_event_list_release(&ev);
     gs_drug_free(d);
@@ -130,7 +131,7 @@ static void nonlinear_mass_balance_and_positivity(void **state)
         /* the unabsorbed share grows with dose: at 1200 mg most of each dose is lost */
         const double *last = &p.y[(n - 1) * GS_N_STATES];
         assert_true(last[GS_Y_UNABSORBED] > 0.5 * 21 * 1200.0);
-        gs_profile_release(&p);
+        gs_simulate_profile_release(&p);
         gs_free(t);
         gs_event_list_release(&ev);
     }
@@ -155,7 +156,7 @@ static void assert_periodic(const struct gs_model *m, double dose, double ii,
     assert_rel(p.conc_mg_l[2], p.conc_mg_l[0], 1e-6);
     assert_rel(p.y[GS_N_STATES + GS_Y_DEPOT], p.y[GS_Y_DEPOT], 1e-6);
     assert_mass_balance(&p);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
 }
 
@@ -188,7 +189,8 @@ static void steady_state_equals_long_run_limit(void **state)
     int iters = -1;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(
-        gs_steady_state(&m, 600.0, GS_CMT_DEPOT, 8.0, &cvode_default, yss, &iters, &err), GS_OK);
+        gs_simulate_steady_state(&m, 600.0, GS_CMT_DEPOT, 8.0, &cvode_default, yss, &iters, &err),
+        GS_OK);
     assert_true(iters >= 1 && iters <= 10);
     struct gs_event_list ev = repeated_doses(600.0, 8.0, 180);
     double t = 180 * 8.0;
@@ -196,7 +198,7 @@ static void steady_state_equals_long_run_limit(void **state)
     assert_rel(p.y[GS_Y_CENTRAL], yss[GS_Y_CENTRAL], 1e-6);
     /* the trough depot holds 3e-8 of a dose: compare it on the dose scale */
     assert_true(fabs(p.y[GS_Y_DEPOT] - yss[GS_Y_DEPOT]) <= 1e-6 * 600.0);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
 
     /* linear: the closed-form steady state equals the geometric-series trough formula
@@ -205,12 +207,14 @@ static void steady_state_equals_long_run_limit(void **state)
     gs_drug *p2 = load_drug("pregabalin");
     struct gs_model lm = model_at_crcl(p2, 86);
     const struct gs_structure *s = lm.structure;
-    double ka = lm.p[gs_structure_param_index(s, "ka")], v = lm.p[gs_structure_param_index(s, "V")];
-    double k = lm.p[gs_structure_param_index(s, "CL")] / v,
-           tl = lm.p[gs_structure_param_index(s, "tlag")];
+    double ka = lm.p[gs_model_structure_param_index(s, "ka")],
+           v = lm.p[gs_model_structure_param_index(s, "V")];
+    double k = lm.p[gs_model_structure_param_index(s, "CL")] / v,
+           tl = lm.p[gs_model_structure_param_index(s, "tlag")];
     double tau = 12.0;
-    assert_int_equal(gs_steady_state(&lm, 150.0, GS_CMT_DEPOT, tau, &exact_opt, yss, &iters, &err),
-                     GS_OK);
+    assert_int_equal(
+        gs_simulate_steady_state(&lm, 150.0, GS_CMT_DEPOT, tau, &exact_opt, yss, &iters, &err),
+        GS_OK);
     assert_int_equal(iters, 0); /* closed form: no iteration */
     double c =
         150.0 * ka / (v * (ka - k)) *
@@ -235,7 +239,7 @@ static void reset_and_steady_state_accounting(void **state)
     assert_true(p.conc_mg_l[1] == 0.0 && p.conc_mg_l[2] == 0.0);
     assert_true(p.reset_removed_mg > 0.0);
     assert_mass_balance(&p);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     gs_drug_free(d);
 }
@@ -256,8 +260,9 @@ static void solver_errors_are_reported(void **state)
     assert_int_equal(gs_simulate(&m, &ev, &t, 1, &bad, &p, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "rtol"));
     double yss[GS_N_BODY];
-    assert_int_equal(gs_steady_state(&m, 300, GS_CMT_DEPOT, 0.0, &cvode_default, yss, NULL, &err),
-                     GS_INPUT);
+    assert_int_equal(
+        gs_simulate_steady_state(&m, 300, GS_CMT_DEPOT, 0.0, &cvode_default, yss, NULL, &err),
+        GS_INPUT);
     gs_event_list_release(&ev);
     gs_drug_free(d);
 }

@@ -5,7 +5,7 @@ static double parse_ok(const char *text, enum gs_dim dim)
 {
     double v = NAN;
     struct gs_error err = GS_ERROR_INIT;
-    gs_status st = gs_parse_quantity(text, dim, "--x", &v, &err);
+    gs_status st = gs_units_parse_quantity(text, dim, "--x", &v, &err);
     if (st != GS_OK) {
         print_error("'%s': %s\n", text, err.msg);
         fail();
@@ -17,7 +17,7 @@ static void parse_bad(const char *text, enum gs_dim dim, const char *must_contai
 {
     double v = -1.0;
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_parse_quantity(text, dim, "--x", &v, &err), GS_INPUT);
+    assert_int_equal(gs_units_parse_quantity(text, dim, "--x", &v, &err), GS_INPUT);
     assert_true(v == -1.0); /* output untouched on error */
     assert_non_null(strstr(err.msg, "'--x'"));
     assert_non_null(strstr(err.msg, must_contain));
@@ -63,12 +63,13 @@ static void counts(void **state)
     (void)state;
     long v = 0;
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_parse_count("14", "--n", 100, &v, &err), GS_OK);
+    assert_int_equal(gs_units_parse_count("14", "--n", 100, &v, &err), GS_OK);
     assert_int_equal(v, 14);
-    assert_int_equal(gs_parse_count("-1", "--n", 100, &v, &err), GS_INPUT);
-    assert_int_equal(gs_parse_count("1.5", "--n", 100, &v, &err), GS_INPUT);
-    assert_int_equal(gs_parse_count("101", "--n", 100, &v, &err), GS_INPUT);
-    assert_int_equal(gs_parse_count("99999999999999999999999", "--n", 100, &v, &err), GS_INPUT);
+    assert_int_equal(gs_units_parse_count("-1", "--n", 100, &v, &err), GS_INPUT);
+    assert_int_equal(gs_units_parse_count("1.5", "--n", 100, &v, &err), GS_INPUT);
+    assert_int_equal(gs_units_parse_count("101", "--n", 100, &v, &err), GS_INPUT);
+    assert_int_equal(gs_units_parse_count("99999999999999999999999", "--n", 100, &v, &err),
+                     GS_INPUT);
 }
 
 int main(void)

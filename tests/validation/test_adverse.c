@@ -22,7 +22,7 @@ static double cavg(const char *drug, double crcl, int per_day, double daily)
     assert_int_equal(
         gs_summarize(&m, &ev, &p, daily / per_day, 24.0 / per_day, GS_CMT_DEPOT, &o, &s, NULL),
         GS_OK);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     return s.ss_cavg_mg_l;

@@ -37,7 +37,7 @@ static struct gs_summary single(const struct gs_model *m, double dose, double ii
     if (prof)
         *prof = p;
     else
-        gs_profile_release(&p);
+        gs_simulate_profile_release(&p);
     gs_free(t);
     gs_event_list_release(&ev);
     return s;
@@ -84,7 +84,7 @@ static void duloxetine_tmax_half_life_and_lag(void **state)
     assert_true(p.conc_mg_l[19] == 0.0);
     assert_rel(p.t_h[21], 2.1, 1e-12);
     assert_true(p.conc_mg_l[21] > 0.0);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_drug_free(d);
 }
 

@@ -19,7 +19,7 @@ static double ss_fraction_absorbed(const struct gs_model *m, double dose)
     struct gs_profile p = GS_PROFILE_INIT;
     assert_int_equal(gs_simulate(m, &ev, &t, 1, &opt, &p, NULL), GS_OK);
     double f = 1.0 - p.y[GS_Y_UNABSORBED] / dose;
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return f;
 }
@@ -61,7 +61,7 @@ static struct gs_summary single_dose_summary(const struct gs_model *m, double do
     /* mass balance and non-negative amounts hold in every simulation (1e-6 relative) */
     assert_true(s.mass_balance_error <= 1e-6);
     assert_true(s.min_amount_mg >= 0.0);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     gs_event_list_release(&ev);
     return s;

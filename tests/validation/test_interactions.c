@@ -39,7 +39,7 @@ static double auc_of(const struct gs_model *m, const struct gs_event_list *ev, d
     assert_true(s.mass_balance_error <= 1e-6);
     if (cl)
         *cl = s.clearance_l_h;
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     return s.auc_mg_h_l;
 }
@@ -69,7 +69,7 @@ static double auc_ratio(gs_interactions *tab, const char *drug, double dose,
     if (cl_ratio)
         *cl_ratio = cl1 / cl0;
     gs_event_list_release(&ev);
-    gs_ix_result_release(&res);
+    gs_interactions_result_release(&res);
     gs_drug_free(d);
     return r;
 }
@@ -133,20 +133,20 @@ static void antacid_acts_per_dose(void **state)
     assert_true(res.events.ev[1].amt_mg < 0.8 * 300);
     assert_rel(res.events.ev[2].amt_mg, 300, 0);
     assert_rel(res.events.ev[1].time_h, 8.0, 0);
-    gs_ix_result_release(&res);
+    gs_interactions_result_release(&res);
 
     /* no dose times: an error naming the co-medication */
     co.n_doses = 0;
     assert_int_equal(gs_interactions_apply(&rq, &res, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "maalox"));
-    gs_ix_result_release(&res);
+    gs_interactions_result_release(&res);
     /* a steady-state record next to an antacid dose: its history is unknown */
     ev.ev[0].ss = 1;
     co.n_doses = 1;
     times[0] = 0.0;
     assert_int_equal(gs_interactions_apply(&rq, &res, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "steady"));
-    gs_ix_result_release(&res);
+    gs_interactions_result_release(&res);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     gs_interactions_free(tab);
@@ -159,7 +159,7 @@ static void absorption_interactions(void **state)
     (void)state;
     gs_interactions *tab = load_table();
     gs_drug *gbp = load_drug("gabapentin");
-    assert_int_equal(gs_structure_param_index(gs_drug_structure(gbp), "ktr"), KTR);
+    assert_int_equal(gs_model_structure_param_index(gs_drug_structure(gbp), "ktr"), KTR);
     gs_drug_free(gbp);
     const struct {
         const char *name;
@@ -272,7 +272,7 @@ static void unknown_comedication(void **state)
                               &res, &err),
         GS_INPUT);
     assert_non_null(strstr(err.msg, "antacid-al-mg"));
-    gs_ix_result_release(&res);
+    gs_interactions_result_release(&res);
     gs_event_list_release(&ev);
     gs_drug_free(d);
     gs_interactions_free(tab);
@@ -326,7 +326,7 @@ static void out_of_memory(void **state)
         gs_alloc_fail_after(k);
         gs_status st = gs_interactions_apply(&rq, &res, &err);
         gs_alloc_fail_after(0);
-        gs_ix_result_release(&res);
+        gs_interactions_result_release(&res);
         if (st == GS_OK)
             break;
         assert_int_equal(st, GS_NOMEM);

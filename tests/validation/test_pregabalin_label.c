@@ -20,7 +20,7 @@ static struct gs_summary single(const struct gs_model *m, double dose)
     /* mass balance and non-negative amounts hold in every simulation (1e-6 relative) */
     assert_true(s.mass_balance_error <= 1e-6);
     assert_true(s.min_amount_mg >= 0.0);
-    gs_profile_release(&p);
+    gs_simulate_profile_release(&p);
     gs_free(t);
     gs_event_list_release(&ev);
     return s;

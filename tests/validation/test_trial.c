@@ -16,7 +16,7 @@
 static void example_spec(struct gs_trial_spec *spec)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_data_dir());
+    snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_datafile_dir());
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_trial_spec_load(spec, path, &err), GS_OK);
 }
@@ -36,12 +36,13 @@ static gs_trial *load_example(struct gs_trial_spec *spec)
     return create(spec);
 }
 
-/* gs_power_t2 against R's power.t.test (same definition: one tail, strict = FALSE), when R is
+/* gs_trial_power_t2 against R's power.t.test (same definition: one tail, strict = FALSE), when R is
  * present; and a value fixed by hand from the normal approximation's neighbourhood otherwise. */
 static void analytic_power_against_r(void **state)
 {
     (void)state;
-    double p2 = gs_power_t2(-0.5, 1.2, 55, 0.05, 2), p1 = gs_power_t2(-0.5, 1.2, 55, 0.05, 1);
+    double p2 = gs_trial_power_t2(-0.5, 1.2, 55, 0.05, 2),
+           p1 = gs_trial_power_t2(-0.5, 1.2, 55, 0.05, 1);
     /* normal approximation: Phi(0.5 / (1.2 sqrt(2/55)) - 1.96) = Phi(0.225) = 0.589; the t test
      * has slightly less power */
     assert_between(p2, 0.56, 0.589);
@@ -72,7 +73,7 @@ static void analytic_power_against_r(void **state)
     print_message("power %.10f (R %.10f), one-sided %.10f (R %.10f)\n", p2, ref[0], p1, ref[1]);
     assert_rel(p2, ref[0], 1e-6);
     assert_rel(p1, ref[1], 1e-6);
-    assert_rel(gs_power_t2(1.0, 1.0, 20, 0.05, 2), ref[2], 1e-6);
+    assert_rel(gs_trial_power_t2(1.0, 1.0, 20, 0.05, 2), ref[2], 1e-6);
 }
 
 /* The replicate machinery (parallel replicates, the analysis, the significance rule) on a trial
@@ -85,28 +86,28 @@ static void simulated_power_matches_analytic(void **state)
     struct gs_trial_reps a, b;
     struct gs_error err = GS_ERROR_INIT;
     const long R = 4000;
-    assert_int_equal(gs_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 2, &a, &err), GS_OK);
-    double p = gs_power_t2(-0.5, 1.2, 55, 0.05, 2), se = sqrt(p * (1 - p) / (double)R);
+    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 2, &a, &err), GS_OK);
+    double p = gs_trial_power_t2(-0.5, 1.2, 55, 0.05, 2), se = sqrt(p * (1 - p) / (double)R);
     print_message("simulated power %.4f, analytic %.4f, bound %.4f\n", a.power, p, 3.5 * se);
     assert_true(fabs(a.power - p) < 3.5 * se);
     /* the estimate is unbiased with the t test's SD sqrt(2/55) 1.2 = 0.2288: within 3.5 SE */
     assert_true(fabs(a.effect_mean + 0.5) < 3.5 * 0.2288 / sqrt((double)R));
     assert_rel(a.effect_sd, 0.2288, 0.05);
     /* any thread count gives the same replicates */
-    assert_int_equal(gs_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 1, &b, &err), GS_OK);
+    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 1, &b, &err), GS_OK);
     assert_memory_equal(a.effect, b.effect, (size_t)R * sizeof *a.effect);
     assert_memory_equal(a.significant, b.significant, (size_t)R);
     gs_trial_reps_release(&a);
     gs_trial_reps_release(&b);
     /* one-sided in either direction, smaller trial */
-    assert_int_equal(gs_power_sim_t2(0.5, 1.2, 30, 0.05, 1, R, 9, 2, &a, &err), GS_OK);
-    p = gs_power_t2(0.5, 1.2, 30, 0.05, 1);
+    assert_int_equal(gs_trial_power_sim_t2(0.5, 1.2, 30, 0.05, 1, R, 9, 2, &a, &err), GS_OK);
+    p = gs_trial_power_t2(0.5, 1.2, 30, 0.05, 1);
     se = sqrt(p * (1 - p) / (double)R);
     print_message("one-sided n=30, delta +0.5: simulated %.4f, analytic %.4f\n", a.power, p);
     assert_true(fabs(a.power - p) < 3.5 * se);
     gs_trial_reps_release(&a);
-    assert_int_equal(gs_power_sim_t2(-0.5, 1.2, 30, 0.05, 1, R, 8, 2, &a, &err), GS_OK);
-    p = gs_power_t2(-0.5, 1.2, 30, 0.05, 1);
+    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 30, 0.05, 1, R, 8, 2, &a, &err), GS_OK);
+    p = gs_trial_power_t2(-0.5, 1.2, 30, 0.05, 1);
     se = sqrt(p * (1 - p) / (double)R);
     print_message("one-sided n=30: simulated %.4f, analytic %.4f\n", a.power, p);
     assert_true(fabs(a.power - p) < 3.5 * se);
@@ -353,7 +354,7 @@ static void imputation_rules(void **state)
 
 /* Two independent computations of the same quantity: the share of placebo participants whose pain
  * falls by >= 30 % (and 50 %) by week 12, from the trial's simulated participants (20,000, exact
- * ratings, no dropout) and from gs_pain_responder_prob's quadrature over Plan 2012's
+ * ratings, no dropout) and from gs_placebo_responder_prob's quadrature over Plan 2012's
  * distribution. Binomial SE <= 0.0035; bound 4 SE. */
 static void placebo_responders_match_quadrature(void **state)
 {
@@ -372,16 +373,16 @@ static void placebo_responders_match_quadrature(void **state)
     const double frac[2] = {0.3, 0.5};
     const long got[2] = {r.arm[1].responders30, r.arm[1].responders50};
     for (int k = 0; k < 2; k++) {
-        double p = gs_pain_responder_prob(&pm.placebo, 0.0, 84.0, frac[k]);
+        double p = gs_placebo_responder_prob(&pm.placebo, 0.0, 84.0, frac[k]);
         double sim = (double)got[k] / (double)r.arm[1].allocated;
         print_message(">= %.0f %% by week 12 on placebo: simulated %.4f, quadrature %.4f\n",
                       100 * frac[k], sim, p);
         assert_true(fabs(sim - p) < 4 * sqrt(p * (1 - p) / 20000.0));
     }
     /* a drug effect raises it; one that alone removes 30 % makes everyone a responder */
-    assert_true(gs_pain_responder_prob(&pm.placebo, 0.1, 84, 0.3) >
-                gs_pain_responder_prob(&pm.placebo, 0.0, 84, 0.3));
-    assert_true(gs_pain_responder_prob(&pm.placebo, 0.3, 84, 0.3) == 1.0);
+    assert_true(gs_placebo_responder_prob(&pm.placebo, 0.1, 84, 0.3) >
+                gs_placebo_responder_prob(&pm.placebo, 0.0, 84, 0.3));
+    assert_true(gs_placebo_responder_prob(&pm.placebo, 0.3, 84, 0.3) == 1.0);
     gs_trial_result_release(&r);
     gs_trial_free(t);
 }

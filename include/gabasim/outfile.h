@@ -1,0 +1,48 @@
+/* gabasim/outfile.h - output files that are complete or absent. */
+#ifndef GABASIM_OUTFILE_H
+#define GABASIM_OUTFILE_H
+
+#include <stdio.h>
+
+#include "gabasim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- output files: complete or absent ----
+ *
+ * Three kinds of destination, as a Unix tool treats them:
+ * - a regular file (or a path that does not exist yet): written to a temporary file in the same
+ *   directory and renamed over the destination only when complete (git's lockfile), so a
+ *   failure never leaves a partial file and never destroys the previous one;
+ * - "-": standard output;
+ * - an existing path that is not a regular file (a device such as /dev/null, a FIFO, a
+ *   terminal, /dev/stdout): written in place, never replaced, never created.
+ * For the last two the output is first written to a temporary file in $TMPDIR (or /tmp) and
+ * copied to the destination at commit, so a run that fails writes nothing there either. */
+struct gs_outfile {
+    char path[4096];
+    char tmp[4096 + 32]; /* path, a dot and the unique suffix */
+    FILE *f;             /* write here between open and commit */
+    int stream;          /* 1: standard output or a non-regular file, copied in place at commit */
+};
+
+/* Creates the temporary file for `path`; fails (GS_INPUT, message naming `field` and the path)
+ * if the path is a directory or its directory is not writable. */
+gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
+                          struct gs_error *err);
+/* Flushes and closes the temporary file, then renames it over the destination (regular files)
+ * or copies it into the destination (standard output, devices, FIFOs). On failure removes the
+ * temporary file and returns GS_IO naming the destination. */
+gs_status gs_outfile_commit(struct gs_outfile *o, struct gs_error *err);
+/* Closes and removes the temporary file (safe to call after a failed commit or twice). */
+void gs_outfile_abort(struct gs_outfile *o);
+/* 1 when `path` names standard output ("-") or an existing file that is not a regular file:
+ * such a destination has no file name to infer a format from. */
+int gs_outfile_is_stream(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
