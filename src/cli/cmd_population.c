@@ -2,13 +2,10 @@
  * target attainment. Options in, one gs_population() (or gs_population_dataset()) call, outputs
  * from the report layer. */
 #include <math.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
-#include "gabasim/report_population.h"
-#include "gabasim/population.h"
 
 enum { OF_PCT, OF_SUMMARY, OF_PARAMS, OF_PLOT, OF_JSON, OF_OUT, N_OF };
 static const char *const of_opt[N_OF] = {
@@ -20,7 +17,7 @@ struct population_opts {
     long n, seed, threads;
     double window_from_h, window_to_h;
     int json, quiet;
-    struct opt_list threshold;
+    struct opt_quantities threshold;
     struct cli_patient_opts patient;
     struct cli_regimen_opts regimen;
     struct cli_grid_opts grid;
@@ -50,8 +47,8 @@ struct population_opts {
                          "start of the metrics window (default: last interval)"),                  \
             OPT_QUANTITY("window-to", "TIME", GS_DIM_TIME, -INFINITY, INFINITY, &(o)->window_to_h, \
                          "end of the metrics window (default: profile end)"),                      \
-            OPT_LIST("threshold", "CONC", &(o)->threshold,                                         \
-                     "a target concentration for time above and attainment: 2mg/L"),               \
+            OPT_QUANTITIES("threshold", "CONC", GS_DIM_CONC, 0, INFINITY, &(o)->threshold,         \
+                           "a target concentration for time above and attainment: 2mg/L"),         \
             OPT_STRING("percentiles", "LIST", &(o)->percentiles,                                   \
                        "extra percentiles for the CSV and JSON, in (0, 100): 2.5,97.5 (5..95 are " \
                        "always there)"),                                                           \
@@ -73,66 +70,47 @@ struct population_opts {
 
 void help_population(FILE *f)
 {
-    fprintf(f,
-            "usage: gabasim population --drug NAME --n N [--seed S] (--dose D --every T | "
-            "--titrate S)\n"
-            "                          (--days N | --doses N) [patient | --covariates POP] "
-            "[outputs]\n\n"
-            "Simulates N virtual subjects with the drug file's between-subject variability and\n"
-            "reports per-time percentiles of concentration, per-subject metrics in a window\n"
-            "(Cmax, Cmin, Cavg, AUC, time above thresholds) and the probability of target\n"
-            "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
-            "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
-            "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-            "histograms (256 bins per octave).\n\noptions:\n",
-            GS_POP_EXACT_MAX);
+    fprintf(
+        f,
+        "usage: gabasim population --drug NAME --n N [--seed S] (--dose D --every T | --titrate S)"
+        "\n                          (--days N | --doses N) [patient | --covariates POP] [outputs]"
+        "\n\n"
+        "Simulates N virtual subjects with the drug file's between-subject variability and\n"
+        "reports per-time percentiles of concentration, per-subject metrics in a window\n"
+        "(Cmax, Cmin, Cavg, AUC, time above thresholds) and the probability of target\n"
+        "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
+        "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
+        "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
+        "histograms (256 bins per octave).\n\noptions:\n",
+        GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);
     opt_print_help(f, t);
-    fprintf(f,
-            "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
-            "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
-            "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward); the output\n"
-            "is the dataset with PRED (typical), IPRED (random effects) and SIMDV (plus residual\n"
-            "error) appended. Options that describe subjects or regimens do not apply.\n"
-            "\nexamples:\n"
-            "  gabasim population --drug pregabalin --n 10000 --seed 1 --dose 150mg --every 12h "
-            "--days 14\n"
-            "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
-            "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
+    fprintf(
+        f,
+        "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
+        "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
+        "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward); the output\n"
+        "is the dataset with PRED (typical), IPRED (random effects) and SIMDV (plus residual\n"
+        "error) appended. Options that describe subjects or regimens do not apply.\n\nexamples:\n"
+        "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
+        "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
+        "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
 }
 
 /* `--data` takes subjects and doses from the dataset: these options do not apply. */
 static gs_status check_dataset_options(const struct option *t, struct gs_error *err)
 {
-    static const char *const not_here[] = {"n",
-                                           "covariates",
-                                           "dose",
-                                           "every",
-                                           "days",
-                                           "doses",
-                                           "titrate",
-                                           "until",
-                                           "out-every",
-                                           "threshold",
-                                           "window-from",
-                                           "window-to",
-                                           "percentiles",
-                                           "percentiles-csv",
-                                           "summary-csv",
-                                           "summary-json",
-                                           "params-csv",
-                                           "plot",
-                                           "start-steady",
-                                           "json",
-                                           "miss",
-                                           "extra"};
-    for (size_t i = 0; i < sizeof not_here / sizeof not_here[0]; i++)
-        if (opt_given(t, not_here[i]))
-            return gs_error_set(err, GS_INPUT, "--data",
-                                "'--data' takes subjects and doses from the dataset; '--%s' does "
-                                "not apply",
-                                not_here[i]);
+    const char *name =
+        opt_first_given(t, "n covariates dose every days doses titrate until out-every "
+                           "threshold window-from window-to percentiles percentiles-csv "
+                           "summary-csv summary-json params-csv plot start-steady json "
+                           "miss extra");
+    if (name)
+        return gs_error_set(err, GS_INPUT, "--data",
+                            "'--data' takes subjects and doses from the dataset; '--%s' does not "
+                            "apply",
+                            name);
     return GS_OK;
 }
 
@@ -140,18 +118,16 @@ static gs_status check_dataset_options(const struct option *t, struct gs_error *
 static gs_status build_request(const struct population_opts *o, const struct option *t,
                                const gs_drug *drug, struct gs_population_request *req,
                                struct gs_patient *pt, struct gs_regimen *reg, double **grid,
-                               double *thresholds, double *extra_pct, struct gs_error *err)
+                               double *extra_pct, struct gs_error *err)
 {
-    static const char *const clash[] = {"crcl",   "scr",    "age",     "sex",
-                                        "weight", "height", "dialysis"};
     gs_status st;
     req->n = o->n;
     req->covariates = o->covariates;
-    for (size_t i = 0; o->covariates && i < sizeof clash / sizeof clash[0]; i++)
-        if (opt_given(t, clash[i]))
-            return gs_error_set(err, GS_INPUT, "--covariates",
-                                "'--covariates' draws every patient; do not combine it with '--%s'",
-                                clash[i]);
+    const char *clash = opt_first_given(t, "crcl scr age sex weight height dialysis");
+    if (o->covariates && clash)
+        return gs_error_set(err, GS_INPUT, "--covariates",
+                            "'--covariates' draws every patient; do not combine it with '--%s'",
+                            clash);
     if ((st = cli_patient(&o->patient, pt, err)) || (st = cli_regimen(&o->regimen, drug, reg, err)))
         return st;
     req->single_dose = cli_regimen_single(&o->regimen);
@@ -162,14 +138,10 @@ static gs_status build_request(const struct population_opts *o, const struct opt
         return st;
     req->window_from_h = o->window_from_h;
     req->window_to_h = o->window_to_h;
-    for (int i = 0; i < o->threshold.n; i++) {
-        if (req->n_thresholds == GS_POP_MAX_THRESHOLDS)
-            return gs_error_set(err, GS_INPUT, "--threshold", "at most %d '--threshold'",
-                                GS_POP_MAX_THRESHOLDS);
-        if ((st = gs_units_parse_quantity(o->threshold.v[i], GS_DIM_CONC, "--threshold",
-                                          &thresholds[req->n_thresholds++], err)))
-            return st;
-    }
+    if (o->threshold.n > GS_POP_MAX_THRESHOLDS)
+        return gs_error_set(err, GS_INPUT, "--threshold", "at most %d '--threshold'",
+                            GS_POP_MAX_THRESHOLDS);
+    req->n_thresholds = (size_t)o->threshold.n;
     if (o->percentiles &&
         (st = gs_population_parse_percentiles(o->percentiles, extra_pct, &req->n_extra_pct, err)))
         return st;
@@ -178,7 +150,7 @@ static gs_status build_request(const struct population_opts *o, const struct opt
     req->patient = pt;
     req->regimen = reg;
     req->t_out = *grid;
-    req->thresholds_mg_l = thresholds;
+    req->thresholds_mg_l = o->threshold.v;
     req->extra_pct = extra_pct;
     return GS_OK;
 }
@@ -203,7 +175,7 @@ int cmd_population(int argc, char **argv)
     struct gs_population_dataset_result *dres = NULL;
     struct gs_outfile of[N_OF];
     FILE *f[N_OF] = {0}; /* the open outputs */
-    double *grid = NULL, thresholds[GS_POP_MAX_THRESHOLDS], extra_pct[GS_POP_MAX_EXTRA_PCT];
+    double *grid = NULL, extra_pct[GS_POP_MAX_EXTRA_PCT];
     gs_status st;
 
     gs_population_request_init(&req);
@@ -225,8 +197,7 @@ int cmd_population(int argc, char **argv)
         if ((st = check_dataset_options(t, &err)) || (st = gs_dataset_read(&table, o.data, &err)) ||
             (st = cli_patient(&o.patient, &pt, &err)))
             goto done;
-    } else if ((st = build_request(&o, t, drug, &req, &pt, &reg, &grid, thresholds, extra_pct,
-                                   &err))) {
+    } else if ((st = build_request(&o, t, drug, &req, &pt, &reg, &grid, extra_pct, &err))) {
         goto done;
     }
     /* every output is opened before the work, so a bad path costs nothing */

@@ -22,6 +22,16 @@ int opt_given(const struct option *opts, const char *name)
     return 0;
 }
 
+const char *opt_first_given(const struct option *opts, const char *names)
+{
+    for (const char *w = names; *w; w += strcspn(w, " "), w += *w == ' ')
+        for (const struct option *o = opts; o->type != OPT_T_END; o++)
+            if (o->seen && strlen(o->name) == strcspn(w, " ") &&
+                strncmp(o->name, w, strlen(o->name)) == 0)
+                return o->name;
+    return NULL;
+}
+
 /* "0 to 256", "above 0 to 365", "1 or more": the range as the messages and the help state it;
  * "" when the option has none of its own (the library checks the value). */
 static void range_text(const struct option *o, char *buf, size_t cap)
@@ -69,6 +79,7 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         l->v[l->n++] = val;
         return GS_OK;
     }
+    case OPT_T_QUANTITIES:
     case OPT_T_QUANTITY: {
         double v;
         gs_status st = gs_units_parse_quantity(val, o->dim, field, &v, err);
@@ -77,7 +88,15 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         if (!in_range(o, v))
             return gs_error_set(err, GS_INPUT, field, "'%s' is %g %s; allowed %s", field, v,
                                 gs_units_dim_unit(o->dim), range);
-        *(double *)o->dest = v;
+        if (o->type == OPT_T_QUANTITY) {
+            *(double *)o->dest = v;
+            return GS_OK;
+        }
+        struct opt_quantities *q = o->dest;
+        if (q->n == OPT_LIST_MAX)
+            return gs_error_set(err, GS_INPUT, field, "'%s' was given more than %d times", field,
+                                OPT_LIST_MAX);
+        q->v[q->n++] = v;
         return GS_OK;
     }
     case OPT_T_COUNT: {
@@ -167,7 +186,7 @@ gs_status opt_parse(struct option *opts, int argc, char **argv, int max_position
             return gs_error_set(err, GS_INPUT, arg, "'--%s' needs a value (%s)", o->name,
                                 o->metavar);
         }
-        if (o->seen > 0 && o->type != OPT_T_LIST)
+        if (o->seen > 0 && o->type != OPT_T_LIST && o->type != OPT_T_QUANTITIES)
             return gs_error_set(err, GS_INPUT, arg, "'--%s' was given more than once", o->name);
         gs_status st = store(o, val, err);
         if (st != GS_OK)
@@ -187,7 +206,8 @@ void opt_print_help(FILE *f, const struct option *opts)
             snprintf(left, sizeof left, "--%s", o->name);
         else
             snprintf(left, sizeof left, "--%s %s", o->name, o->metavar);
-        if (o->type == OPT_T_COUNT || o->type == OPT_T_NUMBER || o->type == OPT_T_QUANTITY) {
+        if (o->type == OPT_T_COUNT || o->type == OPT_T_NUMBER || o->type == OPT_T_QUANTITY ||
+            o->type == OPT_T_QUANTITIES) {
             char r[80];
             range_text(o, r, sizeof r);
             if (*r)
@@ -198,6 +218,6 @@ void opt_print_help(FILE *f, const struct option *opts)
         int paren = len > 0 && o->help[len - 1] == ')' && range[0];
         fprintf(f, "  %-24s %.*s%s%s%s\n", left, (int)(len - (size_t)paren), o->help,
                 paren ? "; " : "", range + (paren ? 2 : 0),
-                o->type == OPT_T_LIST ? " (repeatable)" : "");
+                o->type == OPT_T_LIST || o->type == OPT_T_QUANTITIES ? " (repeatable)" : "");
     }
 }

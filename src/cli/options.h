@@ -17,14 +17,15 @@
 #include "gabasim/units.h"
 
 enum opt_type {
-    OPT_T_END,      /* the array's terminator */
-    OPT_T_FLAG,     /* int *: 1 when given */
-    OPT_T_STRING,   /* const char **: the text as given (names, file paths, schedules) */
-    OPT_T_LIST,     /* struct opt_list *: every value of a repeatable option, in order */
-    OPT_T_QUANTITY, /* double *: a quantity of dimension `dim` in internal units, in [lo, hi] */
-    OPT_T_COUNT,    /* long *: a whole number in [lo, hi] */
-    OPT_T_NUMBER,   /* double *: a plain number in [lo, hi] */
-    OPT_T_CHOICE,   /* int *: the index of the value in `choices` (NULL-terminated) */
+    OPT_T_END,        /* the array's terminator */
+    OPT_T_FLAG,       /* int *: 1 when given */
+    OPT_T_STRING,     /* const char **: the text as given (names, file paths, schedules) */
+    OPT_T_LIST,       /* struct opt_list *: every value of a repeatable option, in order */
+    OPT_T_QUANTITIES, /* struct opt_quantities *: a repeatable quantity, each as OPT_T_QUANTITY */
+    OPT_T_QUANTITY,   /* double *: a quantity of dimension `dim` in internal units, in [lo, hi] */
+    OPT_T_COUNT,      /* long *: a whole number in [lo, hi] */
+    OPT_T_NUMBER,     /* double *: a plain number in [lo, hi] */
+    OPT_T_CHOICE,     /* int *: the index of the value in `choices` (NULL-terminated) */
 };
 
 #define OPT_LIST_MAX 64
@@ -32,6 +33,12 @@ enum opt_type {
 /* The values of a repeatable option; more than OPT_LIST_MAX is a usage error. */
 struct opt_list {
     const char *v[OPT_LIST_MAX];
+    int n;
+};
+
+/* The values of a repeatable quantity, in internal units, in order. */
+struct opt_quantities {
+    double v[OPT_LIST_MAX];
     int n;
 };
 
@@ -49,52 +56,63 @@ struct option {
     int seen;                   /* set by opt_parse: how many times it was given */
 };
 
+/* The destination, type-checked: a pointer of another type is a compile error (-Werror). */
+#define OPT_DEST_(type, d) (1 ? (d) : (type *)0)
+
 #define OPT_FLAG(n, d, h)                                                                          \
     {                                                                                              \
-        .name = (n), .type = OPT_T_FLAG, .dest = (d), .help = (h)                                  \
+        .name = (n), .type = OPT_T_FLAG, .dest = OPT_DEST_(int, d), .help = (h)                    \
     }
 #define OPT_STRING(n, mv, d, h)                                                                    \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_STRING, .dest = (d), .help = (h)               \
+        .name = (n), .metavar = (mv), .type = OPT_T_STRING, .dest = OPT_DEST_(const char *, d),    \
+        .help = (h)                                                                                \
     }
 #define OPT_LIST(n, mv, d, h)                                                                      \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_LIST, .dest = (d), .help = (h)                 \
+        .name = (n), .metavar = (mv), .type = OPT_T_LIST, .dest = OPT_DEST_(struct opt_list, d),   \
+        .help = (h)                                                                                \
     }
 #define OPT_QUANTITY(n, mv, dm, l, u, d, h)                                                        \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = (d), .help = (h),            \
-        .dim = (dm), .lo = (l), .hi = (u)                                                          \
+        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = OPT_DEST_(double, d),        \
+        .help = (h), .dim = (dm), .lo = (l), .hi = (u)                                             \
+    }
+#define OPT_QUANTITIES(n, mv, dm, l, u, d, h)                                                      \
+    {                                                                                              \
+        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITIES,                                    \
+        .dest = OPT_DEST_(struct opt_quantities, d), .help = (h), .dim = (dm), .lo = (l),          \
+        .hi = (u), .lo_open = 1                                                                    \
     }
 #define OPT_QUANTITY_ABOVE(n, mv, dm, l, u, d, h)                                                  \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = (d), .help = (h),            \
-        .dim = (dm), .lo = (l), .hi = (u), .lo_open = 1                                            \
+        .name = (n), .metavar = (mv), .type = OPT_T_QUANTITY, .dest = OPT_DEST_(double, d),        \
+        .help = (h), .dim = (dm), .lo = (l), .hi = (u), .lo_open = 1                               \
     }
 #define OPT_NUMBER_ABOVE(n, mv, l, u, d, h)                                                        \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = (d), .help = (h), .lo = (l),   \
-        .hi = (u), .lo_open = 1                                                                    \
+        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = OPT_DEST_(double, d),          \
+        .help = (h), .lo = (l), .hi = (u), .lo_open = 1                                            \
     }
 #define OPT_NUMBER_BETWEEN(n, mv, l, u, d, h)                                                      \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = (d), .help = (h), .lo = (l),   \
-        .hi = (u), .lo_open = 1, .hi_open = 1                                                      \
+        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = OPT_DEST_(double, d),          \
+        .help = (h), .lo = (l), .hi = (u), .lo_open = 1, .hi_open = 1                              \
     }
 #define OPT_COUNT(n, mv, l, u, d, h)                                                               \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_COUNT, .dest = (d), .help = (h), .lo = (l),    \
-        .hi = (u)                                                                                  \
+        .name = (n), .metavar = (mv), .type = OPT_T_COUNT, .dest = OPT_DEST_(long, d),             \
+        .help = (h), .lo = (l), .hi = (u)                                                          \
     }
 #define OPT_NUMBER(n, mv, l, u, d, h)                                                              \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = (d), .help = (h), .lo = (l),   \
-        .hi = (u)                                                                                  \
+        .name = (n), .metavar = (mv), .type = OPT_T_NUMBER, .dest = OPT_DEST_(double, d),          \
+        .help = (h), .lo = (l), .hi = (u)                                                          \
     }
 #define OPT_CHOICE(n, mv, c, d, h)                                                                 \
     {                                                                                              \
-        .name = (n), .metavar = (mv), .type = OPT_T_CHOICE, .dest = (d), .help = (h),              \
-        .choices = (c)                                                                             \
+        .name = (n), .metavar = (mv), .type = OPT_T_CHOICE, .dest = OPT_DEST_(int, d),             \
+        .help = (h), .choices = (c)                                                                \
     }
 #define OPT_END()                                                                                  \
     {                                                                                              \
@@ -118,6 +136,9 @@ struct option {
  * option, the value and what is allowed. */
 gs_status opt_parse(struct option *opts, int argc, char **argv, int max_positional,
                     const char **positional, int *n_positional, struct gs_error *err);
+
+/* The first of the space-separated option `names` that was given ("n seed days"), or NULL. */
+const char *opt_first_given(const struct option *opts, const char *names);
 
 /* How many times option `name` was given (0 when not); the name must be in the table. */
 int opt_given(const struct option *opts, const char *name);
