@@ -1,6 +1,6 @@
 /* calibrate_csf.c - reproduces the effect-site (CSF) calibration of gabapentin's drug file.
  *
- * Data (shared reference section 4):
+ * Data (docs/reference.md section 4):
  *   A. Ben-Menachem et al., Epilepsy Res 1992;11:45: CSF/plasma about 0.1, 6 h after a single
  *      600 mg dose (n = 4) - sets how fast the effect site follows plasma (ke0);
  *   B. Neurontin label 12.3: CSF about 20 % of the steady-state trough plasma concentration -

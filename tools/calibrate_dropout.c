@@ -2,9 +2,9 @@
  * examples/clbp-gabapentin-trial.json.
  *
  * Target: withdrawal for adverse events in gabapentin neuropathic-pain trials, 13 % on gabapentin
- * and 9 % on placebo (Straube S et al., Br J Clin Pharmacol 2008;66:266; project reference 1.7).
- * Model (docs/trial.md): a participant withdraws at the first modelled side effect with
- * probability q, and for adverse events the side-effect model does not name with probability o
+ * and 9 % on placebo (Straube S et al., Br J Clin Pharmacol 2008;66:266; docs/reference.md
+ * section 1.7). Model (docs/trial.md): a participant withdraws at the first modelled side effect
+ * with probability q, and for adverse events the side-effect model does not name with probability o
  * over the trial. The two latent events are independent, so
  *   withdrawal = 1 - (1 - o)(1 - q P),
  * with P the share of participants whose first modelled side effect falls inside the trial,

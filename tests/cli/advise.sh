@@ -49,7 +49,7 @@ expect_in "the range crossing 0 is explained" "could not show a benefit" "$TMP/p
 
 # Out-of-sample check of the pain dose-response: Emax was calibrated to Dworkin 2003 (600 mg/day)
 # only, and the EC50 comes from the epilepsy exposure-response (an assumption). Sabatowski 2004
-# (pregabalin PHN, 8 weeks; project reference 3.4) found MD -1.20 at 150 mg/day and -1.57 at
+# (pregabalin PHN, 8 weeks; docs/reference.md section 3.4) found MD -1.20 at 150 mg/day and -1.57 at
 # 300 mg/day. The published CIs are not in the reference, so the test asks that each published MD
 # lie inside the model's range (from Dworkin's 95 % CI) and that the model's central value be
 # within 0.3 points of it (about half the width of Dworkin's CI on one side).
@@ -76,7 +76,7 @@ fi
 expect_in "a short horizon says the effect is still rising" "not yet at its full effect by day 7" "$TMP/full7.txt"
 
 # responders, out of sample: Sabatowski 2004 (pregabalin PHN, 8 weeks) found >= 50 % pain
-# reduction in 26 % (150 mg/day) and 28 % (300 mg/day) vs 10 % on placebo (project reference 3.4).
+# reduction in 26 % (150 mg/day) and 28 % (300 mg/day) vs 10 % on placebo (docs/reference.md section 3.4).
 # The model was calibrated to Dworkin 2003's mean difference, not to responders. The published
 # rates carry sampling error: Sabatowski randomized 238 patients to three arms (about 79 each), so
 # the SE of 26 % is sqrt(0.26 x 0.74 / 79) = 4.9 points and of 10 % 3.4 points. Checked: the

@@ -8,7 +8,7 @@ EX=$(dirname "$(realpath "$0")")/../../examples
 . "$(dirname "$(realpath "$0")")/lib.sh"
 SPEC="$EX/clbp-gabapentin-trial.json"
 
-# ---- one trial: Atkinson 2016's design (project reference section 5): 108 randomized, 55/53
+# ---- one trial: Atkinson 2016's design (docs/reference.md section 5): 108 randomized, 55/53
 "$GS" trial "$SPEC" > "$TMP/t.txt" 2> "$TMP/e.txt" && ok "trial exits 0" || bad "trial" "$(cat "$TMP/e.txt")"
 expect_in "108 randomized" "Randomized                                  108" "$TMP/t.txt"
 expect_in "allocated 55 and 53" "Allocated                                    55             53" "$TMP/t.txt"

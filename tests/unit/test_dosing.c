@@ -1,5 +1,5 @@
 /* test_dosing.c - the labels' renal dosing tables, reproduced band by band and at every band
- * edge (Neurontin label 2.4 table; Lyrica label renal table, as in the project reference
+ * edge (Neurontin label 2.4 table; Lyrica label renal table, as tabulated in docs/reference.md
  * sections 1.3 and 3.2), and the checks of proposed regimens. Exact values: these are lookups. */
 #include "../test_util.h"
 #include "gabasim/dosing.h"

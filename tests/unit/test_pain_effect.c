@@ -1,8 +1,8 @@
 /* test_pain_effect.c - the drug's effect on pain: its onset and its structure.
  *
  * Onset: at a constant exposure the effect builds with half-time ln2 / k_on; the published median
- * onset of relief with pregabalin is 1.5-3.5 days (project reference 3.4), so the half-time must
- * lie there. Structure: no drug, no effect; the effect saturates below Emax; the calibrated
+ * onset of relief with pregabalin is 1.5-3.5 days (docs/reference.md section 3.4), so the half-time
+ * must lie there. Structure: no drug, no effect; the effect saturates below Emax; the calibrated
  * effect for non-radicular chronic low back pain is small (its interval includes no effect), for
  * PHN clearly positive - as the pooled evidence says. */
 #include "../test_util.h"

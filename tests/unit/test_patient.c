@@ -1,5 +1,5 @@
 /* test_patient.c - kidney-function equations against the worked vectors of
- * shared/reference/pharmacology.md section 8 (computed there from the published equations:
+ * docs/reference.md section 8 (computed there from the published equations:
  * Cockcroft & Gault, Nephron 1976;16:31; Inker et al., N Engl J Med 2021;385:1737) and the NKF
  * worked example (CKD-EPI 2021, woman 55 y, SCr 0.9 mg/dL: about 76 mL/min/1.73 m2, which the
  * reference's own vector, 75.5, refines).

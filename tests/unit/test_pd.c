@@ -3,7 +3,7 @@
  * The effect-site integrator is exact for plasma that is linear between grid times, so it is
  * compared with the closed-form answers for a constant and a ramped plasma concentration to
  * 1e-12. Occupancy is checked against its definition and against the reference's point that
- * typical CSF levels are far above Kd (shared reference section 4: CSF 0.4-1.8 mg/L vs Kd
+ * typical CSF levels are far above Kd (docs/reference.md section 4: CSF 0.4-1.8 mg/L vs Kd
  * 0.010 mg/L), so occupancy is near 1 at every clinical dose. */
 #include "../test_util.h"
 #include "gabasim/pd.h"

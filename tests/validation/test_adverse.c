@@ -1,7 +1,7 @@
 /* test_adverse.c - the side-effect model against the published incidence tables.
  *
- * Sources (project reference 1.7 and 3.4): Lyrica label Table 3 (DPN, by dose), Straube 2008
- * (gabapentin by maximum dose; pooled risk ratios somnolence 3.4, 95 % CI 2.5-4.7, dizziness
+ * Sources (docs/reference.md section 1.7 and 3.4): Lyrica label Table 3 (DPN, by dose), Straube
+ * 2008 (gabapentin by maximum dose; pooled risk ratios somnolence 3.4, 95 % CI 2.5-4.7, dizziness
  * 3.5, 2.7-4.9), the pooled pregabalin trials by age (Pain Pract 2015).
  * Tolerance for each table cell: 6 percentage points, the 95 % binomial half-width for an arm of
  * about 200 patients at 25 % (the tables' arm sizes are not in the reference; DPN and PHN arms

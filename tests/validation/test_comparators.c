@@ -1,7 +1,7 @@
 /* test_comparators.c - the back-pain comparators (duloxetine, tizanidine, baclofen) against the
  * published values their drug files were built from.
  *
- * Sources, as tabulated in shared/reference/pharmacology.md section 7:
+ * Sources, as tabulated in docs/reference.md section 7:
  * - duloxetine (7.1): Lilly SmPC (Tmax ~6 h, absorption starting ~2 h, enteric-coated; F ~50 %),
  *   Knadler et al., Clin Pharmacokinet 2011;50:281 (t1/2 ~12 h, range 8-17 h; V ~1640 L;
  *   steady-state Cmax ~47 ng/mL at 40 mg BID and ~110 ng/mL at 80 mg BID).

@@ -2,7 +2,7 @@
  *
  * Sources: Neurontin US prescribing information section 12.3 (bioavailability by daily dose,
  * Tmax 2-3 h, half-life 5-7 h, clearance directly proportional to CrCl), as tabulated in
- * shared/reference/pharmacology.md section 1. */
+ * docs/reference.md section 1. */
 #include "../test_util.h"
 
 static const struct gs_sim_options opt = GS_SIM_OPTIONS_DEFAULT;

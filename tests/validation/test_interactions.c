@@ -1,7 +1,7 @@
 /* test_interactions.c - co-medications against the Neurontin label (data/interactions.json).
  *
  * Sources: Neurontin US label 5.7, 7 and 12.3 and Eckhardt 2000 / Gomes 2017 as tabulated in
- * shared/reference/pharmacology.md sections 1.5-1.6: Maalox simultaneous -20 % bioavailability,
+ * docs/reference.md sections 1.5-1.6: Maalox simultaneous -20 % bioavailability,
  * 2 h later about -5 % (confidence C); morphine +44 % gabapentin AUC after 600 mg; hydrocodone
  * +14 %; naproxen +12-15 % absorption at 125 mg; cimetidine CL/F -14 %. Each simulated effect
  * comes from the real engine (gs_simulate + gs_summarize, AUC to infinity) and must match the

@@ -2,7 +2,7 @@
  *
  * Sources: Lyrica US prescribing information 12.3 (dose-proportional exposure, Tmax within
  * 1.5 h fasted, half-life 6.3 h), Shoji S et al. Br J Clin Pharmacol 2011;72:63 (parameters),
- * as tabulated in shared/reference/pharmacology.md section 3. */
+ * as tabulated in docs/reference.md section 3. */
 #include "../test_util.h"
 
 static const struct gs_sim_options opt = GS_SIM_OPTIONS_DEFAULT;

@@ -166,7 +166,7 @@ static void daily_effect_matches_full_model(void **state)
 }
 
 /* The example reproduces the published design: 108 randomized, 55 gabapentin and 53 placebo,
- * eight visits ending at week 12, participants aged 21-70 (Atkinson 2016, project reference
+ * eight visits ending at week 12, participants aged 21-70 (Atkinson 2016, docs/reference.md
  * section 5). */
 static void example_has_published_design(void **state)
 {
