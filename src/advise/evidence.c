@@ -11,36 +11,29 @@
 #include "advise_int.h"
 #include "gabasim/alloc.h"
 
-/* Where in the file a member is, for messages: "alternatives.drugs[2].kidney". */
+/* Where in the file a member is, for messages: "alternatives.drugs[2].kidney". The members are
+ * read with the shared typed readers (gabasim/datafile.h), so their messages read like every
+ * other data file's; the file's name is put in front when the parse fails. */
 struct where {
     char path[160];
-    const char *origin;
 };
-
-static gs_status bad(const struct where *w, const char *key, const char *what, struct gs_error *err)
-{
-    return gs_error_set(err, GS_INPUT, "evidence", "%s: '%s%s%s' %s", w->origin, w->path,
-                        *w->path ? "." : "", key, what);
-}
 
 static gs_status nomem(struct gs_error *err)
 {
     return gs_error_set(err, GS_NOMEM, "evidence", "out of memory");
 }
 
-/* A string member: required (error when absent) or optional (*out NULL when absent). */
+/* A string member copied: required (error when absent) or optional (*out NULL when absent). */
 static gs_status get_str(const cJSON *o, const char *key, int required, const struct where *w,
                          char **out, struct gs_error *err)
 {
+    const char *v = NULL;
     *out = NULL;
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (v == NULL && !required)
-        return GS_OK;
-    if (!cJSON_IsString(v))
-        return bad(w, key, v ? "must be a string" : "is missing (a string)", err);
-    if ((*out = gs_strdup(v->valuestring)) == NULL)
-        return nomem(err);
-    return GS_OK;
+    gs_status st = gs_datafile_string(
+        o, w->path, key, required ? GS_DATAFILE_REQUIRED : GS_DATAFILE_OPTIONAL, &v, err);
+    if (st != GS_OK || v == NULL)
+        return st;
+    return (*out = gs_strdup(v)) == NULL ? nomem(err) : GS_OK;
 }
 
 /* The member `key` of w, or its element i when i >= 0: "drugs[2]". */
@@ -61,11 +54,10 @@ static gs_status get_points(const cJSON *o, const char *key, const struct where 
 {
     *out = NULL;
     *n = 0;
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (a == NULL)
-        return GS_OK;
-    if (!cJSON_IsArray(a))
-        return bad(w, key, "must be an array of {\"text\", \"source\"}", err);
+    const cJSON *a = NULL;
+    gs_status ast = gs_datafile_array(o, w->path, key, GS_DATAFILE_OPTIONAL, &a, err);
+    if (ast != GS_OK || a == NULL)
+        return ast;
     size_t k = (size_t)cJSON_GetArraySize(a);
     if (k == 0)
         return GS_OK;
@@ -78,7 +70,10 @@ static gs_status get_points(const cJSON *o, const char *key, const struct where 
         struct gs_evidence_point *q = &(*out)[(*n)++];
         gs_status st;
         if (!cJSON_IsObject(p))
-            return bad(&pw, "text", "must be in an object", err);
+            return gs_error_set(err, GS_INPUT, pw.path,
+                                "'%s' is not an object; allowed: "
+                                "{\"text\", \"source\"}",
+                                pw.path);
         if ((st = get_str(p, "text", 1, &pw, &q->text, err)) ||
             (st = get_str(p, "source", 1, &pw, &q->source, err)))
             return st;
@@ -122,11 +117,11 @@ void gs_advise_evidence_free(struct gs_evidence *ev)
 static gs_status parse_pain_types(const cJSON *root, const struct where *w, struct gs_evidence *ev,
                                   struct gs_error *err)
 {
-    const cJSON *types = cJSON_GetObjectItemCaseSensitive(root, "pain_types");
-    if (types == NULL)
-        return GS_OK;
-    if (!cJSON_IsObject(types))
-        return bad(w, "pain_types", "must be an object of kinds of pain", err);
+    const cJSON *types = NULL;
+    gs_status ost =
+        gs_datafile_object(root, w->path, "pain_types", GS_DATAFILE_OPTIONAL, &types, err);
+    if (ost != GS_OK || types == NULL)
+        return ost;
     size_t k = (size_t)cJSON_GetArraySize(types);
     if (k && (ev->pain_types = gs_calloc(k, sizeof *ev->pain_types)) == NULL)
         return nomem(err);
@@ -137,7 +132,10 @@ static gs_status parse_pain_types(const cJSON *root, const struct where *w, stru
         struct gs_evidence_pain_type *p = &ev->pain_types[ev->n_pain_types++];
         gs_status st;
         if (!cJSON_IsObject(t))
-            return bad(w, "pain_types", "must hold objects {\"title\", \"points\"}", err);
+            return gs_error_set(err, GS_INPUT, tw.path,
+                                "'%s' is not an object; allowed: "
+                                "{\"title\", \"points\"}",
+                                tw.path);
         if ((p->name = gs_strdup(t->string)) == NULL)
             return nomem(err);
         if ((st = get_str(t, "title", 1, &tw, &p->title, err)) ||
@@ -153,46 +151,40 @@ static gs_status parse_alternative(const cJSON *d, const struct where *w,
     gs_status st;
     a->kidney_crcl_below = NAN;
     if (!cJSON_IsObject(d))
-        return bad(w, "drug", "must be in an object", err);
+        return gs_error_set(err, GS_INPUT, w->path,
+                            "'%s' is not an object; allowed: {\"drug\", "
+                            "\"class\", \"points\", \"kidney\"}",
+                            w->path);
     if ((st = get_str(d, "drug", 1, w, &a->drug, err)) ||
         (st = get_str(d, "class", 1, w, &a->drug_class, err)) ||
         (st = get_points(d, "points", w, &a->points, &a->n_points, err)))
         return st;
-    const cJSON *k = cJSON_GetObjectItemCaseSensitive(d, "kidney");
-    if (k == NULL)
-        return GS_OK;
-    if (!cJSON_IsObject(k))
-        return bad(w, "kidney", "must be an object {\"text\", \"source\", \"crcl_below\"}", err);
+    const cJSON *k = NULL;
+    if ((st = gs_datafile_object(d, w->path, "kidney", GS_DATAFILE_OPTIONAL, &k, err)) || !k)
+        return st;
     struct where kw = sub(w, "kidney", -1);
     if ((st = get_str(k, "text", 1, &kw, &a->kidney_text, err)) ||
         (st = get_str(k, "source", 0, &kw, &a->kidney_source, err)))
         return st;
-    const cJSON *below = cJSON_GetObjectItemCaseSensitive(k, "crcl_below");
-    if (below) {
-        if (!cJSON_IsNumber(below) || !(below->valuedouble >= 0.0 && below->valuedouble <= 1000.0))
-            return bad(&kw, "crcl_below", "must be a number of mL/min, 0 to 1000", err);
-        a->kidney_crcl_below = below->valuedouble;
-    }
-    return GS_OK;
+    static const struct gs_datafile_range crcl = {0.0, 1000.0, 0, 0, "mL/min", NULL};
+    return gs_datafile_number(k, kw.path, "crcl_below", GS_DATAFILE_OPTIONAL, &crcl,
+                              &a->kidney_crcl_below, err);
 }
 
 static gs_status parse_alternatives(const cJSON *root, const struct where *w,
                                     struct gs_evidence *ev, struct gs_error *err)
 {
-    const cJSON *alt = cJSON_GetObjectItemCaseSensitive(root, "alternatives");
-    if (alt == NULL)
-        return GS_OK;
-    if (!cJSON_IsObject(alt))
-        return bad(w, "alternatives", "must be an object {\"note\", \"drugs\"}", err);
-    struct where aw = sub(w, "alternatives", -1);
-    gs_status st = get_str(alt, "note", 0, &aw, &ev->alternatives_note, err);
-    if (st != GS_OK)
+    const cJSON *alt = NULL;
+    gs_status st =
+        gs_datafile_object(root, w->path, "alternatives", GS_DATAFILE_OPTIONAL, &alt, err);
+    if (st != GS_OK || alt == NULL)
         return st;
-    const cJSON *drugs = cJSON_GetObjectItemCaseSensitive(alt, "drugs");
-    if (drugs == NULL)
-        return GS_OK;
-    if (!cJSON_IsArray(drugs))
-        return bad(&aw, "drugs", "must be an array", err);
+    struct where aw = sub(w, "alternatives", -1);
+    const cJSON *drugs = NULL;
+    if ((st = get_str(alt, "note", 0, &aw, &ev->alternatives_note, err)) ||
+        (st = gs_datafile_array(alt, aw.path, "drugs", GS_DATAFILE_OPTIONAL, &drugs, err)) ||
+        drugs == NULL)
+        return st;
     size_t k = (size_t)cJSON_GetArraySize(drugs);
     if (k && (ev->alternatives = gs_calloc(k, sizeof *ev->alternatives)) == NULL)
         return nomem(err);
@@ -219,13 +211,15 @@ gs_status gs_advise_evidence_parse(struct gs_evidence **out, const char *text, s
         return gs_error_set(err, GS_INPUT, "evidence", "'%s' is not a JSON object", origin);
     }
     struct gs_evidence *ev = gs_calloc(1, sizeof *ev);
-    struct where w = {"", origin};
+    struct where w = {""};
     gs_status st = ev ? GS_OK : nomem(err);
     if (st == GS_OK && (st = parse_pain_types(root, &w, ev, err)) == GS_OK &&
         (st = get_points(root, "all", &w, &ev->all, &ev->n_all, err)) == GS_OK)
         st = parse_alternatives(root, &w, ev, err);
     cJSON_Delete(root);
     if (st != GS_OK) {
+        if (st == GS_INPUT)
+            gs_error_prefix(err, origin);
         gs_advise_evidence_free(ev);
         return st;
     }
