@@ -1,5 +1,6 @@
 /* options.c - typed, table-driven option parsing and the help generated from the same table. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,21 +35,32 @@ const char *opt_first_given(const struct option *opts, const char *names)
 
 /* "0 to 256", "above 0 to 365", "1 or more": the range as the messages and the help state it;
  * "" when the option has none of its own (the library checks the value). */
+/* The shortest of %.15g and %.17g that reads back as v (2^53 whole, 0.01 not 0.0100...02). */
+static const char *num(char *buf, size_t cap, double v)
+{
+    snprintf(buf, cap, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, cap, "%.17g", v);
+    return buf;
+}
+
 static void range_text(const struct option *o, char *buf, size_t cap)
 {
+    char lo[32], hi[32];
+    num(lo, sizeof lo, o->lo);
+    num(hi, sizeof hi, o->hi);
     const char *unit = o->type == OPT_T_QUANTITY ? gs_units_dim_unit(o->dim) : "";
     const char *sp = *unit ? " " : "", *above = o->lo_open ? "above " : "";
     if (isinf(o->lo) && isinf(o->hi))
         snprintf(buf, cap, "%s", "");
     else if (isinf(o->lo))
-        snprintf(buf, cap, "up to %.15g%s%s", o->hi, sp, unit);
+        snprintf(buf, cap, "up to %s%s%s", hi, sp, unit);
     else if (isinf(o->hi))
-        snprintf(buf, cap, "%s%.15g%s%s%s", above, o->lo, sp, unit, o->lo_open ? "" : " or more");
+        snprintf(buf, cap, "%s%s%s%s%s", above, lo, sp, unit, o->lo_open ? "" : " or more");
     else if (o->hi_open)
-        snprintf(buf, cap, "%s%.15g%s%s and below %.15g%s%s", above, o->lo, sp, unit, o->hi, sp,
-                 unit);
+        snprintf(buf, cap, "%s%s%s%s and below %s%s%s", above, lo, sp, unit, hi, sp, unit);
     else
-        snprintf(buf, cap, "%s%.15g to %.15g%s%s", above, o->lo, o->hi, sp, unit);
+        snprintf(buf, cap, "%s%s to %s%s%s", above, lo, hi, sp, unit);
 }
 
 static int in_range(const struct option *o, double v)
@@ -109,7 +121,10 @@ static gs_status store(struct option *o, const char *val, struct gs_error *err)
         if (!digits || errno == ERANGE)
             return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a whole number, %s",
                                 field, val, range);
-        if (!in_range(o, (double)v))
+        /* compared as whole numbers: past 2^53 a double would round the value into range */
+        long lo = o->lo > -9.2e18 ? (long)o->lo : LONG_MIN;
+        long hi = o->hi < 9.2e18 ? (long)o->hi : LONG_MAX;
+        if (v < lo || v > hi)
             return gs_error_set(err, GS_INPUT, field, "'%s' is %ld; allowed %s", field, v, range);
         *(long *)o->dest = v;
         return GS_OK;
