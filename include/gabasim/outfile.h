@@ -22,10 +22,11 @@ extern "C" {
  * For the last two the output is first written to a temporary file in $TMPDIR (or /tmp) and
  * copied to the destination at commit, so a run that fails writes nothing there either. */
 struct gs_outfile {
-    char path[4096];
-    char tmp[4096 + 32]; /* path, a dot and the unique suffix */
+    char path[4096];     /* as given: messages and the plot format go by it */
+    char target[4096];   /* what is written: `path`, or the file a symbolic link points at */
+    char tmp[4096 + 32]; /* the temporary file: target, a dot and a unique suffix */
     FILE *f;             /* write here between open and commit */
-    int stream;          /* 1: standard output or a non-regular file, copied in place at commit */
+    int stream;          /* 1: standard output or a non-regular file, copied in place */
 };
 
 /* Creates the temporary file for `path`; fails (GS_INPUT, message naming `field` and the path)
@@ -38,9 +39,15 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
 gs_status gs_outfile_commit(struct gs_outfile *o, struct gs_error *err);
 /* Closes and removes the temporary file (safe to call after a failed commit or twice). */
 void gs_outfile_abort(struct gs_outfile *o);
-/* 1 when `path` names standard output ("-") or an existing file that is not a regular file:
- * such a destination has no file name to infer a format from. */
+/* 1 when `path` names standard output ("-"), an existing file that is not a regular file, or
+ * the file that standard output or standard error already writes to (/dev/stdout when the
+ * shell redirected it to a file): such a destination is written in place, never replaced. */
 int gs_outfile_is_stream(const char *path);
+
+/* Commits every open outfile of `o` (NULL entries are skipped): the in-place copies (standard
+ * output, devices, FIFOs), which can fail for want of space, before any rename, so that a
+ * failure leaves no new regular file either; on the first failure the rest are aborted. */
+gs_status gs_outfile_commit_all(struct gs_outfile *const *o, size_t n, struct gs_error *err);
 
 #ifdef __cplusplus
 }

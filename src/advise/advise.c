@@ -34,6 +34,11 @@ gs_status gs_advise_check(const struct gs_advise_request *req, struct gs_error *
     if (req->n_comedications && req->comedications == NULL)
         return gs_error_set(err, GS_INPUT, "--with", "%zu co-medications but no list",
                             req->n_comedications);
+    for (size_t i = 0; i < req->n_comedications; i++)
+        if (req->comedications[i].name == NULL ||
+            (req->comedications[i].n_doses && req->comedications[i].dose_times_h == NULL))
+            return gs_error_set(err, GS_INPUT, "--with",
+                                "co-medication %zu has no name, or dose times without a list", i);
     return GS_OK;
 }
 

@@ -132,6 +132,13 @@ gs_status cli_write_file(const char *path, const char *field,
                          gs_status (*fill)(void *ctx, struct gs_outfile *o, struct gs_error *err),
                          void *ctx, struct gs_error *err);
 
+/* Checks a command's output files, named by their options (NULL paths are not requested): at
+ * most one may go to standard output ('-', /dev/stdout), none may while --json also prints
+ * there (`json`), and no two may name the same file. *to_stdout (may be NULL) says whether an
+ * output takes standard output, in which case the command prints no report of its own. */
+gs_status cli_check_outputs(const char *const *paths, const char *const *fields, size_t n, int json,
+                            int *to_stdout, struct gs_error *err);
+
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 

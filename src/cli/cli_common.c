@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -171,6 +173,49 @@ gs_status cli_write_file(const char *path, const char *field,
         return st;
     }
     return gs_outfile_commit(&o, err);
+}
+
+/* Whether a and b name one file: the same text, or the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (strcmp(a, b) == 0)
+        return 1;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+gs_status cli_check_outputs(const char *const *paths, const char *const *fields, size_t n, int json,
+                            int *to_stdout, struct gs_error *err)
+{
+    const char *taken = NULL; /* the option whose output goes to standard output */
+    for (size_t i = 0; i < n; i++) {
+        if (paths[i] == NULL)
+            continue;
+        struct stat so, sp;
+        int out = strcmp(paths[i], "-") == 0 ||
+                  (stat(paths[i], &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
+                   so.st_dev == sp.st_dev && so.st_ino == sp.st_ino);
+        /* two outputs into one device (/dev/null) are fine; into one file, one would be lost */
+        for (size_t j = 0; j < i && (out || !gs_outfile_is_stream(paths[i])); j++)
+            if (paths[j] && same_file(paths[i], paths[j]))
+                return gs_error_set(err, GS_INPUT, fields[i], "'%s' and '%s' both write '%s'",
+                                    fields[j], fields[i], paths[i]);
+        if (out && taken)
+            return gs_error_set(err, GS_INPUT, fields[i],
+                                "'%s' and '%s' both write standard output; give one of them a "
+                                "file",
+                                taken, fields[i]);
+        if (out)
+            taken = fields[i];
+    }
+    if (taken && json)
+        return gs_error_set(err, GS_INPUT, taken,
+                            "'--json' and '%s' both write standard output; give '%s' a file", taken,
+                            taken);
+    if (to_stdout)
+        *to_stdout = taken != NULL;
+    return GS_OK;
 }
 
 gs_status cli_flush_stdout(struct gs_error *err)

@@ -32,7 +32,7 @@ struct advise_opts {
                          "a proposed regimen to check: interval"),                                 \
             OPT_STRING("titrate", "SCHEDULE", &(o)->titrate,                                       \
                        "a proposed titration to check: DAY:DOSExN,..."),                           \
-            OPT_DAYS(&(o)->days, "days to project (default 14; at least 1)"),                      \
+            OPT_DAYS(&(o)->days, "days to project (default 14; advise needs 1 or more)"),          \
             OPT_COUNT("n", "N", 10, GS_ADVISE_MAX_N, &(o)->n,                                      \
                       "virtual patients for the band (default 1000)"),                             \
             OPT_SEED(&(o)->seed),                                                                  \
@@ -79,13 +79,13 @@ void help_advise(FILE *f)
             GS_CLINICAL_NOTICE);
 }
 
-/* --with NAME[@T,...]: the co-medications; each entry's times go to times[i] (up to 64). */
+/* --with NAME[@T,...]: the co-medications; each entry's times (0 to 365 days, up to 64) go to
+ * times[i]. */
 static gs_status parse_with(const struct opt_list *with, struct gs_comedication *co,
                             char (*names)[64], double (*times)[64], size_t *n, struct gs_error *err)
 {
-    gs_status st = GS_OK;
     *n = (size_t)with->n;
-    for (size_t i = 0; i < *n && st == GS_OK; i++) {
+    for (size_t i = 0; i < *n; i++) {
         const char *arg = with->v[i], *at = strchr(arg, '@');
         size_t len = at ? (size_t)(at - arg) : strlen(arg);
         if (len == 0 || len >= sizeof names[i] || (at && at[1] == '\0'))
@@ -94,17 +94,28 @@ static gs_status parse_with(const struct opt_list *with, struct gs_comedication 
         memcpy(names[i], arg, len);
         names[i][len] = '\0';
         co[i] = (struct gs_comedication){names[i], at ? times[i] : NULL, 0};
-        char buf[512], *save = NULL;
-        snprintf(buf, sizeof buf, "%s", at ? at + 1 : "");
-        for (char *tok = strtok_r(buf, ",", &save); tok && st == GS_OK;
-             tok = strtok_r(NULL, ",", &save)) {
-            if (co[i].n_doses == 64)
-                return gs_error_set(err, GS_INPUT, "--with", "'--with' has more than 64 times");
-            st = gs_units_parse_quantity(tok, GS_DIM_TIME, "--with", &times[i][co[i].n_doses++],
-                                         err);
+        for (const char *p = at ? at + 1 : ""; at && *p != '\0';) {
+            char tok[32];
+            size_t k = strcspn(p, ",");
+            if (k == 0 || k >= sizeof tok || co[i].n_doses == 64 || (p[k] == ',' && !p[k + 1]))
+                return gs_error_set(err, GS_INPUT, "--with",
+                                    "'--with' is '%s'; expected NAME@TIME,TIME,... with up to 64 "
+                                    "times like 0h,8h",
+                                    arg);
+            memcpy(tok, p, k);
+            tok[k] = '\0';
+            double *t = &times[i][co[i].n_doses++];
+            gs_status st = gs_units_parse_quantity(tok, GS_DIM_TIME, "--with", t, err);
+            if (st != GS_OK)
+                return st;
+            if (!(*t >= 0.0 && *t <= GS_MAX_DURATION_H))
+                return gs_error_set(err, GS_INPUT, "--with",
+                                    "'--with' time is %g h; allowed 0 to %g h", *t,
+                                    GS_MAX_DURATION_H);
+            p += k + (p[k] == ',');
         }
     }
-    return st;
+    return GS_OK;
 }
 
 /* The proposed regimen to check, if any: dose and interval or a titration, over the horizon. */
@@ -112,7 +123,10 @@ static gs_status proposed_regimen(const struct advise_opts *o, struct gs_advise_
                                   struct gs_regimen *proposed, struct gs_error *err)
 {
     if (isnan(o->dose_mg) && o->titrate == NULL)
-        return GS_OK;
+        return isnan(o->every_h) ? GS_OK
+                                 : gs_error_set(err, GS_INPUT, "--every",
+                                                "'--every' belongs to a proposed regimen: give "
+                                                "'--dose' too");
     struct cli_regimen_opts ro = CLI_REGIMEN_OPTS_INIT;
     ro.dose_mg = o->dose_mg;
     ro.every_h = o->every_h;
@@ -151,7 +165,10 @@ int cmd_advise(int argc, char **argv)
     struct gs_regimen proposed;
     gs_status st;
 
+    const char *paths[1], *fields[1] = {"--html"};
+    int to_stdout = 0;
     if ((st = opt_parse(t, argc, argv, 0, NULL, NULL, &err)) ||
+        (paths[0] = o.html, st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
         (st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)))
         goto done;
     rq.drug = drug;

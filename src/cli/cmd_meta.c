@@ -80,11 +80,15 @@ int cmd_meta(int argc, char **argv)
     req.level = o.level;
     req.hk = o.hk;
     req.path = file;
-    if ((o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))) ||
+    const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
+    int to_stdout = 0;
+    if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
+        (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))) ||
         (st = gs_meta_analyse(&req, &m, &err)) ||
         (o.plot && (st = cli_write_file(o.plot, "--plot", plot, m, &err))))
         goto done;
-    st = o.json ? gs_report_meta_json(m, stdout, &err) : gs_report_meta_text(m, stdout, &err);
+    if (!to_stdout)
+        st = o.json ? gs_report_meta_json(m, stdout, &err) : gs_report_meta_text(m, stdout, &err);
     if (st == GS_OK)
         st = cli_flush_stdout(&err);
 done:

@@ -201,6 +201,8 @@ int cmd_population(int argc, char **argv)
         goto done;
     }
     /* every output is opened before the work, so a bad path costs nothing */
+    int to_stdout = 0;
+    st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err);
     for (int i = 0; i < N_OF && !st; i++)
         if (o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
             f[i] = of[i].f;
@@ -225,12 +227,11 @@ int cmd_population(int argc, char **argv)
             (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, &of[OF_PLOT], &err))))
             goto done;
     }
-    for (int i = 0; i < N_OF && !st; i++) /* every output is complete: now they replace files */
-        if (f[i]) {
-            f[i] = NULL;
-            st = gs_outfile_commit(&of[i], &err);
-        }
-    if (!st && res)
+    struct gs_outfile *all[N_OF]; /* every output is complete (st is GS_OK here): commit */
+    for (int i = 0; i < N_OF; i++)
+        all[i] = f[i] ? &of[i] : NULL, f[i] = NULL;
+    st = gs_outfile_commit_all(all, N_OF, &err);
+    if (!st && res && !to_stdout)
         st = o.json ? gs_report_population_json(res, stdout, &err)
                     : gs_report_population_text(res, stdout, &err);
     if (!st)

@@ -98,7 +98,10 @@ int cmd_simulate(int argc, char **argv)
         goto fail;
 
     /* outputs are checked before any work, so a bad path costs nothing */
-    if (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err)))
+    const char *paths[2] = {o.csv, o.plot}, *fields[2] = {"--csv", "--plot"};
+    int to_stdout = 0;
+    if ((st = cli_check_outputs(paths, fields, 2, o.json, &to_stdout, &err)) ||
+        (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))))
         goto fail;
     if (o.csv) {
         if ((st = gs_outfile_open(&csv, o.csv, "--csv", &err)))
@@ -125,17 +128,13 @@ int cmd_simulate(int argc, char **argv)
     if (plot_open && (st = gs_plot_profile(&run, &plotf, &err)))
         goto fail;
     /* every output is complete: only now do they replace their destinations */
-    if (csv_open) {
-        csv_open = 0;
-        if ((st = gs_outfile_commit(&csv, &err)))
-            goto fail;
-    }
-    if (plot_open) {
-        plot_open = 0;
-        if ((st = gs_outfile_commit(&plotf, &err)))
-            goto fail;
-    }
-    if (o.json) {
+    struct gs_outfile *all[2] = {csv_open ? &csv : NULL, plot_open ? &plotf : NULL};
+    csv_open = plot_open = 0;
+    if ((st = gs_outfile_commit_all(all, 2, &err)))
+        goto fail;
+    if (to_stdout) {
+        /* an output took standard output: no report beside it */
+    } else if (o.json) {
         char *text = gs_report_run_json(&run);
         if (text == NULL) {
             st = gs_error_set(&err, GS_NOMEM, "--json", "out of memory writing JSON");

@@ -143,12 +143,11 @@ int cmd_trial(int argc, char **argv)
                      "with --replicates, --plot draws the power curve: add --n-grid");
         return cli_fail(&err);
     }
-    if (plot && (st = gs_plot_check_path(plot, "--plot", &err)))
+    const char *paths[2] = {csv, plot}, *fields[2] = {"--csv", "--plot"};
+    int to_stdout = 0;
+    if ((st = cli_check_outputs(paths, fields, 2, o.json, &to_stdout, &err)) ||
+        (plot && (st = gs_plot_check_path(plot, "--plot", &err))))
         return cli_fail(&err);
-    if (plot && csv && strcmp(plot, csv) == 0) {
-        gs_error_set(&err, GS_INPUT, "--csv", "'--csv' and '--plot' name the same file '%s'", csv);
-        return cli_fail(&err);
-    }
     req.spec_path = spec;
     req.override_seed = o.seed >= 0;
     req.seed = o.seed >= 0 ? (uint64_t)o.seed : 0;
@@ -156,9 +155,9 @@ int cmd_trial(int argc, char **argv)
     req.n_grid = grid;
     req.threads = (int)o.threads;
 
-    /* files first (to temporaries, renamed one after the other once everything is computed),
-     * then stdout: a failure leaves no partial file and prints no report of files that were not
-     * written (only a failed rename of the second file would leave the first, complete) */
+    /* files first (to temporaries, committed once everything is computed: in-place copies
+     * before renames), then stdout: a failure leaves no partial file and prints no report of
+     * files that were not written */
     struct gs_outfile o_csv = {0}, o_plot = {0};
     int csv_open = 0, plot_open = 0;
     struct gs_trial_simulation *sim = NULL;
@@ -172,11 +171,13 @@ int cmd_trial(int argc, char **argv)
         goto done;
     if (plot && (st = gs_report_trial_plot(sim, &o_plot, &err)))
         goto done;
-    if (csv_open && (csv_open = 0, st = gs_outfile_commit(&o_csv, &err)))
+    struct gs_outfile *all[2] = {csv_open ? &o_csv : NULL, plot_open ? &o_plot : NULL};
+    csv_open = plot_open = 0;
+    if ((st = gs_outfile_commit_all(all, 2, &err)))
         goto done;
-    if (plot_open && (plot_open = 0, st = gs_outfile_commit(&o_plot, &err)))
-        goto done;
-    st = o.json ? gs_report_trial_json(sim, stdout, &err) : gs_report_trial_text(sim, stdout, &err);
+    if (!to_stdout)
+        st = o.json ? gs_report_trial_json(sim, stdout, &err)
+                    : gs_report_trial_text(sim, stdout, &err);
     if (st == GS_OK)
         st = cli_flush_stdout(&err);
 done:

@@ -101,6 +101,11 @@ const char *gs_datafile_dir(void)
 gs_status gs_datafile_dir_find(const char **dir, struct gs_error *err)
 {
     *dir = gs_datafile_dir();
+    struct stat sb;
+    if (found && (stat(*dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+        return gs_error_set(err, GS_NOTFOUND, "GABASIM_DATA",
+                            "the gabasim data directory '%s' (GABASIM_DATA) is not a directory",
+                            *dir);
     if (!found)
         return gs_error_set(err, GS_NOTFOUND, "GABASIM_DATA",
                             "no gabasim data directory: none beside the library or the program "

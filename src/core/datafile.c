@@ -45,7 +45,8 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
         if (S_ISDIR(sb.st_mode)) {
             if (!from_stdin)
                 fclose(f);
-            return gs_error_set(err, GS_IO, field ? field : path,
+            /* a directory where a file is due: the user's mistake, as a missing file is */
+            return gs_error_set(err, GS_INPUT, field ? field : path,
                                 "'%s' is a directory; allowed a file", name);
         }
         if (S_ISREG(sb.st_mode) && !from_stdin && (unsigned long long)sb.st_size > max_bytes) {

@@ -496,7 +496,11 @@ gs_status gs_drug_load(gs_drug **out, const char *name_or_path, struct gs_error 
                                 "'--drug' is '%s'; give a library name (see 'gabasim drugs') or a "
                                 "path to a .json drug file",
                                 name_or_path);
-        snprintf(path, sizeof path, "%s/drugs/%s.json", gs_datafile_dir(), name_or_path);
+        const char *dir = NULL;
+        gs_status dst = gs_datafile_dir_find(&dir, err); /* no data directory: say so, exit 1 */
+        if (dst != GS_OK)
+            return dst;
+        snprintf(path, sizeof path, "%s/drugs/%s.json", dir, name_or_path);
     }
     char *text = NULL;
     gs_status st = gs_datafile_read(path, GS_DRUG_FILE_MAX, "drug file", &text, &len, err);

@@ -1,6 +1,6 @@
 /* outfile.c - outputs that are complete or absent: a temporary file, then a rename (regular
  * files) or a copy in place (standard output, devices, FIFOs). */
-#define _XOPEN_SOURCE 700 /* realpath */
+#define _XOPEN_SOURCE 700 /* readlink, lstat */
 #include <errno.h>
 #include <limits.h>
 #include <fcntl.h>
@@ -24,11 +24,18 @@ int gs_outfile_is_stream(const char *path)
     struct stat sb;
     if (strcmp(path, "-") == 0)
         return 1;
-    /* /dev/stdout and /proc/self/fd/N may resolve to a regular file (a shell redirection): a
-     * rename there would replace the system's link, never the file behind it */
-    if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0)
-        return 1;
-    return stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode);
+    if (stat(path, &sb) != 0)
+        return 0;
+    if (!S_ISREG(sb.st_mode))
+        return !S_ISDIR(sb.st_mode);
+    /* /dev/stdout or /proc/self/fd/1 resolving to the regular file a shell redirected standard
+     * output to: a rename would replace the system's link, or leave the shell's file behind */
+    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
+        struct stat fb;
+        if (fstat(fd, &fb) == 0 && fb.st_dev == sb.st_dev && fb.st_ino == sb.st_ino)
+            return 1;
+    }
+    return 0;
 }
 
 /* The temporary file of a stream destination: in $TMPDIR, since the destination's directory
@@ -41,9 +48,36 @@ static void stream_template(struct gs_outfile *o)
     snprintf(o->tmp, sizeof o->tmp, "%s/gabasim-out%s", dir, TEMPLATE);
 }
 
+/* A symbolic link (even one whose file does not exist yet): the file it points at becomes the
+ * target, so the file is replaced in its own directory and the link is kept. */
+static gs_status follow_link(struct gs_outfile *o, const char *field, struct gs_error *err)
+{
+    struct stat lb;
+    char link[PATH_MAX], dir[2 * PATH_MAX + 2];
+    for (int hops = 0; lstat(o->target, &lb) == 0 && S_ISLNK(lb.st_mode); hops++) {
+        ssize_t n = readlink(o->target, link, sizeof link - 1);
+        if (n < 0 || hops == 16)
+            return gs_error_set(err, GS_INPUT, field,
+                                "'%s' is '%s', a symbolic link that cannot be followed", field,
+                                o->path);
+        link[n] = '\0';
+        const char *slash = strrchr(o->target, '/');
+        if (link[0] == '/' || slash == NULL)
+            snprintf(dir, sizeof dir, "%s", link);
+        else
+            snprintf(dir, sizeof dir, "%.*s/%s", (int)(slash - o->target), o->target, link);
+        if (strlen(dir) + 16 >= sizeof o->target)
+            return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', a link to too long a path",
+                                field, o->path);
+        memcpy(o->target, dir, strlen(dir) + 1);
+    }
+    return GS_OK;
+}
+
 gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
                           struct gs_error *err)
 {
+    gs_status st;
     memset(o, 0, sizeof *o);
     if (path == NULL || *path == '\0' || strlen(path) + 16 >= sizeof o->path)
         return gs_error_set(err, GS_INPUT, field, "'%s' needs a file path", field);
@@ -57,33 +91,34 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
         return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', a directory; give a file path",
                             field, path);
     o->stream = gs_outfile_is_stream(path);
-    /* a symbolic link to a regular file: the file it points at is replaced (in its own
-     * directory), never the link */
-    struct stat lb;
-    char resolved[PATH_MAX];
-    if (!o->stream && lstat(path, &lb) == 0 && S_ISLNK(lb.st_mode) &&
-        realpath(path, resolved) != NULL && strlen(resolved) + 16 < sizeof o->path) {
-        snprintf(o->path, sizeof o->path, "%s", resolved);
-        path = o->path;
-        slash = strrchr(path, '/');
-    }
+    snprintf(o->target, sizeof o->target, "%s", path);
+    if (!o->stream && (st = follow_link(o, field, err)) != GS_OK)
+        return st;
+    const char *target = o->target;
+    slash = strrchr(target, '/');
     if (o->stream && strcmp(path, "-") != 0 && access(path, W_OK) != 0) {
         int e = errno;
         return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', which cannot be written: %s",
                             field, path, strerror(e));
     }
-    /* temporary name: same directory (so rename is atomic), hidden, unique */
+    /* temporary name: same directory as the target (so rename is atomic), hidden, unique; a
+     * stream's in $TMPDIR */
     if (o->stream)
         stream_template(o);
     else if (slash)
-        snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s%s", (int)(slash - path), path, slash + 1,
+        snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s%s", (int)(slash - target), target, slash + 1,
                  TEMPLATE);
     else
-        snprintf(o->tmp, sizeof o->tmp, ".%s%s", path, TEMPLATE);
+        snprintf(o->tmp, sizeof o->tmp, ".%s%s", target, TEMPLATE);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
         o->tmp[0] = '\0';
+        if (o->stream)
+            return gs_error_set(err, GS_IO, field,
+                                "cannot make a temporary file for '%s' in the temporary directory "
+                                "(TMPDIR): %s",
+                                path, strerror(e));
         return gs_error_set(err, GS_INPUT, field, "'%s' is '%s', which cannot be written: %s",
                             field, path, strerror(e));
     }
@@ -168,7 +203,7 @@ gs_status gs_outfile_commit(struct gs_outfile *o, struct gs_error *err)
     if (e == 0) {
         if (o->stream)
             e = copy_in_place(o);
-        else if (rename(o->tmp, o->path) != 0)
+        else if (rename(o->tmp, o->target) != 0)
             e = errno;
         else
             o->tmp[0] = '\0';
@@ -192,4 +227,18 @@ void gs_outfile_abort(struct gs_outfile *o)
         unlink(o->tmp);
         o->tmp[0] = '\0';
     }
+}
+
+gs_status gs_outfile_commit_all(struct gs_outfile *const *o, size_t n, struct gs_error *err)
+{
+    gs_status st = GS_OK;
+    for (int pass = 0; pass < 2; pass++) /* streams first, then renames */
+        for (size_t i = 0; i < n; i++)
+            if (o[i] && o[i]->tmp[0] && o[i]->stream == (pass == 0)) {
+                if (st == GS_OK)
+                    st = gs_outfile_commit(o[i], err);
+                else
+                    gs_outfile_abort(o[i]);
+            }
+    return st;
 }

@@ -142,8 +142,16 @@ static gs_status check(const struct gs_pop_config *c, struct gs_error *err)
     if (c->n < 1 || c->n > GS_POP_MAX_N)
         return gs_error_set(err, GS_INPUT, "--n", "'--n' is %ld; allowed 1 to %ld", c->n,
                             GS_POP_MAX_N);
-    if (c->n_out < 1)
+    if (c->n_out < 1 || c->t_out == NULL)
         return gs_error_set(err, GS_INPUT, "--out-every", "no output times");
+    /* the batched integrators step from one output time to the next: they must ascend */
+    for (size_t j = 0; j < c->n_out; j++)
+        if (!(isfinite(c->t_out[j]) && c->t_out[j] >= 0.0 &&
+              (j == 0 || c->t_out[j] > c->t_out[j - 1])))
+            return gs_error_set(err, GS_INPUT, "t_out",
+                                "output time %zu is %g h; allowed finite, from 0, each after the "
+                                "one before",
+                                j, c->t_out[j]);
     if (c->n_thresholds > GS_POP_MAX_THRESHOLDS)
         return gs_error_set(err, GS_INPUT, "--threshold", "at most %d thresholds",
                             GS_POP_MAX_THRESHOLDS);
@@ -166,8 +174,10 @@ static gs_status check(const struct gs_pop_config *c, struct gs_error *err)
                                 "'--percentiles' has %g; allowed strictly between 0 and 100",
                                 c->extra_pct[k]);
     if (c->threads < 0 || c->threads > 256)
-        return gs_error_set(err, GS_INPUT, "--threads", "'--threads' is %d; allowed 1 to 256",
-                            c->threads);
+        return gs_error_set(err, GS_INPUT, "--threads",
+                            "'--threads' is %d; allowed 0 (all cores) to 256", c->threads);
+    if (c->events == NULL)
+        return gs_error_set(err, GS_INPUT, "events", "the request has no dose records");
     return GS_OK;
 }
 

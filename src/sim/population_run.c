@@ -109,7 +109,13 @@ static gs_status check_request(const struct gs_population_request *q, struct gs_
     if (q->n_extra_pct > 0 && q->extra_pct == NULL)
         return gs_error_set(err, GS_INPUT, "--percentiles", "%zu percentiles but no values",
                             q->n_extra_pct);
-    return GS_OK;
+    /* the library checks what the command line checked: a caller of its own gets the same */
+    gs_status st = gs_simulate_options_check(&q->sim, err);
+    if (st == GS_OK && q->regimen->n_steps == 0)
+        st = gs_error_set(err, GS_INPUT, "regimen", "the regimen has no dosing step");
+    if (st == GS_OK)
+        st = gs_regimen_validate(q->regimen, gs_drug_max_dose_mg(q->drug), err);
+    return st;
 }
 
 gs_status gs_population(const struct gs_population_request *req, struct gs_population_result **out,

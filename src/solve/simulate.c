@@ -16,6 +16,10 @@ gs_status gs_simulate_options_check(const struct gs_sim_options *opt, struct gs_
     if (!(opt->atol_mg > 0.0 && isfinite(opt->atol_mg)))
         return gs_error_set(err, GS_INPUT, "atol", "'atol' is %g mg; allowed above 0",
                             opt->atol_mg);
+    if (!(opt->solver == GS_SOLVER_AUTO || opt->solver == GS_SOLVER_EXACT ||
+          opt->solver == GS_SOLVER_CVODE))
+        return gs_error_set(err, GS_INPUT, "solver", "'solver' is %d; allowed: auto, exact, cvode",
+                            (int)opt->solver);
     return GS_OK;
 }
 

@@ -204,4 +204,10 @@ usage_err "--n below 10" "'--n' is 5" advise --drug gabapentin --crcl 90 --n 5
 # (its side-effect table is by day): the library says so, naming the option.
 usage_err "--days 0.5 in advise" "'--days' is 0.5; allowed 1 to 365" advise --drug gabapentin --crcl 90 --days 0.5
 
+# --with times: each one a time from 0 to a year, no empty ones; --every needs --dose
+usage_err "--with with an empty time" "'--with' is 'antacid-al-mg@0h,,8h'" advise --crcl 60 --with antacid-al-mg@0h,,8h
+usage_err "--with with a trailing comma" "'--with' is 'morphine@0h,'" advise --crcl 60 --with morphine@0h,
+usage_err "--with with a negative time" "'--with' time is -5 h; allowed 0 to 8760 h" advise --crcl 60 --with antacid-al-mg@-5h
+usage_err "--every without --dose" "'--every' belongs to a proposed regimen" advise --crcl 60 --every 8h
+
 finish

@@ -17,10 +17,10 @@ SIM=(simulate --drug gabapentin --dose 300mg --every 8h --days 1)
 
 # '-' is standard output, for CSV and for plots (SVG), and no file named '-' appears
 "$GS" "${SIM[@]}" --csv - > stdout.txt
-head -n "$(wc -l < ref.csv)" stdout.txt | cmp -s - ref.csv && ok "--csv - writes the CSV to stdout" \
+cmp -s stdout.txt ref.csv && ok "--csv - writes the CSV to stdout" \
     || bad "--csv - writes the CSV to stdout" "$(head -c 200 stdout.txt)"
 "$GS" "${SIM[@]}" --plot - > plot.txt
-head -c "$(wc -c < ref.svg)" plot.txt | cmp -s - ref.svg && ok "--plot - writes the SVG to stdout" \
+cmp -s plot.txt ref.svg && ok "--plot - writes the SVG to stdout" \
     || bad "--plot - writes the SVG to stdout" "$(head -c 100 plot.txt)"
 [ ! -e ./- ] && ok "no file named '-'" || bad "no file named '-'" "found one"
 
@@ -54,7 +54,7 @@ wait $reader
 # /dev/stdout: written in place (never renamed over, whatever stdout is)
 "$GS" "${SIM[@]}" --csv /dev/stdout > devstdout.txt
 rc=$?
-[ $rc = 0 ] && [ -L /dev/stdout ] && head -n "$(wc -l < ref.csv)" devstdout.txt | cmp -s - ref.csv \
+[ $rc = 0 ] && [ -L /dev/stdout ] && cmp -s devstdout.txt ref.csv \
     && ok "--csv /dev/stdout writes to stdout and keeps the link" \
     || bad "--csv /dev/stdout" "exit $rc"
 
@@ -72,6 +72,39 @@ mkdir -p sub && echo old > sub/target.csv && ln -s sub/target.csv link.csv
 "$GS" "${SIM[@]}" --csv link.csv > /dev/null
 [ -L link.csv ] && cmp -s sub/target.csv ref.csv && ok "a symlink's target is written, the link kept" \
     || bad "a symlink's target is written" "$(ls -l link.csv sub)"
+
+# a dangling symbolic link: the file it names is created, the link kept; a link named .svg to a
+# target of another name: the format follows the name given
+ln -s made-later.csv dangling.csv
+"$GS" "${SIM[@]}" --csv dangling.csv > /dev/null
+[ -L dangling.csv ] && cmp -s made-later.csv ref.csv && ok "a dangling link's file is created" \
+    || bad "a dangling link's file is created" "$(ls -l dangling.csv made-later.csv 2>&1)"
+ln -s plot-target plot-link.svg
+"$GS" "${SIM[@]}" --plot plot-link.svg > /dev/null 2> err.txt && [ -L plot-link.svg ] \
+    && cmp -s plot-target ref.svg && ok "a link's format follows the name given" \
+    || bad "a link's format follows the name given" "$(cat err.txt)"
+
+# one standard output: two outputs there, or one with --json, are usage errors; two outputs
+# into one regular file too (one would be lost); into one device is fine (checked above)
+usage_err "two outputs to standard output" "'--csv' and '--plot' both write '-'" "${SIM[@]}" --csv - --plot -
+usage_err "an output and --json on standard output" "'--json' and '--csv' both write standard output" \
+    "${SIM[@]}" --csv - --json
+usage_err "two outputs into one file" "'--csv' and '--plot' both write 'same.svg'" \
+    "${SIM[@]}" --csv same.svg --plot same.svg
+usage_err "population: two outputs to standard output" "both write" population --drug pregabalin \
+    --n 10 --dose 150mg --every 12h --days 2 --summary-csv - --percentiles-csv -
+# an output on standard output replaces the report there: only the CSV is printed
+"$GS" "${SIM[@]}" --csv - > only.csv
+cmp -s only.csv ref.csv && ok "--csv - prints the CSV alone" || bad "--csv - prints the CSV alone" \
+    "$(tail -3 only.csv)"
+
+# a failed in-place copy (a full device) leaves no new regular file beside it
+if [ -c "$TMP/full" ]; then
+    "$GS" "${SIM[@]}" --csv fresh.csv --plot "$TMP/full" > /dev/null 2>&1
+    rc=$?
+    [ $rc = 1 ] && [ ! -e fresh.csv ] && ok "a failed copy into a device leaves no new file" \
+        || bad "a failed copy into a device leaves no new file" "exit $rc, $(ls fresh.csv 2>&1)"
+fi
 
 [ -z "$(ls -A "$TMPDIR")" ] && ok "no temporary files left" || bad "no temporary files left" "$(ls -A "$TMPDIR")"
 [ -z "$(ls -A . | grep '\.tmp\.')" ] && ok "no temporary files beside the outputs" \

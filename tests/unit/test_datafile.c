@@ -48,7 +48,8 @@ static void reader_grows_limits_and_refuses_directories(void **state)
     assert_int_equal(text[0], '\0');
     gs_free(text);
 
-    assert_int_equal(gs_datafile_read(dir, 10, NULL, &text, &len, &err), GS_IO);
+    assert_int_equal(gs_datafile_read(dir, 10, NULL, &text, &len, &err),
+                     GS_INPUT); /* a usage error, exit 2 */
     assert_non_null(strstr(err.msg, "is a directory"));
     snprintf(path, sizeof path, "%s/none.txt", dir);
     assert_int_equal(gs_datafile_read(path, 10, NULL, &text, &len, &err), GS_NOTFOUND);

@@ -633,7 +633,7 @@ static void read_files(void **state)
     assert_non_null(strstr(err.msg, missing));
 
     ds = (gs_dataset *)&ds;
-    assert_int_equal(gs_dataset_read(&ds, dir, &err), GS_IO);
+    assert_int_equal(gs_dataset_read(&ds, dir, &err), GS_INPUT); /* a directory: a usage error */
     assert_null(ds);
     assert_non_null(strstr(err.msg, dir));
 
