@@ -1,5 +1,6 @@
 /* cmd_drugs.c - `gabasim drugs [NAME]`: the drug library with parameters and sources. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -57,7 +58,7 @@ int cmd_drugs(int argc, char **argv)
     const char *name = NULL;
     int n = 0;
     if (opt_parse(t, argc, argv, 1, &name, &n, &err) != GS_OK) {
-        if (argc > 1)
+        if (strncmp(err.msg, "unexpected argument", 19) == 0)
             gs_error_set(&err, GS_INPUT, "drugs", "'gabasim drugs' takes at most one drug name");
         return cli_fail(&err);
     }

@@ -60,7 +60,11 @@ static int cmd_help(int argc, char **argv)
         return GS_EXIT_OK;
     }
     const struct gs_cmd *c = find(argv[0]);
-    if (c == NULL || argc > 1) {
+    if (argc > 1) {
+        fprintf(stderr, "gabasim: error: 'gabasim help' takes one command, not %d\n", argc);
+        return GS_EXIT_USAGE;
+    }
+    if (c == NULL) {
         fprintf(stderr,
                 "gabasim: error: no help for '%s'; commands: simulate, population, advise, meta, "
                 "trial, drugs, demo, help\n",
