@@ -111,8 +111,10 @@ static void against_nlme(void **state)
         unlink(res);
         struct gs_lmm_result r;
         struct gs_error err = GS_ERROR_INIT;
-        assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                         GS_OK);
+        assert_int_equal(
+            gs_lmm_ri(&(struct gs_lmm_ri_request){d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95},
+                      &r, &err),
+            GS_OK);
         /* tTable: Value, Std.Error, DF, t-value, p-value; then sigma, tau, REML logLik */
         print_message("seed %d: effect %.10g (nlme %.10g), se %.8g (%.8g), p %.6g (%.6g), "
                       "tau %.6g (%.6g), REML loglik %.10g (%.10g)\n",
@@ -146,15 +148,22 @@ static void bad_input(void **state)
     for (size_t k = 0; k < d.n; k++)
         if (d.visit[k] == 0)
             d.arm[k] = 0;
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                     GS_INPUT);
+    assert_int_equal(
+        gs_lmm_ri(&(struct gs_lmm_ri_request){d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95}, &r,
+                  &err),
+        GS_INPUT);
     assert_non_null(strstr(err.msg, "reference"));
     make(&d, 4);
     d.visit[3] = V; /* out of range */
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                     GS_INPUT);
+    assert_int_equal(
+        gs_lmm_ri(&(struct gs_lmm_ri_request){d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95}, &r,
+                  &err),
+        GS_INPUT);
     make(&d, 4);
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, 3, 0.95, &r, &err), GS_INPUT);
+    assert_int_equal(
+        gs_lmm_ri(&(struct gs_lmm_ri_request){d.y, d.arm, d.base, d.visit, V, d.id, 3, 0.95}, &r,
+                  &err),
+        GS_INPUT);
 }
 
 int main(void)
