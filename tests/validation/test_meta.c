@@ -285,14 +285,15 @@ static void analyse_equals_the_parts(void **state)
             assert_int_equal(gs_meta_logrr(a1[i], n1[i], a2[i], n2[i], &y[i], &v[i], &err), GS_OK);
     }
     struct gs_meta_result fe, re, mh;
-    assert_int_equal(
-        gs_meta_pool(&(struct gs_meta_pool_request){y, v, k, GS_META_FIXED, 0, 0.9}, &fe, &err),
-        GS_OK);
-    assert_int_equal(
-        gs_meta_pool(&(struct gs_meta_pool_request){y, v, k, GS_META_DL, 1, 0.9}, &re, &err),
-        GS_OK);
-    assert_int_equal(
-        gs_meta_mh_rr(&(struct gs_meta_mh_rr_request){a1, n1, a2, n2, t.n, 0.9}, &mh, &err), GS_OK);
+    struct gs_meta_pool_request pool = GS_META_POOL_REQUEST_INIT;
+    pool.yi = y, pool.vi = v, pool.k = k, pool.level = 0.9;
+    pool.method = GS_META_FIXED;
+    assert_int_equal(gs_meta_pool(&pool, &fe, &err), GS_OK);
+    pool.method = GS_META_DL, pool.hk = 1;
+    assert_int_equal(gs_meta_pool(&pool, &re, &err), GS_OK);
+    struct gs_meta_mh_rr_request mhr = GS_META_MH_RR_REQUEST_INIT;
+    mhr.a1 = a1, mhr.n1 = n1, mhr.a2 = a2, mhr.n2 = n2, mhr.k = t.n, mhr.level = 0.9;
+    assert_int_equal(gs_meta_mh_rr(&mhr, &mh, &err), GS_OK);
     assert_memory_equal(&m->fixed, &fe, sizeof fe);
     assert_memory_equal(&m->random, &re, sizeof re);
     assert_true(m->have_mh);
