@@ -65,8 +65,9 @@ static gs_status cavg(const char *drug, double crcl, int per_day, double daily, 
     if (!(st = gs_patient_resolve(&pt, err)) &&
         !(st = gs_drug_individual_model(d, &pt, &m, NULL, 0, err)) &&
         !(st = gs_event_list_push(&ev, &e)) && !(st = gs_simulate(&m, &ev, &t, 1, &o, &p, err)) &&
-        !(st = gs_summarize(&m, &ev, &p, daily / per_day, 24.0 / per_day, GS_CMT_DEPOT, &o, &s,
-                            err)))
+        !(st = gs_summarize(&(struct gs_summary_request){&m, &ev, &p, daily / per_day,
+                                                         24.0 / per_day, GS_CMT_DEPOT, &o},
+                            &s, err)))
         *out = s.ss_cavg_mg_l;
     gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);

@@ -120,11 +120,21 @@ gs_status gs_datafile_choice(const struct cJSON *obj, const char *path, const ch
 gs_status gs_datafile_bool(const struct cJSON *obj, const char *path, const char *key,
                            enum gs_datafile_need need, int *out, struct gs_error *err);
 
+/* The member the quantity and array readers read from `obj`, and what it may hold. Members not
+ * given are 0: optional, any finite number, no elements. */
+struct gs_datafile_spec {
+    const char *path; /* JSON path of the object holding the member ("": the top level) */
+    const char *key;  /* the member's name */
+    enum gs_datafile_need need;
+    const struct gs_datafile_range *range; /* each number (NULL: any finite number); a
+                                              quantity's unit */
+    size_t min_n, max_n; /* arrays: the fewest and most elements (out[] holds max_n) */
+};
+
 /* A quantity as the drug files write it: {"value": x, "unit": "u", "source": "..."} with the
- * unit exactly r->unit (when not NULL) and the value in range. `source` may be NULL when the
- * source is not kept (it is still required). */
-gs_status gs_datafile_quantity(const struct cJSON *obj, const char *path, const char *key,
-                               enum gs_datafile_need need, const struct gs_datafile_range *r,
+ * unit exactly spec->range->unit (when not NULL) and the value in range. `source` may be NULL
+ * when the source is not kept (it is still required). */
+gs_status gs_datafile_quantity(const struct cJSON *obj, const struct gs_datafile_spec *spec,
                                double *value, const char **source, struct gs_error *err);
 
 /* An object (or array) member: *out is it, or NULL when optional and absent. */
@@ -135,17 +145,15 @@ gs_status gs_datafile_array(const struct cJSON *obj, const char *path, const cha
                             enum gs_datafile_need need, const struct cJSON **out,
                             struct gs_error *err);
 
-/* An array of min_n to max_n numbers, each in range, into out[]; *n is the count (0 when
- * optional and absent). */
-gs_status gs_datafile_numbers(const struct cJSON *obj, const char *path, const char *key,
-                              enum gs_datafile_need need, size_t min_n, size_t max_n,
-                              const struct gs_datafile_range *r, double *out, size_t *n,
-                              struct gs_error *err);
+/* An array of spec->min_n to spec->max_n numbers, each in spec->range, into out[]; *n is the
+ * count (0 when optional and absent). */
+gs_status gs_datafile_numbers(const struct cJSON *obj, const struct gs_datafile_spec *spec,
+                              double *out, size_t *n, struct gs_error *err);
 
-/* An array of at most max_n non-empty strings into out[]; *n is the count. */
-gs_status gs_datafile_strings(const struct cJSON *obj, const char *path, const char *key,
-                              enum gs_datafile_need need, size_t max_n, const char **out, size_t *n,
-                              struct gs_error *err);
+/* An array of spec->min_n to spec->max_n non-empty strings into out[]; *n is the count (0 when
+ * optional and absent). */
+gs_status gs_datafile_strings(const struct cJSON *obj, const struct gs_datafile_spec *spec,
+                              const char **out, size_t *n, struct gs_error *err);
 
 /* "path.key" (or "key" when path is ""), into buf; returns buf. For messages of loaders that
  * check relations between fields. */

@@ -30,12 +30,26 @@ struct gs_lmm_result {
     double reml_loglik; /* restricted log-likelihood, R's convention */
 };
 
-/* n observations: y, arm (0/1, constant within participant), baseline (constant within
- * participant), visit level 0..n_visits-1, participant id (observations of one participant may
- * be anywhere in the arrays). Visit levels without observations are dropped; GS_INPUT when the
- * design is singular or has fewer than 4 participants. */
-gs_status gs_lmm_ri(const double *y, const int *arm, const double *baseline, const int *visit,
-                    int n_visits, const long *id, size_t n, double level, struct gs_lmm_result *r,
+/* The data of gs_lmm_ri: n observations, each array n long (observations of one participant may
+ * be anywhere in the arrays). Start from GS_LMM_RI_REQUEST_INIT. */
+struct gs_lmm_ri_request {
+    const double *y;        /* the outcome */
+    const int *arm;         /* 0 or 1 (1: treatment), constant within a participant */
+    const double *baseline; /* the baseline covariate, constant within a participant */
+    const int *visit;       /* visit level, 0 to n_visits - 1; level 0 is the reference */
+    int n_visits;           /* 1 to 60 */
+    const long *id;         /* participant */
+    size_t n;               /* observations */
+    double level;           /* of the confidence interval of b1, in (0, 1) */
+};
+#define GS_LMM_RI_REQUEST_INIT                                                                     \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95                                                   \
+    }
+
+/* Fits the model to req's observations into *r. Visit levels without observations are dropped;
+ * GS_INPUT when the design is singular or has fewer than 4 participants. */
+gs_status gs_lmm_ri(const struct gs_lmm_ri_request *req, struct gs_lmm_result *r,
                     struct gs_error *err);
 
 #ifdef __cplusplus

@@ -19,9 +19,16 @@
 extern "C" {
 #endif
 
-/* Mean difference (group 1 minus group 2) and its variance sd1^2/n1 + sd2^2/n2. */
-gs_status gs_meta_md(double m1, double sd1, double n1, double m2, double sd2, double n2, double *yi,
-                     double *vi, struct gs_error *err);
+/* Two arms' summaries, in the order of a mean-difference study table's columns. */
+struct gs_meta_md_request {
+    double m1, sd1, n1; /* group 1: mean, standard deviation (above 0), participants (1 or more) */
+    double m2, sd2, n2; /* group 2: the same */
+};
+
+/* Mean difference (group 1 minus group 2) into *yi and its variance sd1^2/n1 + sd2^2/n2 into
+ * *vi. */
+gs_status gs_meta_md(const struct gs_meta_md_request *req, double *yi, double *vi,
+                     struct gs_error *err);
 
 /* Log risk ratio of a1/n1 against a2/n2 and its variance. A study with a zero cell gets 0.5 added
  * to every cell (metafor's default, add = 1/2 to = "only0"); a study with no events in either arm
@@ -43,17 +50,42 @@ struct gs_meta_result {
     int iterations;               /* REML Fisher-scoring iterations */
 };
 
-/* Pools k >= 1 estimates yi with sampling variances vi > 0 at confidence `level` (0.95).
- * `hk` asks for Hartung-Knapp (random-effects methods only, k >= 2). */
-gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_meta_method method,
-                       int hk, double level, struct gs_meta_result *r, struct gs_error *err);
+/* What gs_meta_pool pools. Start from GS_META_POOL_REQUEST_INIT. */
+struct gs_meta_pool_request {
+    const double *yi;           /* k estimates, on the analysis scale */
+    const double *vi;           /* their k sampling variances, above 0 */
+    size_t k;                   /* 1 or more */
+    enum gs_meta_method method; /* GS_META_FIXED, or tau^2 by GS_META_DL or GS_META_REML */
+    int hk;                     /* Hartung-Knapp (random-effects methods only, k >= 2) */
+    double level;               /* of the confidence and prediction intervals, in (0, 1) */
+};
+#define GS_META_POOL_REQUEST_INIT                                                                  \
+    {                                                                                              \
+        NULL, NULL, 0, GS_META_REML, 0, 0.95                                                       \
+    }
+
+/* Pools req->k estimates into *r. */
+gs_status gs_meta_pool(const struct gs_meta_pool_request *req, struct gs_meta_result *r,
+                       struct gs_error *err);
+
+/* The event counts gs_meta_mh_rr pools. Start from GS_META_MH_RR_REQUEST_INIT. */
+struct gs_meta_mh_rr_request {
+    const double *a1, *n1; /* k studies' treatment arms: events (0 to n1) of participants (1+) */
+    const double *a2, *n2; /* their comparator arms: the same */
+    size_t k;              /* 1 or more */
+    double level;          /* of the confidence interval, in (0, 1) */
+};
+#define GS_META_MH_RR_REQUEST_INIT                                                                 \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, 0, 0.95                                                            \
+    }
 
 /* Mantel-Haenszel pooled risk ratio of k studies (events a1 of n1 against a2 of n2), on the log
  * scale in r->est with the Greenland-Robins variance; no continuity correction is needed, and
  * studies without events add nothing (metafor rma.mh's defaults). Fills est, se, ci, stat, p and
  * k; the heterogeneity fields are left 0 (use gs_meta_pool on the log RRs for those). */
-gs_status gs_meta_mh_rr(const double *a1, const double *n1, const double *a2, const double *n2,
-                        size_t k, double level, struct gs_meta_result *r, struct gs_error *err);
+gs_status gs_meta_mh_rr(const struct gs_meta_mh_rr_request *req, struct gs_meta_result *r,
+                        struct gs_error *err);
 
 /* ---- the whole `gabasim meta` analysis as one call ---- */
 

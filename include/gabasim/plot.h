@@ -46,11 +46,18 @@ struct gs_plot_series {
     size_t n;
 };
 
+/* What gs_plot_lines draws. */
+struct gs_plot_lines_request {
+    const struct gs_plot_series *series; /* n_series lines, 1 or more */
+    size_t n_series;
+    const char *xlabel, *ylabel, *title; /* axis labels (with units) and the title */
+    double ymin, ymax;                   /* the y axis, ymin below ymax (the series' units) */
+};
+
 /* Lines with points and error bars (PLplot, SVG or PNG by out->path), one colour per series with
- * its label above the frame; y axis from ymin to ymax. The caller commits the outfile. */
-gs_status gs_plot_lines(const struct gs_plot_series *s, size_t n_series, const char *xlabel,
-                        const char *ylabel, const char *title, double ymin, double ymax,
-                        struct gs_outfile *out, struct gs_error *err);
+ * its label above the frame. The caller commits the outfile. */
+gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
+                        struct gs_error *err);
 
 /* Checks that `path` ends in .svg or .png (the formats gs_plot_profile writes). */
 gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err);

@@ -68,20 +68,35 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                       struct gs_profile *out, struct gs_error *err);
 
-/* The same with parameters that change over time (time-varying covariates, occasions):
- * models[0] holds from the start, models[k] from change_h[k] on (change_h ascending; change_h[0]
- * is ignored). All models share one structure; amounts carry over at a change. */
-gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, size_t n_models,
-                         const struct gs_event_list *events, const double *t_out, size_t n_out,
-                         const struct gs_sim_options *opt, struct gs_profile *out,
+/* A simulation with parameters that change over time (time-varying covariates, occasions):
+ * models[0] holds from the start, models[k] from change_h[k] on. All models share one
+ * structure; amounts carry over at a change. */
+struct gs_simulate_tv_request {
+    const struct gs_model *models;      /* n_models individual models, one structure */
+    const double *change_h;             /* n_models ascending times, h (change_h[0] is ignored) */
+    size_t n_models;                    /* 1 or more */
+    const struct gs_event_list *events; /* ADDL-expanded, time-sorted */
+    const double *t_out;                /* n_out ascending output times, h */
+    size_t n_out;
+    const struct gs_sim_options *sim; /* solver and tolerances */
+};
+/* gs_simulate for req's changing models, into *out. */
+gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_profile *out,
                          struct gs_error *err);
 
-/* Steady state of `amt_mg` into `cmt` every `ii_h`: the body amounts y_pre[0..GS_N_BODY) just
- * before a dose such that one more interval returns to them. `iterations` (may be NULL) receives
- * the Newton iterations used (0 for the closed form). */
-gs_status gs_simulate_steady_state(const struct gs_model *m, double amt_mg, int cmt, double ii_h,
-                                   const struct gs_sim_options *opt, double *y_pre, int *iterations,
-                                   struct gs_error *err);
+/* A steady state: `amt_mg` into `cmt` every `ii_h`. */
+struct gs_simulate_steady_state_request {
+    const struct gs_model *model;
+    double amt_mg; /* each dose, mg, above 0 */
+    int cmt;       /* compartment receiving it (GS_CMT_*) */
+    double ii_h;   /* dosing interval, h, above 0 and above the compartment's lag */
+    const struct gs_sim_options *sim; /* solver and tolerances */
+};
+/* The body amounts y_pre[0..GS_N_BODY) just before a dose such that one more interval returns
+ * to them. `iterations` (may be NULL) receives the Newton iterations used (0 for the closed
+ * form). */
+gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request *req,
+                                   double *y_pre, int *iterations, struct gs_error *err);
 
 /* Mass balance of a profile row: |input - (eliminated + in body + unabsorbed)| / input, where
  * input counts what was given up to that row (0 if nothing was). */

@@ -43,11 +43,20 @@ struct gs_summary {
     int ss_newton_iterations;
 };
 
-/* Computes the summary of `prof` (simulated from `events`) and the steady state of `ss_dose_mg`
- * every `ss_ii_h` into `cmt`. Runs its own auxiliary simulations with `opt`. */
-gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *events,
-                       const struct gs_profile *prof, double ss_dose_mg, double ss_ii_h, int cmt,
-                       const struct gs_sim_options *opt, struct gs_summary *s,
+/* What gs_summarize summarises: a profile and the maintenance dose whose steady state it
+ * reports. */
+struct gs_summary_request {
+    const struct gs_model *model;       /* the individual model the profile was simulated with */
+    const struct gs_event_list *events; /* the events it was simulated from */
+    const struct gs_profile *profile;
+    double ss_dose_mg; /* maintenance dose, mg */
+    double ss_ii_h;    /* its interval, h; not above 0 (NaN): a single dose, no steady state */
+    int cmt;           /* compartment receiving it (GS_CMT_*) */
+    const struct gs_sim_options *sim; /* for the auxiliary simulations gs_summarize runs */
+};
+
+/* Computes the summary of req->profile and the steady state of req's maintenance dose into *s. */
+gs_status gs_summarize(const struct gs_summary_request *req, struct gs_summary *s,
                        struct gs_error *err);
 
 #ifdef __cplusplus

@@ -256,12 +256,27 @@ void gs_trial_simulation_free(struct gs_trial_simulation *s); /* NULL is a no-op
  * exact, the noncentral t by quadrature over the chi-square. */
 double gs_trial_power_t2(double delta, double sigma, long n_per_arm, double alpha, int sided);
 
-/* The same by simulation: n_reps two-arm trials with a normal outcome, analysed by gs_ancova and
- * counted by the virtual trials' rule, replicate r from stream r of `seed` (any thread count
- * gives the same result). For checking the replicate machinery against gs_trial_power_t2. */
-gs_status gs_trial_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
-                                long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
-                                struct gs_error *err);
+/* What gs_trial_power_sim_t2 simulates. Start from GS_TRIAL_POWER_SIM_REQUEST_INIT. */
+struct gs_trial_power_sim_request {
+    double delta;   /* true difference between the arms (outcome units), not 0 */
+    double sigma;   /* SD of the outcome (outcome units), above 0 */
+    long n_per_arm; /* 2 or more */
+    double alpha;   /* significance level, in (0, 1) */
+    int sided;      /* 1 or 2 */
+    long n_reps;    /* replicates */
+    uint64_t seed;  /* replicate r uses stream r of it */
+    int threads;    /* 0: all cores; results do not depend on it */
+};
+#define GS_TRIAL_POWER_SIM_REQUEST_INIT                                                            \
+    {                                                                                              \
+        0.0, 0.0, 0, 0.05, 2, 0, 0, 0                                                              \
+    }
+
+/* gs_trial_power_t2 by simulation: n_reps two-arm trials with a normal outcome, analysed by
+ * gs_ancova and counted by the virtual trials' rule, into *out (any thread count gives the same
+ * result). For checking the replicate machinery against gs_trial_power_t2. */
+gs_status gs_trial_power_sim_t2(const struct gs_trial_power_sim_request *req,
+                                struct gs_trial_reps *out, struct gs_error *err);
 
 #ifdef __cplusplus
 }

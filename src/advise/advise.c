@@ -189,8 +189,14 @@ static gs_status predict(const struct gs_advise_request *req, struct gs_advise_r
         (st = gs_simulate(&r->model, &r->events, grid, n_grid, &sopt, &r->profile, err)))
         goto done;
     const struct gs_regimen_step *maint = gs_regimen_maintenance(&r->regimen);
-    if ((st = gs_summarize(&r->model, &r->events, &r->profile, maint->dose_mg, maint->ii_h,
-                           r->regimen.cmt, &sopt, &r->typical, err)))
+    const struct gs_summary_request sreq = {.model = &r->model,
+                                            .events = &r->events,
+                                            .profile = &r->profile,
+                                            .ss_dose_mg = maint->dose_mg,
+                                            .ss_ii_h = maint->ii_h,
+                                            .cmt = r->regimen.cmt,
+                                            .sim = &sopt};
+    if ((st = gs_summarize(&sreq, &r->typical, err)))
         goto done;
     st = gs__advise_band(req, r, scale, grid, n_grid, &sopt, err);
 done:

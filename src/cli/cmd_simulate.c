@@ -116,8 +116,14 @@ int cmd_simulate(int argc, char **argv)
 
     const struct gs_regimen_step *maint = gs_regimen_maintenance(&reg);
     if ((st = gs_simulate(&model, &ev, grid, n_grid, &sopt, &prof, &err)) ||
-        (st = gs_summarize(&model, &ev, &prof, maint->dose_mg, single ? NAN : maint->ii_h, reg.cmt,
-                           &sopt, &sum, &err)))
+        (st = gs_summarize(&(struct gs_summary_request){.model = &model,
+                                                        .events = &ev,
+                                                        .profile = &prof,
+                                                        .ss_dose_mg = maint->dose_mg,
+                                                        .ss_ii_h = single ? NAN : maint->ii_h,
+                                                        .cmt = reg.cmt,
+                                                        .sim = &sopt},
+                           &sum, &err)))
         goto fail;
 
     struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes};

@@ -405,13 +405,14 @@ gs_status gs_datafile_array(const cJSON *obj, const char *path, const char *key,
     return member(obj, path, key, need, 1, out, err);
 }
 
-gs_status gs_datafile_quantity(const cJSON *obj, const char *path, const char *key,
-                               enum gs_datafile_need need, const struct gs_datafile_range *r,
-                               double *value, const char **source, struct gs_error *err)
+gs_status gs_datafile_quantity(const cJSON *obj, const struct gs_datafile_spec *spec, double *value,
+                               const char **source, struct gs_error *err)
 {
+    const char *path = spec->path, *key = spec->key;
+    const struct gs_datafile_range *r = spec->range;
     const cJSON *q;
     char field[FIELD_MAX], allowed[160];
-    gs_status st = gs_datafile_object(obj, path, key, need, &q, err);
+    gs_status st = gs_datafile_object(obj, path, key, spec->need, &q, err);
     if (st != GS_OK || q == NULL)
         return st;
     gs_datafile_field(field, sizeof field, path, key);
@@ -440,15 +441,15 @@ gs_status gs_datafile_quantity(const cJSON *obj, const char *path, const char *k
     return GS_OK;
 }
 
-gs_status gs_datafile_numbers(const cJSON *obj, const char *path, const char *key,
-                              enum gs_datafile_need need, size_t min_n, size_t max_n,
-                              const struct gs_datafile_range *r, double *out, size_t *n,
-                              struct gs_error *err)
+gs_status gs_datafile_numbers(const cJSON *obj, const struct gs_datafile_spec *spec, double *out,
+                              size_t *n, struct gs_error *err)
 {
+    const char *path = spec->path, *key = spec->key;
+    const size_t min_n = spec->min_n, max_n = spec->max_n;
     const cJSON *arr, *x;
     char field[FIELD_MAX];
     *n = 0;
-    gs_status st = gs_datafile_array(obj, path, key, need, &arr, err);
+    gs_status st = gs_datafile_array(obj, path, key, spec->need, &arr, err);
     if (st != GS_OK || arr == NULL)
         return st;
     gs_datafile_field(field, sizeof field, path, key);
@@ -465,7 +466,7 @@ gs_status gs_datafile_numbers(const cJSON *obj, const char *path, const char *ke
     {
         char efield[FIELD_MAX + 24];
         snprintf(efield, sizeof efield, "%s[%zu]", field, i);
-        if ((st = gs_datafile_number_item(x, efield, r, &out[i], err)))
+        if ((st = gs_datafile_number_item(x, efield, spec->range, &out[i], err)))
             return st;
         i++;
     }
@@ -473,14 +474,15 @@ gs_status gs_datafile_numbers(const cJSON *obj, const char *path, const char *ke
     return GS_OK;
 }
 
-gs_status gs_datafile_strings(const cJSON *obj, const char *path, const char *key,
-                              enum gs_datafile_need need, size_t max_n, const char **out, size_t *n,
-                              struct gs_error *err)
+gs_status gs_datafile_strings(const cJSON *obj, const struct gs_datafile_spec *spec,
+                              const char **out, size_t *n, struct gs_error *err)
 {
+    const char *path = spec->path, *key = spec->key;
+    const size_t min_n = spec->min_n, max_n = spec->max_n;
     const cJSON *arr, *x;
     char field[FIELD_MAX];
     *n = 0;
-    gs_status st = gs_datafile_array(obj, path, key, need, &arr, err);
+    gs_status st = gs_datafile_array(obj, path, key, spec->need, &arr, err);
     if (st != GS_OK || arr == NULL)
         return st;
     gs_datafile_field(field, sizeof field, path, key);
@@ -498,6 +500,9 @@ gs_status gs_datafile_strings(const cJSON *obj, const char *path, const char *ke
             return wrong(err, efield, x, NULL, "a non-empty string");
         out[i++] = x->valuestring;
     }
+    if (i < min_n)
+        return gs_error_set(err, GS_INPUT, field, "'%s' has %zu strings; allowed %zu to %zu", field,
+                            i, min_n, max_n);
     *n = i;
     return GS_OK;
 }

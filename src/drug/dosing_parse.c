@@ -74,9 +74,22 @@ static gs_status band(const cJSON *o, const char *path, struct gs_renal_band *b,
     b->crcl_max = INFINITY;
     b->scale_below_crcl = 0.0;
     if ((st = gs_datafile_number(o, path, "crcl_max", OPT, &crcl_max, &b->crcl_max, err)) ||
-        (st = gs_datafile_numbers(o, path, "daily_mg", REQ, 2, 2, &daily, daily_mg, &n_daily,
-                                  err)) ||
-        (st = gs_datafile_numbers(o, path, "per_day", REQ, 1, 3, &per_day, pd, &n_pd, err)) ||
+        (st = gs_datafile_numbers(o,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "daily_mg",
+                                                             .need = REQ,
+                                                             .range = &daily,
+                                                             .min_n = 2,
+                                                             .max_n = 2},
+                                  daily_mg, &n_daily, err)) ||
+        (st = gs_datafile_numbers(o,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "per_day",
+                                                             .need = REQ,
+                                                             .range = &per_day,
+                                                             .min_n = 1,
+                                                             .max_n = 3},
+                                  pd, &n_pd, err)) ||
         (st = ranges(o, path, "columns_mg", b->column_mg, &b->n_columns, err)) ||
         (st = gs_datafile_number(o, path, "scale_below_crcl", OPT, &scale, &b->scale_below_crcl,
                                  err)))

@@ -172,8 +172,11 @@ static gs_status parse_param(gs_drug *d, const cJSON *params, const cJSON *item,
     if (dp->given)
         return gs_error_set(err, GS_INPUT, path, "'%s' is given twice", path);
     const struct gs_datafile_range r = {def->min, def->max, def->min_exclusive, 0, def->unit, NULL};
-    gs_status st = gs_datafile_quantity(params, "model.parameters", item->string, REQ, &r,
-                                        &dp->value, &dp->source, err);
+    gs_status st = gs_datafile_quantity(
+        params,
+        &(struct gs_datafile_spec){
+            .path = "model.parameters", .key = item->string, .need = REQ, .range = &r},
+        &dp->value, &dp->source, err);
     if (st != GS_OK)
         return st;
     dp->given = 1;
@@ -311,9 +314,16 @@ static gs_status parse_pd(gs_drug *d, const cJSON *root, struct gs_error *err)
     gs_status st;
     if ((st = gs_datafile_object(root, "", path, OPT, &pd, err)) || pd == NULL)
         return st;
-    if ((st = gs_datafile_quantity(pd, path, "ke0", REQ, &ke0, &d->pd.ke0_per_h, NULL, err)) ||
-        (st = gs_datafile_quantity(pd, path, "csf_kp", REQ, &kp, &d->pd.csf_kp, NULL, err)) ||
-        (st = gs_datafile_quantity(pd, path, "kd", REQ, &kd, &d->pd.kd_mg_l, NULL, err)))
+    if ((st = gs_datafile_quantity(
+             pd, &(struct gs_datafile_spec){.path = path, .key = "ke0", .need = REQ, .range = &ke0},
+             &d->pd.ke0_per_h, NULL, err)) ||
+        (st = gs_datafile_quantity(
+             pd,
+             &(struct gs_datafile_spec){.path = path, .key = "csf_kp", .need = REQ, .range = &kp},
+             &d->pd.csf_kp, NULL, err)) ||
+        (st = gs_datafile_quantity(
+             pd, &(struct gs_datafile_spec){.path = path, .key = "kd", .need = REQ, .range = &kd},
+             &d->pd.kd_mg_l, NULL, err)))
         return st;
     d->has_pd = 1;
     return GS_OK;
@@ -388,14 +398,19 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
     d->anuric_cl = NAN;
     d->anuric_source = "";
     if ((st = gs_datafile_object(model, "model", "anuric", OPT, &anu, err)) ||
-        (anu && (st = gs_datafile_quantity(anu, "model.anuric", "CL", REQ, &anuric, &d->anuric_cl,
-                                           &d->anuric_source, err))))
+        (anu && (st = gs_datafile_quantity(
+                     anu,
+                     &(struct gs_datafile_spec){
+                         .path = "model.anuric", .key = "CL", .need = REQ, .range = &anuric},
+                     &d->anuric_cl, &d->anuric_source, err))))
         return st;
 
     /* a missing "limits" reads as a missing "limits.max_dose" */
-    if ((st = gs_datafile_quantity(cJSON_GetObjectItemCaseSensitive(root, "limits"), "limits",
-                                   "max_dose", REQ, &max_dose, &d->max_dose, &d->max_dose_source,
-                                   err)))
+    if ((st = gs_datafile_quantity(
+             cJSON_GetObjectItemCaseSensitive(root, "limits"),
+             &(struct gs_datafile_spec){
+                 .path = "limits", .key = "max_dose", .need = REQ, .range = &max_dose},
+             &d->max_dose, &d->max_dose_source, err)))
         return st;
 
     const cJSON *tits;
@@ -415,8 +430,11 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
             return st;
         d->tit_name[d->n_tit++] = item->string;
     }
-    if ((st = gs_datafile_strings(root, "", "assumptions", OPT, MAX_ASSUMPTIONS, d->assumption,
-                                  &d->n_assumption, err)) ||
+    if ((st = gs_datafile_strings(
+             root,
+             &(struct gs_datafile_spec){
+                 .path = "", .key = "assumptions", .need = OPT, .max_n = MAX_ASSUMPTIONS},
+             d->assumption, &d->n_assumption, err)) ||
         (st = gs__dosing_parse(root, &d->dosing, &d->has_dosing, err)) ||
         (st = parse_pd(d, root, err)))
         return st;

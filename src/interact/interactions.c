@@ -154,10 +154,16 @@ static gs_status parse_entry(const cJSON *o, size_t i, struct entry *e, struct g
         (st = gs_datafile_string(o, pre, "warning", GS_DATAFILE_EMPTY_OK, &ix->warning, err)) ||
         (st = gs_datafile_string(o, pre, "sedation_risk", GS_DATAFILE_EMPTY_OK, &ix->sedation_risk,
                                  err)) ||
-        (st = gs_datafile_strings(o, pre, "affects", OPT, GS_IX_MAX_AFFECTS, ix->affects,
-                                  &ix->n_affects, err)) ||
-        (st = gs_datafile_strings(o, pre, "aliases", OPT, MAX_ALIASES, e->alias, &e->n_alias,
-                                  err)) ||
+        (st = gs_datafile_strings(
+             o,
+             &(struct gs_datafile_spec){
+                 .path = pre, .key = "affects", .need = OPT, .max_n = GS_IX_MAX_AFFECTS},
+             ix->affects, &ix->n_affects, err)) ||
+        (st = gs_datafile_strings(
+             o,
+             &(struct gs_datafile_spec){
+                 .path = pre, .key = "aliases", .need = OPT, .max_n = MAX_ALIASES},
+             e->alias, &e->n_alias, err)) ||
         (st = gs_datafile_bool(o, pre, "cns_depressant", OPT, &ix->cns_depressant, err)))
         return st;
     return parse_model(o, ix, pre, err);

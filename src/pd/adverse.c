@@ -35,11 +35,30 @@ static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_even
         (st = gs_datafile_number(x, path, "ed50_fixed", OPT, &any, &e->ed50_fixed, err)) ||
         (st = gs_datafile_number(x, path, "emax", OPT, &any, &e->emax, err)) ||
         (st = gs_datafile_number(x, path, "ed50", OPT, &any, &e->ed50, err)) ||
-        (st = gs_datafile_numbers(x, path, "doses_mg_day", REQ, 1, GS_AE_MAX_POINTS, &dose,
+        (st = gs_datafile_numbers(x,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "doses_mg_day",
+                                                             .need = REQ,
+                                                             .range = &dose,
+                                                             .min_n = 1,
+                                                             .max_n = GS_AE_MAX_POINTS},
                                   e->dose_mg_day, &n1, err)) ||
-        (st = gs_datafile_numbers(x, path, "incidence", REQ, n1, n1, &prob, e->incidence, &n2,
-                                  err)) ||
-        (st = gs_datafile_numbers(x, path, "placebo", REQ, n1, n1, &prob, e->placebo, &n3, err)))
+        (st = gs_datafile_numbers(x,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "incidence",
+                                                             .need = REQ,
+                                                             .range = &prob,
+                                                             .min_n = n1,
+                                                             .max_n = n1},
+                                  e->incidence, &n2, err)) ||
+        (st = gs_datafile_numbers(x,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "placebo",
+                                                             .need = REQ,
+                                                             .range = &prob,
+                                                             .min_n = n1,
+                                                             .max_n = n1},
+                                  e->placebo, &n3, err)))
         return st;
     e->per_day = (int)pd;
     e->n = n1;
@@ -63,12 +82,25 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
     const cJSON *cns, *ages, *events, *x;
     gs_status st;
     size_t n;
-    if ((st = gs_datafile_quantity(root, "", "onset_tau_d", REQ, &tau, &m->tau_d, NULL, err)) ||
-        (st = gs_datafile_quantity(root, "", "cns_depressant_multiplier", REQ, &mult, &m->cns_mult,
-                                   NULL, err)) ||
+    if ((st =
+             gs_datafile_quantity(root,
+                                  &(struct gs_datafile_spec){
+                                      .path = "", .key = "onset_tau_d", .need = REQ, .range = &tau},
+                                  &m->tau_d, NULL, err)) ||
+        (st = gs_datafile_quantity(
+             root,
+             &(struct gs_datafile_spec){
+                 .path = "", .key = "cns_depressant_multiplier", .need = REQ, .range = &mult},
+             &m->cns_mult, NULL, err)) ||
         (st = gs_datafile_object(root, "", "cns_depressant_multiplier", REQ, &cns, err)) ||
         (st = gs_datafile_object(root, "", "age_multipliers", REQ, &ages, err)) ||
-        (st = gs_datafile_numbers(ages, "age_multipliers", "bands_y", REQ, 3, 3, &age,
+        (st = gs_datafile_numbers(ages,
+                                  &(struct gs_datafile_spec){.path = "age_multipliers",
+                                                             .key = "bands_y",
+                                                             .need = REQ,
+                                                             .range = &age,
+                                                             .min_n = 3,
+                                                             .max_n = 3},
                                   m->age_band_y, &n, err)) ||
         (st = gs_datafile_array(root, "", "events", REQ, &events, err)))
         return st;
@@ -84,7 +116,13 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
     {
         if (!cJSON_IsArray(x) || strcmp(x->string, "bands_y") == 0 || m->n_age == 4)
             continue;
-        if ((st = gs_datafile_numbers(ages, "age_multipliers", x->string, REQ, 3, 3, &factor,
+        if ((st = gs_datafile_numbers(ages,
+                                      &(struct gs_datafile_spec){.path = "age_multipliers",
+                                                                 .key = x->string,
+                                                                 .need = REQ,
+                                                                 .range = &factor,
+                                                                 .min_n = 3,
+                                                                 .max_n = 3},
                                       m->age[m->n_age].mult, &n, err)))
             return st;
         snprintf(m->age[m->n_age].event, 32, "%.31s", x->string);

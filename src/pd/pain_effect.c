@@ -58,14 +58,22 @@ static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_
         (st = gs_datafile_number(tr, ftr, "days", OPT, &any, &e->trial_days, err)) ||
         (st = gs_datafile_number(tr, ftr, "crcl", OPT, &any, &e->trial_crcl, err)) ||
         (st = gs_datafile_number(tg, ftg, "md", OPT, &any, &e->target_md, err)) ||
-        (st = gs_datafile_numbers(tg, ftg, "ci", REQ, 2, 2, &any, ci, &n, err)))
+        (st = gs_datafile_numbers(
+             tg,
+             &(struct gs_datafile_spec){
+                 .path = ftg, .key = "ci", .need = REQ, .range = &any, .min_n = 2, .max_n = 2},
+             ci, &n, err)))
         return st;
     e->target_lo = ci[0];
     e->target_hi = ci[1];
     if (em == NULL)
         return GS_OK;
     if ((st = gs_datafile_number(em, fem, "value", OPT, &any, &e->emax, err)) ||
-        (st = gs_datafile_numbers(em, fem, "ci", OPT, 2, 2, &any, ci, &n, err)))
+        (st = gs_datafile_numbers(
+             em,
+             &(struct gs_datafile_spec){
+                 .path = fem, .key = "ci", .need = OPT, .range = &any, .min_n = 2, .max_n = 2},
+             ci, &n, err)))
         return st;
     if (n == 2) {
         e->emax_lo = ci[0];
@@ -83,8 +91,11 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
     const cJSON *de, *drugs, *effects, *it;
     gs_status st;
     if ((st = gs_datafile_object(root, "", "drug_effect", REQ, &de, err)) ||
-        (st = gs_datafile_quantity(de, "drug_effect", "k_on", REQ, &k_on, &pm->k_on_per_d, NULL,
-                                   err)) ||
+        (st = gs_datafile_quantity(
+             de,
+             &(struct gs_datafile_spec){
+                 .path = "drug_effect", .key = "k_on", .need = REQ, .range = &k_on},
+             &pm->k_on_per_d, NULL, err)) ||
         (st = gs_datafile_object(de, "drug_effect", "drugs", REQ, &drugs, err)) ||
         (st = gs_datafile_array(de, "drug_effect", "effects", REQ, &effects, err)))
         return st;
@@ -105,10 +116,14 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
                                 "'%s' is not an object; allowed an object "
                                 "with ec50",
                                 f);
-        if ((st = gs_datafile_quantity(it, f, "ec50", REQ, &ec50, &pm->drug[pm->n_drugs].ec50_mg_l,
-                                       NULL, err)) ||
-            (st = gs_datafile_quantity(it, f, "ke0", OPT, &ke0, &pm->drug[pm->n_drugs].ke0_per_h,
-                                       NULL, err)))
+        if ((st = gs_datafile_quantity(
+                 it,
+                 &(struct gs_datafile_spec){.path = f, .key = "ec50", .need = REQ, .range = &ec50},
+                 &pm->drug[pm->n_drugs].ec50_mg_l, NULL, err)) ||
+            (st = gs_datafile_quantity(
+                 it,
+                 &(struct gs_datafile_spec){.path = f, .key = "ke0", .need = OPT, .range = &ke0},
+                 &pm->drug[pm->n_drugs].ke0_per_h, NULL, err)))
             return st;
         snprintf(pm->drug[pm->n_drugs].name, sizeof pm->drug[0].name, "%s", it->string);
         pm->n_drugs++;

@@ -27,11 +27,21 @@ gs_status gs_placebo_parse(struct gs_placebo *out, const char *text, size_t len,
     for (int k = 0; k < 3; k++)
         *dst[k] = NAN;
     if (!(st = gs_datafile_object(root, "", "placebo", GS_DATAFILE_REQUIRED, &pl, err)) &&
-        !(st = gs_datafile_quantity(pl, "placebo", "base", GS_DATAFILE_REQUIRED, &base, &out->base,
-                                    NULL, err)) &&
-        !(st = gs_datafile_quantity(pl, "placebo", "pe", GS_DATAFILE_REQUIRED, &pe, &out->pe, NULL,
-                                    err)) &&
-        !(st = gs_datafile_quantity(pl, "placebo", "t_half", GS_DATAFILE_REQUIRED, &t_half,
+        !(st = gs_datafile_quantity(
+              pl,
+              &(struct gs_datafile_spec){
+                  .path = "placebo", .key = "base", .need = GS_DATAFILE_REQUIRED, .range = &base},
+              &out->base, NULL, err)) &&
+        !(st = gs_datafile_quantity(
+              pl,
+              &(struct gs_datafile_spec){
+                  .path = "placebo", .key = "pe", .need = GS_DATAFILE_REQUIRED, .range = &pe},
+              &out->pe, NULL, err)) &&
+        !(st = gs_datafile_quantity(pl,
+                                    &(struct gs_datafile_spec){.path = "placebo",
+                                                               .key = "t_half",
+                                                               .need = GS_DATAFILE_REQUIRED,
+                                                               .range = &t_half},
                                     &out->t_half_d, NULL, err)))
         st = gs_datafile_object(pl, "placebo", "iiv", GS_DATAFILE_OPTIONAL, &iiv, err);
     for (int k = 0; st == GS_OK && iiv && k < 3; k++)

@@ -260,10 +260,12 @@ gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_po
     return GS_OK;
 }
 
-gs_status gs_plot_lines(const struct gs_plot_series *s, size_t n_series, const char *xlabel,
-                        const char *ylabel, const char *title, double ymin, double ymax,
-                        struct gs_outfile *out, struct gs_error *err)
+gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
+                        struct gs_error *err)
 {
+    const struct gs_plot_series *s = req->series;
+    const size_t n_series = req->n_series;
+    const double ymin = req->ymin, ymax = req->ymax;
     double xmin = INFINITY, xmax = -INFINITY;
     for (size_t k = 0; k < n_series; k++)
         for (size_t i = 0; i < s[k].n; i++) {
@@ -282,7 +284,7 @@ gs_status gs_plot_lines(const struct gs_plot_series *s, size_t n_series, const c
     double pad = 0.03 * (xmax - xmin);
     plcol0(1);
     plenv(xmin - pad, xmax + pad, ymin, ymax, 0, 0);
-    pllab(xlabel, ylabel, title);
+    pllab(req->xlabel, req->ylabel, req->title);
     for (size_t k = 0; k < n_series; k++) {
         plcol0(8 + (int)(k % 4));
         plwidth(2.0);

@@ -31,8 +31,14 @@ static gs_status visits(const gs_trial *t, const struct gs_trial_result *r, stru
                  A->allocated);
         ser[a] = (struct gs_plot_series){label[a], x, y[a], lo[a], hi[a], n};
     }
-    return gs_plot_lines(ser, 2, "week", "pain (0-10), observed participants",
-                         s->title[0] ? s->title : "virtual trial", 0.0, 10.0, out, err);
+    const struct gs_plot_lines_request req = {.series = ser,
+                                              .n_series = 2,
+                                              .xlabel = "week",
+                                              .ylabel = "pain (0-10), observed participants",
+                                              .title = s->title[0] ? s->title : "virtual trial",
+                                              .ymin = 0.0,
+                                              .ymax = 10.0};
+    return gs_plot_lines(&req, out, err);
 }
 
 static gs_status power_curve(const struct gs_trial_reps *grid, size_t n_grid,
@@ -46,7 +52,14 @@ static gs_status power_curve(const struct gs_trial_reps *grid, size_t n_grid,
         hi[k] = grid[k].power_ci95_hi;
     }
     struct gs_plot_series s = {"power with its 95% Monte Carlo interval", x, y, lo, hi, n_grid};
-    return gs_plot_lines(&s, 1, "participants per arm", "power", "power curve", 0.0, 1.0, out, err);
+    const struct gs_plot_lines_request req = {.series = &s,
+                                              .n_series = 1,
+                                              .xlabel = "participants per arm",
+                                              .ylabel = "power",
+                                              .title = "power curve",
+                                              .ymin = 0.0,
+                                              .ymax = 1.0};
+    return gs_plot_lines(&req, out, err);
 }
 
 gs_status gs_report_trial_plot(const struct gs_trial_simulation *r, struct gs_outfile *out,

@@ -170,8 +170,13 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         gs_error_prefix(&o->err, where);
         goto done;
     }
-    if ((o->st = gs_simulate_tv(typ, change, n_models, &ev, t_obs, n_obs, &c->sim, &pp, &o->err)) ||
-        (o->st = gs_simulate_tv(ind, change, n_models, &ev, t_obs, n_obs, &c->sim, &pi, &o->err))) {
+    /* the typical subject's profile, then the individual's */
+    const struct gs_simulate_tv_request tv_typ = {typ,   change, n_models, &ev,
+                                                  t_obs, n_obs,  &c->sim},
+                                        tv_ind = {ind,   change, n_models, &ev,
+                                                  t_obs, n_obs,  &c->sim};
+    if ((o->st = gs_simulate_tv(&tv_typ, &pp, &o->err)) ||
+        (o->st = gs_simulate_tv(&tv_ind, &pi, &o->err))) {
         char where[128];
         snprintf(where, sizeof where, "%s: ID %g", gs_dataset_origin(ds), id);
         gs_error_prefix(&o->err, where);

@@ -337,7 +337,8 @@ static void simulate_one(const struct gs_pop_config *c, const struct grid *g, lo
         return;
     struct gs_profile p = GS_PROFILE_INIT;
     if (w->n_models > 0)
-        w->st = gs_simulate_tv(w->models, w->change_h, w->n_models, c->events, g->t, g->n, &c->sim,
+        w->st = gs_simulate_tv(&(struct gs_simulate_tv_request){w->models, w->change_h, w->n_models,
+                                                                c->events, g->t, g->n, &c->sim},
                                &p, &w->err);
     else
         w->st = gs_simulate(&w->s.model, c->events, g->t, g->n, &c->sim, &p, &w->err);

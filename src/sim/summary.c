@@ -75,8 +75,9 @@ static gs_status steady_metrics(const struct gs_model *m, double dose, double ii
         st = peak(m, &ev, 0.0, ii, opt, &s->ss_cmax_mg_l, &s->ss_tmax_h, err);
     }
     if (st == GS_OK)
-        st = gs_simulate_steady_state(m, dose, cmt, ii, opt, (double[GS_N_BODY]){0},
-                                      &s->ss_newton_iterations, err);
+        st = gs_simulate_steady_state(
+            &(struct gs_simulate_steady_state_request){m, dose, cmt, ii, opt},
+            (double[GS_N_BODY]){0}, &s->ss_newton_iterations, err);
     gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return st;
@@ -128,10 +129,15 @@ static gs_status time_to_90(const struct gs_model *m, double dose, double ii, in
     return st;
 }
 
-gs_status gs_summarize(const struct gs_model *m, const struct gs_event_list *events,
-                       const struct gs_profile *prof, double ss_dose, double ss_ii, int cmt,
-                       const struct gs_sim_options *opt, struct gs_summary *s, struct gs_error *err)
+gs_status gs_summarize(const struct gs_summary_request *req, struct gs_summary *s,
+                       struct gs_error *err)
 {
+    const struct gs_model *m = req->model;
+    const struct gs_event_list *events = req->events;
+    const struct gs_profile *prof = req->profile;
+    const double ss_dose = req->ss_dose_mg, ss_ii = req->ss_ii_h;
+    const int cmt = req->cmt;
+    const struct gs_sim_options *opt = req->sim;
     memset(s, 0, sizeof *s);
     const struct gs_structure *st_ = m->structure;
     double lz = st_->lambda_z(m->p);

@@ -141,14 +141,18 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
                       struct gs_profile *out, struct gs_error *err)
 {
     double start = -INFINITY;
-    return gs_simulate_tv(m, &start, 1, events, t_out, n_out, opt, out, err);
+    const struct gs_simulate_tv_request req = {m, &start, 1, events, t_out, n_out, opt};
+    return gs_simulate_tv(&req, out, err);
 }
 
-gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, size_t n_models,
-                         const struct gs_event_list *events, const double *t_out, size_t n_out,
-                         const struct gs_sim_options *opt, struct gs_profile *out,
+gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_profile *out,
                          struct gs_error *err)
 {
+    const struct gs_model *models = req->models;
+    const double *change_h = req->change_h, *t_out = req->t_out;
+    const size_t n_models = req->n_models, n_out = req->n_out;
+    const struct gs_event_list *events = req->events;
+    const struct gs_sim_options *opt = req->sim;
     gs_status st = gs_simulate_options_check(opt, err);
     if (st != GS_OK)
         return st;
@@ -222,8 +226,9 @@ gs_status gs_simulate_tv(const struct gs_model *models, const double *change_h, 
                                           am->structure->name);
                         break;
                     }
-                    if ((st = gs_simulate_steady_state(am, a->amt, a->cmt, a->ii, opt, yss, NULL,
-                                                       err)))
+                    const struct gs_simulate_steady_state_request ss = {am, a->amt, a->cmt, a->ii,
+                                                                        opt};
+                    if ((st = gs_simulate_steady_state(&ss, yss, NULL, err)))
                         break;
                     double after = 0.0;
                     for (int k = 0; k < GS_N_BODY; k++) {

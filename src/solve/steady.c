@@ -64,10 +64,13 @@ static double max_abs(const double *v)
     return m;
 }
 
-gs_status gs_simulate_steady_state(const struct gs_model *m, double amt, int cmt, double ii,
-                                   const struct gs_sim_options *opt, double *x, int *iterations,
-                                   struct gs_error *err)
+gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request *req, double *x,
+                                   int *iterations, struct gs_error *err)
 {
+    const struct gs_model *m = req->model;
+    const double amt = req->amt_mg, ii = req->ii_h;
+    const int cmt = req->cmt;
+    const struct gs_sim_options *opt = req->sim;
     if (!(amt > 0.0 && ii > 0.0))
         return gs_error_set(err, GS_INPUT, "SS",
                             "steady state needs a dose above 0 and II above 0");

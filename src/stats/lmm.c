@@ -121,10 +121,15 @@ static int by_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id ? 1 : (x->row > y->row) - (x->row < y->row);
 }
 
-gs_status gs_lmm_ri(const double *y, const int *arm, const double *baseline, const int *visit,
-                    int n_visits, const long *id, size_t n, double level, struct gs_lmm_result *r,
+gs_status gs_lmm_ri(const struct gs_lmm_ri_request *req, struct gs_lmm_result *r,
                     struct gs_error *err)
 {
+    const double *y = req->y, *baseline = req->baseline;
+    const int *arm = req->arm, *visit = req->visit;
+    const int n_visits = req->n_visits;
+    const double level = req->level;
+    const long *id = req->id;
+    const size_t n = req->n;
     memset(r, 0, sizeof *r);
     if (n_visits < 1 || n_visits > 60 || !(level > 0.0 && level < 1.0))
         return gs_error_set(err, GS_INPUT, "lmm", "visits %d (allowed 1-60) or level %g", n_visits,

@@ -8,9 +8,11 @@
 
 #include "gabasim/meta.h"
 
-gs_status gs_meta_md(double m1, double sd1, double n1, double m2, double sd2, double n2, double *yi,
-                     double *vi, struct gs_error *err)
+gs_status gs_meta_md(const struct gs_meta_md_request *req, double *yi, double *vi,
+                     struct gs_error *err)
 {
+    const double m1 = req->m1, sd1 = req->sd1, n1 = req->n1;
+    const double m2 = req->m2, sd2 = req->sd2, n2 = req->n2;
     if (!isfinite(m1) || !isfinite(m2))
         return gs_error_set(err, GS_INPUT, "mean", "a mean is not finite (%g, %g)", m1, m2);
     if (!(sd1 > 0 && sd2 > 0 && isfinite(sd1) && isfinite(sd2)))
@@ -91,9 +93,14 @@ static gs_status reml(const double *y, const double *v, size_t k, double tau2, d
     return gs_error_set(err, GS_SOLVER, "tau2", "REML did not converge in 1000 iterations");
 }
 
-gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_meta_method method,
-                       int hk, double level, struct gs_meta_result *r, struct gs_error *err)
+gs_status gs_meta_pool(const struct gs_meta_pool_request *req, struct gs_meta_result *r,
+                       struct gs_error *err)
 {
+    const double *yi = req->yi, *vi = req->vi;
+    const double level = req->level;
+    const size_t k = req->k;
+    const enum gs_meta_method method = req->method;
+    const int hk = req->hk;
     if (k < 1)
         return gs_error_set(err, GS_INPUT, "studies", "no studies to pool");
     if (!(level > 0 && level < 1))
@@ -157,9 +164,12 @@ gs_status gs_meta_pool(const double *yi, const double *vi, size_t k, enum gs_met
     return GS_OK;
 }
 
-gs_status gs_meta_mh_rr(const double *a1, const double *n1, const double *a2, const double *n2,
-                        size_t k, double level, struct gs_meta_result *r, struct gs_error *err)
+gs_status gs_meta_mh_rr(const struct gs_meta_mh_rr_request *req, struct gs_meta_result *r,
+                        struct gs_error *err)
 {
+    const double *a1 = req->a1, *n1 = req->n1, *a2 = req->a2, *n2 = req->n2;
+    const double level = req->level;
+    const size_t k = req->k;
     if (k < 1)
         return gs_error_set(err, GS_INPUT, "studies", "no studies to pool");
     if (!(level > 0 && level < 1))

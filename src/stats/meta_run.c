@@ -46,8 +46,13 @@ static gs_status mantel_haenszel(const struct gs_studies *t, struct gs_meta_anal
         for (int c = 0; c < 4; c++)
             col[c * t->n + i] = t->study[i].v[c];
     struct gs_error e2 = GS_ERROR_INIT;
-    m->have_mh = gs_meta_mh_rr(col, col + t->n, col + 2 * t->n, col + 3 * t->n, t->n, m->level,
-                               &m->mh, &e2) == GS_OK;
+    const struct gs_meta_mh_rr_request mh = {.a1 = col,
+                                             .n1 = col + t->n,
+                                             .a2 = col + 2 * t->n,
+                                             .n2 = col + 3 * t->n,
+                                             .k = t->n,
+                                             .level = m->level};
+    m->have_mh = gs_meta_mh_rr(&mh, &m->mh, &e2) == GS_OK;
     if (!m->have_mh)
         m->mh = (struct gs_meta_result){0};
     gs_free(col);
@@ -79,7 +84,8 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
         struct gs_error e2 = GS_ERROR_INIT;
         gs_status s2 = GS_OK;
         if (t->kind == GS_STUDIES_MD)
-            s2 = gs_meta_md(s[0], s[1], s[2], s[3], s[4], s[5], &y[k], &v[k], &e2);
+            s2 = gs_meta_md(&(struct gs_meta_md_request){s[0], s[1], s[2], s[3], s[4], s[5]}, &y[k],
+                            &v[k], &e2);
         else if (t->kind == GS_STUDIES_RR)
             s2 = gs_meta_logrr(s[0], s[1], s[2], s[3], &y[k], &v[k], &e2);
         else
@@ -114,8 +120,10 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
                           m->origin, k);
         goto done;
     }
-    if ((st = gs_meta_pool(y, v, k, GS_META_FIXED, 0, m->level, &m->fixed, err)) ||
-        (st = gs_meta_pool(y, v, k, m->method, m->hk, m->level, &m->random, err)))
+    const struct gs_meta_pool_request fixed = {y, v, k, GS_META_FIXED, 0, m->level},
+                                      random = {y, v, k, m->method, m->hk, m->level};
+    if ((st = gs_meta_pool(&fixed, &m->fixed, err)) ||
+        (st = gs_meta_pool(&random, &m->random, err)))
         goto done;
     if (m->ratio && (st = mantel_haenszel(t, m, err)))
         goto done;

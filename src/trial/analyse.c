@@ -143,7 +143,15 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
         r->arm[s->arm].analysed += analysed;
     }
     struct gs_lmm_result lr;
-    st = gs_lmm_ri(y, arm, base, visit, (int)nv, id, n_obs, level, &lr, err);
+    const struct gs_lmm_ri_request lreq = {.y = y,
+                                           .arm = arm,
+                                           .baseline = base,
+                                           .visit = visit,
+                                           .n_visits = (int)nv,
+                                           .id = id,
+                                           .n = n_obs,
+                                           .level = level};
+    st = gs_lmm_ri(&lreq, &lr, err);
     if (st == GS_OK) {
         r->primary.effect = lr.effect;
         r->primary.se = lr.se;

@@ -226,17 +226,19 @@ done:
     return st;
 }
 
-gs_status gs_trial_power_sim_t2(double delta, double sigma, long n_per_arm, double alpha, int sided,
-                                long n_reps, uint64_t seed, int threads, struct gs_trial_reps *out,
-                                struct gs_error *err)
+gs_status gs_trial_power_sim_t2(const struct gs_trial_power_sim_request *req,
+                                struct gs_trial_reps *out, struct gs_error *err)
 {
+    const double delta = req->delta, sigma = req->sigma, alpha = req->alpha;
+    const long n_per_arm = req->n_per_arm;
+    const int sided = req->sided;
     if (!(sigma > 0.0) || n_per_arm < 2 || !(alpha > 0.0 && alpha < 1.0) || delta == 0.0 ||
         (sided != 1 && sided != 2))
         return gs_error_set(err, GS_INPUT, "power",
                             "sigma %g, n %ld, alpha %g, delta %g or sided %d invalid", sigma,
                             n_per_arm, alpha, delta, sided);
-    struct normal_ctx c = {delta, sigma, alpha, n_per_arm, sided, seed};
-    gs_status st = run_reps(normal_rep, &c, n_reps, n_per_arm, threads, 0, out, err);
+    struct normal_ctx c = {delta, sigma, alpha, n_per_arm, sided, req->seed};
+    gs_status st = run_reps(normal_rep, &c, req->n_reps, n_per_arm, req->threads, 0, out, err);
     if (st == GS_OK)
         out->n_arm[0] = out->n_arm[1] = n_per_arm;
     return st;

@@ -110,8 +110,14 @@ static gs_status range(const struct ctx *c, const cJSON *obj, const char *parent
     const struct gs_datafile_range r = {lo, hi, 0, 0, unit, NULL};
     double x[2];
     size_t n = 0;
-    gs_status st =
-        gs_datafile_numbers(obj, parent, key, GS_DATAFILE_OPTIONAL, 2, 2, &r, x, &n, c->err);
+    gs_status st = gs_datafile_numbers(obj,
+                                       &(struct gs_datafile_spec){.path = parent,
+                                                                  .key = key,
+                                                                  .need = GS_DATAFILE_OPTIONAL,
+                                                                  .range = &r,
+                                                                  .min_n = 2,
+                                                                  .max_n = 2},
+                                       x, &n, c->err);
     if (st != GS_OK || n == 0)
         return st;
     if (!(x[0] <= x[1])) {

@@ -59,7 +59,11 @@ static void read_member(const cJSON *obj, const char *path, const char *key)
         const char *src = NULL;
         x = NAN;
         fuzz_error_reset(&err);
-        st = gs_datafile_quantity(obj, path, key, GS_DATAFILE_REQUIRED, &ranges[r], &x, &src, &err);
+        st = gs_datafile_quantity(
+            obj,
+            &(struct gs_datafile_spec){
+                .path = path, .key = key, .need = GS_DATAFILE_REQUIRED, .range = &ranges[r]},
+            &x, &src, &err);
         if (st != GS_OK) {
             check_failure(st, &err, path, key);
         } else {
@@ -97,14 +101,25 @@ static void read_member(const cJSON *obj, const char *path, const char *key)
     double arr[4];
     size_t n = 99;
     fuzz_error_reset(&err);
-    st = gs_datafile_numbers(obj, path, key, GS_DATAFILE_REQUIRED, 1, 4, &ranges[0], arr, &n, &err);
+    st = gs_datafile_numbers(obj,
+                             &(struct gs_datafile_spec){.path = path,
+                                                        .key = key,
+                                                        .need = GS_DATAFILE_REQUIRED,
+                                                        .range = &ranges[0],
+                                                        .min_n = 1,
+                                                        .max_n = 4},
+                             arr, &n, &err);
     if (st != GS_OK)
         check_failure(st, &err, path, key);
     else
         FUZZ_CHECK("numbers", n >= 1 && n <= 4, "%zu numbers", n);
     const char *strs[3];
     fuzz_error_reset(&err);
-    st = gs_datafile_strings(obj, path, key, GS_DATAFILE_REQUIRED, 3, strs, &n, &err);
+    st =
+        gs_datafile_strings(obj,
+                            &(struct gs_datafile_spec){
+                                .path = path, .key = key, .need = GS_DATAFILE_REQUIRED, .max_n = 3},
+                            strs, &n, &err);
     if (st != GS_OK)
         check_failure(st, &err, path, key);
     else

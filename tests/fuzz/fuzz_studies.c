@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_error_reset(&e2);
         if (t.kind == GS_STUDIES_MD) {
             FUZZ_CHECK("md", v[1] > 0 && v[4] > 0 && v[2] >= 1 && v[5] >= 1, "row %zu", i);
-            st = gs_meta_md(v[0], v[1], v[2], v[3], v[4], v[5], &yi, &vi, &e2);
+            st = gs_meta_md(&(struct gs_meta_md_request){v[0], v[1], v[2], v[3], v[4], v[5]}, &yi,
+                            &vi, &e2);
         } else if (t.kind == GS_STUDIES_RR) {
             FUZZ_CHECK("rr", v[0] >= 0 && v[0] <= v[1] && v[2] >= 0 && v[2] <= v[3] && v[1] >= 1,
                        "row %zu: %g/%g %g/%g", i, v[0], v[1], v[2], v[3]);

@@ -90,7 +90,7 @@ static void field_readers_name_field_value_and_range(void **state)
     cJSON *root = parse("{\"p\":{\"ka\":{\"value\":-2,\"unit\":\"1/h\",\"source\":\"s\"},"
                         "\"v\":{\"value\":3,\"unit\":\"mL\",\"source\":\"s\"},"
                         "\"cl\":{\"value\":3,\"unit\":\"L/h\"},\"n\":2.5,\"s\":\"\","
-                        "\"k\":\"blue\",\"b\":1,\"a\":[1,\"x\"]}}");
+                        "\"k\":\"blue\",\"b\":1,\"a\":[1,\"x\"],\"w\":[\"one\",\"two\"]}}");
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "p");
     const struct gs_datafile_range rate = {0.0, 50.0, 1, 0, "1/h", NULL};
     const struct gs_datafile_range vol = {0.0, 500.0, 1, 0, "L", NULL};
@@ -103,12 +103,24 @@ static void field_readers_name_field_value_and_range(void **state)
     double arr[4];
     static const char *const colours[] = {"red", "green", NULL};
 
-    expect(gs_datafile_quantity(p, "p", "ka", GS_DATAFILE_REQUIRED, &rate, &x, &s, &err), &err,
-           "'p.ka.value' is -2 1/h; allowed a number above 0, up to 50 1/h");
-    expect(gs_datafile_quantity(p, "p", "v", GS_DATAFILE_REQUIRED, &vol, &x, &s, &err), &err,
-           "'p.v.unit' is 'mL'; allowed: L");
-    expect(gs_datafile_quantity(p, "p", "cl", GS_DATAFILE_REQUIRED, &cl, &x, &s, &err), &err,
-           "'p.cl.source' is missing");
+    expect(gs_datafile_quantity(
+               p,
+               &(struct gs_datafile_spec){
+                   .path = "p", .key = "ka", .need = GS_DATAFILE_REQUIRED, .range = &rate},
+               &x, &s, &err),
+           &err, "'p.ka.value' is -2 1/h; allowed a number above 0, up to 50 1/h");
+    expect(gs_datafile_quantity(
+               p,
+               &(struct gs_datafile_spec){
+                   .path = "p", .key = "v", .need = GS_DATAFILE_REQUIRED, .range = &vol},
+               &x, &s, &err),
+           &err, "'p.v.unit' is 'mL'; allowed: L");
+    expect(gs_datafile_quantity(
+               p,
+               &(struct gs_datafile_spec){
+                   .path = "p", .key = "cl", .need = GS_DATAFILE_REQUIRED, .range = &cl},
+               &x, &s, &err),
+           &err, "'p.cl.source' is missing");
     expect(gs_datafile_number(p, "p", "n", GS_DATAFILE_REQUIRED, &whole, &x, &err), &err,
            "'p.n' is 2.5; allowed a whole number from 1 to 10");
     expect(gs_datafile_number(p, "p", "gone", GS_DATAFILE_REQUIRED, &whole, &x, &err), &err,
@@ -121,8 +133,19 @@ static void field_readers_name_field_value_and_range(void **state)
            "'p.k' is 'blue'; allowed: red, green");
     expect(gs_datafile_bool(p, "p", "b", GS_DATAFILE_REQUIRED, &k, &err), &err,
            "'p.b' is 1; allowed true or false");
-    expect(gs_datafile_numbers(p, "p", "a", GS_DATAFILE_REQUIRED, 1, 4, NULL, arr, &n, &err), &err,
-           "'p.a[1]' is 'x'; allowed a finite number");
+    expect(gs_datafile_numbers(
+               p,
+               &(struct gs_datafile_spec){
+                   .path = "p", .key = "a", .need = GS_DATAFILE_REQUIRED, .min_n = 1, .max_n = 4},
+               arr, &n, &err),
+           &err, "'p.a[1]' is 'x'; allowed a finite number");
+    const char *strs[4];
+    const struct gs_datafile_spec few = {.path = "p", .key = "w", .min_n = 3, .max_n = 4},
+                                  many = {.path = "p", .key = "w", .min_n = 0, .max_n = 1};
+    expect(gs_datafile_strings(p, &few, strs, &n, &err), &err,
+           "'p.w' has 2 strings; allowed 3 to 4");
+    expect(gs_datafile_strings(p, &many, strs, &n, &err), &err,
+           "'p.w' has more than 1 strings; allowed at most 1");
     const cJSON *p2 = root;
     expect(gs_datafile_object(root, "", "p2", GS_DATAFILE_REQUIRED, &p2, &err), &err,
            "'p2' is missing; allowed an object");

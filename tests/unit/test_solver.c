@@ -189,7 +189,9 @@ static void steady_state_equals_long_run_limit(void **state)
     int iters = -1;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(
-        gs_simulate_steady_state(&m, 600.0, GS_CMT_DEPOT, 8.0, &cvode_default, yss, &iters, &err),
+        gs_simulate_steady_state(&(struct gs_simulate_steady_state_request){&m, 600.0, GS_CMT_DEPOT,
+                                                                            8.0, &cvode_default},
+                                 yss, &iters, &err),
         GS_OK);
     assert_true(iters >= 1 && iters <= 10);
     struct gs_event_list ev = repeated_doses(600.0, 8.0, 180);
@@ -213,7 +215,9 @@ static void steady_state_equals_long_run_limit(void **state)
            tl = lm.p[gs_model_structure_param_index(s, "tlag")];
     double tau = 12.0;
     assert_int_equal(
-        gs_simulate_steady_state(&lm, 150.0, GS_CMT_DEPOT, tau, &exact_opt, yss, &iters, &err),
+        gs_simulate_steady_state(
+            &(struct gs_simulate_steady_state_request){&lm, 150.0, GS_CMT_DEPOT, tau, &exact_opt},
+            yss, &iters, &err),
         GS_OK);
     assert_int_equal(iters, 0); /* closed form: no iteration */
     double c =
@@ -261,7 +265,9 @@ static void solver_errors_are_reported(void **state)
     assert_non_null(strstr(err.msg, "rtol"));
     double yss[GS_N_BODY];
     assert_int_equal(
-        gs_simulate_steady_state(&m, 300, GS_CMT_DEPOT, 0.0, &cvode_default, yss, NULL, &err),
+        gs_simulate_steady_state(
+            &(struct gs_simulate_steady_state_request){&m, 300, GS_CMT_DEPOT, 0.0, &cvode_default},
+            yss, NULL, &err),
         GS_INPUT);
     gs_event_list_release(&ev);
     gs_drug_free(d);

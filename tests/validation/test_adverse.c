@@ -19,9 +19,10 @@ static double cavg(const char *drug, double crcl, int per_day, double daily)
     struct gs_summary s;
     struct gs_sim_options o = GS_SIM_OPTIONS_DEFAULT;
     assert_int_equal(gs_simulate(&m, &ev, &t, 1, &o, &p, NULL), GS_OK);
-    assert_int_equal(
-        gs_summarize(&m, &ev, &p, daily / per_day, 24.0 / per_day, GS_CMT_DEPOT, &o, &s, NULL),
-        GS_OK);
+    assert_int_equal(gs_summarize(&(struct gs_summary_request){&m, &ev, &p, daily / per_day,
+                                                               24.0 / per_day, GS_CMT_DEPOT, &o},
+                                  &s, NULL),
+                     GS_OK);
     gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     gs_drug_free(d);

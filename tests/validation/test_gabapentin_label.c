@@ -57,7 +57,10 @@ static struct gs_summary single_dose_summary(const struct gs_model *m, double do
     struct gs_summary s;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_simulate(m, &ev, t, n, &opt, &p, &err), GS_OK);
-    assert_int_equal(gs_summarize(m, &ev, &p, dose, NAN, GS_CMT_DEPOT, &opt, &s, &err), GS_OK);
+    assert_int_equal(
+        gs_summarize(&(struct gs_summary_request){m, &ev, &p, dose, NAN, GS_CMT_DEPOT, &opt}, &s,
+                     &err),
+        GS_OK);
     /* mass balance and non-negative amounts hold in every simulation (1e-6 relative) */
     assert_true(s.mass_balance_error <= 1e-6);
     assert_true(s.min_amount_mg >= 0.0);

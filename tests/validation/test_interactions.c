@@ -34,7 +34,9 @@ static double auc_of(const struct gs_model *m, const struct gs_event_list *ev, d
     struct gs_summary s;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_simulate(m, ev, t, n, &opt, &p, &err), GS_OK);
-    assert_int_equal(gs_summarize(m, ev, &p, ev->ev[0].amt_mg, NAN, GS_CMT_DEPOT, &opt, &s, &err),
+    assert_int_equal(gs_summarize(&(struct gs_summary_request){m, ev, &p, ev->ev[0].amt_mg, NAN,
+                                                               GS_CMT_DEPOT, &opt},
+                                  &s, &err),
                      GS_OK);
     assert_true(s.mass_balance_error <= 1e-6);
     if (cl)

@@ -60,6 +60,15 @@ static void make_sd(struct data *d, uint64_t seed, double tau, double sigma)
     }
 }
 
+/* The request for d's observations at the 95 % level. */
+static struct gs_lmm_ri_request request_of(const struct data *d)
+{
+    struct gs_lmm_ri_request req = GS_LMM_RI_REQUEST_INIT;
+    req.y = d->y, req.arm = d->arm, req.baseline = d->base, req.visit = d->visit;
+    req.n_visits = V, req.id = d->id, req.n = d->n;
+    return req;
+}
+
 static void make(struct data *d, uint64_t seed)
 {
     make_sd(d, seed, 1.1, 1.0);
@@ -111,8 +120,8 @@ static void against_nlme(void **state)
         unlink(res);
         struct gs_lmm_result r;
         struct gs_error err = GS_ERROR_INIT;
-        assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                         GS_OK);
+        const struct gs_lmm_ri_request req = request_of(&d);
+        assert_int_equal(gs_lmm_ri(&req, &r, &err), GS_OK);
         /* tTable: Value, Std.Error, DF, t-value, p-value; then sigma, tau, REML logLik */
         print_message("seed %d: effect %.10g (nlme %.10g), se %.8g (%.8g), p %.6g (%.6g), "
                       "tau %.6g (%.6g), REML loglik %.10g (%.10g)\n",
@@ -146,15 +155,17 @@ static void bad_input(void **state)
     for (size_t k = 0; k < d.n; k++)
         if (d.visit[k] == 0)
             d.arm[k] = 0;
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                     GS_INPUT);
+    struct gs_lmm_ri_request req = request_of(&d);
+    assert_int_equal(gs_lmm_ri(&req, &r, &err), GS_INPUT);
     assert_non_null(strstr(err.msg, "reference"));
     make(&d, 4);
     d.visit[3] = V; /* out of range */
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, d.n, 0.95, &r, &err),
-                     GS_INPUT);
+    req = request_of(&d);
+    assert_int_equal(gs_lmm_ri(&req, &r, &err), GS_INPUT);
     make(&d, 4);
-    assert_int_equal(gs_lmm_ri(d.y, d.arm, d.base, d.visit, V, d.id, 3, 0.95, &r, &err), GS_INPUT);
+    struct gs_lmm_ri_request few = request_of(&d);
+    few.n = 3;
+    assert_int_equal(gs_lmm_ri(&few, &r, &err), GS_INPUT);
 }
 
 int main(void)

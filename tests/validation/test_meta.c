@@ -14,7 +14,9 @@ static void fixed_effect_by_hand(void **state)
     const double y[2] = {0, 1}, v[2] = {1, 1};
     struct gs_meta_result r;
     struct gs_error err = GS_ERROR_INIT;
-    assert_int_equal(gs_meta_pool(y, v, 2, GS_META_FIXED, 0, 0.95, &r, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 2, GS_META_FIXED, 0, 0.95}, &r, &err),
+        GS_OK);
     assert_rel(r.est, 0.5, 1e-15);
     assert_rel(r.se, sqrt(0.5), 1e-15);
     assert_rel(r.q, 0.5, 1e-15);
@@ -30,23 +32,31 @@ static void dl_and_reml_by_hand(void **state)
     /* DL, y = (0, 2), v = 1: Q = 2, tau2 = (2 - 1)/(2 - 2/2) = 1, weights 1/2: est 1, se 1;
      * s2 = 1 * 2/(4 - 2) = 1, so I2 = 50 % */
     const double y2[2] = {0, 2}, v2[2] = {1, 1};
-    assert_int_equal(gs_meta_pool(y2, v2, 2, GS_META_DL, 0, 0.95, &r, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y2, v2, 2, GS_META_DL, 0, 0.95}, &r, &err),
+        GS_OK);
     assert_rel(r.tau2, 1, 1e-15);
     assert_rel(r.est, 1, 1e-15);
     assert_rel(r.se, 1, 1e-15);
     assert_rel(r.i2, 50, 1e-13);
     /* REML with equal variances: tau2 = sample variance - v = 4 - 1 = 3 for y = (0, 2, 4) */
     const double y3[3] = {0, 2, 4}, v3[3] = {1, 1, 1};
-    assert_int_equal(gs_meta_pool(y3, v3, 3, GS_META_REML, 0, 0.95, &r, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y3, v3, 3, GS_META_REML, 0, 0.95}, &r, &err),
+        GS_OK);
     assert_rel(r.tau2, 3, 1e-10);
     assert_rel(r.est, 2, 1e-14);
     /* Hartung-Knapp with equal weights: var = sum r^2/(k - 1)/k = 8/2/3 */
-    assert_int_equal(gs_meta_pool(y3, v3, 3, GS_META_REML, 1, 0.95, &r, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y3, v3, 3, GS_META_REML, 1, 0.95}, &r, &err),
+        GS_OK);
     assert_rel(r.se, sqrt(8.0 / 2 / 3), 1e-10);
     assert_int_equal(r.df, 2);
     /* heterogeneity below the sampling variance: tau2 truncated at 0 */
     const double y4[3] = {0, 0.1, 0.2};
-    assert_int_equal(gs_meta_pool(y4, v3, 3, GS_META_REML, 0, 0.95, &r, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y4, v3, 3, GS_META_REML, 0, 0.95}, &r, &err),
+        GS_OK);
     assert_true(r.tau2 == 0.0);
 }
 
@@ -56,15 +66,24 @@ static void bad_input(void **state)
     struct gs_meta_result r;
     struct gs_error err = GS_ERROR_INIT;
     const double y[2] = {0, 1}, v[2] = {1, 0};
-    assert_int_equal(gs_meta_pool(y, v, 2, GS_META_DL, 0, 0.95, &r, &err), GS_INPUT);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 2, GS_META_DL, 0, 0.95}, &r, &err),
+        GS_INPUT);
     assert_non_null(strstr(err.msg, "study 2"));
-    assert_int_equal(gs_meta_pool(y, v, 0, GS_META_DL, 0, 0.95, &r, &err), GS_INPUT);
-    assert_int_equal(gs_meta_pool(y, v, 1, GS_META_DL, 0, 1.5, &r, &err), GS_INPUT);
-    assert_int_equal(gs_meta_pool(y, v, 1, GS_META_FIXED, 1, 0.95, &r, &err), GS_INPUT);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 0, GS_META_DL, 0, 0.95}, &r, &err),
+        GS_INPUT);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 1, GS_META_DL, 0, 1.5}, &r, &err),
+        GS_INPUT);
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 1, GS_META_FIXED, 1, 0.95}, &r, &err),
+        GS_INPUT);
     double yi, vi;
     assert_int_equal(gs_meta_logrr(0, 10, 0, 12, &yi, &vi, &err), GS_UNSUPPORTED);
     assert_int_equal(gs_meta_logrr(11, 10, 0, 12, &yi, &vi, &err), GS_INPUT);
-    assert_int_equal(gs_meta_md(1, 0, 10, 1, 1, 10, &yi, &vi, &err), GS_INPUT);
+    assert_int_equal(gs_meta_md(&(struct gs_meta_md_request){1, 0, 10, 1, 1, 10}, &yi, &vi, &err),
+                     GS_INPUT);
     /* a zero cell gets 1/2 in every cell: log((0.5/11)/(3.5/13)), 1/0.5 - 1/11 + 1/3.5 - 1/13 */
     assert_int_equal(gs_meta_logrr(0, 10, 3, 12, &yi, &vi, &err), GS_OK);
     assert_rel(yi, log((0.5 / 11) / (3.5 / 13)), 1e-14);
@@ -148,7 +167,9 @@ static void compare(const double *y, const double *v, size_t k, double ref[6][12
     for (int i = 0; i < 5; i++) {
         struct gs_meta_result r;
         struct gs_error err = GS_ERROR_INIT;
-        assert_int_equal(gs_meta_pool(y, v, k, m[i], i >= 3, 0.95, &r, &err), GS_OK);
+        assert_int_equal(
+            gs_meta_pool(&(struct gs_meta_pool_request){y, v, k, m[i], i >= 3, 0.95}, &r, &err),
+            GS_OK);
         const double got[12] = {r.est, r.se, r.ci_lo, r.ci_hi, r.p,     r.tau2,
                                 r.i2,  r.h2, r.q,     r.q_p,   r.pi_lo, r.pi_hi};
         if (i == 2)
@@ -194,7 +215,8 @@ static void against_metafor(void **state)
     for (size_t i = 0; i < k; i++)
         a1[i] = bcg[i][0], n1[i] = bcg[i][1], a2[i] = bcg[i][2], n2[i] = bcg[i][3];
     struct gs_meta_result mh;
-    assert_int_equal(gs_meta_mh_rr(a1, n1, a2, n2, k, 0.95, &mh, &err), GS_OK);
+    assert_int_equal(
+        gs_meta_mh_rr(&(struct gs_meta_mh_rr_request){a1, n1, a2, n2, k, 0.95}, &mh, &err), GS_OK);
     const double got[5] = {mh.est, mh.se, mh.ci_lo, mh.ci_hi, mh.p};
     for (int j = 0; j < 5; j++)
         assert_rel(got[j], ref[5][j], 1e-6);
@@ -206,7 +228,10 @@ static void against_metafor(void **state)
     for (size_t i = 0; i < k; i++) {
         const double *s = mds[i];
         fprintf(f, "%g,%g,%g,%g,%g,%g\n", s[0], s[1], s[2], s[3], s[4], s[5]);
-        assert_int_equal(gs_meta_md(s[0], s[1], s[2], s[3], s[4], s[5], &y[i], &v[i], &err), GS_OK);
+        assert_int_equal(
+            gs_meta_md(&(struct gs_meta_md_request){s[0], s[1], s[2], s[3], s[4], s[5]}, &y[i],
+                       &v[i], &err),
+            GS_OK);
     }
     fclose(f);
     assert_int_equal(metafor(csv, 0, ref), 0);
@@ -260,9 +285,15 @@ static void analyse_equals_the_parts(void **state)
             assert_int_equal(gs_meta_logrr(a1[i], n1[i], a2[i], n2[i], &y[i], &v[i], &err), GS_OK);
     }
     struct gs_meta_result fe, re, mh;
-    assert_int_equal(gs_meta_pool(y, v, k, GS_META_FIXED, 0, 0.9, &fe, &err), GS_OK);
-    assert_int_equal(gs_meta_pool(y, v, k, GS_META_DL, 1, 0.9, &re, &err), GS_OK);
-    assert_int_equal(gs_meta_mh_rr(a1, n1, a2, n2, t.n, 0.9, &mh, &err), GS_OK);
+    struct gs_meta_pool_request pool = GS_META_POOL_REQUEST_INIT;
+    pool.yi = y, pool.vi = v, pool.k = k, pool.level = 0.9;
+    pool.method = GS_META_FIXED;
+    assert_int_equal(gs_meta_pool(&pool, &fe, &err), GS_OK);
+    pool.method = GS_META_DL, pool.hk = 1;
+    assert_int_equal(gs_meta_pool(&pool, &re, &err), GS_OK);
+    struct gs_meta_mh_rr_request mhr = GS_META_MH_RR_REQUEST_INIT;
+    mhr.a1 = a1, mhr.n1 = n1, mhr.a2 = a2, mhr.n2 = n2, mhr.k = t.n, mhr.level = 0.9;
+    assert_int_equal(gs_meta_mh_rr(&mhr, &mh, &err), GS_OK);
     assert_memory_equal(&m->fixed, &fe, sizeof fe);
     assert_memory_equal(&m->random, &re, sizeof re);
     assert_true(m->have_mh);

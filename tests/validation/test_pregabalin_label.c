@@ -16,7 +16,10 @@ static struct gs_summary single(const struct gs_model *m, double dose)
     struct gs_summary s;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_simulate(m, &ev, t, n, &opt, &p, &err), GS_OK);
-    assert_int_equal(gs_summarize(m, &ev, &p, dose, 12.0, GS_CMT_DEPOT, &opt, &s, &err), GS_OK);
+    assert_int_equal(
+        gs_summarize(&(struct gs_summary_request){m, &ev, &p, dose, 12.0, GS_CMT_DEPOT, &opt}, &s,
+                     &err),
+        GS_OK);
     /* mass balance and non-negative amounts hold in every simulation (1e-6 relative) */
     assert_true(s.mass_balance_error <= 1e-6);
     assert_true(s.min_amount_mg >= 0.0);

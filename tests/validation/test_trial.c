@@ -86,7 +86,14 @@ static void simulated_power_matches_analytic(void **state)
     struct gs_trial_reps a, b;
     struct gs_error err = GS_ERROR_INIT;
     const long R = 4000;
-    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 2, &a, &err), GS_OK);
+    struct gs_trial_power_sim_request req = GS_TRIAL_POWER_SIM_REQUEST_INIT; /* 0.05, two-sided */
+    req.delta = -0.5;
+    req.sigma = 1.2;
+    req.n_per_arm = 55;
+    req.n_reps = R;
+    req.seed = 7;
+    req.threads = 2;
+    assert_int_equal(gs_trial_power_sim_t2(&req, &a, &err), GS_OK);
     double p = gs_trial_power_t2(-0.5, 1.2, 55, 0.05, 2), se = sqrt(p * (1 - p) / (double)R);
     print_message("simulated power %.4f, analytic %.4f, bound %.4f\n", a.power, p, 3.5 * se);
     assert_true(fabs(a.power - p) < 3.5 * se);
@@ -94,19 +101,28 @@ static void simulated_power_matches_analytic(void **state)
     assert_true(fabs(a.effect_mean + 0.5) < 3.5 * 0.2288 / sqrt((double)R));
     assert_rel(a.effect_sd, 0.2288, 0.05);
     /* any thread count gives the same replicates */
-    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 55, 0.05, 2, R, 7, 1, &b, &err), GS_OK);
+    assert_int_equal(
+        gs_trial_power_sim_t2(&(struct gs_trial_power_sim_request){-0.5, 1.2, 55, 0.05, 2, R, 7, 1},
+                              &b, &err),
+        GS_OK);
     assert_memory_equal(a.effect, b.effect, (size_t)R * sizeof *a.effect);
     assert_memory_equal(a.significant, b.significant, (size_t)R);
     gs_trial_reps_release(&a);
     gs_trial_reps_release(&b);
     /* one-sided in either direction, smaller trial */
-    assert_int_equal(gs_trial_power_sim_t2(0.5, 1.2, 30, 0.05, 1, R, 9, 2, &a, &err), GS_OK);
+    assert_int_equal(
+        gs_trial_power_sim_t2(&(struct gs_trial_power_sim_request){0.5, 1.2, 30, 0.05, 1, R, 9, 2},
+                              &a, &err),
+        GS_OK);
     p = gs_trial_power_t2(0.5, 1.2, 30, 0.05, 1);
     se = sqrt(p * (1 - p) / (double)R);
     print_message("one-sided n=30, delta +0.5: simulated %.4f, analytic %.4f\n", a.power, p);
     assert_true(fabs(a.power - p) < 3.5 * se);
     gs_trial_reps_release(&a);
-    assert_int_equal(gs_trial_power_sim_t2(-0.5, 1.2, 30, 0.05, 1, R, 8, 2, &a, &err), GS_OK);
+    assert_int_equal(
+        gs_trial_power_sim_t2(&(struct gs_trial_power_sim_request){-0.5, 1.2, 30, 0.05, 1, R, 8, 2},
+                              &a, &err),
+        GS_OK);
     p = gs_trial_power_t2(-0.5, 1.2, 30, 0.05, 1);
     se = sqrt(p * (1 - p) / (double)R);
     print_message("one-sided n=30: simulated %.4f, analytic %.4f\n", a.power, p);
