@@ -102,6 +102,13 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
  * input counts what was given up to that row (0 if nothing was). */
 double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row);
 
+/* Output times 0, step, 2 step, ... up to `until_h`, which is always the last one (so a profile
+ * ends where it was asked to), into a new array *t of *n times (the caller frees it with
+ * gs_free). At most GS_SIMULATE_MAX_POINTS times: more is GS_INPUT naming '--out-every'. */
+#define GS_SIMULATE_MAX_POINTS 1000000L
+gs_status gs_simulate_grid(double until_h, double step_h, double **t, size_t *n,
+                           struct gs_error *err);
+
 /* ---- many subjects at once (the population engine's inner loop) ----
  * Up to GS_LANES subjects of one structure sharing dose records (bolus doses, no SS or reset,
  * the same lags) and output times: the closed form for linear structures, else a batched

@@ -42,23 +42,6 @@ gs_status gs_advise_check(const struct gs_advise_request *req, struct gs_error *
     return GS_OK;
 }
 
-/* 0, step, 2 step, ... up to `until`, which is always the last point. */
-static gs_status make_grid(double until, double step, double **t, size_t *n, struct gs_error *err)
-{
-    size_t k = (size_t)(floor(until / step + 1e-9) + 1.0);
-    int add_end = fabs((double)(k - 1) * step - until) > 1e-9 * until;
-    double *g = gs_malloc((k + 1) * sizeof *g);
-    if (g == NULL)
-        return gs_error_set(err, GS_NOMEM, "--days", "out of memory for the output grid");
-    for (size_t i = 0; i < k; i++)
-        g[i] = (double)i * step;
-    if (add_end)
-        g[k++] = until;
-    *t = g;
-    *n = k;
-    return GS_OK;
-}
-
 /* Appends the lines of `text` to the result's interaction notes. */
 static gs_status add_notes(struct gs_advise_result *r, const char *text, struct gs_error *err)
 {
@@ -184,7 +167,7 @@ static gs_status predict(const struct gs_advise_request *req, struct gs_advise_r
     if ((st = gs_drug_individual_model(req->drug, &r->patient, &r->model, NULL, 0, err)) ||
         (st = gs_regimen_validate(&r->regimen, gs_drug_max_dose_mg(req->drug), err)) ||
         (st = gs_regimen_expand(&r->regimen, &ev, err)) ||
-        (st = make_grid(24.0 * r->days, GRID_STEP_H, &grid, &n_grid, err)) ||
+        (st = gs_simulate_grid(24.0 * r->days, GRID_STEP_H, &grid, &n_grid, err)) ||
         (st = apply_comedications(req, r, &ev, &sopt, scale, err)) ||
         (st = gs_simulate(&r->model, &r->events, grid, n_grid, &sopt, &r->profile, err)))
         goto done;

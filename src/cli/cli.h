@@ -122,8 +122,6 @@ struct cli_grid_opts {
  * max(interval, 24 h)) every --out-every; the caller frees it with gs_free(). */
 gs_status cli_grid(const struct cli_grid_opts *o, const struct gs_regimen *reg, int single,
                    double **grid, size_t *n_grid, struct gs_error *err);
-gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err);
-#define CLI_MAX_OUTPUT_POINTS 1000000L
 
 /* Writes a finished output (the callback fills the open outfile) and commits it; on failure
  * nothing replaces the destination. */

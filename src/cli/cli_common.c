@@ -122,28 +122,6 @@ void cli_solver(const struct cli_solver_opts *o, struct gs_sim_options *s)
         s->atol_mg = o->atol_mg;
 }
 
-gs_status cli_make_grid(double until, double step, double **t, size_t *n, struct gs_error *err)
-{
-    double pts = floor(until / step + 1e-9) + 1.0;
-    if (pts + 1.0 > (double)CLI_MAX_OUTPUT_POINTS)
-        return gs_error_set(err, GS_INPUT, "--out-every",
-                            "'--out-every' %g h over %g h gives %.0f points; allowed up to %ld "
-                            "(use a coarser grid)",
-                            step, until, pts, CLI_MAX_OUTPUT_POINTS);
-    size_t k = (size_t)pts;
-    int add_end = fabs((double)(k - 1) * step - until) > 1e-9 * until;
-    double *g = gs_malloc((k + 1) * sizeof *g);
-    if (g == NULL)
-        return gs_error_set(err, GS_NOMEM, "--out-every", "out of memory for the output grid");
-    for (size_t i = 0; i < k; i++)
-        g[i] = (double)i * step;
-    if (add_end)
-        g[k++] = until;
-    *t = g;
-    *n = k;
-    return GS_OK;
-}
-
 gs_status cli_grid(const struct cli_grid_opts *o, const struct gs_regimen *reg, int single,
                    double **grid, size_t *n_grid, struct gs_error *err)
 {
@@ -157,7 +135,7 @@ gs_status cli_grid(const struct cli_grid_opts *o, const struct gs_regimen *reg, 
         return gs_error_set(err, GS_INPUT, "--out-every",
                             "'--out-every' is %g h; allowed above 0 up to the profile end (%g h)",
                             step, until);
-    return cli_make_grid(until, step, grid, n_grid, err);
+    return gs_simulate_grid(until, step, grid, n_grid, err);
 }
 
 gs_status cli_write_file(const char *path, const char *field,

@@ -49,7 +49,7 @@ void help_simulate(FILE *f)
             "  gabasim simulate --drug gabapentin --titrate label --days 7 --plot g.svg\n"
             "  gabasim simulate --drug gabapentin --dose 600mg --doses 1 --scr 1.4mg/dL \\\n"
             "      --age 72 --sex female --weight 70kg --json\n",
-            CLI_MAX_OUTPUT_POINTS);
+            GS_SIMULATE_MAX_POINTS);
 }
 
 int cmd_simulate(int argc, char **argv)
