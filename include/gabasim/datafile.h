@@ -7,7 +7,7 @@
  * fields read with the gs_datafile_<type>() readers below, so that every loader reports a bad
  * field the same way:
  *
- *     'model.parameters.CL.value' is 500 L/h; allowed a number above 0, up to 50 L/h
+ *     'pharmacodynamics.ke0.value' is -1 1/h; allowed a number above 0, up to 100 1/h
  *     'placebo.pe' is missing; allowed a number from 0 to 1
  *     'model.parameters.ka.unit' is '1/min'; allowed: 1/h
  *     'arms[0].type' is 'active'; allowed: placebo, drug

@@ -44,6 +44,10 @@ void gs_outfile_abort(struct gs_outfile *o);
  * shell redirected it to a file): such a destination is written in place, never replaced. */
 int gs_outfile_is_stream(const char *path);
 
+/* 1 when `path` is "-" or names the file standard output already writes to (/dev/stdout,
+ * /proc/self/fd/1). */
+int gs_outfile_is_stdout(const char *path);
+
 /* Commits every open outfile of `o` (NULL entries are skipped): the in-place copies (standard
  * output, devices, FIFOs), which can fail for want of space, before any rename, so that a
  * failure leaves no new regular file either; on the first failure the rest are aborted. */

@@ -23,6 +23,12 @@ static gs_status nomem(struct gs_error *err)
     return gs_error_set(err, GS_NOMEM, "evidence", "out of memory");
 }
 
+/* An array element or a member that is not the object it must be. */
+static gs_status not_object(const char *path, const char *allowed, struct gs_error *err)
+{
+    return gs_error_set(err, GS_INPUT, path, "'%s' is not an object; allowed: %s", path, allowed);
+}
+
 /* A string member copied: required (error when absent) or optional (*out NULL when absent). */
 static gs_status get_str(const cJSON *o, const char *key, int required, const struct where *w,
                          char **out, struct gs_error *err)
@@ -70,10 +76,7 @@ static gs_status get_points(const cJSON *o, const char *key, const struct where 
         struct gs_evidence_point *q = &(*out)[(*n)++];
         gs_status st;
         if (!cJSON_IsObject(p))
-            return gs_error_set(err, GS_INPUT, pw.path,
-                                "'%s' is not an object; allowed: "
-                                "{\"text\", \"source\"}",
-                                pw.path);
+            return not_object(pw.path, "{\"text\", \"source\"}", err);
         if ((st = get_str(p, "text", 1, &pw, &q->text, err)) ||
             (st = get_str(p, "source", 1, &pw, &q->source, err)))
             return st;
@@ -132,10 +135,7 @@ static gs_status parse_pain_types(const cJSON *root, const struct where *w, stru
         struct gs_evidence_pain_type *p = &ev->pain_types[ev->n_pain_types++];
         gs_status st;
         if (!cJSON_IsObject(t))
-            return gs_error_set(err, GS_INPUT, tw.path,
-                                "'%s' is not an object; allowed: "
-                                "{\"title\", \"points\"}",
-                                tw.path);
+            return not_object(tw.path, "{\"title\", \"points\"}", err);
         if ((p->name = gs_strdup(t->string)) == NULL)
             return nomem(err);
         if ((st = get_str(t, "title", 1, &tw, &p->title, err)) ||
@@ -151,10 +151,7 @@ static gs_status parse_alternative(const cJSON *d, const struct where *w,
     gs_status st;
     a->kidney_crcl_below = NAN;
     if (!cJSON_IsObject(d))
-        return gs_error_set(err, GS_INPUT, w->path,
-                            "'%s' is not an object; allowed: {\"drug\", "
-                            "\"class\", \"points\", \"kidney\"}",
-                            w->path);
+        return not_object(w->path, "{\"drug\", \"class\", \"points\", \"kidney\"}", err);
     if ((st = get_str(d, "drug", 1, w, &a->drug, err)) ||
         (st = get_str(d, "class", 1, w, &a->drug_class, err)) ||
         (st = get_points(d, "points", w, &a->points, &a->n_points, err)))

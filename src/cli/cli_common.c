@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -170,10 +169,7 @@ gs_status cli_check_outputs(const char *const *paths, const char *const *fields,
     for (size_t i = 0; i < n; i++) {
         if (paths[i] == NULL)
             continue;
-        struct stat so, sp;
-        int out = strcmp(paths[i], "-") == 0 ||
-                  (stat(paths[i], &sp) == 0 && fstat(STDOUT_FILENO, &so) == 0 &&
-                   so.st_dev == sp.st_dev && so.st_ino == sp.st_ino);
+        int out = gs_outfile_is_stdout(paths[i]);
         /* two outputs into one device (/dev/null) are fine; into one file, one would be lost */
         for (size_t j = 0; j < i && (out || !gs_outfile_is_stream(paths[i])); j++)
             if (paths[j] && same_file(paths[i], paths[j]))

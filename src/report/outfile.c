@@ -19,6 +19,19 @@
     "XX"                                                                                           \
     "XX"
 
+/* Whether the existing file `sb` is the one descriptor `fd` writes to. */
+static int is_fd_file(int fd, const struct stat *sb)
+{
+    struct stat fb;
+    return fstat(fd, &fb) == 0 && fb.st_dev == sb->st_dev && fb.st_ino == sb->st_ino;
+}
+
+int gs_outfile_is_stdout(const char *path)
+{
+    struct stat sb;
+    return strcmp(path, "-") == 0 || (stat(path, &sb) == 0 && is_fd_file(STDOUT_FILENO, &sb));
+}
+
 int gs_outfile_is_stream(const char *path)
 {
     struct stat sb;
@@ -30,12 +43,7 @@ int gs_outfile_is_stream(const char *path)
         return !S_ISDIR(sb.st_mode);
     /* /dev/stdout or /proc/self/fd/1 resolving to the regular file a shell redirected standard
      * output to: a rename would replace the system's link, or leave the shell's file behind */
-    for (int fd = STDOUT_FILENO; fd <= STDERR_FILENO; fd++) {
-        struct stat fb;
-        if (fstat(fd, &fb) == 0 && fb.st_dev == sb.st_dev && fb.st_ino == sb.st_ino)
-            return 1;
-    }
-    return 0;
+    return is_fd_file(STDOUT_FILENO, &sb) || is_fd_file(STDERR_FILENO, &sb);
 }
 
 /* The temporary file of a stream destination: in $TMPDIR, since the destination's directory
@@ -148,10 +156,7 @@ static int copy_in_place(const struct gs_outfile *o)
 {
     /* "-", or a name of standard output's own file (/dev/stdout, /proc/self/fd/1): through
      * descriptor 1, so the bytes land where the rest of standard output goes */
-    struct stat a, b;
-    int to_stdout =
-        strcmp(o->path, "-") == 0 || (stat(o->path, &a) == 0 && fstat(STDOUT_FILENO, &b) == 0 &&
-                                      a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+    int to_stdout = gs_outfile_is_stdout(o->path);
     if (to_stdout && fflush(stdout) != 0)
         return errno ? errno : EIO;
     int in = open(o->tmp, O_RDONLY);

@@ -29,6 +29,23 @@ usage_err() { # description, expected substring, args...
   else ok "$desc"; fi
 }
 
+# schema_valid SCHEMA FILE [PYTHON]: exit 0 when FILE, after the python statement PYTHON has edited
+# the parsed document `d`, validates against the JSON Schema SCHEMA (itself checked as a 2020-12
+# schema); the first error goes to stderr. Needs python3-jsonschema.
+schema_valid() {
+  python3 - "$1" "$2" "${3:-pass}" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+d = json.load(open(sys.argv[2]))
+exec(sys.argv[3])
+errs = list(jsonschema.Draft202012Validator(schema).iter_errors(d))
+for e in errs[:1]:
+    print("%s: %s" % ("/".join(map(str, e.absolute_path)), e.message[:300]), file=sys.stderr)
+sys.exit(1 if errs else 0)
+PY
+}
+
 finish() {
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]

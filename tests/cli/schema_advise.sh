@@ -13,19 +13,7 @@ if ! python3 -c 'import jsonschema' 2> /dev/null; then
 fi
 SCHEMA="$ROOT/docs/schemas/advise.schema.json"
 # file [python edit] -> exit 0 if the schema accepts the (edited) document
-valid() {
-  python3 - "$SCHEMA" "$1" "${2:-pass}" <<'PY'
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft202012Validator.check_schema(schema)
-d = json.load(open(sys.argv[2]))
-exec(sys.argv[3])
-errs = list(jsonschema.Draft202012Validator(schema).iter_errors(d))
-for e in errs[:1]:
-    print("%s: %s" % ("/".join(map(str, e.absolute_path)), e.message[:200]), file=sys.stderr)
-sys.exit(1 if errs else 0)
-PY
-}
+valid() { schema_valid "$SCHEMA" "$@"; }
 cases=(
   "gabapentin, pain, morphine|--drug gabapentin --age 72 --sex female --weight 70kg --scr 1.4mg/dL --pain radicular --with morphine"
   "gabapentin, antacid at times, no pain|--drug gabapentin --crcl 20 --with antacid-al-mg@1h,9h --days 7"

@@ -13,19 +13,7 @@ if ! python3 -c 'import jsonschema' 2> /dev/null; then
 fi
 S=$ROOT/docs/schemas
 # schema file, document, [python edit of the document]: exit 0 if the (edited) document validates
-valid() {
-  python3 - "$1" "$2" "${3:-pass}" <<'PY'
-import json, sys, jsonschema
-schema = json.load(open(sys.argv[1]))
-jsonschema.Draft202012Validator.check_schema(schema)
-d = json.load(open(sys.argv[2]))
-exec(sys.argv[3])
-errs = list(jsonschema.Draft202012Validator(schema).iter_errors(d))
-for e in errs[:1]:
-    print(e.message[:300], file=sys.stderr)
-sys.exit(1 if errs else 0)
-PY
-}
+valid() { schema_valid "$@"; }
 check() { # description, schema, file
   if valid "$2" "$3" 2> "$TMP/v.txt"; then ok "$1"; else bad "$1" "$(cat "$TMP/v.txt")"; fi
 }
