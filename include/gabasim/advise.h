@@ -163,6 +163,23 @@ struct gs_advise_evidence {
     size_t n_alternatives;
 };
 
+/* A warning that applies to this patient, shown first, right after the dose (the library
+ * decides which apply; the reports only print them). */
+#define GS_ADVISE_MAX_WARNINGS 4
+
+enum gs_advise_warning_kind {
+    GS_WARN_RESPIRATORY_DEPRESSION, /* with an opioid or another CNS depressant */
+    GS_WARN_FALLS,                  /* drowsiness and dizziness in a patient aged 65 or more */
+};
+
+struct gs_advise_warning {
+    enum gs_advise_warning_kind kind;
+    char id[32];      /* "respiratory-depression", "falls" */
+    char title[96];   /* a short heading in plain words */
+    char text[640];   /* what it means and what to do, in plain words, with the model's numbers */
+    char source[320]; /* label sections and guidelines: "Neurontin label 5.7; ..." */
+};
+
 struct gs_advise_result {
     const gs_drug *drug; /* the request's (borrowed) */
     struct gs_patient patient;
@@ -201,6 +218,10 @@ struct gs_advise_result {
 
     struct gs_advise_evidence evidence;
     struct gs_evidence *evidence_file; /* owned; what `evidence` points into */
+
+    /* the warnings that apply, most serious first (respiratory depression, then falls) */
+    struct gs_advise_warning warnings[GS_ADVISE_MAX_WARNINGS];
+    size_t n_warnings;
 };
 
 /* Works out the advice. On success *out owns a new result the caller frees with

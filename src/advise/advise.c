@@ -205,7 +205,7 @@ gs_status gs_advise(const struct gs_advise_request *req, struct gs_advise_result
     r->profile = (struct gs_profile)GS_PROFILE_INIT;
     if ((st = plan_and_check(req, r, err)) || (st = predict(req, r, err)) ||
         (req->pain_type && (st = gs__advise_pain(req, r, err))) ||
-        (st = gs__advise_side_effects(r, err)) ||
+        (st = gs__advise_side_effects(r, err)) || (st = gs__advise_warnings(req, r, err)) ||
         (st = gs_advise_evidence_load(&r->evidence_file, NULL, err)) ||
         (st = gs__advise_evidence_select(r->evidence_file, req->pain_type, gs_drug_name(req->drug),
                                          r->patient.crcl_ml_min, &r->evidence, err))) {

@@ -28,4 +28,10 @@ gs_status gs__advise_band(const struct gs_advise_request *req, struct gs_advise_
                           const double *param_scale, const double *t, size_t n_t,
                           const struct gs_sim_options *sopt, struct gs_error *err);
 
+/* The warnings that apply to this patient into r->warnings: respiratory depression when a
+ * co-medication of req is a CNS depressant (r->cns_depressant), falls when the patient is 65 or
+ * older; after the side effects (the falls warning quotes r->fall_risk_by_day). */
+gs_status gs__advise_warnings(const struct gs_advise_request *req, struct gs_advise_result *r,
+                              struct gs_error *err);
+
 #endif

@@ -8,9 +8,7 @@
 #include "gabasim/alloc.h"
 #include "report_int.h"
 
-/* Terminal text: `s` wrapped at 92 columns, the first line after `lead`, the rest after `indent`
- * spaces. */
-static void wrap(FILE *f, const char *lead, int indent, const char *s)
+void gs__advise_wrap(FILE *f, const char *lead, int indent, const char *s)
 {
     int col = fprintf(f, "%s", lead);
     while (*s) {
@@ -38,7 +36,7 @@ static void point_text(FILE *f, const struct gs_evidence_point *p, const char *l
         fprintf(f, "%s%s (%s)\n", lead, p->text, p->source);
     else {
         snprintf(line, n, "%s (%s)", p->text, p->source);
-        wrap(f, lead, indent, line);
+        gs__advise_wrap(f, lead, indent, line);
     }
     gs_free(line);
 }
@@ -73,13 +71,13 @@ void gs__advise_evidence_text(FILE *f, const struct gs_advise_evidence *ev)
         const struct gs_advise_alternative *a = &ev->alternatives[i];
         char lead[64];
         snprintf(lead, sizeof lead, "  %s:", a->alt->drug);
-        wrap(f, lead, 4, a->alt->drug_class);
+        gs__advise_wrap(f, lead, 4, a->alt->drug_class);
         for (size_t k = 0; k < a->alt->n_points; k++)
             point_text(f, &a->alt->points[k], "    - ", 6);
         if (a->alt->kidney_text) {
             char line[1024];
             kidney_line(line, sizeof line, a);
-            wrap(f, "    - ", 6, line);
+            gs__advise_wrap(f, "    - ", 6, line);
         }
     }
 }
@@ -92,7 +90,9 @@ void gs__advise_evidence_html(FILE *f, const struct gs_advise_evidence *ev)
         gs__html_escape(f, ev->title);
         fputs("</b></p>\n", f);
     } else {
-        fputs("<p>Give your kind of back pain (--pain) to see the trials for it.</p>\n", f);
+        fputs("<p>Your kind of pain was not given. So only the points for everyone are "
+              "shown.</p>\n",
+              f);
     }
     fputs("<ul>\n", f);
     for (size_t i = 0; i < ev->n_points; i++)
@@ -105,17 +105,23 @@ void gs__advise_evidence_html(FILE *f, const struct gs_advise_evidence *ev)
         const struct gs_advise_alternative *a = &ev->alternatives[i];
         fputs("<h3>", f);
         gs__html_escape(f, a->alt->drug);
-        fputs("</h3>\n<p>", f);
+        fputs("</h3>\n<p>It is ", f);
         gs__html_escape(f, a->alt->drug_class);
         fputs(".</p>\n<ul>\n", f);
         for (size_t k = 0; k < a->alt->n_points; k++)
             point_html(f, &a->alt->points[k]);
         if (a->alt->kidney_text) {
-            char line[1024];
-            kidney_line(line, sizeof line, a);
-            fputs(a->kidney_rule_applies == 1 ? "<li><b>" : "<li>", f);
-            gs__html_escape(f, line);
-            fputs(a->kidney_rule_applies == 1 ? "</b></li>\n" : "</li>\n", f);
+            fputs("<li>Kidneys: ", f);
+            gs__html_escape(f, a->alt->kidney_text);
+            fputs(".", f);
+            if (a->kidney_rule_applies == 1)
+                fputs(" <b>This applies to your kidney function.</b>", f);
+            if (a->alt->kidney_source) {
+                fputs(" <span class=\"src\">(", f);
+                gs__html_escape(f, a->alt->kidney_source);
+                fputs(")</span>", f);
+            }
+            fputs("</li>\n", f);
         }
         fputs("</ul>\n", f);
     }

@@ -1,6 +1,8 @@
 /* advise_html.c - the advice as one self-contained page for the patient (styles inline, the plot
- * as inline SVG, no scripts, no external resources) in plain language, with the numbers
- * traceable to the model and the sources listed. */
+ * as inline SVG, no scripts, no external resources) in plain words: the dose, then the warnings
+ * that apply in a highlighted box, the calendar, the blood levels; the later sections, the
+ * glossary and the details for the clinician are in advise_html_parts.c. The page is laid out
+ * for widths from a phone's 390 px up (tests/browser/page.mjs checks it in Chromium). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -64,8 +66,36 @@ static char *slurp(const char *path)
     return buf;
 }
 
+/* The opening tag of PLplot's SVG `tag` (up to its '>') without its fixed width and height, so
+ * that the viewBox scales it to the page, with the plot named for screen readers. */
+static void svg_open(FILE *f, const char *tag, size_t len)
+{
+    fputs("<svg", f);
+    const char *p = tag + 4, *end = tag + len;
+    while (p < end) {
+        const char *attr = p;
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r'))
+            p++;
+        const char *name = p;
+        while (p < end && *p != '=' && *p != ' ' && *p != '\n')
+            p++;
+        int drop = (p - name == 5 && strncmp(name, "width", 5) == 0) ||
+                   (p - name == 6 && strncmp(name, "height", 6) == 0);
+        if (p < end && *p == '=' && p + 1 < end && p[1] == '"') {
+            const char *q = memchr(p + 2, '"', (size_t)(end - p - 2));
+            p = q ? q + 1 : end;
+        }
+        if (!drop)
+            fwrite(attr, 1, (size_t)(p - attr), f);
+        if (p == attr)
+            p++;
+    }
+    fputs(" width=\"100%\" role=\"img\" aria-labelledby=\"plot-title plot-desc\">", f);
+}
+
 /* The SVG plot of the calendar's concentrations, drawn by PLplot into a temporary file beside the
- * page and read back to be inlined; its XML prologue is dropped. */
+ * page and read back to be inlined; its XML prologue is dropped, and a <title> and <desc> that
+ * say what it shows in words are added. */
 static gs_status inline_plot(FILE *f, const struct gs_advise_result *r, const char *page_path,
                              struct gs_error *err)
 {
@@ -86,68 +116,123 @@ static gs_status inline_plot(FILE *f, const struct gs_advise_result *r, const ch
     if (buf == NULL)
         return gs_error_set(err, GS_IO, "--html", "cannot read the plot back");
     const char *svg = strstr(buf, "<svg");
-    if (svg == NULL) {
+    const char *gt = svg ? strchr(svg, '>') : NULL;
+    if (gt == NULL) {
         gs_free(buf);
         return gs_error_set(err, GS_IO, "--html", "the plot is not SVG");
     }
-    fputs("<figure>", f);
-    fputs(svg, f);
-    fputs("<figcaption>Predicted blood level of a typical patient like you on this calendar "
-          "(mg/L). Red ticks: doses. Shaded: the steady-state range.</figcaption></figure>\n",
+    const struct gs_summary *s = &r->typical;
+    fputs("<figure><div class=\"plot\">", f);
+    svg_open(f, svg, (size_t)(gt - svg));
+    fputs("<title id=\"plot-title\">Predicted level of ", f);
+    gs__html_escape(f, gs_drug_name(r->drug));
+    fprintf(f,
+            " in the blood over %g days</title>\n<desc id=\"plot-desc\">The line shows the "
+            "predicted level (mg/L) in the blood of a typical person like you, hour by hour, on "
+            "this calendar. It goes up and down with each dose.",
+            r->days);
+    if (isfinite(s->ss_cmin_mg_l) && isfinite(s->ss_cmax_mg_l))
+        fprintf(f, " On the full dose it swings between %.2g and %.2g mg/L (the shaded band).",
+                s->ss_cmin_mg_l, s->ss_cmax_mg_l);
+    fputs(" Red ticks at the bottom mark the doses.</desc>", f);
+    fputs(gt + 1, f);
+    fputs("</div><figcaption>The level of the medicine in the blood of a typical person like you "
+          "(mg/L), by hour. Red ticks mark the doses. The shaded band is where the level swings "
+          "on the full dose. On a small screen, swipe the plot sideways.</figcaption></figure>\n",
           f);
     gs_free(buf);
     return GS_OK;
 }
 
+static const char *times_a_day(int per_day)
+{
+    return per_day == 1   ? "once a day"
+           : per_day == 2 ? "twice a day"
+           : per_day == 3 ? "three times a day"
+                          : "four times a day";
+}
+
+/* Responsive: one column of text at most 46em wide; tables and the plot scroll inside their own
+ * box when the screen is narrower than they are; long words (citations) wrap. */
+static const char css[] =
+    "*{box-sizing:border-box}html{-webkit-text-size-adjust:100%}"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:1.05rem;"
+    "line-height:1.5;color:#1d1d1d;max-width:46em;margin:0 auto;padding:.8em 1em 2em;"
+    "overflow-wrap:break-word}"
+    "h1{font-size:1.45em;line-height:1.2;margin:.4em 0}"
+    "h2{font-size:1.2em;border-bottom:1px solid #ccc;margin-top:1.6em}h3{font-size:1.05em}"
+    ".scroll,.plot{overflow-x:auto;max-width:100%}"
+    "table{border-collapse:collapse;margin:.5em 0}"
+    "td,th{padding:.25em .7em;border-bottom:1px solid #e4e4e4;text-align:right;"
+    "vertical-align:top}td:first-child,th:first-child{text-align:left}"
+    ".dose{font-size:1.1em}.src{color:#555;font-size:.88em}"
+    ".notice{background:#fff6d5;padding:.5em .8em;border:1px solid #e8d48a;font-size:.95em;"
+    "margin:0}"
+    ".warnings{background:#fdecea;border:2px solid #b3261e;border-radius:6px;padding:.4em "
+    "1em;margin:1em 0}.warnings h2{border:0;margin:.3em 0;color:#8c1d18}"
+    ".warnings h3{margin:.6em 0 .2em}.warnings p{margin:.2em 0 .4em}"
+    ".warn{color:#a00}figure{margin:1em 0}.plot svg{display:block;width:100%;height:auto}"
+    "@media (max-width:640px){body{padding:.6em .8em 2em}.plot svg{min-width:640px}}"
+    "dt{font-weight:bold;margin-top:.5em}dd{margin-left:1em}"
+    "details{margin:1em 0}summary{cursor:pointer;font-weight:bold}";
+
 static void head_html(FILE *f, const struct gs_advise_result *r)
 {
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<title>gabasim: ");
-    gs__html_escape(f, gs_drug_name(r->drug));
-    fputs(" for you</title>\n<style>body{font-family:sans-serif;max-width:52em;margin:2em auto;"
-          "line-height:1.45;color:#222}h1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px "
-          "solid #ccc}table{border-collapse:collapse}td,th{padding:.2em .8em;border-bottom:1px "
-          "solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}.warn{color:"
-          "#a00}.src{color:#666;font-size:.9em}.notice{background:#fff6d5;padding:.8em;border:1px "
-          "solid #e8d48a}svg{max-width:100%;height:auto}</style>\n</head>\n<body>\n",
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
           f);
-    fputs("<p class=\"notice\" id=\"notice\">", f);
-    gs__html_escape(f, GS_CLINICAL_NOTICE);
-    fputs(" Please go through it with your doctor or pharmacist.</p>\n", f);
-    fputs("<h1>", f);
+    gs__html_escape(f, gs_drug_title(r->drug));
+    fputs(": what to expect</title>\n<style>", f);
+    fputs(css, f);
+    fputs("</style>\n</head>\n<body>\n<p class=\"notice\" id=\"notice\">This page supports, and "
+          "does not replace, your doctor's advice. It shows what a computer model predicts for a "
+          "typical person like you. It is not a prescription. Please go through it with your "
+          "doctor or pharmacist.</p>\n<h1>",
+          f);
     gs__html_escape(f, gs_drug_title(r->drug));
     fputs(": what to expect</h1>\n", f);
 }
 
-static void patient_and_dose_html(FILE *f, const struct gs_advise_result *r)
+/* The dose in one line, then the warnings box when any apply: the first things on the page. */
+static void dose_and_warnings_html(FILE *f, const struct gs_advise_result *r)
 {
-    const struct gs_patient *pt = &r->patient;
-    fputs("<section id=\"patient\"><h2>About you</h2><p>", f);
-    fprintf(f, "Kidney function (creatinine clearance): %.0f mL/min (%s).", pt->crcl_ml_min,
-            gs_patient_crcl_source_name(pt->crcl_source));
-    if (!isnan(pt->age_y))
-        fprintf(f, " Age %.0f.", pt->age_y);
-    fputs(" The kidneys remove this medicine, so kidney function sets the dose.</p></section>\n",
-          f);
-
-    fputs("<section id=\"dose\"><h2>Suggested dose and how to start</h2>\n", f);
     fprintf(f,
-            "<p>Maintenance: <b>%g mg %s</b> (%g mg a day), from the label's table for this "
-            "kidney function.</p>\n<table><tr><th>From day</th><th>Dose</th><th>Times a "
-            "day</th></tr>\n",
-            r->plan.dose_mg,
-            r->plan.per_day == 1   ? "once a day"
-            : r->plan.per_day == 2 ? "twice a day"
-                                   : "three times a day",
-            r->plan.daily_mg);
+            "<p class=\"dose\" id=\"dose-line\">Your dose: <b>%g mg %s</b> (%g mg a day). You "
+            "build up to it slowly, as the table below shows.</p>\n",
+            r->plan.dose_mg, times_a_day(r->plan.per_day), r->plan.daily_mg);
+    if (r->n_warnings == 0)
+        return;
+    fputs("<section id=\"warnings\" class=\"warnings\" role=\"alert\"><h2>Warning</h2>\n", f);
+    for (size_t i = 0; i < r->n_warnings; i++) {
+        const struct gs_advise_warning *w = &r->warnings[i];
+        fprintf(f, "<h3 id=\"warning-%s\">", w->id);
+        gs__html_escape(f, w->title);
+        fputs("</h3>\n<p>", f);
+        gs__html_escape(f, w->text);
+        fputs(" <span class=\"src\">(", f);
+        gs__html_escape(f, w->source);
+        fputs(")</span></p>\n", f);
+    }
+    fputs("</section>\n", f);
+}
+
+static void calendar_html(FILE *f, const struct gs_advise_result *r)
+{
+    fputs("<section id=\"dose\"><h2>How to start</h2>\n<div class=\"scroll\"><table>"
+          "<tr><th>From day</th><th>Each dose</th><th>Doses a day</th></tr>\n",
+          f);
     for (size_t i = 0; i < r->n_calendar; i++)
         fprintf(f, "<tr><td>%d</td><td>%g mg</td><td>%d</td></tr>\n", r->calendar[i].day,
                 r->calendar[i].dose_mg, r->calendar[i].per_day);
-    fputs("</table>\n<p>Starting low and going up slowly lowers the chance of drowsiness, "
-          "dizziness and falls. Do not stop suddenly: the label advises tapering over at least a "
-          "week.</p>\n",
+    fputs("</table></div>\n<p>Starting low and going up slowly makes drowsiness, dizziness and "
+          "falls less likely. Do not stop suddenly. Cut down slowly over at least a week, as the "
+          "label advises. <span class=\"src\">(",
           f);
-    if (r->n_findings) {
+    gs__html_escape(f, gs__advise_label_name(r->drug));
+    fputs(" label, Dosage and Administration)</span></p>\n", f);
+    if (r->n_findings == 0)
+        fputs("<p>This plan stays within the label's doses for your kidney function.</p>\n", f);
+    else {
         fputs("<ul>\n", f);
         for (size_t i = 0; i < r->n_findings; i++) {
             fprintf(f, "<li class=\"%s\">", r->findings[i].level ? "warn" : "info");
@@ -159,108 +244,39 @@ static void patient_and_dose_html(FILE *f, const struct gs_advise_result *r)
     fputs("</section>\n", f);
 }
 
-static void relief_html(FILE *f, const struct gs_advise_result *r)
+static void patient_html(FILE *f, const struct gs_advise_result *r)
 {
-    const struct gs_advise_pain *p = r->pain;
-    fputs("<section id=\"relief\"><h2>Pain relief compared with a dummy pill</h2>\n", f);
-    if (p == NULL) {
-        fputs("<p>Not estimated: give your kind of pain to see it.</p>\n</section>\n", f);
-        return;
-    }
-    fputs("<p>On a 0-10 pain scale, ", f);
-    if (r->days > 14)
-        fprintf(f,
-                "after 2 weeks: <b>%+.1f</b> points compared with placebo (plausible range "
-                "%+.1f to %+.1f); ",
-                p->day14[1], p->day14[0], p->day14[2]);
-    fprintf(f,
-            "at the end of %g days: <b>%+.1f</b> points compared with placebo (plausible "
-            "range %+.1f to %+.1f). Negative means less pain than on placebo. Half of the "
-            "medicine's effect is there by about day %.0f",
-            r->days, p->end[1], p->end[0], p->end[2], p->half_effect_day);
-    if (isnan(p->full_effect_day))
-        fputs("; it is still growing at the end of this calendar.</p>\n", f);
+    const struct gs_patient *pt = &r->patient;
+    fputs("<section id=\"patient\"><h2>About you</h2><p>", f);
+    if (pt->crcl_source == GS_CRCL_DIALYSIS)
+        fputs("You are on dialysis: your kidneys no longer clean the blood.", f);
     else
-        fprintf(f, ", and 90 %% of it by about day %.0f.</p>\n", p->full_effect_day);
-    if (!isnan(p->responders50_placebo))
-        fprintf(f,
-                "<p>People differ a lot. Of 100 people like you, about <b>%.0f</b> would have "
-                "at least half as much pain by the end of these %g days with the medicine "
-                "(plausible range %.0f to %.0f), and about <b>%.0f</b> with a dummy pill "
-                "alone: most of the improvement people notice also happens without the "
-                "medicine.</p>\n",
-                100 * p->responders50[1], r->days,
-                100 * fmin(p->responders50[0], p->responders50[2]),
-                100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
-    if (p->borrowed_from[0])
-        fprintf(f,
-                "<p><b>Assumption:</b> no pooled trials of this medicine for this kind of "
-                "pain were available; its largest possible effect is borrowed from %s.</p>\n",
-                p->borrowed_from);
-    if (p->end[2] > 0.0)
-        fputs("<p>The range includes no benefit at all: the trials could not show that the "
-              "medicine helps this kind of pain more than a dummy pill.</p>\n",
-              f);
-    fputs("</section>\n", f);
+        fprintf(f, "Your kidney function (creatinine clearance) is %.0f mL/min%s.", pt->crcl_ml_min,
+                pt->crcl_source == GS_CRCL_COCKCROFT
+                    ? ", worked out from your blood test, age, weight and sex"
+                    : "");
+    if (!isnan(pt->age_y))
+        fprintf(f, " You are %.0f.", pt->age_y);
+    fputs(" The kidneys clear this medicine from the body. So your kidney function sets the "
+          "dose.</p></section>\n",
+          f);
 }
 
-static void side_effects_html(FILE *f, const struct gs_advise_result *r)
+static gs_status levels_html(FILE *f, const struct gs_advise_result *r, const char *path,
+                             struct gs_error *err)
 {
-    fputs("<section id=\"side-effects\"><h2>Side effects</h2>\n<table><tr><th>Chance of "
-          "having had it by</th>",
-          f);
-    for (int j = 0; j < 4; j++)
-        fprintf(f, "<th>day %d</th>", r->checkpoint_day[j]);
-    fputs("</tr>\n", f);
-    for (size_t k = 0; k < r->n_side_effects; k++) {
-        char name[32];
-        snprintf(name, sizeof name, "%s", r->side_effects[k].event);
-        for (char *c = name; *c; c++)
-            if (*c == '_')
-                *c = ' ';
-        fputs("<tr><td>", f);
-        gs__html_escape(f, name);
-        fputs("</td>", f);
-        for (int j = 0; j < 4; j++)
-            fprintf(f, "<td>%.0f %%</td>", 100 * r->side_effects[k].risk[j]);
-        fputs("</tr>\n", f);
-    }
-    fputs("</table>\n<p>These include what people also report on a dummy pill. Drowsiness and "
-          "dizziness make falls more likely, especially in older people.</p></section>\n",
-          f);
-
-    fputs("<section id=\"interactions\"><h2>Other medicines</h2>\n", f);
-    if (r->n_interaction_notes) {
-        fputs("<ul>\n", f);
-        for (size_t i = 0; i < r->n_interaction_notes; i++) {
-            fputs("<li>", f);
-            gs__html_escape(f, r->interaction_notes[i]);
-            fputs("</li>\n", f);
-        }
-        fputs("</ul>\n", f);
-    } else {
-        fputs("<p>None given. Tell your clinician about every other medicine, especially opioids "
-              "and other sedating drugs, and antacids (take gabapentin at least 2 hours after "
-              "them).</p>\n",
-              f);
-    }
-    fputs("</section>\n", f);
-}
-
-static void sources_html(FILE *f, const struct gs_advise_result *r)
-{
-    fputs("<section id=\"sources\"><h2>Where the numbers come from</h2><p>gabasim ", f);
-    gs__html_escape(f, gs_version());
-    fputs(". The medicine's model, its parameters and their sources: the drug file ", f);
-    const char *slash = strrchr(gs_drug_origin(r->drug), '/');
-    gs__html_escape(f, slash ? slash + 1 : gs_drug_origin(r->drug));
-    fputs(" (gabasim drugs ", f);
-    gs__html_escape(f, gs_drug_name(r->drug));
-    fputs(" lists it)", f);
-    fputs("; pain and side-effect models: data/pain.json and data/adverse.json (calibrations "
-          "and assumptions stated there and in docs/model.md). Dosing rules: the drug's label "
-          "tables in its drug file.</p></section>\n</body>\n</html>\n",
-          f);
+    fputs("<section id=\"levels\"><h2>How much reaches your blood</h2>\n", f);
+    gs_status st = inline_plot(f, r, path, err);
+    if (st != GS_OK)
+        return st;
+    fprintf(f,
+            "<p>Once you reach the full dose, the level in your blood settles within about %.0f "
+            "hours. We "
+            "worked it out for %ld people like you. For 9 in 10 of them, the average level "
+            "would be between %.2g and %.2g mg/L. The typical value is %.2g mg/L.</p></section>\n",
+            r->typical.t90_ss_h, r->band.n, r->band.cavg_mg_l[0], r->band.cavg_mg_l[2],
+            r->band.cavg_mg_l[1]);
+    return GS_OK;
 }
 
 gs_status gs_report_advise_html(const struct gs_advise_result *r, struct gs_outfile *out,
@@ -268,21 +284,19 @@ gs_status gs_report_advise_html(const struct gs_advise_result *r, struct gs_outf
 {
     FILE *f = out->f;
     head_html(f, r);
-    patient_and_dose_html(f, r);
-    fputs("<section id=\"levels\"><h2>How much reaches your blood</h2>\n", f);
-    gs_status st = inline_plot(f, r, out->path, err);
+    dose_and_warnings_html(f, r);
+    calendar_html(f, r);
+    patient_html(f, r);
+    gs_status st = levels_html(f, r, out->path, err);
     if (st != GS_OK)
         return st;
-    fprintf(f,
-            "<p>On the full dose the level settles within about %.0f hours. In 90 %% of "
-            "people like you (%ld simulated) the average level would lie between %.2g and "
-            "%.2g mg/L (typical %.2g).</p></section>\n",
-            r->typical.t90_ss_h, r->band.n, r->band.cavg_mg_l[0], r->band.cavg_mg_l[2],
-            r->band.cavg_mg_l[1]);
-    relief_html(f, r);
-    side_effects_html(f, r);
+    gs__advise_relief_html(f, r);
+    gs__advise_side_effects_html(f, r);
+    gs__advise_others_html(f, r);
     gs__advise_evidence_html(f, &r->evidence);
-    sources_html(f, r);
+    gs__advise_glossary_html(f);
+    gs__advise_sources_html(f, r);
+    fputs("</body>\n</html>\n", f);
     if (ferror(f))
         return gs_error_set(err, GS_IO, "--html", "writing '%s' failed", out->path);
     return GS_OK;

@@ -17,4 +17,37 @@ void gs__advise_evidence_html(FILE *f, const struct gs_advise_evidence *ev);
 /* Adds "evidence": [...] and "alternatives": [...] to `root`; NULL when out of memory. */
 cJSON *gs__advise_evidence_json(cJSON *root, const struct gs_advise_evidence *ev);
 
+/* Terminal text: `s` wrapped at 92 columns, the first line after `lead`, the rest after `indent`
+ * spaces. */
+void gs__advise_wrap(FILE *f, const char *lead, int indent, const char *s);
+
+/* A side effect's plain name ("drowsiness (somnolence)"); an unknown event's name with '_' made
+ * spaces, in `buf`. */
+const char *gs__advise_event_plain(const char *event, char *buf, size_t size);
+
+/* Widest range of responders (low to high maximum effect, a fraction) put into a sentence; wider,
+ * the reports say the evidence is too uncertain to give a number. */
+#define GS_ADVISE_RESPONDERS_MAX_WIDTH 0.30
+
+/* 1 when the responder numbers exist and their range is at most GS_ADVISE_RESPONDERS_MAX_WIDTH. */
+int gs__advise_responders_known(const struct gs_advise_pain *p);
+
+/* 1 when checkpoint column j shows a day the column before it does not (days 3, 7, 14 and the
+ * end repeat on short horizons). */
+int gs__advise_checkpoint_shown(const struct gs_advise_result *r, int j);
+
+/* The warnings (r->warnings) as terminal text, under a "WARNINGS" heading; nothing when none. */
+void gs__advise_warnings_text(FILE *f, const struct gs_advise_result *r);
+
+/* The brand whose label the advice cites for `drug` ("Neurontin", "Lyrica"), else the drug's
+ * title. */
+const char *gs__advise_label_name(const gs_drug *drug);
+
+/* The sections of the patient's page after the blood levels (advise_html_parts.c). */
+void gs__advise_relief_html(FILE *f, const struct gs_advise_result *r);
+void gs__advise_side_effects_html(FILE *f, const struct gs_advise_result *r);
+void gs__advise_others_html(FILE *f, const struct gs_advise_result *r);
+void gs__advise_glossary_html(FILE *f);
+void gs__advise_sources_html(FILE *f, const struct gs_advise_result *r);
+
 #endif

@@ -47,6 +47,24 @@ static int plan_json(cJSON *root, const struct gs_advise_result *r)
     return cal && fa;
 }
 
+/* "warnings": [{"id", "title", "text", "source"}], most serious first; [] when none apply. */
+static int warnings_json(cJSON *root, const struct gs_advise_result *r)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "warnings");
+    for (size_t i = 0; a && i < r->n_warnings; i++) {
+        const struct gs_advise_warning *w = &r->warnings[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o || !cJSON_AddItemToArray(a, o)) {
+            cJSON_Delete(o);
+            return 0;
+        }
+        if (!gs__json_add_str(o, "id", w->id) || !gs__json_add_str(o, "title", w->title) ||
+            !gs__json_add_str(o, "text", w->text) || !gs__json_add_str(o, "source", w->source))
+            return 0;
+    }
+    return a != NULL;
+}
+
 static int levels_json(cJSON *root, const struct gs_advise_result *r)
 {
     const struct gs_summary *s = &r->typical;
@@ -136,8 +154,9 @@ gs_status gs_report_advise_json(const struct gs_advise_result *r, FILE *f, struc
              gs__json_add_str(root, "drug", gs_drug_name(r->drug)) &&
              gs__json_add_num(root, "crcl_mL_min", "%.6g", pt->crcl_ml_min) &&
              gs__json_add_str(root, "crcl_source", gs_patient_crcl_source_name(pt->crcl_source)) &&
-             plan_json(root, r) && levels_json(root, r) && (!r->pain || pain_json(root, r->pain)) &&
-             side_effects_json(root, r) && gs__advise_evidence_json(root, &r->evidence);
+             warnings_json(root, r) && plan_json(root, r) && levels_json(root, r) &&
+             (!r->pain || pain_json(root, r->pain)) && side_effects_json(root, r) &&
+             gs__advise_evidence_json(root, &r->evidence);
     if (!ok) {
         cJSON_Delete(root);
         root = NULL;

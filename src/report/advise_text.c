@@ -31,6 +31,7 @@ static void plan_text(FILE *f, const struct gs_advise_result *r)
         fprintf(f, "  - %.*s\n", (int)len, line);
         line += len + (nl != NULL);
     }
+    gs__advise_warnings_text(f, r);
     fprintf(f, "\nStart low, go slow\n");
     for (size_t i = 0; i < r->n_calendar; i++)
         fprintf(f, "  from day %-3d %g mg x %d a day\n", r->calendar[i].day, r->calendar[i].dose_mg,
@@ -75,11 +76,18 @@ static void pain_text(FILE *f, const struct gs_advise_result *r)
                 p->day14[0], p->day14[2]);
     fprintf(f, "  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, p->end[1],
             p->end[0], p->end[2]);
-    if (!isnan(p->responders50_placebo))
+    if (gs__advise_responders_known(p))
         fprintf(f,
-                "  chance of at least 50 %% less pain by day %g: %.0f %% with the drug "
+                "  chance of pain cut by half or more by day %g: %.0f %% with the drug "
                 "(range %.0f-%.0f %%),\n    %.0f %% with a dummy pill alone\n",
                 days, 100 * p->responders50[1], 100 * fmin(p->responders50[0], p->responders50[2]),
+                100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
+    else if (!isnan(p->responders50_placebo))
+        fprintf(f,
+                "  chance of pain cut by half or more by day %g: too uncertain to give a number "
+                "with the drug\n    (the range runs from %.0f to %.0f %%); %.0f %% with a dummy "
+                "pill alone\n",
+                days, 100 * fmin(p->responders50[0], p->responders50[2]),
                 100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
     fprintf(f, "  half of the drug's effect by day %.0f", p->half_effect_day);
     if (isnan(p->full_effect_day))
@@ -100,14 +108,22 @@ static void pain_text(FILE *f, const struct gs_advise_result *r)
 static void side_effects_text(FILE *f, const struct gs_advise_result *r)
 {
     fprintf(f, "\nSide effects: chance of having had each by day (placebo included)\n");
-    fprintf(f, "  %-20s", "");
-    for (int j = 0; j < 3; j++)
-        fprintf(f, "  day %-2d", r->checkpoint_day[j]);
-    fprintf(f, "  %6s\n", "end");
+    fprintf(f, "  %-42s", "");
+    for (int j = 0; j < 4; j++)
+        if (gs__advise_checkpoint_shown(r, j)) {
+            char day[16];
+            snprintf(day, sizeof day, "day %d", r->checkpoint_day[j]);
+            fprintf(f, " %7s", day);
+        }
+    fputc('\n', f);
     for (size_t k = 0; k < r->n_side_effects; k++) {
         const struct gs_advise_side_effect *s = &r->side_effects[k];
-        fprintf(f, "  %-20s %6.0f%% %6.0f%% %6.0f%% %6.0f%%\n", s->event, 100 * s->risk[0],
-                100 * s->risk[1], 100 * s->risk[2], 100 * s->risk[3]);
+        char buf[sizeof s->event];
+        fprintf(f, "  %-42s", gs__advise_event_plain(s->event, buf, sizeof buf));
+        for (int j = 0; j < 4; j++)
+            if (gs__advise_checkpoint_shown(r, j))
+                fprintf(f, " %6.0f%%", 100 * s->risk[j]);
+        fputc('\n', f);
     }
     fprintf(f,
             "  (drowsiness and dizziness raise the risk of falls; calibrated to the labels'\n"

@@ -180,12 +180,38 @@ assert not p.stack, "unclosed: %s" % p.stack
 assert need <= p.ids, "missing sections: %s" % (need - p.ids)
 assert "<svg" in text and "</svg>" in text, "no inline plot"
 assert "does not replace" in text
-assert "respiratory depression" in text
+assert "id=\"warnings\"" in text and "Respiratory Depression" in text, "no warnings box"
 PY
 then ok "HTML: well formed, all sections, inline plot, no external resource"
 else bad "HTML page" "$(tail -3 "$TMP/he.txt")"
 fi
 [ ! -e "$TMP/r.html.plot.svg" ] && ok "HTML: no plot file left beside it" || bad "HTML plot file" "left behind"
+# warnings first (gs_advise decides, the reports print): an opioid at 80 gives the breathing and the
+# falls warnings, right after the dose and before the calendar, with their label sources; at 40
+# without a sedating co-medication there are none
+"$GS" advise --drug gabapentin --crcl 60 --age 80 --with morphine --pain radicular --n 100 > "$TMP/w80.txt"
+if awk '/^Recommended maintenance/{d=NR} /^WARNINGS/{w=NR} /^Start low/{s=NR} END{exit !(d && w > d && s > w)}' "$TMP/w80.txt"; then
+  ok "text: warnings right after the dose, before the calendar"
+else bad "text: warnings order" "$(head -12 "$TMP/w80.txt")"; fi
+expect_in "text: breathing warning names morphine" "Serious breathing problems with morphine" "$TMP/w80.txt"
+expect_in "text: breathing warning's label source" "Neurontin label 5.7, Respiratory Depression" "$TMP/w80.txt"
+expect_in "text: falls warning at 80" "Falls are more likely at your age" "$TMP/w80.txt"
+expect_in "text: Beers Criteria cited" "J Am Geriatr Soc 2023;71:2052-2081" "$TMP/w80.txt"
+"$GS" advise --drug gabapentin --crcl 60 --age 40 --n 100 > "$TMP/w40.txt"
+if grep -q "WARNINGS" "$TMP/w40.txt"; then bad "no warnings at 40 without co-medication" "printed"
+else ok "no warnings at 40 without co-medication"; fi
+# plain words: side effects by their plain names, one column per distinct day (a 14-day horizon
+# has no second 'day 14'), no responder range wider than 30 points, no internal reference numbers
+expect_in "text: plain side-effect names" "drowsiness (somnolence)" "$TMP/w80.txt"
+[ "$(grep -c 'day 14' <(grep -E '^ +day 3' "$TMP/w80.txt"))" = 1 ] && ! grep -qE 'day 14 +day 14|end$' <(grep -E '^ +day 3' "$TMP/w80.txt") \
+  && ok "text: no duplicate day columns" || bad "text: day columns" "$(grep -E '^ +day 3' "$TMP/w80.txt")"
+"$GS" advise --drug gabapentin --crcl 60 --pain phn --n 100 > "$TMP/phn60.txt"
+if grep -qE '[0-9]+-100 %' "$TMP/phn60.txt"; then bad "phn: no 3-100 % range" "$(grep -E '100 %' "$TMP/phn60.txt")"
+else ok "phn: no 3-100 % range"; fi
+expect_in "phn: too uncertain said instead" "too uncertain to give a number" "$TMP/phn60.txt"
+if grep -qi "project reference\|reference section" "$TMP/w80.txt" "$TMP/ev.txt"; then bad "no internal reference numbers" "found"
+else ok "no internal reference numbers in the advice"; fi
+
 usage_err "no kidney function" "needs kidney function" advise --drug gabapentin --age 60
 usage_err "scr without sex" "'--sex'" advise --drug gabapentin --scr 1.2mg/dL --age 60 --weight 70kg
 usage_err "dialysis with normal CrCl" "--dialysis" advise --drug gabapentin --dialysis --crcl 90

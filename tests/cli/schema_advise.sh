@@ -30,7 +30,7 @@ for c in "${cases[@]}"; do
   valid "$TMP/a$i.json" 2> "$TMP/v.txt" && ok "schema accepts: $name" || bad "$name" "$(cat "$TMP/v.txt")"
 done
 # each optional part appears in at least one case, so the schema is exercised on it
-python3 - "$TMP"/a*.json <<'PY' && ok "cases cover pain, day 14, borrowed Emax, notes, findings" || bad "coverage" "an optional member never appears"
+python3 - "$TMP"/a*.json <<'PY' && ok "cases cover pain, day 14, borrowed Emax, notes, findings, warnings and none" || bad "coverage" "an optional member never appears"
 import json, sys
 docs = [json.load(open(p)) for p in sys.argv[1:]]
 assert any("pain" in d for d in docs) and any("pain" not in d for d in docs)
@@ -38,6 +38,8 @@ assert any("difference_from_placebo_day14" in d.get("pain", {}) for d in docs)
 assert any("emax_borrowed_from" in d.get("pain", {}) for d in docs)
 assert any(d["interaction_notes"] for d in docs) and any(d["findings"] for d in docs)
 assert any(d["recommended"]["haemodialysis_supplement_mg"][0] > 0 for d in docs)
+assert {w["id"] for d in docs for w in d["warnings"]} == {"respiratory-depression", "falls"}
+assert any(not d["warnings"] for d in docs)
 PY
 # documents the schema must refuse: a required member lost, a wrong type, an unknown member
 refuse=(
@@ -48,6 +50,9 @@ refuse=(
   "pain without its note|del d['pain']['note']"
   "unknown member|d['extra'] = 1"
   "alternative without class|del d['alternatives'][0]['class']"
+  "no warnings member|del d['warnings']"
+  "warning without its source|del d['warnings'][0]['source']"
+  "unknown warning id|d['warnings'][0]['id'] = 'other'"
 )
 for c in "${refuse[@]}"; do
   name=${c%%|*}; edit=${c#*|}
