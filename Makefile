@@ -4,7 +4,8 @@
 #   make install    build, then install into PREFIX (default /usr/local; DESTDIR for staging):
 #                   bin/gabasim, lib/libgabasim.so.* and .a, include/gabasim, lib/pkgconfig/gabasim.pc,
 #                   share/gabasim (the data), share/man/man1/gabasim.1
-#   make test       install, build, run every test (CTest)
+#   make test       install, build, run every test (CTest; the browser test needs chromium, node,
+#                   npm and the npm registry for puppeteer-core)
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make fuzz       libFuzzer runs of the file and text parsers (clang)
 #   make bench      population benchmark against R deSolve, SciPy and a plain C Dormand-Prince
@@ -26,8 +27,12 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
 all: build
 
 # Only for tests: R's metafor, the reference the meta-analysis statistics are checked against.
-# groff-base: the install test renders the installed man page.
-TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema groff-base
+# groff-base: the install test renders the installed man page. chromium: the browser test of the
+# advise page (tests/browser), which drives it with puppeteer-core from npm (no browser download).
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema groff-base chromium
+# node and npm for that test: Debian's nodejs and npm, unless a node with its npm is already there
+# (a NodeSource nodejs bundles npm and conflicts with Debian's npm package)
+NODE_DEB_PACKAGES = $(if $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo y),,nodejs npm)
 
 # Installs only the packages that are missing (as root, or through sudo).
 define install_missing
@@ -47,7 +52,7 @@ deps:
 	$(call install_missing,$(DEB_PACKAGES))
 
 deps-test:
-	$(call install_missing,$(DEB_PACKAGES) $(TEST_DEB_PACKAGES))
+	$(call install_missing,$(DEB_PACKAGES) $(TEST_DEB_PACKAGES) $(NODE_DEB_PACKAGES))
 
 configure: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=$(PREFIX)
@@ -61,12 +66,16 @@ demo: configure
 	./$(BUILD)/gabasim demo --plot gabasim-demo.svg
 	@echo "plot written to gabasim-demo.svg"
 
+# the browser test's npm packages (puppeteer-core, pinned by tests/browser/package-lock.json)
+# go into the build tree with npm ci; the test itself would install them too
 test: deps-test build
+	bash tests/browser/page.sh --install $(BUILD)/tests/browser
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-asan: deps-test
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_SANITIZE=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	bash tests/browser/page.sh --install $(ASAN_BUILD)/tests/browser
 	cd $(ASAN_BUILD) && \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
