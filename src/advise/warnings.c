@@ -70,7 +70,9 @@ static gs_status depressant_names(const struct gs_advise_request *req, char *nam
         if (gs_interactions_find(t, req->comedications[i].name, &ix, NULL) != GS_OK ||
             !ix->cns_depressant)
             continue;
-        if (contains_nocase(ix->name, "opioid") || contains_nocase(ix->warning, "opioid"))
+        /* the opioids: "morphine" and "hydrocodone" (whose warnings begin "Opioid (...)") and
+         * "opioid" with its aliases; not the CNS depressants whose warnings mention opioids */
+        if (contains_nocase(ix->name, "opioid") || strncmp(ix->warning, "Opioid", 6) == 0)
             *opioid = 1;
         if (found < sizeof pick / sizeof *pick)
             pick[found++] = req->comedications[i].name;
@@ -81,6 +83,9 @@ static gs_status depressant_names(const struct gs_advise_request *req, char *nam
                                 : i + 1 == found ? " and "
                                                  : ", ",
                                 pick[i]);
+    for (char *c = names; *c; c++) /* "other-cns-depressant" as words */
+        if (*c == '-')
+            *c = ' ';
     gs_interactions_free(t);
     return st;
 }
@@ -111,23 +116,26 @@ static gs_status breathing(const struct gs_advise_request *req, struct gs_advise
     snprintf(w->title, sizeof w->title, "Serious breathing problems with %s",
              names[0] ? names : "your other medicines");
     snprintf(w->text, sizeof w->text,
-             "You also take %s. Taken with %s, %s can slow your breathing. This can be deadly. "
-             "Your doctor should start you on a low dose and check on you often. Get help at once "
-             "if you are very sleepy, hard to wake up, or breathe slowly or shallowly.%s",
+             "You told us you also take %s. Taken with %s, %s can slow your breathing. This can "
+             "be deadly. Your doctor should start you on a low dose and check on you often. Get "
+             "help at once if you are very sleepy, hard to wake up, or breathe slowly or "
+             "shallowly.%s",
              names[0] ? names : "a medicine that makes you sleepy", drug,
              opioid ? "opioids and other medicines that make you sleepy"
                     : "medicines that make you sleepy",
              old && opioid ? " For people aged 65 or more, experts advise against this mix, "
                              "unless the aim is to take less of the opioid."
                            : "");
+    /* opioid-related deaths (Gomes) and the Beers Criteria's pair are about opioids only */
+    const char *gomes = !opioid ? ""
+                        : strcmp(label, "Neurontin") == 0
+                            ? "; Gomes T et al. PLoS Med 2017;14:e1002396"
+                            : "; Gomes T et al. Ann Intern Med 2018;169:732";
     snprintf(w->source, sizeof w->source,
-             "%s label%s Respiratory Depression; FDA Drug Safety "
-             "Communication, December 2019; %s%s%s",
-             label, strcmp(label, "Neurontin") == 0 ? " 5.7," : ", Warnings and Precautions:",
-             strcmp(label, "Neurontin") == 0 ? "Gomes T et al. PLoS Med 2017;14:e1002396"
-                                             : "Gomes T et al. Ann Intern Med 2018;169:732",
-             old && opioid ? "; " : "",
-             old && opioid ? BEERS_2023 " (opioids with gabapentinoids)" : "");
+             "%s label%s Respiratory Depression; FDA Drug Safety Communication, December 2019%s%s",
+             label,
+             strcmp(label, "Neurontin") == 0 ? " 5.7," : ", Warnings and Precautions:", gomes,
+             old && opioid ? "; " BEERS_2023 " (opioids with gabapentinoids)" : "");
     return GS_OK;
 }
 
