@@ -126,7 +126,12 @@ int cmd_simulate(int argc, char **argv)
                            &sum, &err)))
         goto fail;
 
-    struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes};
+    struct gs_label_check check;
+    if ((st = gs_label_check_regimen(drug, &pt, &reg, single, &check, &err)))
+        goto fail;
+    gs_label_check_levels(drug, single ? NAN : sum.ss_cmin_mg_l,
+                          single ? sum.span_cmax_mg_l : sum.ss_cmax_mg_l, &check);
+    struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes, &check};
     if (csv_open && gs_report_profile_csv(&run, csv.f) != GS_OK) {
         st = gs_error_set(&err, GS_IO, "--csv", "writing '%s' failed", csv.path);
         goto fail;
