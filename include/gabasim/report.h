@@ -50,9 +50,11 @@ void gs_report_summary_text(const struct gs_run *r, FILE *f);
 
 /* A label check as text, each line starting with `indent`: the findings (warnings first, or
  * "within the label"), and the laboratory reference range with the predicted trough beside it
- * and its caveat (nothing when the drug file gives no range). */
+ * and its caveat (nothing when the drug file gives no range); `median`: the levels are a
+ * population's medians. */
 void gs_report_label_findings_text(const struct gs_label_check *c, FILE *f, const char *indent);
-void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const char *indent);
+void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const char *indent,
+                                 int median);
 
 /* Writes v exactly as printf("%.*g", sig, v) would (sig 1 to 12; others go to snprintf) into
  * out (cap >= 32 bytes), several times faster. Returns the length (NUL-terminated). */

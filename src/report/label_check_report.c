@@ -44,20 +44,23 @@ void gs_report_label_findings_text(const struct gs_label_check *c, FILE *f, cons
                 c->findings[i].text);
 }
 
-void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const char *indent)
+void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const char *indent,
+                                 int median)
 {
     const struct gs_reference_range *r = c->range;
     if (r == NULL)
         return;
-    fprintf(f, "%slaboratory reference range %g-%g mg/L (%s)\n", indent, r->low_mg_l, r->high_mg_l,
-            r->sample);
+    char line[512];
+    snprintf(line, sizeof line, "%g-%g mg/L, for a %s", r->low_mg_l, r->high_mg_l, r->sample);
+    wrapped(f, indent, "laboratory reference range ", line);
+    const char *who = median ? "the subjects' median" : "the predicted";
     if (c->trough_level != GS_LABEL_LEVEL_UNKNOWN)
-        fprintf(f, "%s  the predicted steady-state trough, %.3g mg/L, is %s it\n", indent,
-                c->trough_mg_l, level_word(c->trough_level));
+        fprintf(f, "%s  %s steady-state trough, %.3g mg/L, is %s it\n", indent, who, c->trough_mg_l,
+                level_word(c->trough_level));
     else
         fprintf(f, "%s  no steady-state trough to compare (a single dose)\n", indent);
     if (c->peak_level == GS_LABEL_LEVEL_ABOVE)
-        fprintf(f, "%s  the predicted peak, %.3g mg/L, is above it\n", indent, c->peak_mg_l);
+        fprintf(f, "%s  %s peak, %.3g mg/L, is above it\n", indent, who, c->peak_mg_l);
     char src[1024];
     snprintf(src, sizeof src, "(%s)", r->source);
     wrapped(f, indent, "  ", r->caveat);

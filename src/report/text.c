@@ -89,7 +89,7 @@ void gs_report_summary_text(const struct gs_run *r, FILE *f)
     fprintf(f, "  Tmax                      %.2f h after the dose\n", s->tmax_h);
     steady_state(s, f);
     if (r->check)
-        gs_report_label_levels_text(r->check, f, "  ");
+        gs_report_label_levels_text(r->check, f, "  ", 0);
     fprintf(f, "Elimination\n");
     fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
     fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);
