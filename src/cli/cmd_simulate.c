@@ -37,7 +37,8 @@ void help_simulate(FILE *f)
            "                        (--days N | --doses N) [patient] [outputs]\n\n"
            "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
            "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
-           "of steady state.\n\noptions:\n");
+           "of steady state; checks the regimen against the label for the kidney function and\n"
+           "shows the trough beside the laboratory reference range (not a target).\n\noptions:\n");
     opt_print_help(f, t);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
