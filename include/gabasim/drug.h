@@ -78,6 +78,18 @@ double gs_drug_bov_sd(const gs_drug *d, size_t i);
 void gs_drug_residual(const gs_drug *d, double *additive_mg_l, double *proportional,
                       const char **source);
 
+/* The laboratory reference range of plasma levels (the drug file's "reference_range"): the span
+ * laboratories print beside a measured level, drawn as `sample` says (a trough at steady state).
+ * It is not a target: no concentration-response for pain is established (`caveat`). */
+struct gs_reference_range {
+    double low_mg_l, high_mg_l;
+    const char *sample; /* when the level is drawn */
+    const char *source;
+    const char *caveat;
+};
+/* The drug file's reference range, or NULL if it gives none. Lives as long as the drug. */
+const struct gs_reference_range *gs_drug_reference_range(const gs_drug *d);
+
 /* Clearance used for anuric patients on haemodialysis (between sessions), L/h, with source. */
 double gs_drug_anuric_cl(const gs_drug *d);
 const char *gs_drug_anuric_cl_source(const gs_drug *d);

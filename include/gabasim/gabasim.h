@@ -20,6 +20,7 @@
 #include "gabasim/error.h"
 #include "gabasim/events.h"
 #include "gabasim/interactions.h"
+#include "gabasim/label_check.h"
 #include "gabasim/lmm.h"
 #include "gabasim/meta.h"
 #include "gabasim/model.h"

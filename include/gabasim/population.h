@@ -18,6 +18,7 @@
 #include "gabasim/dataset.h"
 #include "gabasim/dataset_sim.h"
 #include "gabasim/drug.h"
+#include "gabasim/label_check.h"
 #include "gabasim/events.h"
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
@@ -188,6 +189,15 @@ struct gs_population_result {
     struct gs_pop_spread cmax_mg_l, cmin_mg_l, cavg_mg_l; /* Cmax over the whole profile */
     double elapsed_s;                                     /* wall-clock time of the simulation */
     struct gs_pop_result pop; /* per-time mean and percentiles, target attainment */
+    /* The regimen and the levels beside the label (gabasim/label_check.h). One patient: its
+     * findings, and the median trough and peak beside the reference range. Drawn covariates:
+     * no findings (each subject has its own band: n_above_band counts them), the median levels. */
+    struct gs_label_check check;
+    long n_above_band; /* subjects for whose kidney function the maintenance dose is above the
+                          label's band (or above the label's maximum daily dose) */
+    /* share of subjects whose trough (Cmin in the metrics window) is below / above the drug
+     * file's reference range; NaN for a single dose or without a range */
+    double trough_below_range, trough_above_range;
 };
 
 /* Parses a list of extra percentiles "2.5,97.5" (at most GS_POP_MAX_EXTRA_PCT; the range is

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "gabasim/drug.h"
+#include "gabasim/label_check.h"
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
 #include "gabasim/simulate.h"
@@ -30,6 +31,7 @@ struct gs_run {
     const struct gs_profile *profile;
     const struct gs_summary *summary;
     const char *notes; /* assumptions made for this patient, one per line ("" if none) */
+    const struct gs_label_check *check; /* the regimen and levels beside the label; NULL: none */
 };
 
 /* ---- writers ---- */
@@ -45,6 +47,14 @@ void gs_report_json_free(char *s);
 
 /* The readable summary `gabasim simulate` prints. */
 void gs_report_summary_text(const struct gs_run *r, FILE *f);
+
+/* A label check as text, each line starting with `indent`: the findings (warnings first, or
+ * "within the label"), and the laboratory reference range with the predicted trough beside it
+ * and its caveat (nothing when the drug file gives no range); `median`: the levels are a
+ * population's medians. */
+void gs_report_label_findings_text(const struct gs_label_check *c, FILE *f, const char *indent);
+void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const char *indent,
+                                 int median);
 
 /* Writes v exactly as printf("%.*g", sig, v) would (sig 1 to 12; others go to snprintf) into
  * out (cap >= 32 bytes), several times faster. Returns the length (NUL-terminated). */

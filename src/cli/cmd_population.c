@@ -81,7 +81,9 @@ void help_population(FILE *f)
         "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
         "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
         "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-        "histograms (256 bins per octave).\n\noptions:\n",
+        "histograms (256 bins per octave). The regimen is checked against the label for the\n"
+        "patient (or each drawn subject's kidney function) and the troughs are shown beside\n"
+        "the laboratory reference range (not a target).\n\noptions:\n",
         GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);

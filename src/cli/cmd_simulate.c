@@ -37,7 +37,8 @@ void help_simulate(FILE *f)
            "                        (--days N | --doses N) [patient] [outputs]\n\n"
            "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
            "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
-           "of steady state.\n\noptions:\n");
+           "of steady state; checks the regimen against the label for the kidney function and\n"
+           "shows the trough beside the laboratory reference range (not a target).\n\noptions:\n");
     opt_print_help(f, t);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
@@ -126,7 +127,12 @@ int cmd_simulate(int argc, char **argv)
                            &sum, &err)))
         goto fail;
 
-    struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes};
+    struct gs_label_check check;
+    if ((st = gs_label_check_regimen(drug, &pt, &reg, single, &check, &err)))
+        goto fail;
+    gs_label_check_levels(drug, single ? NAN : sum.ss_cmin_mg_l,
+                          single ? sum.span_cmax_mg_l : sum.ss_cmax_mg_l, &check);
+    struct gs_run run = {drug, &pt, &model, &reg, &ev, &prof, &sum, notes, &check};
     if (csv_open && gs_report_profile_csv(&run, csv.f) != GS_OK) {
         st = gs_error_set(&err, GS_IO, "--csv", "writing '%s' failed", csv.path);
         goto fail;

@@ -60,6 +60,8 @@ struct gs_drug {
     const char *anuric_source;
     double max_dose;
     const char *max_dose_source;
+    struct gs_reference_range range;
+    int has_range;
     const char *tit_name[MAX_TITRATIONS], *tit_schedule[MAX_TITRATIONS],
         *tit_source[MAX_TITRATIONS];
     size_t n_tit;
@@ -329,6 +331,34 @@ static gs_status parse_pd(gs_drug *d, const cJSON *root, struct gs_error *err)
     return GS_OK;
 }
 
+/* "reference_range": the laboratory reference range of plasma levels, with when it is drawn,
+ * its source and the caveat that it is not a target (no concentration-response is established). */
+static gs_status parse_reference_range(gs_drug *d, const cJSON *root, struct gs_error *err)
+{
+    static const struct gs_datafile_range conc = {0.0, 1e4, 1, 0, NULL, NULL};
+    const char *path = "reference_range";
+    const cJSON *rr;
+    gs_status st = gs_datafile_object(root, "", path, OPT, &rr, err);
+    if (st || rr == NULL)
+        return st;
+    struct gs_reference_range *r = &d->range;
+    static const char *const units[] = {"mg/L", NULL};
+    int unit;
+    if ((st = gs_datafile_number(rr, path, "low", REQ, &conc, &r->low_mg_l, err)) ||
+        (st = gs_datafile_number(rr, path, "high", REQ, &conc, &r->high_mg_l, err)) ||
+        (st = gs_datafile_choice(rr, path, "unit", REQ, units, &unit, err)) ||
+        (st = gs_datafile_string(rr, path, "sample", REQ, &r->sample, err)) ||
+        (st = gs_datafile_string(rr, path, "caveat", REQ, &r->caveat, err)) ||
+        (st = gs_datafile_source(rr, path, &r->source, err)))
+        return st;
+    if (!(r->high_mg_l > r->low_mg_l))
+        return gs_error_set(err, GS_INPUT, "reference_range.high",
+                            "'reference_range.high' is %g mg/L; allowed above 'low' (%g mg/L)",
+                            r->high_mg_l, r->low_mg_l);
+    d->has_range = 1;
+    return GS_OK;
+}
+
 static gs_status parse_root(gs_drug *d, struct gs_error *err)
 {
     static const char *const schemas[] = {"gabasim-drug/1", NULL};
@@ -411,6 +441,9 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
              &(struct gs_datafile_spec){
                  .path = "limits", .key = "max_dose", .need = REQ, .range = &max_dose},
              &d->max_dose, &d->max_dose_source, err)))
+        return st;
+
+    if ((st = parse_reference_range(d, root, err)))
         return st;
 
     const cJSON *tits;
@@ -632,6 +665,11 @@ const char *gs_drug_max_dose_source(const gs_drug *d)
 {
     return d->max_dose_source;
 }
+const struct gs_reference_range *gs_drug_reference_range(const gs_drug *d)
+{
+    return d->has_range ? &d->range : NULL;
+}
+
 double gs_drug_anuric_cl(const gs_drug *d)
 {
     return d->anuric_cl;

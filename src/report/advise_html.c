@@ -106,7 +106,7 @@ static gs_status inline_plot(FILE *f, const struct gs_advise_result *r, const ch
     if (st != GS_OK)
         return st;
     struct gs_run run = {r->drug,    &r->patient, &r->model,   &r->regimen,
-                         &r->events, &r->profile, &r->typical, ""};
+                         &r->events, &r->profile, &r->typical, "", NULL};
     if ((st = gs_plot_profile(&run, &o, err)) != GS_OK) {
         gs_outfile_abort(&o);
         return st;

@@ -6,6 +6,7 @@
 
 #include "gabasim/gabasim.h"
 #include "gabasim/report.h"
+#include "report_int.h"
 
 static void num(cJSON *o, const char *k, double v)
 {
@@ -126,6 +127,8 @@ char *gs_report_run_json(const struct gs_run *r)
         line += len + (nl != NULL);
     }
     cJSON_AddItemToObject(root, "summary", summary_json(r));
+    if (r->check)
+        cJSON_AddItemToObject(root, "label_check", gs__json_label_check(r->check));
     cJSON *prof = cJSON_AddArrayToObject(root, "profile");
     for (size_t i = 0; i < r->profile->n; i++) {
         cJSON *pt = cJSON_CreateObject();

@@ -65,6 +65,11 @@ gs_status gs_report_population_json(const struct gs_population_result *r, FILE *
              gs__json_add_num(o, "p_cmin_at_or_above", NUM, p->pta_cmin[t]) &&
              gs__json_add_num(o, "p_cavg_at_or_above", NUM, p->pta_cavg[t]);
     }
+    cJSON *lc = ok ? gs__json_label_check(&r->check) : NULL;
+    ok = lc && cJSON_AddItemToObject(root, "label_check", lc) &&
+         gs__json_add_num(lc, "n_above_band", "%.0f", (double)r->n_above_band) &&
+         gs__json_add_num(lc, "share_trough_below_range", NUM, r->trough_below_range) &&
+         gs__json_add_num(lc, "share_trough_above_range", NUM, r->trough_above_range);
     ok = ok && cJSON_AddBoolToObject(root, "percentiles_exact", p->exact_percentiles != 0);
     cJSON *rows = ok ? cJSON_AddArrayToObject(root, "percentiles") : NULL;
     ok = rows != NULL;

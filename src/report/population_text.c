@@ -1,17 +1,40 @@
 /* population_text.c - `gabasim population`'s readable summary, its per-time percentile CSV and a
  * dataset's predictions. */
+#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "gabasim/gabasim.h"
 #include "gabasim/report_population.h"
 
+/* The regimen beside the label, and the subjects' troughs beside the reference range. */
+static void label_check_text(const struct gs_population_result *r, FILE *f)
+{
+    fprintf(f, "\nLabel check\n");
+    if (r->covariates == NULL)
+        gs_report_label_findings_text(&r->check, f, "  ");
+    else if (!r->check.has_rules)
+        fprintf(f, "  the drug file has no label dosing rules to check against\n");
+    else if (r->n_above_band == 0)
+        fprintf(f, "  within the label's band for every subject's kidney function\n");
+    else
+        fprintf(f,
+                "  WARNING: for %ld of %ld subject%s (%.1f %%) the maintenance dose is above the "
+                "label's band for their kidney function\n",
+                r->n_above_band, r->n, r->n == 1 ? "" : "s",
+                100.0 * (double)r->n_above_band / (double)r->n);
+    gs_report_label_levels_text(&r->check, f, "  ", 1);
+    if (isfinite(r->trough_below_range))
+        fprintf(f, "    troughs of the subjects: %.1f %% below it, %.1f %% above it\n",
+                100.0 * r->trough_below_range, 100.0 * r->trough_above_range);
+}
+
 gs_status gs_report_population_text(const struct gs_population_result *r, FILE *f,
                                     struct gs_error *err)
 {
     const struct gs_pop_result *p = &r->pop;
-    fprintf(f, "gabasim %s population  %s, %ld subjects, seed %ld%s%s\n", gs_version(), r->drug,
-            r->n, (long)r->seed, r->covariates ? ", covariates " : "",
+    fprintf(f, "gabasim %s population  %s, %ld subject%s, seed %ld%s%s\n", gs_version(), r->drug,
+            r->n, r->n == 1 ? "" : "s", (long)r->seed, r->covariates ? ", covariates " : "",
             r->covariates ? r->covariates : "");
     fprintf(f, "simulated in %.2f s; percentiles %s\n", r->elapsed_s,
             p->exact_percentiles ? "exact" : "from log histograms (256 bins per octave)");
@@ -31,6 +54,7 @@ gs_status gs_report_population_text(const struct gs_population_result *r, FILE *
         fprintf(f, "at %g h: median %.3g mg/L, 90 %% of subjects %.3g-%.3g mg/L\n", p->t_h[j],
                 p->pct_mg_l[3][j], p->pct_mg_l[0][j], p->pct_mg_l[6][j]);
     }
+    label_check_text(r, f);
     fprintf(f, "\n%s\n", GS_CLINICAL_NOTICE);
     if (ferror(f))
         return gs_error_set(err, GS_IO, "population", "writing the summary failed");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "gabasim/error.h"
+#include "gabasim/label_check.h"
 
 /* Adds `v` to object `o` under `key` as a number printed with the printf format `fmt` (one
  * double conversion, e.g. "%.6g" or "%.3f"), so a report keeps the precision it promises; a
@@ -25,5 +26,13 @@ cJSON *gs__json_add_str(cJSON *o, const char *key, const char *s);
 /* Prints `root` (cJSON_Print layout) and a newline to `f`, then deletes `root` (also on
  * failure; NULL means an earlier allocation failed). GS_NOMEM or GS_IO on failure. */
 gs_status gs__json_emit(cJSON *root, FILE *f, struct gs_error *err);
+
+/* Terminal text: `s` wrapped at 92 columns, the first line after `lead`, the rest after `indent`
+ * spaces, then a newline. */
+void gs__text_wrap(FILE *f, const char *lead, int indent, const char *s);
+
+/* A label check (gabasim/label_check.h) as a JSON object: findings, reference range, levels.
+ * NULL when out of memory. */
+cJSON *gs__json_label_check(const struct gs_label_check *c);
 
 #endif

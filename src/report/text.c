@@ -27,18 +27,44 @@ static void regimen_line(const struct gs_run *r, FILE *f)
         }
     }
     fprintf(f, "Regimen      ");
+    if (n == 1 && g->n_steps == 1 && !g->start_steady) {
+        fprintf(f, "a single dose of %g mg at %g h\n", total, last);
+        return;
+    }
     for (size_t i = 0; i < g->n_steps; i++)
         fprintf(f, "%sfrom %g h: %g mg every %g h", i ? "; " : "", g->steps[i].start_h,
                 g->steps[i].dose_mg, g->steps[i].ii_h);
-    fprintf(f, "\n             %zu doses, %g mg in all, last at %g h%s\n", n, total, last,
-            g->start_steady ? "; starts at steady state" : "");
+    fprintf(f, "\n             %zu dose%s, %g mg in all, last at %g h%s\n", n, n == 1 ? "" : "s",
+            total, last, g->start_steady ? "; starts at steady state" : "");
+}
+
+/* The steady state of the maintenance dose; a single dose has none. */
+static void steady_state(const struct gs_summary *s, FILE *f)
+{
+    char a[64], b[64], c[64];
+    if (!(s->ss_ii_h > 0.0)) {
+        fprintf(f, "Steady state  none: a single dose\n");
+        return;
+    }
+    fprintf(f, "Steady state (%g mg every %g h)\n", s->ss_dose_mg, s->ss_ii_h);
+    fmt_or_na(a, sizeof a, "%.3g", s->ss_cmin_mg_l);
+    fmt_or_na(b, sizeof b, "%.3g", s->ss_cavg_mg_l);
+    fmt_or_na(c, sizeof c, "%.3g", s->ss_cmax_mg_l);
+    fprintf(f, "  Cmin / Cavg / Cmax        %s / %s / %s mg/L\n", a, b, c);
+    fmt_or_na(a, sizeof a, "%.1f %%", 100.0 * s->ss_fraction_absorbed);
+    fprintf(f, "  fraction of each dose absorbed  %s\n", a);
+    if (isfinite(s->t90_ss_h))
+        fprintf(f, "  time to 90 %% of steady state  %.1f h (%.1f days)\n", s->t90_ss_h,
+                s->t90_ss_h / 24.0);
+    else
+        fprintf(f, "  time to 90 %% of steady state  not reached in the simulated span\n");
 }
 
 void gs_report_summary_text(const struct gs_run *r, FILE *f)
 {
     const struct gs_summary *s = r->summary;
     const struct gs_patient *p = r->patient;
-    char a[64], b[64], c[64];
+    char a[64], b[64];
     fprintf(f, "gabasim %s  %s (%s)\n", gs_version(), gs_drug_name(r->drug),
             gs_drug_title(r->drug));
     fprintf(f, "Patient      CrCl %.1f mL/min (%s)", p->crcl_ml_min,
@@ -52,17 +78,18 @@ void gs_report_summary_text(const struct gs_run *r, FILE *f)
                 gs_patient_sex_name(p->sex),
                 isnan(p->weight_kg) ? "?" : (snprintf(b, sizeof b, "%g", p->weight_kg), b));
     regimen_line(r, f);
+    if (r->check) {
+        fprintf(f, "Label check\n");
+        gs_report_label_findings_text(r->check, f, "  ");
+    }
     fprintf(f, "Model        %s: CL %.3g L/h, V %.3g L\n", r->model->structure->name,
             s->clearance_l_h, s->volume_l);
     fprintf(f, "\nAfter the first dose (%g mg at %g h)\n", s->first_dose_mg, s->first_dose_h);
     fprintf(f, "  Cmax                      %.3g mg/L\n", s->cmax_mg_l);
     fprintf(f, "  Tmax                      %.2f h after the dose\n", s->tmax_h);
-    fprintf(f, "Steady state (%g mg every %g h)\n", s->ss_dose_mg, s->ss_ii_h);
-    fprintf(f, "  Cmin / Cavg / Cmax        %.3g / %.3g / %.3g mg/L\n", s->ss_cmin_mg_l,
-            s->ss_cavg_mg_l, s->ss_cmax_mg_l);
-    fprintf(f, "  fraction of each dose absorbed  %.1f %%\n", 100.0 * s->ss_fraction_absorbed);
-    fmt_or_na(c, sizeof c, "%.1f h", s->t90_ss_h);
-    fprintf(f, "  time to 90 %% of steady state  %s (%.1f days)\n", c, s->t90_ss_h / 24.0);
+    steady_state(s, f);
+    if (r->check)
+        gs_report_label_levels_text(r->check, f, "  ", 0);
     fprintf(f, "Elimination\n");
     fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
     fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);

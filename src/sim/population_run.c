@@ -26,6 +26,8 @@ void gs_population_request_init(struct gs_population_request *req)
 struct relay {
     const struct gs_population_request *req;
     double *cmax, *cmin, *cavg; /* per subject */
+    unsigned char *above_band;  /* per subject: maintenance above its kidney function's band */
+    double maint_daily_mg;      /* the regimen's maintenance daily dose */
 };
 
 static gs_status relay_start(void *ctx, const struct gs_pop_config *cfg, struct gs_error *err)
@@ -35,7 +37,8 @@ static gs_status relay_start(void *ctx, const struct gs_pop_config *cfg, struct 
     r->cmax = gs_malloc(n * sizeof *r->cmax);
     r->cmin = gs_malloc(n * sizeof *r->cmin);
     r->cavg = gs_malloc(n * sizeof *r->cavg);
-    if (!r->cmax || !r->cmin || !r->cavg)
+    r->above_band = gs_calloc(n, 1);
+    if (!r->cmax || !r->cmin || !r->cavg || !r->above_band)
         return gs_error_set(err, GS_NOMEM, "--n", "out of memory for %ld subjects", cfg->n);
     const struct gs_population_sink *k = r->req->sink;
     return k && k->begin ? k->begin(k->ctx, cfg, err) : GS_OK;
@@ -53,6 +56,8 @@ static gs_status relay_subject(void *ctx, const struct gs_pop_subject *s, struct
     r->cmax[s->index] = s->cmax_mg_l;
     r->cmin[s->index] = s->cmin_mg_l;
     r->cavg[s->index] = s->cavg_mg_l;
+    r->above_band[s->index] =
+        (unsigned char)gs_label_above_band(r->req->drug, &s->patient, r->maint_daily_mg);
     const struct gs_population_sink *k = r->req->sink;
     return k && k->subject ? k->subject(k->ctx, s, err) : GS_OK;
 }
@@ -118,6 +123,39 @@ static gs_status check_request(const struct gs_population_request *q, struct gs_
     return st;
 }
 
+/* The regimen and the levels beside the label: the one patient's findings (none for drawn
+ * covariates, whose subjects each have a band: counted), the median trough and peak beside the
+ * reference range, and the share of subjects below and above it. */
+static gs_status label_check(const struct gs_population_request *req, int drawn,
+                             const struct relay *relay, long n, struct gs_population_result *r,
+                             struct gs_error *err)
+{
+    gs_status st = GS_OK;
+    if (drawn) {
+        r->check.has_rules = gs_drug_dosing(req->drug) != NULL;
+        r->check.single_dose = req->single_dose;
+    } else if ((st = gs_label_check_regimen(req->drug, req->patient, req->regimen, req->single_dose,
+                                            &r->check, err))) {
+        return st;
+    }
+    gs_label_check_levels(req->drug, req->single_dose ? NAN : r->cmin_mg_l.p50, r->cmax_mg_l.p50,
+                          &r->check);
+    r->n_above_band = 0;
+    long below = 0, above = 0;
+    for (long i = 0; i < n; i++) {
+        r->n_above_band += relay->above_band[i];
+        enum gs_label_level l = gs_label_level_of(r->check.range, relay->cmin[i]);
+        below += l == GS_LABEL_LEVEL_BELOW;
+        above += l == GS_LABEL_LEVEL_ABOVE;
+    }
+    r->trough_below_range = r->trough_above_range = NAN;
+    if (r->check.range && !req->single_dose && n > 0) {
+        r->trough_below_range = (double)below / (double)n;
+        r->trough_above_range = (double)above / (double)n;
+    }
+    return GS_OK;
+}
+
 gs_status gs_population(const struct gs_population_request *req, struct gs_population_result **out,
                         struct gs_error *err)
 {
@@ -129,7 +167,7 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
         return st;
     struct gs_variability var;
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
-    struct relay relay = {req, NULL, NULL, NULL};
+    struct relay relay = {req, NULL, NULL, NULL, NULL, 0.0};
     struct gs_population_result *r = NULL;
     gs_covdist *own_cov = NULL;
     gs_dataset *own_table = NULL;
@@ -156,6 +194,9 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     /* the metrics window: by default the last dosing interval (a single dose: the profile) */
     double first = req->t_out[0], until = req->t_out[req->n_out - 1];
     double ii = gs_regimen_maintenance(req->regimen)->ii_h;
+    relay.maint_daily_mg = req->single_dose
+                               ? gs_regimen_maintenance(req->regimen)->dose_mg
+                               : gs_regimen_maintenance(req->regimen)->dose_mg * 24.0 / ii;
     double wfrom = req->window_from_h, wto = req->window_to_h;
     if (isnan(wfrom))
         wfrom = req->single_dose ? first : fmax(first, until - ii);
@@ -207,7 +248,8 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
         goto done;
     if ((st = spread(relay.cmax, cfg.n, &r->cmax_mg_l, err)) ||
         (st = spread(relay.cmin, cfg.n, &r->cmin_mg_l, err)) ||
-        (st = spread(relay.cavg, cfg.n, &r->cavg_mg_l, err)))
+        (st = spread(relay.cavg, cfg.n, &r->cavg_mg_l, err)) ||
+        (st = label_check(req, covdist || covtable, &relay, cfg.n, r, err)))
         goto done;
     r->n = cfg.n;
     r->seed = cfg.seed;
@@ -225,6 +267,7 @@ done:
     gs_free(relay.cmax);
     gs_free(relay.cmin);
     gs_free(relay.cavg);
+    gs_free(relay.above_band);
     gs_event_list_release(&ev);
     gs_covdist_free(own_cov);
     gs_dataset_free(own_table);
