@@ -8,25 +8,6 @@
 #include "gabasim/alloc.h"
 #include "report_int.h"
 
-void gs__advise_wrap(FILE *f, const char *lead, int indent, const char *s)
-{
-    int col = fprintf(f, "%s", lead);
-    while (*s) {
-        size_t w = strcspn(s, " ");
-        if (col > indent && col + 1 + (int)w > 92) {
-            col = fprintf(f, "\n%*s", indent, "") - 1;
-        } else if (col > indent) {
-            fputc(' ', f);
-            col++;
-        }
-        col += fprintf(f, "%.*s", (int)w, s);
-        s += w;
-        while (*s == ' ')
-            s++;
-    }
-    fputc('\n', f);
-}
-
 /* "text (source)" wrapped after `lead`. */
 static void point_text(FILE *f, const struct gs_evidence_point *p, const char *lead, int indent)
 {
@@ -36,7 +17,7 @@ static void point_text(FILE *f, const struct gs_evidence_point *p, const char *l
         fprintf(f, "%s%s (%s)\n", lead, p->text, p->source);
     else {
         snprintf(line, n, "%s (%s)", p->text, p->source);
-        gs__advise_wrap(f, lead, indent, line);
+        gs__text_wrap(f, lead, indent, line);
     }
     gs_free(line);
 }
@@ -71,13 +52,13 @@ void gs__advise_evidence_text(FILE *f, const struct gs_advise_evidence *ev)
         const struct gs_advise_alternative *a = &ev->alternatives[i];
         char lead[64];
         snprintf(lead, sizeof lead, "  %s:", a->alt->drug);
-        gs__advise_wrap(f, lead, 4, a->alt->drug_class);
+        gs__text_wrap(f, lead, 4, a->alt->drug_class);
         for (size_t k = 0; k < a->alt->n_points; k++)
             point_text(f, &a->alt->points[k], "    - ", 6);
         if (a->alt->kidney_text) {
             char line[1024];
             kidney_line(line, sizeof line, a);
-            gs__advise_wrap(f, "    - ", 6, line);
+            gs__text_wrap(f, "    - ", 6, line);
         }
     }
 }

@@ -105,8 +105,8 @@ static gs_status inline_plot(FILE *f, const struct gs_advise_result *r, const ch
     gs_status st = gs_outfile_open(&o, svg_path, "--html", err);
     if (st != GS_OK)
         return st;
-    struct gs_run run = {r->drug,    &r->patient, &r->model,   &r->regimen,
-                         &r->events, &r->profile, &r->typical, "", NULL};
+    struct gs_run run = {r->drug,     &r->patient, &r->model, &r->regimen, &r->events,
+                         &r->profile, &r->typical, "",        NULL};
     if ((st = gs_plot_profile(&run, &o, err)) != GS_OK) {
         gs_outfile_abort(&o);
         return st;
@@ -122,15 +122,16 @@ static gs_status inline_plot(FILE *f, const struct gs_advise_result *r, const ch
         return gs_error_set(err, GS_IO, "--html", "the plot is not SVG");
     }
     const struct gs_summary *s = &r->typical;
+    char days[32];
     fputs("<figure><div class=\"plot\">", f);
     svg_open(f, svg, (size_t)(gt - svg));
     fputs("<title id=\"plot-title\">Predicted level of ", f);
     gs__html_escape(f, gs_drug_name(r->drug));
     fprintf(f,
-            " in the blood over %g days</title>\n<desc id=\"plot-desc\">The line shows the "
+            " in the blood over %s</title>\n<desc id=\"plot-desc\">The line shows the "
             "predicted level (mg/L) in the blood of a typical person like you, hour by hour, on "
             "this calendar. It goes up and down with each dose.",
-            r->days);
+            gs__advise_days(days, sizeof days, r->days));
     if (isfinite(s->ss_cmin_mg_l) && isfinite(s->ss_cmax_mg_l))
         fprintf(f, " On the full dose it swings between %.2g and %.2g mg/L (the shaded band).",
                 s->ss_cmin_mg_l, s->ss_cmax_mg_l);
@@ -273,9 +274,20 @@ static gs_status levels_html(FILE *f, const struct gs_advise_result *r, const ch
             "<p>Once you reach the full dose, the level in your blood settles within about %.0f "
             "hours. We "
             "worked it out for %ld people like you. For 9 in 10 of them, the average level "
-            "would be between %.2g and %.2g mg/L. The typical value is %.2g mg/L.</p></section>\n",
+            "would be between %.2g and %.2g mg/L. The typical value is %.2g mg/L.</p>\n",
             r->typical.t90_ss_h, r->band.n, r->band.cavg_mg_l[0], r->band.cavg_mg_l[2],
             r->band.cavg_mg_l[1]);
+    const struct gs_reference_range *rr = gs_drug_reference_range(r->drug);
+    if (rr) {
+        fprintf(f,
+                "<p>Just before a dose, the typical level would be %.2g mg/L. Laboratories print a "
+                "range of %g to %g mg/L for a level taken then. This range is not a target: no "
+                "level is known to give more pain relief. <span class=\"src\">(",
+                r->band.cmin_mg_l[1], rr->low_mg_l, rr->high_mg_l);
+        gs__html_escape(f, rr->source);
+        fputs(")</span></p>\n", f);
+    }
+    fputs("</section>\n", f);
     return GS_OK;
 }
 

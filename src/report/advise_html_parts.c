@@ -90,12 +90,12 @@ void gs__advise_relief_html(FILE *f, const struct gs_advise_result *r)
           f);
     if (r->days > 14)
         difference_html(f, "After 2 weeks", p->day14);
-    char when[64];
-    snprintf(when, sizeof when, "After %g days", r->days);
+    char when[64], days[32];
+    snprintf(when, sizeof when, "After %s", gs__advise_days(days, sizeof days, r->days));
     difference_html(f, when, p->end);
     fprintf(f, "Half of the medicine's effect comes by about day %.0f", p->half_effect_day);
     if (isnan(p->full_effect_day))
-        fprintf(f, ". It is still growing at the end of the %g days.</p>\n", r->days);
+        fprintf(f, ". It is still growing at the end of the %s.</p>\n", days);
     else
         fprintf(f, ", and most of it (90 %%) by about day %.0f.</p>\n", p->full_effect_day);
     if (p->end[2] > 0.0)

@@ -17,10 +17,6 @@ void gs__advise_evidence_html(FILE *f, const struct gs_advise_evidence *ev);
 /* Adds "evidence": [...] and "alternatives": [...] to `root`; NULL when out of memory. */
 cJSON *gs__advise_evidence_json(cJSON *root, const struct gs_advise_evidence *ev);
 
-/* Terminal text: `s` wrapped at 92 columns, the first line after `lead`, the rest after `indent`
- * spaces. */
-void gs__advise_wrap(FILE *f, const char *lead, int indent, const char *s);
-
 /* A side effect's plain name ("drowsiness (somnolence)"); an unknown event's name with '_' made
  * spaces, in `buf`. */
 const char *gs__advise_event_plain(const char *event, char *buf, size_t size);
@@ -49,5 +45,8 @@ void gs__advise_side_effects_html(FILE *f, const struct gs_advise_result *r);
 void gs__advise_others_html(FILE *f, const struct gs_advise_result *r);
 void gs__advise_glossary_html(FILE *f);
 void gs__advise_sources_html(FILE *f, const struct gs_advise_result *r);
+
+/* "1 day", "14 days", "0.5 days" into `buf`. */
+const char *gs__advise_days(char *buf, size_t size, double days);
 
 #endif

@@ -6,6 +6,7 @@
 #include "advise_int.h"
 #include "gabasim/gabasim.h"
 #include "gabasim/report_advise.h"
+#include "report_int.h"
 
 static const char *times_a_day(int per_day)
 {
@@ -52,7 +53,9 @@ static void levels_text(FILE *f, const struct gs_advise_result *r)
 {
     const struct gs_summary *s = &r->typical;
     const struct gs_advise_band *b = &r->band;
-    fprintf(f, "\nPredicted blood levels on this calendar (%g days)%s\n", r->days,
+    char days[32];
+    fprintf(f, "\nPredicted blood levels on this calendar (%s)%s\n",
+            gs__advise_days(days, sizeof days, r->days),
             r->n_comedications ? ", with the co-medications" : "");
     fprintf(f, "  first dose: peak %.2g mg/L\n", s->cmax_mg_l);
     fprintf(f,
@@ -64,6 +67,13 @@ static void levels_text(FILE *f, const struct gs_advise_result *r)
             "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
             b->n, b->cavg_mg_l[1], b->cavg_mg_l[0], b->cavg_mg_l[2], b->cmin_mg_l[1],
             b->cmin_mg_l[0], b->cmin_mg_l[2]);
+    const struct gs_reference_range *rr = gs_drug_reference_range(r->drug);
+    if (rr) {
+        char line[1024];
+        snprintf(line, sizeof line, "%g-%g mg/L, %s; %s (%s)", rr->low_mg_l, rr->high_mg_l,
+                 rr->sample, rr->caveat, rr->source);
+        gs__text_wrap(f, "  laboratory reference range:", 4, line);
+    }
 }
 
 static void pain_text(FILE *f, const struct gs_advise_result *r)
@@ -74,8 +84,9 @@ static void pain_text(FILE *f, const struct gs_advise_result *r)
     if (days > 14)
         fprintf(f, "  after 2 weeks: %+.2f (plausible range %+.2f to %+.2f)\n", p->day14[1],
                 p->day14[0], p->day14[2]);
-    fprintf(f, "  after %g days: %+.2f (plausible range %+.2f to %+.2f)\n", days, p->end[1],
-            p->end[0], p->end[2]);
+    char span[32];
+    fprintf(f, "  after %s: %+.2f (plausible range %+.2f to %+.2f)\n",
+            gs__advise_days(span, sizeof span, days), p->end[1], p->end[0], p->end[2]);
     if (gs__advise_responders_known(p))
         fprintf(f,
                 "  chance of pain cut by half or more by day %g: %.0f %% with the drug "

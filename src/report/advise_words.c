@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "advise_int.h"
+#include "report_int.h"
 
 /* Event names of data/adverse.json in plain words; the medical term in brackets is in the page's
  * glossary. */
@@ -54,10 +55,10 @@ void gs__advise_warnings_text(FILE *f, const struct gs_advise_result *r)
         const struct gs_advise_warning *w = &r->warnings[i];
         char lead[128];
         snprintf(lead, sizeof lead, "  ! %s:", w->title);
-        gs__advise_wrap(f, lead, 4, w->text);
+        gs__text_wrap(f, lead, 4, w->text);
         char src[sizeof w->source + 16];
         snprintf(src, sizeof src, "(%s)", w->source);
-        gs__advise_wrap(f, "   ", 4, src);
+        gs__text_wrap(f, "   ", 4, src);
     }
 }
 
@@ -69,4 +70,10 @@ const char *gs__advise_label_name(const gs_drug *drug)
     if (strcmp(name, "pregabalin") == 0)
         return "Lyrica";
     return gs_drug_title(drug);
+}
+
+const char *gs__advise_days(char *buf, size_t size, double days)
+{
+    snprintf(buf, size, "%g day%s", days, days == 1.0 ? "" : "s");
+    return buf;
 }
