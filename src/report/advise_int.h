@@ -39,6 +39,11 @@ void gs__advise_warnings_text(FILE *f, const struct gs_advise_result *r);
  * title. */
 const char *gs__advise_label_name(const gs_drug *drug);
 
+/* The plot of the page, inline SVG with a title and description, inside a <figure>; drawn
+ * through a temporary file beside `page_path` that is removed (advise_html_plot.c). */
+gs_status gs__advise_plot_html(FILE *f, const struct gs_advise_result *r, const char *page_path,
+                               struct gs_error *err);
+
 /* The sections of the patient's page after the blood levels (advise_html_parts.c). */
 void gs__advise_relief_html(FILE *f, const struct gs_advise_result *r);
 void gs__advise_side_effects_html(FILE *f, const struct gs_advise_result *r);
