@@ -1,7 +1,8 @@
 /* advise_html.c - the advice as one self-contained page for the patient (styles inline, the plot
  * as inline SVG, no scripts, no external resources) in plain words: the dose, then the warnings
- * that apply in a highlighted box, the calendar, the blood levels; the later sections, the
- * glossary and the details for the clinician are in advise_html_parts.c. The page is laid out
+ * that apply in a highlighted box, the calendar, the blood levels (the plot: advise_html_plot.c);
+ * the later sections, the glossary and the details for the clinician are in
+ * advise_html_parts.c. The page is laid out
  * for widths from a phone's 390 px up (tests/browser/page.mjs checks it in Chromium). */
 #include <math.h>
 #include <stdio.h>
