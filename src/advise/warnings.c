@@ -113,7 +113,7 @@ static gs_status breathing(const struct gs_advise_request *req, struct gs_advise
     if (w == NULL)
         return st;
     const int old = !isnan(r->patient.age_y) && r->patient.age_y >= FALLS_AGE_Y;
-    snprintf(w->title, sizeof w->title, "Serious breathing problems with %s",
+    snprintf(w->title, sizeof w->title, "Serious breathing problems with %.60s",
              names[0] ? names : "your other medicines");
     snprintf(w->text, sizeof w->text,
              "You told us you also take %s. Taken with %s, %s can slow your breathing. This can "
