@@ -312,12 +312,20 @@ gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, dou
     char start_form[GS_DOSE_FORM_MAX];
     if (!band_start(r, b, f, &start_dose, &start_per_day, start_form, sizeof start_form) ||
         !split(r, b, daily * f, b->daily_min_mg * f, b->daily_max_mg * f, start_per_day,
-               &out->dose_mg, &out->per_day, out->form, sizeof out->form))
+               &out->dose_mg, &out->per_day, out->form, sizeof out->form)) {
+        double least = r->solution_mg_ml * r->solution_step_ml;
+        if (!(least > 0.0) && r->n_solids)
+            least = r->solid[0].mg;
+        double lowest =
+            b->scale_below_crcl > 0.0 ? least / b->daily_max_mg * b->scale_below_crcl : b->crcl_min;
         return gs_error_set(err, GS_INPUT, "--crcl",
-                            "CrCl %g mL/min: the label's dose, %g-%g mg/day (reduced in "
-                            "proportion to CrCl), is smaller than any dose %s's products make; "
-                            "give '--dialysis' if the patient is on haemodialysis",
-                            crcl, b->daily_min_mg * f, b->daily_max_mg * f, gs_drug_name(d));
+                            "'--crcl' is %g mL/min: the label's dose for it, %.3g-%.3g mg/day "
+                            "(in proportion to CrCl), is below the smallest dose %s's products "
+                            "make (%g mg); allowed %.3g mL/min or more, or '--dialysis' for a "
+                            "patient on haemodialysis",
+                            crcl, b->daily_min_mg * f, b->daily_max_mg * f, gs_drug_name(d), least,
+                            lowest);
+    }
     out->daily_mg = out->dose_mg * out->per_day;
     if (fabs(out->daily_mg - daily * f) > EPS_MG) {
         snprintf(line, sizeof line,
