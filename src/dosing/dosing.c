@@ -344,7 +344,10 @@ gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, dou
                  "the label asks for cautious dose selection in older patients)",
                  pt->age_y, r->older_age_min, r->older_interval_factor);
         add_note(out->note, sizeof out->note, line);
-    }
+    } else if (isnan(pt->age_y) && r->older_interval_factor > 1.0)
+        add_note(out->note, sizeof out->note,
+                 "age not given: the increases are spaced as for adults under 65; give '--age' "
+                 "for an older patient's slower schedule");
     if (pt->haemodialysis && r->n_hd > col) {
         for (int k = 0; k < 2; k++) {
             struct made m;
