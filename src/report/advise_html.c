@@ -134,15 +134,18 @@ static void patient_and_dose_html(FILE *f, const struct gs_advise_result *r)
     fprintf(f,
             "<p>Maintenance: <b>%g mg %s</b> (%g mg a day), from the label's table for this "
             "kidney function.</p>\n<table><tr><th>From day</th><th>Dose</th><th>Times a "
-            "day</th></tr>\n",
+            "day</th><th>Each dose is</th></tr>\n",
             r->plan.dose_mg,
             r->plan.per_day == 1   ? "once a day"
             : r->plan.per_day == 2 ? "twice a day"
                                    : "three times a day",
             r->plan.daily_mg);
-    for (size_t i = 0; i < r->n_calendar; i++)
-        fprintf(f, "<tr><td>%d</td><td>%g mg</td><td>%d</td></tr>\n", r->calendar[i].day,
+    for (size_t i = 0; i < r->n_calendar; i++) {
+        fprintf(f, "<tr><td>%d</td><td>%g mg</td><td>%d</td><td>", r->calendar[i].day,
                 r->calendar[i].dose_mg, r->calendar[i].per_day);
+        gs__html_escape(f, r->calendar[i].form);
+        fputs("</td></tr>\n", f);
+    }
     fputs("</table>\n<p>Starting low and going up slowly lowers the chance of drowsiness, "
           "dizziness and falls. Do not stop suddenly: the label advises tapering over at least a "
           "week.</p>\n",
