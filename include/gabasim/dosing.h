@@ -23,6 +23,13 @@ extern "C" {
 /* The band for a creatinine clearance (mL/min, >= 0); NULL only if the rules have no band. */
 const struct gs_renal_band *gs_dosing_band(const struct gs_dosing *r, double crcl_ml_min);
 
+/* The label's daily dose range (mg/day) for this patient's kidney function: the band's, reduced
+ * in proportion to CrCl below the band's scaling threshold; on haemodialysis the lowest band's.
+ * GS_UNSUPPORTED (nothing written, no message) when the drug has no dosing rules or the
+ * patient's kidney function is unknown. */
+gs_status gs_dosing_band_range(const gs_drug *d, const struct gs_patient *pt, double *lo_mg,
+                               double *hi_mg);
+
 /* What makes one dose: "1 x 300 mg capsule", "1 x 400 mg capsule + 1 x 100 mg capsule",
  * "1.4 mL of 50 mg/mL oral solution". */
 #define GS_DOSE_FORM_MAX 80

@@ -259,6 +259,22 @@ static double band_scale(const struct gs_renal_band *b, const struct gs_patient 
     return 1.0;
 }
 
+gs_status gs_dosing_band_range(const gs_drug *d, const struct gs_patient *pt, double *lo_mg,
+                               double *hi_mg)
+{
+    const struct gs_dosing *r = gs_drug_dosing(d);
+    if (r == NULL || isnan(pt->crcl_ml_min))
+        return GS_UNSUPPORTED;
+    double crcl = pt->haemodialysis ? 0.0 : pt->crcl_ml_min;
+    const struct gs_renal_band *b = gs_dosing_band(r, crcl);
+    if (b == NULL)
+        return GS_UNSUPPORTED;
+    double f = band_scale(b, pt, crcl);
+    *lo_mg = b->daily_min_mg * f;
+    *hi_mg = b->daily_max_mg * f;
+    return GS_OK;
+}
+
 /* The band's start (its first column's low end, scaled) as a dose and doses a day. */
 static int band_start(const struct gs_dosing *r, const struct gs_renal_band *b, double f,
                       double *dose, int *per_day, char *form, size_t form_size)
@@ -416,11 +432,8 @@ gs_status gs_dosing_check(const gs_drug *d, const struct gs_patient *pt,
     const struct gs_regimen_step *m = gs_regimen_maintenance(reg);
     double daily = m->dose_mg * 24.0 / m->ii_h;
     double per_day = 24.0 / m->ii_h;
-    double hi = b->daily_max_mg, lo = b->daily_min_mg;
-    if (b->scale_below_crcl > 0.0 && crcl < b->scale_below_crcl && !pt->haemodialysis) {
-        hi *= crcl / b->scale_below_crcl;
-        lo *= crcl / b->scale_below_crcl;
-    }
+    double f = band_scale(b, pt, crcl);
+    double hi = b->daily_max_mg * f, lo = b->daily_min_mg * f;
     if (daily > hi * (1 + 1e-9)) {
         snprintf(text, sizeof text,
                  "maintenance %g mg/day is above the label's %g mg/day for %s: reduce the dose "
@@ -443,8 +456,8 @@ gs_status gs_dosing_check(const gs_drug *d, const struct gs_patient *pt,
             size_t len = strlen(opts);
             snprintf(opts + len, sizeof opts - len, "%s%d", k ? " or " : "", b->per_day[k]);
         }
-        snprintf(text, sizeof text, "%g doses a day; the label gives %s a day for %s", per_day,
-                 opts, name);
+        snprintf(text, sizeof text, "%g dose%s a day; the label gives %s a day for %s", per_day,
+                 fabs(per_day - 1.0) < 1e-9 ? "" : "s", opts, name);
         finding(out, max, n, GS_FINDING_WARNING, text);
     }
     if (r->max_interval_h > 0.0 && m->ii_h > r->max_interval_h && per_day >= 3.0 - 1e-9) {
