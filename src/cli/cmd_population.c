@@ -123,7 +123,7 @@ static gs_status build_request(const struct population_opts *o, const struct opt
     gs_status st;
     req->n = o->n;
     req->covariates = o->covariates;
-    const char *clash = opt_first_given(t, "crcl scr age sex weight height dialysis");
+    const char *clash = opt_first_given(t, "crcl scr age sex weight height dialysis hd-schedule");
     if (o->covariates && clash)
         return gs_error_set(err, GS_INPUT, "--covariates",
                             "'--covariates' draws every patient; do not combine it with '--%s'",

@@ -34,6 +34,41 @@ static void regimen_line(const struct gs_run *r, FILE *f)
             g->start_steady ? "; starts at steady state" : "");
 }
 
+/* Dialysis sessions: the schedule, and the weekly periodic state in place of a per-dose one. */
+static void hd_lines(const struct gs_run *r, FILE *f)
+{
+    const struct gs_summary *s = r->summary;
+    const struct gs_hd_schedule *hd = &r->regimen->hd;
+    char sched[160], c[64];
+    gs_hd_schedule_describe(hd, sched, sizeof sched);
+    fprintf(f, "Haemodialysis sessions modelled: %s;\n  ", sched);
+    if (hd->supplement_mg > 0.0)
+        fprintf(f, "%g mg supplement as each session ends, while doses are given\n",
+                hd->supplement_mg);
+    else
+        fprintf(f, "no supplement after sessions\n");
+    fprintf(f,
+            "Weekly steady state (%g mg every %g h with the sessions; periodic over a week,\n"
+            "  not per dose: the week from %.1f h, %s after %d simulated week%s)\n",
+            s->ss_dose_mg, s->ss_ii_h, s->hd_week_from_h,
+            s->hd_converged ? "reached" : "still changing", s->hd_weeks,
+            s->hd_weeks == 1 ? "" : "s");
+    fprintf(f, "  before / after each session ");
+    for (int k = 0; k < s->hd_per_week; k++)
+        fprintf(f, "%s%.3g / %.3g", k ? ", " : "", s->hd_pre_mg_l[k], s->hd_post_mg_l[k]);
+    fprintf(f, " mg/L\n");
+    fprintf(f, "  Cmin / Cavg / Cmax in the week  %.3g / %.3g / %.3g mg/L\n", s->ss_cmin_mg_l,
+            s->ss_cavg_mg_l, s->ss_cmax_mg_l);
+    fmt_or_na(c, sizeof c, "%.1f %%", 100.0 * s->ss_fraction_absorbed);
+    fprintf(f, "  fraction of the week's doses absorbed  %s\n", c);
+    fmt_or_na(c, sizeof c, "%.0f h", s->t90_ss_h);
+    if (isfinite(s->t90_ss_h))
+        fprintf(f, "  time to 90 %% of the weekly average  about %s (%.1f days)\n", c,
+                s->t90_ss_h / 24.0);
+    else
+        fprintf(f, "  time to 90 %% of the weekly average  n/a\n");
+}
+
 void gs_report_summary_text(const struct gs_run *r, FILE *f)
 {
     const struct gs_summary *s = r->summary;
@@ -57,16 +92,27 @@ void gs_report_summary_text(const struct gs_run *r, FILE *f)
     fprintf(f, "\nAfter the first dose (%g mg at %g h)\n", s->first_dose_mg, s->first_dose_h);
     fprintf(f, "  Cmax                      %.3g mg/L\n", s->cmax_mg_l);
     fprintf(f, "  Tmax                      %.2f h after the dose\n", s->tmax_h);
+    if (s->hd_per_week > 0) {
+        hd_lines(r, f);
+        goto elimination;
+    }
     fprintf(f, "Steady state (%g mg every %g h)\n", s->ss_dose_mg, s->ss_ii_h);
     fprintf(f, "  Cmin / Cavg / Cmax        %.3g / %.3g / %.3g mg/L\n", s->ss_cmin_mg_l,
             s->ss_cavg_mg_l, s->ss_cmax_mg_l);
     fprintf(f, "  fraction of each dose absorbed  %.1f %%\n", 100.0 * s->ss_fraction_absorbed);
     fmt_or_na(c, sizeof c, "%.1f h", s->t90_ss_h);
     fprintf(f, "  time to 90 %% of steady state  %s (%.1f days)\n", c, s->t90_ss_h / 24.0);
+elimination:
     fprintf(f, "Elimination\n");
     fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
     fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);
-    fprintf(f, "  terminal half-life        %s (elimination half-life %s)\n", a, b);
+    fprintf(f, "  terminal half-life        %s (elimination half-life %s)%s\n", a, b,
+            s->hd_per_week > 0 ? " between sessions" : "");
+    if (s->hd_per_week > 0) {
+        fmt_or_na(a, sizeof a, "%.2f h", s->hd_half_life_h);
+        fprintf(f, "  half-life during a session %s (dialysis clearance +%.3g L/h)\n", a,
+                s->hd_cl_l_h);
+    }
     fprintf(f, "  AUC %-21s %.4g mg*h/L\n",
             s->auc_to_infinity ? "0 to infinity" : "over the profile", s->auc_mg_h_l);
     fprintf(f, "  peak in simulated span    %.3g mg/L at %.2f h\n", s->span_cmax_mg_l,

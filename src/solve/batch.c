@@ -11,6 +11,12 @@ gs_status gs_simulate_batch(const struct gs_simulate_batch_request *req, double 
                             req->n_lanes, GS_LANES);
     if (steps)
         *steps = 0;
+    for (size_t i = 0; i < req->events->n; i++)
+        if (req->events->ev[i].evid != GS_EVID_DOSE)
+            return gs_error_set(err, GS_UNSUPPORTED, "events",
+                                "the batched solvers take dose records only (event %zu is EVID "
+                                "%d); use gs_simulate",
+                                i + 1, (int)req->events->ev[i].evid);
     if (req->models[0].structure->exact)
         return gs__linear_batch(req->models, req->n_lanes, req->events, req->t_out, req->n_out, out,
                                 err);
