@@ -41,7 +41,9 @@ void help_simulate(FILE *f)
     opt_print_help(f, t);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
-            "labels' method; CKD-EPI 2021 eGFR is reported beside it), or --dialysis.\n"
+            "labels' method; CKD-EPI 2021 eGFR is reported beside it), or --dialysis (three\n"
+            "4-h sessions a week and the label's supplement after each, unless --hd-schedule\n"
+            "says otherwise; the steady state is then weekly).\n"
             "Limits: dose above 0 up to the drug file's ceiling; interval up to 168 h; duration\n"
             "up to 365 days; at most %ld output points.\n\nexamples:\n"
             "  gabasim simulate --drug gabapentin --dose 300mg --every 8h --days 7\n"
