@@ -47,6 +47,10 @@ static void hd_lines(const struct gs_run *r, FILE *f)
                 hd->supplement_mg);
     else
         fprintf(f, "no supplement after sessions\n");
+    if (!(s->ss_ii_h > 0.0)) {
+        fprintf(f, "A single dose: no steady state\n");
+        return;
+    }
     fprintf(f,
             "Weekly steady state (%g mg every %g h with the sessions; periodic over a week,\n"
             "  not per dose: the week from %.1f h, %s after %d simulated week%s)\n",

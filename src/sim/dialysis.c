@@ -32,7 +32,12 @@ gs_status gs_dialysis_apply(const gs_drug *d, const struct gs_patient *pt, struc
         return gs_error_set(err, GS_INPUT, "--dose", "no regimen to add dialysis sessions to");
     reg->hd = pt->hd;
     char line[320];
-    if (isnan(reg->hd.supplement_mg)) {
+    if (isnan(reg->hd.supplement_mg) && reg->n_doses == 1 && reg->n_steps == 1) {
+        reg->hd.supplement_mg = 0.0;
+        add_line(note, note_size,
+                 "a single dose: no supplement after dialysis (give one with --hd-schedule "
+                 "supplement=DOSE)");
+    } else if (isnan(reg->hd.supplement_mg)) {
         struct gs_dose_plan plan;
         double daily = m->dose_mg * 24.0 / m->ii_h;
         if (gs_drug_dosing(d) == NULL || gs_dosing_recommend(d, pt, daily, &plan, NULL) != GS_OK ||
