@@ -91,8 +91,8 @@ void help_population(FILE *f)
             "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
             "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward; a dialysis\n"
             "session is EVID 2 with HD 1 and DUR hours); the output is the dataset with PRED\n"
-            "(typical), IPRED (random effects) and SIMDV (plus residual error) appended. Options "
-            "that describe subjects or regimens do not apply.\n\nexamples:\n"
+            "(typical), IPRED (random effects) and SIMDV (plus residual error) appended.\n"
+            "Options that describe subjects or regimens do not apply.\n\nexamples:\n"
             "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
             "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
             "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
