@@ -8,7 +8,7 @@
  * engine applies them: the half-lives are read off simulated profiles (log-linear slopes after
  * absorption has ended), not from the parameters. Tolerance 2 %: the derivation is exact, and the
  * slopes are taken where the gut holds less than 1e-6 of the dose, so what is left is the
- * solver's tolerance (rtol 1e-8) and the 3-significant-figure rounding of the stored clearances. */
+ * solver's tolerance (rtol 1e-8) and the 4-significant-figure rounding of the stored clearances. */
 #include "../test_util.h"
 
 static const struct gs_sim_options opt = GS_SIM_OPTIONS_DEFAULT;
