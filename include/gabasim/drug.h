@@ -93,6 +93,10 @@ const struct gs_reference_range *gs_drug_reference_range(const gs_drug *d);
 /* Clearance used for anuric patients on haemodialysis (between sessions), L/h, with source. */
 double gs_drug_anuric_cl(const gs_drug *d);
 const char *gs_drug_anuric_cl_source(const gs_drug *d);
+/* Dialysis clearance added to the patient's during a haemodialysis session, L/h, with source
+ * (model.haemodialysis.CL); NaN if the file gives none. */
+double gs_drug_hd_cl(const gs_drug *d);
+const char *gs_drug_hd_cl_source(const gs_drug *d);
 
 /* Named titration schedules ("label"): schedule text for gs_regimen_parse_titration(). */
 size_t gs_drug_titration_count(const gs_drug *d);
@@ -177,7 +181,9 @@ struct gs_pd_params {
 /* The drug file's effect-site and binding parameters; GS_UNSUPPORTED if it has none. */
 gs_status gs_drug_pd(const gs_drug *d, struct gs_pd_params *out, struct gs_error *err);
 
-/* Individualises: typical values x covariate effects for this patient. Covariates the patient
+/* Individualises: typical values x covariate effects for this patient; clearance never below the
+ * anuric clearance (model.anuric.CL) when the file gives one; the model's hd_cl_l_h is the file's
+ * dialysis clearance (NaN if none). Covariates the patient
  * lacks (height for ideal body weight, say) are taken at the drug file's reference value; each
  * such assumption is appended to `notes` (may be NULL) as one line. The patient must be resolved
  * (gs_patient_resolve). GS_INPUT if a parameter comes out non-finite or below its structure's
