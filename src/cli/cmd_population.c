@@ -81,9 +81,8 @@ void help_population(FILE *f)
         "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
         "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
         "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-        "histograms (256 bins per octave). The regimen is checked against the label for the\n"
-        "patient (or each drawn subject's kidney function) and the troughs are shown beside\n"
-        "the laboratory reference range (not a target).\n\noptions:\n",
+        "histograms (256 bins per octave). Checks the regimen against the label and shows the\n"
+        "troughs beside the laboratory reference range (not a target).\n\noptions:\n",
         GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);
