@@ -11,6 +11,12 @@
  * = subject index in the file), SIMDV adds residual error to IPRED from the same stream. An OCC
  * column marks occasions: each new OCC value draws the drug file's between-occasion effects
  * (bov_sd) for IPRED, from the same stream.
+ * A haemodialysis session is an EVID 2 record with HD = 1 and DUR = its length in hours (above 0
+ * to 24): from its TIME for DUR hours the drug file's dialysis clearance (model.haemodialysis.CL)
+ * is added to the subject's (sessions may not overlap; HD 1 on another EVID, or without DUR, is an
+ * error naming the column and line). HD and DUR are read on that record only (not carried
+ * forward); DIAL = 1 still sets the anuric clearance between sessions. No supplement is implied:
+ * the dataset gives its doses.
  * Subjects run in parallel; results are identical for any thread count.
  */
 #ifndef GABASIM_DATASET_SIM_H

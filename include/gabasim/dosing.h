@@ -23,20 +23,41 @@ extern "C" {
 /* The band for a creatinine clearance (mL/min, >= 0); NULL only if the rules have no band. */
 const struct gs_renal_band *gs_dosing_band(const struct gs_dosing *r, double crcl_ml_min);
 
-/* A recommended maintenance regimen for one patient. */
+/* The label's daily dose range (mg/day) for this patient's kidney function: the band's, reduced
+ * in proportion to CrCl below the band's scaling threshold; on haemodialysis the lowest band's.
+ * GS_UNSUPPORTED (nothing written, no message) when the drug has no dosing rules or the
+ * patient's kidney function is unknown. */
+gs_status gs_dosing_band_range(const gs_drug *d, const struct gs_patient *pt, double *lo_mg,
+                               double *hi_mg);
+
+/* What makes one dose: "1 x 300 mg capsule", "1 x 400 mg capsule + 1 x 100 mg capsule",
+ * "1.4 mL of 50 mg/mL oral solution". */
+#define GS_DOSE_FORM_MAX 80
+
+/* A recommended maintenance regimen for one patient. Every dose is dispensable: made of the
+ * drug file's marketed strengths (dosing.products) by its rounding rule. */
 struct gs_dose_plan {
     const struct gs_renal_band *band;
-    double daily_mg;            /* recommended total daily dose */
-    double dose_mg;             /* each dose */
-    int per_day;                /* doses a day */
-    double hd_supplement_mg[2]; /* after each 4-h haemodialysis session (0 if not on dialysis) */
-    char note[512];             /* how the choice was made, one sentence per line */
+    double daily_mg;             /* recommended total daily dose (dose_mg x per_day) */
+    double dose_mg;              /* each dose */
+    int per_day;                 /* doses a day */
+    char form[GS_DOSE_FORM_MAX]; /* what makes each dose */
+    double hd_supplement_mg[2];  /* after each 4-h haemodialysis session, the label's low and
+                                    high (0 if not on dialysis) */
+    char hd_form[2][GS_DOSE_FORM_MAX];
+    size_t column;          /* the label column chosen (0: the band's start) */
+    double scale;           /* the label's reduction in proportion to CrCl (1: none) */
+    double interval_factor; /* titration intervals x this (older patients, dosing.titration) */
+    char note[1024];        /* how the choice was made, one sentence per line */
 };
 
 /* Recommends a maintenance regimen: the band's column nearest `target_daily_mg` (NaN: the band's
- * first column, the label's starting maintenance dose), divided into the band's first doses-a-day
- * option; scaled by CrCl below the band's scaling threshold; for anuric patients on dialysis the
- * lowest band's column plus its post-dialysis supplement. */
+ * first column, the label's start), scaled by CrCl below the band's scaling threshold, divided
+ * into the first of the band's doses a day that the marketed strengths make exactly (the one the
+ * band's start uses, if it does), and made dispensable; for anuric patients on dialysis the
+ * lowest band's column plus its post-dialysis supplement. GS_INPUT if no dispensable dose lies
+ * inside the label's band (a CrCl so low that the proportional dose is below 0.1 mL of
+ * solution). */
 gs_status gs_dosing_recommend(const gs_drug *d, const struct gs_patient *pt, double target_daily_mg,
                               struct gs_dose_plan *out, struct gs_error *err);
 
@@ -45,21 +66,34 @@ struct gs_calendar_step {
     int day;
     double dose_mg;
     int per_day;
+    char form[GS_DOSE_FORM_MAX]; /* what makes each dose */
 };
 #define GS_MAX_CALENDAR 16
 
-/* "Start low, go slow": the drug file's `label` titration, its steps kept while their daily dose
- * stays below the plan's and their doses a day capped at the plan's, then the plan's maintenance
- * from the next day. Returns the number of steps written to out (at most max). ASSUMPTION where
- * the label gives no renal titration: the same schedule, truncated, is used in every band. */
+/* "Start low, go slow", from the drug file's dosing.titration: day 1 is the label's start for
+ * the band (its first column; with start_ramp_days, one dose of it on day 1 and one more dose a
+ * day every start_ramp_days until the band's doses a day, as Neurontin 2.1's 300 mg once, twice,
+ * three times), then increases no larger than max_step_columns label columns and
+ * max_step_mg_day, each at least min_interval_days after the one before (all intervals x the
+ * plan's interval_factor), up to the plan's maintenance. Returns the number of steps written
+ * (at most max); the last is the plan's maintenance. */
 size_t gs_dosing_calendar(const gs_drug *d, const struct gs_dose_plan *plan,
                           struct gs_calendar_step *out, size_t max);
 
 /* Stopping: the daily dose reduced in three equal steps spread over the label's minimum taper
- * (at least 7 days), then stopped; the last step (dose 0) gives the first day without drug.
- * ASSUMPTION: the labels say only "over at least one week"; the equal thirds are gabasim's. */
+ * (at least 7 days), each rounded down to a dispensable dose, then stopped; the last step
+ * (dose 0) gives the first day without drug. ASSUMPTION: the labels say only "over at least one
+ * week"; the equal thirds are gabasim's. */
 size_t gs_dosing_taper(const gs_drug *d, double daily_mg, int per_day, struct gs_calendar_step *out,
                        size_t max);
+
+/* One dose made of the marketed products by the drug file's rounding rule: exactly by at most
+ * max_units solids, else exactly by the solution (in its measuring steps), else the largest
+ * dispensable dose <= want_mg, or, if that is below lo_mg, the smallest >= lo_mg. *got_mg and
+ * form (may be NULL) receive the dose and what makes it. GS_INPUT if none lies in
+ * [lo_mg, hi_mg]; GS_UNSUPPORTED if the drug has no dosing rules. */
+gs_status gs_dosing_dispense(const gs_drug *d, double want_mg, double lo_mg, double hi_mg,
+                             double *got_mg, char *form, size_t form_size, struct gs_error *err);
 
 /* The calendar as a regimen (for simulation): steps from day 1, until day `days`. */
 gs_status gs_dosing_calendar_regimen(const struct gs_calendar_step *steps, size_t n, double days,

@@ -93,6 +93,10 @@ const struct gs_reference_range *gs_drug_reference_range(const gs_drug *d);
 /* Clearance used for anuric patients on haemodialysis (between sessions), L/h, with source. */
 double gs_drug_anuric_cl(const gs_drug *d);
 const char *gs_drug_anuric_cl_source(const gs_drug *d);
+/* Dialysis clearance added to the patient's during a haemodialysis session, L/h, with source
+ * (model.haemodialysis.CL); NaN if the file gives none. */
+double gs_drug_hd_cl(const gs_drug *d);
+const char *gs_drug_hd_cl_source(const gs_drug *d);
 
 /* Named titration schedules ("label"): schedule text for gs_regimen_parse_titration(). */
 size_t gs_drug_titration_count(const gs_drug *d);
@@ -123,6 +127,15 @@ struct gs_renal_band {
     double scale_below_crcl; /* > 0: below this CrCl the daily dose scales with CrCl / it */
 };
 
+/* A marketed solid (capsule or tablet) strength: the drug file's dosing.products. */
+#define GS_DOSING_MAX_SOLIDS    12
+#define GS_DOSING_MAX_INTERVALS 4
+
+struct gs_dose_product {
+    double mg;
+    const char *form; /* "capsule", "tablet" */
+};
+
 struct gs_dosing {
     struct gs_renal_band band[GS_DOSING_MAX_BANDS]; /* ascending crcl_min */
     size_t n_bands;
@@ -136,6 +149,23 @@ struct gs_dosing {
     const char *max_interval_source;
     double taper_min_days;
     const char *taper_source;
+    /* dosing.products: what a dose can be made of (every dose the dosing module gives is) */
+    struct gs_dose_product solid[GS_DOSING_MAX_SOLIDS]; /* ascending mg */
+    size_t n_solids;
+    int max_units;                           /* most solid units in one dose */
+    double solution_mg_ml, solution_step_ml; /* oral solution, measured in steps (0: none) */
+    const char *products_source, *rounding_rule;
+    /* dosing.titration: how fast the dose may rise from the band's start */
+    double start_ramp_days; /* > 0: the band's first column reached one dose a day more every
+                               this many days (Neurontin PHN); 0: from day 1 */
+    double min_interval_days[GS_DOSING_MAX_INTERVALS]; /* before the 1st, 2nd, ... increase;
+                                                          the last repeats */
+    size_t n_intervals;
+    int max_step_columns;   /* an increase reaches at most this many label columns higher */
+    double max_step_mg_day; /* and adds at most this much a day (0: no such limit) */
+    double older_age_min, older_interval_factor; /* intervals x factor from this age (factor 1:
+                                                    none) */
+    const char *titration_source, *older_source;
 };
 
 /* The drug file's dosing rules, or NULL if it has none. Lives as long as the drug. */
@@ -151,7 +181,9 @@ struct gs_pd_params {
 /* The drug file's effect-site and binding parameters; GS_UNSUPPORTED if it has none. */
 gs_status gs_drug_pd(const gs_drug *d, struct gs_pd_params *out, struct gs_error *err);
 
-/* Individualises: typical values x covariate effects for this patient. Covariates the patient
+/* Individualises: typical values x covariate effects for this patient; clearance never below the
+ * anuric clearance (model.anuric.CL) when the file gives one; the model's hd_cl_l_h is the file's
+ * dialysis clearance (NaN if none). Covariates the patient
  * lacks (height for ideal body weight, say) are taken at the drug file's reference value; each
  * such assumption is appended to `notes` (may be NULL) as one line. The patient must be resolved
  * (gs_patient_resolve). GS_INPUT if a parameter comes out non-finite or below its structure's

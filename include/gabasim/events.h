@@ -21,6 +21,10 @@ enum gs_evid {
     GS_EVID_OTHER = 2,      /* other-type event (an output time, a covariate change) */
     GS_EVID_RESET = 3,      /* reset all compartments to zero */
     GS_EVID_RESET_DOSE = 4, /* reset, then dose */
+    /* a haemodialysis session of dur_h hours from time_h: the model's hd_cl_l_h is added to its
+     * clearance meanwhile. gabasim's own kind: a dataset writes it as EVID 2 with HD 1 and DUR
+     * (gabasim/dataset_sim.h). Sessions must not overlap. */
+    GS_EVID_HD = 5,
 };
 
 #define GS_CMT_DEPOT   1
@@ -37,7 +41,8 @@ struct gs_event {
     double rate_mg_h; /* 0 = bolus; >0 zero-order input (not yet supported by the solvers) */
     double ii_h;      /* interdose interval for ADDL and SS */
     long addl;        /* additional doses after this one, every ii_h */
-    int ss; /* 0 none; 1 reset to the steady state of this dose before giving it; 2 add it */
+    int ss;       /* 0 none; 1 reset to the steady state of this dose before giving it; 2 add it */
+    double dur_h; /* GS_EVID_HD: the session's length, h (0 otherwise) */
 };
 
 /* A growable, caller-owned list. Initialise with GS_EVENT_LIST_INIT; release with
@@ -65,7 +70,9 @@ void gs_event_list_sort(struct gs_event_list *l);
 gs_status gs_event_list_expand(struct gs_event_list *l, struct gs_error *err);
 
 /* Checks every record: finite non-negative time, AMT > 0 for doses, known CMT, II > 0 when ADDL
- * or SS is set, RATE 0 (infusions are not supported yet). */
+ * or SS is set, RATE 0 (infusions are not supported yet); a session's DUR above 0 up to
+ * GS_HD_MAX_DUR_H. */
+#define GS_HD_MAX_DUR_H 24.0
 gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struct gs_error *err);
 
 #ifdef __cplusplus

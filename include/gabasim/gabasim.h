@@ -15,6 +15,7 @@
 #include "gabasim/datafile.h"
 #include "gabasim/dataset.h"
 #include "gabasim/dataset_sim.h"
+#include "gabasim/dialysis.h"
 #include "gabasim/dosing.h"
 #include "gabasim/drug.h"
 #include "gabasim/error.h"

@@ -96,6 +96,10 @@ int gs_model_structure_param_index(const struct gs_structure *s, const char *nam
 struct gs_model {
     const struct gs_structure *structure;
     double p[GS_MAX_PARAMS];
+    /* Clearance added to parameter "CL" while a haemodialysis session (GS_EVID_HD) runs, L/h: 0
+     * removes nothing, NaN (a drug without model.haemodialysis) makes a session an error. Not
+     * touched by random effects or parameter multipliers. */
+    double hd_cl_l_h;
 };
 
 /* Concentration in the central compartment, mg/L. */

@@ -7,6 +7,8 @@
 #ifndef GABASIM_PATIENT_H
 #define GABASIM_PATIENT_H
 
+#include <stddef.h>
+
 #include "gabasim/error.h"
 
 #ifdef __cplusplus
@@ -35,6 +37,27 @@ enum gs_crcl_source {
 #define GS_CRCL_MAX_ML_MIN     250.0
 #define GS_CRCL_DEFAULT_ML_MIN 100.0
 
+/* Haemodialysis sessions, repeated every week (for a patient on haemodialysis). Sessions of a week
+ * fall on days first_day + floor(7 k / per_week), k = 0 .. per_week - 1 (3 a week: days 1, 3, 5,
+ * like Monday, Wednesday, Friday), each starting start_h into its day (day d starts at
+ * 24 (d - 1) h from the first dose) and lasting hours. */
+#define GS_HD_MAX_PER_WEEK 7
+#define GS_HD_MAX_HOURS    12.0
+struct gs_hd_schedule {
+    int per_week;         /* sessions a week, 0 (none modelled) to 7 */
+    double hours;         /* each session's length, h: above 0 to GS_HD_MAX_HOURS */
+    double start_h;       /* when a session starts, h into its day: 0 to below 24 */
+    int first_day;        /* day of the first session, 1 to 7 */
+    double supplement_mg; /* dose given as each session ends; NaN: the label's (gabasim/dialysis.h);
+                             0: none */
+};
+/* Three 4-hour sessions a week on days 1, 3 and 5 from 8 h, the label's supplement: the usual
+ * intermittent schedule (the labels' supplements are "after each 4 hours of haemodialysis"). */
+#define GS_HD_SCHEDULE_DEFAULT                                                                     \
+    {                                                                                              \
+        3, 4.0, 8.0, 1, NAN                                                                        \
+    }
+
 struct gs_patient {
     /* inputs (NaN / GS_SEX_UNKNOWN when not given) */
     double age_y;
@@ -43,7 +66,8 @@ struct gs_patient {
     double height_cm;
     double scr_mg_dl;
     double crcl_given_ml_min;
-    int haemodialysis; /* anuric, on intermittent haemodialysis */
+    int haemodialysis;        /* anuric, on intermittent haemodialysis */
+    struct gs_hd_schedule hd; /* its sessions (used only with haemodialysis) */
 
     /* derived by gs_patient_resolve() (NaN when not derivable) */
     double crcl_ml_min; /* used for dosing; 0 on haemodialysis */
@@ -53,8 +77,26 @@ struct gs_patient {
     double bmi_kg_m2;       /* needs height */
 };
 
-/* Sets every input to "not given". */
+/* Sets every input to "not given" (the dialysis schedule to GS_HD_SCHEDULE_DEFAULT). */
 void gs_patient_init(struct gs_patient *p);
+
+/* Parses a dialysis schedule "KEY=VALUE[,KEY=VALUE...]" over *s (keys not given keep their
+ * value): sessions=N (a week, 0 to 7; 0: none modelled), length=TIME (4h; above 0 to 12 h),
+ * start=TIME (into the day, 0 to below 24 h), day=D (first session's day, 1 to 7),
+ * supplement=DOSE (125mg; 0mg: none; 'label': the label's). "none" is sessions=0. Errors name
+ * `field`, the key, the value and what is allowed. */
+gs_status gs_hd_schedule_parse(struct gs_hd_schedule *s, const char *text, const char *field,
+                               struct gs_error *err);
+
+/* Checks the ranges above (supplement: NaN, 0 or above 0); errors name `field`. */
+gs_status gs_hd_schedule_check(const struct gs_hd_schedule *s, const char *field,
+                               struct gs_error *err);
+
+/* Start of session j (0-based, in time order), h from the first dose. */
+double gs_hd_session_start_h(const struct gs_hd_schedule *s, long j);
+
+/* "3 sessions a week of 4 h (days 1, 3, 5 of each week, from 8 h into the day)" into buf. */
+void gs_hd_schedule_describe(const struct gs_hd_schedule *s, char *buf, size_t size);
 
 /* Validates inputs and fills the derived fields. Serum creatinine needs age, sex and weight
  * (Cockcroft-Gault); --crcl and serum creatinine together are rejected as ambiguous; haemodialysis

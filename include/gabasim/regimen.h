@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "gabasim/events.h"
+#include "gabasim/patient.h" /* struct gs_hd_schedule */
 #include "gabasim/error.h"
 
 #ifdef __cplusplus
@@ -45,9 +46,12 @@ struct gs_regimen {
     size_t n_missed;
     int start_steady; /* the first scheduled dose carries SS=1 */
     int cmt;          /* compartment receiving doses; GS_CMT_DEPOT for oral */
+    /* haemodialysis sessions and the supplement after each (per_week 0: none, the default);
+     * gabasim/dialysis.h fills it for a patient on dialysis */
+    struct gs_hd_schedule hd;
 };
 
-/* An empty oral regimen (cmt = depot, no steps). */
+/* An empty oral regimen (cmt = depot, no steps, no dialysis sessions). */
 void gs_regimen_init(struct gs_regimen *r);
 
 /* Parses a titration schedule "DAY:DOSExN[,DAY:DOSExN...]" (N doses a day, evenly spaced), e.g.
@@ -58,10 +62,17 @@ gs_status gs_regimen_parse_titration(struct gs_regimen *r, const char *text, con
 
 /* Checks doses against [GS_MIN_DOSE_MG, max_dose_mg], intervals against (0, GS_MAX_INTERVAL_H], the
  * end against (0, GS_MAX_DURATION_H], that missed doses match scheduled ones, that steps are in
- * order, and that SS starts from a repeated dose. */
+ * order, and that SS starts from a repeated dose; with dialysis sessions, the schedule
+ * (gs_hd_schedule_check), a resolved supplement (0 or a dose in the limits) and no SS start. */
 gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg, struct gs_error *err);
 
-/* Appends the regimen's dose records to `out` (sorted, ADDL 0). */
+/* Sessions are expanded up to this time (h): past any output time a simulation accepts. */
+#define GS_HD_HORIZON_H (GS_MAX_DURATION_H + 14.0 * 24.0)
+
+/* Appends the regimen's dose records to `out` (sorted, ADDL 0); with dialysis sessions
+ * (hd.per_week > 0) also a GS_EVID_HD record per session up to GS_HD_HORIZON_H and, while doses
+ * are given (before the dosing end, or for n_doses before the last scheduled dose plus its
+ * interval), the supplement as a dose when each session ends. */
 gs_status gs_regimen_expand(const struct gs_regimen *r, struct gs_event_list *out,
                             struct gs_error *err);
 

@@ -19,6 +19,7 @@
 
 #include "gabasim/events.h"
 #include "gabasim/model.h"
+#include "gabasim/patient.h" /* struct gs_hd_schedule */
 #include "gabasim/simulate.h"
 
 #ifdef __cplusplus
@@ -41,7 +42,25 @@ struct gs_summary {
     double mass_balance_error; /* largest over the profile rows */
     double min_amount_mg;      /* most negative amount seen (0 if none) */
     int ss_newton_iterations;
+    /* Haemodialysis sessions (hd_per_week > 0): the steady state is periodic over a week, not per
+     * dose. It is found by simulating the maintenance dose with the sessions and supplements from
+     * empty, week by week (weeks aligned on the first session), until one week's average differs
+     * from the one before by less than 0.01 % (at most GS_SUMMARY_HD_MAX_WEEKS); ss_cmin/cavg/cmax
+     * are then over that week, ss_tmax_h is NaN, ss_fraction_absorbed is over the week's doses and
+     * t90_ss_h is when the weekly average reaches 90 % of it (log-linear between week ends).
+     * half_life_h stays the between-session (anuric) one. */
+    int hd_per_week;
+    double hd_cl_l_h;      /* dialysis clearance added during a session, L/h */
+    double hd_half_life_h; /* ln 2 V / (CL + hd_cl): during a session */
+    double hd_supplement_mg;
+    int hd_weeks;          /* weeks simulated to reach the periodic week */
+    int hd_converged;      /* 0: the last week still changed by more than 0.01 % */
+    double hd_week_from_h; /* start of that week (its first session's start), h */
+    double hd_session_h[GS_HD_MAX_PER_WEEK]; /* each session's start, h from hd_week_from_h */
+    double hd_pre_mg_l[GS_HD_MAX_PER_WEEK];  /* concentration as each session starts */
+    double hd_post_mg_l[GS_HD_MAX_PER_WEEK]; /* and as it ends (before the supplement) */
 };
+#define GS_SUMMARY_HD_MAX_WEEKS 52
 
 /* What gs_summarize summarises: a profile and the maintenance dose whose steady state it
  * reports. */
@@ -58,6 +77,12 @@ struct gs_summary_request {
 /* Computes the summary of req->profile and the steady state of req's maintenance dose into *s. */
 gs_status gs_summarize(const struct gs_summary_request *req, struct gs_summary *s,
                        struct gs_error *err);
+
+/* gs_summarize for a regimen with dialysis sessions and a supplement `hd` (the regimen's hd; the
+ * model's hd_cl_l_h is what a session removes): the steady state is the periodic week described
+ * above. hd NULL or without sessions: the same as gs_summarize. */
+gs_status gs_summarize_hd(const struct gs_summary_request *req, const struct gs_hd_schedule *hd,
+                          struct gs_summary *s, struct gs_error *err);
 
 #ifdef __cplusplus
 }

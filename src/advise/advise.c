@@ -8,6 +8,7 @@
 
 #include "advise_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/dialysis.h"
 
 /* The output grid of the predictions, h (side_effects.c reads 48 points a day). */
 #define GRID_STEP_H 0.5
@@ -155,6 +156,34 @@ static gs_status plan_and_check(const struct gs_advise_request *req, struct gs_a
     return GS_OK;
 }
 
+/* A patient on haemodialysis: the sessions of the patient's schedule and the plan's supplement
+ * after each (the lower end of the label's range) join the calendar, so the typical profile and
+ * the band both have them; the notes say so. */
+static gs_status with_dialysis(const struct gs_advise_request *req, struct gs_advise_result *r,
+                               struct gs_error *err)
+{
+    if (!r->patient.haemodialysis || r->patient.hd.per_week == 0)
+        return GS_OK;
+    struct gs_patient pt = r->patient;
+    char note[1024] = "", line[256];
+    if (isnan(pt.hd.supplement_mg)) {
+        const double *sup = r->plan.hd_supplement_mg;
+        pt.hd.supplement_mg = sup[0];
+        if (sup[1] > sup[0])
+            snprintf(line, sizeof line,
+                     "after each dialysis session: a %g mg supplement (the label gives %g-%g mg; "
+                     "the lower end is used)",
+                     sup[0], sup[0], sup[1]);
+        else
+            snprintf(line, sizeof line,
+                     "after each dialysis session: a %g mg supplement (the label's)", sup[0]);
+        snprintf(note, sizeof note, "%s\n", line);
+    }
+    size_t k = strlen(note);
+    gs_status st = gs_dialysis_apply(req->drug, &pt, &r->regimen, note + k, sizeof note - k, err);
+    return st != GS_OK ? st : add_notes(r, note, err);
+}
+
 /* The typical patient on the calendar, with the co-medications, then the band around it. */
 static gs_status predict(const struct gs_advise_request *req, struct gs_advise_result *r,
                          struct gs_error *err)
@@ -165,6 +194,7 @@ static gs_status predict(const struct gs_advise_request *req, struct gs_advise_r
     size_t n_grid = 0;
     gs_status st;
     if ((st = gs_drug_individual_model(req->drug, &r->patient, &r->model, NULL, 0, err)) ||
+        (st = with_dialysis(req, r, err)) ||
         (st = gs_regimen_validate(&r->regimen, gs_drug_max_dose_mg(req->drug), err)) ||
         (st = gs_regimen_expand(&r->regimen, &ev, err)) ||
         (st = gs_simulate_grid(24.0 * r->days, GRID_STEP_H, &grid, &n_grid, err)) ||
@@ -179,7 +209,7 @@ static gs_status predict(const struct gs_advise_request *req, struct gs_advise_r
                                             .ss_ii_h = maint->ii_h,
                                             .cmt = r->regimen.cmt,
                                             .sim = &sopt};
-    if ((st = gs_summarize(&sreq, &r->typical, err)))
+    if ((st = gs_summarize_hd(&sreq, &r->regimen.hd, &r->typical, err)))
         goto done;
     st = gs__advise_band(req, r, scale, grid, n_grid, &sopt, err);
 done:

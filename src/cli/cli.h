@@ -30,10 +30,11 @@ struct cli_patient_opts {
     double age_y, weight_kg, height_cm, scr_mg_dl, crcl_ml_min;
     const char *sex;
     int dialysis;
+    const char *hd_schedule;
 };
 #define CLI_PATIENT_OPTS_INIT                                                                      \
     {                                                                                              \
-        NAN, NAN, NAN, NAN, NAN, NULL, 0                                                           \
+        NAN, NAN, NAN, NAN, NAN, NULL, 0, NULL                                                     \
     }
 /* The ranges are the library's (gs_patient_resolve), which names the option when one is off. */
 #define OPT_PATIENT(p)                                                                             \
@@ -48,7 +49,10 @@ struct cli_patient_opts {
                      "body weight: 70kg or 154lb"),                                                \
         OPT_QUANTITY("height", "HEIGHT", GS_DIM_HEIGHT, -INFINITY, INFINITY, &(p)->height_cm,      \
                      "height: 170cm (ideal body weight, BMI)"),                                    \
-        OPT_FLAG("dialysis", &(p)->dialysis, "anuric, on intermittent haemodialysis")
+        OPT_FLAG("dialysis", &(p)->dialysis, "anuric, on intermittent haemodialysis"),             \
+        OPT_STRING("hd-schedule", "KEY=V,...", &(p)->hd_schedule,                                  \
+                   "dialysis sessions (with --dialysis): sessions=3,length=4h,start=8h,day=1,"     \
+                   "supplement=label (the default), or none")
 gs_status cli_patient(const struct cli_patient_opts *o, struct gs_patient *p, struct gs_error *err);
 
 /* The regimen: NaN / 0 / NULL when not given. */

@@ -29,6 +29,15 @@ gs_status cli_patient(const struct cli_patient_opts *o, struct gs_patient *p, st
                                 v);
     }
     p->haemodialysis = o->dialysis;
+    if (o->hd_schedule) {
+        gs_status st;
+        if (!o->dialysis)
+            return gs_error_set(err, GS_INPUT, "--hd-schedule",
+                                "'--hd-schedule' needs '--dialysis' (an anuric patient on "
+                                "haemodialysis)");
+        if ((st = gs_hd_schedule_parse(&p->hd, o->hd_schedule, "--hd-schedule", err)))
+            return st;
+    }
     return gs_patient_resolve(p, err);
 }
 

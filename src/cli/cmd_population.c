@@ -81,23 +81,22 @@ void help_population(FILE *f)
         "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
         "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
         "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-        "histograms (256 bins per octave). The regimen is checked against the label for the\n"
-        "patient (or each drawn subject's kidney function) and the troughs are shown beside\n"
-        "the laboratory reference range (not a target).\n\noptions:\n",
+        "histograms (256 bins per octave). Checks the regimen against the label and shows the\n"
+        "troughs beside the laboratory reference range (not a target).\n\noptions:\n",
         GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);
     opt_print_help(f, t);
-    fprintf(
-        f,
-        "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
-        "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
-        "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward); the output\n"
-        "is the dataset with PRED (typical), IPRED (random effects) and SIMDV (plus residual\n"
-        "error) appended. Options that describe subjects or regimens do not apply.\n\nexamples:\n"
-        "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
-        "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
-        "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
+    fprintf(f,
+            "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
+            "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
+            "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward; a dialysis\n"
+            "session is EVID 2 with HD 1 and DUR hours); the output is the dataset with PRED\n"
+            "(typical), IPRED (random effects) and SIMDV (plus residual error) appended.\n"
+            "Options that describe subjects or regimens do not apply.\n\nexamples:\n"
+            "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
+            "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
+            "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
 }
 
 /* `--data` takes subjects and doses from the dataset: these options do not apply. */
@@ -125,7 +124,7 @@ static gs_status build_request(const struct population_opts *o, const struct opt
     gs_status st;
     req->n = o->n;
     req->covariates = o->covariates;
-    const char *clash = opt_first_given(t, "crcl scr age sex weight height dialysis");
+    const char *clash = opt_first_given(t, "crcl scr age sex weight height dialysis hd-schedule");
     if (o->covariates && clash)
         return gs_error_set(err, GS_INPUT, "--covariates",
                             "'--covariates' draws every patient; do not combine it with '--%s'",

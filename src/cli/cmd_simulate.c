@@ -42,7 +42,9 @@ void help_simulate(FILE *f)
     opt_print_help(f, t);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
-            "labels' method; CKD-EPI 2021 eGFR is reported beside it), or --dialysis.\n"
+            "labels' method; CKD-EPI 2021 eGFR is reported beside it), or --dialysis (three\n"
+            "4-h sessions a week and the label's supplement after each, unless --hd-schedule\n"
+            "says otherwise; the steady state is then weekly).\n"
             "Limits: dose above 0 up to the drug file's ceiling; interval up to 168 h; duration\n"
             "up to 365 days; at most %ld output points.\n\nexamples:\n"
             "  gabasim simulate --drug gabapentin --dose 300mg --every 8h --days 7\n"
@@ -84,9 +86,9 @@ int cmd_simulate(int argc, char **argv)
     }
     cli_solver(&o.solver, &sopt);
     if ((st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)) ||
-        (st = cli_regimen(&o.regimen, drug, &reg, &err)))
-        goto fail;
-    if ((st = gs_drug_individual_model(drug, &pt, &model, notes, sizeof notes, &err)))
+        (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||
+        (st = gs_drug_individual_model(drug, &pt, &model, notes, sizeof notes, &err)) ||
+        (st = gs_dialysis_apply(drug, &pt, &reg, notes, sizeof notes, &err)))
         goto fail;
     if (pt.crcl_source == GS_CRCL_DEFAULT) {
         size_t k = strlen(notes);
@@ -117,14 +119,14 @@ int cmd_simulate(int argc, char **argv)
 
     const struct gs_regimen_step *maint = gs_regimen_maintenance(&reg);
     if ((st = gs_simulate(&model, &ev, grid, n_grid, &sopt, &prof, &err)) ||
-        (st = gs_summarize(&(struct gs_summary_request){.model = &model,
-                                                        .events = &ev,
-                                                        .profile = &prof,
-                                                        .ss_dose_mg = maint->dose_mg,
-                                                        .ss_ii_h = single ? NAN : maint->ii_h,
-                                                        .cmt = reg.cmt,
-                                                        .sim = &sopt},
-                           &sum, &err)))
+        (st = gs_summarize_hd(&(struct gs_summary_request){.model = &model,
+                                                           .events = &ev,
+                                                           .profile = &prof,
+                                                           .ss_dose_mg = maint->dose_mg,
+                                                           .ss_ii_h = single ? NAN : maint->ii_h,
+                                                           .cmt = reg.cmt,
+                                                           .sim = &sopt},
+                              &reg.hd, &sum, &err)))
         goto fail;
 
     struct gs_label_check check;

@@ -71,16 +71,8 @@ void gs_label_check_levels(const gs_drug *d, double trough_mg_l, double peak_mg_
 int gs_label_above_band(const gs_drug *d, const struct gs_patient *pt, double daily_mg)
 {
     const struct gs_dosing *r = gs_drug_dosing(d);
-    if (r == NULL || isnan(pt->crcl_ml_min))
+    double lo, hi;
+    if (r == NULL || gs_dosing_band_range(d, pt, &lo, &hi) != GS_OK)
         return 0;
-    if (daily_mg > r->max_daily_mg * (1 + 1e-9))
-        return 1;
-    double crcl = pt->haemodialysis ? 0.0 : pt->crcl_ml_min;
-    const struct gs_renal_band *b = gs_dosing_band(r, crcl);
-    if (b == NULL)
-        return 0;
-    double hi = b->daily_max_mg;
-    if (b->scale_below_crcl > 0.0 && crcl < b->scale_below_crcl && !pt->haemodialysis)
-        hi *= crcl / b->scale_below_crcl;
-    return daily_mg > hi * (1 + 1e-9);
+    return daily_mg > r->max_daily_mg * (1 + 1e-9) || daily_mg > hi * (1 + 1e-9);
 }

@@ -106,6 +106,92 @@ static gs_status band(const cJSON *o, const char *path, struct gs_renal_band *b,
     return GS_OK;
 }
 
+/* dosing.products: the marketed solid strengths and the oral solution. */
+static gs_status products(const cJSON *d, struct gs_dosing *r, struct gs_error *err)
+{
+    static const struct gs_datafile_range strength = {0.0, 1e4, 1, 0, "mg", NULL};
+    static const struct gs_datafile_range units = {1.0, 6.0, 0, 1, NULL, NULL};
+    static const struct gs_datafile_range conc = {0.0, 1e3, 1, 0, "mg/mL", NULL};
+    static const struct gs_datafile_range step = {0.0, 5.0, 1, 0, "mL", NULL};
+    static const char *const path = "dosing.products";
+    const cJSON *o, *solids, *s, *sol;
+    double u;
+    gs_status st;
+    if ((st = gs_datafile_object(d, "dosing", "products", REQ, &o, err)) ||
+        (st = gs_datafile_source(o, path, &r->products_source, err)) ||
+        (st = gs_datafile_string(o, path, "rounding", REQ, &r->rounding_rule, err)) ||
+        (st = gs_datafile_number(o, path, "max_units", REQ, &units, &u, err)) ||
+        (st = gs_datafile_array(o, path, "solids", REQ, &solids, err)))
+        return st;
+    r->max_units = (int)u;
+    int n = cJSON_GetArraySize(solids);
+    if (n < 1 || n > GS_DOSING_MAX_SOLIDS)
+        return gs_error_set(err, GS_INPUT, "dosing.products.solids",
+                            "'dosing.products.solids' has %d strengths; allowed 1 to %d", n,
+                            GS_DOSING_MAX_SOLIDS);
+    cJSON_ArrayForEach(s, solids)
+    {
+        char p[64];
+        snprintf(p, sizeof p, "%s.solids[%zu]", path, r->n_solids);
+        struct gs_dose_product *x = &r->solid[r->n_solids];
+        if (!cJSON_IsObject(s))
+            return fail(err, p, "is not an object; allowed {\"mg\": 300, \"form\": \"capsule\"}");
+        if ((st = gs_datafile_number(s, p, "mg", REQ, &strength, &x->mg, err)) ||
+            (st = gs_datafile_string(s, p, "form", REQ, &x->form, err)))
+            return st;
+        if (r->n_solids && !(x->mg > r->solid[r->n_solids - 1].mg))
+            return fail(err, p, "is not above the strength before it; allowed ascending mg");
+        r->n_solids++;
+    }
+    if ((st = gs_datafile_object(o, path, "solution", OPT, &sol, err)))
+        return st;
+    if (sol && ((st = gs_datafile_number(sol, "dosing.products.solution", "mg_per_ml", REQ, &conc,
+                                         &r->solution_mg_ml, err)) ||
+                (st = gs_datafile_number(sol, "dosing.products.solution", "step_ml", REQ, &step,
+                                         &r->solution_step_ml, err))))
+        return st;
+    return GS_OK;
+}
+
+/* dosing.titration: the start and the slowest schedule of increases. */
+static gs_status titration(const cJSON *d, struct gs_dosing *r, struct gs_error *err)
+{
+    static const struct gs_datafile_range days = {1.0, 90.0, 0, 0, "days", NULL};
+    static const struct gs_datafile_range cols = {1.0, GS_DOSING_MAX_COLUMNS, 0, 1, NULL, NULL};
+    static const struct gs_datafile_range mg = {0.0, 1e5, 1, 0, "mg/day", NULL};
+    static const struct gs_datafile_range age = {18.0, 120.0, 0, 0, "years", NULL};
+    static const struct gs_datafile_range factor = {1.0, 10.0, 0, 0, NULL, NULL};
+    static const char *const path = "dosing.titration";
+    const cJSON *o, *old;
+    double c;
+    gs_status st;
+    if ((st = gs_datafile_object(d, "dosing", "titration", REQ, &o, err)) ||
+        (st = gs_datafile_source(o, path, &r->titration_source, err)) ||
+        (st = gs_datafile_number(o, path, "start_ramp_days", OPT, &days, &r->start_ramp_days,
+                                 err)) ||
+        (st = gs_datafile_numbers(o,
+                                  &(struct gs_datafile_spec){.path = path,
+                                                             .key = "min_interval_days",
+                                                             .need = REQ,
+                                                             .range = &days,
+                                                             .min_n = 1,
+                                                             .max_n = GS_DOSING_MAX_INTERVALS},
+                                  r->min_interval_days, &r->n_intervals, err)) ||
+        (st = gs_datafile_number(o, path, "max_step_columns", REQ, &cols, &c, err)) ||
+        (st = gs_datafile_number(o, path, "max_step_mg_day", OPT, &mg, &r->max_step_mg_day, err)) ||
+        (st = gs_datafile_object(o, path, "older", OPT, &old, err)))
+        return st;
+    r->max_step_columns = (int)c;
+    r->older_interval_factor = 1.0;
+    if (old && ((st = gs_datafile_number(old, "dosing.titration.older", "age_min", REQ, &age,
+                                         &r->older_age_min, err)) ||
+                (st = gs_datafile_number(old, "dosing.titration.older", "interval_factor", REQ,
+                                         &factor, &r->older_interval_factor, err)) ||
+                (st = gs_datafile_source(old, "dosing.titration.older", &r->older_source, err))))
+        return st;
+    return GS_OK;
+}
+
 gs_status gs__dosing_parse(const cJSON *root, struct gs_dosing *r, int *present,
                            struct gs_error *err)
 {
@@ -179,6 +265,8 @@ gs_status gs__dosing_parse(const cJSON *root, struct gs_dosing *r, int *present,
     if (o && ((st = gs_datafile_number(o, "dosing.taper", "min_days", REQ, &taper,
                                        &r->taper_min_days, err)) ||
               (st = gs_datafile_source(o, "dosing.taper", &r->taper_source, err))))
+        return st;
+    if ((st = products(d, r, err)) || (st = titration(d, r, err)))
         return st;
     *present = 1;
     return GS_OK;

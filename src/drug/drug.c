@@ -58,6 +58,8 @@ struct gs_drug {
     struct drug_param p[GS_MAX_PARAMS];
     double anuric_cl;
     const char *anuric_source;
+    double hd_cl; /* model.haemodialysis.CL: added during dialysis sessions; NaN if none */
+    const char *hd_source;
     double max_dose;
     const char *max_dose_source;
     struct gs_reference_range range;
@@ -363,6 +365,7 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
 {
     static const char *const schemas[] = {"gabasim-drug/1", NULL};
     static const struct gs_datafile_range anuric = {0.0, 100.0, 1, 0, "L/h", NULL};
+    static const struct gs_datafile_range hd_cl = {0.0, 100.0, 1, 0, "L/h", NULL};
     static const struct gs_datafile_range max_dose = {0.0, 1e5, 1, 0, "mg", NULL};
     const cJSON *root = d->root, *model, *params, *item;
     gs_status st;
@@ -433,6 +436,16 @@ static gs_status parse_root(gs_drug *d, struct gs_error *err)
                      &(struct gs_datafile_spec){
                          .path = "model.anuric", .key = "CL", .need = REQ, .range = &anuric},
                      &d->anuric_cl, &d->anuric_source, err))))
+        return st;
+    const cJSON *hd;
+    d->hd_cl = NAN;
+    d->hd_source = "";
+    if ((st = gs_datafile_object(model, "model", "haemodialysis", OPT, &hd, err)) ||
+        (hd && (st = gs_datafile_quantity(
+                    hd,
+                    &(struct gs_datafile_spec){
+                        .path = "model.haemodialysis", .key = "CL", .need = REQ, .range = &hd_cl},
+                    &d->hd_cl, &d->hd_source, err))))
         return st;
 
     /* a missing "limits" reads as a missing "limits.max_dose" */
@@ -678,6 +691,14 @@ const char *gs_drug_anuric_cl_source(const gs_drug *d)
 {
     return d->anuric_source;
 }
+double gs_drug_hd_cl(const gs_drug *d)
+{
+    return d->hd_cl;
+}
+const char *gs_drug_hd_cl_source(const gs_drug *d)
+{
+    return d->hd_source;
+}
 size_t gs_drug_param_count(const gs_drug *d)
 {
     return d->structure->n_params;
@@ -788,6 +809,7 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
                                    struct gs_error *err)
 {
     out->structure = d->structure;
+    out->hd_cl_l_h = d->hd_cl;
     int cl_idx = gs_model_structure_param_index(d->structure, "CL");
     for (size_t i = 0; i < d->structure->n_params; i++) {
         const struct drug_param *dp = &d->p[i];
@@ -853,6 +875,23 @@ gs_status gs_drug_individual_model(const gs_drug *d, const struct gs_patient *pt
             if (!isnan(e->cap) && c > e->cap)
                 c = e->cap;
             v *= pow(c / e->ref, e->exponent);
+        }
+        /* The anuric floor: a kidney that still clears something never clears less than none.
+         * CL = max(CrCl-based CL, anuric CL) keeps the published models unchanged wherever they
+         * give more than the anuric clearance (gabapentin above CrCl 5.1 mL/min, pregabalin above
+         * about 10), and is continuous and non-decreasing in CrCl (both terms are), so CrCl -> 0
+         * meets --dialysis off sessions. An additive intercept would instead change every
+         * published model (docs/drug-files.md, model.anuric). */
+        if ((int)i == cl_idx && !isnan(d->anuric_cl) && isfinite(v) && v < d->anuric_cl) {
+            if (notes != NULL) {
+                char line[200];
+                snprintf(line, sizeof line,
+                         "CrCl %g mL/min: clearance taken at the anuric floor %g L/h "
+                         "(model.anuric.CL)",
+                         pt->crcl_ml_min, d->anuric_cl);
+                note(notes, notes_size, line);
+            }
+            v = d->anuric_cl;
         }
         const struct gs_param_def *def = &d->structure->params[i];
         if (!isfinite(v) || v < def->min || (def->min_exclusive && v <= def->min))

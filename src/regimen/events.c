@@ -30,7 +30,7 @@ void gs_event_list_release(struct gs_event_list *l)
 
 struct gs_event gs_event_dose(double time_h, double amt_mg, int cmt)
 {
-    struct gs_event e = {time_h, GS_EVID_DOSE, amt_mg, cmt, 0.0, 0.0, 0, 0};
+    struct gs_event e = {time_h, GS_EVID_DOSE, amt_mg, cmt, 0.0, 0.0, 0, 0, 0.0};
     return e;
 }
 
@@ -92,6 +92,11 @@ gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struc
         if (!(isfinite(e->time_h) && e->time_h >= 0.0))
             return gs_error_set(err, GS_INPUT, "TIME",
                                 "event %zu: TIME is %g h; allowed 0 or later", i + 1, e->time_h);
+        if (e->evid == GS_EVID_HD && !(e->dur_h > 0.0 && e->dur_h <= GS_HD_MAX_DUR_H))
+            return gs_error_set(err, GS_INPUT, "DUR",
+                                "event %zu: DUR is %g h; a haemodialysis session lasts above 0 to "
+                                "%g h",
+                                i + 1, e->dur_h, GS_HD_MAX_DUR_H);
         if (e->evid != GS_EVID_DOSE && e->evid != GS_EVID_RESET_DOSE)
             continue;
         if (!(isfinite(e->amt_mg) && e->amt_mg > 0.0))

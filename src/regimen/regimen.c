@@ -179,6 +179,21 @@ gs_status gs_regimen_validate(const struct gs_regimen *r, double max_dose_mg, st
                                 "'--extra' time is %g h; allowed 0 to %g h", x->time_h,
                                 GS_MAX_DURATION_H);
     }
+    if (r->hd.per_week > 0) {
+        gs_status st = gs_hd_schedule_check(&r->hd, "--hd-schedule", err);
+        if (st != GS_OK)
+            return st;
+        double sup = r->hd.supplement_mg;
+        if (isnan(sup) || (sup != 0.0 && !(sup >= GS_MIN_DOSE_MG && sup <= max_dose_mg)))
+            return gs_error_set(err, GS_INPUT, "--hd-schedule",
+                                "'--hd-schedule' field 'supplement' is %g mg; allowed 0 (none) or "
+                                "%g to %g mg",
+                                sup, GS_MIN_DOSE_MG, max_dose_mg);
+        if (r->start_steady)
+            return gs_error_set(err, GS_INPUT, "--start-steady",
+                                "'--start-steady' cannot be used with dialysis sessions: the "
+                                "steady state between sessions is weekly, not per dose");
+    }
     for (size_t i = 0; i < r->n_missed; i++) {
         struct find_ctx c = {r->missed_h[i], 0};
         each_scheduled(r, find_time, &c);
@@ -219,6 +234,34 @@ static int emit(double t, double dose, void *ctx)
     return c->st != GS_OK;
 }
 
+static int track_last(double t, double dose, void *ctx);
+
+/* The dialysis sessions, and the supplement as each ends while doses are given. */
+static gs_status expand_sessions(const struct gs_regimen *r, struct gs_event_list *out)
+{
+    double dosing_end = r->end_h;
+    if (r->n_doses > 0) {
+        double last = NAN;
+        each_scheduled(r, track_last, &last);
+        dosing_end = last + gs_regimen_maintenance(r)->ii_h;
+    }
+    for (long j = 0;; j++) {
+        double t = gs_hd_session_start_h(&r->hd, j);
+        if (!(t < GS_HD_HORIZON_H))
+            break;
+        struct gs_event e = {t, GS_EVID_HD, 0.0, 0, 0.0, 0.0, 0, 0, r->hd.hours};
+        gs_status st = gs_event_list_push(out, &e);
+        double end = t + r->hd.hours;
+        if (st == GS_OK && r->hd.supplement_mg > 0.0 && end < dosing_end - SAME_TIME_H) {
+            struct gs_event d = gs_event_dose(end, r->hd.supplement_mg, r->cmt);
+            st = gs_event_list_push(out, &d);
+        }
+        if (st != GS_OK)
+            return st;
+    }
+    return GS_OK;
+}
+
 gs_status gs_regimen_expand(const struct gs_regimen *r, struct gs_event_list *out,
                             struct gs_error *err)
 {
@@ -228,6 +271,8 @@ gs_status gs_regimen_expand(const struct gs_regimen *r, struct gs_event_list *ou
         struct gs_event e = gs_event_dose(r->extra[i].time_h, r->extra[i].dose_mg, r->cmt);
         c.st = gs_event_list_push(out, &e);
     }
+    if (c.st == GS_OK && r->hd.per_week > 0)
+        c.st = expand_sessions(r, out);
     if (c.st != GS_OK)
         return gs_error_set(err, c.st, "regimen", "out of memory expanding the regimen");
     gs_event_list_sort(out);

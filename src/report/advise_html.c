@@ -87,9 +87,9 @@ static void head_html(FILE *f, const struct gs_advise_result *r)
 static void dose_and_warnings_html(FILE *f, const struct gs_advise_result *r)
 {
     fprintf(f,
-            "<p class=\"dose\" id=\"dose-line\">Your dose: <b>%g mg %s</b> (%g mg a day). You "
-            "build up to it slowly, as the table below shows.</p>\n",
-            r->plan.dose_mg, times_a_day(r->plan.per_day), r->plan.daily_mg);
+            "<p class=\"dose\" id=\"dose-line\">Your dose: <b>%g mg %s</b> (%g mg a day). "
+            "Each dose is %s. You build up to it slowly, as the table below shows.</p>\n",
+            r->plan.dose_mg, times_a_day(r->plan.per_day), r->plan.daily_mg, r->plan.form);
     if (r->n_warnings == 0)
         return;
     fputs("<section id=\"warnings\" class=\"warnings\" role=\"alert\"><h2>Warning</h2>\n", f);
@@ -109,11 +109,14 @@ static void dose_and_warnings_html(FILE *f, const struct gs_advise_result *r)
 static void calendar_html(FILE *f, const struct gs_advise_result *r)
 {
     fputs("<section id=\"dose\"><h2>How to start</h2>\n<div class=\"scroll\"><table>"
-          "<tr><th>From day</th><th>Each dose</th><th>Doses a day</th></tr>\n",
+          "<tr><th>From day</th><th>Each dose</th><th>Doses a day</th><th>Each dose is</th></tr>\n",
           f);
-    for (size_t i = 0; i < r->n_calendar; i++)
-        fprintf(f, "<tr><td>%d</td><td>%g mg</td><td>%d</td></tr>\n", r->calendar[i].day,
+    for (size_t i = 0; i < r->n_calendar; i++) {
+        fprintf(f, "<tr><td>%d</td><td>%g mg</td><td>%d</td><td>", r->calendar[i].day,
                 r->calendar[i].dose_mg, r->calendar[i].per_day);
+        gs__html_escape(f, r->calendar[i].form);
+        fputs("</td></tr>\n", f);
+    }
     fputs("</table></div>\n<p>Starting low and going up slowly makes drowsiness, dizziness and "
           "falls less likely. Do not stop suddenly. Cut down slowly over at least a week, as the "
           "label advises. <span class=\"src\">(",

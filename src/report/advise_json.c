@@ -19,8 +19,15 @@ static int plan_json(cJSON *root, const struct gs_advise_result *r)
     if (!o || !gs__json_add_num(o, "daily_mg", "%.6g", p->daily_mg) ||
         !gs__json_add_num(o, "dose_mg", "%.6g", p->dose_mg) ||
         !gs__json_add_num(o, "per_day", INT, p->per_day) ||
-        !gs__json_add_nums(o, "haemodialysis_supplement_mg", "%.6g", p->hd_supplement_mg, 2))
+        !gs__json_add_nums(o, "haemodialysis_supplement_mg", "%.6g", p->hd_supplement_mg, 2) ||
+        !gs__json_add_str(o, "form", p->form))
         return 0;
+    if (p->hd_supplement_mg[0] > 0) {
+        cJSON *hd = cJSON_AddArrayToObject(o, "haemodialysis_supplement_form");
+        for (int k = 0; k < 2; k++)
+            if (!hd || !cJSON_AddItemToArray(hd, cJSON_CreateString(p->hd_form[k])))
+                return 0;
+    }
     cJSON *cal = cJSON_AddArrayToObject(root, "calendar");
     for (size_t i = 0; cal && i < r->n_calendar; i++) {
         cJSON *s = cJSON_CreateObject();
@@ -30,7 +37,8 @@ static int plan_json(cJSON *root, const struct gs_advise_result *r)
         }
         if (!gs__json_add_num(s, "from_day", INT, r->calendar[i].day) ||
             !gs__json_add_num(s, "dose_mg", "%.6g", r->calendar[i].dose_mg) ||
-            !gs__json_add_num(s, "per_day", INT, r->calendar[i].per_day))
+            !gs__json_add_num(s, "per_day", INT, r->calendar[i].per_day) ||
+            !gs__json_add_str(s, "form", r->calendar[i].form))
             return 0;
     }
     cJSON *fa = cJSON_AddArrayToObject(root, "findings");

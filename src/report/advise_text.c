@@ -35,8 +35,8 @@ static void plan_text(FILE *f, const struct gs_advise_result *r)
     gs__advise_warnings_text(f, r);
     fprintf(f, "\nStart low, go slow\n");
     for (size_t i = 0; i < r->n_calendar; i++)
-        fprintf(f, "  from day %-3d %g mg x %d a day\n", r->calendar[i].day, r->calendar[i].dose_mg,
-                r->calendar[i].per_day);
+        fprintf(f, "  from day %-3d %g mg x %d a day  (%s)\n", r->calendar[i].day,
+                r->calendar[i].dose_mg, r->calendar[i].per_day, r->calendar[i].form);
     fprintf(f, "\n%s\n", r->checked_proposed ? "Your proposed regimen" : "Check against the label");
     if (r->n_findings == 0)
         fprintf(f, "  within the label for this kidney function\n");

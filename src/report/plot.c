@@ -84,6 +84,7 @@ static gs_status begin_sized(struct gs_outfile *out, int height_px, struct gs_er
     plscol0(5, 255, 127, 14);        /* band edges */
     plscol0a(6, 31, 119, 180, 0.18); /* 90 % band */
     plscol0a(7, 31, 119, 180, 0.35); /* 50 % band */
+    plscol0a(8, 44, 160, 44, 0.22);  /* dialysis sessions */
     return GS_OK;
 }
 
@@ -178,6 +179,18 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
         pljoin(x0, s->ss_cmin_mg_l, x1, s->ss_cmin_mg_l);
         pljoin(x0, s->ss_cmax_mg_l, x1, s->ss_cmax_mg_l);
     }
+    /* dialysis sessions: shaded from start to end */
+    int sessions = 0;
+    for (size_t i = 0; i < r->events->n; i++) {
+        const struct gs_event *e = &r->events->ev[i];
+        if (e->evid != GS_EVID_HD || e->time_h >= x1 || e->time_h + e->dur_h <= x0)
+            continue;
+        double a = fmax(e->time_h, x0), b = fmin(e->time_h + e->dur_h, x1);
+        PLFLT hx[4] = {a, b, b, a}, hy[4] = {0.0, 0.0, ymax, ymax};
+        plcol0(8);
+        plfill(4, hx, hy);
+        sessions = 1;
+    }
     plcol0(4);
     plwidth(2.0);
     for (size_t i = 0; i < r->events->n; i++) {
@@ -193,7 +206,9 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
     plcol0(1);
     plschr(0.0, 0.7);
     plmtex("t", 0.6, 1.0, 1.0,
-           "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
+           sessions ? "line: concentration   band: weekly steady-state Cmin-Cmax   red ticks: "
+                      "doses   green: dialysis sessions"
+                    : "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
     plend();
     return GS_OK;
 }

@@ -13,14 +13,32 @@ static void fmt_or_na(char *buf, size_t n, const char *fmt, double v)
         snprintf(buf, n, "n/a");
 }
 
+/* 1 when dose record `e` is a post-dialysis supplement: the schedule's amount as a session ends. */
+static int is_supplement(const struct gs_run *r, const struct gs_event *e)
+{
+    double amt = r->regimen->hd.supplement_mg;
+    if (!(amt > 0.0) || e->amt_mg != amt)
+        return 0;
+    for (size_t i = 0; i < r->events->n; i++) {
+        const struct gs_event *h = &r->events->ev[i];
+        if (h->evid == GS_EVID_HD && fabs(h->time_h + h->dur_h - e->time_h) < 1e-9)
+            return 1;
+    }
+    return 0;
+}
+
 static void regimen_line(const struct gs_run *r, FILE *f)
 {
     const struct gs_regimen *g = r->regimen;
-    size_t n = 0;
+    size_t n = 0, n_sup = 0;
     double total = 0.0, last = 0.0;
     for (size_t i = 0; i < r->events->n; i++) {
         const struct gs_event *e = &r->events->ev[i];
         if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
+            if (is_supplement(r, e)) {
+                n_sup++;
+                continue;
+            }
             n++;
             total += e->amt_mg;
             last = e->time_h;
@@ -36,6 +54,9 @@ static void regimen_line(const struct gs_run *r, FILE *f)
                 g->steps[i].dose_mg, g->steps[i].ii_h);
     fprintf(f, "\n             %zu dose%s, %g mg in all, last at %g h%s\n", n, n == 1 ? "" : "s",
             total, last, g->start_steady ? "; starts at steady state" : "");
+    if (n_sup)
+        fprintf(f, "             and %zu post-dialysis supplement%s of %g mg\n", n_sup,
+                n_sup == 1 ? "" : "s", g->hd.supplement_mg);
 }
 
 /* The steady state of the maintenance dose; a single dose has none. */
@@ -58,6 +79,45 @@ static void steady_state(const struct gs_summary *s, FILE *f)
                 s->t90_ss_h / 24.0);
     else
         fprintf(f, "  time to 90 %% of steady state  not reached in the simulated span\n");
+}
+
+/* Dialysis sessions: the schedule, and the weekly periodic state in place of a per-dose one. */
+static void hd_lines(const struct gs_run *r, FILE *f)
+{
+    const struct gs_summary *s = r->summary;
+    const struct gs_hd_schedule *hd = &r->regimen->hd;
+    char sched[160], c[64];
+    gs_hd_schedule_describe(hd, sched, sizeof sched);
+    fprintf(f, "Haemodialysis sessions modelled: %s;\n  ", sched);
+    if (hd->supplement_mg > 0.0)
+        fprintf(f, "%g mg supplement as each session ends, while doses are given\n",
+                hd->supplement_mg);
+    else
+        fprintf(f, "no supplement after sessions\n");
+    if (!(s->ss_ii_h > 0.0)) {
+        fprintf(f, "A single dose: no steady state\n");
+        return;
+    }
+    fprintf(f,
+            "Weekly steady state (%g mg every %g h with the sessions; periodic over a week,\n"
+            "  not per dose: the week from %.1f h, %s after %d simulated week%s)\n",
+            s->ss_dose_mg, s->ss_ii_h, s->hd_week_from_h,
+            s->hd_converged ? "reached" : "still changing", s->hd_weeks,
+            s->hd_weeks == 1 ? "" : "s");
+    fprintf(f, "  before / after each session ");
+    for (int k = 0; k < s->hd_per_week; k++)
+        fprintf(f, "%s%.3g / %.3g", k ? ", " : "", s->hd_pre_mg_l[k], s->hd_post_mg_l[k]);
+    fprintf(f, " mg/L\n");
+    fprintf(f, "  Cmin / Cavg / Cmax in the week  %.3g / %.3g / %.3g mg/L\n", s->ss_cmin_mg_l,
+            s->ss_cavg_mg_l, s->ss_cmax_mg_l);
+    fmt_or_na(c, sizeof c, "%.1f %%", 100.0 * s->ss_fraction_absorbed);
+    fprintf(f, "  fraction of the week's doses absorbed  %s\n", c);
+    fmt_or_na(c, sizeof c, "%.0f h", s->t90_ss_h);
+    if (isfinite(s->t90_ss_h))
+        fprintf(f, "  time to 90 %% of the weekly average  about %s (%.1f days)\n", c,
+                s->t90_ss_h / 24.0);
+    else
+        fprintf(f, "  time to 90 %% of the weekly average  n/a\n");
 }
 
 void gs_report_summary_text(const struct gs_run *r, FILE *f)
@@ -87,13 +147,22 @@ void gs_report_summary_text(const struct gs_run *r, FILE *f)
     fprintf(f, "\nAfter the first dose (%g mg at %g h)\n", s->first_dose_mg, s->first_dose_h);
     fprintf(f, "  Cmax                      %.3g mg/L\n", s->cmax_mg_l);
     fprintf(f, "  Tmax                      %.2f h after the dose\n", s->tmax_h);
-    steady_state(s, f);
+    if (s->hd_per_week > 0)
+        hd_lines(r, f);
+    else
+        steady_state(s, f);
     if (r->check)
         gs_report_label_levels_text(r->check, f, "  ", 0);
     fprintf(f, "Elimination\n");
     fmt_or_na(a, sizeof a, "%.2f h", s->half_life_h);
     fmt_or_na(b, sizeof b, "%.2f h", s->elimination_half_life_h);
-    fprintf(f, "  terminal half-life        %s (elimination half-life %s)\n", a, b);
+    fprintf(f, "  terminal half-life        %s (elimination half-life %s)%s\n", a, b,
+            s->hd_per_week > 0 ? " between sessions" : "");
+    if (s->hd_per_week > 0) {
+        fmt_or_na(a, sizeof a, "%.2f h", s->hd_half_life_h);
+        fprintf(f, "  half-life during a session %s (dialysis clearance +%.3g L/h)\n", a,
+                s->hd_cl_l_h);
+    }
     fprintf(f, "  AUC %-21s %.4g mg*h/L\n",
             s->auc_to_infinity ? "0 to infinity" : "over the profile", s->auc_mg_h_l);
     fprintf(f, "  peak in simulated span    %.3g mg/L at %.2f h\n", s->span_cmax_mg_l,

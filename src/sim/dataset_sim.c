@@ -90,6 +90,32 @@ gs_status gs__patient_at(const gs_dataset *ds, const int *col, size_t first, siz
     return gs_patient_resolve(p, err);
 }
 
+/* A dialysis session record: EVID 2 with HD 1 and DUR (its length, h) becomes a GS_EVID_HD
+ * event; HD 0 or missing leaves the record as it is. */
+static gs_status dialysis_record(const gs_dataset *ds, size_t row, int hd_col, int dur_col,
+                                 struct gs_event *e, struct gs_error *err)
+{
+    double hd = hd_col >= 0 ? gs_dataset_covariate(ds, row, (size_t)hd_col) : NAN;
+    if (isnan(hd) || hd == 0.0)
+        return GS_OK;
+    if (hd != 1.0)
+        return gs_error_set(err, GS_INPUT, "HD",
+                            "column HD: '%g'; allowed 0, 1 (a dialysis session)", hd);
+    if (e->evid != GS_EVID_OTHER)
+        return gs_error_set(err, GS_INPUT, "HD",
+                            "column HD: 1 on an EVID %d record; a dialysis session is an EVID 2 "
+                            "record",
+                            (int)e->evid);
+    double dur = dur_col >= 0 ? gs_dataset_covariate(ds, row, (size_t)dur_col) : NAN;
+    if (!(dur > 0.0 && dur <= GS_HD_MAX_DUR_H))
+        return gs_error_set(err, GS_INPUT, "DUR",
+                            "column DUR: '%g' with HD 1; a session lasts above 0 to %g h", dur,
+                            GS_HD_MAX_DUR_H);
+    e->evid = GS_EVID_HD;
+    e->dur_h = dur;
+    return GS_OK;
+}
+
 static void simulate_subject(const struct gs_dataset_sim_config *c, const int *col, size_t s,
                              double *pred, double *ipred, double *simdv, struct subject_out *o)
 {
@@ -121,9 +147,15 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
     for (size_t k = 0; k < GS_MAX_PARAMS; k++)
         occ_eff[k] = 1.0;
     size_t n_models = 0, n_obs = 0;
+    int hd_col = gs_dataset_covariate_index(ds, "HD"),
+        dur_col = gs_dataset_covariate_index(ds, "DUR");
     for (size_t i = first; i < first + n; i++) {
         struct gs_event e;
         gs_dataset_row_event(ds, i, &e);
+        if ((o->st = dialysis_record(ds, i, hd_col, dur_col, &e, &o->err))) {
+            gs__row_error(ds, i, &o->err);
+            goto done;
+        }
         if (e.evid != GS_EVID_OBS && e.evid != GS_EVID_OTHER) {
             if ((o->st = gs_event_list_push(&ev, &e)) != GS_OK) {
                 gs_error_set(&o->err, o->st, "dataset", "out of memory");

@@ -423,6 +423,8 @@ static int batchable(const struct gs_pop_config *c)
         return 0;
     for (size_t i = 0; i < c->events->n; i++) {
         const struct gs_event *e = &c->events->ev[i];
+        if (e->evid == GS_EVID_HD && !s->exact) /* dialysis sessions: Dormand-Prince takes them */
+            continue;
         if (e->evid != GS_EVID_DOSE || e->ss || e->rate_mg_h != 0.0 || e->addl > 0)
             return 0;
     }

@@ -10,6 +10,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/population.h"
+#include "gabasim/dialysis.h"
 
 void gs_population_request_init(struct gs_population_request *req)
 {
@@ -179,8 +180,13 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
         st = gs_covdist_load(&own_cov, name, err);
     const gs_covdist *covdist = own_cov ? own_cov : req->covdist;
     const gs_dataset *covtable = own_table ? own_table : req->covtable;
+    /* one patient on haemodialysis: the sessions and the supplement join every subject's doses
+     * (the dialysis clearance is fixed; random effects act on the patient's own clearance) */
+    struct gs_regimen reg = *req->regimen;
     if (st || (st = gs_variability_from_drug(req->drug, req->variability_scale, &var, err)) ||
-        (st = gs_regimen_expand(req->regimen, &ev, err)))
+        (!covdist && !covtable && req->patient &&
+         (st = gs_dialysis_apply(req->drug, req->patient, &reg, NULL, 0, err))) ||
+        (st = gs_regimen_expand(&reg, &ev, err)))
         goto done;
     if (covdist == NULL && req->patient == NULL) {
         st = gs_error_set(err, GS_INPUT, "patient", "the request has no patient");

@@ -2,9 +2,11 @@
 #include "gabasim/summary.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/regimen.h"
 
 #define GRID 4000
 
@@ -129,8 +131,131 @@ static gs_status time_to_90(const struct gs_model *m, double dose, double ii, in
     return st;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The maintenance dose with dialysis sessions and supplements, from empty, as dose records given
+ * until `until_h`. */
+static gs_status hd_events(double dose, double ii, int cmt, const struct gs_hd_schedule *hd,
+                           double until_h, struct gs_event_list *ev, struct gs_error *err)
+{
+    struct gs_regimen r;
+    gs_regimen_init(&r);
+    r.n_steps = 1;
+    r.steps[0] = (struct gs_regimen_step){0.0, dose, ii};
+    r.end_h = until_h;
+    r.cmt = cmt;
+    r.hd = *hd;
+    return gs_regimen_expand(&r, ev, err);
+}
+
+/* The weekly periodic state with dialysis sessions (see gabasim/summary.h). */
+static gs_status hd_steady(const struct gs_model *m, double dose, double ii, int cmt,
+                           const struct gs_hd_schedule *hd, const struct gs_sim_options *opt,
+                           struct gs_summary *s, struct gs_error *err)
+{
+    const double week = 168.0, t0 = gs_hd_session_start_h(hd, 0);
+    const int wmax = GS_SUMMARY_HD_MAX_WEEKS;
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_profile p = GS_PROFILE_INIT;
+    double tw[GS_SUMMARY_HD_MAX_WEEKS + 1], cavg[GS_SUMMARY_HD_MAX_WEEKS + 1];
+    double *t = NULL;
+    gs_status st = hd_events(dose, ii, cmt, hd, t0 + (wmax + 1) * week, &ev, err);
+    for (int k = 0; k <= wmax; k++)
+        tw[k] = t0 + k * week;
+    if (st == GS_OK)
+        st = gs_simulate(m, &ev, tw, (size_t)wmax + 1, opt, &p, err);
+    if (st != GS_OK)
+        goto done;
+    /* the first week whose average differs from the one before by less than 0.01 % */
+    int w = wmax;
+    s->hd_converged = 0;
+    for (int k = 1; k <= wmax; k++) {
+        cavg[k] = (p.y[k * GS_N_STATES + GS_Y_AUC] - p.y[(k - 1) * GS_N_STATES + GS_Y_AUC]) / week;
+        if (k > 1 && fabs(cavg[k] - cavg[k - 1]) <= 1e-4 * cavg[k]) {
+            w = k;
+            s->hd_converged = 1;
+            break;
+        }
+    }
+    s->hd_weeks = w;
+    /* time to 90 %: deficit 1 at 0, then at each week's end, log-linear between */
+    double prev_d = 1.0, prev_t = 0.0;
+    s->t90_ss_h = NAN;
+    for (int k = 1; k <= w; k++) {
+        double d = 1.0 - cavg[k] / cavg[w];
+        if (d <= 0.1) {
+            double frac = d > 0.0 ? (log(prev_d) - log(0.1)) / (log(prev_d) - log(d)) : 1.0;
+            s->t90_ss_h = prev_t + fmin(fmax(frac, 0.0), 1.0) * (tw[k] - prev_t);
+            break;
+        }
+        prev_d = d;
+        prev_t = tw[k];
+    }
+    /* that week in detail: a fine grid plus each session's start and end */
+    double from = tw[w - 1], to = tw[w];
+    size_t n_fine = 3360, n = 0;
+    t = gs_malloc((n_fine + 1 + 2 * GS_HD_MAX_PER_WEEK) * sizeof *t);
+    if (t == NULL) {
+        st = gs_error_set(err, GS_NOMEM, "summary", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i <= n_fine; i++)
+        t[n++] = from + week * (double)i / (double)n_fine;
+    long j0 = (long)(w - 1) * hd->per_week;
+    for (int k = 0; k < hd->per_week; k++) {
+        double start = gs_hd_session_start_h(hd, j0 + k);
+        s->hd_session_h[k] = start - from;
+        t[n++] = start;
+        t[n++] = start + hd->hours - 1e-6; /* the end, before a supplement into the central */
+    }
+    qsort(t, n, sizeof *t, by_value);
+    if ((st = gs_simulate(m, &ev, t, n, opt, &p, err)) != GS_OK)
+        goto done;
+    s->ss_cmin_mg_l = INFINITY;
+    s->ss_cmax_mg_l = -INFINITY;
+    for (size_t i = 0; i < p.n; i++) {
+        s->ss_cmin_mg_l = fmin(s->ss_cmin_mg_l, p.conc_mg_l[i]);
+        s->ss_cmax_mg_l = fmax(s->ss_cmax_mg_l, p.conc_mg_l[i]);
+        for (int k = 0; k < hd->per_week; k++) {
+            if (p.t_h[i] == from + s->hd_session_h[k])
+                s->hd_pre_mg_l[k] = p.conc_mg_l[i];
+            if (p.t_h[i] == from + s->hd_session_h[k] + hd->hours - 1e-6)
+                s->hd_post_mg_l[k] = p.conc_mg_l[i];
+        }
+    }
+    const double *a = &p.y[0], *b = &p.y[(p.n - 1) * GS_N_STATES];
+    double given = p.input_mg[p.n - 1] - p.input_mg[0];
+    /* the week is [from, to): a dose at `from` is in the first row's input, one at `to` in the
+     * last row's */
+    for (size_t i = 0; i < ev.n; i++)
+        if (ev.ev[i].evid == GS_EVID_DOSE)
+            given += ev.ev[i].time_h == from ? ev.ev[i].amt_mg
+                     : ev.ev[i].time_h == to ? -ev.ev[i].amt_mg
+                                             : 0.0;
+    s->ss_cavg_mg_l = (b[GS_Y_AUC] - a[GS_Y_AUC]) / week;
+    s->ss_fraction_absorbed =
+        given > 0.0 ? 1.0 - (b[GS_Y_UNABSORBED] - a[GS_Y_UNABSORBED]) / given : NAN;
+    s->ss_tmax_h = NAN;
+    s->hd_week_from_h = from;
+done:
+    gs_free(t);
+    gs_simulate_profile_release(&p);
+    gs_event_list_release(&ev);
+    return st;
+}
+
 gs_status gs_summarize(const struct gs_summary_request *req, struct gs_summary *s,
                        struct gs_error *err)
+{
+    return gs_summarize_hd(req, NULL, s, err);
+}
+
+gs_status gs_summarize_hd(const struct gs_summary_request *req, const struct gs_hd_schedule *hd_in,
+                          struct gs_summary *s, struct gs_error *err)
 {
     const struct gs_model *m = req->model;
     const struct gs_event_list *events = req->events;
@@ -206,11 +331,24 @@ gs_status gs_summarize(const struct gs_summary_request *req, struct gs_summary *
 
     s->ss_dose_mg = ss_dose;
     s->ss_ii_h = ss_ii;
+    const struct gs_hd_schedule *hd = hd_in && hd_in->per_week > 0 ? hd_in : NULL;
+    if (hd) {
+        int cl = gs_model_structure_param_index(st_, "CL");
+        s->hd_per_week = hd->per_week;
+        s->hd_cl_l_h = m->hd_cl_l_h;
+        s->hd_supplement_mg = hd->supplement_mg;
+        s->hd_half_life_h = cl >= 0 ? log(2.0) * s->volume_l / (m->p[cl] + m->hd_cl_l_h) : NAN;
+        for (int k = 0; k < GS_HD_MAX_PER_WEEK; k++)
+            s->hd_session_h[k] = s->hd_pre_mg_l[k] = s->hd_post_mg_l[k] = NAN;
+        s->hd_week_from_h = NAN;
+    }
     if (!(ss_ii > 0.0)) { /* a single dose: no steady state to speak of */
         s->ss_cmin_mg_l = s->ss_cmax_mg_l = s->ss_cavg_mg_l = s->ss_tmax_h = NAN;
         s->ss_fraction_absorbed = s->t90_ss_h = NAN;
         return GS_OK;
     }
+    if (hd)
+        return hd_steady(m, ss_dose, ss_ii, cmt, hd, opt, s, err);
     if ((st = steady_metrics(m, ss_dose, ss_ii, cmt, opt, s, err)) != GS_OK)
         return st;
     return time_to_90(m, ss_dose, ss_ii, cmt, opt, s->ss_cavg_mg_l, lz, &s->t90_ss_h, err);

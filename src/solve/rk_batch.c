@@ -180,6 +180,20 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, 
     return GS_OK;
 }
 
+/* The first dose record / dialysis session at index i or later (ev->n if none). */
+static size_t next_dose(const struct gs_event_list *ev, size_t i)
+{
+    while (i < ev->n && ev->ev[i].evid != GS_EVID_DOSE)
+        i++;
+    return i;
+}
+static size_t next_session(const struct gs_event_list *ev, size_t i)
+{
+    while (i < ev->n && ev->ev[i].evid != GS_EVID_HD)
+        i++;
+    return i;
+}
+
 gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct gs_event_list *ev,
                        const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                        double *out, long *steps, struct gs_error *err)
@@ -197,6 +211,26 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
     }
     if (c.s->lanes_prepare)
         c.s->lanes_prepare((double *)c.p);
+    /* dialysis sessions (GS_EVID_HD): each lane's dialysis clearance joins its CL meanwhile */
+    int cl = gs_model_structure_param_index(c.s, "CL");
+    double cl_base[L], cl_hd[L];
+    for (int l = 0; l < L; l++) {
+        const struct gs_model *m = &models[l < n_lanes ? l : n_lanes - 1];
+        cl_base[l] = cl >= 0 ? m->p[cl] : 0.0;
+        cl_hd[l] = m->hd_cl_l_h;
+    }
+    size_t ih = next_session(ev, 0);
+    int hd_on = 0;
+    double hd_end = INFINITY;
+    if (ih < ev->n && cl < 0)
+        return gs_error_set(err, GS_UNSUPPORTED, "HD",
+                            "a haemodialysis session, but structure '%s' has no CL", c.s->name);
+    for (int l = 0; ih < ev->n && l < n_lanes; l++)
+        if (!(cl_hd[l] >= 0.0 && isfinite(cl_hd[l])))
+            return gs_error_set(err, GS_UNSUPPORTED, "HD",
+                                "a haemodialysis session at %g h, but the model gives no dialysis "
+                                "clearance (drug file: model.haemodialysis.CL)",
+                                ev->ev[ih].time_h);
     lanes_t y;
     memset(y, 0, sizeof y);
     double t = 0.0;
@@ -206,10 +240,28 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
         t = t_out[0];
     size_t ie = 0, io = 0;
     gs_status st = GS_OK;
+    ie = next_dose(ev, 0);
     while (io < n_out && st == GS_OK) {
+        /* a session ending or starting at t changes the lanes' clearance */
+        int switched = 0;
+        if (hd_on && hd_end <= t) {
+            hd_on = 0, switched = 1;
+            ih = next_session(ev, ih + 1);
+        }
+        if (!hd_on && ih < ev->n && ev->ev[ih].time_h <= t) {
+            hd_on = 1, switched = 1;
+            hd_end = ev->ev[ih].time_h + ev->ev[ih].dur_h;
+        }
+        if (switched) {
+            for (int l = 0; l < L; l++)
+                c.p[cl][l] = cl_base[l] + (hd_on ? cl_hd[l] : 0.0);
+            if (c.s->lanes_prepare)
+                c.s->lanes_prepare((double *)c.p);
+        }
         /* apply every dose at time t (lag is shared: checked by the caller) */
         while (ie < ev->n && ev->ev[ie].time_h + c.s->lag(models[0].p, ev->ev[ie].cmt) <= t) {
-            const struct gs_event *e = &ev->ev[ie++];
+            const struct gs_event *e = &ev->ev[ie];
+            ie = next_dose(ev, ie + 1);
             for (int l = 0; l < L; l++) {
                 double tmp[GS_N_STATES] = {0}, pl[GS_MAX_PARAMS];
                 for (int i = 0; i < NS; i++)
@@ -229,7 +281,10 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
             break;
         double t_next = ie < ev->n ? ev->ev[ie].time_h + c.s->lag(models[0].p, ev->ev[ie].cmt)
                                    : t_out[n_out - 1];
-        int last = ie >= ev->n;
+        double t_hd = hd_on ? hd_end : ih < ev->n ? ev->ev[ih].time_h : INFINITY;
+        int last = ie >= ev->n && !(t_hd < t_out[n_out - 1]);
+        if (t_hd < t_next)
+            t_next = t_hd;
         if (t_next > t_out[n_out - 1]) {
             t_next = t_out[n_out - 1];
             last = 1;

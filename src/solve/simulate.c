@@ -45,7 +45,7 @@ double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row)
 
 /* What happens at one instant, split out of the event records: a reset, a steady-state reset
  * and a dose may come from one record, the dose later by the lag. */
-enum action_kind { ACT_MODEL, ACT_RESET, ACT_SS, ACT_DOSE };
+enum action_kind { ACT_MODEL, ACT_HD_ON, ACT_HD_OFF, ACT_RESET, ACT_SS, ACT_DOSE };
 struct action {
     double t;
     enum action_kind kind;
@@ -108,9 +108,44 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
     /* model changes first, so that at equal times they precede the doses (stable sort) */
     for (size_t k = 1; k < n_models && !oom; k++)
         oom |= push_action(&a, &n, &cap, (struct action){change_h[k], ACT_MODEL, 0, 0, 0, 0, k});
+    /* haemodialysis sessions: on at the start, off at the end; they must not overlap, and the
+     * model must say what a session removes */
+    double hd_end = -INFINITY;
+    int cl_idx = gs_model_structure_param_index(models[0].structure, "CL");
+    for (size_t i = 0; i < ev->n && !oom; i++) {
+        const struct gs_event *e = &ev->ev[i];
+        if (e->evid != GS_EVID_HD)
+            continue;
+        if (!(e->dur_h > 0.0 && e->dur_h <= GS_HD_MAX_DUR_H) || !(e->time_h >= hd_end)) {
+            gs_free(a);
+            return gs_error_set(
+                err, GS_INPUT, "DUR", "the haemodialysis session at %g h (%g h long) %s", e->time_h,
+                e->dur_h,
+                e->time_h >= hd_end ? "must last above 0 to 24 h" : "overlaps the one before");
+        }
+        for (size_t k = 0; k < n_models; k++)
+            if (cl_idx < 0 || !(models[k].hd_cl_l_h >= 0.0 && isfinite(models[k].hd_cl_l_h))) {
+                gs_free(a);
+                return gs_error_set(err, GS_UNSUPPORTED, "HD",
+                                    "a haemodialysis session at %g h, but the model gives no "
+                                    "dialysis clearance (drug file: model.haemodialysis.CL)",
+                                    e->time_h);
+            }
+        hd_end = e->time_h + e->dur_h;
+        oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_HD_ON, 0, 0, 0, 0, 0});
+        oom |= push_action(&a, &n, &cap, (struct action){hd_end, ACT_HD_OFF, 0, 0, 0, 0, 0});
+    }
     for (size_t i = 0; i < ev->n && !oom; i++) {
         const struct gs_event *e = &ev->ev[i];
         size_t k = model_at(change_h, n_models, e->time_h);
+        if (e->ss && hd_end > -INFINITY) {
+            gs_free(a);
+            return gs_error_set(err, GS_UNSUPPORTED, "SS",
+                                "a steady-state record (SS %d at %g h) with haemodialysis "
+                                "sessions: the steady state between sessions is not per dose; "
+                                "simulate from the first dose instead",
+                                e->ss, e->time_h);
+        }
         if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE)
             oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_RESET, 0, 0, 0, 0, k});
         if (e->ss)
@@ -184,6 +219,11 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     }
     out->n = n_out;
 
+    /* the model in force: models[base], with the dialysis clearance added during a session */
+    struct gs_model eff = *m;
+    size_t base = 0;
+    int hd_on = 0, cl_idx = gs_model_structure_param_index(m->structure, "CL");
+    m = &eff;
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
         gs_free(act);
@@ -204,6 +244,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
         if (t_act <= t_out[io]) {
             if ((st = gs__prop_advance(&prop, t_act, t_act, y, err)) != GS_OK)
                 break;
+            int changed = 0;
             for (; ia < n_act && act[ia].t == t_act; ia++) {
                 const struct action *a = &act[ia];
                 double body = 0.0;
@@ -211,8 +252,11 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     body += y[k];
                 const struct gs_model *am = &models[a->model];
                 if (a->kind == ACT_MODEL) {
-                    gs__prop_set_model(&prop, am);
-                    m = am;
+                    base = a->model;
+                    changed = 1;
+                } else if (a->kind == ACT_HD_ON || a->kind == ACT_HD_OFF) {
+                    hd_on = a->kind == ACT_HD_ON;
+                    changed = 1;
                 } else if (a->kind == ACT_RESET) {
                     out->reset_removed_mg += body;
                     for (int k = 0; k < GS_N_BODY; k++)
@@ -243,6 +287,12 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
             }
             if (st != GS_OK)
                 break;
+            if (changed) {
+                eff = models[base];
+                if (hd_on)
+                    eff.p[cl_idx] += eff.hd_cl_l_h;
+                gs__prop_set_model(&prop, &eff);
+            }
             gs__prop_reset(&prop, t_act, y);
         } else {
             double stop = ia < n_act ? t_act : t_out[n_out - 1];

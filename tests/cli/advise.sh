@@ -23,8 +23,10 @@ expect_in "above-label dose flagged" "WARNING maintenance 1800 mg/day is above t
 expect_in "dialysis supplement" "plus 125 mg after each 4-h session" "$TMP/d.txt"
 # JSON parses and holds the plan
 "$GS" advise --drug pregabalin --crcl 45 --target 300mg --json --n 100 > "$TMP/j.json"
-if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["recommended"]["daily_mg"]==300 and d["recommended"]["per_day"]==2, d' "$TMP/j.json" 2> "$TMP/je.txt"; then
-  ok "JSON: pregabalin CrCl 45, 300 mg/day as 150 mg BID"
+if /usr/bin/env python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["recommended"]; assert r["daily_mg"]==300 and r["per_day"]==3 and r["form"]=="1 x 100 mg capsule" and d["calendar"][0]["dose_mg"]*d["calendar"][0]["per_day"]==75, d' "$TMP/j.json" 2> "$TMP/je.txt"; then
+  # Lyrica 2.7 Table 1, CrCl 30-60: start 75 mg/day, BID or TID; 37.5 mg is no capsule, so 25 mg
+  # TID, and the same three doses a day to 300 mg/day (100 mg TID)
+  ok "JSON: pregabalin CrCl 45, 75 mg/day start, 300 mg/day as 100 mg TID"
 else
   bad "JSON" "$(cat "$TMP/je.txt")"
 fi

@@ -40,7 +40,10 @@ static void expect(const gs_drug *d, double crcl, double target, double dose, in
 
 /* Neurontin label 2.4: >= 60: 300/400/600/800/1200 mg TID; 30-59: 200/300/400/500/700 BID;
  * 15-29: 200/300/400/500/700 QD; 15: 100/125/150/200/300 QD, reduced in proportion below 15;
- * haemodialysis: the CrCl 15 column plus 125/150/200/250/350 mg after each 4 h session. */
+ * haemodialysis: the CrCl 15 column plus 125/150/200/250/350 mg after each 4 h session.
+ * Below 15 the proportional dose is made of the products (data/drugs/gabapentin.json
+ * dosing.products.rounding): capsules when they make it, else the 50 mg/mL solution to 0.1 mL
+ * (5 mg) rounded down, or up when rounding down would leave the label's band. */
 static void gabapentin_label_table(void **state)
 {
     (void)state;
@@ -54,8 +57,15 @@ static void gabapentin_label_table(void **state)
         expect(d, 30, 2 * mid[k], mid[k], 2); /* edge 30: the 30-59 band */
         expect(d, 29.99, low[k], low[k], 1);
         expect(d, 15, low[k], low[k], 1); /* edge 15: the 15-29 band */
-        expect(d, 14.99, bot[k], bot[k] * 14.99 / 15, 1);
-        expect(d, 7.5, bot[k], bot[k] * 0.5, 1); /* label: CrCl 7.5 -> half the 15 column */
+    }
+    /* CrCl 14.99: 99.93 -> 100 (95 would be below the band's 99.93), 124.9 -> 120, 149.9 ->
+     * 145, 199.9 -> 195, 299.8 -> 295 mg */
+    const double b1499[5] = {100, 120, 145, 195, 295};
+    /* label: CrCl 7.5 -> half the 15 column: 50, 62.5 -> 60, 75, 100, 150 mg */
+    const double b75[5] = {50, 60, 75, 100, 150};
+    for (int k = 0; k < 5; k++) {
+        expect(d, 14.99, bot[k], b1499[k], 1);
+        expect(d, 7.5, bot[k], b75[k], 1);
     }
     expect(d, 250, NAN, 300, 3); /* no target: the label's starting column */
     const double hd[5] = {125, 150, 200, 250, 350};
@@ -64,11 +74,21 @@ static void gabapentin_label_table(void **state)
         assert_true(p.dose_mg == bot[k] && p.per_day == 1);
         assert_true(p.hd_supplement_mg[0] == hd[k]);
     }
+    /* what makes a dose: 125 mg is no capsule sum, so 2.5 mL of the 50 mg/mL solution */
+    struct gs_dose_plan p = plan(d, -1, 125);
+    assert_string_equal(p.form, "2.5 mL of 50 mg/mL oral solution");
+    assert_string_equal(p.hd_form[0], "3.0 mL of 50 mg/mL oral solution"); /* 150 mg */
+    p = plan(d, 100, 3600);
+    assert_string_equal(p.form, "1 x 800 mg tablet + 1 x 400 mg capsule");
+    p = plan(d, 100, 900);
+    assert_string_equal(p.form, "1 x 300 mg capsule");
     gs_drug_free(d);
 }
 
-/* Lyrica: >= 60: 150/300/450/600 mg/day BID or TID; 30-60: 75/150/225/300; 15-30: 25-50/75/
- * 100-150/150 QD or BID; < 15: 25/25-50/50-75/75 QD. */
+/* Lyrica 2.7 Table 1: >= 60: 150/300/450/600 mg/day BID or TID; 30-60: 75/150/225/300; 15-30:
+ * 25-50/75/100-150/150 QD or BID; < 15: 25/25-50/50-75/75 QD. The doses a day are the first of
+ * the band's that capsules make, the start's first: at >= 60 twice a day (75 mg capsules); at
+ * 30-60 three times (75 mg/day is 25 mg TID, 37.5 mg being no capsule), kept to 300 mg/day. */
 static void pregabalin_label_table(void **state)
 {
     (void)state;
@@ -76,8 +96,8 @@ static void pregabalin_label_table(void **state)
     const double top[4] = {150, 300, 450, 600}, mid[4] = {75, 150, 225, 300};
     for (int k = 0; k < 4; k++) {
         expect(d, 60, top[k], top[k] / 2, 2);
-        expect(d, 59.99, mid[k], mid[k] / 2, 2);
-        expect(d, 30, mid[k], mid[k] / 2, 2);
+        expect(d, 59.99, mid[k], mid[k] / 3, 3);
+        expect(d, 30, mid[k], mid[k] / 3, 3);
     }
     expect(d, 29.99, NAN, 25, 1); /* 15-30: first column 25-50 mg/day, low end, once daily */
     expect(d, 15, 75, 75, 1);
@@ -131,17 +151,23 @@ static void calendars(void **state)
     struct gs_calendar_step c[GS_MAX_CALENDAR];
     struct gs_dose_plan p = plan(d, 100, 1800); /* 600 mg TID */
     size_t n = gs_dosing_calendar(d, &p, c, GS_MAX_CALENDAR);
-    assert_int_equal(n, 4);
+    /* then +300 mg/day (BNF) every 3 days (the file's assumption): 1200, 1500, 1800 */
+    assert_int_equal(n, 6);
     assert_true(c[0].day == 1 && c[0].dose_mg == 300 && c[0].per_day == 1);
     assert_true(c[1].day == 2 && c[1].dose_mg == 300 && c[1].per_day == 2);
     assert_true(c[2].day == 3 && c[2].dose_mg == 300 && c[2].per_day == 3);
-    assert_true(c[3].day == 4 && c[3].dose_mg == 600 && c[3].per_day == 3);
-    /* CrCl 45: 200 mg BID maintenance; no titration step is below it, so it starts at once */
+    assert_true(c[3].day == 6 && c[3].dose_mg == 400 && c[3].per_day == 3);
+    assert_true(c[4].day == 9 && c[4].dose_mg == 500 && c[4].per_day == 3);
+    assert_true(c[5].day == 12 && c[5].dose_mg == 600 && c[5].per_day == 3);
+    assert_string_equal(c[4].form, "1 x 400 mg capsule + 1 x 100 mg capsule");
+    /* CrCl 45: 200 mg BID maintenance, the band's first column: the PHN start scaled into the
+     * band, one 200 mg dose on day 1, two from day 2 */
     p = plan(d, 45, NAN);
     n = gs_dosing_calendar(d, &p, c, GS_MAX_CALENDAR);
-    assert_int_equal(n, 2); /* 300 mg once on day 1, then 200 mg twice a day */
-    assert_true(c[0].dose_mg == 300 && c[0].per_day == 1 && c[1].dose_mg == 200 &&
-                c[1].per_day == 2);
+    assert_int_equal(n, 2);
+    assert_true(c[0].day == 1 && c[0].dose_mg == 200 && c[0].per_day == 1);
+    assert_true(c[1].day == 2 && c[1].dose_mg == 200 && c[1].per_day == 2);
+    assert_string_equal(c[1].form, "2 x 100 mg capsules");
     /* the calendar as a regimen simulates */
     struct gs_regimen r;
     assert_int_equal(gs_dosing_calendar_regimen(c, n, 7, &r, NULL), GS_OK);

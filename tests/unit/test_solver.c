@@ -234,7 +234,7 @@ static void reset_and_steady_state_accounting(void **state)
     gs_drug *d = load_drug("pregabalin");
     struct gs_model m = model_at_crcl(d, 86);
     struct gs_event_list ev = repeated_doses(150.0, 12.0, 3);
-    struct gs_event reset = {30.0, GS_EVID_RESET, 0, 0, 0, 0, 0, 0};
+    struct gs_event reset = {30.0, GS_EVID_RESET, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(gs_event_list_push(&ev, &reset), GS_OK);
     gs_event_list_sort(&ev);
     double t[] = {29.0, 30.0, 40.0};
