@@ -197,6 +197,12 @@ struct gs_advise_result {
     size_t n_interaction_notes;
     int cns_depressant; /* a co-medication is a CNS depressant */
 
+    /* on haemodialysis with sessions modelled (patient.hd.per_week > 0): the schedule in words,
+     * the supplement after each session (mg; 0: none) and what makes it; "" and 0 otherwise */
+    char dialysis_schedule[160];
+    double dialysis_supplement_mg;
+    char dialysis_supplement_form[GS_DOSE_FORM_MAX];
+
     /* the typical patient on the calendar (with the co-medications): what the plot shows */
     struct gs_model model;
     struct gs_regimen regimen;   /* the calendar as a regimen */

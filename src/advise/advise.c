@@ -158,30 +158,39 @@ static gs_status plan_and_check(const struct gs_advise_request *req, struct gs_a
 
 /* A patient on haemodialysis: the sessions of the patient's schedule and the plan's supplement
  * after each (the lower end of the label's range) join the calendar, so the typical profile and
- * the band both have them; the notes say so. */
+ * the band both have them; the result says so (dialysis_*), the notes give the assumptions. */
 static gs_status with_dialysis(const struct gs_advise_request *req, struct gs_advise_result *r,
                                struct gs_error *err)
 {
     if (!r->patient.haemodialysis || r->patient.hd.per_week == 0)
         return GS_OK;
     struct gs_patient pt = r->patient;
-    char note[1024] = "", line[256];
+    char note[1024] = "";
+    const double *sup = r->plan.hd_supplement_mg;
     if (isnan(pt.hd.supplement_mg)) {
-        const double *sup = r->plan.hd_supplement_mg;
         pt.hd.supplement_mg = sup[0];
         if (sup[1] > sup[0])
-            snprintf(line, sizeof line,
-                     "after each dialysis session: a %g mg supplement (the label gives %g-%g mg; "
-                     "the lower end is used)",
-                     sup[0], sup[0], sup[1]);
-        else
-            snprintf(line, sizeof line,
-                     "after each dialysis session: a %g mg supplement (the label's)", sup[0]);
-        snprintf(note, sizeof note, "%s\n", line);
+            snprintf(note, sizeof note,
+                     "after each dialysis session: the label gives %g-%g mg; the lower end is "
+                     "used\n",
+                     sup[0], sup[1]);
     }
     size_t k = strlen(note);
     gs_status st = gs_dialysis_apply(req->drug, &pt, &r->regimen, note + k, sizeof note - k, err);
-    return st != GS_OK ? st : add_notes(r, note, err);
+    if (st != GS_OK)
+        return st;
+    gs_hd_schedule_describe(&r->regimen.hd, r->dialysis_schedule, sizeof r->dialysis_schedule);
+    double amt = r->regimen.hd.supplement_mg;
+    r->dialysis_supplement_mg = amt > 0.0 ? amt : 0.0;
+    if (amt > 0.0 && amt == sup[0])
+        snprintf(r->dialysis_supplement_form, sizeof r->dialysis_supplement_form, "%s",
+                 r->plan.hd_form[0]);
+    else if (amt > 0.0 &&
+             gs_dosing_dispense(req->drug, amt, amt, amt, &amt, r->dialysis_supplement_form,
+                                sizeof r->dialysis_supplement_form, NULL) != GS_OK)
+        snprintf(r->dialysis_supplement_form, sizeof r->dialysis_supplement_form,
+                 "not made of the marketed strengths");
+    return add_notes(r, note, err);
 }
 
 /* The typical patient on the calendar, with the co-medications, then the band around it. */

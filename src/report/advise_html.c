@@ -117,7 +117,17 @@ static void calendar_html(FILE *f, const struct gs_advise_result *r)
         gs__html_escape(f, r->calendar[i].form);
         fputs("</td></tr>\n", f);
     }
-    fputs("</table></div>\n<p>Starting low and going up slowly makes drowsiness, dizziness and "
+    fputs("</table></div>\n", f);
+    if (r->dialysis_schedule[0] && r->dialysis_supplement_mg > 0.0) {
+        fprintf(f, "<p>On dialysis days, take an extra %g mg (", r->dialysis_supplement_mg);
+        gs__html_escape(f, r->dialysis_supplement_form);
+        fputs(") as soon as each session ends. Dialysis takes much of the medicine out of the "
+              "blood. <span class=\"src\">(We assumed ",
+              f);
+        gs__html_escape(f, r->dialysis_schedule);
+        fputs(".)</span></p>\n", f);
+    }
+    fputs("<p>Starting low and going up slowly makes drowsiness, dizziness and "
           "falls less likely. Do not stop suddenly. Cut down slowly over at least a week, as the "
           "label advises. <span class=\"src\">(",
           f);
@@ -162,20 +172,33 @@ static gs_status levels_html(FILE *f, const struct gs_advise_result *r, const ch
     gs_status st = gs__advise_plot_html(f, r, path, err);
     if (st != GS_OK)
         return st;
+    fputs("<p>", f);
+    if (!isfinite(r->typical.t90_ss_h)) {
+        /* the horizon did not reach it: no sentence */
+    } else if (r->typical.hd_per_week > 0)
+        fprintf(f,
+                "Each dialysis session takes the level down; from week to week it settles "
+                "within about %.0f days. ",
+                r->typical.t90_ss_h / 24.0);
+    else
+        fprintf(f,
+                "Once you reach the full dose, the level in your blood settles within about "
+                "%.0f hours. ",
+                r->typical.t90_ss_h);
     fprintf(f,
-            "<p>Once you reach the full dose, the level in your blood settles within about %.0f "
-            "hours. We "
-            "worked it out for %ld people like you. For 9 in 10 of them, the average level "
+            "We worked it out for %ld people like you. For 9 in 10 of them, the average level "
             "would be between %.2g and %.2g mg/L. The typical value is %.2g mg/L.</p>\n",
-            r->typical.t90_ss_h, r->band.n, r->band.cavg_mg_l[0], r->band.cavg_mg_l[2],
-            r->band.cavg_mg_l[1]);
+            r->band.n, r->band.cavg_mg_l[0], r->band.cavg_mg_l[2], r->band.cavg_mg_l[1]);
     const struct gs_reference_range *rr = gs_drug_reference_range(r->drug);
     if (rr) {
         fprintf(f,
                 "<p>Just before a dose, the typical level would be %.2g mg/L. Laboratories print a "
                 "range of %g to %g mg/L for a level taken then. This range is not a target: no "
-                "level is known to give more pain relief. <span class=\"src\">(",
-                r->band.cmin_mg_l[1], rr->low_mg_l, rr->high_mg_l);
+                "level is known to give more pain relief.%s <span class=\"src\">(",
+                r->band.cmin_mg_l[1], rr->low_mg_l, rr->high_mg_l,
+                gs_label_level_of(rr, r->band.cmin_mg_l[1]) == GS_LABEL_LEVEL_ABOVE
+                    ? " Your level would be above this range: ask your doctor about a lower dose."
+                    : "");
         gs__html_escape(f, rr->source);
         fputs(")</span></p>\n", f);
     }

@@ -83,6 +83,25 @@ static int levels_json(cJSON *root, const struct gs_advise_result *r)
         !gs__json_add_num(t, "ss_cmax_mg_L", "%.6g", s->ss_cmax_mg_l) ||
         !gs__json_add_num(t, "time_to_90pct_ss_h", "%.6g", s->t90_ss_h))
         return 0;
+    if (!cJSON_AddBoolToObject(t, "weekly_with_dialysis", s->hd_per_week > 0))
+        return 0;
+    if (r->dialysis_schedule[0]) {
+        cJSON *d = cJSON_AddObjectToObject(root, "dialysis");
+        if (!d || !gs__json_add_str(d, "schedule", r->dialysis_schedule) ||
+            !gs__json_add_num(d, "supplement_mg", "%.6g", r->dialysis_supplement_mg) ||
+            !gs__json_add_str(d, "supplement_form", r->dialysis_supplement_form))
+            return 0;
+    } else if (!cJSON_AddNullToObject(root, "dialysis")) {
+        return 0;
+    }
+    struct gs_label_check c = {0};
+    gs_label_check_levels(r->drug, s->ss_cmin_mg_l, s->ss_cmax_mg_l, &c);
+    cJSON *lc = gs__json_label_check(&c);
+    if (!lc || !cJSON_AddItemToObject(root, "label_check", lc))
+        return 0;
+    cJSON_DeleteItemFromObject(lc, "findings"); /* the findings are the result's "findings" */
+    cJSON_DeleteItemFromObject(lc, "has_rules");
+    cJSON_DeleteItemFromObject(lc, "single_dose");
     cJSON *b = cJSON_AddObjectToObject(root, "band_last_interval");
     if (!b || !gs__json_add_num(b, "n", INT, (double)r->band.n) ||
         !gs__json_add_nums(b, "cmin_p5_p50_p95_mg_L", "%.6g", r->band.cmin_mg_l, 3) ||

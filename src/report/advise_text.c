@@ -37,6 +37,15 @@ static void plan_text(FILE *f, const struct gs_advise_result *r)
     for (size_t i = 0; i < r->n_calendar; i++)
         fprintf(f, "  from day %-3d %g mg x %d a day  (%s)\n", r->calendar[i].day,
                 r->calendar[i].dose_mg, r->calendar[i].per_day, r->calendar[i].form);
+    if (r->dialysis_schedule[0]) {
+        char line[512];
+        if (r->dialysis_supplement_mg > 0.0)
+            snprintf(line, sizeof line, "%g mg (%s) as each session ends; sessions: %s",
+                     r->dialysis_supplement_mg, r->dialysis_supplement_form, r->dialysis_schedule);
+        else
+            snprintf(line, sizeof line, "no supplement; sessions: %s", r->dialysis_schedule);
+        gs__text_wrap(f, "  after each dialysis session:", 4, line);
+    }
     fprintf(f, "\n%s\n", r->checked_proposed ? "Your proposed regimen" : "Check against the label");
     if (r->n_findings == 0)
         fprintf(f, "  within the label for this kidney function\n");
@@ -58,10 +67,22 @@ static void levels_text(FILE *f, const struct gs_advise_result *r)
             gs__advise_days(days, sizeof days, r->days),
             r->n_comedications ? ", with the co-medications" : "");
     fprintf(f, "  first dose: peak %.2g mg/L\n", s->cmax_mg_l);
-    fprintf(f,
-            "  steady state: %.2g-%.2g mg/L (average %.2g), reached to 90 %% about %.0f h "
-            "after the maintenance dose starts\n",
-            s->ss_cmin_mg_l, s->ss_cmax_mg_l, s->ss_cavg_mg_l, s->t90_ss_h);
+    if (s->hd_per_week > 0) {
+        fprintf(f,
+                "  weekly steady state with the dialysis sessions: %.2g-%.2g mg/L (average "
+                "%.2g); before / after each session",
+                s->ss_cmin_mg_l, s->ss_cmax_mg_l, s->ss_cavg_mg_l);
+        for (int k = 0; k < s->hd_per_week; k++)
+            fprintf(f, "%s %.2g / %.2g", k ? "," : "", s->hd_pre_mg_l[k], s->hd_post_mg_l[k]);
+        fprintf(f, " mg/L\n");
+    } else if (s->ss_ii_h > 0.0) {
+        fprintf(f, "  steady state: %.2g-%.2g mg/L (average %.2g)\n", s->ss_cmin_mg_l,
+                s->ss_cmax_mg_l, s->ss_cavg_mg_l);
+    }
+    if (isfinite(s->t90_ss_h))
+        fprintf(f,
+                "  reached to 90 %% about %.0f h (%.1f days) after the maintenance dose starts\n",
+                s->t90_ss_h, s->t90_ss_h / 24.0);
     fprintf(f,
             "  %ld patients like this one, last dosing interval: average %.2g mg/L (90 %% "
             "between %.2g and %.2g), trough %.2g (%.2g-%.2g)\n",
@@ -70,8 +91,16 @@ static void levels_text(FILE *f, const struct gs_advise_result *r)
     const struct gs_reference_range *rr = gs_drug_reference_range(r->drug);
     if (rr) {
         char line[1024];
-        snprintf(line, sizeof line, "%g-%g mg/L, %s; %s (%s)", rr->low_mg_l, rr->high_mg_l,
-                 rr->sample, rr->caveat, rr->source);
+        enum gs_label_level lv = gs_label_level_of(rr, s->ss_cmin_mg_l);
+        char where[96] = "";
+        if (lv != GS_LABEL_LEVEL_UNKNOWN)
+            snprintf(where, sizeof where, "the typical steady-state trough, %.2g mg/L, is %s it; ",
+                     s->ss_cmin_mg_l,
+                     lv == GS_LABEL_LEVEL_BELOW   ? "below"
+                     : lv == GS_LABEL_LEVEL_ABOVE ? "above"
+                                                  : "within");
+        snprintf(line, sizeof line, "%g-%g mg/L, %s; %s%s (%s)", rr->low_mg_l, rr->high_mg_l,
+                 rr->sample, where, rr->caveat, rr->source);
         gs__text_wrap(f, "  laboratory reference range:", 4, line);
     }
 }

@@ -45,7 +45,8 @@ n=$(grep -c '2CA02C' "$TMP/p.svg")
   && ok "population --dialysis" || bad "population --dialysis" "$(cat "$TMP/pop.txt")"
 "$GS" advise --drug gabapentin --dialysis --n 20 --days 7 > "$TMP/a.txt" 2>&1 \
   && ok "advise --dialysis" || bad "advise --dialysis" "$(cat "$TMP/a.txt")"
-expect_in "advise: the supplement after each session" "after each dialysis session: a 125 mg supplement" "$TMP/a.txt"
+expect_in "advise: the supplement after each session" "after each dialysis session: 125 mg (2.5 mL of 50 mg/mL oral solution) as each session" "$TMP/a.txt"
+expect_in "advise: the weekly steady state with the sessions" "weekly steady state with the dialysis sessions" "$TMP/a.txt"
 expect_in "advise: sessions modelled" "haemodialysis modelled: 3 sessions a week" "$TMP/a.txt"
 
 usage_err "sessions out of range" "'--hd-schedule' field 'sessions' is '9'" "${SIM[@]}" --dialysis --hd-schedule sessions=9
