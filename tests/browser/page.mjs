@@ -31,7 +31,8 @@ if (!gs) {
 const MAX_GRADE = 8;
 
 // The pages: with both warnings (an opioid at 80), with the breathing and falls warnings for
-// pregabalin (a benzodiazepine at 70), and with none (40, no co-medication).
+// pregabalin (a benzodiazepine at 70), falls only on haemodialysis (67: the supplement after each
+// session), and with none (40, no co-medication).
 const cases = [
   {
     name: "gabapentin, morphine, age 80, sciatica",
@@ -42,6 +43,11 @@ const cases = [
     name: "pregabalin, benzodiazepine, age 70, shingles pain",
     args: ["--drug", "pregabalin", "--crcl", "45", "--age", "70", "--with", "benzodiazepine", "--pain", "phn", "--days", "28"],
     warnings: ["respiratory-depression", "falls"],
+  },
+  {
+    name: "gabapentin on haemodialysis, age 67, sciatica (sessions and supplements)",
+    args: ["--drug", "gabapentin", "--dialysis", "--age", "67", "--pain", "radicular", "--days", "21"],
+    warnings: ["falls"],
   },
   {
     name: "gabapentin, age 40, low back pain, no warnings",
