@@ -47,6 +47,30 @@ static void renal_dosing(const struct gs_dosing *r, FILE *f)
                 r->max_interval_source);
     if (r->taper_min_days > 0)
         fprintf(f, "  taper over at least %g days  [%s]\n", r->taper_min_days, r->taper_source);
+    if (r->n_solids || r->solution_mg_ml > 0) {
+        fprintf(f, "\nmarketed strengths (every dose gabasim gives is made of them):\n ");
+        for (size_t k = 0; k < r->n_solids; k++)
+            fprintf(f, " %g mg %s%s", r->solid[k].mg, r->solid[k].form,
+                    k + 1 < r->n_solids ? "," : "");
+        if (r->solution_mg_ml > 0)
+            fprintf(f, "%s oral solution %g mg/mL in %g mL steps", r->n_solids ? ";" : "",
+                    r->solution_mg_ml, r->solution_step_ml);
+        fprintf(f, "\n  at most %d solid units a dose; %s\n  [%s]\n", r->max_units,
+                r->rounding_rule ? r->rounding_rule : "", r->products_source);
+    }
+    if (r->n_intervals) {
+        fprintf(f, "\ntitration from the band's start: increases at least");
+        for (size_t k = 0; k < r->n_intervals; k++)
+            fprintf(f, "%s %g", k ? "," : "", r->min_interval_days[k]);
+        fprintf(f, " days apart (the last repeats), at most %d label column%s", r->max_step_columns,
+                r->max_step_columns == 1 ? "" : "s");
+        if (r->max_step_mg_day > 0)
+            fprintf(f, " and %g mg/day", r->max_step_mg_day);
+        fprintf(f, " at a time\n  [%s]\n", r->titration_source);
+        if (r->older_interval_factor > 1)
+            fprintf(f, "  from age %g: intervals x %g  [%s]\n", r->older_age_min,
+                    r->older_interval_factor, r->older_source);
+    }
 }
 
 gs_status gs_report_drug_text(const gs_drug *d, FILE *f, struct gs_error *err)
@@ -73,6 +97,13 @@ gs_status gs_report_drug_text(const gs_drug *d, FILE *f, struct gs_error *err)
     if (!isnan(gs_drug_anuric_cl(d)))
         fprintf(f, "\nanuric (haemodialysis) clearance: %g L/h\n  source: %s\n",
                 gs_drug_anuric_cl(d), gs_drug_anuric_cl_source(d));
+    if (!isnan(gs_drug_hd_cl(d)))
+        fprintf(f, "dialysis clearance during a haemodialysis session: +%g L/h\n  source: %s\n",
+                gs_drug_hd_cl(d), gs_drug_hd_cl_source(d));
+    const struct gs_reference_range *rr = gs_drug_reference_range(d);
+    if (rr)
+        fprintf(f, "\nlaboratory reference range: %g-%g mg/L, %s\n  %s\n  source: %s\n",
+                rr->low_mg_l, rr->high_mg_l, rr->sample, rr->caveat, rr->source);
     fprintf(f, "\nsimulation dose ceiling: %g mg per dose\n  %s\n", gs_drug_max_dose_mg(d),
             gs_drug_max_dose_source(d));
     if (gs_drug_dosing(d))

@@ -81,4 +81,9 @@ assert 0 < hi["n_above_band"] < 300, hi["n_above_band"]
 assert lo["n_above_band"] < hi["n_above_band"], (lo["n_above_band"], hi["n_above_band"])
 assert 0 <= hi["share_trough_below_range"] <= 1 and 0 <= hi["share_trough_above_range"] <= 1
 PY
+# `drugs NAME` shows what the checks use: the range, the strengths, the dialysis clearance.
+"$GS" drugs gabapentin > "$TMP/drug.txt" 2>&1
+expect_in "drugs: the reference range" "laboratory reference range: 2-20 mg/L" "$TMP/drug.txt"
+expect_in "drugs: the marketed strengths" "marketed strengths" "$TMP/drug.txt"
+expect_in "drugs: the dialysis clearance" "dialysis clearance during a haemodialysis session" "$TMP/drug.txt"
 finish
