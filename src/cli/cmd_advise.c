@@ -65,8 +65,9 @@ void help_advise(FILE *f)
             "placebo (--pain), the chance of each common side effect by day, the\n"
             "co-medications to avoid or space out (--with), and can write an HTML page\n"
             "(--html). It ends with what the trials found for that kind of pain and the other\n"
-            "medicines patients ask about (data/evidence.json, sources given). It supports,\n"
-            "and does not replace, a clinician's judgement.\n\noptions:\n");
+            "medicines patients ask about (data/evidence.json, sources given). Warnings that\n"
+            "apply (opioids or other sedating medicines; falls from 65) come right after the\n"
+            "dose. It supports, and does not replace, a clinician's judgement.\n\noptions:\n");
     struct advise_opts o;
     struct option t[] = ADVISE_OPTIONS(&o);
     opt_print_help(f, t);
