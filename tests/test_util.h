@@ -45,6 +45,20 @@ static inline gs_drug *load_drug(const char *name)
     return d;
 }
 
+/* A resolved patient with only a creatinine clearance (mL/min); a negative value: anuric on
+ * haemodialysis. */
+static inline struct gs_patient patient_at_crcl(double crcl)
+{
+    struct gs_patient p;
+    gs_patient_init(&p);
+    if (crcl < 0)
+        p.haemodialysis = 1;
+    else
+        p.crcl_given_ml_min = crcl;
+    assert_int_equal(gs_patient_resolve(&p, NULL), GS_OK);
+    return p;
+}
+
 /* The individual model of `drug` for a patient with only a creatinine clearance. */
 static inline struct gs_model model_at_crcl(const gs_drug *drug, double crcl)
 {

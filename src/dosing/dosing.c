@@ -205,19 +205,28 @@ gs_status gs_dosing_dispense(const gs_drug *d, double want, double lo, double hi
     return GS_OK;
 }
 
+/* The band's doses-a-day options into order[] (room for 4), `prefer` first when the band lists
+ * it; returns how many. */
+static int per_day_order(const struct gs_renal_band *b, int prefer, int *order)
+{
+    int n = 0;
+    for (size_t k = 0; k < b->n_per_day && n < 4; k++)
+        if (b->per_day[k] == prefer)
+            order[n++] = prefer;
+    for (size_t k = 0; k < b->n_per_day && n < 4; k++)
+        if (b->per_day[k] != prefer)
+            order[n++] = b->per_day[k];
+    return n;
+}
+
 /* A daily dose split into the band's doses a day: the first split (trying `prefer` first, if
  * the band lists it) the solids make exactly, else the first the solution makes exactly, else
  * the band's first split rounded by the rule within [lo, hi] a day. */
 static int split(const struct gs_dosing *r, const struct gs_renal_band *b, double daily, double lo,
                  double hi, int prefer, double *dose, int *per_day, char *form, size_t form_size)
 {
-    int order[4], n = 0;
-    for (size_t k = 0; k < b->n_per_day; k++)
-        if (b->per_day[k] == prefer)
-            order[n++] = prefer;
-    for (size_t k = 0; k < b->n_per_day; k++)
-        if (b->per_day[k] != prefer)
-            order[n++] = b->per_day[k];
+    int order[4];
+    int n = per_day_order(b, prefer, order);
     struct made m;
     for (int pass = 0; pass < 2; pass++)
         for (int k = 0; k < n; k++) {
@@ -507,13 +516,8 @@ static int next_step(const struct gs_dosing *r, const struct gs_renal_band *b, d
     }
     if (r->max_step_mg_day > 0.0)
         ceiling = fmin(ceiling, cur + r->max_step_mg_day);
-    int order[4], n = 0;
-    for (size_t k = 0; k < b->n_per_day; k++)
-        if (b->per_day[k] == prefer)
-            order[n++] = prefer;
-    for (size_t k = 0; k < b->n_per_day; k++)
-        if (b->per_day[k] != prefer)
-            order[n++] = b->per_day[k];
+    int order[4];
+    int n = per_day_order(b, prefer, order);
     /* the ceiling made exactly by solids, in the preferred doses a day first */
     for (int k = 0; k < n; k++) {
         struct combo_search c = solids_for(r, ceiling / order[k], ceiling / order[k]);

@@ -4,21 +4,9 @@
 #include "../test_util.h"
 #include "gabasim/dosing.h"
 
-static struct gs_patient at_crcl(double crcl)
-{
-    struct gs_patient p;
-    gs_patient_init(&p);
-    if (crcl < 0)
-        p.haemodialysis = 1;
-    else
-        p.crcl_given_ml_min = crcl;
-    assert_int_equal(gs_patient_resolve(&p, NULL), GS_OK);
-    return p;
-}
-
 static struct gs_dose_plan plan(const gs_drug *d, double crcl, double target)
 {
-    struct gs_patient p = at_crcl(crcl);
+    struct gs_patient p = patient_at_crcl(crcl);
     struct gs_dose_plan out;
     struct gs_error err = GS_ERROR_INIT;
     if (gs_dosing_recommend(d, &p, target, &out, &err) != GS_OK) {
@@ -111,7 +99,7 @@ static void pregabalin_label_table(void **state)
 static size_t check(const gs_drug *d, double crcl, double dose, double every, size_t want_n,
                     const char *needle)
 {
-    struct gs_patient p = at_crcl(crcl);
+    struct gs_patient p = patient_at_crcl(crcl);
     struct gs_regimen r;
     gs_regimen_init(&r);
     r.n_steps = 1;

@@ -8,18 +8,6 @@
  * Patsalos et al. 2008). */
 #include "../test_util.h"
 
-static struct gs_patient at_crcl(double crcl)
-{
-    struct gs_patient p;
-    gs_patient_init(&p);
-    if (crcl < 0)
-        p.haemodialysis = 1;
-    else
-        p.crcl_given_ml_min = crcl;
-    assert_int_equal(gs_patient_resolve(&p, NULL), GS_OK);
-    return p;
-}
-
 /* The band maximum is allowed, a milligram more is not. */
 static void above_band_edges(void **state)
 {
@@ -37,7 +25,7 @@ static void above_band_edges(void **state)
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const gs_drug *d = strcmp(rows[i].drug, "gabapentin") == 0 ? g : p;
-        struct gs_patient pt = at_crcl(rows[i].crcl);
+        struct gs_patient pt = patient_at_crcl(rows[i].crcl);
         if (gs_label_above_band(d, &pt, rows[i].max_daily) ||
             !gs_label_above_band(d, &pt, rows[i].max_daily + 1.0)) {
             print_error("%s CrCl %g: the band maximum should be %g mg/day\n", rows[i].drug,
@@ -78,7 +66,7 @@ static void regimen_findings(void **state)
     struct gs_error err = GS_ERROR_INIT;
     struct gs_regimen reg;
     struct gs_label_check c;
-    struct gs_patient pt = at_crcl(20);
+    struct gs_patient pt = patient_at_crcl(20);
     gs_regimen_init(&reg);
     reg.steps[0] = (struct gs_regimen_step){.start_h = 0, .dose_mg = 1200, .ii_h = 8};
     reg.n_steps = 1;
