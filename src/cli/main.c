@@ -75,7 +75,7 @@ static int cmd_help(int argc, char **argv)
     return GS_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -98,4 +98,17 @@ int main(int argc, char **argv)
             return GS_EXIT_OK;
         }
     return c->run(argc - 2, argv + 2);
+}
+
+/* Standard output's last buffer is flushed here, so a failed write (a full disk, a device that
+ * refuses it) is an error for every command, including the few lines of --version, help and
+ * drugs; a command that already failed has said why. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == GS_EXIT_OK) {
+        fprintf(stderr, "gabasim: error: writing standard output failed\n");
+        return GS_EXIT_FAIL;
+    }
+    return rc;
 }

@@ -10,6 +10,7 @@
 #endif
 
 #include "gabasim/alloc.h"
+#include "gabasim/threads.h"
 #include "gabasim/rng.h"
 
 #include "sim_int.h"
@@ -244,7 +245,7 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
     if (o == NULL)
         return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");
 #ifdef _OPENMP
-    int threads = c->threads > 0 ? c->threads : omp_get_max_threads();
+    int threads = gs_threads_resolve(c->threads);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
     for (size_t s = 0; s < n_subj; s++)

@@ -11,6 +11,7 @@
 #endif
 
 #include "gabasim/alloc.h"
+#include "gabasim/threads.h"
 #include "sim_int.h"
 
 const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
@@ -503,7 +504,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
                       (double)block * (g.n * sizeof(double) + sizeof *work);
 
 #ifdef _OPENMP
-    int threads = c->threads > 0 ? c->threads : omp_get_max_threads();
+    int threads = gs_threads_resolve(c->threads);
 #else
     int threads = 1;
 #endif

@@ -13,6 +13,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/population.h"
+#include "gabasim/threads.h"
 #include "trial_int.h"
 
 void gs_trial_reps_release(struct gs_trial_reps *r)
@@ -79,8 +80,7 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     long failed = -1; /* the lowest failing replicate, so the message is deterministic */
     struct gs_error first_err = {0};
     int stop = 0; /* set on a failure: later replicates are skipped (the lowest still reports) */
-#pragma omp parallel for schedule(dynamic, 1)                                                      \
-    num_threads(threads > 0 ? threads : omp_get_max_threads())
+#pragma omp parallel for schedule(dynamic, 1) num_threads(gs_threads_resolve(threads))
     for (long i = 0; i < n_reps; i++) {
         int skip;
 #pragma omp atomic read
