@@ -208,8 +208,26 @@ gs_status cli_flush_stdout(struct gs_error *err)
     return GS_OK;
 }
 
+/* The error as one line: a newline or other control byte from an argument or a file is written
+ * as an escape (\n, \xNN), so a message never spans lines. Bad input is a usage error, and so
+ * is a request the drug or model does not support when the library names the option that asked
+ * for it ('--solver exact' with a nonlinear model, '--dialysis' for a drug without an anuric
+ * clearance); other unsupported cases (a trial whose simulated data allow no analysis) are
+ * failures of the run. */
 int cli_fail(const struct gs_error *err)
 {
-    fprintf(stderr, "gabasim: error: %s\n", err->msg[0] ? err->msg : gs_status_str(err->code));
-    return err->code == GS_INPUT ? GS_EXIT_USAGE : GS_EXIT_FAIL;
+    const char *m = err->msg[0] ? err->msg : gs_status_str(err->code);
+    fputs("gabasim: error: ", stderr);
+    for (const unsigned char *c = (const unsigned char *)m; *c; c++) {
+        if (*c == '\n')
+            fputs("\\n", stderr);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(stderr, "\\x%02x", *c);
+        else
+            fputc(*c, stderr);
+    }
+    fputc('\n', stderr);
+    int option = strncmp(err->field, "--", 2) == 0;
+    return err->code == GS_INPUT || (err->code == GS_UNSUPPORTED && option) ? GS_EXIT_USAGE
+                                                                            : GS_EXIT_FAIL;
 }

@@ -195,6 +195,12 @@ gs_status opt_parse(struct option *opts, int argc, char **argv, int max_position
             val = "1";
         } else if (eq) {
             val = eq + 1;
+        } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2] != '\0') {
+            /* '--csv --json' would write a file named '--json' */
+            return gs_error_set(err, GS_INPUT, arg,
+                                "'--%s' needs a value (%s), not the option '%.64s' (write "
+                                "'--%s=%.64s' for a value that starts with --)",
+                                o->name, o->metavar, argv[i + 1], o->name, argv[i + 1]);
         } else if (i + 1 < argc) {
             val = argv[++i];
         } else {

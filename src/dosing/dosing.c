@@ -36,7 +36,7 @@ static gs_status rules_for(const gs_drug *d, const struct gs_patient *pt,
 {
     *r = gs_drug_dosing(d);
     if (*r == NULL)
-        return gs_error_set(err, GS_UNSUPPORTED, "dosing",
+        return gs_error_set(err, GS_UNSUPPORTED, "--drug",
                             "drug '%s' has no dosing rules (a \"dosing\" section)",
                             gs_drug_name(d));
     if (isnan(pt->crcl_ml_min))

@@ -50,8 +50,9 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
     p->atol_mg = opt->atol_mg;
     p->rtol = opt->rtol;
     if (opt->solver == GS_SOLVER_EXACT && m->structure->exact == NULL)
-        return gs_error_set(err, GS_UNSUPPORTED, "solver",
-                            "structure '%s' is nonlinear and has no closed form",
+        return gs_error_set(err, GS_UNSUPPORTED, "--solver",
+                            "'--solver exact' needs a closed form; structure '%s' is nonlinear "
+                            "(use --solver auto or cvode)",
                             m->structure->name);
     p->exact = m->structure->exact != NULL && opt->solver != GS_SOLVER_CVODE;
     if (p->exact)

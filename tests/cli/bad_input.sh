@@ -374,9 +374,20 @@ usage_err "drug file that does not exist (a path the user typed)" "$TMP/no-such-
 usage_err "dose below the 0.01 mg minimum" "--dose" "0.001 mg" \
     -- simulate --drug gabapentin --dose 0.001mg --every 8h --days 1
 
-# ---- runtime failures (exit 1) ----
-runtime_err "dialysis with a drug file giving no anuric clearance" "--dialysis" "model.anuric.CL" \
+# ---- requests the drug or model does not support: usage errors naming the option (issue 17
+# item 9; exit 1 before) ----
+usage_err "dialysis with a drug file giving no anuric clearance" "--dialysis" "model.anuric.CL" \
     -- simulate --drug "$DRUGS/valid.json" "${D[@]}" --dialysis
+usage_err "--solver exact with gabapentin's nonlinear model" "--solver exact" "nonlinear" \
+    -- simulate --drug gabapentin --solver exact "${D[@]}"
+usage_err "advise for a drug without dosing rules" "duloxetine" "no dosing rules" \
+    -- advise --drug duloxetine --crcl 60
+# an option is not taken as another option's value ('--csv --json' wrote a file named --json)
+usage_err "an option where a value belongs" "'--csv' needs a value" "'--json'" \
+    -- simulate --drug gabapentin "${D[@]}" --csv --json
+# a newline in an argument is escaped: the error stays one line
+usage_err "a newline in a value stays on one line" "'--dose'" \
+    -- simulate --drug gabapentin --dose "$(printf '300mg\nx')" --every 8h --days 1
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
