@@ -29,6 +29,9 @@
 #include "gabasim/events.h"
 #include "gabasim/error.h"
 
+/* Latest TIME a dataset may give, h (100 years): beyond it the solvers lose all precision. */
+#define GS_DATASET_MAX_TIME_H 876000.0
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -440,6 +440,9 @@ static gs_status read_row(struct parser *p, const size_t *tok)
                           "is missing; allowed a number 0 or above (every row needs a TIME, h)");
     if (time < 0.0)
         return cell_error(p, COL(C_TIME), TEXT(C_TIME), "is negative; allowed 0 or above (h)");
+    if (time > GS_DATASET_MAX_TIME_H) /* 1e308 gave a '.' prediction, not an error */
+        return cell_error(p, COL(C_TIME), TEXT(C_TIME),
+                          "is too large; allowed 0 to 876000 h (100 years)");
 
     double evid = VAL(C_EVID), mdv = VAL(C_MDV);
     if (!isnan(evid) && !is_whole(evid, 0, 4))

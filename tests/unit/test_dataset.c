@@ -190,6 +190,8 @@ static void invalid_values_name_line_and_column(void **state)
         {"ID,TIME\n,0\n", 2, "ID", "'' is missing"},
         {"ID,TIME\n1,.\n", 2, "TIME", "'.' is missing"},
         {"ID,TIME\n1,-0.5\n", 2, "TIME", "'-0.5' is negative; allowed 0 or above"},
+        /* issue 17 item 9: 1e308 gave a "." prediction, not an error */
+        {"ID,TIME\n1,0\n1,1e308\n", 3, "TIME", "'1e308' is too large; allowed 0 to 876000 h"},
         {"ID,TIME\n1,2\n1,3\n1,1\n", 4, "TIME", "'1' is before TIME 3 on line 3 of the same ID"},
         {"ID,TIME\n1,0\n2,0\n1,1\n", 4, "ID",
          "'1' comes back after other IDs (its rows start on "
