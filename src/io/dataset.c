@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "gabasim/alloc.h"
@@ -790,23 +791,35 @@ static void put_value(FILE *f, const double *a, size_t row)
         fputs(",.", f);
 }
 
+/* 1 for a column the writer appends (PRED, IPRED, SIMDV, any case): an earlier run's output read
+ * back has them, and its values are replaced, not kept beside the new ones. */
+static int is_output_column(const char *name)
+{
+    return strcasecmp(name, "PRED") == 0 || strcasecmp(name, "IPRED") == 0 ||
+           strcasecmp(name, "SIMDV") == 0;
+}
+
 gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
                            const double *simdv)
 {
     if (ds == NULL || f == NULL)
         return GS_INPUT;
+    const char *sep = "";
     for (size_t i = 0; i < ds->n_cols; i++) {
-        if (i > 0)
-            fputc(',', f);
-        fputs(ds->buf + ds->name[i], f);
+        if (is_output_column(ds->buf + ds->name[i]))
+            continue;
+        fprintf(f, "%s%s", sep, ds->buf + ds->name[i]);
+        sep = ",";
     }
     fputs(",PRED,IPRED,SIMDV\n", f);
     for (size_t r = 0; r < ds->n_rows && !ferror(f); r++) {
         const char *t = ds->buf + ds->rows[r].tok;
+        sep = "";
         for (size_t i = 0; i < ds->n_cols; i++) {
-            if (i > 0)
-                fputc(',', f);
-            fputs(*t ? t : ".", f);
+            if (!is_output_column(ds->buf + ds->name[i])) {
+                fprintf(f, "%s%s", sep, *t ? t : ".");
+                sep = ",";
+            }
             t += strlen(t) + 1;
         }
         put_value(f, pred, r);

@@ -84,4 +84,12 @@ usage_err "dataset: ADDL without II" "II" population --drug pregabalin --data "$
 usage_err "dataset with --dose" "'--dose'" population --drug pregabalin --data "$TMP/d.csv" --dose 150mg
 usage_err "dataset: unwritable --out" "--out" population --drug pregabalin --data "$TMP/d.csv" --out /nonexistent/o.csv
 
+# issue 17 item 10: an output fed back as --data gets its PRED, IPRED and SIMDV replaced, not a
+# second set of them beside the first; the same seed gives the same file
+"$GS" population --drug pregabalin --data "$TMP/d.csv" --out "$TMP/o1.csv" 2> /dev/null &&
+  "$GS" population --drug pregabalin --data "$TMP/o1.csv" --out "$TMP/o2.csv" 2> /dev/null &&
+  [ "$(head -1 "$TMP/o2.csv" | tr ',' '\n' | grep -c '^PRED$')" = 1 ] && cmp -s "$TMP/o1.csv" "$TMP/o2.csv" &&
+  ok "dataset output read back: one PRED/IPRED/SIMDV set, same values" ||
+  bad "dataset output read back" "$(head -1 "$TMP/o2.csv")"
+
 finish
