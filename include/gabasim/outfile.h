@@ -53,6 +53,11 @@ int gs_outfile_is_stdout(const char *path);
  * failure leaves no new regular file either; on the first failure the rest are aborted. */
 gs_status gs_outfile_commit_all(struct gs_outfile *const *o, size_t n, struct gs_error *err);
 
+/* Removes every temporary file that an open outfile (of this process) holds: for a signal
+ * handler (async-signal-safe: unlink() only, no allocation, no lock) or an exit path. The
+ * outfiles stay open but their temporary files are gone: call it only on the way out. */
+void gs_outfile_remove_all_temporaries(void);
+
 #ifdef __cplusplus
 }
 #endif
