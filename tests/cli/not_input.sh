@@ -29,6 +29,7 @@ refused() {
     elif ! cmp -s "$D/$input" "$TMP/pristine"; then bad "$desc" "the input $input changed"
     elif [ -n "$(ls -A "$D" "$TMPDIR" | grep '\.tmp\.')" ]; then bad "$desc" "temporary files left"
     else ok "$desc"; fi
+    cp "$TMP/pristine" "$D/$input" # the next case starts from the intact input either way
 }
 
 rm -rf "$D" && mkdir -p "$D"
@@ -36,6 +37,7 @@ cp "$SRC/examples/nonmem-pregabalin.csv" "$D/ds.csv"
 cp "$SRC/examples/clbp-gabapentin-trial.json" "$D/spec.json"
 cp "$SRC/data/drugs/gabapentin.json" "$D/g.json"
 cp "$SRC/examples/bcg-colditz1994.csv" "$D/t.csv"
+cp "$D/t.csv" "$D/t.svg" # a study table under a plot's name: accepted as a plot path
 ln -s ds.csv "$D/link.csv"
 SIM=(--dose 300mg --every 8h --days 1)
 
@@ -51,6 +53,9 @@ refused "simulate --drug g.json --csv g.json" \
 refused "meta t.csv --plot t.csv" \
     "'--plot' is 't.csv', the same file as the input 'FILE'; give another path" t.csv \
     meta t.csv --plot t.csv
+refused "meta t.svg --plot t.svg" \
+    "'--plot' is 't.svg', the same file as the input 'FILE'; give another path" t.svg \
+    meta t.svg --plot t.svg
 refused "a symbolic link to the input is the input" \
     "'--out' is 'link.csv', the same file as the input '--data'" ds.csv \
     population --drug pregabalin --data ds.csv --out link.csv
