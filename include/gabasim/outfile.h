@@ -29,6 +29,11 @@ struct gs_outfile {
     int stream;          /* 1: standard output or a non-regular file, copied in place */
 };
 
+/* A temporary file of a destination untouched this long (seconds; a day) was left by a run that
+ * was killed outright (SIGKILL, a power cut): the next gs_outfile_open of that destination
+ * removes it. */
+#define GS_OUTFILE_STALE_S (24 * 60 * 60)
+
 /* Creates the temporary file for `path`; fails (GS_INPUT, message naming `field` and the path)
  * if the path is a directory or its directory is not writable. */
 gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,

@@ -3,6 +3,7 @@
 #define _XOPEN_SOURCE 700 /* readlink, lstat */
 #include <errno.h>
 #include <limits.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gabasim/report.h"
@@ -72,6 +74,36 @@ void gs_outfile_remove_all_temporaries(void)
             unlink(slot_path[i]);
             atomic_store(&slot_state[i], SLOT_FREE);
         }
+}
+
+/* Removes the stale temporary files of `target` in its directory: `.NAME.tmp.XXXXXX` (exactly the
+ * names gs_outfile_open makes for this target), regular files of this user untouched for
+ * GS_OUTFILE_STALE_S seconds: what a run killed by SIGKILL (or a power cut) left behind. A run
+ * still writing the same target keeps its own, younger, file. */
+static void remove_stale(const char *target)
+{
+    char dir[4096], prefix[4096 + 16], path[2 * 4096 + 32];
+    const char *slash = strrchr(target, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - target + (slash == target)), target);
+    else
+        snprintf(dir, sizeof dir, ".");
+    snprintf(prefix, sizeof prefix, ".%s.tmp.", slash ? slash + 1 : target);
+    size_t n = strlen(prefix);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    time_t now = time(NULL);
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        struct stat sb;
+        if (strncmp(de->d_name, prefix, n) != 0 || strlen(de->d_name + n) != 6)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+            now - sb.st_mtime > GS_OUTFILE_STALE_S)
+            unlink(path);
+    }
+    closedir(d);
 }
 
 /* Whether the existing file `sb` is the one descriptor `fd` writes to. */
@@ -173,6 +205,8 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
                  TEMPLATE);
     else
         snprintf(o->tmp, sizeof o->tmp, ".%s%s", target, TEMPLATE);
+    if (!o->stream)
+        remove_stale(o->target);
     int fd = make_temporary(o);
     if (fd < 0) {
         int e = errno;

@@ -64,4 +64,19 @@ rc=$?
 [ "$rc" = 0 ] && [ -s "$d/s.csv" ] && ok "an ignored SIGHUP stays ignored" \
     || bad "an ignored SIGHUP stays ignored" "exit $rc, $(head -c 300 "$d/err.txt")"
 
+# after SIGKILL (no handler runs) a later run writing the same file removes the temporaries
+# untouched for a day, and only those: a younger one (a run still writing), another file's, and
+# names that are not exactly ours stay
+d="$TMP/stale"
+mkdir -p "$d/sub"
+touch -d '2 days ago' "$d/sub/.s.csv.tmp.AbC123" "$d/sub/.o.csv.tmp.AbC123" \
+    "$d/sub/.s.csv.tmp.AbC1234"
+touch "$d/sub/.s.csv.tmp.XyZ789"
+(cd "$d" && "$GS" simulate --drug gabapentin --dose 300mg --every 8h --days 1 --csv sub/s.csv \
+    > /dev/null 2>&1)
+left=$(LC_ALL=C ls -A "$d/sub" | tr '\n' ' ')
+[ "$left" = ".o.csv.tmp.AbC123 .s.csv.tmp.AbC1234 .s.csv.tmp.XyZ789 s.csv " ] \
+    && ok "a stale temporary of the same output is removed, nothing else" \
+    || bad "a stale temporary of the same output is removed, nothing else" "left: $left"
+
 finish
