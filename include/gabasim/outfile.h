@@ -29,6 +29,11 @@ struct gs_outfile {
     int stream;          /* 1: standard output or a non-regular file, copied in place */
 };
 
+/* A temporary file of a destination untouched this long (seconds; a day) was left by a run that
+ * was killed outright (SIGKILL, a power cut): the next gs_outfile_open of that destination
+ * removes it. */
+#define GS_OUTFILE_STALE_S (24 * 60 * 60)
+
 /* Creates the temporary file for `path`; fails (GS_INPUT, message naming `field` and the path)
  * if the path is a directory or its directory is not writable. */
 gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *field,
@@ -52,6 +57,11 @@ int gs_outfile_is_stdout(const char *path);
  * output, devices, FIFOs), which can fail for want of space, before any rename, so that a
  * failure leaves no new regular file either; on the first failure the rest are aborted. */
 gs_status gs_outfile_commit_all(struct gs_outfile *const *o, size_t n, struct gs_error *err);
+
+/* Removes every temporary file that an open outfile (of this process) holds: for a signal
+ * handler (async-signal-safe: unlink() only, no allocation, no lock) or an exit path. The
+ * outfiles stay open but their temporary files are gone: call it only on the way out. */
+void gs_outfile_remove_all_temporaries(void);
 
 #ifdef __cplusplus
 }

@@ -141,6 +141,21 @@ gs_status cli_write_file(const char *path, const char *field,
 gs_status cli_check_outputs(const char *const *paths, const char *const *fields, size_t n, int json,
                             int *to_stdout, struct gs_error *err);
 
+/* Refuses (GS_INPUT, naming both options and the path) an output that is the same existing
+ * regular file (device and inode, symbolic links followed) as an input: writing it would destroy
+ * the input. NULL entries are not given; an input "-" is standard input's file, if a regular
+ * one. */
+gs_status cli_check_not_input(const char *const *outs, const char *const *out_fields, size_t n_out,
+                              const char *const *ins, const char *const *in_fields, size_t n_in,
+                              struct gs_error *err);
+/* The file a '--covariates' value reads: a path as given, a population name in the data
+ * directory (written to buf). */
+const char *cli_covariates_path(const char *name, char *buf, size_t size);
+
+/* population: `--data` takes subjects and doses from the dataset; GS_INPUT naming the first
+ * option of `t` given that does not apply. */
+gs_status cli_check_dataset_options(const struct option *t, struct gs_error *err);
+
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 

@@ -1,9 +1,11 @@
 /* cli_common.c - option groups shared by subcommands (patient, regimen, solver, output grid) and
  * the few things every command does the same way (write a file, fail, flush). */
+#define _POSIX_C_SOURCE 200809L /* fstat, fileno */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -199,6 +201,61 @@ gs_status cli_check_outputs(const char *const *paths, const char *const *fields,
     if (to_stdout)
         *to_stdout = taken != NULL;
     return GS_OK;
+}
+
+/* population: `--data` takes subjects and doses from the dataset: these options do not apply. */
+gs_status cli_check_dataset_options(const struct option *t, struct gs_error *err)
+{
+    const char *name =
+        opt_first_given(t, "n covariates dose every days doses titrate until out-every "
+                           "threshold window-from window-to percentiles percentiles-csv "
+                           "summary-csv summary-json params-csv plot start-steady json "
+                           "miss extra");
+    if (name)
+        return gs_error_set(err, GS_INPUT, "--data",
+                            "'--data' takes subjects and doses from the dataset; '--%s' does not "
+                            "apply",
+                            name);
+    return GS_OK;
+}
+
+/* The existing regular file `path` names, following symbolic links ("-": what standard input
+ * reads, when that is a regular file); 0 when there is none. */
+static int regular_file(const char *path, int fd, struct stat *sb)
+{
+    if (strcmp(path, "-") == 0)
+        return fd >= 0 && fstat(fd, sb) == 0 && S_ISREG(sb->st_mode);
+    return stat(path, sb) == 0 && S_ISREG(sb->st_mode);
+}
+
+gs_status cli_check_not_input(const char *const *outs, const char *const *out_fields, size_t n_out,
+                              const char *const *ins, const char *const *in_fields, size_t n_in,
+                              struct gs_error *err)
+{
+    struct stat so, si;
+    for (size_t i = 0; i < n_out; i++) {
+        /* "-" as an output is standard output, a stream: never an input file */
+        if (outs[i] == NULL || strcmp(outs[i], "-") == 0 || !regular_file(outs[i], -1, &so))
+            continue;
+        for (size_t j = 0; j < n_in; j++)
+            if (ins[j] && regular_file(ins[j], STDIN_FILENO, &si) && so.st_dev == si.st_dev &&
+                so.st_ino == si.st_ino)
+                return gs_error_set(err, GS_INPUT, out_fields[i],
+                                    "'%s' is '%s', the same file as the input '%s'; give another "
+                                    "path",
+                                    out_fields[i], outs[i], in_fields[j]);
+    }
+    return GS_OK;
+}
+
+const char *cli_covariates_path(const char *name, char *buf, size_t size)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (name == NULL || strchr(name, '/') || (n > 5 && strcmp(name + n - 5, ".json") == 0) ||
+        (n > 4 && strcmp(name + n - 4, ".csv") == 0) || strcmp(name, "-") == 0)
+        return name;
+    snprintf(buf, size, "%s/populations/%s.json", gs_datafile_dir(), name);
+    return buf;
 }
 
 gs_status cli_flush_stdout(struct gs_error *err)

@@ -170,7 +170,10 @@ int cmd_advise(int argc, char **argv)
     int to_stdout = 0;
     if ((st = opt_parse(t, argc, argv, 0, NULL, NULL, &err)) ||
         (paths[0] = o.html, st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
-        (st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)))
+        (st = gs_drug_load(&drug, o.drug, &err)) ||
+        (st = cli_check_not_input(paths, fields, 1, (const char *[]){gs_drug_origin(drug)},
+                                  (const char *[]){"--drug"}, 1, &err)) ||
+        (st = cli_patient(&o.patient, &pt, &err)))
         goto done;
     rq.drug = drug;
     rq.patient = &pt;

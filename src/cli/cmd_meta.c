@@ -83,6 +83,7 @@ int cmd_meta(int argc, char **argv)
     const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
     int to_stdout = 0;
     if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
+        (st = cli_check_not_input(paths, fields, 1, &file, (const char *[]){"FILE"}, 1, &err)) ||
         (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))) ||
         (st = gs_meta_analyse(&req, &m, &err)) ||
         (o.plot && (st = cli_write_file(o.plot, "--plot", plot, m, &err))))

@@ -99,22 +99,6 @@ void help_population(FILE *f)
             "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
 }
 
-/* `--data` takes subjects and doses from the dataset: these options do not apply. */
-static gs_status check_dataset_options(const struct option *t, struct gs_error *err)
-{
-    const char *name =
-        opt_first_given(t, "n covariates dose every days doses titrate until out-every "
-                           "threshold window-from window-to percentiles percentiles-csv "
-                           "summary-csv summary-json params-csv plot start-steady json "
-                           "miss extra");
-    if (name)
-        return gs_error_set(err, GS_INPUT, "--data",
-                            "'--data' takes subjects and doses from the dataset; '--%s' does not "
-                            "apply",
-                            name);
-    return GS_OK;
-}
-
 /* The subjects, the regimen, the grid and the metrics: everything but the dataset mode. */
 static gs_status build_request(const struct population_opts *o, const struct option *t,
                                const gs_drug *drug, struct gs_population_request *req,
@@ -195,7 +179,8 @@ int cmd_population(int argc, char **argv)
     req.seed = (uint64_t)o.seed;
     req.threads = (int)o.threads;
     if (o.data) {
-        if ((st = check_dataset_options(t, &err)) || (st = gs_dataset_read(&table, o.data, &err)) ||
+        if ((st = cli_check_dataset_options(t, &err)) ||
+            (st = gs_dataset_read(&table, o.data, &err)) ||
             (st = cli_patient(&o.patient, &pt, &err)))
             goto done;
     } else if ((st = build_request(&o, t, drug, &req, &pt, &reg, &grid, extra_pct, &err))) {
@@ -203,7 +188,12 @@ int cmd_population(int argc, char **argv)
     }
     /* every output is opened before the work, so a bad path costs nothing */
     int to_stdout = 0;
-    st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err);
+    char cov[4200];
+    const char *in[3] = {gs_drug_origin(drug), o.data,
+                         cli_covariates_path(o.covariates, cov, 4200)};
+    if (!(st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err)))
+        st = cli_check_not_input(o.file, of_opt, N_OF, in,
+                                 (const char *[]){"--drug", "--data", "--covariates"}, 3, &err);
     for (int i = 0; i < N_OF && !st; i++)
         if (o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
             f[i] = of[i].f;

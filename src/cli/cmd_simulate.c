@@ -103,7 +103,9 @@ int cmd_simulate(int argc, char **argv)
     /* outputs are checked before any work, so a bad path costs nothing */
     const char *paths[2] = {o.csv, o.plot}, *fields[2] = {"--csv", "--plot"};
     int to_stdout = 0;
+    const char *in[1] = {gs_drug_origin(drug)}, *in_fields[1] = {"--drug"};
     if ((st = cli_check_outputs(paths, fields, 2, o.json, &to_stdout, &err)) ||
+        (st = cli_check_not_input(paths, fields, 2, in, in_fields, 1, &err)) ||
         (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))))
         goto fail;
     if (o.csv) {

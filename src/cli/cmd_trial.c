@@ -146,6 +146,7 @@ int cmd_trial(int argc, char **argv)
     const char *paths[2] = {csv, plot}, *fields[2] = {"--csv", "--plot"};
     int to_stdout = 0;
     if ((st = cli_check_outputs(paths, fields, 2, o.json, &to_stdout, &err)) ||
+        (st = cli_check_not_input(paths, fields, 2, &spec, (const char *[]){"SPEC"}, 1, &err)) ||
         (plot && (st = gs_plot_check_path(plot, "--plot", &err))))
         return cli_fail(&err);
     req.spec_path = spec;

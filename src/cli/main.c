@@ -1,5 +1,8 @@
 /* main.c - the gabasim command: dispatch to one subcommand from the table. */
+#define _POSIX_C_SOURCE 200809L /* sigaction */
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -75,6 +78,36 @@ static int cmd_help(int argc, char **argv)
     return GS_EXIT_OK;
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files of unfinished outputs (the destinations
+ * keep their previous content), then die of the signal, so the exit status says so. */
+static void on_signal(int sig)
+{
+    gs_outfile_remove_all_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when the handler returns: the default action, termination */
+}
+
+static void install_signal_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue; /* ignored by the parent (nohup, a background job): stays ignored */
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigfillset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* An exit from anywhere (a library that calls exit(), a failure path that missed an abort):
+ * no temporary file stays behind. */
+static void remove_temporaries_at_exit(void)
+{
+    gs_outfile_remove_all_temporaries();
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
@@ -105,6 +138,8 @@ static int dispatch(int argc, char **argv)
  * drugs; a command that already failed has said why. */
 int main(int argc, char **argv)
 {
+    install_signal_handlers();
+    atexit(remove_temporaries_at_exit);
     int rc = dispatch(argc, argv);
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == GS_EXIT_OK) {
         fprintf(stderr, "gabasim: error: writing standard output failed\n");

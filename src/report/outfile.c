@@ -3,11 +3,15 @@
 #define _XOPEN_SOURCE 700 /* readlink, lstat */
 #include <errno.h>
 #include <limits.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "gabasim/report.h"
@@ -18,6 +22,89 @@
     "XX"                                                                                           \
     "XX"                                                                                           \
     "XX"
+
+/* ---- the registry of temporary files, for removal on a signal ----
+ * A fixed static array, so that gs_outfile_remove_all_temporaries() needs no allocation and no
+ * lock: a slot is FREE, being FILLED (its path is being written) or LIVE (a temporary file exists
+ * under its path). The handler only reads LIVE slots and calls unlink(), which is
+ * async-signal-safe. */
+#define N_SLOTS 64
+enum { SLOT_FREE, SLOT_FILLED, SLOT_LIVE };
+static char slot_path[N_SLOTS][sizeof((struct gs_outfile *)0)->tmp];
+static atomic_int slot_state[N_SLOTS];
+
+/* Creates the temporary file from the template o->tmp (mkstemp) and registers its path, with
+ * every signal blocked in between, so that no signal finds the file made but not registered.
+ * With all slots taken the file still works, unregistered (a signal may leave it behind). */
+static int make_temporary(struct gs_outfile *o)
+{
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    int fd = mkstemp(o->tmp);
+    if (fd >= 0)
+        for (int i = 0; i < N_SLOTS; i++) {
+            int expect = SLOT_FREE;
+            if (atomic_compare_exchange_strong(&slot_state[i], &expect, SLOT_FILLED)) {
+                memcpy(slot_path[i], o->tmp, strlen(o->tmp) + 1);
+                atomic_store(&slot_state[i], SLOT_LIVE);
+                break;
+            }
+        }
+    int e = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = e;
+    return fd;
+}
+
+/* Forgets the temporary `tmp` (after it was removed or renamed). */
+static void forget_temporary(const char *tmp)
+{
+    for (int i = 0; i < N_SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == SLOT_LIVE && strcmp(slot_path[i], tmp) == 0) {
+            atomic_store(&slot_state[i], SLOT_FREE);
+            return;
+        }
+}
+
+void gs_outfile_remove_all_temporaries(void)
+{
+    for (int i = 0; i < N_SLOTS; i++)
+        if (atomic_load(&slot_state[i]) == SLOT_LIVE) {
+            unlink(slot_path[i]);
+            atomic_store(&slot_state[i], SLOT_FREE);
+        }
+}
+
+/* Removes the stale temporary files of `target` in its directory: `.NAME.tmp.XXXXXX` (exactly the
+ * names gs_outfile_open makes for this target), regular files of this user untouched for
+ * GS_OUTFILE_STALE_S seconds: what a run killed by SIGKILL (or a power cut) left behind. A run
+ * still writing the same target keeps its own, younger, file. */
+static void remove_stale(const char *target)
+{
+    char dir[4096], prefix[4096 + 16], path[2 * 4096 + 32];
+    const char *slash = strrchr(target, '/');
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - target + (slash == target)), target);
+    else
+        snprintf(dir, sizeof dir, ".");
+    snprintf(prefix, sizeof prefix, ".%s.tmp.", slash ? slash + 1 : target);
+    size_t n = strlen(prefix);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    time_t now = time(NULL);
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        struct stat sb;
+        if (strncmp(de->d_name, prefix, n) != 0 || strlen(de->d_name + n) != 6)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid() &&
+            now - sb.st_mtime > GS_OUTFILE_STALE_S)
+            unlink(path);
+    }
+    closedir(d);
+}
 
 /* Whether the existing file `sb` is the one descriptor `fd` writes to. */
 static int is_fd_file(int fd, const struct stat *sb)
@@ -118,7 +205,9 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
                  TEMPLATE);
     else
         snprintf(o->tmp, sizeof o->tmp, ".%s%s", target, TEMPLATE);
-    int fd = mkstemp(o->tmp);
+    if (!o->stream)
+        remove_stale(o->target);
+    int fd = make_temporary(o);
     if (fd < 0) {
         int e = errno;
         o->tmp[0] = '\0';
@@ -210,8 +299,10 @@ gs_status gs_outfile_commit(struct gs_outfile *o, struct gs_error *err)
             e = copy_in_place(o);
         else if (rename(o->tmp, o->target) != 0)
             e = errno;
-        else
+        else {
+            forget_temporary(o->tmp);
             o->tmp[0] = '\0';
+        }
     }
     if (e) {
         gs_outfile_abort(o);
@@ -230,6 +321,7 @@ void gs_outfile_abort(struct gs_outfile *o)
     }
     if (o->tmp[0]) {
         unlink(o->tmp);
+        forget_temporary(o->tmp);
         o->tmp[0] = '\0';
     }
 }
