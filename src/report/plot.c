@@ -6,6 +6,7 @@
 #include <plplot/plplot.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "gabasim/alloc.h"
 #include "gabasim/population.h"
@@ -88,6 +89,38 @@ static gs_status begin_sized(struct gs_outfile *out, int height_px, struct gs_er
     return GS_OK;
 }
 
+/* Ends PLplot's page and checks the file it wrote by name is whole: PLplot does not report a
+ * failed write (a full disk left an empty or truncated SVG, and exit 0), so an SVG must end with
+ * its closing tag and a PNG with its IEND chunk; then the data are flushed to the device, where
+ * a late write error shows. GS_IO naming the output otherwise (the commit then never happens). */
+static gs_status end_plot(struct gs_outfile *out, struct gs_error *err)
+{
+    plend();
+    static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+    unsigned char tail[64];
+    size_t n = 0;
+    int ok = 0;
+    FILE *f = fopen(out->tmp, "rb");
+    if (f != NULL) {
+        if (fseek(f, -(long)sizeof tail, SEEK_END) != 0)
+            rewind(f); /* shorter than the tail: read it whole */
+        n = fread(tail, 1, sizeof tail, f);
+        if (strcmp(device_for(out->path), "pngcairo") == 0)
+            ok = n >= sizeof iend && memcmp(tail + n - sizeof iend, iend, sizeof iend) == 0;
+        else
+            for (size_t i = 0; i + 6 <= n && !ok; i++)
+                ok = memcmp(tail + i, "</svg>", 6) == 0;
+        ok = ok && fsync(fileno(f)) == 0;
+        if (fclose(f) != 0)
+            ok = 0;
+    }
+    if (!ok)
+        return gs_error_set(err, GS_IO, "--plot",
+                            "writing '%s' failed: the plot came out incomplete (a full disk?)",
+                            out->path);
+    return GS_OK;
+}
+
 static gs_status begin(struct gs_outfile *out, struct gs_error *err)
 {
     return begin_sized(out, 600, err);
@@ -144,8 +177,7 @@ gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
     plcol0(1);
     plschr(0.0, 0.7);
     plmtex("t", 0.6, 1.0, 1.0, "line: median   dark band: 25-75th percentile   light: 5-95th");
-    plend();
-    return GS_OK;
+    return end_plot(out, err);
 }
 
 gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err)
@@ -209,8 +241,7 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
            sessions ? "line: concentration   band: weekly steady-state Cmin-Cmax   red ticks: "
                       "doses   green: dialysis sessions"
                     : "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
-    plend();
-    return GS_OK;
+    return end_plot(out, err);
 }
 
 gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
@@ -271,8 +302,7 @@ gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_po
         plfill(4, bx, by);
     }
     plwidth(1.0);
-    plend();
-    return GS_OK;
+    return end_plot(out, err);
 }
 
 gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
@@ -322,6 +352,5 @@ gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfi
         plmtex("t", 0.6 + 1.2 * (double)(n_series - 1 - k), 0.02, 0.0, s[k].label);
         plschr(0.0, 1.0);
     }
-    plend();
-    return GS_OK;
+    return end_plot(out, err);
 }
