@@ -38,8 +38,9 @@ struct cJSON;
 /* Reads the whole of `path` ("-": standard input) into a NUL-terminated buffer (*text, freed by
  * the caller with gs_free) of *len bytes, growing the buffer as it reads. `field` names the input
  * in messages ("--data", "drug file"; NULL: the path alone). Fails with GS_NOTFOUND if the file
- * does not exist, GS_IO if it cannot be read or is a directory, GS_INPUT if it holds more than
- * `max_bytes` bytes (the message names the field, the file and the limit), GS_NOMEM. */
+ * does not exist, GS_IO if it cannot be read, GS_INPUT if it is a directory, holds more than
+ * `max_bytes` bytes (the message names the field, the file and the limit) or is not well-formed
+ * UTF-8 text (the line and the byte are named: names from it end up in JSON), GS_NOMEM. */
 gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field, char **text,
                            size_t *len, struct gs_error *err);
 

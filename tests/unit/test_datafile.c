@@ -197,6 +197,50 @@ static void library_initialised_once(void **state)
     assert_non_null(h);
 }
 
+/* Data files must be UTF-8 (issue 17 item 10: non-UTF-8 bytes in names went raw into --json):
+ * well-formed multibyte text is read; a stray Latin-1 byte, an overlong form, a surrogate, a code
+ * point above U+10FFFF and a sequence cut short at the end are refused, naming the line. */
+static void reader_refuses_text_that_is_not_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        const char *needle; /* NULL: accepted */
+    } cases[] = {
+        {"name,\xc3\xa9\xe2\x86\x92\xf0\x9f\x98\x80\n", NULL},
+        {"a\nb\xe9\n", "line 2: byte 0xE9"},
+        {"\xc0\x80", "line 1: byte 0xC0"},
+        {"x\n\n\xed\xa0\x80", "line 3: byte 0xED"},
+        {"\xf4\x90\x80\x80", "byte 0xF4"},
+        {"ok\xe2\x82", "byte 0xE2"},
+        {"\xf5\x80\x80\x80", "byte 0xF5"},
+    };
+    char path[128];
+    snprintf(path, sizeof path, "%s/utf8.txt", dir);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        fputs(cases[i].bytes, f);
+        fclose(f);
+        char *text = NULL;
+        size_t len = 0;
+        struct gs_error err = GS_ERROR_INIT;
+        gs_status st = gs_datafile_read(path, 1000, "--data", &text, &len, &err);
+        if (cases[i].needle == NULL) {
+            assert_int_equal(st, GS_OK);
+            gs_free(text);
+        } else {
+            assert_int_equal(st, GS_INPUT);
+            assert_null(text);
+            if (strstr(err.msg, cases[i].needle) == NULL) {
+                print_error("case %zu: '%s' lacks '%s'\n", i, err.msg, cases[i].needle);
+                fail();
+            }
+        }
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/gs-datafile-XXXXXX");
@@ -207,6 +251,7 @@ int main(void)
         cmocka_unit_test(field_readers_name_field_value_and_range),
         cmocka_unit_test(parse_reports_position_and_memory),
         cmocka_unit_test(library_initialised_once),
+        cmocka_unit_test(reader_refuses_text_that_is_not_utf8),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);
