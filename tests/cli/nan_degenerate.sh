@@ -78,4 +78,19 @@ printf 'study,m1,sd1,n1,m2,sd2,n2\nA,1,1e-300,10,1,1,10\n' > "$TMP/bad.csv"
 usage_err "meta: SD 1e-300 refused" "column sd1: '1e-300'; allowed: 1e-06 to 1e+06" meta "$TMP/bad.csv"
 printf 'study,m1,sd1,n1,m2,sd2,n2\nA,1,1,1e300,1,1,10\n' > "$TMP/bad.csv"
 usage_err "meta: 1e300 participants refused" "column n1: '1e300'; allowed: a whole number of participants, 1 to 100000000" meta "$TMP/bad.csv"
+# --- trial: one replicate, and a trial so small that a visit has one participant observed ---
+EX=$ROOT/examples/clbp-gabapentin-trial.json
+sed 's/"n": *[0-9]*/"n": 3/' "$EX" > "$TMP/small.json"
+text "trial --replicates 1" "SD not defined for one replicate" trial "$EX" --replicates 1
+json "trial --replicates 1 --json" trial-replicates.schema.json \
+  's = d["summary"]; assert s["effect_sd"] is None and "one estimable replicate" in s["effect_sd_undefined_reason"], s' \
+  trial "$EX" --replicates 1 --json
+# seed 4: 3 per arm, one gabapentin participant observed from week 4 on
+text "trial, 3 per arm, seed 4" "3.99, SD n/a (1)" trial "$TMP/small.json" --seed 4
+json "trial, 3 per arm, seed 4, --json" trial-result.schema.json \
+  'v = [x for a in d["arms"] for x in a["visits"] if x["n"] == 1]; assert v and all(x["sd"] is None and x["sd_undefined_reason"] for x in v), v' \
+  trial "$TMP/small.json" --seed 4 --json
+"$GS" trial "$TMP/small.json" --seed 4 --csv "$TMP/small.csv" > /dev/null 2>&1 \
+  && ! grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$TMP/small.csv" \
+  && ok "trial --csv, 3 per arm: no nan/inf" || bad "trial --csv, 3 per arm" "$(grep -i nan "$TMP/small.csv" | head -2)"
 finish
