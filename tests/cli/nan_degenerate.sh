@@ -93,4 +93,20 @@ json "trial, 3 per arm, seed 4, --json" trial-result.schema.json \
 "$GS" trial "$TMP/small.json" --seed 4 --csv "$TMP/small.csv" > /dev/null 2>&1 \
   && ! grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$TMP/small.csv" \
   && ok "trial --csv, 3 per arm: no nan/inf" || bad "trial --csv, 3 per arm" "$(grep -i nan "$TMP/small.csv" | head -2)"
+# --- drug files: values where the levels would overflow or vanish are refused at load ---
+drug_edit() { # out, python statement on d (pregabalin.json)
+  python3 -c "import json,sys; d=json.load(open('$ROOT/data/drugs/pregabalin.json')); $2; json.dump(d, open('$1', 'w'))"
+}
+drug_edit "$TMP/v.json" "d['model']['parameters']['V']['value'] = 1e-320"
+usage_err "drug: V 1e-320 refused" "'model.parameters.V.value' is 9.99989e-321 L; allowed a number from 1 to 10000 L" \
+  simulate --drug "$TMP/v.json" --dose 75mg --doses 1
+drug_edit "$TMP/cl.json" "d['model']['parameters']['CL']['value'] = 1e-300"
+usage_err "drug: CL 1e-300 refused" "'model.parameters.CL.value' is 1e-300 L/h; allowed a number from 0.001 to 1000 L/h" \
+  simulate --drug "$TMP/cl.json" --dose 75mg --doses 1
+drug_edit "$TMP/ref.json" "d['model']['parameters']['CL']['covariates'][0]['reference'] = 1e9"
+usage_err "drug: covariate reference 1e9 refused" "'model.parameters.CL.covariates[0].reference' is 1e+09 mL/min; allowed a number from 1 to 250 mL/min" \
+  simulate --drug "$TMP/ref.json" --dose 75mg --doses 1
+drug_edit "$TMP/cap.json" "d['model']['parameters']['CL']['covariates'][0]['cap'] = 1e-200"
+usage_err "drug: covariate cap 1e-200 refused" "'model.parameters.CL.covariates[0].cap' is 1e-200 mL/min; allowed a number from 1 to 250" \
+  simulate --drug "$TMP/cap.json" --dose 75mg --doses 1
 finish
