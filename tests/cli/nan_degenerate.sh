@@ -109,4 +109,19 @@ usage_err "drug: covariate reference 1e9 refused" "'model.parameters.CL.covariat
 drug_edit "$TMP/cap.json" "d['model']['parameters']['CL']['covariates'][0]['cap'] = 1e-200"
 usage_err "drug: covariate cap 1e-200 refused" "'model.parameters.CL.covariates[0].cap' is 1e-200 mL/min; allowed a number from 1 to 250" \
   simulate --drug "$TMP/cap.json" --dose 75mg --doses 1
+# --- data/adverse.json: every number in its documented range, checked at load (item 8) ---
+ae_edit() { # desc, python statement on d, expected error text
+  rm -rf "$TMP/data" && cp -r "$ROOT/data" "$TMP/data"
+  python3 -c "import json; p='$TMP/data/adverse.json'; d=json.load(open(p)); $2; json.dump(d, open(p, 'w'))"
+  GABASIM_DATA=$TMP/data usage_err "$1" "$3" advise --drug pregabalin --crcl 60 --days 7
+}
+ae_edit "adverse: negative ed50 refused" "d['events'][2]['ed50'] = -5" \
+  "adverse.json: 'events[2].ed50' is -5 mg/L; allowed a number above 0, up to 1000 mg/L"
+ae_edit "adverse: emax above 1 refused" "d['events'][0]['emax'] = 1.5" "'events[0].emax' is 1.5"
+ae_edit "adverse: negative emax refused" "d['events'][1]['emax'] = -0.2" "'events[1].emax' is -0.2"
+ae_edit "adverse: emax without ed50 refused" "del d['events'][0]['ed50']" "'events[0]' has 'emax' without 'ed50'"
+ae_edit "adverse: negative ed50_fixed refused" "d['events'][5]['ed50_fixed'] = -1" "'events[5].ed50_fixed' is -1 mg/L"
+ae_edit "adverse: age multiplier 1e300 refused" "d['age_multipliers']['dizziness'][1] = 1e300" "'age_multipliers.dizziness"
+ae_edit "adverse: age bands not ascending refused" "d['age_multipliers']['bands_y'] = [0, 75, 65]" "'age_multipliers.bands_y' is [0, 75, 65] y; allowed: ascending"
+ae_edit "adverse: dose 1e300 refused" "d['events'][0]['doses_mg_day'][0] = 1e300" "'events[0].doses_mg_day"
 finish
