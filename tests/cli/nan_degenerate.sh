@@ -17,7 +17,7 @@ text() {
   local out="$TMP/t$i.txt"
   if ! "$GS" "$@" > "$out" 2> "$TMP/t$i.err"; then bad "$desc" "exit $?: $(cat "$TMP/t$i.err")"; return; fi
   local hit
-  hit=$(grep -nEi '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$out" | head -2)
+  hit=$(grep -nEi '(^|[^a-z/])-?(nan|inf)([^a-z/]|$)' "$out" | head -2)
   if [ -n "$hit" ]; then bad "$desc: no nan/inf" "$hit"; else ok "$desc: no nan/inf"; fi
   [ -z "$want" ] || expect_in "$desc: says '$want'" "$want" "$out"
 }
@@ -63,7 +63,7 @@ json "meta --json, identical studies, Hartung-Knapp" meta.schema.json \
   'r = d["random"]; assert r["p"] is None and r["prediction_interval"] is None and r["undefined_reason"], r' \
   meta "$TMP/same.csv" --hk --json
 "$GS" meta "$TMP/same.csv" --hk --plot "$TMP/same.svg" > /dev/null 2>&1 && grep -q "<svg" "$TMP/same.svg" \
-  && ! grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$TMP/same.svg" \
+  && ! grep -qiE '(^|[^a-z/])-?(nan|inf)([^a-z/]|$)' "$TMP/same.svg" \
   && ok "meta --plot, undefined CI: an SVG without nan" || bad "meta --plot, undefined CI" "$(head -c 300 "$TMP/same.svg")"
 
 # --- meta: values outside the range where the pooling is defined ---
@@ -91,7 +91,7 @@ json "trial, 3 per arm, seed 4, --json" trial-result.schema.json \
   'v = [x for a in d["arms"] for x in a["visits"] if x["n"] == 1]; assert v and all(x["sd"] is None and x["sd_undefined_reason"] for x in v), v' \
   trial "$TMP/small.json" --seed 4 --json
 "$GS" trial "$TMP/small.json" --seed 4 --csv "$TMP/small.csv" > /dev/null 2>&1 \
-  && ! grep -qiE '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$TMP/small.csv" \
+  && ! grep -qiE '(^|[^a-z/])-?(nan|inf)([^a-z/]|$)' "$TMP/small.csv" \
   && ok "trial --csv, 3 per arm: no nan/inf" || bad "trial --csv, 3 per arm" "$(grep -i nan "$TMP/small.csv" | head -2)"
 # --- drug files: values where the levels would overflow or vanish are refused at load ---
 drug_edit() { # out, python statement on d (pregabalin.json)
