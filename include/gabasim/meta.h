@@ -48,6 +48,10 @@ struct gs_meta_result {
     double pi_lo, pi_hi;          /* prediction interval (the CI for the fixed-effect model) */
     int df;                       /* t degrees of freedom with Hartung-Knapp, else 0 */
     int iterations;               /* REML Fisher-scoring iterations */
+    /* NULL when se > 0; else why the CI, p and prediction interval are not defined (they are then
+     * NAN, and stat too): a zero variance, e.g. every participant had the event (Mantel-Haenszel)
+     * or every study has the same estimate (Hartung-Knapp) */
+    const char *undefined;
 };
 
 /* What gs_meta_pool pools. Start from GS_META_POOL_REQUEST_INIT. */

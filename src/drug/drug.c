@@ -100,7 +100,16 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
     static const char *const covs[] = {"crcl", "age", "weight", "ibw", "bmi", "sex", NULL};
     static const char *const forms[] = {"power", "factor", NULL};
     static const char *const levels[] = {"female", "male", NULL};
-    static const struct gs_datafile_range positive = {0.0, INFINITY, 1, 0, NULL, NULL};
+    /* A reference (and a cap) is a value a patient can have: the ranges gabasim accepts for a
+     * patient (gabasim/patient.h; BMI and ideal body weight as those bounds allow), so that
+     * (covariate / reference)^exponent stays near 1 and the parameter finite and above 0. */
+    static const struct gs_datafile_range cov_range[] = {
+        [COV_CRCL] = {1.0, GS_CRCL_MAX_ML_MIN, 0, 0, "mL/min", NULL},
+        [COV_AGE] = {GS_AGE_MIN_Y, GS_AGE_MAX_Y, 0, 0, "y", NULL},
+        [COV_WEIGHT] = {GS_WEIGHT_MIN_KG, GS_WEIGHT_MAX_KG, 0, 0, "kg", NULL},
+        [COV_IBW] = {10.0, GS_WEIGHT_MAX_KG, 0, 0, "kg", NULL},
+        [COV_BMI] = {5.0, 100.0, 0, 0, "kg/m^2", NULL},
+    };
     static const struct gs_datafile_range exponent = {-10.0, 10.0, 0, 0, NULL, NULL};
     static const struct gs_datafile_range factor = {0.0, 100.0, 1, 0, NULL, NULL};
     int cov = 0, form = 0, level = 0;
@@ -114,9 +123,10 @@ static gs_status parse_effect(const cJSON *e, const char *path, struct cov_effec
     out->cap = NAN;
     if (form == 0 && out->kind != COV_SEX) {
         out->is_factor = 0;
-        if ((st = gs_datafile_number(e, path, "reference", REQ, &positive, &out->ref, err)) ||
+        const struct gs_datafile_range *positive = &cov_range[out->kind];
+        if ((st = gs_datafile_number(e, path, "reference", REQ, positive, &out->ref, err)) ||
             (st = gs_datafile_number(e, path, "exponent", REQ, &exponent, &out->exponent, err)) ||
-            (st = gs_datafile_number(e, path, "cap", OPT, &positive, &out->cap, err)))
+            (st = gs_datafile_number(e, path, "cap", OPT, positive, &out->cap, err)))
             return st;
     } else if (form == 1 && out->kind == COV_SEX) {
         out->is_factor = 1;

@@ -11,8 +11,13 @@
 #include "gabasim/datafile.h"
 #include "gabasim/studies.h"
 
-#define MAX_COLS  16
-#define CELL_MAX  128
+#define MAX_COLS 16
+#define CELL_MAX 128
+/* The ranges where the pooling is computed without overflow or underflow (weights 1/se^2 up to
+ * 1e20 and their cubes stay finite); far wider than any published effect, SD or trial. */
+#define VMAX      1e6                /* |mean|, |yi|, SD and sei at most */
+#define SMIN      1e-6               /* SD and sei at least */
+#define NMAX      1e8                /* participants or events in an arm at most */
 #define MAX_BYTES ((size_t)16 << 20) /* a ceiling: a study table is a few kB (read as it grows) */
 
 static const char *const layout_cols[3][7] = {
@@ -184,12 +189,14 @@ gs_status gs_studies_parse(struct gs_studies *t, const char *text, size_t len, c
             const char *why = NULL;
             if (*cell == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
                 why = "a finite number";
-            else if (col[0] == 'n' && !(v >= 1 && v == floor(v)))
-                why = "a whole number of participants, 1 or more";
-            else if (col[0] == 'a' && !(v >= 0 && v == floor(v)))
-                why = "a whole number of events, 0 or more";
-            else if ((col[0] == 's') && !(v > 0))
-                why = "above 0";
+            else if (col[0] == 'n' && !(v >= 1 && v <= NMAX && v == floor(v)))
+                why = "a whole number of participants, 1 to 100000000";
+            else if (col[0] == 'a' && !(v >= 0 && v <= NMAX && v == floor(v)))
+                why = "a whole number of events, 0 to 100000000";
+            else if (col[0] == 's' && !(v >= SMIN && v <= VMAX))
+                why = "1e-06 to 1e+06";
+            else if ((col[0] == 'm' || col[0] == 'y') && !(fabs(v) <= VMAX))
+                why = "-1e+06 to 1e+06";
             if (why) {
                 show(cell, shown, sizeof shown);
                 st = gs_error_set(err, GS_INPUT, col, "%s: line %zu, column %s: '%s'; allowed: %s",

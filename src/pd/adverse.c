@@ -16,10 +16,13 @@
 static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_event *e,
                              struct gs_error *err)
 {
-    static const struct gs_datafile_range any = {-INFINITY, INFINITY, 0, 0, NULL, NULL};
+    /* the ranges of docs/model.md, "Side effects": an ED50 is a plasma concentration (gabapentin
+     * and pregabalin reach tens of mg/L at most), Emax the drug's largest excess risk */
+    static const struct gs_datafile_range ed50 = {0.0, 1000.0, 1, 0, "mg/L", NULL};
+    static const struct gs_datafile_range emax = {0.0, 1.0, 0, 0, NULL, NULL};
     static const struct gs_datafile_range crcl = {0.0, 250.0, 1, 0, "mL/min", NULL};
     static const struct gs_datafile_range per_day = {1.0, 4.0, 0, 1, NULL, NULL};
-    static const struct gs_datafile_range dose = {0.0, INFINITY, 1, 0, "mg/day", NULL};
+    static const struct gs_datafile_range dose = {0.0, 1e5, 1, 0, "mg/day", NULL};
     static const struct gs_datafile_range prob = {0.0, 1.0,  0,
                                                   0,   NULL, "a number from 0 to below 1"};
     double pd = 0.0;
@@ -32,9 +35,9 @@ static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_even
         (st = gs_datafile_string_copy(x, path, "event", REQ, e->event, sizeof e->event, err)) ||
         (st = gs_datafile_number(x, path, "crcl", REQ, &crcl, &e->crcl, err)) ||
         (st = gs_datafile_number(x, path, "per_day", REQ, &per_day, &pd, err)) ||
-        (st = gs_datafile_number(x, path, "ed50_fixed", OPT, &any, &e->ed50_fixed, err)) ||
-        (st = gs_datafile_number(x, path, "emax", OPT, &any, &e->emax, err)) ||
-        (st = gs_datafile_number(x, path, "ed50", OPT, &any, &e->ed50, err)) ||
+        (st = gs_datafile_number(x, path, "ed50_fixed", OPT, &ed50, &e->ed50_fixed, err)) ||
+        (st = gs_datafile_number(x, path, "emax", OPT, &emax, &e->emax, err)) ||
+        (st = gs_datafile_number(x, path, "ed50", OPT, &ed50, &e->ed50, err)) ||
         (st = gs_datafile_numbers(x,
                                   &(struct gs_datafile_spec){.path = path,
                                                              .key = "doses_mg_day",
@@ -60,6 +63,10 @@ static gs_status parse_event(const cJSON *x, const char *path, struct gs_ae_even
                                                              .max_n = n1},
                                   e->placebo, &n3, err)))
         return st;
+    if (isnan(e->emax) != isnan(e->ed50))
+        return gs_error_set(
+            err, GS_INPUT, path, "'%s' has %s without %s; allowed both (a fitted event) or neither",
+            path, isnan(e->emax) ? "'ed50'" : "'emax'", isnan(e->emax) ? "'emax'" : "'ed50'");
     e->per_day = (int)pd;
     e->n = n1;
     e->p0 = 0.0;
@@ -78,7 +85,7 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
     static const struct gs_datafile_range tau = {0.0, 365.0, 1, 0, "d", NULL};
     static const struct gs_datafile_range mult = {1.0, 10.0, 0, 0, NULL, NULL};
     static const struct gs_datafile_range age = {0.0, 150.0, 0, 0, "y", NULL};
-    static const struct gs_datafile_range factor = {0.0, INFINITY, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range factor = {0.0, 10.0, 0, 0, NULL, NULL};
     const cJSON *cns, *ages, *events, *x;
     gs_status st;
     size_t n;
@@ -104,6 +111,11 @@ static gs_status parse_root(struct gs_ae_model *m, const cJSON *root, struct gs_
                                   m->age_band_y, &n, err)) ||
         (st = gs_datafile_array(root, "", "events", REQ, &events, err)))
         return st;
+    if (!(m->age_band_y[0] < m->age_band_y[1] && m->age_band_y[1] < m->age_band_y[2]))
+        return gs_error_set(err, GS_INPUT, "age_multipliers.bands_y",
+                            "'age_multipliers.bands_y' is [%g, %g, %g] y; allowed: ascending, 0 "
+                            "to 150 y",
+                            m->age_band_y[0], m->age_band_y[1], m->age_band_y[2]);
     if (!(tau.hi > m->tau_d))
         return gs_error_set(err, GS_INPUT, "onset_tau_d",
                             "'onset_tau_d.value' is %g d; allowed above 0, below 365 d", m->tau_d);

@@ -21,11 +21,14 @@
 
 enum { KA, V, CL, TLAG, F };
 
+/* Plausibility bounds, not published limits: a V/F below 1 L (less than plasma volume) or a
+ * rate or clearance below 0.001 per hour is no oral drug's, and such values make CL/V or the
+ * absorption rate overflow or vanish (issue 17). */
 static const struct gs_param_def params[] = {
-    {"ka", "1/h", "first-order absorption rate constant", 1, 0.0, 0.0, 1000.0, 1},
-    {"V", "L", "volume of distribution (apparent: V/F)", 1, 0.0, 0.0, 10000.0, 1},
-    {"CL", "L/h", "clearance (apparent: CL/F) at the drug file's reference covariates", 1, 0.0, 0.0,
-     1000.0, 1},
+    {"ka", "1/h", "first-order absorption rate constant", 1, 0.0, 0.001, 1000.0, 0},
+    {"V", "L", "volume of distribution (apparent: V/F)", 1, 0.0, 1.0, 10000.0, 0},
+    {"CL", "L/h", "clearance (apparent: CL/F) at the drug file's reference covariates", 1, 0.0,
+     0.001, 1000.0, 0},
     {"tlag", "h", "absorption lag time", 0, 0.0, 0.0, 24.0, 0},
     {"F", "fraction", "bioavailable fraction of each oral dose", 0, 1.0, 0.0, 1.0, 1},
 };

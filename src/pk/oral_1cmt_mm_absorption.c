@@ -24,13 +24,16 @@
 
 enum { VMAX, KM, KTR, V, CL, TLAG };
 
+/* Plausibility bounds, not published limits: a V/F below 1 L (less than plasma volume) or a
+ * rate or clearance below 0.001 per hour is no oral drug's, and such values make CL/V or the
+ * absorption rate overflow or vanish (issue 17). */
 static const struct gs_param_def params[] = {
-    {"Vmax", "mg/h", "maximum absorption rate of the saturable carrier", 1, 0.0, 0.0, 1e6, 1},
-    {"Km", "mg", "gut amount at half-maximal absorption rate", 1, 0.0, 0.0, 1e6, 1},
+    {"Vmax", "mg/h", "maximum absorption rate of the saturable carrier", 1, 0.0, 0.001, 1e6, 0},
+    {"Km", "mg", "gut amount at half-maximal absorption rate", 1, 0.0, 0.001, 1e6, 0},
     {"ktr", "1/h", "first-order loss of unabsorbed drug past the absorption window", 1, 0.0, 0.0,
      100.0, 0},
-    {"V", "L", "volume of distribution", 1, 0.0, 0.0, 10000.0, 1},
-    {"CL", "L/h", "clearance at the drug file's reference covariates", 1, 0.0, 0.0, 1000.0, 1},
+    {"V", "L", "volume of distribution", 1, 0.0, 1.0, 10000.0, 0},
+    {"CL", "L/h", "clearance at the drug file's reference covariates", 1, 0.0, 0.001, 1000.0, 0},
     {"tlag", "h", "absorption lag time", 0, 0.0, 0.0, 24.0, 0},
 };
 

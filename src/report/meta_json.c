@@ -14,6 +14,22 @@
 #define ADD(x) (ok &= ((x) != NULL))
 #define G10    "%.10g"
 
+/* An interval, or null when r's statistics are not defined (then "undefined_reason" says why). */
+static int interval(cJSON *o, const char *key, const struct gs_meta_result *r, const double v[2])
+{
+    if (r->undefined)
+        return cJSON_AddNullToObject(o, key) != NULL;
+    return gs__json_add_nums(o, key, G10, v, 2) != NULL;
+}
+
+static int p_value(cJSON *o, const struct gs_meta_result *r)
+{
+    if (r->undefined)
+        return cJSON_AddNullToObject(o, "p") != NULL &&
+               gs__json_add_str(o, "undefined_reason", r->undefined) != NULL;
+    return gs__json_add_num(o, "p", G10, r->p) != NULL;
+}
+
 static int model(cJSON *root, const char *key, const char *method, const struct gs_meta_analysis *m,
                  const struct gs_meta_result *r)
 {
@@ -24,9 +40,9 @@ static int model(cJSON *root, const char *key, const char *method, const struct 
     ADD(gs__json_add_str(o, "method", method));
     ADD(gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)));
     const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
-    ADD(gs__json_add_nums(o, "ci", G10, ci, 2));
+    ok &= interval(o, "ci", r, ci);
     ADD(gs__json_add_num(o, "se", G10, r->se));
-    ADD(gs__json_add_num(o, "p", G10, r->p));
+    ok &= p_value(o, r);
     ADD(gs__json_add_num(o, "tau2", G10, r->tau2));
     ADD(gs__json_add_num(o, "i2_pct", G10, r->i2));
     ADD(gs__json_add_num(o, "h2", G10, r->h2));
@@ -34,7 +50,7 @@ static int model(cJSON *root, const char *key, const char *method, const struct 
     ADD(cJSON_AddNumberToObject(o, "q_df", (double)(m->k - 1)));
     ADD(gs__json_add_num(o, "q_p", G10, m->k > 1 ? r->q_p : 1.0));
     const double pi[2] = {gs__meta_shown(m, r->pi_lo), gs__meta_shown(m, r->pi_hi)};
-    ADD(gs__json_add_nums(o, "prediction_interval", G10, pi, 2));
+    ok &= interval(o, "prediction_interval", r, pi);
     ADD(cJSON_AddNumberToObject(o, "t_df", r->df));
     return ok;
 }
@@ -74,9 +90,9 @@ static cJSON *build(const struct gs_meta_analysis *m)
         if (o) {
             ADD(gs__json_add_num(o, "estimate", G10, exp(m->mh.est)));
             const double ci[2] = {exp(m->mh.ci_lo), exp(m->mh.ci_hi)};
-            ADD(gs__json_add_nums(o, "ci", G10, ci, 2));
+            ok &= interval(o, "ci", &m->mh, ci);
             ADD(gs__json_add_num(o, "se", G10, m->mh.se));
-            ADD(gs__json_add_num(o, "p", G10, m->mh.p));
+            ok &= p_value(o, &m->mh);
         }
     }
     if (!ok) {

@@ -34,6 +34,21 @@ char *gs__meta_dropped_list(const struct gs_meta_analysis *m)
     return s;
 }
 
+/* "EST (LEVEL % CI LO to HI), p = P", or the estimate and why its CI and p are not defined. */
+static void interval(FILE *f, const struct gs_meta_analysis *m, const struct gs_meta_result *r,
+                     int say_level)
+{
+    if (r->undefined) {
+        fprintf(f, "%.3g; CI and p not defined: %s\n", gs__meta_shown(m, r->est), r->undefined);
+        return;
+    }
+    char lv[32] = "";
+    if (say_level)
+        snprintf(lv, sizeof lv, "%g %% CI ", 100 * m->level);
+    fprintf(f, "%.3g (%s%.3g to %.3g), p = %.3g\n", gs__meta_shown(m, r->est), lv,
+            gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi), r->p);
+}
+
 gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct gs_error *err)
 {
     char *dropped = gs__meta_dropped_list(m);
@@ -54,16 +69,20 @@ gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct 
         fprintf(f, "  dropped, no events in either arm: %s\n", dropped);
     gs_free(dropped);
     fprintf(f, "  (study intervals are 95 %%; weights are the random-effects model's)\n\n");
-    fprintf(f, "Fixed effect (inverse variance): %.3g (%g %% CI %.3g to %.3g), p = %.3g\n",
-            TR(fe->est), 100 * m->level, TR(fe->ci_lo), TR(fe->ci_hi), fe->p);
-    if (m->ratio && m->have_mh)
-        fprintf(f, "Fixed effect (Mantel-Haenszel): %.3g (%.3g to %.3g), p = %.3g\n", exp(mh->est),
-                exp(mh->ci_lo), exp(mh->ci_hi), mh->p);
-    fprintf(f, "Random effects (%s%s): %.3g (%.3g to %.3g), p = %.3g\n",
-            gs__meta_method_name(m->method), re->df ? ", Hartung-Knapp" : "", TR(re->est),
-            TR(re->ci_lo), TR(re->ci_hi), re->p);
-    fprintf(f, "  prediction interval for a new study: %.3g to %.3g\n", TR(re->pi_lo),
-            TR(re->pi_hi));
+    fprintf(f, "Fixed effect (inverse variance): ");
+    interval(f, m, fe, 1);
+    if (m->ratio && m->have_mh) {
+        fprintf(f, "Fixed effect (Mantel-Haenszel): ");
+        interval(f, m, mh, 0);
+    }
+    fprintf(f, "Random effects (%s%s): ", gs__meta_method_name(m->method),
+            re->df ? ", Hartung-Knapp" : "");
+    interval(f, m, re, 0);
+    if (re->undefined)
+        fprintf(f, "  prediction interval for a new study: not defined: %s\n", re->undefined);
+    else
+        fprintf(f, "  prediction interval for a new study: %.3g to %.3g\n", TR(re->pi_lo),
+                TR(re->pi_hi));
     fprintf(f, "Heterogeneity: tau^2 = %.3g, I^2 = %.1f %%, H^2 = %.3g, Q = %.3g on %zu df",
             re->tau2, re->i2, re->h2, fe->q, k - 1);
     if (k > 1)

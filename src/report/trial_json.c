@@ -26,6 +26,9 @@ static cJSON *add_seed(cJSON *o, uint64_t seed)
     return cJSON_AddRawToObject(o, "seed", buf);
 }
 
+/* Why an SD is null (the sample SD needs two values) */
+#define SD_ONE "fewer than two values: an SD needs two"
+
 static int mean_sd(cJSON *o, const char *key, const struct gs_trial_mean_sd *m)
 {
     int ok = 1;
@@ -33,6 +36,8 @@ static int mean_sd(cJSON *o, const char *key, const struct gs_trial_mean_sd *m)
     ADD(c);
     ADD(gs__json_add_num(c, "mean", "%.6g", m->mean));
     ADD(gs__json_add_num(c, "sd", "%.6g", m->sd));
+    if (!isfinite(m->sd))
+        ADD(gs__json_add_str(c, "sd_undefined_reason", SD_ONE));
     return ok;
 }
 
@@ -85,6 +90,8 @@ static int arm_json(cJSON *arms, const gs_trial *t, const struct gs_trial_result
         ADD(add_int(x, "n", A->visit_n[v]));
         ADD(gs__json_add_num(x, "mean", "%.6g", A->visit_mean[v]));
         ADD(gs__json_add_num(x, "sd", "%.6g", A->visit_sd[v]));
+        if (!isfinite(A->visit_sd[v]))
+            ADD(gs__json_add_str(x, "sd_undefined_reason", SD_ONE));
     }
     return ok;
 }
@@ -169,6 +176,10 @@ static cJSON *reps_obj(const struct gs_trial_reps *r)
     ADD(gs__json_add_num(o, "power_se", "%.6g", r->power_se));
     ADD(gs__json_add_num(o, "effect_mean", "%.6g", r->effect_mean));
     ADD(gs__json_add_num(o, "effect_sd", "%.6g", r->effect_sd));
+    if (!isfinite(r->effect_sd))
+        ADD(gs__json_add_str(o, "effect_sd_undefined_reason",
+                             r->n - r->n_failed == 1 ? "one estimable replicate: an SD needs two"
+                                                     : "no estimable replicate"));
     cJSON *q = cJSON_AddObjectToObject(o, "effect_percentiles");
     ADD(q);
     static const char *qk[5] = {"2.5", "25", "50", "75", "97.5"};

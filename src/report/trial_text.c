@@ -33,6 +33,21 @@ const char *gs__trial_reason_key(enum gs_dropout_reason r)
     return r >= 0 && r < GS_DROP_N ? key[r] : "unknown";
 }
 
+/* "MEAN +/- SD" to prec decimals (and " (N)" when n >= 0), or words where a value is not defined:
+ * "none observed", or "SD n/a" for one value (an SD needs two). */
+static void mean_sd(char *buf, size_t size, int prec, double mean, double sd, long n)
+{
+    char ns[32] = "";
+    if (n >= 0)
+        snprintf(ns, sizeof ns, " (%ld)", n);
+    if (!isfinite(mean))
+        snprintf(buf, size, "none observed%s", ns);
+    else if (!isfinite(sd))
+        snprintf(buf, size, "%.*f, SD n/a%s", prec, mean, ns);
+    else
+        snprintf(buf, size, "%.*f +/- %.*f%s", prec, mean, prec, sd, ns);
+}
+
 static gs_status done(FILE *f, struct gs_error *err)
 {
     if (ferror(f))
@@ -87,7 +102,7 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
     for (int k = 0; k < 4; k++) {
         char c[2][48];
         for (int a = 0; a < 2; a++)
-            snprintf(c[a], sizeof c[a], "%.1f +/- %.1f", ch[a][k]->mean, ch[a][k]->sd);
+            mean_sd(c[a], sizeof c[a], 1, ch[a][k]->mean, ch[a][k]->sd, -1);
         fprintf(f, "  %-30s %20s %20s\n", ch_label[k], c[0], c[1]);
     }
     for (int w = 1; w >= 0; w--) {
@@ -136,13 +151,12 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
             fprintf(f, "  %s: mean daily dose at the end (or at discontinuation) %.0f mg\n",
                     s->arm[a].name, A[a].final_mg_day_mean);
 
-    fprintf(f, "\nPain by visit (observed, mean +/- SD (n))\n");
+    fprintf(f, "\nPain by visit (observed, mean +/- SD (n); SD n/a: one participant observed)\n");
     fprintf(f, "  %-8s %22s %22s\n", "week", n0, n1);
     for (size_t v = 0; v < s->n_visits; v++) {
         char c[2][48];
         for (int a = 0; a < 2; a++)
-            snprintf(c[a], sizeof c[a], "%.2f +/- %.2f (%ld)", A[a].visit_mean[v], A[a].visit_sd[v],
-                     A[a].visit_n[v]);
+            mean_sd(c[a], sizeof c[a], 2, A[a].visit_mean[v], A[a].visit_sd[v], A[a].visit_n[v]);
         fprintf(f, "  %-8d %22s %22s\n", s->visit_week[v], c[0], c[1]);
     }
     fprintf(f, "\nModel: pain drug effect Emax");
@@ -190,8 +204,12 @@ static void reps_text(const struct gs_trial_simulation *sim, FILE *f)
                 "replicates: no estimate to summarise\n",
                 r->n);
     } else {
-        fprintf(f, "Estimated difference (%s minus %s, 0-10): mean %.3f, SD %.3f\n",
-                s->arm[tr].name, s->arm[1 - tr].name, r->effect_mean, r->effect_sd);
+        fprintf(f, "Estimated difference (%s minus %s, 0-10): mean %.3f, ", s->arm[tr].name,
+                s->arm[1 - tr].name, r->effect_mean);
+        if (isfinite(r->effect_sd))
+            fprintf(f, "SD %.3f\n", r->effect_sd);
+        else
+            fprintf(f, "SD not defined for one replicate\n");
         fprintf(f, "  percentiles 2.5/25/50/75/97.5: %.3f  %.3f  %.3f  %.3f  %.3f\n",
                 r->effect_q[0], r->effect_q[1], r->effect_q[2], r->effect_q[3], r->effect_q[4]);
         if (r->n_failed)

@@ -154,6 +154,12 @@ gs_status gs_meta_pool(const struct gs_meta_pool_request *req, struct gs_meta_re
         crit = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
     }
     o->se = sqrt(var);
+    if (!(o->se > 0)) { /* Hartung-Knapp: every study has the same estimate */
+        o->se = 0;
+        o->undefined = "the Hartung-Knapp variance is 0 (every study has the same estimate)";
+        o->stat = o->p = o->ci_lo = o->ci_hi = o->pi_lo = o->pi_hi = NAN;
+        return GS_OK;
+    }
     o->stat = o->est / o->se;
     o->p = hk ? 2 * gsl_cdf_tdist_Q(fabs(o->stat), df) : 2 * gsl_cdf_ugaussian_Q(fabs(o->stat));
     o->ci_lo = o->est - crit * o->se;
@@ -195,6 +201,12 @@ gs_status gs_meta_mh_rr(const struct gs_meta_mh_rr_request *req, struct gs_meta_
     r->k = k;
     r->est = log(R / S);
     r->se = sqrt(num / (R * S));
+    if (!(r->se > 0)) { /* num is 0 only when a1 = n1 = a2 = n2 in every study */
+        r->se = 0;
+        r->undefined = "the Mantel-Haenszel variance is 0 (every participant had the event)";
+        r->stat = r->p = r->ci_lo = r->ci_hi = r->pi_lo = r->pi_hi = NAN;
+        return GS_OK;
+    }
     double crit = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
     r->stat = r->est / r->se;
     r->p = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));

@@ -49,7 +49,7 @@ printf 'study,a1,n1,a2,n2\nA,3,50,9,50\nB,0,40,0,41\nC,5,60,11,58\n' > "$TMP/z.c
 expect_in "zero-events study dropped, named" "dropped, no events in either arm: B (line 3)" "$TMP/z.txt"
 
 printf 'study,m1,sd1,n1,m2,sd2,n2\nA,1,2,30,0,2,30\nB,1,-2,30,0,2,30\n' > "$TMP/b1.csv"
-usage_err "negative SD: file, line, column" "b1.csv: line 3, column sd1: '-2'; allowed: above 0" meta "$TMP/b1.csv"
+usage_err "negative SD: file, line, column" "b1.csv: line 3, column sd1: '-2'; allowed: 1e-06 to 1e+06" meta "$TMP/b1.csv"
 printf 'study,a1,n1,a2,n2\nA,12,10,1,10\n' > "$TMP/b2.csv"
 usage_err "more events than participants" "line 2, column a1: 12 events in an arm of 10" meta "$TMP/b2.csv"
 printf 'study,a1,n1,a2,n2\nA,1,10.5,1,10\n' > "$TMP/b3.csv"

@@ -15,7 +15,7 @@ check() { # args...: gabasim succeeds; its text has no nan/inf and no "1 <plural
     return
   fi
   local hit
-  hit=$(grep -nEi '(^|[^a-z])-?(nan|inf)([^a-z]|$)' "$out" | head -2)
+  hit=$(grep -nEi '(^|[^a-z/])-?(nan|inf)([^a-z/]|$)' "$out" | head -2)
   if [ -n "$hit" ]; then bad "$* prints no nan/inf" "$hit"; else ok "$* prints no nan/inf"; fi
   hit=$(grep -nE '(^|[^0-9.])1 (doses|days|subjects|patients|hours|weeks|sessions|times)([^a-z]|$)' "$out" | head -2)
   if [ -n "$hit" ]; then bad "$*: singular agrees" "$hit"; else ok "$*: singular agrees"; fi

@@ -379,6 +379,42 @@ static void analyse_bad_request(void **state)
     assert_null(m);
 }
 
+/* A zero variance leaves the CI and p undefined: said in r.undefined, never a NaN p with a
+ * reason missing (issue 17). All events: the Greenland-Robins variance is 0 (every term
+ * a1 n2 (n1 - a2) + a2 n1 (n2 - a1) vanishes); identical studies: the Hartung-Knapp factor is 0. */
+static void zero_variance_is_undefined(void **state)
+{
+    (void)state;
+    struct gs_error err = GS_ERROR_INIT;
+    struct gs_meta_result r;
+    const double a[2] = {10, 10}, n[2] = {10, 10};
+    assert_int_equal(gs_meta_mh_rr(&(struct gs_meta_mh_rr_request){a, n, a, n, 2, 0.95}, &r, &err),
+                     GS_OK);
+    assert_non_null(r.undefined);
+    assert_non_null(strstr(r.undefined, "every participant had the event"));
+    assert_float_equal(r.est, 0.0, 1e-15);
+    assert_float_equal(r.se, 0.0, 0.0);
+    /* one event fewer in one arm: defined again */
+    const double a9[2] = {9, 10};
+    assert_int_equal(gs_meta_mh_rr(&(struct gs_meta_mh_rr_request){a9, n, a, n, 2, 0.95}, &r, &err),
+                     GS_OK);
+    assert_null(r.undefined);
+    assert_true(r.p > 0 && r.p <= 1);
+    const double y[2] = {0.5, 0.5}, v[2] = {0.01, 0.01};
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 2, GS_META_REML, 1, 0.95}, &r, &err),
+        GS_OK);
+    assert_non_null(r.undefined);
+    assert_non_null(strstr(r.undefined, "Hartung-Knapp"));
+    assert_float_equal(r.est, 0.5, 1e-15);
+    /* without Hartung-Knapp the same studies have a defined CI and p */
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 2, GS_META_REML, 0, 0.95}, &r, &err),
+        GS_OK);
+    assert_null(r.undefined);
+    assert_true(r.p >= 0 && r.p <= 1 && r.ci_lo < r.est && r.est < r.ci_hi);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +424,7 @@ int main(void)
         cmocka_unit_test(against_metafor),
         cmocka_unit_test(analyse_equals_the_parts),
         cmocka_unit_test(analyse_bad_request),
+        cmocka_unit_test(zero_variance_is_undefined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
