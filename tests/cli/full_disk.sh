@@ -9,6 +9,8 @@ set -u
 GS=$(realpath "${1:?usage: full_disk.sh PATH_TO_GABASIM}")
 ROOT=$(dirname "$(realpath "$0")")/../..
 . "$(dirname "$(realpath "$0")")/lib.sh"
+# under LeakSanitizer (make test-asan) the suppressions' statistics would add lines to stderr
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
 D=$TMP/disk
 mkdir -p "$D"
 if ! mount -t tmpfs -o size=16k tmpfs "$D" 2> /dev/null; then

@@ -10,6 +10,8 @@ set -u
 GS=$(realpath "${1:?usage: random_args.sh PATH_TO_GABASIM [N] [SEED]}")
 ROOT=$(dirname "$(realpath "$0")")/../..
 . "$(dirname "$(realpath "$0")")/lib.sh"
+# under LeakSanitizer (make test-asan) the suppressions' statistics would add lines to stderr
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
 N=${2:-300}
 SEED=${3:-17}
 printf 'study,a1,n1,a2,n2\nA,3,10,5,10\nB,4,12,6,11\n' > "$TMP/t.csv"

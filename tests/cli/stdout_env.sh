@@ -8,6 +8,8 @@ set -u
 GS=$(realpath "${1:?usage: stdout_env.sh PATH_TO_GABASIM}")
 ROOT=$(dirname "$(realpath "$0")")/../..
 . "$(dirname "$(realpath "$0")")/lib.sh"
+# under LeakSanitizer (make test-asan) the suppressions' statistics would add lines to stderr
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
 SPEC=$ROOT/examples/clbp-gabapentin-trial.json
 cd "$TMP" || exit 2 # demo writes its plot into the working directory
 printf 'study,a1,n1,a2,n2\nA,3,10,5,10\nB,4,12,6,11\n' > "$TMP/t.csv"
