@@ -76,10 +76,10 @@ void gs_outfile_remove_all_temporaries(void)
         }
 }
 
-/* Removes the stale temporary files of `target` in its directory: `.NAME.tmp.XXXXXX` (exactly the
- * names gs_outfile_open makes for this target), regular files of this user untouched for
- * GS_OUTFILE_STALE_S seconds: what a run killed by SIGKILL (or a power cut) left behind. A run
- * still writing the same target keeps its own, younger, file. */
+/* Removes the stale temporary files of `target` in its directory: `.NAME.tmp.` and six random
+ * characters (exactly the names gs_outfile_open makes for this target), regular files of this user
+ * untouched for GS_OUTFILE_STALE_S seconds: what a run killed by SIGKILL (or a power cut) left
+ * behind. A run still writing the same target keeps its own, younger, file. */
 static void remove_stale(const char *target)
 {
     char dir[4096], prefix[4096 + 16], path[2 * 4096 + 32];

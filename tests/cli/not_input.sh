@@ -11,7 +11,7 @@ GS=$(readlink -f "$1")
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 export TMPDIR="$TMP/tmpdir"
 mkdir -p "$TMPDIR"
-D="$TMP/work"
+D="$TMP/scratch"
 
 # refused DESCRIPTION EXPECTED INPUT_FILE ARGS...: run in $D (holding the inputs), from stdin
 # $STDIN when set
@@ -60,8 +60,8 @@ refused "a symbolic link to the input is the input" \
     "'--out' is 'link.csv', the same file as the input '--data'" ds.csv \
     population --drug pregabalin --data ds.csv --out link.csv
 refused "the same file by another path (./, ../)" \
-    "'--csv' is '../work/./g.json', the same file as the input '--drug'" g.json \
-    simulate --drug ./g.json "${SIM[@]}" --csv ../work/./g.json
+    "'--csv' is '../scratch/./g.json', the same file as the input '--drug'" g.json \
+    simulate --drug ./g.json "${SIM[@]}" --csv ../scratch/./g.json
 refused "population --drug g.json --summary-csv g.json" \
     "'--summary-csv' is 'g.json', the same file as the input '--drug'" g.json \
     population --drug g.json --n 10 "${SIM[@]}" --summary-csv g.json
