@@ -59,6 +59,9 @@ void gs_label_check_levels(const gs_drug *d, double trough_mg_l, double peak_mg_
 /* Where `level_mg_l` falls beside `range` (NULL or NaN: unknown). */
 enum gs_label_level gs_label_level_of(const struct gs_reference_range *range, double level_mg_l);
 
+/* "below", "within", "above" or "unknown": the word reports print for a level. */
+const char *gs_label_level_name(enum gs_label_level level);
+
 /* 1 when `daily_mg` is above the label's band maximum for this patient's kidney function (or the
  * label's maximum daily dose), 0 when not or when the drug has no dosing rules: what a virtual
  * population counts per subject. */

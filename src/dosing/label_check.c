@@ -58,6 +58,20 @@ enum gs_label_level gs_label_level_of(const struct gs_reference_range *range, do
     return level_mg_l > range->high_mg_l ? GS_LABEL_LEVEL_ABOVE : GS_LABEL_LEVEL_WITHIN;
 }
 
+const char *gs_label_level_name(enum gs_label_level level)
+{
+    switch (level) {
+    case GS_LABEL_LEVEL_BELOW:
+        return "below";
+    case GS_LABEL_LEVEL_WITHIN:
+        return "within";
+    case GS_LABEL_LEVEL_ABOVE:
+        return "above";
+    default:
+        return "unknown";
+    }
+}
+
 void gs_label_check_levels(const gs_drug *d, double trough_mg_l, double peak_mg_l,
                            struct gs_label_check *out)
 {

@@ -96,12 +96,12 @@ static int levels_json(cJSON *root, const struct gs_advise_result *r)
     }
     struct gs_label_check c = {0};
     gs_label_check_levels(r->drug, s->ss_cmin_mg_l, s->ss_cmax_mg_l, &c);
-    cJSON *lc = gs__json_label_check(&c);
-    if (!lc || !cJSON_AddItemToObject(root, "label_check", lc))
+    /* the range alone: the regimen's findings are the result's own "findings" */
+    cJSON *lc = cJSON_AddObjectToObject(root, "label_check"), *rr = gs__json_reference_range(&c);
+    if (!lc || !rr || !cJSON_AddItemToObject(lc, "reference_range", rr)) {
+        cJSON_Delete(rr);
         return 0;
-    cJSON_DeleteItemFromObject(lc, "findings"); /* the findings are the result's "findings" */
-    cJSON_DeleteItemFromObject(lc, "has_rules");
-    cJSON_DeleteItemFromObject(lc, "single_dose");
+    }
     cJSON *b = cJSON_AddObjectToObject(root, "band_last_interval");
     if (!b || !gs__json_add_num(b, "n", INT, (double)r->band.n) ||
         !gs__json_add_nums(b, "cmin_p5_p50_p95_mg_L", "%.6g", r->band.cmin_mg_l, 3) ||

@@ -95,10 +95,7 @@ static void levels_text(FILE *f, const struct gs_advise_result *r)
         char where[96] = "";
         if (lv != GS_LABEL_LEVEL_UNKNOWN)
             snprintf(where, sizeof where, "the typical steady-state trough, %.2g mg/L, is %s it; ",
-                     s->ss_cmin_mg_l,
-                     lv == GS_LABEL_LEVEL_BELOW   ? "below"
-                     : lv == GS_LABEL_LEVEL_ABOVE ? "above"
-                                                  : "within");
+                     s->ss_cmin_mg_l, gs_label_level_name(lv));
         snprintf(line, sizeof line, "%g-%g mg/L, %s; %s%s (%s)", rr->low_mg_l, rr->high_mg_l,
                  rr->sample, where, rr->caveat, rr->source);
         gs__text_wrap(f, "  laboratory reference range:", 4, line);

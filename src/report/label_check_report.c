@@ -7,20 +7,6 @@
 #include "gabasim/report.h"
 #include "report_int.h"
 
-static const char *level_word(enum gs_label_level l)
-{
-    switch (l) {
-    case GS_LABEL_LEVEL_BELOW:
-        return "below";
-    case GS_LABEL_LEVEL_WITHIN:
-        return "within";
-    case GS_LABEL_LEVEL_ABOVE:
-        return "above";
-    default:
-        return "unknown";
-    }
-}
-
 /* `lead` then `text` wrapped, continuation lines under the text. */
 static void wrapped(FILE *f, const char *indent, const char *lead, const char *text)
 {
@@ -56,7 +42,7 @@ void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const 
     const char *who = median ? "the subjects' median" : "the predicted";
     if (c->trough_level != GS_LABEL_LEVEL_UNKNOWN)
         fprintf(f, "%s  %s steady-state trough, %.3g mg/L, is %s it\n", indent, who, c->trough_mg_l,
-                level_word(c->trough_level));
+                gs_label_level_name(c->trough_level));
     else
         fprintf(f, "%s  no steady-state trough to compare (a single dose)\n", indent);
     if (c->peak_level == GS_LABEL_LEVEL_ABOVE)
@@ -65,6 +51,25 @@ void gs_report_label_levels_text(const struct gs_label_check *c, FILE *f, const 
     snprintf(src, sizeof src, "(%s)", r->source);
     wrapped(f, indent, "  ", r->caveat);
     wrapped(f, indent, "  ", src);
+}
+
+cJSON *gs__json_reference_range(const struct gs_label_check *c)
+{
+    if (c->range == NULL)
+        return cJSON_CreateNull();
+    cJSON *r = cJSON_CreateObject();
+    if (r == NULL)
+        return NULL;
+    gs__json_add_num(r, "low_mg_L", "%.6g", c->range->low_mg_l);
+    gs__json_add_num(r, "high_mg_L", "%.6g", c->range->high_mg_l);
+    gs__json_add_str(r, "sample", c->range->sample);
+    gs__json_add_str(r, "caveat", c->range->caveat);
+    gs__json_add_str(r, "source", c->range->source);
+    gs__json_add_num(r, "trough_mg_L", "%.6g", c->trough_mg_l);
+    gs__json_add_str(r, "trough_is", gs_label_level_name(c->trough_level));
+    gs__json_add_num(r, "peak_mg_L", "%.6g", c->peak_mg_l);
+    gs__json_add_str(r, "peak_is", gs_label_level_name(c->peak_level));
+    return r;
 }
 
 cJSON *gs__json_label_check(const struct gs_label_check *c)
@@ -83,21 +88,8 @@ cJSON *gs__json_label_check(const struct gs_label_check *c)
                              c->findings[i].level == GS_FINDING_WARNING ? "warning" : "info");
             gs__json_add_str(x, "text", c->findings[i].text);
         }
-    if (c->range == NULL) {
-        cJSON_AddNullToObject(o, "reference_range");
-        return o;
-    }
-    cJSON *r = cJSON_AddObjectToObject(o, "reference_range");
-    if (r == NULL)
-        return o;
-    gs__json_add_num(r, "low_mg_L", "%.6g", c->range->low_mg_l);
-    gs__json_add_num(r, "high_mg_L", "%.6g", c->range->high_mg_l);
-    gs__json_add_str(r, "sample", c->range->sample);
-    gs__json_add_str(r, "caveat", c->range->caveat);
-    gs__json_add_str(r, "source", c->range->source);
-    gs__json_add_num(r, "trough_mg_L", "%.6g", c->trough_mg_l);
-    gs__json_add_str(r, "trough_is", level_word(c->trough_level));
-    gs__json_add_num(r, "peak_mg_L", "%.6g", c->peak_mg_l);
-    gs__json_add_str(r, "peak_is", level_word(c->peak_level));
+    cJSON *r = gs__json_reference_range(c);
+    if (r == NULL || !cJSON_AddItemToObject(o, "reference_range", r))
+        cJSON_Delete(r);
     return o;
 }

@@ -35,4 +35,8 @@ void gs__text_wrap(FILE *f, const char *lead, int indent, const char *s);
  * NULL when out of memory. */
 cJSON *gs__json_label_check(const struct gs_label_check *c);
 
+/* Its "reference_range" member alone: the range and the levels beside it, or a JSON null when
+ * the drug file gives no range. NULL when out of memory. */
+cJSON *gs__json_reference_range(const struct gs_label_check *c);
+
 #endif

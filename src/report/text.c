@@ -13,29 +13,18 @@ static void fmt_or_na(char *buf, size_t n, const char *fmt, double v)
         snprintf(buf, n, "n/a");
 }
 
-/* 1 when dose record `e` is a post-dialysis supplement: the schedule's amount as a session ends. */
-static int is_supplement(const struct gs_run *r, const struct gs_event *e)
-{
-    double amt = r->regimen->hd.supplement_mg;
-    if (!(amt > 0.0) || e->amt_mg != amt)
-        return 0;
-    for (size_t i = 0; i < r->events->n; i++) {
-        const struct gs_event *h = &r->events->ev[i];
-        if (h->evid == GS_EVID_HD && fabs(h->time_h + h->dur_h - e->time_h) < 1e-9)
-            return 1;
-    }
-    return 0;
-}
-
 static void regimen_line(const struct gs_run *r, FILE *f)
 {
     const struct gs_regimen *g = r->regimen;
     size_t n = 0, n_sup = 0;
-    double total = 0.0, last = 0.0;
-    for (size_t i = 0; i < r->events->n; i++) {
+    double total = 0.0, last = 0.0, sup = g->hd.supplement_mg, session_end = NAN;
+    for (size_t i = 0; i < r->events->n; i++) { /* time-sorted: a session before its end */
         const struct gs_event *e = &r->events->ev[i];
+        if (e->evid == GS_EVID_HD)
+            session_end = e->time_h + e->dur_h;
         if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
-            if (is_supplement(r, e)) {
+            /* the post-dialysis supplement: the schedule's amount as a session ends */
+            if (sup > 0.0 && e->amt_mg == sup && fabs(e->time_h - session_end) < 1e-9) {
                 n_sup++;
                 continue;
             }
