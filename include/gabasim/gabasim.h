@@ -47,6 +47,7 @@
 #include "gabasim/threads.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
+#include "gabasim/utf8.h"
 #include "gabasim/variability.h"
 #include "gabasim/version.h"
 
