@@ -64,6 +64,9 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         first_rep + n_reps > GS_TRIAL_MAX_REPS)
         return gs_error_set(err, GS_INPUT, "--replicates",
                             "'--replicates' is %ld; allowed 1 to %ld", n_reps, GS_TRIAL_MAX_REPS);
+    gs_status tst = gs_threads_start(threads, &threads, err);
+    if (tst != GS_OK)
+        return tst;
     out->n = n_reps;
     out->n_per_arm = n_per_arm;
     out->effect = gs_malloc((size_t)n_reps * sizeof *out->effect);
@@ -80,7 +83,7 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     long failed = -1; /* the lowest failing replicate, so the message is deterministic */
     struct gs_error first_err = {0};
     int stop = 0; /* set on a failure: later replicates are skipped (the lowest still reports) */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(gs_threads_resolve(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (long i = 0; i < n_reps; i++) {
         int skip;
 #pragma omp atomic read
