@@ -38,6 +38,7 @@
 #include "gabasim/report_drug.h"
 #include "gabasim/report_meta.h"
 #include "gabasim/report_population.h"
+#include "gabasim/report_progress.h"
 #include "gabasim/report_trial.h"
 #include "gabasim/rng.h"
 #include "gabasim/simulate.h"
