@@ -33,7 +33,8 @@ void gs_report_progress_start(struct gs_report_progress *p, FILE *f, const char 
 /* The callback for a request's on_progress, with &p as its context. */
 void gs_report_progress(void *ctx, long done, long total);
 
-/* "under a second", "about 12 s", "about 3 min", "about 2 h 05 min" for `seconds` (>= 0) into buf. */
+/* "under a second", "about 12 s", "about 3 min", "about 2 h 05 min" for `seconds` (>= 0) into buf.
+ */
 void gs_report_progress_left(double seconds, char *buf, size_t cap);
 
 #ifdef __cplusplus
