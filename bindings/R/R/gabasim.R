@@ -34,10 +34,10 @@ print.gabasim_text <- function(x, ...) {
   invisible(x)
 }
 
-.csv_text <- function(df) {
+.csv_text <- function(df, quote = FALSE) {
   con <- textConnection("lines", "w", local = TRUE)
   on.exit(close(con))
-  write.csv(df, con, row.names = FALSE, quote = FALSE, na = ".")
+  write.csv(df, con, row.names = FALSE, quote = quote, na = ".")
   paste0(paste(textConnectionValue(con), collapse = "\n"), "\n")
 }
 
@@ -97,7 +97,8 @@ population <- function(drug, n = NULL, seed = NULL, dose = NULL, every = NULL, d
   names(data) <- toupper(names(data))
   r <- .Call(gsr_population_data, o, .csv_text(data))
   out <- if (length(r$PRED) == nrow(data)) {
-    cbind(data, PRED = r$PRED, IPRED = r$IPRED, SIMDV = r$SIMDV)
+    na <- function(x) ifelse(is.nan(x), NA_real_, x) # rows that are not observations
+    cbind(data, PRED = na(r$PRED), IPRED = na(r$IPRED), SIMDV = na(r$SIMDV))
   } else {
     read.csv(text = r$csv, na.strings = ".")
   }
@@ -153,7 +154,7 @@ meta <- function(file, method = NULL, hk = FALSE, level = NULL) {
   o <- .opts(method = method, hk = hk, level = level)
   csv <- NULL
   if (is.data.frame(file)) {
-    csv <- .csv_text(file)
+    csv <- .csv_text(file, quote = TRUE)
   } else {
     o$file <- as.character(file)
   }
