@@ -108,8 +108,8 @@ SEXP gsr_simulate(SEXP opts)
     if ((st = gsr_text_close(&txt, &err)))
         goto fail;
 
-    static const char *const names[] = {"time", "conc",  "depot", "central", "unabsorbed",
-                                        "eliminated", "auc", "crcl",  "json",    "text"};
+    static const char *const names[] = {"time",       "conc", "depot", "central", "unabsorbed",
+                                        "eliminated", "auc",  "crcl",  "json",    "text"};
     SEXP out = PROTECT(named_list(10, names));
     SET_VECTOR_ELT(out, 0, doubles(prof.t_h, prof.n, 1));
     SET_VECTOR_ELT(out, 1, doubles(prof.conc_mg_l, prof.n, 1));
@@ -187,7 +187,7 @@ SEXP gsr_population(SEXP opts)
         goto done;
     for (R_xlen_t i = 0; i < n_thr; i++)
         if ((st = gsr_quantity(CHAR(STRING_ELT(tv, i)), GS_DIM_CONC, "threshold",
-                               (struct gsr_range){0, INFINITY, 0}, &thr[i], &err)))
+                               (struct gsr_range){0, INFINITY, 0, 0}, &thr[i], &err)))
             goto done;
     req.covariates = gsr_str(opts, "covariates");
     if (req.covariates && clash) {
@@ -248,9 +248,9 @@ SEXP gsr_population(SEXP opts)
         int ex = k >= GS_POP_N_PCT;
         double p = ex ? res->extra_pct[k - GS_POP_N_PCT] : gs_pop_percentiles[k];
         snprintf(nm, sizeof nm, "p%.10g", p);
-        SET_VECTOR_ELT(cols, 2 + k,
-                       doubles(ex ? res->pop.extra_pct_mg_l[k - GS_POP_N_PCT] : res->pop.pct_mg_l[k],
-                               n, 1));
+        SET_VECTOR_ELT(
+            cols, 2 + k,
+            doubles(ex ? res->pop.extra_pct_mg_l[k - GS_POP_N_PCT] : res->pop.pct_mg_l[k], n, 1));
         SET_STRING_ELT(cn, 2 + k, Rf_mkChar(nm));
     }
     Rf_setAttrib(cols, R_NamesSymbol, cn);
@@ -296,9 +296,9 @@ SEXP gsr_population_data(SEXP opts, SEXP csv)
     struct gsr_text out_csv = {0};
     gs_status st;
     static const char *const not_with_data[] = {
-        "n",         "covariates",  "dose",        "every",       "days",       "doses",
-        "titrate",   "until",       "out_every",   "threshold",   "window_from", "window_to",
-        "percentiles", "start_steady", "miss",     "extra",       NULL};
+        "n",           "covariates",   "dose",      "every",     "days",        "doses",
+        "titrate",     "until",        "out_every", "threshold", "window_from", "window_to",
+        "percentiles", "start_steady", "miss",      "extra",     NULL};
 
     gs_population_request_init(&req);
     if ((st = pop_common(opts, &drug, &req, &err)))
@@ -320,8 +320,8 @@ SEXP gsr_population_data(SEXP opts, SEXP csv)
     if ((st = gs_dataset_parse(&table, text, strlen(text), "data", &err)) ||
         (st = gsr_patient(opts, &pt, &err)))
         goto done;
-    struct gs_population_dataset_request dq = {
-        drug, table, &pt, req.variability_scale, req.sim, req.seed, req.threads};
+    struct gs_population_dataset_request dq = {drug,    table,    &pt,        req.variability_scale,
+                                               req.sim, req.seed, req.threads};
     if ((st = gs_population_dataset(&dq, &dres, &err)) || (st = gsr_text_open(&out_csv, &err)) ||
         (st = gs_report_population_dataset_csv(dres, out_csv.f, &err)) ||
         (st = gsr_text_close(&out_csv, &err)))
@@ -406,11 +406,11 @@ SEXP gsr_advise(SEXP opts)
     gs_status st;
 
     if ((st = gsr_quantity(gsr_str(opts, "target"), GS_DIM_DOSE, "target",
-                           (struct gsr_range){0, 1e5, 1}, &rq.target_daily_mg, &err)) ||
+                           (struct gsr_range){0, 1e5, 1, 0}, &rq.target_daily_mg, &err)) ||
         (st = gsr_quantity(gsr_str(opts, "dose"), GS_DIM_DOSE, "dose", GSR_ANY, &dose, &err)) ||
         (st = gsr_quantity(gsr_str(opts, "every"), GS_DIM_TIME, "every", GSR_ANY, &every, &err)) ||
         (st = gsr_number(gsr_str(opts, "days"), "days",
-                         (struct gsr_range){0, GS_MAX_DURATION_H / 24.0, 1}, &rq.days, &err)) ||
+                         (struct gsr_range){0, GS_MAX_DURATION_H / 24.0, 1, 0}, &rq.days, &err)) ||
         (st = gsr_count(gsr_str(opts, "n"), "n", 10, GS_ADVISE_MAX_N, &rq.n, &err)) ||
         (st = gsr_count(gsr_str(opts, "seed"), "seed", 0, 9007199254740992L, &seed, &err)) ||
         (st = gsr_list_max(with, "with", &err)) ||
@@ -530,7 +530,8 @@ SEXP gsr_trial(SEXP opts)
     }
     if (!reps && (req.n_grid_len || !isnan(req.observed))) {
         const char *name = req.n_grid_len ? "--n-grid" : "--observed";
-        st = gs_error_set(&err, GS_INPUT, name, "'%s' needs --replicates (it summarises many simulated trials)", name);
+        st = gs_error_set(&err, GS_INPUT, name,
+                          "'%s' needs --replicates (it summarises many simulated trials)", name);
         goto done;
     }
     req.spec_path = spec;
@@ -626,8 +627,8 @@ done:
 
 SEXP gsr_units(SEXP x, SEXP dim, SEXP field)
 {
-    static const char *const dims[] = {"dose", "time", "scr",  "weight",
-                                       "height", "age", "crcl", "conc", NULL};
+    static const char *const dims[] = {"dose", "time", "scr",  "weight", "height",
+                                       "age",  "crcl", "conc", NULL};
     struct gs_error err = GS_ERROR_INIT;
     int d = 0;
     gs_status st = gsr_choice(CHAR(STRING_ELT(dim, 0)), "dim", dims, &d, &err);

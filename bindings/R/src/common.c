@@ -8,9 +8,8 @@
 
 #include "gabasim_r.h"
 
-static const char *const patient_names[] = {"crcl",   "scr",      "age",         "sex",
-                                            "weight", "height",   "dialysis",    "hd_schedule",
-                                            NULL};
+static const char *const patient_names[] = {"crcl",   "scr",      "age",         "sex", "weight",
+                                            "height", "dialysis", "hd_schedule", NULL};
 
 const char *gsr_patient_given(SEXP opts)
 {
@@ -29,10 +28,10 @@ gs_status gsr_patient(SEXP opts, struct gs_patient *p, struct gs_error *err)
                            &p->crcl_given_ml_min, err)) ||
         (st = gsr_quantity(gsr_str(opts, "scr"), GS_DIM_SCR, "scr", GSR_ANY, &p->scr_mg_dl, err)) ||
         (st = gsr_quantity(gsr_str(opts, "age"), GS_DIM_AGE, "age", GSR_ANY, &p->age_y, err)) ||
-        (st = gsr_quantity(gsr_str(opts, "weight"), GS_DIM_WEIGHT, "weight", GSR_ANY,
-                           &p->weight_kg, err)) ||
-        (st = gsr_quantity(gsr_str(opts, "height"), GS_DIM_HEIGHT, "height", GSR_ANY,
-                           &p->height_cm, err)))
+        (st = gsr_quantity(gsr_str(opts, "weight"), GS_DIM_WEIGHT, "weight", GSR_ANY, &p->weight_kg,
+                           err)) ||
+        (st = gsr_quantity(gsr_str(opts, "height"), GS_DIM_HEIGHT, "height", GSR_ANY, &p->height_cm,
+                           err)))
         return st;
     const char *v = gsr_str(opts, "sex");
     if (v) {
@@ -61,12 +60,12 @@ gs_status gsr_regimen_opts(SEXP opts, struct gsr_regimen_opts *o, struct gs_erro
 {
     gs_status st;
     *o = (struct gsr_regimen_opts){NAN, NAN, NAN, 0, NULL, R_NilValue, R_NilValue, 0};
-    if ((st = gsr_quantity(gsr_str(opts, "dose"), GS_DIM_DOSE, "dose", GSR_ANY, &o->dose_mg,
-                           err)) ||
+    if ((st =
+             gsr_quantity(gsr_str(opts, "dose"), GS_DIM_DOSE, "dose", GSR_ANY, &o->dose_mg, err)) ||
         (st = gsr_quantity(gsr_str(opts, "every"), GS_DIM_TIME, "every", GSR_ANY, &o->every_h,
                            err)) ||
         (st = gsr_number(gsr_str(opts, "days"), "days",
-                         (struct gsr_range){0, GS_MAX_DURATION_H / 24.0, 1}, &o->days, err)) ||
+                         (struct gsr_range){0, GS_MAX_DURATION_H / 24.0, 1, 0}, &o->days, err)) ||
         (st = gsr_count(gsr_str(opts, "doses"), "doses", 1, GS_MAX_DOSES, &o->doses, err)) ||
         (st = gsr_list_max(gsr_vec(opts, "miss"), "miss", err)) ||
         (st = gsr_list_max(gsr_vec(opts, "extra"), "extra", err)))
@@ -165,9 +164,9 @@ gs_status gsr_solver(SEXP opts, struct gs_sim_options *s, struct gs_error *err)
     double rtol = NAN, atol = NAN;
     gs_status st;
     if ((st = gsr_choice(gsr_str(opts, "solver"), "solver", solver_names, &solver, err)) ||
-        (st = gsr_number(gsr_str(opts, "rtol"), "rtol", (struct gsr_range){1e-14, 1e-2, 0}, &rtol,
-                         err)) ||
-        (st = gsr_number(gsr_str(opts, "atol"), "atol", (struct gsr_range){1e-20, 1.0, 0}, &atol,
+        (st = gsr_number(gsr_str(opts, "rtol"), "rtol", (struct gsr_range){1e-14, 1e-2, 0, 0},
+                         &rtol, err)) ||
+        (st = gsr_number(gsr_str(opts, "atol"), "atol", (struct gsr_range){1e-20, 1.0, 0, 0}, &atol,
                          err)))
         return st;
     s->solver = (enum gs_solver_kind)solver;
@@ -184,9 +183,9 @@ gs_status gsr_grid(SEXP opts, double default_every_h, const struct gs_regimen *r
     double until_opt = NAN, step = default_every_h;
     gs_status st;
     if ((st = gsr_quantity(gsr_str(opts, "until"), GS_DIM_TIME, "until",
-                           (struct gsr_range){0, GS_MAX_DURATION_H, 1}, &until_opt, err)) ||
+                           (struct gsr_range){0, GS_MAX_DURATION_H, 1, 0}, &until_opt, err)) ||
         (st = gsr_quantity(gsr_str(opts, "out_every"), GS_DIM_TIME, "out-every",
-                           (struct gsr_range){0, INFINITY, 1}, &step, err)))
+                           (struct gsr_range){0, INFINITY, 1, 0}, &step, err)))
         return st;
     double last = gs_regimen_last_dose_h(reg);
     const struct gs_regimen_step *maint = gs_regimen_maintenance(reg);

@@ -3,16 +3,16 @@
 
 #include "gabasim_r.h"
 
+/* through void (*)(void), the generic function pointer type, as R's DL_FUNC is used */
+#define CALLDEF(name, n)                                                                           \
+    {                                                                                              \
+#name, (DL_FUNC)(void (*)(void))(name), n                                                  \
+    }
+
 static const R_CallMethodDef calls[] = {
-    {"gsr_simulate", (DL_FUNC)&gsr_simulate, 1},
-    {"gsr_population", (DL_FUNC)&gsr_population, 1},
-    {"gsr_population_data", (DL_FUNC)&gsr_population_data, 2},
-    {"gsr_advise", (DL_FUNC)&gsr_advise, 1},
-    {"gsr_trial", (DL_FUNC)&gsr_trial, 1},
-    {"gsr_meta", (DL_FUNC)&gsr_meta, 2},
-    {"gsr_version", (DL_FUNC)&gsr_version, 0},
-    {"gsr_units", (DL_FUNC)&gsr_units, 3},
-    {NULL, NULL, 0}};
+    CALLDEF(gsr_simulate, 1), CALLDEF(gsr_population, 1), CALLDEF(gsr_population_data, 2),
+    CALLDEF(gsr_advise, 1),   CALLDEF(gsr_trial, 1),      CALLDEF(gsr_meta, 2),
+    CALLDEF(gsr_version, 0),  CALLDEF(gsr_units, 3),      {NULL, NULL, 0}};
 
 void R_init_gabasim(DllInfo *dll)
 {

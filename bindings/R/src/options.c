@@ -126,8 +126,8 @@ gs_status gsr_number(const char *val, const char *name, struct gsr_range r, doub
     errno = 0;
     double v = strtod(val, &end);
     if (end == val || *end != '\0' || errno == ERANGE || !isfinite(v) || strpbrk(val, "xXnNiI"))
-        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a number, %s", field,
-                            val, range);
+        return gs_error_set(err, GS_INPUT, field, "'%s' is '%s'; expected a number, %s", field, val,
+                            range);
     if (!in_range(&r, v))
         return gs_error_set(err, GS_INPUT, field, "'%s' is %g; allowed %s", field, v, range);
     *out = v;
