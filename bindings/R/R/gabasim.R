@@ -4,13 +4,15 @@
 # passes them as text to the C glue, which parses them with the library's own parsers and calls
 # the library as the command does. Errors are the library's one-line messages.
 
-# An argument as the command line's text: numbers in full, whole numbers without an exponent.
+# An argument as the command line's text: whole numbers without an exponent, others the
+# shortest of %.15g and %.17g that reads back as the same double (0.1, not 0.10000000000000001).
 .opt_text <- function(x) {
   if (is.null(x)) return(NULL)
   if (is.logical(x)) return(if (isTRUE(x)) "TRUE" else NULL)
   if (is.numeric(x)) {
-    return(ifelse(is.finite(x) & x == round(x) & abs(x) < 1e15,
-                  sprintf("%.0f", x), sprintf("%.17g", x)))
+    short <- sprintf("%.15g", x)
+    full <- ifelse(is.finite(x) & as.numeric(short) == x, short, sprintf("%.17g", x))
+    return(ifelse(is.finite(x) & x == round(x) & abs(x) < 1e15, sprintf("%.0f", x), full))
   }
   as.character(x)
 }

@@ -65,7 +65,8 @@ else
   exit 1
 fi
 tarball=$(ls gabasim_*.tar.gz)
-R CMD check --no-manual "$tarball" > check.log 2>&1
+# the vignette's code runs; its output, built by R CMD build above, is not built a second time
+R CMD check --no-manual --no-build-vignettes "$tarball" > check.log 2>&1
 status=$(grep '^Status:' check.log)
 case "$status" in
 "Status: OK" | "Status: "*NOTE*)
@@ -82,8 +83,8 @@ if [ "$status" != "Status: OK" ]; then
   cat gabasim.Rcheck/tests/testthat.Rout.fail 2> /dev/null | tail -40
 fi
 grep -q "Running .testthat.R" check.log && ok "testthat tests ran" || bad "tests" "not run"
-grep -q "re-building of vignette outputs ... OK" check.log && ok "vignette rebuilt" \
-  || bad "vignette" "not rebuilt"
+grep -q "running R code from vignettes" check.log && ok "vignette code ran" \
+  || bad "vignette" "its code did not run"
 grep -q "^\[ FAIL 0 | WARN 0 | SKIP 0 | PASS" gabasim.Rcheck/tests/testthat.Rout 2> /dev/null \
   && ok "testthat: $(grep -o 'PASS [0-9]*' gabasim.Rcheck/tests/testthat.Rout), none skipped" \
   || bad "testthat" "$(grep '^\[ FAIL' gabasim.Rcheck/tests/testthat.Rout 2>&1)"

@@ -56,3 +56,10 @@ test_that("missed and extra doses change the profile where they should", {
   expect_identical(alt$conc[before], base$conc[before])
   expect_lt(alt$conc[alt$time == 40], base$conc[base$time == 40])
 })
+
+test_that("numbers reach the library as the command line would spell them", {
+  expect_identical(gabasim:::.opt_text(c(1e5, 0.1, 2.5, 1/3)),
+                   c("100000", "0.1", "2.5", "0.33333333333333331"))
+  expect_identical(gabasim:::.opt_text(TRUE), "TRUE")
+  expect_null(gabasim:::.opt_text(FALSE))
+})
