@@ -58,7 +58,8 @@ simulate <- function(drug, dose = NULL, every = NULL, days = NULL, doses = NULL,
   r <- .Call(gsr_simulate, o)
   out <- data.frame(ID = 1L, time = r$time, conc = r$conc, depot = r$depot,
                     central = r$central, unabsorbed = r$unabsorbed,
-                    eliminated = r$eliminated, auc = r$auc, CRCL = r$crcl)
+                    eliminated = r$eliminated, auc = r$auc, CRCL = r$crcl, AGE = r$age,
+                    WT = r$weight, SEX = r$sex)
   attr(out, "summary") <- fromJSON(r$json, simplifyVector = TRUE)
   .result(out, r$json, r$text, "gabasim_profile")
 }

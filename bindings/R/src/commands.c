@@ -108,9 +108,10 @@ SEXP gsr_simulate(SEXP opts)
     if ((st = gsr_text_close(&txt, &err)))
         goto fail;
 
-    static const char *const names[] = {"time",       "conc", "depot", "central", "unabsorbed",
-                                        "eliminated", "auc",  "crcl",  "json",    "text"};
-    SEXP out = PROTECT(named_list(10, names));
+    static const char *const names[] = {"time",       "conc",   "depot", "central", "unabsorbed",
+                                        "eliminated", "auc",    "crcl",  "json",    "text",
+                                        "age",        "weight", "sex"};
+    SEXP out = PROTECT(named_list(13, names));
     SET_VECTOR_ELT(out, 0, doubles(prof.t_h, prof.n, 1));
     SET_VECTOR_ELT(out, 1, doubles(prof.conc_mg_l, prof.n, 1));
     SET_VECTOR_ELT(out, 2, doubles(prof.y + GS_Y_DEPOT, prof.n, GS_N_STATES));
@@ -121,6 +122,13 @@ SEXP gsr_simulate(SEXP opts)
     SET_VECTOR_ELT(out, 7, Rf_ScalarReal(pt.crcl_ml_min));
     SET_VECTOR_ELT(out, 8, gsr_mkstring(json, strlen(json)));
     SET_VECTOR_ELT(out, 9, text_of(&txt));
+    SET_VECTOR_ELT(out, 10, Rf_ScalarReal(isnan(pt.age_y) ? NA_REAL : pt.age_y));
+    SET_VECTOR_ELT(out, 11, Rf_ScalarReal(isnan(pt.weight_kg) ? NA_REAL : pt.weight_kg));
+    /* as datasets code it: 0 male, 1 female */
+    SET_VECTOR_ELT(out, 12,
+                   Rf_ScalarInteger(pt.sex == GS_SEX_MALE     ? 0
+                                    : pt.sex == GS_SEX_FEMALE ? 1
+                                                              : NA_INTEGER));
     gs_report_json_free(json);
     gsr_text_free(&txt);
     gs_free(grid);

@@ -30,6 +30,8 @@ test_that("units are the library's: grams, minutes, days, umol/L", {
   expect_equal(c1$CRCL[1], c2$CRCL[1], tolerance = 1e-6)
   # Cockcroft-Gault: (140 - 72) x 70 / (72 x 1.4) x 0.85
   expect_equal(c1$CRCL[1], (140 - 72) * 70 / (72 * 1.4) * 0.85, tolerance = 1e-9)
+  expect_equal(unlist(c1[1, c("AGE", "WT", "SEX")]), c(AGE = 72, WT = 70, SEX = 1))
+  expect_equal(c2$WT[1], 70, tolerance = 1e-6) # 154.32358 lb
 })
 
 test_that("library errors are R errors with the library's one-line message", {
