@@ -170,6 +170,57 @@ static gs_status pop_common(SEXP opts, gs_drug **drug, struct gs_population_requ
     return GS_OK;
 }
 
+/* A sink in front of the report layer's: every 1024 subjects (on the calling thread, in subject
+ * order) it asks R whether the user pressed Ctrl-C, without R's long jump, and stops the run with
+ * an error if so; the library then frees everything and returns. */
+struct interruptible {
+    const struct gs_population_sink *inner;
+    long seen;
+    struct gs_population_sink sink;
+};
+
+static void check_interrupt(void *unused)
+{
+    (void)unused;
+    R_CheckUserInterrupt();
+}
+
+static gs_status int_begin(void *ctx, const struct gs_pop_config *cfg, struct gs_error *err)
+{
+    const struct interruptible *w = ctx;
+    return w->inner && w->inner->begin ? w->inner->begin(w->inner->ctx, cfg, err) : GS_OK;
+}
+
+static size_t int_format(void *ctx, const struct gs_pop_subject *s, char *buf, size_t cap)
+{
+    const struct interruptible *w = ctx;
+    return w->inner->format(w->inner->ctx, s, buf, cap);
+}
+
+static gs_status int_subject(void *ctx, const struct gs_pop_subject *s, struct gs_error *err)
+{
+    struct interruptible *w = ctx;
+    if (++w->seen % 1024 == 0 && !R_ToplevelExec(check_interrupt, NULL))
+        return gs_error_set(err, GS_IO, "population", "interrupted after %ld subjects", w->seen);
+    return w->inner && w->inner->subject ? w->inner->subject(w->inner->ctx, s, err) : GS_OK;
+}
+
+static gs_status int_end(void *ctx, struct gs_error *err)
+{
+    const struct interruptible *w = ctx;
+    return w->inner && w->inner->end ? w->inner->end(w->inner->ctx, err) : GS_OK;
+}
+
+static const struct gs_population_sink *interruptible(struct interruptible *w,
+                                                      const struct gs_population_sink *inner)
+{
+    w->inner = inner;
+    w->seen = 0;
+    w->sink = (struct gs_population_sink){int_begin, inner && inner->format ? int_format : NULL,
+                                          int_subject, int_end, w};
+    return &w->sink;
+}
+
 SEXP gsr_population(SEXP opts)
 {
     struct gs_error err = GS_ERROR_INIT;
@@ -234,7 +285,8 @@ SEXP gsr_population(SEXP opts)
         goto done;
     w.summary_csv = subj.f;
     w.params_csv = par.f;
-    req.sink = gs_report_population_subjects(&w);
+    struct interruptible intr;
+    req.sink = interruptible(&intr, gs_report_population_subjects(&w));
     if ((st = gs_population(&req, &res, &err)) || (st = gsr_text_close(&subj, &err)) ||
         (st = gsr_text_close(&par, &err)) || (st = gsr_text_open(&js, &err)) ||
         (st = gs_report_population_json(res, js.f, &err)) || (st = gsr_text_close(&js, &err)) ||

@@ -89,6 +89,30 @@ grep -q "^\[ FAIL 0 | WARN 0 | SKIP 0 | PASS" gabasim.Rcheck/tests/testthat.Rout
   && ok "testthat: $(grep -o 'PASS [0-9]*' gabasim.Rcheck/tests/testthat.Rout), none skipped" \
   || bad "testthat" "$(grep '^\[ FAIL' gabasim.Rcheck/tests/testthat.Rout 2>&1)"
 
+# Ctrl-C stops a long population between subjects with an R error (the library frees its memory)
+cat > interrupt.R <<'RS'
+suppressPackageStartupMessages(library(gabasim))
+file.create("started")
+r <- tryCatch(population(drug = "pregabalin", n = 2000000, dose = "150mg", every = "12h",
+                         days = 14),
+              error = function(e) conditionMessage(e))
+cat(if (is.character(r)) r else "finished", "\n")
+RS
+R_LIBS=$TMP/pkg/gabasim.Rcheck Rscript interrupt.R > interrupt.out 2>&1 &
+rpid=$!
+for _ in $(seq 1 100); do [ -e started ] && break; sleep 0.2; done
+sleep 1
+kill -INT "$rpid" 2> /dev/null
+for _ in $(seq 1 50); do kill -0 "$rpid" 2> /dev/null || break; sleep 0.2; done
+if kill -0 "$rpid" 2> /dev/null; then
+  kill "$rpid"
+  bad "Ctrl-C" "population() still running 10 s after SIGINT"
+else
+  wait "$rpid"
+  grep -q "^interrupted after [0-9]* subjects" interrupt.out && ok "Ctrl-C stops population() with an R error" \
+    || bad "Ctrl-C" "$(tail -3 interrupt.out)"
+fi
+
 # the README's R example, as written, with the package R CMD check installed
 awk '/<!-- r-example -->/{on=1; next} /<!-- \/r-example -->/{on=0} on' "$SRC/README.md" \
   | sed -n 's/^    //p' > readme.R
