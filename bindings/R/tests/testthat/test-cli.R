@@ -14,7 +14,7 @@ fmt <- function(x) ifelse(is.na(x), ".", sprintf("%.10g", x))
 csv_lines <- function(df) apply(vapply(df, fmt, character(nrow(df))), 1, paste, collapse = ",")
 
 test_that("simulate: the README's examples print the same profile and summary", {
-  skip_if(cli == "", "GABASIM_CLI not set")
+  skip_if(cli == "" || src == "", "GABASIM_CLI or GABASIM_SRC not set")
   cases <- list(
     list(r = list(drug = "gabapentin", dose = "300mg", every = "8h", days = 7),
          a = c("--drug", "gabapentin", "--dose", "300mg", "--every", "8h", "--days", "7")),
@@ -55,7 +55,7 @@ test_that("simulate: the README's examples print the same profile and summary", 
 })
 
 test_that("population: percentiles, summary and dataset predictions", {
-  skip_if(cli == "", "GABASIM_CLI not set")
+  skip_if(cli == "" || src == "", "GABASIM_CLI or GABASIM_SRC not set")
   # the README's example with 10^4 instead of 10^5 subjects (the test's time)
   pop <- population(drug = "pregabalin", n = 10000, seed = 1, dose = "150mg", every = "12h",
                     days = 14, threshold = "2mg/L")
@@ -92,7 +92,7 @@ test_that("population: percentiles, summary and dataset predictions", {
 })
 
 test_that("advise, trial and meta print the same documents", {
-  skip_if(cli == "", "GABASIM_CLI not set")
+  skip_if(cli == "" || src == "", "GABASIM_CLI or GABASIM_SRC not set")
   same <- function(res, ...) {
     js <- run_cli(..., "--json")
     expect_equal(js$status, 0L)
@@ -118,7 +118,7 @@ test_that("advise, trial and meta print the same documents", {
 })
 
 test_that("a bad option fails with the command line's message", {
-  skip_if(cli == "", "GABASIM_CLI not set")
+  skip_if(cli == "" || src == "", "GABASIM_CLI or GABASIM_SRC not set")
   check <- function(expr, ...) {
     out <- run_cli(...)
     expect_equal(out$status, 2L)
