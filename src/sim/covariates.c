@@ -69,6 +69,21 @@ static gs_status parse_dist(const cJSON *parent, const char *key, const char *pp
                             "'%s' has min %g and max %g; allowed min below max (min above 0 for "
                             "a log-normal)",
                             path, d->lo, d->hi);
+    /* docs/population.md: the centre inside the bounds and a spread no wider than they are (on
+     * the sampling scale), so the truncated distribution is a distribution and not a clamp */
+    const char *centre = d->lognormal ? "median" : "mean";
+    double c = d->lognormal ? exp(d->mu) : d->mu;
+    if (!(c >= d->lo && c <= d->hi))
+        return gs_error_set(err, GS_INPUT, path, "'%s.%s' is %g; allowed from min %g to max %g",
+                            path, centre, c, d->lo, d->hi);
+    if (!d->lognormal && !(d->sigma <= d->hi - d->lo))
+        return gs_error_set(err, GS_INPUT, path,
+                            "'%s.sd' is %g; allowed above 0, up to max - min = %g", path, d->sigma,
+                            d->hi - d->lo);
+    if (d->lognormal && !(d->sigma <= log(d->hi / d->lo)))
+        return gs_error_set(err, GS_INPUT, path,
+                            "'%s.geometric_sd' is %g; allowed above 1, up to max / min = %g", path,
+                            exp(d->sigma), d->hi / d->lo);
     return GS_OK;
 }
 
@@ -224,7 +239,7 @@ static double draw(const struct dist *d, gs_rng *r, double shift_z, double scale
            phi = gsl_cdf_ugaussian_P((hi - mu) / sigma);
     double u = plo + (phi - plo) * gs_rng_uniform(r);
     double x = mu + sigma * gsl_cdf_ugaussian_Pinv(u);
-    if (x < lo) /* rounding at extreme tails */
+    if (!(x >= lo)) /* rounding at extreme tails (and NaN, which no draw may give) */
         x = lo;
     if (x > hi)
         x = hi;
