@@ -85,7 +85,10 @@ test-asan: deps-test
 # FUZZ_SECONDS per target (CI: 10), JOBS targets at a time, fixed seed; a crash fails the run
 # and leaves its reproducer in $(FUZZ_BUILD)/tests/fuzz/artifacts/NAME/
 FUZZ_SECONDS ?= 300
-fuzz: deps
+# libFuzzer's runtime: a Recommends of clang, which install_missing does not follow
+FUZZ_DEB_PACKAGES = libclang-rt-dev
+fuzz:
+	$(call install_missing,$(DEB_PACKAGES) $(FUZZ_DEB_PACKAGES))
 	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_FUZZ=ON \
 	  -DGS_FUZZ_SECONDS=$(FUZZ_SECONDS)
 	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
