@@ -52,16 +52,17 @@ static gs_status parse_dist(const cJSON *parent, const char *key, const char *pp
         (st = gs_datafile_choice(o, path, "distribution", REQ, kinds, &kind, err)))
         return st;
     d->lognormal = kind == 1;
+    double centre = NAN, gsd = NAN; /* as the file gives them (mean or median; geometric SD) */
     if (!d->lognormal) {
         if ((st = gs_datafile_number(o, path, "mean", REQ, &finite, &d->mu, err)) ||
             (st = gs_datafile_number(o, path, "sd", REQ, &positive, &d->sigma, err)))
             return st;
+        centre = d->mu;
     } else {
-        double median, gsd;
-        if ((st = gs_datafile_number(o, path, "median", REQ, &positive, &median, err)) ||
+        if ((st = gs_datafile_number(o, path, "median", REQ, &positive, &centre, err)) ||
             (st = gs_datafile_number(o, path, "geometric_sd", REQ, &gsd_range, &gsd, err)))
             return st;
-        d->mu = log(median);
+        d->mu = log(centre);
         d->sigma = log(gsd);
     }
     if (!(d->sigma > 0.0 && d->lo < d->hi) || (d->lognormal && !(d->lo > 0.0)))
@@ -71,19 +72,17 @@ static gs_status parse_dist(const cJSON *parent, const char *key, const char *pp
                             path, d->lo, d->hi);
     /* docs/population.md: the centre inside the bounds and a spread no wider than they are (on
      * the sampling scale), so the truncated distribution is a distribution and not a clamp */
-    const char *centre = d->lognormal ? "median" : "mean";
-    double c = d->lognormal ? exp(d->mu) : d->mu;
-    if (!(c >= d->lo && c <= d->hi))
+    if (!(centre >= d->lo && centre <= d->hi))
         return gs_error_set(err, GS_INPUT, path, "'%s.%s' is %g; allowed from min %g to max %g",
-                            path, centre, c, d->lo, d->hi);
+                            path, d->lognormal ? "median" : "mean", centre, d->lo, d->hi);
     if (!d->lognormal && !(d->sigma <= d->hi - d->lo))
         return gs_error_set(err, GS_INPUT, path,
                             "'%s.sd' is %g; allowed above 0, up to max - min = %g", path, d->sigma,
                             d->hi - d->lo);
-    if (d->lognormal && !(d->sigma <= log(d->hi / d->lo)))
+    if (d->lognormal && !(gsd <= d->hi / d->lo))
         return gs_error_set(err, GS_INPUT, path,
                             "'%s.geometric_sd' is %g; allowed above 1, up to max / min = %g", path,
-                            exp(d->sigma), d->hi / d->lo);
+                            gsd, d->hi / d->lo);
     return GS_OK;
 }
 
