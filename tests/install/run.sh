@@ -14,6 +14,8 @@ BUILD=$(realpath "${1:?usage: run.sh BUILD_DIR SOURCE_DIR ISA_MODE [EXTRA_CFLAGS
 SRC=$(realpath "${2:?source dir}")
 ISA_MODE=${3:-clones}
 EXTRA_CFLAGS=${4:-}
+# the installed and staged trees are copies of the project, not outputs (tests/cli/nan_scan.sh)
+NAN_SCAN_PRUNE="prefix stage"
 . "$SRC/tests/cli/lib.sh"
 unset GABASIM_DATA GABASIM_DATA_DIR LD_LIBRARY_PATH PKG_CONFIG_PATH
 HERE=$SRC/tests/install
