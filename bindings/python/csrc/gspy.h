@@ -27,7 +27,8 @@ struct gspy_result {
     void (*release)(void *owner);
 };
 
-enum { GSPY_SIMULATE = 1, GSPY_POPULATION, GSPY_ADVISE, GSPY_TRIAL, GSPY_META };
+enum { GSPY_SIMULATE = 1, GSPY_POPULATION, GSPY_ADVISE, GSPY_TRIAL, GSPY_META,
+       GSPY_POPULATION_DATASET /* json holds the dataset CSV (population --data) */ };
 
 int gspy_simulate(int argc, char **argv, struct gspy_result **out, struct gs_error *err);
 int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_error *err);

@@ -11,14 +11,50 @@
 struct pop_owner {
     struct gs_population_result *res;
     double *grid;
+    gs_dataset *table; /* --data: the dataset, borrowed by dres */
+    struct gs_population_dataset_result *dres;
 };
 
 static void pop_release(void *p)
 {
     struct pop_owner *o = p;
     gs_population_result_free(o->res);
+    gs_population_dataset_result_free(o->dres);
+    gs_dataset_free(o->table);
     gs_free(o->grid);
     free(o);
+}
+
+/* --data: the dataset's predictions; the document is the CSV the command writes (r->json holds
+ * it, r->kind says so), the columns PRED, IPRED, SIMDV point into the result. */
+static gs_status dataset_mode(struct population_opts *o, const struct option *t,
+                              struct gs_population_request *req, gs_drug *drug,
+                              struct pop_owner *own, struct gspy_result *r, struct gs_error *err)
+{
+    struct gs_patient pt;
+    gs_status st;
+    if ((st = cli_check_dataset_options(t, err)) ||
+        (st = gs_dataset_read(&own->table, o->data, err)) ||
+        (st = cli_patient(&o->patient, &pt, err)))
+        return st;
+    struct gs_population_dataset_request dq = {
+        drug, own->table, &pt, req->variability_scale, req->sim, req->seed, req->threads};
+    if ((st = gs_population_dataset(&dq, &own->dres, err)))
+        return st;
+    FILE *f = gspy_json_open(r, err);
+    if (f == NULL)
+        return GS_NOMEM;
+    st = gs_report_population_dataset_csv(own->dres, f, err);
+    if (fclose(f) != 0 && st == GS_OK)
+        st = gs_error_set(err, GS_NOMEM, "--data", "out of memory writing the dataset");
+    if (st)
+        return st;
+    r->kind = GSPY_POPULATION_DATASET;
+    r->n_rows = own->dres->n_rows;
+    gspy_add_col(r, "PRED", own->dres->pred_mg_l, 1);
+    gspy_add_col(r, "IPRED", own->dres->ipred_mg_l, 1);
+    gspy_add_col(r, "SIMDV", own->dres->simdv_mg_l, 1);
+    return GS_OK;
 }
 
 int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_error *err)
@@ -55,11 +91,6 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
                               "'%s' writes a file; from Python, use the returned arrays", of_opt[i]);
             goto done;
         }
-    if (o.data) {
-        st = gs_error_set(err, GS_UNSUPPORTED, "--data",
-                          "'--data' is not available from Python yet; use the command line");
-        goto done;
-    }
     if (o.drug == NULL)
         st = gs_error_set(err, GS_INPUT, "--drug", "missing '--drug' (see 'gabasim drugs')");
     else if (o.variability)
@@ -70,6 +101,10 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
     req.drug = drug;
     req.seed = (uint64_t)o.seed;
     req.threads = (int)o.threads;
+    if (o.data) {
+        st = dataset_mode(&o, t, &req, drug, own, r, err);
+        goto done;
+    }
     if ((st = build_request(&o, t, drug, &req, &pt, &reg, &own->grid, extra_pct, err)) ||
         (st = gs_population(&req, &own->res, err)))
         goto done;

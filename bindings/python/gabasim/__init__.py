@@ -108,7 +108,9 @@ def _call(fn, positional, kwargs):
         raise cls(msg, code=err.code, field=_ffi.string(err.field).decode("utf-8", "replace"),
                   exit_status=status)
     handle = _ffi.gc(out[0], _lib.gspy_result_free)
-    doc = _json.loads(_ffi.unpack(handle.json, handle.json_len).decode())
+    text = _ffi.unpack(handle.json, handle.json_len).decode()
+    # population --data: the document is the dataset CSV the command writes
+    doc = {"dataset_csv": text} if handle.kind == _lib.GSPY_POPULATION_DATASET else _json.loads(text)
     arrays = {}
     for i in range(handle.n_cols):
         name = _ffi.string(handle.col_name[i]).decode()
@@ -126,7 +128,11 @@ def _with_arrays(doc, arrays):
         import pandas
     except ImportError:
         return doc
-    doc["frame"] = pandas.DataFrame(arrays)  # pandas copies the columns into one block
+    if "dataset_csv" in doc:  # the dataset with PRED, IPRED, SIMDV, as the command writes it
+        import io
+        doc["frame"] = pandas.read_csv(io.StringIO(doc["dataset_csv"]))
+    else:
+        doc["frame"] = pandas.DataFrame(arrays)  # pandas copies the columns into one block
     return doc
 
 
@@ -142,7 +148,11 @@ def population(**options):
     """`gabasim population`: N virtual subjects. Returns the --json document (a dict) with
     "arrays": the --percentiles-csv columns (time_h, mean_mg_L, p5_mg_L ... p95_mg_L and any
     extra percentiles) as numpy arrays over the library's result (no copy), and "frame": the same
-    as a pandas DataFrame (a copy) when pandas is installed."""
+    as a pandas DataFrame (a copy) when pandas is installed.
+
+    With data="FILE.csv" (a NONMEM-style dataset): {"dataset_csv": the dataset with PRED, IPRED
+    and SIMDV appended, as `--data FILE.csv` writes it, "arrays": PRED, IPRED, SIMDV per row
+    (no copy; NaN on rows that are not observations), "frame": the CSV read by pandas}."""
     return _with_arrays(*_call(_lib.gspy_population, (), options))
 
 

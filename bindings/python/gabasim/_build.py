@@ -48,6 +48,8 @@ ffibuilder.cdef("""
 typedef int gs_status;
 struct gs_error { gs_status code; char field[64]; char msg[320]; };
 #define GSPY_MAX_COLS 24
+enum { GSPY_SIMULATE = 1, GSPY_POPULATION, GSPY_ADVISE, GSPY_TRIAL, GSPY_META,
+       GSPY_POPULATION_DATASET };
 struct gspy_result {
     int kind;
     char *json;

@@ -1,0 +1,59 @@
+"""Times one population through the command line and through the Python binding, interleaved
+(bench/bindings_python.sh sets it up). usage: python bindings_python.py GABASIM_BINARY"""
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import gabasim
+
+cli = sys.argv[1]
+n = int(os.environ.get("BENCH_N", "100000"))
+reps = int(os.environ.get("BENCH_REPS", "5"))
+opts = dict(drug="pregabalin", n=n, seed=1, dose="150mg", every="12h", days=14,
+            threshold="2mg/L")
+argv = [cli, "population", "--quiet", "--json"]
+for k, v in opts.items():
+    argv += ["--" + k, str(v)]
+
+# a warm-up of each (page cache, data files), not timed
+subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+gabasim.population(**opts)
+
+
+
+def cpu(who):
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+
+
+# wall-clock and CPU (user + system, every thread) time of each run
+t_cli, t_py, c_cli, c_py = [], [], [], []
+for i in range(reps):
+    c0, t0 = cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    t_cli.append(time.perf_counter() - t0)
+    c_cli.append(cpu(resource.RUSAGE_CHILDREN) - c0)
+    c0, t0 = cpu(resource.RUSAGE_SELF), time.perf_counter()
+    r = gabasim.population(**opts)
+    _ = r["arrays"]["p50_mg_L"][-1]
+    t_py.append(time.perf_counter() - t0)
+    c_py.append(cpu(resource.RUSAGE_SELF) - c0)
+    del r
+
+load = os.getloadavg()[0]
+print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average {load:.1f}; "
+      f"gabasim {gabasim.version()}; Python {platform.python_version()}")
+print(f"population N = {n}, pregabalin 150 mg every 12 h, 14 days, {reps} runs each, interleaved")
+print("                                          wall median   wall min   CPU median")
+for name, t, c in (("command line (process, --json > /dev/null)", t_cli, c_cli),
+                   ("Python gabasim.population (dict, arrays)", t_py, c_py)):
+    print(f"  {name:42s} {statistics.median(t):8.3f} s {min(t):8.3f} s "
+          f"{statistics.median(c):8.3f} s")
+for what, a, b in (("wall median", statistics.median(t_py), statistics.median(t_cli)),
+                   ("wall min", min(t_py), min(t_cli)),
+                   ("CPU median", statistics.median(c_py), statistics.median(c_cli))):
+    print(f"  ratio Python / command line, {what}: {a / b:.3f} ({100 * (a / b - 1):+.1f} %)")
