@@ -31,7 +31,7 @@ def cpu(who):
 
 
 # wall-clock and CPU (user + system, every thread) time of each run
-t_cli, t_py, c_cli, c_py = [], [], [], []
+t_cli, t_py, c_cli, c_py, own = [], [], [], [], []
 for i in range(reps):
     c0, t0 = cpu(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
@@ -42,6 +42,7 @@ for i in range(reps):
     _ = r["arrays"]["p50_mg_L"][-1]
     t_py.append(time.perf_counter() - t0)
     c_py.append(cpu(resource.RUSAGE_SELF) - c0)
+    own.append(t_py[-1] - gabasim._timing["c_s"])  # the binding's work around the C call
     del r
 
 load = os.getloadavg()[0]
@@ -57,3 +58,6 @@ for what, a, b in (("wall median", statistics.median(t_py), statistics.median(t_
                    ("wall min", min(t_py), min(t_cli)),
                    ("CPU median", statistics.median(c_py), statistics.median(c_cli))):
     print(f"  ratio Python / command line, {what}: {a / b:.3f} ({100 * (a / b - 1):+.1f} %)")
+print(f"  the binding's own work per call (argument list, JSON parse, arrays, DataFrame): "
+      f"median {1000 * statistics.median(own):.1f} ms = "
+      f"{100 * statistics.median(own) / statistics.median(t_cli):.2f} % of the command line's time")

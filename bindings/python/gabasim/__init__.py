@@ -14,6 +14,7 @@ message the command prints after "gabasim: error: "; other failures raise gabasi
 docs/python.md describes every function.
 """
 import json as _json
+import time as _time
 
 import numpy as _np
 
@@ -94,13 +95,19 @@ class _Column:
         }
 
 
+# wall-clock seconds of the last call spent in C (the bench's measure of the binding's own work)
+_timing = {"c_s": 0.0}
+
+
 def _call(fn, positional, kwargs):
     args = _argv(positional, kwargs)
     keep = [_ffi.new("char[]", a.encode()) for a in args]
     argv = _ffi.new("char *[]", keep + [_ffi.NULL])
     out = _ffi.new("struct gspy_result **")
     err = _ffi.new("struct gs_error *")
+    t0 = _time.perf_counter()
     st = fn(len(args), argv, out, err)
+    _timing["c_s"] = _time.perf_counter() - t0
     if st != 0:
         msg = _ffi.string(err.msg).decode("utf-8", "replace") or "gabasim failed"
         status = _lib.gspy_exit_code(err)
