@@ -14,10 +14,10 @@
 /* A command's result. The columns point into the library's result (`owner`), which
  * gspy_result_free releases: the Python side wraps them without copying. */
 struct gspy_result {
-    int kind;         /* GSPY_* below */
-    char *json;       /* the --json document, NUL-terminated (malloc) */
+    int kind;   /* GSPY_* below */
+    char *json; /* the --json document, NUL-terminated (malloc) */
     size_t json_len;
-    size_t n_rows;    /* rows of every column */
+    size_t n_rows; /* rows of every column */
     size_t n_cols;
     const char *col_name[GSPY_MAX_COLS]; /* as the command's CSV header names them */
     const double *col[GSPY_MAX_COLS];
@@ -27,8 +27,14 @@ struct gspy_result {
     void (*release)(void *owner);
 };
 
-enum { GSPY_SIMULATE = 1, GSPY_POPULATION, GSPY_ADVISE, GSPY_TRIAL, GSPY_META,
-       GSPY_POPULATION_DATASET /* json holds the dataset CSV (population --data) */ };
+enum {
+    GSPY_SIMULATE = 1,
+    GSPY_POPULATION,
+    GSPY_ADVISE,
+    GSPY_TRIAL,
+    GSPY_META,
+    GSPY_POPULATION_DATASET /* json holds the dataset CSV (population --data) */
+};
 
 int gspy_simulate(int argc, char **argv, struct gspy_result **out, struct gs_error *err);
 int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_error *err);

@@ -87,8 +87,9 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
         goto done;
     for (int i = 0; i < N_OF; i++)
         if (o.file[i]) {
-            st = gs_error_set(err, GS_INPUT, of_opt[i],
-                              "'%s' writes a file; from Python, use the returned arrays", of_opt[i]);
+            st =
+                gs_error_set(err, GS_INPUT, of_opt[i],
+                             "'%s' writes a file; from Python, use the returned arrays", of_opt[i]);
             goto done;
         }
     if (o.drug == NULL)

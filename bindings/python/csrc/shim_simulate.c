@@ -93,8 +93,7 @@ int gspy_simulate(int argc, char **argv, struct gspy_result **out, struct gs_err
     gs_label_check_levels(drug, single ? NAN : sum.ss_cmin_mg_l,
                           single ? sum.span_cmax_mg_l : sum.ss_cmax_mg_l, &check);
     struct gs_run run = {drug, &pt, &model, &reg, &ev, &own->prof, &sum, notes, &check};
-    if ((text = gs_report_run_json(&run)) == NULL ||
-        (r->json = strdup(text)) == NULL) {
+    if ((text = gs_report_run_json(&run)) == NULL || (r->json = strdup(text)) == NULL) {
         st = gs_error_set(err, GS_NOMEM, "--json", "out of memory writing JSON");
         goto done;
     }
