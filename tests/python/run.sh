@@ -5,10 +5,18 @@
 # this script with the installed command line as the reference. Nothing is written outside the
 # temporary directory. Exit 77 (skipped) without Debian's python3-cffi, python3-numpy and
 # python3-pytest (`make test` installs them).
-# usage: bash run.sh BUILD_DIR SOURCE_DIR
+# Also 77 in the sanitizer build (SANITIZE on): an ASan-instrumented libgabasim does not load
+# into an uninstrumented python3 (docs/python.md shows how the extension was checked under ASan).
+# usage: bash run.sh BUILD_DIR SOURCE_DIR [SANITIZE]
 set -u
 BUILD=$(realpath "${1:?usage: run.sh BUILD_DIR SOURCE_DIR}")
 SRC=$(realpath "${2:?source dir}")
+case "${3:-OFF}" in
+ON | on | 1 | TRUE | true | YES | yes)
+  echo "skipped: the sanitizer build's library cannot be loaded into an uninstrumented python3"
+  exit 77
+  ;;
+esac
 # Debian's interpreter, which Debian's packages extend (a python3 earlier on PATH may not see them)
 PY=${GS_PYTHON:-/usr/bin/python3}
 [ -x "$PY" ] || PY=$(command -v python3)
