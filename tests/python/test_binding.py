@@ -79,6 +79,11 @@ def test_keyword_forms():
     s = gabasim.simulate(drug="gabapentin", dose="300mg", every="8h", days=3, start_steady=True,
                          miss="32h", extra=["300mg@44h"], crcl=60.5)
     assert s["patient"]["crcl_mL_min"] == 60.5
+    # numpy scalars are numbers too
+    t = gabasim.simulate(drug="gabapentin", dose="300mg", every="8h", days=np.int64(3),
+                         start_steady=True, miss="32h", extra=["300mg@44h"],
+                         crcl=np.float64(60.5))
+    assert t["patient"] == s["patient"] and t["summary"] == s["summary"]
 
 
 def test_arrays_are_library_memory_not_copies():

@@ -14,6 +14,7 @@ message the command prints after "gabasim: error: "; other failures raise gabasi
 docs/python.md describes every function.
 """
 import json as _json
+import numbers as _numbers
 import time as _time
 
 import numpy as _np
@@ -55,8 +56,12 @@ _COMMA_LISTS = {"percentiles", "n_grid"}
 
 
 def _text(v):
-    if isinstance(v, float):
-        return repr(v)
+    """A value as the command line would be given it: whole numbers as digits, other numbers
+    (numpy's too) as the shortest text that reads back as the same double."""
+    if isinstance(v, _numbers.Integral) and not isinstance(v, bool):
+        return str(int(v))
+    if isinstance(v, _numbers.Real):
+        return repr(float(v))
     return str(v)
 
 
