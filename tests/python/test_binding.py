@@ -39,6 +39,8 @@ BAD = [
       "--every", "12h", "--days", "2", "--threshold", "2mg"]),
     (lambda: gabasim.advise(drug="gabapentin", crcl=45, n=5),
      ["advise", "--drug", "gabapentin", "--crcl", "45", "--n", "5"]),
+    (lambda: gabasim.simulate(drug="gabapentin", days=7, titrate="1:300mgx1,\n2:bad"),
+     ["simulate", "--drug", "gabapentin", "--days", "7", "--titrate", "1:300mgx1,\n2:bad"]),
     (lambda: gabasim.meta(os.path.join(SRC, "examples", "nonexistent.csv")),
      ["meta", os.path.join(SRC, "examples", "nonexistent.csv")]),
     (lambda: gabasim.trial(os.path.join(SRC, "examples", "clbp-gabapentin-trial.json"),

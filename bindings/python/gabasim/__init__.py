@@ -100,6 +100,20 @@ class _Column:
         }
 
 
+def _one_line(raw):
+    """The message as the command line prints it (cli_fail): a newline or other control byte from
+    an argument or a file written as an escape, so it stays one line."""
+    out = bytearray()
+    for b in raw:
+        if b == 0x0A:
+            out += b"\\n"
+        elif b < 0x20 or b == 0x7F:
+            out += b"\\x%02x" % b
+        else:
+            out.append(b)
+    return out.decode("utf-8", "replace")
+
+
 # wall-clock seconds of the last call spent in C (the bench's measure of the binding's own work)
 _timing = {"c_s": 0.0}
 
@@ -114,7 +128,7 @@ def _call(fn, positional, kwargs):
     st = fn(len(args), argv, out, err)
     _timing["c_s"] = _time.perf_counter() - t0
     if st != 0:
-        msg = _ffi.string(err.msg).decode("utf-8", "replace") or "gabasim failed"
+        msg = _one_line(_ffi.string(err.msg) or _ffi.string(_lib.gs_status_str(err.code)))
         status = _lib.gspy_exit_code(err)
         cls = UsageError if status == 2 else Error
         raise cls(msg, code=err.code, field=_ffi.string(err.field).decode("utf-8", "replace"),

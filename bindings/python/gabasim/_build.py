@@ -70,6 +70,7 @@ void gspy_result_free(struct gspy_result *r);
 long gspy_results_freed(void);
 int gspy_exit_code(const struct gs_error *err);
 const char *gs_version(void);
+const char *gs_status_str(gs_status st);
 const char *gs_datafile_dir(void);
 """)
 
