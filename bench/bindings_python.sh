@@ -3,12 +3,15 @@
 # population (pregabalin 150 mg every 12 h for 14 days, seed 1, --threshold 2mg/L) through the
 # command line (`gabasim population ... --json`, a process per run, its output discarded) and
 # through `gabasim.population(...)` (in one Python process: the call, the JSON document parsed
-# into a dict, the per-time arrays wrapped), interleaved, in the same run; prints the median
-# times and their ratio (the target: the binding adds under 5 %).
+# into a dict, the per-time arrays wrapped) and through a fresh python3 process per run (import
+# included), interleaved, in the same run; prints the median times and their ratios (the
+# target: the binding adds under 5 %), the binding's own work per call (time outside the C call)
+# and the one-time cost of importing gabasim, numpy and pandas in a fresh process.
 #
 #   bash bench/bindings_python.sh [BUILD_DIR]      (default build; `make build` first)
 #
-# Environment: BENCH_REPS (default 5 of each), BENCH_N (default 100000), GS_PYTHON (default
+# Environment: BENCH_REPS (default 5 of each), BENCH_N (default 100000), BENCH_THREADS (default:
+# all cores; 1 gives steadier CPU times on a busy machine), GS_PYTHON (default
 # Debian's /usr/bin/python3, which needs python3-cffi and python3-numpy). The build is installed
 # into a temporary prefix and the package into a temporary venv (as tests/python/run.sh does).
 set -uo pipefail
