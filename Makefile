@@ -36,6 +36,9 @@ TEST_DEB_PACKAGES += python3-cffi python3-numpy python3-pytest python3-venv pyth
 # node and npm for that test: Debian's nodejs and npm, unless a node with its npm is already there
 # (a NodeSource nodejs bundles npm and conflicts with Debian's npm package)
 NODE_DEB_PACKAGES = $(if $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo y),,nodejs npm)
+# The R package (bindings/R): jsonlite, which it imports; for its test (tests/bindings/r) testthat,
+# and knitr with markdown for its vignette (no pandoc needed)
+TEST_DEB_PACKAGES += r-cran-jsonlite r-cran-testthat r-cran-knitr r-cran-markdown
 
 # Installs only the packages that are missing (as root, or through sudo).
 define install_missing

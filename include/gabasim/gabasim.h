@@ -38,6 +38,7 @@
 #include "gabasim/report_drug.h"
 #include "gabasim/report_meta.h"
 #include "gabasim/report_population.h"
+#include "gabasim/report_progress.h"
 #include "gabasim/report_trial.h"
 #include "gabasim/rng.h"
 #include "gabasim/simulate.h"
@@ -47,6 +48,7 @@
 #include "gabasim/threads.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
+#include "gabasim/utf8.h"
 #include "gabasim/variability.h"
 #include "gabasim/version.h"
 

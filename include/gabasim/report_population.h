@@ -53,15 +53,6 @@ const struct gs_population_sink *gs_report_population_subjects(struct gs_report_
 size_t gs_report_population_subject_row(const struct gs_pop_config *cfg,
                                         const struct gs_pop_subject *s, char *buf, size_t cap);
 
-/* A progress line "\rgabasim: D / N subjects (P %)" on `f` (NULL: none), shown once the run has
- * taken a second: start it, then pass gs_report_population_progress and &p to the request. */
-struct gs_report_progress {
-    FILE *f;
-    double t0_s;
-};
-void gs_report_progress_start(struct gs_report_progress *p, FILE *f);
-void gs_report_population_progress(void *ctx, long done, long total);
-
 /* The dataset as read, with PRED, IPRED and SIMDV appended (`population --data`). */
 gs_status gs_report_population_dataset_csv(const struct gs_population_dataset_result *r, FILE *f,
                                            struct gs_error *err);

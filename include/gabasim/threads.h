@@ -3,6 +3,8 @@
 #ifndef GABASIM_THREADS_H
 #define GABASIM_THREADS_H
 
+#include "gabasim/error.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -14,6 +16,13 @@ extern "C" {
  * (OMP_NUM_THREADS, else the cores), also capped at GS_THREADS_MAX, so an environment asking for
  * 100000 threads cannot exhaust the process (libgomp crashes when it cannot create them). */
 int gs_threads_resolve(int requested);
+
+/* gs_threads_resolve(requested) in *threads, after checking that the process can start that
+ * many threads with the stack OpenMP will give them (OMP_STACKSIZE, else the system default):
+ * libgomp ends the whole process with its own message when a thread cannot be created, so
+ * every parallel call checks first and fails with a message instead. GS_NOMEM (field
+ * "--threads") naming the count, the reason and the stack size when a thread cannot start. */
+gs_status gs_threads_start(int requested, int *threads, struct gs_error *err);
 
 #ifdef __cplusplus
 }

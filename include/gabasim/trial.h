@@ -223,10 +223,15 @@ struct gs_trial_request {
     size_t n_grid_len;  /* GS_TRIAL_MAX_ARM_N; at most GS_TRIAL_MAX_GRID points), or none */
     double observed;    /* with replicates: a difference (-10 to 10, not 0) or NaN for none */
     int threads;        /* 0: all cores; results do not depend on it */
+    /* optional: called on the calling thread as replicates finish, with the work done and the
+     * whole run's work (replicates weighted by their participants, the power curve's included),
+     * and once with done == total at the end */
+    void (*on_progress)(void *ctx, long done, long total);
+    void *progress_ctx;
 };
 #define GS_TRIAL_REQUEST_INIT                                                                      \
     {                                                                                              \
-        NULL, NULL, 0, 0, 0, NULL, 0, NAN, 0                                                       \
+        NULL, NULL, 0, 0, 0, NULL, 0, NAN, 0, NULL, NULL                                           \
     }
 
 /* Everything `gabasim trial` reports. Owned by the caller: gs_trial_simulation_free(). */

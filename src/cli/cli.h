@@ -162,6 +162,13 @@ int cli_fail(const struct gs_error *err);
 /* Standard output flushed and free of write errors: GS_OK, else GS_IO naming it. */
 gs_status cli_flush_stdout(struct gs_error *err);
 
+/* Starts the progress line of a long run on stderr when stderr is a terminal and not `quiet`.
+ * It appears after GABASIM_PROGRESS_DELAY seconds (0 to 3600; default 2, like git's
+ * GIT_PROGRESS_DELAY); a value outside that range is a usage error naming the variable. */
+struct gs_report_progress;
+gs_status cli_progress_start(struct gs_report_progress *p, int quiet, const char *what, int counted,
+                             struct gs_error *err);
+
 /* Subcommands */
 struct gs_cmd {
     const char *name;

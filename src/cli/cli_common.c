@@ -258,6 +258,23 @@ const char *cli_covariates_path(const char *name, char *buf, size_t size)
     return buf;
 }
 
+gs_status cli_progress_start(struct gs_report_progress *p, int quiet, const char *what, int counted,
+                             struct gs_error *err)
+{
+    double delay = 2.0;
+    const char *env = getenv("GABASIM_PROGRESS_DELAY");
+    if (env != NULL) {
+        char *end;
+        delay = strtod(env, &end);
+        if (end == env || *end != '\0' || !(delay >= 0.0 && delay <= 3600.0))
+            return gs_error_set(err, GS_INPUT, "GABASIM_PROGRESS_DELAY",
+                                "'GABASIM_PROGRESS_DELAY' is '%s'; allowed 0 to 3600 seconds", env);
+    }
+    gs_report_progress_start(p, !quiet && isatty(STDERR_FILENO) ? stderr : NULL, what, counted,
+                             delay);
+    return GS_OK;
+}
+
 gs_status cli_flush_stdout(struct gs_error *err)
 {
     if (fflush(stdout) != 0 || ferror(stdout))

@@ -2,7 +2,6 @@
  * target attainment. Options in, one gs_population() (or gs_population_dataset()) call, outputs
  * from the report layer. */
 #include <math.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -209,11 +208,11 @@ int cmd_population(int argc, char **argv)
         struct gs_report_pop_subjects subjects = {
             .summary_csv = f[OF_SUMMARY], .params_csv = f[OF_PARAMS], .json = f[OF_JSON]};
         struct gs_report_progress progress;
-        gs_report_progress_start(&progress, !o.quiet && isatty(STDERR_FILENO) ? stderr : NULL);
         req.sink = gs_report_population_subjects(&subjects);
-        req.on_progress = gs_report_population_progress;
+        req.on_progress = gs_report_progress;
         req.progress_ctx = &progress;
-        if ((st = gs_population(&req, &res, &err)) ||
+        if ((st = cli_progress_start(&progress, o.quiet, "subjects", 1, &err)) ||
+            (st = gs_population(&req, &res, &err)) ||
             (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
             (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, &of[OF_PLOT], &err))))
             goto done;

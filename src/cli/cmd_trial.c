@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "gabasim/report.h"
+#include "gabasim/report_progress.h"
 #include "gabasim/report_trial.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
@@ -17,7 +18,7 @@ struct trial_opts {
     long replicates, seed, threads;
     const char *n_grid, *csv, *plot;
     double observed;
-    int json;
+    int json, quiet;
 };
 
 #define TRIAL_OPTIONS(o)                                                                           \
@@ -37,26 +38,27 @@ struct trial_opts {
             OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
                        "FILE.svg or .png: pain by visit and arm (one trial) or the power curve "   \
                        "(--n-grid)"),                                                              \
-            OPT_END()                                                                              \
+            OPT_FLAG("quiet", &(o)->quiet, "no progress line on stderr (replicates)"), OPT_END()   \
     }
 
 void help_trial(FILE *f)
 {
-    fprintf(f,
-            "usage: gabasim trial SPEC.json [--seed S] [--json] [--csv FILE] [--plot FILE.svg]\n"
-            "       gabasim trial SPEC.json --replicates R [--n-grid 25,50,100] [--observed X]\n"
-            "                               [--threads T] [--csv FILE] [--plot FILE.svg]\n\n"
-            "Simulates a randomized two-arm trial described by SPEC.json (docs/trial.md): a\n"
-            "virtual population screened against the inclusion criteria, randomized, titrated,\n"
-            "followed visit by visit (pain on 0-10 from the placebo course and the drug effect,\n"
-            "side effects from the side-effect model, dropout), then analysed as specified\n"
-            "(ANCOVA on baseline, t test, or a random-intercept mixed model over every visit).\n"
-            "One trial prints the participant flow, Table 1, the primary result, responders\n"
-            "and the side-effect table; --replicates prints the power (share of replicates with\n"
-            "a significant benefit), the distribution of the estimate and, with --n-grid, a\n"
-            "power curve. Replicate r depends only on (seed, r): results are identical for any\n"
-            "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
-            "options:\n");
+    fprintf(
+        f,
+        "usage: gabasim trial SPEC.json [--seed S] [--json] [--csv FILE] [--plot FILE.svg]\n"
+        "       gabasim trial SPEC.json --replicates R [--n-grid 25,50,100] [--observed X]\n"
+        "                               [--threads T] [--quiet] [--csv FILE] [--plot FILE.svg]\n\n"
+        "Simulates a randomized two-arm trial described by SPEC.json (docs/trial.md): a\n"
+        "virtual population screened against the inclusion criteria, randomized, titrated,\n"
+        "followed visit by visit (pain on 0-10 from the placebo course and the drug effect,\n"
+        "side effects from the side-effect model, dropout), then analysed as specified\n"
+        "(ANCOVA on baseline, t test, or a random-intercept mixed model over every visit).\n"
+        "One trial prints the participant flow, Table 1, the primary result, responders\n"
+        "and the side-effect table; --replicates prints the power (share of replicates with\n"
+        "a significant benefit), the distribution of the estimate and, with --n-grid, a\n"
+        "power curve. Replicate r depends only on (seed, r): results are identical for any\n"
+        "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
+        "options:\n");
     struct trial_opts o;
     struct option t[] = TRIAL_OPTIONS(&o);
     opt_print_help(f, t);
@@ -166,7 +168,11 @@ int cmd_trial(int argc, char **argv)
         csv_open = 1;
     if (!st && plot && !(st = gs_outfile_open(&o_plot, plot, "--plot", &err)))
         plot_open = 1;
-    if (st || (st = gs_trial_simulate(&req, &sim, &err)))
+    struct gs_report_progress progress;
+    req.on_progress = gs_report_progress;
+    req.progress_ctx = &progress;
+    if (st || (st = cli_progress_start(&progress, o.quiet, "trial replicates", 0, &err)) ||
+        (st = gs_trial_simulate(&req, &sim, &err)))
         goto done;
     if (csv && (st = gs_report_trial_csv(sim, o_csv.f, &err)))
         goto done;

@@ -11,6 +11,7 @@
 
 #include "core_int.h"
 #include "gabasim/alloc.h"
+#include "gabasim/utf8.h"
 
 #define FIRST_CHUNK 4096 /* first buffer when the size is not known (a pipe, a terminal) */
 
@@ -22,45 +23,6 @@ static gs_status too_large(struct gs_error *err, const char *field, const char *
     return gs_error_set(err, GS_INPUT, field ? field : name,
                         "%s%s%s'%s' is %s bytes; allowed up to %zu bytes", field ? "'" : "",
                         field ? field : "", field ? "' file " : "", name, size_text, max);
-}
-
-/* The offset of the first byte of `s` that is not well-formed UTF-8 (RFC 3629: no overlong
- * forms, no surrogates, at most U+10FFFF), or n when all is; *line receives its 1-based line. */
-static size_t utf8_invalid_at(const char *s, size_t n, size_t *line)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    *line = 1;
-    for (size_t i = 0; i < n;) {
-        unsigned c = u[i];
-        size_t k;
-        unsigned lo = 0x80, hi = 0xBF;
-        if (c < 0x80) {
-            *line += c == '\n';
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            lo = c == 0xE0 ? 0xA0 : 0x80;
-            hi = c == 0xED ? 0x9F : 0xBF;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            lo = c == 0xF0 ? 0x90 : 0x80;
-            hi = c == 0xF4 ? 0x8F : 0xBF;
-        } else {
-            return i;
-        }
-        if (i + k >= n) /* cut short by the end of the text */
-            return i;
-        for (size_t j = 1; j <= k; j++) {
-            unsigned b = u[i + j];
-            if (b < (j == 1 ? lo : 0x80) || b > (j == 1 ? hi : 0xBF))
-                return i;
-        }
-        i += k + 1;
-    }
-    return n;
 }
 
 gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field, char **text,
@@ -139,7 +101,7 @@ gs_status gs_datafile_read(const char *path, size_t max_bytes, const char *field
         return too_large(err, field, name, size_text, max_bytes);
     }
     buf[n] = '\0';
-    size_t line, at = utf8_invalid_at(buf, n, &line);
+    size_t line, at = gs_utf8_invalid_at(buf, n, &line);
     if (at < n) {
         unsigned byte = (unsigned char)buf[at];
         gs_free(buf);

@@ -12,8 +12,15 @@
 #include "gabasim/gabasim.h"
 #include "gabasim/report_advise.h"
 
-void gs__html_escape(FILE *f, const char *s)
+/* Also repairs bytes that are not UTF-8 (a file name from the command line): the page declares
+ * UTF-8, and a browser would show the same U+FFFD in their place. */
+void gs__html_escape(FILE *f, const char *text)
 {
+    char *fixed = NULL;
+    const char *s = text;
+    size_t n = strlen(text);
+    if (gs_utf8_invalid_at(text, n, NULL) < n && (fixed = gs_utf8_repair(text)) != NULL)
+        s = fixed;
     for (; *s; s++) {
         switch (*s) {
         case '&':
@@ -32,6 +39,7 @@ void gs__html_escape(FILE *f, const char *s)
             fputc(*s, f);
         }
     }
+    gs_free(fixed);
 }
 
 static const char *times_a_day(int per_day)

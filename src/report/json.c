@@ -136,9 +136,7 @@ char *gs_report_run_json(const struct gs_run *r)
         num(pt, "conc_mg_L", r->profile->conc_mg_l[i]);
         cJSON_AddItemToArray(prof, pt);
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    return text;
+    return gs__json_print(root);
 }
 
 void gs_report_json_free(char *s)

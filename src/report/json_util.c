@@ -3,7 +3,10 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include "gabasim/alloc.h"
+#include "gabasim/utf8.h"
 #include "report_int.h"
 
 static cJSON *num_item(const char *fmt, double v)
@@ -53,10 +56,24 @@ cJSON *gs__json_add_str(cJSON *o, const char *key, const char *s)
     return s ? cJSON_AddStringToObject(o, key, s) : cJSON_AddNullToObject(o, key);
 }
 
-gs_status gs__json_emit(cJSON *root, FILE *f, struct gs_error *err)
+char *gs__json_print(cJSON *root)
 {
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
+    if (text == NULL)
+        return NULL;
+    size_t n = strlen(text);
+    if (gs_utf8_invalid_at(text, n, NULL) == n)
+        return text;
+    /* cJSON allocates through gs_malloc (core/init.c), so cJSON_free frees either buffer */
+    char *fixed = gs_utf8_repair(text);
+    cJSON_free(text);
+    return fixed;
+}
+
+gs_status gs__json_emit(cJSON *root, FILE *f, struct gs_error *err)
+{
+    char *text = gs__json_print(root);
     if (text == NULL)
         return gs_error_set(err, GS_NOMEM, "json", "out of memory writing JSON");
     int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;

@@ -2,7 +2,6 @@
  * dataset's predictions. */
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 #include "gabasim/gabasim.h"
 #include "gabasim/report_population.h"
@@ -91,29 +90,4 @@ gs_status gs_report_population_dataset_csv(const struct gs_population_dataset_re
     if (st != GS_OK)
         return gs_error_set(err, st, "--out", "writing the dataset failed");
     return GS_OK;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-void gs_report_progress_start(struct gs_report_progress *p, FILE *f)
-{
-    p->f = f;
-    p->t0_s = now_s();
-}
-
-void gs_report_population_progress(void *ctx, long done, long total)
-{
-    const struct gs_report_progress *p = ctx;
-    if (p->f == NULL || now_s() - p->t0_s < 1.0)
-        return;
-    fprintf(p->f, "\rgabasim: %ld / %ld subjects (%.0f %%)", done, total,
-            100.0 * (double)done / (double)total);
-    if (done == total)
-        fputc('\n', p->f);
-    fflush(p->f);
 }

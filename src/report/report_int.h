@@ -23,6 +23,11 @@ cJSON *gs__json_add_nums(cJSON *o, const char *key, const char *fmt, const doubl
 /* A string (NULL becomes null) added to `o`: cJSON escapes quotes and control characters. */
 cJSON *gs__json_add_str(cJSON *o, const char *key, const char *s);
 
+/* `root` printed (cJSON_Print layout) and deleted, as valid UTF-8: bytes that are not (from a
+ * file name given on the command line) become U+FFFD (gabasim/utf8.h). Free with cJSON_free;
+ * NULL when out of memory or when root is NULL (an earlier allocation failed). */
+char *gs__json_print(cJSON *root);
+
 /* Prints `root` (cJSON_Print layout) and a newline to `f`, then deletes `root` (also on
  * failure; NULL means an earlier allocation failed). GS_NOMEM or GS_IO on failure. */
 gs_status gs__json_emit(cJSON *root, FILE *f, struct gs_error *err);

@@ -241,11 +241,16 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
         pred[i] = ipred[i] = simdv[i] = NAN;
     int col[GS__N_COVARIATE_COLUMNS];
     gs__covariate_columns(ds, col);
+#ifdef _OPENMP
+    int threads;
+    gs_status tst = gs_threads_start(c->threads, &threads, err);
+    if (tst != GS_OK)
+        return tst;
+#endif
     struct subject_out *o = gs_calloc(n_subj ? n_subj : 1, sizeof *o);
     if (o == NULL)
         return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");
 #ifdef _OPENMP
-    int threads = gs_threads_resolve(c->threads);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
     for (size_t s = 0; s < n_subj; s++)

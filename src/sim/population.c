@@ -438,6 +438,11 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     gs_status st = check(c, err);
     if (st != GS_OK)
         return st;
+    int threads = 1;
+#ifdef _OPENMP
+    if ((st = gs_threads_start(c->threads, &threads, err)) != GS_OK)
+        return st;
+#endif
     memset(out, 0, sizeof *out);
     struct grid g = {0};
     struct stats S = {0};
@@ -503,11 +508,6 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
                                : (double)n_out * H_BINS * sizeof(uint32_t)) +
                       (double)block * (g.n * sizeof(double) + sizeof *work);
 
-#ifdef _OPENMP
-    int threads = gs_threads_resolve(c->threads);
-#else
-    int threads = 1;
-#endif
     size_t lanes_size = g.n * GS_N_CORE * GS_LANES;
     if (batchable(c)) {
         lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);

@@ -57,13 +57,17 @@ static gs_status trial_rep(const void *ctx, long rep, struct rep_out *o, struct 
 /* Runs replicates first_rep .. first_rep + n_reps - 1 of fn in parallel into slots by index,
  * then summarises them in index order. */
 static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_arm, int threads,
-                          long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+                          long first_rep, struct gs__trial_progress *pr, long rep_size,
+                          struct gs_trial_reps *out, struct gs_error *err)
 {
     memset(out, 0, sizeof *out);
     if (n_reps < 1 || n_reps > GS_TRIAL_MAX_REPS || first_rep < 0 ||
         first_rep + n_reps > GS_TRIAL_MAX_REPS)
         return gs_error_set(err, GS_INPUT, "--replicates",
                             "'--replicates' is %ld; allowed 1 to %ld", n_reps, GS_TRIAL_MAX_REPS);
+    gs_status tst = gs_threads_start(threads, &threads, err);
+    if (tst != GS_OK)
+        return tst;
     out->n = n_reps;
     out->n_per_arm = n_per_arm;
     out->effect = gs_malloc((size_t)n_reps * sizeof *out->effect);
@@ -80,7 +84,7 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     long failed = -1; /* the lowest failing replicate, so the message is deterministic */
     struct gs_error first_err = {0};
     int stop = 0; /* set on a failure: later replicates are skipped (the lowest still reports) */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(gs_threads_resolve(threads))
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (long i = 0; i < n_reps; i++) {
         int skip;
 #pragma omp atomic read
@@ -99,6 +103,15 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
             }
 #pragma omp atomic write
             stop = 1;
+        }
+        if (pr) {
+            long done;
+#pragma omp atomic capture
+            done = pr->done += rep_size;
+            /* on the calling thread only (callers need not lock); the end is reported once by
+             * gs_trial_simulate */
+            if (omp_get_thread_num() == 0 && done < pr->total)
+                pr->fn(pr->ctx, done, pr->total);
         }
     }
     if (failed >= 0) {
@@ -168,18 +181,31 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     return GS_OK;
 }
 
-gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
-                              long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+long gs__trial_rep_size(const gs_trial *t, long n_per_arm)
+{
+    return n_per_arm ? 2 * n_per_arm : t->spec.arm[0].n + t->spec.arm[1].n;
+}
+
+gs_status gs__trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                               long first_rep, struct gs__trial_progress *pr,
+                               struct gs_trial_reps *out, struct gs_error *err)
 {
     struct {
         const gs_trial *t;
         long n_per_arm;
     } ctx = {t, n_per_arm};
-    gs_status st = run_reps(trial_rep, &ctx, n_reps, n_per_arm, threads, first_rep, out, err);
+    gs_status st = run_reps(trial_rep, &ctx, n_reps, n_per_arm, threads, first_rep, pr,
+                            gs__trial_rep_size(t, n_per_arm), out, err);
     if (st == GS_OK)
         for (int a = 0; a < 2; a++)
             out->n_arm[a] = n_per_arm ? n_per_arm : t->spec.arm[a].n;
     return st;
+}
+
+gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                              long first_rep, struct gs_trial_reps *out, struct gs_error *err)
+{
+    return gs__trial_replicates(t, n_reps, n_per_arm, threads, first_rep, NULL, out, err);
 }
 
 /* ---- the simplest trial: a normal outcome, analysed and counted like the virtual trials ---- */
@@ -238,7 +264,8 @@ gs_status gs_trial_power_sim_t2(const struct gs_trial_power_sim_request *req,
                             "sigma %g, n %ld, alpha %g, delta %g or sided %d invalid", sigma,
                             n_per_arm, alpha, delta, sided);
     struct normal_ctx c = {delta, sigma, alpha, n_per_arm, sided, req->seed};
-    gs_status st = run_reps(normal_rep, &c, req->n_reps, n_per_arm, req->threads, 0, out, err);
+    gs_status st =
+        run_reps(normal_rep, &c, req->n_reps, n_per_arm, req->threads, 0, NULL, 0, out, err);
     if (st == GS_OK)
         out->n_arm[0] = out->n_arm[1] = n_per_arm;
     return st;

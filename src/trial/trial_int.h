@@ -45,6 +45,21 @@ struct gs_trial {
 #define GS_TRIAL_STREAM(rep, j)       (((uint64_t)(rep) << 32) | (uint64_t)(j))
 #define GS_TRIAL_ALLOC_STREAM(rep, s) ((1ULL << 63) | ((uint64_t)(rep) << 8) | (uint64_t)(s))
 
+/* Progress of a run of replicates (reps.c): `done` and `total` in participants simulated. */
+struct gs__trial_progress {
+    void (*fn)(void *ctx, long done, long total);
+    void *ctx;
+    long done, total;
+};
+
+/* gs_trial_replicates, reporting progress to `pr` (NULL: none) from the calling thread. */
+gs_status gs__trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
+                               long first_rep, struct gs__trial_progress *pr,
+                               struct gs_trial_reps *out, struct gs_error *err);
+
+/* The participants one replicate simulates with n_per_arm (0: the specification's arms). */
+long gs__trial_rep_size(const gs_trial *t, long n_per_arm);
+
 /* The analysis of one replicate's participants (analyse.c). */
 gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct gs_error *err);
 

@@ -85,7 +85,13 @@ gs_status gs_trial_simulate(const struct gs_trial_request *req, struct gs_trial_
         *out = s;
         return GS_OK;
     }
-    if ((st = gs_trial_replicates(s->trial, req->replicates, 0, req->threads, 0, &s->reps, err)))
+    struct gs__trial_progress progress = {req->on_progress, req->progress_ctx, 0, 0};
+    struct gs__trial_progress *pr = req->on_progress ? &progress : NULL;
+    progress.total = req->replicates * gs__trial_rep_size(s->trial, 0);
+    for (size_t k = 0; k < req->n_grid_len; k++)
+        progress.total += req->replicates * gs__trial_rep_size(s->trial, req->n_grid[k]);
+    if ((st = gs__trial_replicates(s->trial, req->replicates, 0, req->threads, 0, pr, &s->reps,
+                                   err)))
         goto fail;
     if (req->n_grid_len) {
         if ((s->grid = gs_calloc(req->n_grid_len, sizeof *s->grid)) == NULL) {
@@ -94,10 +100,12 @@ gs_status gs_trial_simulate(const struct gs_trial_request *req, struct gs_trial_
         }
         s->n_grid = req->n_grid_len;
         for (size_t k = 0; k < req->n_grid_len; k++)
-            if ((st = gs_trial_replicates(s->trial, req->replicates, req->n_grid[k], req->threads,
-                                          0, &s->grid[k], err)))
+            if ((st = gs__trial_replicates(s->trial, req->replicates, req->n_grid[k], req->threads,
+                                           0, pr, &s->grid[k], err)))
                 goto fail;
     }
+    if (pr) /* the end, once (the replicates report only work still in progress) */
+        pr->fn(pr->ctx, progress.total, progress.total);
     if (!isnan(req->observed))
         s->share_as_extreme = gs_trial_reps_extreme(&s->reps, req->observed);
     *out = s;

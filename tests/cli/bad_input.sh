@@ -27,7 +27,8 @@ if [ ! -x "$GABASIM" ]; then
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gabasim-bad-input.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/nan_scan.sh"
+trap 'scan_nan; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 
 PASSED=0

@@ -17,7 +17,7 @@ if ! mount -t tmpfs -o size=16k tmpfs "$D" 2> /dev/null; then
   echo "skipped: cannot mount a small tmpfs here (needs root)"
   exit 0
 fi
-trap 'umount "$D" 2> /dev/null; rm -rf "$TMP"' EXIT
+trap 'umount "$D" 2> /dev/null; scan_nan; rm -rf "$TMP"' EXIT
 printf 'study,a1,n1,a2,n2\nA,3,10,5,10\nB,4,12,6,11\n' > "$TMP/t.csv"
 SIM=(simulate --drug gabapentin --dose 300mg --every 8h --days 7)
 

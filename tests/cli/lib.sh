@@ -1,7 +1,8 @@
 # lib.sh - shared by the command-line test scripts (sourced after GS is set): a scratch
 # directory, TAP-like "ok"/"not ok" lines with counts, and the usage-error check.
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/nan_scan.sh"
+trap 'scan_nan; rm -rf "$TMP"' EXIT
 PASSED=0
 FAILED=0
 ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }

@@ -124,4 +124,21 @@ ae_edit "adverse: negative ed50_fixed refused" "d['events'][5]['ed50_fixed'] = -
 ae_edit "adverse: age multiplier 1e300 refused" "d['age_multipliers']['dizziness'][1] = 1e300" "'age_multipliers.dizziness"
 ae_edit "adverse: age bands not ascending refused" "d['age_multipliers']['bands_y'] = [0, 75, 65]" "'age_multipliers.bands_y' is [0, 75, 65] y; allowed: ascending"
 ae_edit "adverse: dose 1e300 refused" "d['events'][0]['doses_mg_day'][0] = 1e300" "'events[0].doses_mg_day"
+
+# the suite-wide scan (nan_scan.sh, run when every script ends) finds a planted result and
+# lets an error message quoting the refused input pass
+scan_case() { # description, expected exit, text
+  local d
+  d=$(mktemp -d)
+  printf '%s\n' "$3" > "$d/out.txt"
+  (TMP=$d scan_nan) > /dev/null
+  local rc=$?
+  rm -rf "$d"
+  [ $rc = "$2" ] && ok "$1" || bad "$1" "scan_nan exit $rc"
+}
+scan_case "the nan scan finds 'p = -nan'" 1 "  p = -nan"
+scan_case "the nan scan finds '\"p\": inf'" 1 '"p": inf,'
+scan_case "the nan scan finds 'SD NaN'" 1 "SD NaN"
+scan_case "the nan scan passes a quoted refused input" 0 "gabasim: error: '--days' is 'nan'; expected a number"
+scan_case "the nan scan passes words (information, nano, infusion)" 0 "information: nanomolar infusion"
 finish

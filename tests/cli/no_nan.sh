@@ -22,6 +22,10 @@ check() { # args...: gabasim succeeds; its text has no nan/inf and no "1 <plural
 }
 check simulate --drug gabapentin --dose 600mg --doses 1
 check simulate --drug gabapentin --dose 600mg --doses 1 --crcl 0.5
+# issue 17 item 9's audit: CrCl 1e-20 gave "singular Jacobian" (gabapentin) and "output times must
+# be finite and ascending" (pregabalin); clearance now stops at the anuric floor
+check simulate --drug gabapentin --dose 300mg --every 8h --days 2 --crcl 1e-20
+check simulate --drug pregabalin --dose 75mg --every 12h --days 2 --crcl 1e-20 --json
 check simulate --drug gabapentin --dose 600mg --every 24h --days 1
 check simulate --drug pregabalin --dose 75mg --every 12h --days 0.25
 check simulate --drug gabapentin --dose 300mg --every 8h --days 0.1

@@ -21,7 +21,8 @@ if [ ! -x "$GABASIM" ]; then
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gabasim-outputs.XXXXXX") || exit 2
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/nan_scan.sh"
+trap 'scan_nan; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM
 # Outputs with relative names (demo's default plot) land here, never in the repository.
 cd "$TMP" || exit 2

@@ -71,12 +71,17 @@ rc=$?
   && ok "malformed specification on standard input is named 'standard input'" \
   || bad "malformed specification on standard input" "exit $rc: $(cat "$TMP/err.txt")"
 
-# a directory is refused with one line naming it (not read as an empty file)
-mkdir -p "$TMP/dir.csv"
-"$GS" meta "$TMP/dir.csv" > /dev/null 2> "$TMP/err.txt"
-rc=$?
-[ $rc -ne 0 ] && [ "$(wc -l < "$TMP/err.txt")" = 1 ] && grep -qF "$TMP/dir.csv' is a directory" "$TMP/err.txt" \
-  && ok "a directory is refused by name" || bad "directory" "exit $rc: $(cat "$TMP/err.txt")"
+# a directory given as an input file is a usage error (exit 2; issue 17 item 9: it was 1) with
+# one line naming it (not read as an empty file), for each kind of input
+mkdir -p "$TMP/dir.csv" "$TMP/dir.json"
+for args in "meta $TMP/dir.csv" "trial $TMP/dir.json" "simulate --drug $TMP/dir.json --dose 300mg --doses 1" \
+    "population --drug pregabalin --data $TMP/dir.csv"; do
+  # shellcheck disable=SC2086 # the words are the arguments
+  "$GS" $args > /dev/null 2> "$TMP/err.txt"
+  rc=$?
+  [ $rc = 2 ] && [ "$(wc -l < "$TMP/err.txt")" = 1 ] && grep -qF "/dir.$(echo "$args" | grep -o 'dir\.[a-z]*' | cut -d. -f2)' is a directory" "$TMP/err.txt" \
+    && ok "a directory is refused by name: ${args%% *}" || bad "directory: $args" "exit $rc: $(cat "$TMP/err.txt")"
+done
 
 # an input above the ceiling is refused while reading, naming the input and the limit: a study
 # table of 17 MiB through a pipe (no size known in advance)

@@ -2,7 +2,8 @@
 # stdout_env.sh - issue 17 items 3 and 5: a failed write to standard output is an error for every
 # command (exit 1, one "gabasim: error" line), tested on a full device made in a scratch
 # directory (mknod c 1 7, like /dev/full; never the system's); and an environment asking OpenMP
-# for 100000 threads neither crashes nor changes results (the thread count is capped at 256).
+# for 100000 threads neither crashes nor changes results (the thread count is capped at 256), and
+# threads that cannot be created give one error line.
 # usage: bash stdout_env.sh GABASIM
 set -u
 GS=$(realpath "${1:?usage: stdout_env.sh PATH_TO_GABASIM}")
@@ -56,4 +57,32 @@ OMP_NUM_THREADS=100000 timeout 120 "$GS" trial "$SPEC" --replicates 8 > "$TMP/t.
 OMP_NUM_THREADS=100000 timeout 120 "$GS" population --drug pregabalin \
   --data "$ROOT/examples/nonmem-pregabalin.csv" > "$TMP/d.csv" 2> "$TMP/d.err" &&
   ok "population --data with OMP_NUM_THREADS=100000" || bad "population --data with OMP_NUM_THREADS=100000" "$(head -2 "$TMP/d.err")"
+
+# Threads that cannot be created (a stack larger than the address space: 1000000G is about 2^50
+# bytes, beyond x86-64's 47-bit user space, so no kernel setting lets it succeed): libgomp used to
+# end the process with its own "libgomp: Thread creation failed" line. Now one gabasim error
+# line, exit 1, no file or temporary left; one thread needs no new thread and runs.
+no_threads() { # description, args...: run in an empty directory
+  local desc=$1 d="$TMP/threads"
+  shift
+  rm -rf "$d" && mkdir "$d"
+  (cd "$d" && OMP_NUM_THREADS=2 OMP_STACKSIZE=1000000G "$GS" "$@" > "$TMP/nt.out" 2> "$TMP/nt.err")
+  local rc=$?
+  if [ $rc != 1 ]; then bad "$desc" "exit $rc: $(head -2 "$TMP/nt.err")"
+  elif [ "$(wc -l < "$TMP/nt.err")" != 1 ] || ! grep -q '^gabasim: error: cannot start 2 threads' "$TMP/nt.err"; then
+    bad "$desc" "stderr: $(cat "$TMP/nt.err")"
+  elif [ -n "$(ls -A "$d")" ]; then bad "$desc" "left: $(ls -A "$d")"
+  else ok "$desc"; fi
+}
+no_threads "population: thread creation failure is one error line" population --drug gabapentin \
+  --n 40 --dose 300mg --every 8h --days 2 --threads 2 --summary-csv s.csv --percentiles-csv p.csv
+no_threads "trial replicates: thread creation failure is one error line" trial "$SPEC" \
+  --replicates 4 --threads 2 --csv r.csv
+no_threads "population --data: thread creation failure is one error line" population \
+  --drug pregabalin --data "$ROOT/examples/nonmem-pregabalin.csv" --out o.csv --threads 2
+no_threads "advise (OMP_NUM_THREADS=2): thread creation failure is one error line" advise \
+  --drug gabapentin --crcl 60 --html a.html
+OMP_STACKSIZE=1000000G "$GS" population --drug gabapentin --n 40 --dose 300mg --every 8h --days 2 \
+  --threads 1 > "$TMP/one.txt" 2> "$TMP/one.err" &&
+  ok "one thread runs whatever OMP_STACKSIZE says" || bad "one thread runs whatever OMP_STACKSIZE says" "$(head -2 "$TMP/one.err")"
 finish

@@ -241,6 +241,37 @@ static void reader_refuses_text_that_is_not_utf8(void **state)
     unlink(path);
 }
 
+/* Text that cannot be refused (a file name) is repaired for JSON and HTML output: each byte that
+ * does not start a well-formed sequence becomes U+FFFD (the expected strings were written by hand
+ * from RFC 3629's table of well-formed sequences); well-formed text is unchanged. */
+static void repair_replaces_each_bad_byte(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"plain", "plain"},
+        {"caf\xc3\xa9 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xf0\x9f\x98\x80"},
+        {"g\xff.json", "g\xef\xbf\xbd.json"},
+        {"\xc0\x80", "\xef\xbf\xbd\xef\xbf\xbd"}, /* overlong NUL: two bad bytes */
+        {"a\xed\xa0\x80", "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+        {"end\xe2\x82", "end\xef\xbf\xbd\xef\xbf\xbd"},             /* cut short */
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *r = gs_utf8_repair(cases[i].in);
+        assert_non_null(r);
+        assert_string_equal(r, cases[i].out);
+        size_t n = strlen(r), line = 0;
+        assert_int_equal(gs_utf8_invalid_at(r, n, &line), n);
+        assert_int_equal(line, 1);
+        gs_free(r);
+    }
+    size_t line = 0;
+    assert_int_equal(gs_utf8_invalid_at("a\nb\n\xff", 5, &line), 4);
+    assert_int_equal(line, 3);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/gs-datafile-XXXXXX");
@@ -252,6 +283,7 @@ int main(void)
         cmocka_unit_test(parse_reports_position_and_memory),
         cmocka_unit_test(library_initialised_once),
         cmocka_unit_test(reader_refuses_text_that_is_not_utf8),
+        cmocka_unit_test(repair_replaces_each_bad_byte),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);

@@ -1,0 +1,4 @@
+library(testthat)
+library(gabasim)
+
+test_check("gabasim")

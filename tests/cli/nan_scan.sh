@@ -1,0 +1,22 @@
+# nan_scan.sh - sourced by the command-line test scripts (lib.sh sources it).
+#
+# No output of the test suite contains nan or inf (issue 17 item 7): when a script ends, every
+# file left in its scratch directory $TMP - gabasim's outputs: text, CSV, JSON, SVG, HTML, error
+# messages - is searched for a nan or inf token (what printf prints for a non-finite number).
+# A token in single quotes is not counted: that is how an error message quotes the bad input it
+# refuses ("'--days' is 'nan'; expected a number ..."), never how a result is printed.
+# Call it from the script's EXIT trap, before $TMP is removed: it keeps the script's exit status,
+# or makes it 1 with a "not ok" line naming each file and its first such line.
+scan_nan() {
+  local rc=$? f h hits=""
+  while IFS= read -r -d '' f; do
+    h=$(LC_ALL=C grep -m1 -naiE "(^|[^a-z_'])[-+]?(nan|inf)([^a-z_']|\$)" -- "$f" | cut -c1-160)
+    [ -n "$h" ] && hits="$hits ${f#"$TMP"/}:$h;"
+  done < <(find "$TMP" -type f -print0 2> /dev/null)
+  if [ -n "$hits" ]; then
+    echo "not ok - no nan or inf in any output: $hits"
+    exit 1
+  fi
+  exit $rc
+}
+
