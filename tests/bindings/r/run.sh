@@ -20,6 +20,8 @@ if ! command -v R > /dev/null; then
   echo "skipped: R is not installed (make test installs r-base-core)"
   exit 77
 fi
+# copies of sources and installed files are not outputs (tests/cli/nan_scan.sh)
+NAN_SCAN_PRUNE="prefix pkg/gabasim pkg/gabasim.Rcheck/00_pkg_src pkg/gabasim.Rcheck/gabasim"
 . "$SRC/tests/cli/lib.sh"
 unset GABASIM_DATA GABASIM_DATA_DIR LD_LIBRARY_PATH PKG_CONFIG_PATH R_LIBS R_LIBS_USER
 PKG=$SRC/bindings/R
