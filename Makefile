@@ -7,7 +7,7 @@
 #   make test       install, build, run every test (CTest; the browser test needs chromium, node,
 #                   npm and the npm registry for puppeteer-core)
 #   make test-asan  the same tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#   make fuzz       libFuzzer runs of the file and text parsers (clang)
+#   make fuzz       libFuzzer runs of the file and text parsers (clang), FUZZ_SECONDS each (300)
 #   make bench      population benchmark against R deSolve, SciPy and a plain C Dormand-Prince
 #                   (about 12 minutes; writes bench/RESULTS.md; BENCH_QUICK=1 for a 15 s check)
 #   make format     clang-format every C file in place; make format-check only checks
@@ -88,10 +88,17 @@ test-asan: deps-test
 	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  ctest --output-on-failure -j$(JOBS)
 
-fuzz: deps
-	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_FUZZ=ON
-	cmake --build $(FUZZ_BUILD) -j$(JOBS)
-	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure
+# FUZZ_SECONDS per target (CI: 10), JOBS targets at a time, fixed seed; a crash fails the run
+# and leaves its reproducer in $(FUZZ_BUILD)/tests/fuzz/artifacts/NAME/
+FUZZ_SECONDS ?= 300
+# libFuzzer's runtime: a Recommends of clang, which install_missing does not follow
+FUZZ_DEB_PACKAGES = libclang-rt-dev
+fuzz:
+	$(call install_missing,$(DEB_PACKAGES) $(FUZZ_DEB_PACKAGES))
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DGS_FUZZ=ON \
+	  -DGS_FUZZ_SECONDS=$(FUZZ_SECONDS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzzers
+	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure -j$(JOBS)
 
 # DESTDIR is read by cmake --install from the environment (make passes it on when given)
 install: build

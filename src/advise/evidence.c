@@ -163,7 +163,8 @@ static gs_status parse_alternative(const cJSON *d, const struct where *w,
     if ((st = get_str(k, "text", 1, &kw, &a->kidney_text, err)) ||
         (st = get_str(k, "source", 0, &kw, &a->kidney_source, err)))
         return st;
-    static const struct gs_datafile_range crcl = {0.0, 1000.0, 0, 0, "mL/min", NULL};
+    /* a CrCl a patient can have (gabasim/patient.h: above 0, up to 250 mL/min) */
+    static const struct gs_datafile_range crcl = {0.0, 250.0, 1, 0, "mL/min", NULL};
     return gs_datafile_number(k, kw.path, "crcl_below", GS_DATAFILE_OPTIONAL, &crcl,
                               &a->kidney_crcl_below, err);
 }

@@ -17,11 +17,37 @@
 #define REQ GS_DATAFILE_REQUIRED
 #define OPT GS_DATAFILE_OPTIONAL
 
+/* A 95 % interval `ci` at path.ci: ascending, and holding its estimate (path.key, NaN: not
+ * given). */
+static gs_status check_interval(const char *path, const char *key, double estimate,
+                                const double ci[2], struct gs_error *err)
+{
+    char f[128];
+    gs_datafile_field(f, sizeof f, path, "ci");
+    if (!(ci[0] <= ci[1]))
+        return gs_error_set(err, GS_INPUT, f, "'%s' is [%g, %g]; allowed: ascending", f, ci[0],
+                            ci[1]);
+    if (!isnan(estimate) && !(estimate >= ci[0] && estimate <= ci[1])) {
+        char k[128];
+        gs_datafile_field(k, sizeof k, path, key);
+        return gs_error_set(err, GS_INPUT, k, "'%s' is %g; allowed inside '%s' [%g, %g]", k,
+                            estimate, f, ci[0], ci[1]);
+    }
+    return GS_OK;
+}
+
 /* One entry of drug_effect.effects: measured (target, trial, emax) or borrowed (emax_as). */
 static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_effect *e,
                               struct gs_error *err)
 {
-    static const struct gs_datafile_range any = {-INFINITY, INFINITY, 0, 0, NULL, NULL};
+    /* the ranges of docs/model.md, "Pain over time": a difference on the 0-10 rating scale lies
+     * within -10 to 10; Emax is a fraction of the remaining pain, from -1 (the pain doubled: harm)
+     * to 0.99 (below 1, so the pain on drug stays above 0 and a responder probability defined);
+     * the calibration trial lasts whole days, at most a year, at a CrCl of a patient */
+    static const struct gs_datafile_range md = {-10.0, 10.0, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range emax = {-1.0, 0.99, 0, 0, NULL, NULL};
+    static const struct gs_datafile_range days = {1.0, 365.0, 0, 1, "d", NULL};
+    static const struct gs_datafile_range crcl = {0.0, 250.0, 1, 0, "mL/min", NULL};
     const cJSON *as, *tr, *tg, *em;
     double ci[2];
     size_t n;
@@ -55,39 +81,44 @@ static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_
     gs_datafile_field(fem, sizeof fem, path, "emax");
     if ((st = gs_datafile_string_copy(tr, ftr, "titrate", REQ, e->titrate, sizeof e->titrate,
                                       err)) ||
-        (st = gs_datafile_number(tr, ftr, "days", OPT, &any, &e->trial_days, err)) ||
-        (st = gs_datafile_number(tr, ftr, "crcl", OPT, &any, &e->trial_crcl, err)) ||
-        (st = gs_datafile_number(tg, ftg, "md", OPT, &any, &e->target_md, err)) ||
+        (st = gs_datafile_number(tr, ftr, "days", OPT, &days, &e->trial_days, err)) ||
+        (st = gs_datafile_number(tr, ftr, "crcl", OPT, &crcl, &e->trial_crcl, err)) ||
+        (st = gs_datafile_number(tg, ftg, "md", OPT, &md, &e->target_md, err)) ||
         (st = gs_datafile_numbers(
              tg,
              &(struct gs_datafile_spec){
-                 .path = ftg, .key = "ci", .need = REQ, .range = &any, .min_n = 2, .max_n = 2},
+                 .path = ftg, .key = "ci", .need = REQ, .range = &md, .min_n = 2, .max_n = 2},
              ci, &n, err)))
         return st;
     e->target_lo = ci[0];
     e->target_hi = ci[1];
+    if ((st = check_interval(ftg, "md", e->target_md, ci, err)))
+        return st;
     if (em == NULL)
         return GS_OK;
-    if ((st = gs_datafile_number(em, fem, "value", OPT, &any, &e->emax, err)) ||
+    if ((st = gs_datafile_number(em, fem, "value", OPT, &emax, &e->emax, err)) ||
         (st = gs_datafile_numbers(
              em,
              &(struct gs_datafile_spec){
-                 .path = fem, .key = "ci", .need = OPT, .range = &any, .min_n = 2, .max_n = 2},
+                 .path = fem, .key = "ci", .need = OPT, .range = &emax, .min_n = 2, .max_n = 2},
              ci, &n, err)))
         return st;
     if (n == 2) {
         e->emax_lo = ci[0];
         e->emax_hi = ci[1];
     }
-    return GS_OK;
+    return n == 2 ? check_interval(fem, "value", e->emax, ci, err) : GS_OK;
 }
 
 static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
                                    struct gs_error *err)
 {
-    static const struct gs_datafile_range k_on = {0.0, INFINITY, 1, 0, "1/d", NULL};
-    static const struct gs_datafile_range ec50 = {0.0, INFINITY, 1, 0, "mg/L", NULL};
-    static const struct gs_datafile_range ke0 = {0.0, INFINITY, 1, 0, "1/h", NULL};
+    /* docs/model.md, "Pain over time": k_on up to 100 /d (an onset half-time of 10 min at the
+     * fastest); EC50 a plasma concentration, as the side-effect ED50s (above 0, up to 1000 mg/L);
+     * ke0 as in the drug files (above 0, up to 100 /h) */
+    static const struct gs_datafile_range k_on = {0.0, 100.0, 1, 0, "1/d", NULL};
+    static const struct gs_datafile_range ec50 = {0.0, 1000.0, 1, 0, "mg/L", NULL};
+    static const struct gs_datafile_range ke0 = {0.0, 100.0, 1, 0, "1/h", NULL};
     const cJSON *de, *drugs, *effects, *it;
     gs_status st;
     if ((st = gs_datafile_object(root, "", "drug_effect", REQ, &de, err)) ||
@@ -101,9 +132,11 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
         return st;
     cJSON_ArrayForEach(it, drugs)
     {
-        if (pm->n_drugs == sizeof pm->drug / sizeof pm->drug[0])
-            break;
         char f[96];
+        if (pm->n_drugs == sizeof pm->drug / sizeof pm->drug[0])
+            return gs_error_set(err, GS_INPUT, "drug_effect.drugs",
+                                "'drug_effect.drugs' has more than %zu drugs; allowed at most %zu",
+                                pm->n_drugs, pm->n_drugs);
         snprintf(f, sizeof f, "drug_effect.drugs.%.31s", it->string);
         if (strlen(it->string) >= sizeof pm->drug[0].name)
             return gs_error_set(err, GS_INPUT, f,
@@ -131,7 +164,10 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
     cJSON_ArrayForEach(it, effects)
     {
         if (pm->n_effects == GS_PAIN_MAX_EFFECTS)
-            break;
+            return gs_error_set(
+                err, GS_INPUT, "drug_effect.effects",
+                "'drug_effect.effects' has more than %d entries; allowed at most %d",
+                GS_PAIN_MAX_EFFECTS, GS_PAIN_MAX_EFFECTS);
         char path[64];
         snprintf(path, sizeof path, "drug_effect.effects[%zu]", pm->n_effects);
         if ((st = parse_effect(it, path, &pm->effect[pm->n_effects], err)))

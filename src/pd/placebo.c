@@ -97,6 +97,8 @@ double gs_placebo_responder_prob(const struct gs_placebo *m, double effect, doub
         double need = c / g, p;
         if (need >= 1.0)
             p = 0.0;
+        else if (w_pe == 0.0) /* no between-person variance of PE: everyone has PE */
+            p = m->pe >= need ? 1.0 : 0.0;
         else /* P(PE >= need), logit PE ~ N(mu_pe, w_pe^2) */
             p = 0.5 * erfc((log(need / (1.0 - need)) - mu_pe) / (w_pe * sqrt(2.0)));
         double wgt = (i == 0 || i == n - 1) ? 0.5 : 1.0;

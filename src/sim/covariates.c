@@ -52,16 +52,17 @@ static gs_status parse_dist(const cJSON *parent, const char *key, const char *pp
         (st = gs_datafile_choice(o, path, "distribution", REQ, kinds, &kind, err)))
         return st;
     d->lognormal = kind == 1;
+    double centre = NAN, gsd = NAN; /* as the file gives them (mean or median; geometric SD) */
     if (!d->lognormal) {
         if ((st = gs_datafile_number(o, path, "mean", REQ, &finite, &d->mu, err)) ||
             (st = gs_datafile_number(o, path, "sd", REQ, &positive, &d->sigma, err)))
             return st;
+        centre = d->mu;
     } else {
-        double median, gsd;
-        if ((st = gs_datafile_number(o, path, "median", REQ, &positive, &median, err)) ||
+        if ((st = gs_datafile_number(o, path, "median", REQ, &positive, &centre, err)) ||
             (st = gs_datafile_number(o, path, "geometric_sd", REQ, &gsd_range, &gsd, err)))
             return st;
-        d->mu = log(median);
+        d->mu = log(centre);
         d->sigma = log(gsd);
     }
     if (!(d->sigma > 0.0 && d->lo < d->hi) || (d->lognormal && !(d->lo > 0.0)))
@@ -69,6 +70,19 @@ static gs_status parse_dist(const cJSON *parent, const char *key, const char *pp
                             "'%s' has min %g and max %g; allowed min below max (min above 0 for "
                             "a log-normal)",
                             path, d->lo, d->hi);
+    /* docs/population.md: the centre inside the bounds and a spread no wider than they are (on
+     * the sampling scale), so the truncated distribution is a distribution and not a clamp */
+    if (!(centre >= d->lo && centre <= d->hi))
+        return gs_error_set(err, GS_INPUT, path, "'%s.%s' is %g; allowed from min %g to max %g",
+                            path, d->lognormal ? "median" : "mean", centre, d->lo, d->hi);
+    if (!d->lognormal && !(d->sigma <= d->hi - d->lo))
+        return gs_error_set(err, GS_INPUT, path,
+                            "'%s.sd' is %g; allowed above 0, up to max - min = %g", path, d->sigma,
+                            d->hi - d->lo);
+    if (d->lognormal && !(gsd <= d->hi / d->lo))
+        return gs_error_set(err, GS_INPUT, path,
+                            "'%s.geometric_sd' is %g; allowed above 1, up to max / min = %g", path,
+                            gsd, d->hi / d->lo);
     return GS_OK;
 }
 
@@ -224,7 +238,7 @@ static double draw(const struct dist *d, gs_rng *r, double shift_z, double scale
            phi = gsl_cdf_ugaussian_P((hi - mu) / sigma);
     double u = plo + (phi - plo) * gs_rng_uniform(r);
     double x = mu + sigma * gsl_cdf_ugaussian_Pinv(u);
-    if (x < lo) /* rounding at extreme tails */
+    if (!(x >= lo)) /* rounding at extreme tails (and NaN, which no draw may give) */
         x = lo;
     if (x > hi)
         x = hi;

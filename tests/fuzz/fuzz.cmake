@@ -13,9 +13,12 @@
 #                            under GS_SANITIZE it runs with ASan/UBSan/LSan.
 # With -DGS_FUZZ=ON and clang, also:
 #   fuzz_<name>              the libFuzzer binary (-fsanitize=fuzzer,address,undefined)
-#   test fuzz_<name>         LABELS fuzz: 30 s of fuzzing (-max_total_time=30 -timeout=10) on a
-#                            fresh copy of the corpus in <build>/tests/fuzz/runs/<name>; crashes go
-#                            to <build>/tests/fuzz/artifacts/<name>/. Run with `ctest -L fuzz`.
+#   test fuzz_<name>         LABELS fuzz: GS_FUZZ_SECONDS of fuzzing (-max_total_time, default
+#                            30; `make fuzz` passes FUZZ_SECONDS, 300 by default, CI 10) from the
+#                            fixed -seed=GS_FUZZ_SEED (1) on a fresh copy of the corpus in
+#                            <build>/tests/fuzz/runs/<name>; a crash or violated invariant fails
+#                            the test and leaves its reproducer in <build>/tests/fuzz/artifacts/
+#                            <name>/. Run with `ctest -L fuzz`; target `fuzzers` builds them all.
 #
 # GS_FUZZ needs the whole library compiled with libFuzzer's coverage instrumentation and the
 # sanitizers. Add these lines to the top-level CMakeLists.txt, after the GS_SANITIZE block and
@@ -37,6 +40,10 @@
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
                   evidence studies trial_spec datafile)
+
+set(GS_FUZZ_SECONDS 30 CACHE STRING "Seconds of fuzzing per target in the fuzz_<name> tests")
+set(GS_FUZZ_SEED 1 CACHE STRING "libFuzzer -seed of the fuzz_<name> tests (fixed: reproducible)")
+math(EXPR GS_FUZZ_TEST_TIMEOUT "${GS_FUZZ_SECONDS} + 150")
 
 set(GS_FUZZ_BUILD_LIBFUZZER OFF)
 if(GS_FUZZ)
@@ -79,13 +86,18 @@ foreach(name IN LISTS GS_FUZZ_NAMES)
       LABELS fuzz)
 
     add_test(NAME fuzz_${name}
-             COMMAND fuzz_${name} -max_total_time=30 -timeout=10 -rss_limit_mb=2048
+             COMMAND fuzz_${name} -max_total_time=${GS_FUZZ_SECONDS} -seed=${GS_FUZZ_SEED}
+                     -timeout=10 -rss_limit_mb=2048
                      -print_final_stats=1 -dict=${GS_FUZZ_DIR}/${name}.dict
                      -artifact_prefix=${artifacts}/ ${work})
     set_tests_properties(fuzz_${name} PROPERTIES
       FIXTURES_REQUIRED fuzz_${name}_corpus
       LABELS fuzz
-      TIMEOUT 180
+      TIMEOUT ${GS_FUZZ_TEST_TIMEOUT}
       ENVIRONMENT "GS_FUZZ_IGNORE=;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
+    list(APPEND GS_FUZZ_BINARIES fuzz_${name})
   endif()
 endforeach()
+if(GS_FUZZ_BUILD_LIBFUZZER)
+  add_custom_target(fuzzers DEPENDS ${GS_FUZZ_BINARIES})
+endif()

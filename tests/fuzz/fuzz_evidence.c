@@ -3,9 +3,11 @@
  * advise` (src/report/ advise_evidence.c): text, HTML and JSON from whatever the parser accepts.
  *
  * Invariants: no crash or sanitizer report on any input; a refused input gets a message; an
- * accepted one renders, and its JSON output parses as JSON.
+ * accepted one has every kidney threshold in its documented range (a patient's CrCl: above 0, up
+ * to 250 mL/min, or none), renders, and its JSON output parses as JSON.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 
 /* the evidence selection and its writers are module internals (advise_int.h of src/advise and
  * src/report): this target reaches them as their own tests would */
@@ -22,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_error(st, &err);
         FUZZ_CHECK("refused-null", ev == NULL, "a refused file left a result");
         return 0;
+    }
+    for (size_t i = 0; i < ev->n_alternatives; i++) {
+        double c = ev->alternatives[i].kidney_crcl_below;
+        FUZZ_CHECK("crcl-range", isnan(c) || (c > 0 && c <= 250), "crcl_below %g", c);
     }
     static const char *kinds[] = {NULL, "nonradicular-clbp", "radicular", "phn"};
     static const char *drugs[] = {"gabapentin", "duloxetine", NULL, "pregabalin"};
