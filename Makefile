@@ -30,6 +30,9 @@ all: build
 # groff-base: the install test renders the installed man page. chromium: the browser test of the
 # advise page (tests/browser), which drives it with puppeteer-core from npm (no browser download).
 TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema groff-base chromium
+# the Python binding's test (tests/python): cffi, numpy, pytest, venv (pandas: the DataFrame path)
+TEST_DEB_PACKAGES += python3-cffi python3-numpy python3-pytest python3-venv python3-dev \
+                     python3-setuptools python3-wheel python3-pandas
 # node and npm for that test: Debian's nodejs and npm, unless a node with its npm is already there
 # (a NodeSource nodejs bundles npm and conflicts with Debian's npm package)
 NODE_DEB_PACKAGES = $(if $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo y),,nodejs npm)
