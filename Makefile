@@ -29,7 +29,7 @@ all: build
 # Only for tests: R's metafor, the reference the meta-analysis statistics are checked against.
 # groff-base: the install test renders the installed man page. chromium: the browser test of the
 # advise page (tests/browser), which drives it with puppeteer-core from npm (no browser download).
-TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme python3-jsonschema groff-base chromium
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme r-cran-emmeans python3-jsonschema groff-base chromium
 # node and npm for that test: Debian's nodejs and npm, unless a node with its npm is already there
 # (a NodeSource nodejs bundles npm and conflicts with Debian's npm package)
 NODE_DEB_PACKAGES = $(if $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo y),,nodejs npm)
