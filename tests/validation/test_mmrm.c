@@ -13,8 +13,8 @@
  * 1e-12, which pins the covariance parameters only to about 1e-6 and the estimate to about
  * 1e-6 relative): estimate and SE 1e-5 relative, and gabasim's REML log-likelihood at least
  * gls's. Against emmeans's df 5e-2: for gls it uses "appx-satterthwaite", numerical derivatives
- * of the contrast's variance with nlme's finite-difference apVar, which gives 56.79 to 56.89
- * (varying with R's random seed) where the exact value is 57 (case 1, complete data: the contrast
+ * of the contrast's variance with nlme's finite-difference apVar, which gives 56.45 to 56.89
+ * from run to run where the exact value is 57 (case 1, complete data: the contrast
  * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). Runs in
  * about a minute (R's numerical Hessians). Needs Rscript with nlme, emmeans and numDeriv
  * (r-cran-emmeans brings it). */
@@ -108,9 +108,11 @@ static const char r_script[] =
     "  correlation = corSymm(form = ~ v | id), weights = varIdent(form = ~ 1 | visit),\n"
     "  control = glsControl(tolerance = 1e-12, msTol = 1e-12, maxIter = 500, msMaxIter = 5000,\n"
     "  opt = 'optim', optimMethod = 'BFGS'))\n"
-    "s <- summary(m)$tTable['arm1', ]; set.seed(1)\n"
-    "e <- as.data.frame(summary(pairs(emmeans(m, ~ arm | visit, mode = 'satterthwaite',\n"
-    "  data = d), reverse = TRUE))); e <- e[e$visit == as.character(V - 1), ]\n"
+    "s <- summary(m)$tTable['arm1', ]\n"
+    "e <- list(estimate = -1, SE = -1, df = -1)\n"
+    "if (a[4] == '1') { e <- as.data.frame(summary(pairs(emmeans(m, ~ arm | visit,\n"
+    "  mode = 'satterthwaite', data = d), reverse = TRUE))); e <- e[e$visit == as.character(V - "
+    "1), ] }\n"
     "X <- model.matrix(~ visit * arm + visit * base, d); y <- d$y; p <- ncol(X)\n"
     "pat <- tapply(vis, d$id, function(v) paste(v, collapse = ','))\n"
     "grp <- lapply(split(names(pat), pat), function(ids) {\n"
@@ -143,8 +145,9 @@ static const char r_script[] =
     "  digits = 17), a[2])\n";
 
 /* R's answers for d: gls's estimate, SE, REML log-likelihood; emmeans's estimate, SE, df; the
- * Newton-refined estimate, SE, Satterthwaite's df by the formula, REML log-likelihood. */
-static void from_r(const struct data *d, double ref[10])
+ * Newton-refined estimate, SE, Satterthwaite's df by the formula, REML log-likelihood. Without
+ * emmeans its three numbers are -1. */
+static void from_r(const struct data *d, int with_emmeans, double ref[10])
 {
     char csv[] = "/tmp/gs-mmrm-XXXXXX", res[] = "/tmp/gs-mmrm-res-XXXXXX",
          scr[] = "/tmp/gs-mmrm-R-XXXXXX";
@@ -161,12 +164,13 @@ static void from_r(const struct data *d, double ref[10])
                 d->id[k]);
     fclose(f);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d > /dev/null 2>&1", scr, csv, res, d->v);
+    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d %d > /dev/null 2>&1", scr, csv, res, d->v,
+             with_emmeans);
     assert_int_equal(system(cmd), 0);
     FILE *in = fopen(res, "r");
     assert_non_null(in);
     for (int j = 0; j < 10; j++)
-        assert_int_equal(fscanf(in, "%lf", &ref[j]), 1);
+        assert_int_equal(fscanf(in, "%lf", &ref[j]), 1); /* emmeans not run: -1 */
     fclose(in);
     unlink(csv);
     unlink(res);
@@ -198,7 +202,8 @@ static void against_r(void **state)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         make(&d, cases[c].seed, cases[c].m, cases[c].v, cases[c].dropout, cases[c].intermittent);
         double ref[10];
-        from_r(&d, ref);
+        /* emmeans's appx-satterthwaite takes minutes at 6 and 8 visits: cases 1 and 4 only */
+        from_r(&d, cases[c].v <= 5, ref);
         struct gs_mmrm_result r;
         struct gs_error err = GS_ERROR_INIT;
         const struct gs_mmrm_request req = request_of(&d);
@@ -217,13 +222,14 @@ static void against_r(void **state)
         assert_rel(r.effect, ref[0], 1e-5);
         assert_rel(r.se, ref[1], 1e-5);
         assert_true(r.reml_loglik >= ref[2] - 1e-9 * fabs(ref[2]));
-        assert_rel(r.effect, ref[3], 1e-5); /* emmeans's contrast is gls's coefficient */
-        assert_rel(r.se, ref[4], 1e-5);
-        /* emmeans's df ("appx-satterthwaite" for gls: random-direction numerical derivatives
-         * with nlme's finite-difference apVar, so the seed is set) scatter by about 2 % from
-         * run to run (42.76 to 43.64 for case 3's 43.408; 56.79 to 56.89 for case 1's exact
-         * 57): 5e-2 */
-        assert_rel(r.df, ref[5], 5e-2);
+        if (cases[c].v <= 5) {
+            assert_rel(r.effect, ref[3], 1e-5); /* emmeans's contrast is gls's coefficient */
+            assert_rel(r.se, ref[4], 1e-5);
+            /* emmeans's df ("appx-satterthwaite" for gls: numerical derivatives with nlme's
+             * finite-difference apVar) scatter by about 2 % from run to run (56.45 to 56.89
+             * for case 1's exact 57; 42.76 to 43.64 for case 3's 43.408): 5e-2 */
+            assert_rel(r.df, ref[5], 5e-2);
+        }
         if (cases[c].dropout == 0.0)
             assert_rel(r.df, d.m - 3, 1e-6);
         assert_rel(r.t, r.effect / r.se, 1e-12);
