@@ -158,6 +158,42 @@ static void null_designs(void **state)
                  failures);
 }
 
+/* The example's text with its "analysis" member replaced by `analysis` (a JSON object), parsed. */
+static gs_status parse_with(const char *analysis, struct gs_trial_spec *s, struct gs_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/../examples/clbp-gabapentin-trial.json", gs_datafile_dir());
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[65536];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = 0;
+    char *a = strstr(text, "\"analysis\":");
+    assert_non_null(a);
+    snprintf(a, sizeof text - (size_t)(a - text), "\"analysis\": %s}\n", analysis);
+    return gs_trial_spec_parse(s, text, strlen(text), "spec", err);
+}
+
+/* MMRM is the default with repeated visits; an imputation rule keeps ANCOVA; MMRM refuses an
+ * imputation rule. */
+static void default_method(void **state)
+{
+    (void)state;
+    struct gs_trial_spec s;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(parse_with("{\"alpha\": 0.05}", &s, &err), GS_OK);
+    assert_int_equal(s.n_visits, 8);
+    assert_int_equal(s.method, GS_METHOD_MMRM);
+    assert_int_equal(parse_with("{\"imputation\": \"bocf\"}", &s, &err), GS_OK);
+    assert_int_equal(s.method, GS_METHOD_ANCOVA);
+    assert_int_equal(parse_with("{\"method\": \"mixed\"}", &s, &err), GS_OK);
+    assert_int_equal(s.method, GS_METHOD_MIXED);
+    assert_int_equal(parse_with("{\"method\": \"mmrm\", \"imputation\": \"locf\"}", &s, &err),
+                     GS_INPUT);
+    assert_non_null(strstr(err.msg, "analysis.imputation"));
+}
+
 int main(int argc, char **argv)
 {
     /* [--reps N] [--threads T] [--all] [METHOD...]: METHOD mmrm, ancova or mixed (default mmrm
@@ -188,6 +224,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(default_method),
         cmocka_unit_test(null_designs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
