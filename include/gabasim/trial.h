@@ -45,7 +45,15 @@ enum gs_arm_type { GS_ARM_PLACEBO = 0, GS_ARM_DRUG = 1 };
 enum gs_titration_kind { GS_TITRATE_FORCED = 0, GS_TITRATE_MAX_TOLERATED = 1 };
 enum gs_rand_method { GS_RAND_FIXED = 0, GS_RAND_BLOCKS = 1 };
 enum gs_imputation { GS_IMPUTE_COMPLETERS = 0, GS_IMPUTE_LOCF = 1, GS_IMPUTE_BOCF = 2 };
-enum gs_trial_method { GS_METHOD_ANCOVA = 0, GS_METHOD_TTEST = 1, GS_METHOD_MIXED = 2 };
+/* MIXED: the random-intercept model (gabasim/lmm.h), which assumes compound symmetry and rejects
+ * a true null too often on the simulated pain courses; MMRM (gabasim/mmrm.h): unstructured
+ * covariance, the default with 2 or more visits. */
+enum gs_trial_method {
+    GS_METHOD_ANCOVA = 0,
+    GS_METHOD_TTEST = 1,
+    GS_METHOD_MIXED = 2,
+    GS_METHOD_MMRM = 3
+};
 enum gs_effect_level { GS_EFFECT_CENTRAL = 0, GS_EFFECT_LOWER = 1, GS_EFFECT_UPPER = 2 };
 enum gs_dropout_reason {
     GS_DROP_NONE = 0,
@@ -163,7 +171,8 @@ struct gs_trial_result {
     struct gs_ancova_result primary; /* drug arm minus placebo (arm 0 minus arm 1 otherwise) */
     double level;                    /* of primary's CI: 1 - alpha two-sided, 1 - 2 alpha one */
     double p_reported;               /* p for the specified sidedness */
-    int significant;                 /* p_reported < alpha with the effect favouring arm 0 */
+    double df;       /* of the t test: primary.df, or Satterthwaite's (not whole) for MMRM */
+    int significant; /* p_reported < alpha with the effect favouring arm 0 */
 };
 #define GS_TRIAL_RESULT_INIT                                                                       \
     {                                                                                              \

@@ -52,7 +52,7 @@ void help_trial(FILE *f)
         "virtual population screened against the inclusion criteria, randomized, titrated,\n"
         "followed visit by visit (pain on 0-10 from the placebo course and the drug effect,\n"
         "side effects from the side-effect model, dropout), then analysed as specified\n"
-        "(ANCOVA on baseline, t test, or a random-intercept mixed model over every visit).\n"
+        "(MMRM over every visit, ANCOVA on baseline, t test, or a random-intercept model).\n"
         "One trial prints the participant flow, Table 1, the primary result, responders\n"
         "and the side-effect table; --replicates prints the power (share of replicates with\n"
         "a significant benefit), the distribution of the estimate and, with --n-grid, a\n"

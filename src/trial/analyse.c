@@ -7,6 +7,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/lmm.h"
+#include "gabasim/mmrm.h"
 #include "trial_int.h"
 
 int gs_trial_treated_arm(const struct gs_trial_spec *sp)
@@ -106,9 +107,12 @@ static void describe(const gs_trial *t, struct gs_trial_result *r)
     }
 }
 
+/* The repeated-measures analyses over every observed visit: the random-intercept model
+ * (GS_METHOD_MIXED) or MMRM (GS_METHOD_MMRM); sets r->df. */
 static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, double level,
                        struct gs_error *err)
 {
+    const int mmrm = t->spec.method == GS_METHOD_MMRM;
     const struct gs_trial_spec *sp = &t->spec;
     long n = r->randomized;
     size_t nv = sp->n_visits, n_obs = 0;
@@ -133,14 +137,39 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
                 y[k] = s->pain[v] - s->base_obs;
                 base[k] = s->base_obs;
                 arm[k] = s->arm == tr;
-                /* the last visit is the reference level, so the arm coefficient is the
-                 * difference at the last visit */
-                visit[k] = v + 1 == nv ? 0 : (int)v + 1;
+                /* gs_lmm_ri: the last visit is the reference level, so the arm coefficient
+                 * is the difference at the last visit; gs_lmm_mmrm: visits in time order, the
+                 * contrast at the last */
+                visit[k] = mmrm ? (int)v : v + 1 == nv ? 0 : (int)v + 1;
                 id[k] = i;
                 k++;
                 analysed = 1;
             }
         r->arm[s->arm].analysed += analysed;
+    }
+    if (mmrm) {
+        struct gs_mmrm_result mr;
+        const struct gs_mmrm_request mreq = {.y = y,
+                                             .arm = arm,
+                                             .baseline = base,
+                                             .visit = visit,
+                                             .n_visits = (int)nv,
+                                             .id = id,
+                                             .n = n_obs,
+                                             .level = level};
+        st = gs_lmm_mmrm(&mreq, &mr, err);
+        if (st == GS_OK) {
+            r->primary.effect = mr.effect;
+            r->primary.se = mr.se;
+            r->primary.ci_lo = mr.ci_lo;
+            r->primary.ci_hi = mr.ci_hi;
+            r->primary.t = mr.t;
+            r->primary.p = mr.p;
+            r->primary.df = (int)floor(mr.df);
+            r->primary.sigma = mr.sigma_last;
+            r->df = mr.df;
+        }
+        goto done;
     }
     struct gs_lmm_result lr;
     const struct gs_lmm_ri_request lreq = {.y = y,
@@ -161,6 +190,7 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
         r->primary.p = lr.p;
         r->primary.df = lr.df;
         r->primary.sigma = lr.sigma;
+        r->df = lr.df;
     }
 done:
     gs_free(y);
@@ -218,7 +248,8 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
     double level = sp->sided == 2 ? 1.0 - sp->alpha : 1.0 - 2.0 * sp->alpha;
     r->level = level;
     gs_status st = GS_OK;
-    if (sp->method == GS_METHOD_MIXED) {
+    const int repeated = sp->method == GS_METHOD_MIXED || sp->method == GS_METHOD_MMRM;
+    if (repeated) {
         st = mixed(t, r, tr, level, err);
     } else {
         double *y = gs_malloc((size_t)n * sizeof *y), *b = gs_malloc((size_t)n * sizeof *b);
@@ -242,6 +273,7 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
             }
             st = gs_ancova(y, arm, sp->method == GS_METHOD_ANCOVA ? b : NULL, k, level, &r->primary,
                            err);
+            r->df = r->primary.df;
         }
         gs_free(y);
         gs_free(b);
@@ -260,7 +292,7 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
             err->code = st = GS_UNSUPPORTED;
         return st;
     }
-    if (sp->method == GS_METHOD_MIXED) /* the arms' observed change at the last visit */
+    if (repeated) /* the arms' observed change at the last visit */
         for (long i = 0; i < n; i++) {
             const struct gs_trial_subject *s = &r->subject[i];
             if (isnan(s->pain[last]))
@@ -270,14 +302,14 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
             r->arm[s->arm].change_n++;
         }
     for (int a = 0; a < 2; a++) {
-        long m = sp->method == GS_METHOD_MIXED ? r->arm[a].change_n : r->arm[a].analysed;
-        if (sp->method != GS_METHOD_MIXED)
+        long m = repeated ? r->arm[a].change_n : r->arm[a].analysed;
+        if (!repeated)
             r->arm[a].change_n = m;
         r->arm[a].change_mean = m ? r->arm[a].change_mean / (double)m : NAN;
         r->arm[a].base_mean = m ? r->arm[a].base_mean / (double)m : NAN;
     }
     /* one-sided: benefit is less pain, a negative difference */
-    r->p_reported = sp->sided == 2 ? r->primary.p : gsl_cdf_tdist_P(r->primary.t, r->primary.df);
+    r->p_reported = sp->sided == 2 ? r->primary.p : gsl_cdf_tdist_P(r->primary.t, r->df);
     r->significant = r->p_reported < sp->alpha && r->primary.effect < 0.0;
     return GS_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/datafile.h"
+#include "gabasim/mmrm.h"
 #include "gabasim/trial.h"
 
 #define MAX_SPEC_BYTES (1 << 20)
@@ -363,9 +364,10 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     }
 
     const cJSON *an = cJSON_GetObjectItemCaseSensitive(root, "analysis");
+    int method_given = 0, imputation_given = 0;
     if (an) {
         static const char *const k[] = {"method", "imputation", "alpha", "sided", NULL};
-        static const char *const m[] = {"ancova", "ttest", "mixed", NULL};
+        static const char *const m[] = {"ancova", "ttest", "mixed", "mmrm", NULL};
         static const char *const im[] = {"completers", "locf", "bocf", NULL};
         int method = (int)s->method, imp = (int)s->imputation;
         long sided = s->sided;
@@ -388,11 +390,26 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         s->method = (enum gs_trial_method)method;
         s->imputation = (enum gs_imputation)imp;
         s->sided = (int)sided;
-        if (s->method == GS_METHOD_MIXED && cJSON_GetObjectItemCaseSensitive(an, "imputation"))
+        method_given = cJSON_GetObjectItemCaseSensitive(an, "method") != NULL;
+        imputation_given = cJSON_GetObjectItemCaseSensitive(an, "imputation") != NULL;
+        if ((s->method == GS_METHOD_MIXED || s->method == GS_METHOD_MMRM) && imputation_given)
             return gs_error_set(c->err, GS_INPUT, "analysis.imputation",
-                                "the mixed model uses every observed visit without "
-                                "imputation; remove 'analysis.imputation'");
+                                "the %s uses every observed visit without imputation; remove "
+                                "'analysis.imputation'",
+                                s->method == GS_METHOD_MMRM ? "MMRM" : "mixed model");
     }
+    /* the default: MMRM where there are repeated visits (unless an imputation rule asks for
+     * an analysis of the last value), else ANCOVA */
+    if (!method_given)
+        s->method = s->n_visits >= 2 && s->n_visits <= GS_MMRM_MAX_VISITS && !imputation_given
+                        ? GS_METHOD_MMRM
+                        : GS_METHOD_ANCOVA;
+    if (s->method == GS_METHOD_MMRM && s->n_visits > GS_MMRM_MAX_VISITS)
+        return gs_error_set(c->err, GS_INPUT, "analysis.method",
+                            "'analysis.method' is \"mmrm\" with %zu visits; allowed with at most "
+                            "%d (an unstructured covariance over more visits has too many terms): "
+                            "use fewer visits or \"ancova\"",
+                            s->n_visits, GS_MMRM_MAX_VISITS);
     return GS_OK;
 }
 

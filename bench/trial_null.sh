@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# bench/trial_null.sh - the long version of tests/validation/test_trial_null.c (issue 11 item 2):
+# the virtual trials' type I error on null designs built from examples/clbp-gabapentin-trial.json
+# (ineffective drug, identical arms, 20 per arm with heavy dropout at 8 and at 4 visits), for
+# MMRM, ANCOVA (LOCF) and the random-intercept model, each rate printed with its Monte Carlo SE
+# (sqrt(a (1 - a) / R) at the nominal level a) and marked OUTSIDE when the count of rejections
+# leaves the central 99.9 % of Binomial(R, a). Needs `make build` (build/tests/test_trial_null).
+#
+#   bash bench/trial_null.sh                      10000 replicates per design and method
+#   NULL_REPS=2000 NULL_THREADS=2 bash bench/trial_null.sh
+#   bash bench/trial_null.sh mmrm ancova          only these methods (default mmrm ancova mixed)
+#
+# Exit status: that of the test program (1 when a checked rate is outside its interval, which
+# the random-intercept model is expected to be).
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${TEST_TRIAL_NULL:-$ROOT/build/tests/test_trial_null}
+if [ ! -x "$BIN" ]; then
+    echo "trial_null.sh: $BIN not found: run make build first" >&2
+    exit 2
+fi
+methods=("$@")
+[ ${#methods[@]} -eq 0 ] && methods=(mmrm ancova mixed)
+start=$(date +%s)
+"$BIN" --all --reps "${NULL_REPS:-10000}" --threads "${NULL_THREADS:-0}" "${methods[@]}" 2>&1 |
+    grep -v '^\[' | sed 's/:  /:\n    /; s/  \(one-sided\)/\n    \1/g'
+status=${PIPESTATUS[0]}
+echo "total $(($(date +%s) - start)) s"
+exit "$status"

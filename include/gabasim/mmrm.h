@@ -1,0 +1,76 @@
+/* gabasim/mmrm.h - the mixed model for repeated measures (MMRM) of a two-arm trial, the analysis
+ * regulators expect for repeated visits (Mallinckrodt et al., Drug Inf J 2008; EMA Guideline on
+ * missing data in confirmatory clinical trials, EMA/CPMP/EWP/1776/99 Rev. 1, 2010):
+ *
+ *   y_ij = mu_j + delta_j arm_i + gamma_j baseline_i + e_ij,   e_i ~ N(0, Sigma_i),
+ *
+ * visit j as a factor, treatment x visit and baseline x visit, and an unstructured covariance
+ * Sigma over the visits (Sigma_i: the rows and columns of the visits participant i attended).
+ * Missing visits are dropped, not imputed: valid under missing at random. Sigma maximises the
+ * restricted (REML) likelihood over its Cholesky factor (log diagonal): quasi-Newton (BFGS)
+ * with the analytic gradient, then Newton steps on the Hessian by central differences of that
+ * gradient. The result is delta at the last visit with its standard error, a t test on
+ * Satterthwaite degrees of freedom (Satterthwaite 1946; the variance of the contrast's
+ * estimated variance from the inverse Hessian of the REML criterion, as lmerTest and emmeans
+ * do), CI and p. Checked against R nlme::gls with corSymm and varIdent and emmeans
+ * (tests/validation/test_mmrm.c).
+ *
+ * Observations are grouped by their pattern of attended visits, so one evaluation of the
+ * criterion costs O(patterns * visits^3 + visits^3), independent of the number of participants.
+ */
+#ifndef GABASIM_MMRM_H
+#define GABASIM_MMRM_H
+
+#include <stddef.h>
+
+#include "gabasim/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define GS_MMRM_MAX_VISITS 24 /* an unstructured covariance has visits (visits + 1) / 2 terms */
+
+struct gs_mmrm_result {
+    double effect, se, ci_lo, ci_hi, t, p; /* delta at the last visit: arm 1 minus arm 0 */
+    double df;                             /* Satterthwaite */
+    double reml_loglik; /* restricted log-likelihood, -1/2 [(N - p) log 2 pi + log|V| +
+                           log|X'V^-1X| + r'V^-1 r] */
+    int n_visits;       /* visit levels with observations (the covariance's dimension) */
+    long n_participants;
+    int iterations;                                      /* quasi-Newton and Newton steps */
+    double cov[GS_MMRM_MAX_VISITS * GS_MMRM_MAX_VISITS]; /* Sigma, n_visits x n_visits row-major
+                                                             over the visits with observations */
+    double sigma_last;                                   /* residual SD at the last visit */
+};
+
+/* The data: n observations, each array n long (a participant's observations may be anywhere in
+ * the arrays). Start from GS_MMRM_REQUEST_INIT. */
+struct gs_mmrm_request {
+    const double *y;        /* the outcome */
+    const int *arm;         /* 0 or 1 (1: treatment), constant within a participant */
+    const double *baseline; /* the baseline covariate, constant within a participant */
+    const int *visit;       /* 0 to n_visits - 1 in time order; the contrast is at n_visits - 1 */
+    int n_visits;           /* 1 to GS_MMRM_MAX_VISITS */
+    const long *id;         /* participant */
+    size_t n;               /* observations */
+    double level;           /* of the confidence interval, in (0, 1) */
+};
+#define GS_MMRM_REQUEST_INIT                                                                       \
+    {                                                                                              \
+        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95                                                   \
+    }
+
+/* Fits the model to req's observations into *r. Visit levels without observations are dropped.
+ * GS_INPUT names the cause when the data cannot identify the model: a value out of range, a
+ * participant with two observations at one visit or changing arm or baseline, the last visit
+ * without observations in an arm, a visit with too few participants or whose baselines do not
+ * vary, two visits nobody attended together, more fixed effects than observations. GS_SOLVER
+ * when the REML maximisation does not converge or ends where the covariance is singular. */
+gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *r,
+                      struct gs_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
