@@ -360,6 +360,9 @@ SEXP gsr_population_data(SEXP opts, SEXP csv)
         "titrate",     "until",        "out_every", "threshold", "window_from", "window_to",
         "percentiles", "start_steady", "miss",      "extra",     NULL};
 
+    /* checked before anything is allocated: STRING_ELT(csv, 0) below reads element 0 unchecked */
+    if (TYPEOF(csv) != STRSXP || XLENGTH(csv) != 1 || STRING_ELT(csv, 0) == NA_STRING)
+        Rf_error("'data' is not one CSV text");
     gs_population_request_init(&req);
     if ((st = pop_common(opts, &drug, &req, &err)))
         goto done;
@@ -639,6 +642,9 @@ SEXP gsr_meta(SEXP opts, SEXP csv)
     int method = 0, have_table = 0;
     gs_status st;
 
+    if (csv != R_NilValue &&
+        (TYPEOF(csv) != STRSXP || XLENGTH(csv) != 1 || STRING_ELT(csv, 0) == NA_STRING))
+        Rf_error("'file' is not one CSV text");
     if ((st = gsr_choice(gsr_str(opts, "method"), "method", methods, &method, &err)) ||
         (st = gsr_number(gsr_str(opts, "level"), "level", (struct gsr_range){0, 1, 1, 1},
                          &req.level, &err)))
@@ -691,6 +697,9 @@ SEXP gsr_units(SEXP x, SEXP dim, SEXP field)
                                        "age",  "crcl", "conc", NULL};
     struct gs_error err = GS_ERROR_INIT;
     int d = 0;
+    if (TYPEOF(x) != STRSXP || TYPEOF(dim) != STRSXP || XLENGTH(dim) != 1 ||
+        TYPEOF(field) != STRSXP || XLENGTH(field) != 1)
+        Rf_error("gsr_units: x, dim and field must be character (dim and field of length 1)");
     gs_status st = gsr_choice(CHAR(STRING_ELT(dim, 0)), "dim", dims, &d, &err);
     if (st != GS_OK)
         gsr_fail(&err);
