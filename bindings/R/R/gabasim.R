@@ -18,7 +18,15 @@
 }
 
 .opts <- function(...) {
-  l <- lapply(list(...), .opt_text)
+  args <- list(...)
+  # NA is not "not given": a dropped crcl = NA would silently become the default CrCl 100 mL/min
+  for (name in names(args)) {
+    if (anyNA(args[[name]])) {
+      stop(sprintf("'--%s' is NA; give a value or leave the argument out", gsub("_", "-", name)),
+           call. = FALSE)
+    }
+  }
+  l <- lapply(args, .opt_text)
   l[!vapply(l, is.null, NA)]
 }
 

@@ -221,6 +221,63 @@ static const struct gs_population_sink *interruptible(struct interruptible *w,
     return &w->sink;
 }
 
+/* What gsr_population holds once the library has answered: the R result is built from it and
+ * it is released whether building returns or R raises an error (an allocation failure) in it. */
+struct pop_held {
+    struct gsr_text *js, *tx, *subj, *par;
+    struct gs_population_result *res;
+    double *grid;
+    gs_drug *drug;
+    int want_subjects, want_params;
+};
+
+static void pop_release(void *p)
+{
+    struct pop_held *h = p;
+    gsr_text_free(h->js);
+    gsr_text_free(h->tx);
+    gsr_text_free(h->subj);
+    gsr_text_free(h->par);
+    gs_population_result_free(h->res);
+    gs_free(h->grid);
+    gs_drug_free(h->drug);
+}
+
+/* time, mean, 7 percentiles, the extra percentiles; then json, text, subjects, params */
+static SEXP pop_build(void *p)
+{
+    const struct pop_held *h = p;
+    const struct gs_population_result *res = h->res;
+    int n_ex = (int)res->pop.n_extra_pct, n_cols = 2 + GS_POP_N_PCT + n_ex;
+    SEXP cols = PROTECT(Rf_allocVector(VECSXP, n_cols));
+    SEXP cn = PROTECT(Rf_allocVector(STRSXP, n_cols));
+    size_t n = res->pop.n_out;
+    SET_VECTOR_ELT(cols, 0, doubles(res->pop.t_h, n, 1));
+    SET_STRING_ELT(cn, 0, Rf_mkChar("time"));
+    SET_VECTOR_ELT(cols, 1, doubles(res->pop.mean_mg_l, n, 1));
+    SET_STRING_ELT(cn, 1, Rf_mkChar("mean"));
+    for (int k = 0; k < GS_POP_N_PCT + n_ex; k++) {
+        char nm[48];
+        int ex = k >= GS_POP_N_PCT;
+        double pct = ex ? res->extra_pct[k - GS_POP_N_PCT] : gs_pop_percentiles[k];
+        snprintf(nm, sizeof nm, "p%.10g", pct);
+        SET_VECTOR_ELT(
+            cols, 2 + k,
+            doubles(ex ? res->pop.extra_pct_mg_l[k - GS_POP_N_PCT] : res->pop.pct_mg_l[k], n, 1));
+        SET_STRING_ELT(cn, 2 + k, Rf_mkChar(nm));
+    }
+    Rf_setAttrib(cols, R_NamesSymbol, cn);
+    static const char *const names[] = {"percentiles", "json", "text", "subjects", "params"};
+    SEXP out = PROTECT(named_list(5, names));
+    SET_VECTOR_ELT(out, 0, cols);
+    SET_VECTOR_ELT(out, 1, text_of(h->js));
+    SET_VECTOR_ELT(out, 2, text_of(h->tx));
+    SET_VECTOR_ELT(out, 3, h->want_subjects ? text_of(h->subj) : R_NilValue);
+    SET_VECTOR_ELT(out, 4, h->want_params ? text_of(h->par) : R_NilValue);
+    UNPROTECT(3);
+    return out;
+}
+
 SEXP gsr_population(SEXP opts)
 {
     struct gs_error err = GS_ERROR_INIT;
@@ -294,53 +351,12 @@ SEXP gsr_population(SEXP opts)
         (st = gsr_text_close(&tx, &err)))
         goto done;
 
-    /* time, mean, 7 percentiles, the extra percentiles; then json, text, subjects, params */
-    int n_ex = (int)res->pop.n_extra_pct, n_cols = 2 + GS_POP_N_PCT + n_ex;
-    SEXP cols = PROTECT(Rf_allocVector(VECSXP, n_cols));
-    SEXP cn = PROTECT(Rf_allocVector(STRSXP, n_cols));
-    size_t n = res->pop.n_out;
-    SET_VECTOR_ELT(cols, 0, doubles(res->pop.t_h, n, 1));
-    SET_STRING_ELT(cn, 0, Rf_mkChar("time"));
-    SET_VECTOR_ELT(cols, 1, doubles(res->pop.mean_mg_l, n, 1));
-    SET_STRING_ELT(cn, 1, Rf_mkChar("mean"));
-    for (int k = 0; k < GS_POP_N_PCT + n_ex; k++) {
-        char nm[48];
-        int ex = k >= GS_POP_N_PCT;
-        double p = ex ? res->extra_pct[k - GS_POP_N_PCT] : gs_pop_percentiles[k];
-        snprintf(nm, sizeof nm, "p%.10g", p);
-        SET_VECTOR_ELT(
-            cols, 2 + k,
-            doubles(ex ? res->pop.extra_pct_mg_l[k - GS_POP_N_PCT] : res->pop.pct_mg_l[k], n, 1));
-        SET_STRING_ELT(cn, 2 + k, Rf_mkChar(nm));
-    }
-    Rf_setAttrib(cols, R_NamesSymbol, cn);
-    static const char *const names[] = {"percentiles", "json", "text", "subjects", "params"};
-    SEXP out = PROTECT(named_list(5, names));
-    SET_VECTOR_ELT(out, 0, cols);
-    SET_VECTOR_ELT(out, 1, text_of(&js));
-    SET_VECTOR_ELT(out, 2, text_of(&tx));
-    SET_VECTOR_ELT(out, 3, want_subjects ? text_of(&subj) : R_NilValue);
-    SET_VECTOR_ELT(out, 4, want_params ? text_of(&par) : R_NilValue);
-    UNPROTECT(3);
-    PROTECT(out);
-    gsr_text_free(&js);
-    gsr_text_free(&tx);
-    gsr_text_free(&subj);
-    gsr_text_free(&par);
-    gs_population_result_free(res);
-    gs_free(grid);
-    gs_drug_free(drug);
-    UNPROTECT(1);
-    return out;
+    struct pop_held held = {&js, &tx, &subj, &par, res, grid, drug, want_subjects, want_params};
+    /* R's allocations can fail with an R error (a long jump): the release runs then too */
+    return R_ExecWithCleanup(pop_build, &held, pop_release, &held);
 
 done:
-    gsr_text_free(&js);
-    gsr_text_free(&tx);
-    gsr_text_free(&subj);
-    gsr_text_free(&par);
-    gs_population_result_free(res);
-    gs_free(grid);
-    gs_drug_free(drug);
+    pop_release(&(struct pop_held){&js, &tx, &subj, &par, res, grid, drug, 0, 0});
     gsr_fail(&err);
 }
 
@@ -360,6 +376,9 @@ SEXP gsr_population_data(SEXP opts, SEXP csv)
         "titrate",     "until",        "out_every", "threshold", "window_from", "window_to",
         "percentiles", "start_steady", "miss",      "extra",     NULL};
 
+    /* checked before anything is allocated: STRING_ELT(csv, 0) below reads element 0 unchecked */
+    if (TYPEOF(csv) != STRSXP || XLENGTH(csv) != 1 || STRING_ELT(csv, 0) == NA_STRING)
+        Rf_error("'data' is not one CSV text");
     gs_population_request_init(&req);
     if ((st = pop_common(opts, &drug, &req, &err)))
         goto done;
@@ -639,6 +658,9 @@ SEXP gsr_meta(SEXP opts, SEXP csv)
     int method = 0, have_table = 0;
     gs_status st;
 
+    if (csv != R_NilValue &&
+        (TYPEOF(csv) != STRSXP || XLENGTH(csv) != 1 || STRING_ELT(csv, 0) == NA_STRING))
+        Rf_error("'file' is not one CSV text");
     if ((st = gsr_choice(gsr_str(opts, "method"), "method", methods, &method, &err)) ||
         (st = gsr_number(gsr_str(opts, "level"), "level", (struct gsr_range){0, 1, 1, 1},
                          &req.level, &err)))
@@ -691,6 +713,9 @@ SEXP gsr_units(SEXP x, SEXP dim, SEXP field)
                                        "age",  "crcl", "conc", NULL};
     struct gs_error err = GS_ERROR_INIT;
     int d = 0;
+    if (TYPEOF(x) != STRSXP || TYPEOF(dim) != STRSXP || XLENGTH(dim) != 1 ||
+        TYPEOF(field) != STRSXP || XLENGTH(field) != 1)
+        Rf_error("gsr_units: x, dim and field must be character (dim and field of length 1)");
     gs_status st = gsr_choice(CHAR(STRING_ELT(dim, 0)), "dim", dims, &d, &err);
     if (st != GS_OK)
         gsr_fail(&err);

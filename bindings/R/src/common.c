@@ -1,6 +1,7 @@
 /* common.c - the option groups several commands share (the command line's cli_common.c, for R
  * arguments): each builds the library's input with the library's calls and checks. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,7 +215,17 @@ gs_status gsr_text_close(struct gsr_text *t, struct gs_error *err)
     int bad = ferror(t->f);
     bad |= fclose(t->f);
     t->f = NULL;
-    return bad ? gs_error_set(err, GS_IO, "output", "writing the output failed") : GS_OK;
+    if (bad)
+        return gs_error_set(err, GS_IO, "output", "writing the output failed");
+    /* an R string holds at most INT_MAX bytes, and Rf_mkCharLenCE takes an int: a longer text
+     * (population's subjects and params for millions of subjects) would wrap to a truncated or
+     * negative length, and R's error for it would skip the frees of the library's results */
+    if (t->len > INT_MAX)
+        return gs_error_set(err, GS_NOMEM, "output",
+                            "the output is %zu bytes; an R string holds at most %d (ask for "
+                            "fewer subjects)",
+                            t->len, INT_MAX);
+    return GS_OK;
 }
 
 void gsr_text_free(struct gsr_text *t)
@@ -228,6 +239,8 @@ void gsr_text_free(struct gsr_text *t)
 
 SEXP gsr_mkstring(const char *s, size_t len)
 {
+    if (len > INT_MAX) /* gsr_text_close refuses such texts first */
+        Rf_error("a text of %.0f bytes does not fit an R string", (double)len);
     return Rf_ScalarString(Rf_mkCharLenCE(s ? s : "", s ? (int)len : 0, CE_UTF8));
 }
 

@@ -1,12 +1,15 @@
 /* shim_common.c - results, JSON capture and errors shared by the Python binding's commands. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gspy.h"
 
-static long n_freed;
+/* atomic: cffi releases the GIL for every C call, gspy_result_free (ffi.gc's destructor) included,
+ * so results dropped on two Python threads are freed concurrently */
+static atomic_long n_freed;
 
 struct gspy_result *gspy_result_new(int kind, void (*release)(void *owner))
 {
@@ -55,12 +58,12 @@ void gspy_result_free(struct gspy_result *r)
         r->release(r->owner);
     free(r->json);
     free(r);
-    n_freed++;
+    atomic_fetch_add(&n_freed, 1);
 }
 
 long gspy_results_freed(void)
 {
-    return n_freed;
+    return atomic_load(&n_freed);
 }
 
 /* cli_fail's rule: bad input, or an unsupported request the library names by its option */

@@ -65,3 +65,16 @@ test_that("numbers reach the library as the command line would spell them", {
   expect_identical(gabasim:::.opt_text(TRUE), "TRUE")
   expect_null(gabasim:::.opt_text(FALSE))
 })
+
+test_that("NA is an error, not an option left out (crcl = NA is not CrCl 100 mL/min)", {
+  for (na in list(NA, NA_character_, NA_real_, 0 / 0)) { # 0 / 0: not-a-number
+    expect_error(simulate(drug = "gabapentin", dose = "300mg", every = "8h", days = 1,
+                          crcl = na),
+                 "'--crcl' is NA; give a value or leave the argument out", fixed = TRUE)
+  }
+  expect_error(simulate(drug = "gabapentin", dose = "300mg", every = "8h", days = 1,
+                        miss = c("8h", NA)), "'--miss' is NA", fixed = TRUE)
+  expect_error(simulate(drug = "gabapentin", dose = "300mg", every = "8h", days = 1,
+                        dialysis = NA), "'--dialysis' is NA", fixed = TRUE)
+  expect_error(meta(data.frame(), hk = NA), "'--hk' is NA", fixed = TRUE)
+})
