@@ -65,38 +65,60 @@ grep -q "<svg" "$TMP/power.svg" && ok "power curve plot" || bad "power plot" "no
   || bad "meta on replicates" "$(cat "$TMP/me.txt")"
 
 # ---- bad input: a spec derived from the example with one change each
-mk() { # name, python statement on d
-  python3 -c "import json,sys; d=json.load(open('$SPEC')); $2; json.dump(d, open('$TMP/$1.json','w'))"
-}
-mk drug "d['arms'][0]['drug'] = 'gabapentine'"
+# every case is written here by one python3 process (one per case took most of this test's time):
+# NAME|python statement on d, the parsed example; the file is $TMP/NAME.json
+python3 - "$SPEC" "$TMP" <<'PY'
+import json, sys
+spec, tmp = sys.argv[1], sys.argv[2]
+for line in """
+  drug|d['arms'][0]['drug'] = 'gabapentine'
+  type|d['arms'][1]['type'] = 'sham'
+  nzero|d['arms'][0]['n'] = 0
+  nneg|d['arms'][1]['n'] = -5
+  order|d['visit_weeks'] = [1, 3, 2, 12]
+  beyond|d['visit_weeks'] = [1, 2, 14]
+  alpha0|d['analysis']['alpha'] = 0
+  alpha1|d['analysis']['alpha'] = 1.5
+  key|d['visit_week'] = [12]
+  arms3|d['arms'].append(dict(d['arms'][1], name='p2'))
+  twoplac|d['arms'][0] = {'name': 'p0', 'type': 'placebo', 'n': 10}
+  label|d['inclusion']['crcl_ml_min'] = [30, 250]
+  titr|d['arms'][0]['titrate'] = '1:300mg'
+  strat|d['randomization'] = {'method': 'fixed', 'stratify': ['pain_type']}
+  strict|d['inclusion']['age_y'] = [69.99, 70]
+  n1|d['arms'][0]['n'] = 1
+  blocks|d['randomization'] = {'method': 'blocks'}
+  bsfixed|d['randomization'] = {'method': 'fixed', 'block_size': 4}
+  tiny|d['analysis']['alpha'] = 1e-20
+  one|d['analysis']['alpha'] = 0.6; d['analysis']['sided'] = 1
+  alphaobj|d['analysis']['alpha'] = {'value': 0.01, 'source': 'protocol'}
+  long|d['duration_weeks'] = 53; d['visit_weeks'] = [1, 53]
+  late|d['arms'][0]['titrate'] = '1:300mgx1,90:600mgx3'
+  pdrug|d['population'] = 'nope'
+  plactit|d['arms'][1]['titration'] = 'forced'
+  weekly|d['duration_weeks'] = 6; del d['visit_weeks']
+  alldrop|d['dropout'] = {'lost_per_week': 1}
+  comma|d['arms'][0]['name'] = 'gaba, high'
+""".strip().splitlines():
+    name, edit = line.strip().split("|", 1)
+    d = json.load(open(spec))
+    exec(edit)
+    json.dump(d, open("%s/%s.json" % (tmp, name), "w"))
+PY
 usage_err "unknown drug" "gabapentine" trial "$TMP/drug.json"
-mk type "d['arms'][1]['type'] = 'sham'"
 usage_err "unknown arm type" "allowed: placebo, drug" trial "$TMP/type.json"
-mk nzero "d['arms'][0]['n'] = 0"
 usage_err "N = 0" "arms[0].n' is 0" trial "$TMP/nzero.json"
-mk nneg "d['arms'][1]['n'] = -5"
 usage_err "N < 0" "arms[1].n' is -5" trial "$TMP/nneg.json"
-mk order "d['visit_weeks'] = [1, 3, 2, 12]"
 usage_err "visit weeks out of order" "strictly increasing" trial "$TMP/order.json"
-mk beyond "d['visit_weeks'] = [1, 2, 14]"
 usage_err "visit beyond the duration" "visit_weeks[2]' is 14" trial "$TMP/beyond.json"
-mk alpha0 "d['analysis']['alpha'] = 0"
 usage_err "alpha 0" "analysis.alpha' is 0" trial "$TMP/alpha0.json"
-mk alpha1 "d['analysis']['alpha'] = 1.5"
 usage_err "alpha 1.5" "strictly between 0 and 1" trial "$TMP/alpha1.json"
-mk key "d['visit_week'] = [12]"
 usage_err "a misspelt key is refused, not ignored" "unknown key 'visit_week'" trial "$TMP/key.json"
-mk arms3 "d['arms'].append(dict(d['arms'][1], name='p2'))"
 usage_err "three arms" "exactly 2 arms" trial "$TMP/arms3.json"
-mk twoplac "d['arms'][0] = {'name': 'p0', 'type': 'placebo', 'n': 10}"
 usage_err "two placebo arms" "both arms are placebo" trial "$TMP/twoplac.json"
-mk label "d['inclusion']['crcl_ml_min'] = [30, 250]"
 usage_err "titration above the label maximum at the lowest CrCl" "above the gabapentin label's maximum" trial "$TMP/label.json"
-mk titr "d['arms'][0]['titrate'] = '1:300mg'"
 usage_err "malformed titration" "arms[0].titrate" trial "$TMP/titr.json"
-mk strat "d['randomization'] = {'method': 'fixed', 'stratify': ['pain_type']}"
 usage_err "stratification needs blocks" "needs \"method\": \"blocks\"" trial "$TMP/strat.json"
-mk strict "d['inclusion']['age_y'] = [69.99, 70]"
 usage_err "inclusion nobody meets" "inclusion criteria" trial "$TMP/strict.json"
 printf '{"schema": "gabasim-trial/1", "arms": [' > "$TMP/trunc.json"
 usage_err "truncated JSON" "malformed JSON" trial "$TMP/trunc.json"
@@ -109,33 +131,21 @@ usage_err "observed out of range" "--observed" trial "$SPEC" --replicates 5 --ob
 usage_err "plot extension" ".svg or .png" trial "$SPEC" --plot pain.pdf
 usage_err "replicates plot without n-grid" "add --n-grid" trial "$SPEC" --replicates 5 --plot p.svg
 usage_err "csv into a missing directory" "--csv" trial "$SPEC" --csv /nonexistent/dir/p.csv
-mk n1 "d['arms'][0]['n'] = 1"
 usage_err "N = 1 (the analysis needs 2)" "allowed a whole number from 2 to 100000" trial "$TMP/n1.json"
-mk blocks "d['randomization'] = {'method': 'blocks'}"
 usage_err "1:1 blocks with unequal arms" "blocks allocate 1:1" trial "$TMP/blocks.json"
-mk bsfixed "d['randomization'] = {'method': 'fixed', 'block_size': 4}"
 usage_err "block size with fixed randomization" "applies to" trial "$TMP/bsfixed.json"
-mk tiny "d['analysis']['alpha'] = 1e-20"
 usage_err "alpha below 1e-10" "at least 1e-10" trial "$TMP/tiny.json"
-mk one "d['analysis']['alpha'] = 0.6; d['analysis']['sided'] = 1"
 usage_err "one-sided alpha 0.6" "below 0.5 when sided is 1" trial "$TMP/one.json"
-mk alphaobj "d['analysis']['alpha'] = {'value': 0.01, 'source': 'protocol'}"
 "$GS" trial "$TMP/alphaobj.json" > "$TMP/ao.txt" && expect_in "alpha written with its source" "at alpha 0.01" "$TMP/ao.txt" \
   || bad "alpha object" "exit $?"
-mk long "d['duration_weeks'] = 53; d['visit_weeks'] = [1, 53]"
 usage_err "53 weeks" "from 1 to 52" trial "$TMP/long.json"
-mk late "d['arms'][0]['titrate'] = '1:300mgx1,90:600mgx3'"
 usage_err "a titration step after the trial" "after the trial's last day" trial "$TMP/late.json"
-mk pdrug "d['population'] = 'nope'"
 usage_err "unknown population names the field and file" "'population' is 'nope'" trial "$TMP/pdrug.json"
-mk plactit "d['arms'][1]['titration'] = 'forced'"
 usage_err "titration on a placebo arm" "placebo arm" trial "$TMP/plactit.json"
-mk weekly "d['duration_weeks'] = 6; del d['visit_weeks']"
 "$GS" trial "$TMP/weekly.json" > "$TMP/wk.txt" && expect_in "visits default to every week of the trial" "Responders at week 6" "$TMP/wk.txt" \
   || bad "weekly default" "exit $?"
 # everybody lost before the first visit: the analysis is not estimable (exit 1, said), and
 # replicates count it as not significant instead of printing NaN
-mk alldrop "d['dropout'] = {'lost_per_week': 1}"
 "$GS" trial "$TMP/alldrop.json" > "$TMP/ad.txt" 2> "$TMP/ade.txt"
 [ $? = 1 ] && grep -q "not estimable" "$TMP/ade.txt" && [ ! -s "$TMP/ad.txt" ] && ok "no one observed: not estimable, exit 1" \
   || bad "all dropped" "$(cat "$TMP/ade.txt")"
@@ -143,7 +153,6 @@ mk alldrop "d['dropout'] = {'lost_per_week': 1}"
   || bad "all dropped replicates" "$(cat "$TMP/adr.txt")"
 if grep -qi "nan" "$TMP/adr.txt"; then bad "no NaN printed" "$(grep -i nan "$TMP/adr.txt")"; else ok "no NaN printed"; fi
 # an arm name with a comma is quoted in the participant CSV
-mk comma "d['arms'][0]['name'] = 'gaba, high'"
 "$GS" trial "$TMP/comma.json" --csv "$TMP/comma.csv" > /dev/null
 python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert r[0]["arm"] in ("gaba, high", "placebo") and len(r[0]) == len(r[1]), r[0]' "$TMP/comma.csv" 2> "$TMP/ce.txt" \
   && ok "CSV quotes an arm name with a comma" || bad "csv quoting" "$(tail -1 "$TMP/ce.txt")"
