@@ -13,53 +13,12 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/lmm.h"
+#include "stats_int.h"
 
 #define MAX_P 128
 
-/* In-place Cholesky A = L L' of a p x p row-major matrix (lower triangle used and overwritten);
- * 0 if not positive definite. Written out rather than GSL's because GSL reports failure through
- * a process-wide error handler, and replicates fit models on several threads at once. */
-static int cholesky(double *a, size_t p)
-{
-    for (size_t j = 0; j < p; j++) {
-        double d = a[j * p + j];
-        for (size_t k = 0; k < j; k++)
-            d -= a[j * p + k] * a[j * p + k];
-        if (!(d > 1e-12 * fabs(a[j * p + j]) && d > 0.0))
-            return 0;
-        d = sqrt(d);
-        a[j * p + j] = d;
-        for (size_t i = j + 1; i < p; i++) {
-            double s = a[i * p + j];
-            for (size_t k = 0; k < j; k++)
-                s -= a[i * p + k] * a[j * p + k];
-            a[i * p + j] = s / d;
-        }
-    }
-    return 1;
-}
-
-/* Solves L z = b in place (forward). */
-static void forward(const double *l, size_t p, double *z)
-{
-    for (size_t i = 0; i < p; i++) {
-        double s = z[i];
-        for (size_t k = 0; k < i; k++)
-            s -= l[i * p + k] * z[k];
-        z[i] = s / l[i * p + i];
-    }
-}
-
-/* Solves L' x = z in place (backward). */
-static void backward(const double *l, size_t p, double *x)
-{
-    for (size_t i = p; i-- > 0;) {
-        double s = x[i];
-        for (size_t k = i + 1; k < p; k++)
-            s -= l[k * p + i] * x[k];
-        x[i] = s / l[i * p + i];
-    }
-}
+/* The pivot tolerance of the factorisation of X'V^-1X. */
+#define CHOL_TOL 1e-12
 
 struct fit {
     size_t m, p, n;
@@ -87,7 +46,7 @@ static double criterion(struct fit *f, double lambda, double *beta, double *sigm
                 f->a[j * p + k] -= ci * s[j] * s[k];
         }
     }
-    *ok = cholesky(f->a, p);
+    *ok = gs__chol(f->a, p, CHOL_TOL);
     if (!*ok)
         return INFINITY;
     double logdet_a = 0.0;
@@ -96,8 +55,7 @@ static double criterion(struct fit *f, double lambda, double *beta, double *sigm
     double beta_local[MAX_P];
     double *bt = beta ? beta : beta_local;
     memcpy(bt, f->b, p * sizeof *bt);
-    forward(f->a, p, bt);
-    backward(f->a, p, bt);
+    gs__chol_solve(f->a, p, bt);
     double rvr = yvy;
     for (size_t j = 0; j < p; j++)
         rvr -= f->b[j] * bt[j];
@@ -270,7 +228,7 @@ gs_status gs_lmm_ri(const struct gs_lmm_ri_request *req, struct gs_lmm_result *r
     /* the arm coefficient's variance: sigma^2 [(X'V^-1X)^-1]_11 = sigma^2 |L^-1 e_1|^2 */
     double z[MAX_P] = {0};
     z[1] = 1.0;
-    forward(f.a, p, z);
+    gs__chol_forward(f.a, p, z);
     double a11 = 0.0;
     for (size_t j = 0; j < p; j++)
         a11 += z[j] * z[j];

@@ -28,47 +28,13 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/mmrm.h"
+#include "stats_int.h"
 
 #define TMAX GS_MMRM_MAX_VISITS
 #define PMAX (3 * TMAX)
 
-/* In-place Cholesky A = L L' (lower triangle, row-major); 0 if not positive definite. */
-static int chol(double *a, int n)
-{
-    for (int j = 0; j < n; j++) {
-        double d = a[j * n + j], d0 = fabs(d);
-        for (int k = 0; k < j; k++)
-            d -= a[j * n + k] * a[j * n + k];
-        if (!(d > 1e-13 * d0 && d > 0.0))
-            return 0;
-        d = sqrt(d);
-        a[j * n + j] = d;
-        for (int i = j + 1; i < n; i++) {
-            double s = a[i * n + j];
-            for (int k = 0; k < j; k++)
-                s -= a[i * n + k] * a[j * n + k];
-            a[i * n + j] = s / d;
-        }
-    }
-    return 1;
-}
-
-/* x := (L L')^-1 x for a Cholesky factor l. */
-static void chol_solve(const double *l, int n, double *x)
-{
-    for (int i = 0; i < n; i++) {
-        double s = x[i];
-        for (int k = 0; k < i; k++)
-            s -= l[i * n + k] * x[k];
-        x[i] = s / l[i * n + i];
-    }
-    for (int i = n; i-- > 0;) {
-        double s = x[i];
-        for (int k = i + 1; k < n; k++)
-            s -= l[k * n + i] * x[k];
-        x[i] = s / l[i * n + i];
-    }
-}
+/* The pivot tolerance of every factorisation here (covariances and X'V^-1X). */
+#define CHOL_TOL 1e-13
 
 /* inv := (L L')^-1, n x n. */
 static void chol_inverse(const double *l, int n, double *inv)
@@ -77,7 +43,7 @@ static void chol_inverse(const double *l, int n, double *inv)
     for (int j = 0; j < n; j++) {
         memset(col, 0, (size_t)n * sizeof col[0]);
         col[j] = 1.0;
-        chol_solve(l, n, col);
+        gs__chol_solve(l, (size_t)n, col);
         for (int i = 0; i < n; i++)
             inv[i * n + j] = col[i];
     }
@@ -151,7 +117,7 @@ static double eval(struct model *m, const double *th, double *grad)
         for (int j = 0; j < nv; j++)
             for (int k = 0; k < nv; k++)
                 f[j * nv + k] = m->sig[P->idx[j] * t + P->idx[k]];
-        if (!chol(f, nv))
+        if (!gs__chol(f, (size_t)nv, CHOL_TOL))
             return INFINITY;
         for (int j = 0; j < nv; j++)
             logdet_v += 2.0 * (double)P->m * log(f[j * nv + j]);
@@ -170,13 +136,13 @@ static double eval(struct model *m, const double *th, double *grad)
             }
         }
     }
-    if (!chol(m->a, p))
+    if (!gs__chol(m->a, (size_t)p, CHOL_TOL))
         return INFINITY;
     double logdet_a = 0.0;
     for (int j = 0; j < p; j++)
         logdet_a += 2.0 * log(m->a[j * p + j]);
     memcpy(m->beta, m->b, (size_t)p * sizeof *m->beta);
-    chol_solve(m->a, p, m->beta);
+    gs__chol_solve(m->a, (size_t)p, m->beta);
     double rwr = ywy;
     for (int j = 0; j < p; j++)
         rwr -= m->b[j] * m->beta[j];
@@ -666,12 +632,12 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
             goto done;
         }
         memcpy(w.hinv, w.h, (size_t)d * d * sizeof *w.hinv);
-        if (!chol(w.hinv, d)) {
+        if (!gs__chol(w.hinv, (size_t)d, CHOL_TOL)) {
             dec = INFINITY;
             break;
         }
         memcpy(w.v3, w.g, (size_t)d * sizeof *w.v3);
-        chol_solve(w.hinv, d, w.v3);
+        gs__chol_solve(w.hinv, (size_t)d, w.v3);
         dec = 0.0;
         for (int j = 0; j < d; j++)
             dec += w.g[j] * w.v3[j];
@@ -705,7 +671,7 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
     fx = eval(&m, w.th, w.g);
     double phi = contrast_grad(&m, w.v1);
     memcpy(w.v2, w.v1, (size_t)d * sizeof *w.v2);
-    chol_solve(w.hinv, d, w.v2);
+    gs__chol_solve(w.hinv, (size_t)d, w.v2);
     double var_phi = 0.0;
     for (int j = 0; j < d; j++)
         var_phi += w.v1[j] * w.v2[j];

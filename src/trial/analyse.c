@@ -147,6 +147,7 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
             }
         r->arm[s->arm].analysed += analysed;
     }
+    /* either model's difference at the last visit becomes the primary result */
     if (mmrm) {
         struct gs_mmrm_result mr;
         const struct gs_mmrm_request mreq = {.y = y,
@@ -157,40 +158,26 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
                                              .id = id,
                                              .n = n_obs,
                                              .level = level};
-        st = gs_lmm_mmrm(&mreq, &mr, err);
-        if (st == GS_OK) {
-            r->primary.effect = mr.effect;
-            r->primary.se = mr.se;
-            r->primary.ci_lo = mr.ci_lo;
-            r->primary.ci_hi = mr.ci_hi;
-            r->primary.t = mr.t;
-            r->primary.p = mr.p;
-            r->primary.df = (int)floor(mr.df);
-            r->primary.sigma = mr.sigma_last;
+        if ((st = gs_lmm_mmrm(&mreq, &mr, err)) == GS_OK) {
+            r->primary = (struct gs_ancova_result){
+                mr.effect, mr.se, mr.ci_lo, mr.ci_hi, mr.t, mr.p, mr.sigma_last, (int)floor(mr.df)};
             r->df = mr.df;
         }
-        goto done;
-    }
-    struct gs_lmm_result lr;
-    const struct gs_lmm_ri_request lreq = {.y = y,
-                                           .arm = arm,
-                                           .baseline = base,
-                                           .visit = visit,
-                                           .n_visits = (int)nv,
-                                           .id = id,
-                                           .n = n_obs,
-                                           .level = level};
-    st = gs_lmm_ri(&lreq, &lr, err);
-    if (st == GS_OK) {
-        r->primary.effect = lr.effect;
-        r->primary.se = lr.se;
-        r->primary.ci_lo = lr.ci_lo;
-        r->primary.ci_hi = lr.ci_hi;
-        r->primary.t = lr.t;
-        r->primary.p = lr.p;
-        r->primary.df = lr.df;
-        r->primary.sigma = lr.sigma;
-        r->df = lr.df;
+    } else {
+        struct gs_lmm_result lr;
+        const struct gs_lmm_ri_request lreq = {.y = y,
+                                               .arm = arm,
+                                               .baseline = base,
+                                               .visit = visit,
+                                               .n_visits = (int)nv,
+                                               .id = id,
+                                               .n = n_obs,
+                                               .level = level};
+        if ((st = gs_lmm_ri(&lreq, &lr, err)) == GS_OK) {
+            r->primary = (struct gs_ancova_result){lr.effect, lr.se, lr.ci_lo, lr.ci_hi,
+                                                   lr.t,      lr.p,  lr.sigma, lr.df};
+            r->df = lr.df;
+        }
     }
 done:
     gs_free(y);
