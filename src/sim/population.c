@@ -314,7 +314,20 @@ static void finish_subject(const struct gs_pop_config *c, const struct grid *g,
         if (k >= g->i_from && k <= g->i_to && conc < s->cmin_mg_l)
             s->cmin_mg_l = conc;
     }
+    /* The window's AUC cannot be negative; a difference of two AUC states that undershoots by
+     * less than their error bound (10 x (atol + rtol x the larger), the solvers' rule for
+     * amounts) is zero to the accuracy asked for, e.g. a window long after the last dose. */
     s->auc_mg_h_l = auc_to - auc_from;
+    double noise = 10.0 * (c->sim.atol_mg + c->sim.rtol * fmax(fabs(auc_from), fabs(auc_to)));
+    if (s->auc_mg_h_l < 0.0 && s->auc_mg_h_l >= -noise)
+        s->auc_mg_h_l = 0.0;
+    else if (s->auc_mg_h_l < 0.0) {
+        w->st = gs_error_set(&w->err, GS_SOLVER, "solver",
+                             "subject %ld: the AUC over the metrics window is %g mg*h/L, below "
+                             "zero beyond the solver's error bound %g; tighten --rtol or --atol",
+                             s->index + 1, s->auc_mg_h_l, noise);
+        return;
+    }
     s->cavg_mg_l = s->auc_mg_h_l / (g->t[g->i_to] - g->t[g->i_from]);
     for (size_t th = 0; th < c->n_thresholds; th++) {
         double thr = c->thresholds_mg_l[th], above = 0.0;

@@ -30,6 +30,16 @@ for drug in pregabalin gabapentin; do
     && ok "$drug: percentiles header" || bad "$drug percentiles header" "$(head -1 "$TMP/p1.csv")"
 done
 
+# ---- issue 12: no negative concentration, also long after the last dose ----
+# A single 600 mg dose followed to 200 h, with the metrics window in the tail: before the fix the
+# batched integrator's undershoot printed 95 negative percentile cells and 703 negative Cmin/Cavg
+# values (down to -2.7e-10 mg/L) in these files.
+"$GS" population --drug gabapentin --n 5000 --doses 1 --dose 600mg --every 8h --until 200h --quiet \
+  --percentiles-csv "$TMP/tail_p.csv" --summary-csv "$TMP/tail_s.csv" > /dev/null 2> "$TMP/tail.err" &&
+  ! grep -q -- ',-' "$TMP/tail_p.csv" "$TMP/tail_s.csv" &&
+  ok "no negative concentration, Cmin, Cavg or AUC in the tail of a single dose" ||
+  bad "negative values in the tail" "$(grep -h -m2 -- ',-' "$TMP/tail_p.csv" "$TMP/tail_s.csv") $(cat "$TMP/tail.err")"
+
 # ---- a different seed gives different subjects ----
 "$GS" population --drug pregabalin --n 200 --seed 8 --dose 150mg --every 12h --days 2 --quiet \
   --percentiles-csv "$TMP/seed8.csv" > /dev/null
