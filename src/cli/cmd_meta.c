@@ -26,8 +26,7 @@ static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_M
         OPT_CHOICE("method", "M", methods, &(o)->method,                                           \
                    "random-effects tau^2: reml (default) or dl (DerSimonian-Laird)"),              \
             OPT_CHOICE("measure", "MEASURE", measures, &(o)->measure,                              \
-                       "effect: MD (default), SMD, ROM for arm means; RR (default), OR, RD for "   \
-                       "events"),                                                                  \
+                       "MD, SMD, ROM (arm means) or RR, OR, RD (events)"),                         \
             OPT_FLAG("hk", &(o)->hk,                                                               \
                      "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"),                \
             OPT_NUMBER_BETWEEN("level", "L", 0, 1, &(o)->level,                                    \
@@ -40,28 +39,29 @@ static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_M
 
 void help_meta(FILE *f)
 {
-    fprintf(f,
-            "usage: gabasim meta FILE.csv [--measure MD|SMD|ROM|RR|OR|RD] [--method reml|dl]\n"
-            "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n\n"
-            "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
-            "and Mantel-Haenszel and Peto for event tables) and random effects (REML or\n"
-            "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
-            "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
-            "against it in the tests). The CSV header picks the layout (arm 1 = treatment):\n"
-            "  study,m1,sd1,n1,m2,sd2,n2   --measure MD mean difference (default), SMD Hedges' g,\n"
-            "                              ROM ratio of means (both means above 0)\n"
-            "  study,a1,n1,a2,n2           --measure RR risk ratio (default), OR odds ratio (also\n"
-            "                              Peto's), RD risk difference; Mantel-Haenszel too.\n"
-            "                              A zero cell gets 1/2 in every cell; RR, OR: no events\n"
-            "                              in both arms: dropped, said\n"
-            "  study,yi,sei                an effect and its standard error, as given\n"
-            "Ratios are pooled on the log scale and shown as ratios.\n\n"
-            "options:\n");
+    fprintf(f, "usage: gabasim meta FILE.csv [--measure MD|SMD|ROM|RR|OR|RD] [--method reml|dl]\n"
+               "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n\n"
+               "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
+               "and Mantel-Haenszel and Peto for event tables) and random effects (REML or\n"
+               "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
+               "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
+               "against it in the tests). The CSV header picks the layout (arm 1 = treatment)\n"
+               "and the measures (--measure) it can give:\n"
+               "  study,m1,sd1,n1,m2,sd2,n2   MD mean difference (default), SMD Hedges' g, ROM\n"
+               "                              ratio of means (both means above 0)\n"
+               "  study,a1,n1,a2,n2           RR risk ratio (default), OR odds ratio, RD risk\n"
+               "                              difference; Mantel-Haenszel too, Peto for OR. A\n"
+               "                              zero cell gets 1/2 in every cell; RR, OR: no events\n"
+               "                              in both arms: dropped, said\n"
+               "  study,yi,sei                an effect and its standard error, as given\n"
+               "Ratios are pooled on the log scale and shown as ratios.\n\n"
+               "options:\n");
     struct meta_opts o;
     struct option t[] = META_OPTIONS(&o);
     opt_print_help(f, t);
-    fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
-               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
+    fprintf(f, "\nexamples (13 BCG vaccine trials, Colditz 1994):\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --measure OR\n");
 }
 
 /* The request's measure from the options (also for bindings that compile this file in). */
