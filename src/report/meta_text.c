@@ -74,10 +74,16 @@ gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct 
     if (m->have_mh) {
         fprintf(f, "Fixed effect (Mantel-Haenszel): ");
         interval(f, m, mh, 0);
+    } else if (m->kind == GS_STUDIES_RR) { /* the counts give no ratio: said, not left out */
+        fprintf(f, "Fixed effect (Mantel-Haenszel): not defined: a sum of its weights is 0, so "
+                   "the ratio is 0 or infinite\n");
     }
     if (m->have_peto) {
         fprintf(f, "Fixed effect (Peto): ");
         interval(f, m, peto, 0);
+    } else if (m->measure_id == GS_META_OR) {
+        fprintf(f, "Fixed effect (Peto): not defined: no study has participants both with and "
+                   "without the event\n");
     }
     fprintf(f, "Random effects (%s%s): ", gs__meta_method_name(m->method),
             re->df ? ", Hartung-Knapp" : "");

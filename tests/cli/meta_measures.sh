@@ -67,6 +67,13 @@ expect_in "no --measure: mean difference" "9 studies, mean difference" "$TMP/md.
 "$GS" meta "$BCG" > "$TMP/rr0.txt"
 cmp -s "$TMP/rr.txt" "$TMP/rr0.txt" && ok "--measure RR is the default for events" || bad "RR default" "outputs differ"
 
+# no events in any treatment arm: the Mantel-Haenszel odds ratio is 0 (metafor rma.mh: NA), said;
+# Peto's estimate exists: metafor 3.8 rma.peto gives 0.0867 (0.0137 to 0.550)
+printf 'study,a1,n1,a2,n2\nA,0,10,3,10\nB,0,20,2,12\n' > "$TMP/z2.csv"
+"$GS" meta "$TMP/z2.csv" --measure OR > "$TMP/z2.txt"
+expect_in "OR: Mantel-Haenszel not defined, said" "Fixed effect (Mantel-Haenszel): not defined: a sum of its weights is 0" "$TMP/z2.txt"
+expect_in "OR: Peto still given" "Fixed effect (Peto): 0.0867" "$TMP/z2.txt"
+
 # every measure's JSON validates against the schema
 if python3 -c 'import jsonschema' 2> /dev/null; then
   for args in "$BCG --measure OR" "$BCG --measure RD" "$BCG --measure RR" \
