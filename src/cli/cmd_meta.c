@@ -12,15 +12,21 @@
 
 struct meta_opts {
     int method, hk, json;
+    int measure; /* index into measures[], or -1: the table's own */
     double level;
     const char *plot;
 };
 static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_META_DL */
+static const char *const measures[] = {"MD", "SMD", "ROM", "RR", "OR", "RD", NULL};
+static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_META_ROM,
+                                                   GS_META_RR, GS_META_OR,  GS_META_RD};
 
 #define META_OPTIONS(o)                                                                            \
     {                                                                                              \
         OPT_CHOICE("method", "M", methods, &(o)->method,                                           \
                    "random-effects tau^2: reml (default) or dl (DerSimonian-Laird)"),              \
+            OPT_CHOICE("measure", "MEASURE", measures, &(o)->measure,                              \
+                       "MD, SMD, ROM (arm means) or RR, OR, RD (events)"),                         \
             OPT_FLAG("hk", &(o)->hk,                                                               \
                      "Hartung-Knapp: t-based CI and prediction interval (k >= 2)"),                \
             OPT_NUMBER_BETWEEN("level", "L", 0, 1, &(o)->level,                                    \
@@ -33,25 +39,35 @@ static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_M
 
 void help_meta(FILE *f)
 {
-    fprintf(f,
-            "usage: gabasim meta FILE.csv [--method reml|dl] [--hk] [--level 0.95] [--json]\n"
-            "                    [--plot FOREST.svg]\n\n"
-            "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
-            "and Mantel-Haenszel for event tables) and random effects (REML or\n"
-            "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
-            "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
-            "against it in the tests). The CSV header picks the layout (arm 1 = treatment):\n"
-            "  study,m1,sd1,n1,m2,sd2,n2   mean difference\n"
-            "  study,a1,n1,a2,n2           risk ratio (pooled on the log scale; a zero cell gets\n"
-            "                              1/2 in every cell; no events in both arms: dropped, "
-            "said)\n"
-            "  study,yi,sei                an effect and its standard error, as given\n\n"
-            "options:\n");
+    fprintf(f, "usage: gabasim meta FILE.csv [--measure MD|SMD|ROM|RR|OR|RD] [--method reml|dl]\n"
+               "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n\n"
+               "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
+               "and Mantel-Haenszel and Peto for event tables) and random effects (REML or\n"
+               "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
+               "Q, I^2, H^2, tau^2 and the prediction interval; R metafor's conventions (checked\n"
+               "against it in the tests). The CSV header picks the layout (arm 1 = treatment)\n"
+               "and the measures (--measure) it can give:\n"
+               "  study,m1,sd1,n1,m2,sd2,n2   MD mean difference (default), SMD Hedges' g, ROM\n"
+               "                              ratio of means (both means above 0)\n"
+               "  study,a1,n1,a2,n2           RR risk ratio (default), OR odds ratio, RD risk\n"
+               "                              difference; Mantel-Haenszel too, Peto for OR. A\n"
+               "                              zero cell gets 1/2 in every cell; RR, OR: no events\n"
+               "                              in both arms: dropped, said\n"
+               "  study,yi,sei                an effect and its standard error, as given\n"
+               "Ratios are pooled on the log scale and shown as ratios.\n\n"
+               "options:\n");
     struct meta_opts o;
     struct option t[] = META_OPTIONS(&o);
     opt_print_help(f, t);
-    fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
-               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
+    fprintf(f, "\nexamples (13 BCG vaccine trials, Colditz 1994):\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --measure OR\n");
+}
+
+/* The request's measure from the options (also for bindings that compile this file in). */
+static enum gs_meta_measure meta_measure(const struct meta_opts *o)
+{
+    return o->measure < 0 ? GS_META_MEASURE_AUTO : measure_ids[o->measure];
 }
 
 static gs_status plot(void *ctx, struct gs_outfile *o, struct gs_error *err)
@@ -63,7 +79,7 @@ int cmd_meta(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
     struct gs_meta_request req = GS_META_REQUEST_INIT;
-    struct meta_opts o = {.method = req.method == GS_META_DL, .level = req.level};
+    struct meta_opts o = {.method = req.method == GS_META_DL, .level = req.level, .measure = -1};
     struct option t[] = META_OPTIONS(&o);
     struct gs_meta_analysis *m = NULL;
     const char *file = NULL;
@@ -80,6 +96,7 @@ int cmd_meta(int argc, char **argv)
     req.level = o.level;
     req.hk = o.hk;
     req.path = file;
+    req.measure = meta_measure(&o);
     const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
     int to_stdout = 0;
     if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||

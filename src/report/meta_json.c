@@ -1,6 +1,7 @@
 /* meta_json.c - `gabasim meta --json` (docs/schemas/meta.schema.json): the studies with their
- * effect, variance and weight, the fixed-effect and random-effects models and, for risk ratios,
- * Mantel-Haenszel. Estimates and intervals of ratios are ratios; se stays on the log scale.
+ * effect, variance and weight, the fixed-effect and random-effects models and, for event tables,
+ * Mantel-Haenszel (and Peto for odds ratios). Estimates and intervals of ratios are ratios; se
+ * stays on the log scale.
  * Numbers keep the 10 significant digits of the text they replaced; study names are escaped by
  * cJSON. */
 #include <math.h>
@@ -55,6 +56,31 @@ static int model(cJSON *root, const char *key, const char *method, const struct 
     return ok;
 }
 
+/* A pooled estimate from the event counts (Mantel-Haenszel, Peto): estimate, CI, se, p. */
+static int count_based(cJSON *root, const char *key, const char *method,
+                       const struct gs_meta_analysis *m, const struct gs_meta_result *r)
+{
+    int ok = 1;
+    cJSON *o = cJSON_AddObjectToObject(root, key);
+    if (o == NULL)
+        return 0;
+    ADD(gs__json_add_str(o, "method", method));
+    ADD(gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)));
+    const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
+    ok &= interval(o, "ci", r, ci);
+    ADD(gs__json_add_num(o, "se", G10, r->se));
+    ok &= p_value(o, r);
+    return ok;
+}
+
+/* The Mantel-Haenszel estimate with the variance it is given with (gabasim/meta.h). */
+static const char *mh_method(enum gs_meta_measure measure)
+{
+    return measure == GS_META_OR   ? "Mantel-Haenszel, Robins-Breslow-Greenland variance"
+           : measure == GS_META_RD ? "Mantel-Haenszel, Sato-Greenland-Robins variance"
+                                   : "Mantel-Haenszel, Greenland-Robins variance";
+}
+
 static cJSON *build(const struct gs_meta_analysis *m)
 {
     int ok = 1;
@@ -62,6 +88,7 @@ static cJSON *build(const struct gs_meta_analysis *m)
     if (root == NULL)
         return NULL;
     ADD(gs__json_add_str(root, "measure", m->measure));
+    ADD(gs__json_add_str(root, "measure_code", gs_meta_measure_code(m->measure_id)));
     ADD(gs__json_add_num(root, "level", "%g", m->level));
     cJSON *st = cJSON_AddArrayToObject(root, "studies");
     ADD(st);
@@ -84,17 +111,10 @@ static cJSON *build(const struct gs_meta_analysis *m)
     gs_free(dropped);
     ok &= model(root, "fixed", "inverse variance", m, &m->fixed);
     ok &= model(root, "random", gs__meta_method_name(m->method), m, &m->random);
-    if (m->have_mh) {
-        cJSON *o = cJSON_AddObjectToObject(root, "mantel_haenszel");
-        ADD(o);
-        if (o) {
-            ADD(gs__json_add_num(o, "estimate", G10, exp(m->mh.est)));
-            const double ci[2] = {exp(m->mh.ci_lo), exp(m->mh.ci_hi)};
-            ok &= interval(o, "ci", &m->mh, ci);
-            ADD(gs__json_add_num(o, "se", G10, m->mh.se));
-            ok &= p_value(o, &m->mh);
-        }
-    }
+    if (m->have_mh)
+        ok &= count_based(root, "mantel_haenszel", mh_method(m->measure_id), m, &m->mh);
+    if (m->have_peto)
+        ok &= count_based(root, "peto", "Peto (Yusuf et al. 1985)", m, &m->peto);
     if (!ok) {
         cJSON_Delete(root);
         return NULL;

@@ -55,7 +55,7 @@ gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct 
     if (dropped == NULL)
         return gs_error_set(err, GS_NOMEM, "meta", "out of memory");
     const size_t k = m->k;
-    const struct gs_meta_result *fe = &m->fixed, *re = &m->random, *mh = &m->mh;
+    const struct gs_meta_result *fe = &m->fixed, *re = &m->random, *mh = &m->mh, *peto = &m->peto;
 #define TR(x) gs__meta_shown(m, (x))
     fprintf(f, "gabasim meta  %s: %zu stud%s, %s%s\n\n", m->origin, k, k == 1 ? "y" : "ies",
             m->measure, m->ratio ? " (pooled on the log scale)" : "");
@@ -71,9 +71,19 @@ gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct 
     fprintf(f, "  (study intervals are 95 %%; weights are the random-effects model's)\n\n");
     fprintf(f, "Fixed effect (inverse variance): ");
     interval(f, m, fe, 1);
-    if (m->ratio && m->have_mh) {
+    if (m->have_mh) {
         fprintf(f, "Fixed effect (Mantel-Haenszel): ");
         interval(f, m, mh, 0);
+    } else if (m->kind == GS_STUDIES_RR) { /* the counts give no ratio: said, not left out */
+        fprintf(f, "Fixed effect (Mantel-Haenszel): not defined: a sum of its weights is 0, so "
+                   "the ratio is 0 or infinite\n");
+    }
+    if (m->have_peto) {
+        fprintf(f, "Fixed effect (Peto): ");
+        interval(f, m, peto, 0);
+    } else if (m->measure_id == GS_META_OR) {
+        fprintf(f, "Fixed effect (Peto): not defined: no study has participants both with and "
+                   "without the event\n");
     }
     fprintf(f, "Random effects (%s%s): ", gs__meta_method_name(m->method),
             re->df ? ", Hartung-Knapp" : "");

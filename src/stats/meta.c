@@ -8,49 +8,6 @@
 
 #include "gabasim/meta.h"
 
-gs_status gs_meta_md(const struct gs_meta_md_request *req, double *yi, double *vi,
-                     struct gs_error *err)
-{
-    const double m1 = req->m1, sd1 = req->sd1, n1 = req->n1;
-    const double m2 = req->m2, sd2 = req->sd2, n2 = req->n2;
-    if (!isfinite(m1) || !isfinite(m2))
-        return gs_error_set(err, GS_INPUT, "mean", "a mean is not finite (%g, %g)", m1, m2);
-    if (!(sd1 > 0 && sd2 > 0 && isfinite(sd1) && isfinite(sd2)))
-        return gs_error_set(err, GS_INPUT, "sd", "SDs are %g and %g; allowed: above 0", sd1, sd2);
-    if (!(n1 >= 1 && n2 >= 1 && isfinite(n1) && isfinite(n2)))
-        return gs_error_set(err, GS_INPUT, "n", "arm sizes are %g and %g; allowed: 1 or more", n1,
-                            n2);
-    *yi = m1 - m2;
-    *vi = sd1 * sd1 / n1 + sd2 * sd2 / n2;
-    if (!isfinite(*yi) || !isfinite(*vi))
-        return gs_error_set(err, GS_INPUT, "mean",
-                            "the difference %g - %g or its variance overflows a double", m1, m2);
-    return GS_OK;
-}
-
-gs_status gs_meta_logrr(double a1, double n1, double a2, double n2, double *yi, double *vi,
-                        struct gs_error *err)
-{
-    if (!(n1 >= 1 && n2 >= 1 && isfinite(n1) && isfinite(n2)))
-        return gs_error_set(err, GS_INPUT, "n", "arm sizes are %g and %g; allowed: 1 or more", n1,
-                            n2);
-    if (!(a1 >= 0 && a1 <= n1 && a2 >= 0 && a2 <= n2))
-        return gs_error_set(err, GS_INPUT, "events",
-                            "events are %g of %g and %g of %g; allowed: 0 to the arm size", a1, n1,
-                            a2, n2);
-    if (a1 == 0 && a2 == 0)
-        return gs_error_set(err, GS_UNSUPPORTED, "events",
-                            "no events in either arm: the study says nothing about a risk ratio");
-    double b1 = n1 - a1, b2 = n2 - a2;
-    if (a1 == 0 || a2 == 0 || b1 == 0 || b2 == 0) { /* metafor escalc: add 1/2, to "only0" */
-        a1 += 0.5, b1 += 0.5, a2 += 0.5, b2 += 0.5;
-        n1 = a1 + b1, n2 = a2 + b2;
-    }
-    *yi = log((a1 / n1) / (a2 / n2));
-    *vi = 1 / a1 - 1 / n1 + 1 / a2 - 1 / n2;
-    return GS_OK;
-}
-
 /* Sums of the inverse-variance weights 1/(v + tau2): sum w, sum w^2, sum w^3, the weighted mean,
  * sum w r^2 and sum (w r)^2 with r the residual from that mean. */
 struct wsums {
@@ -167,52 +124,5 @@ gs_status gs_meta_pool(const struct gs_meta_pool_request *req, struct gs_meta_re
     double pse = sqrt(var + o->tau2);
     o->pi_lo = o->est - crit * pse;
     o->pi_hi = o->est + crit * pse;
-    return GS_OK;
-}
-
-gs_status gs_meta_mh_rr(const struct gs_meta_mh_rr_request *req, struct gs_meta_result *r,
-                        struct gs_error *err)
-{
-    const double *a1 = req->a1, *n1 = req->n1, *a2 = req->a2, *n2 = req->n2;
-    const double level = req->level;
-    const size_t k = req->k;
-    if (k < 1)
-        return gs_error_set(err, GS_INPUT, "studies", "no studies to pool");
-    if (!(level > 0 && level < 1))
-        return gs_error_set(err, GS_INPUT, "level", "level is %g; allowed: between 0 and 1", level);
-    double R = 0, S = 0, num = 0;
-    for (size_t i = 0; i < k; i++) {
-        if (!(n1[i] >= 1 && n2[i] >= 1 && a1[i] >= 0 && a1[i] <= n1[i] && a2[i] >= 0 &&
-              a2[i] <= n2[i]))
-            return gs_error_set(err, GS_INPUT, "study",
-                                "study %zu has %g of %g and %g of %g events; allowed: 0 to the "
-                                "arm size, arms of 1 or more",
-                                i + 1, a1[i], n1[i], a2[i], n2[i]);
-        double N = n1[i] + n2[i];
-        R += a1[i] * n2[i] / N;
-        S += a2[i] * n1[i] / N;
-        num += (n1[i] * n2[i] * (a1[i] + a2[i]) - a1[i] * a2[i] * N) / (N * N);
-    }
-    if (!(R > 0 && S > 0))
-        return gs_error_set(
-            err, GS_INPUT, "events", "no events in the %s arms of every study: the ratio is %s",
-            R > 0 ? "comparator" : "treatment", R > 0 ? "infinite" : "0 or undefined");
-    *r = (struct gs_meta_result){0};
-    r->k = k;
-    r->est = log(R / S);
-    r->se = sqrt(num / (R * S));
-    if (!(r->se > 0)) { /* num is 0 only when a1 = n1 = a2 = n2 in every study */
-        r->se = 0;
-        r->undefined = "the Mantel-Haenszel variance is 0 (every participant had the event)";
-        r->stat = r->p = r->ci_lo = r->ci_hi = r->pi_lo = r->pi_hi = NAN;
-        return GS_OK;
-    }
-    double crit = gsl_cdf_ugaussian_Pinv(0.5 + level / 2);
-    r->stat = r->est / r->se;
-    r->p = 2 * gsl_cdf_ugaussian_Q(fabs(r->stat));
-    r->ci_lo = r->est - crit * r->se;
-    r->ci_hi = r->est + crit * r->se;
-    r->pi_lo = r->ci_lo;
-    r->pi_hi = r->ci_hi;
     return GS_OK;
 }

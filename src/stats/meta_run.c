@@ -1,6 +1,7 @@
 /* meta_run.c - the whole `gabasim meta` analysis as one call: a study table in, each study's
- * effect and weight, the fixed-effect, random-effects and (risk ratios) Mantel-Haenszel
- * estimates out. The statistics are meta.c's; this file only assembles them. */
+ * effect and weight, the fixed-effect, random-effects and (event tables) Mantel-Haenszel and
+ * Peto estimates out. The statistics are meta.c's, meta_es.c's and meta_mh.c's; this file only
+ * assembles them. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,10 +33,16 @@ static gs_status check_request(const struct gs_meta_request *req, struct gs_erro
     if (!(req->level > 0 && req->level < 1))
         return gs_error_set(err, GS_INPUT, "level", "'level' is %g; allowed: between 0 and 1",
                             req->level);
+    if (req->measure < GS_META_MEASURE_AUTO || req->measure > GS_META_GIVEN)
+        return gs_error_set(err, GS_INPUT, "measure",
+                            "'measure' is %d; allowed: GS_META_MEASURE_AUTO to GS_META_GIVEN",
+                            (int)req->measure);
     return GS_OK;
 }
 
-/* Mantel-Haenszel over every study of a risk-ratio table (studies without events add nothing). */
+/* Mantel-Haenszel (and, for odds ratios, Peto) over every study of an event table: studies
+ * without events add nothing to a ratio. Where the counts define no estimate it is left out
+ * (have_mh, have_peto 0). */
 static gs_status mantel_haenszel(const struct gs_studies *t, struct gs_meta_analysis *m,
                                  struct gs_error *err)
 {
@@ -46,15 +53,19 @@ static gs_status mantel_haenszel(const struct gs_studies *t, struct gs_meta_anal
         for (int c = 0; c < 4; c++)
             col[c * t->n + i] = t->study[i].v[c];
     struct gs_error e2 = GS_ERROR_INIT;
-    const struct gs_meta_mh_rr_request mh = {.a1 = col,
-                                             .n1 = col + t->n,
-                                             .a2 = col + 2 * t->n,
-                                             .n2 = col + 3 * t->n,
-                                             .k = t->n,
-                                             .level = m->level};
-    m->have_mh = gs_meta_mh_rr(&mh, &m->mh, &e2) == GS_OK;
+    const struct gs_meta_mh_request mh = {.a1 = col,
+                                          .n1 = col + t->n,
+                                          .a2 = col + 2 * t->n,
+                                          .n2 = col + 3 * t->n,
+                                          .k = t->n,
+                                          .measure = m->measure_id,
+                                          .level = m->level};
+    m->have_mh = gs_meta_mh(&mh, &m->mh, &e2) == GS_OK;
     if (!m->have_mh)
         m->mh = (struct gs_meta_result){0};
+    m->have_peto = m->measure_id == GS_META_OR && gs_meta_peto(&mh, &m->peto, &e2) == GS_OK;
+    if (!m->have_peto)
+        m->peto = (struct gs_meta_result){0};
     gs_free(col);
     return GS_OK;
 }
@@ -65,31 +76,23 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
     if (t->n == 0)
         return gs_error_set(err, GS_INPUT, "studies", "%s: no study rows to pool", m->origin);
     m->kind = t->kind;
-    m->ratio = t->kind == GS_STUDIES_RR;
-    m->measure = t->kind == GS_STUDIES_MD ? "mean difference"
-                 : m->ratio               ? "risk ratio"
-                                          : "effect (as given)";
+    gs_status st = gs_meta_measure_for(t->kind, req->measure, &m->measure_id, err);
+    if (st != GS_OK)
+        return st;
+    m->ratio = gs_meta_measure_is_ratio(m->measure_id);
+    m->measure = gs_meta_measure_name(m->measure_id);
     m->study = gs_calloc(t->n ? t->n : 1, sizeof *m->study);
     m->dropped = gs_calloc(t->n ? t->n : 1, sizeof *m->dropped);
     double *y = gs_malloc((t->n ? t->n : 1) * sizeof *y),
            *v = gs_malloc((t->n ? t->n : 1) * sizeof *v);
-    gs_status st = GS_OK;
     if (!m->study || !m->dropped || !y || !v) {
         st = gs_error_set(err, GS_NOMEM, "meta", "out of memory");
         goto done;
     }
     size_t k = 0;
     for (size_t i = 0; i < t->n; i++) {
-        const double *s = t->study[i].v;
         struct gs_error e2 = GS_ERROR_INIT;
-        gs_status s2 = GS_OK;
-        if (t->kind == GS_STUDIES_MD)
-            s2 = gs_meta_md(&(struct gs_meta_md_request){s[0], s[1], s[2], s[3], s[4], s[5]}, &y[k],
-                            &v[k], &e2);
-        else if (t->kind == GS_STUDIES_RR)
-            s2 = gs_meta_logrr(s[0], s[1], s[2], s[3], &y[k], &v[k], &e2);
-        else
-            y[k] = s[0], v[k] = s[1] * s[1];
+        gs_status s2 = gs_meta_effect(m->measure_id, t->study[i].v, &y[k], &v[k], &e2);
         struct gs_meta_study *o = s2 == GS_UNSUPPORTED ? &m->dropped[m->n_dropped] : &m->study[k];
         snprintf(o->name, sizeof o->name, "%s", t->study[i].name);
         o->line = t->study[i].line;
@@ -99,8 +102,8 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
             continue;
         }
         if (s2 != GS_OK) {
-            st = gs_error_set(err, s2, "studies", "%s: line %zu: %s", m->origin, t->study[i].line,
-                              e2.msg);
+            st = gs_error_set(err, s2, "studies", "%s: line %zu, study '%s': %s", m->origin,
+                              t->study[i].line, t->study[i].name, e2.msg);
             goto done;
         }
         o->yi = y[k];
@@ -125,7 +128,7 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
     if ((st = gs_meta_pool(&fixed, &m->fixed, err)) ||
         (st = gs_meta_pool(&random, &m->random, err)))
         goto done;
-    if (m->ratio && (st = mantel_haenszel(t, m, err)))
+    if (t->kind == GS_STUDIES_RR && (st = mantel_haenszel(t, m, err)))
         goto done;
     /* each study's random-effects weight in % */
     double wsum_re = 0;

@@ -13,7 +13,7 @@ static void meta_release(void *p)
 int gspy_meta(int argc, char **argv, struct gspy_result **out, struct gs_error *err)
 {
     struct gs_meta_request req = GS_META_REQUEST_INIT;
-    struct meta_opts o = {.method = req.method == GS_META_DL, .level = req.level};
+    struct meta_opts o = {.method = req.method == GS_META_DL, .level = req.level, .measure = -1};
     struct option t[] = META_OPTIONS(&o);
     struct gs_meta_analysis *m = NULL;
     const char *file = NULL;
@@ -40,6 +40,7 @@ int gspy_meta(int argc, char **argv, struct gspy_result **out, struct gs_error *
     req.level = o.level;
     req.hk = o.hk;
     req.path = file;
+    req.measure = meta_measure(&o);
     if ((st = gs_meta_analyse(&req, &m, err)))
         goto done;
     r->owner = m;
