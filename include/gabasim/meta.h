@@ -102,10 +102,12 @@ struct gs_meta_request {
     enum gs_meta_method method; /* tau^2 of the random-effects model: GS_META_REML or GS_META_DL */
     int hk;                     /* Hartung-Knapp for the random-effects model (k >= 2) */
     double level;               /* of the pooled intervals, in (0, 1) */
+    const struct gs_meta_models_request *models; /* subgroups, meta-regression, Egger, ... (NULL:
+                                                    a `subgroup` column only; meta_models.h) */
 };
 #define GS_META_REQUEST_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, GS_META_REML, 0, 0.95                                                    \
+        NULL, NULL, NULL, GS_META_REML, 0, 0.95, NULL                                              \
     }
 
 /* One study as pooled, on the analysis scale (natural logs for ratios). */
@@ -134,6 +136,7 @@ struct gs_meta_analysis {
     struct gs_meta_result random;  /* `method`, with Hartung-Knapp when `hk` */
     int have_mh;                   /* risk ratios: the Mantel-Haenszel estimate exists */
     struct gs_meta_result mh;      /* Mantel-Haenszel over every study (log scale) */
+    struct gs_meta_models *models; /* owned: what req->models asked, NULL when nothing */
 };
 
 /* Reads (or borrows) the study table, computes each study's effect (gs_meta_md, gs_meta_logrr or
