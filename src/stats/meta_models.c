@@ -26,7 +26,10 @@ static gs_status pool(const struct gs_meta_pool_request *req, const double *y, c
     struct gs_meta_pool_request q = *req;
     q.yi = y, q.vi = v, q.k = n;
     q.hk = req->hk && n >= 2 && req->method != GS_META_FIXED;
-    return gs_meta_pool(&q, out, err);
+    gs_status st = gs_meta_pool(&q, out, err);
+    if (st == GS_OK && n == 1)
+        out->q_p = 1; /* metafor: QE = 0, QEp = 1 when k = p */
+    return st;
 }
 
 /* Q between of g estimates with standard errors: the fixed-effect Q of the estimates. */

@@ -8,7 +8,8 @@
  * with A = (X'WX)^-1 and Bj = X'W^j X. Like metafor, tau^2 is estimated from the centred
  * estimates (the same as y itself whenever the design has an intercept). The REML iteration is
  * metafor's (start at the Hedges estimate, step (y'PPy - tr P)/tr PP halved while it would go
- * below 0), run to a change below 1e-12, then metafor's check that tau^2 = 0 is not more likely. */
+ * below 0), run to a change below 1e-12, then metafor's check that tau^2 = 0 is not more likely;
+ * where full steps oscillate, damped steps as metafor's stepadj (see tau2_estimate). */
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -185,31 +186,39 @@ static gs_status tau2_estimate(const double *ymc, const double *v, const double 
         }
         *tau2 = fmax(0.0, (rss - trpv) / (double)(k - p));
     }
-    for (int it = 1; it <= 1000; it++) {
-        if (!p_quantities(ymc, v, x, k, p, *tau2, ws, &q))
-            goto singular;
-        double adj = (q.yppy - q.trp) / q.trpp;
-        if (!isfinite(adj))
-            adj = 0;
-        while (*tau2 + adj < 0)
-            adj /= 2;
-        *tau2 += adj;
-        if (fabs(adj) < 1e-12) {
-            *iterations = it;
-            /* metafor's ll0check: a tau^2 of 0 more likely than the root found means the scoring
-             * stopped at a local maximum */
-            struct pq q0;
-            if (!p_quantities(ymc, v, x, k, p, *tau2, ws, &q) ||
-                !p_quantities(ymc, v, x, k, p, 0.0, ws, &q0))
+    /* Fisher scoring; where its full steps oscillate without converging (they can on a flat
+     * likelihood), again from the start with the steps scaled by 1/2, 1/4, 1/8: metafor's own
+     * remedy (control = list(stepadj = 0.5)), which reaches the same root */
+    const double start = *tau2;
+    for (double stepadj = 1; stepadj >= 0.125; stepadj /= 2) {
+        *tau2 = start;
+        for (int it = 1; it <= 10000; it++) {
+            if (!p_quantities(ymc, v, x, k, p, *tau2, ws, &q))
                 goto singular;
-            double ll = -0.5 * (q.sumlogv + q.ldet + q.ypy),
-                   ll0 = -0.5 * (q0.sumlogv + q0.ldet + q0.ypy);
-            if (ll0 - ll > 1.220703125e-4 && *tau2 > 1e-5) /* metafor: tol eps^0.25, threshold */
-                *tau2 = 0;
-            return GS_OK;
+            double adj = stepadj * (q.yppy - q.trp) / q.trpp;
+            if (!isfinite(adj))
+                adj = 0;
+            while (*tau2 + adj < 0)
+                adj /= 2;
+            *tau2 += adj;
+            if (fabs(adj) < 1e-12) {
+                *iterations = it;
+                /* metafor's ll0check: a tau^2 of 0 more likely than the root found means the
+                 * scoring stopped at a local maximum */
+                struct pq q0;
+                if (!p_quantities(ymc, v, x, k, p, *tau2, ws, &q) ||
+                    !p_quantities(ymc, v, x, k, p, 0.0, ws, &q0))
+                    goto singular;
+                double ll = -0.5 * (q.sumlogv + q.ldet + q.ypy),
+                       ll0 = -0.5 * (q0.sumlogv + q0.ldet + q0.ypy);
+                if (ll0 - ll > 1.220703125e-4 && *tau2 > 1e-5) /* metafor: eps^0.25, threshold */
+                    *tau2 = 0;
+                return GS_OK;
+            }
         }
     }
-    return gs_error_set(err, GS_SOLVER, "tau2", "REML did not converge in 1000 iterations");
+    return gs_error_set(err, GS_SOLVER, "tau2",
+                        "REML did not converge (Fisher scoring with steps scaled 1 to 1/8)");
 singular:
     return gs_error_set(err, GS_INPUT, "mods", "the design is singular at the weights");
 }
@@ -218,9 +227,8 @@ void gs_meta_reg_release(struct gs_meta_reg *r)
 {
     if (r == NULL)
         return;
-    gs_free(r->b);
-    gs_free(r->vb);
-    gs_free(r->hat);
+    gs_free(r->b);   /* se, stat, pval, ci_lo, ci_hi and vb share its block */
+    gs_free(r->hat); /* and weight this one */
     *r = (struct gs_meta_reg){0};
 }
 
