@@ -9,11 +9,13 @@
 #include "gabasim/report.h"
 #include "gabasim/report_meta.h"
 #include "gabasim/plot.h"
+#include "meta_models_opts.h"
 
 struct meta_opts {
     int method, hk, json;
     double level;
     const char *plot;
+    struct meta_models_opts models;
 };
 static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_META_DL */
 
@@ -28,14 +30,15 @@ static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_M
             OPT_JSON(&(o)->json),                                                                  \
             OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
                        "forest plot: FILE.svg or FILE.png ('-': SVG on standard output)"),         \
-            OPT_END()                                                                              \
+            META_MODELS_OPTIONS(&(o)->models), OPT_END()                                           \
     }
 
 void help_meta(FILE *f)
 {
     fprintf(f,
             "usage: gabasim meta FILE.csv [--method reml|dl] [--hk] [--level 0.95] [--json]\n"
-            "                    [--plot FOREST.svg]\n\n"
+            "                    [--plot FOREST.svg] [--by COL] [--mods A,B] [--egger]\n"
+            "                    [--leave-one-out] [--influence] [--cumulative]\n\n"
             "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
             "and Mantel-Haenszel for event tables) and random effects (REML or\n"
             "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
@@ -50,6 +53,7 @@ void help_meta(FILE *f)
     struct meta_opts o;
     struct option t[] = META_OPTIONS(&o);
     opt_print_help(f, t);
+    meta_models_help(f);
     fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
                "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
 }
@@ -80,6 +84,8 @@ int cmd_meta(int argc, char **argv)
     req.level = o.level;
     req.hk = o.hk;
     req.path = file;
+    struct gs_meta_models_request models;
+    req.models = meta_models_request(&o.models, &models);
     const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
     int to_stdout = 0;
     if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||

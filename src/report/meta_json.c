@@ -9,6 +9,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/report_meta.h"
 #include "meta_int.h"
+#include "meta_models_int.h"
 #include "report_int.h"
 
 #define ADD(x) (ok &= ((x) != NULL))
@@ -95,6 +96,7 @@ static cJSON *build(const struct gs_meta_analysis *m)
             ok &= p_value(o, &m->mh);
         }
     }
+    ok &= gs__meta_models_json(root, m); /* subgroups, meta-regression, ... (meta_models_json.c) */
     if (!ok) {
         cJSON_Delete(root);
         return NULL;
