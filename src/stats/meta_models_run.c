@@ -200,7 +200,7 @@ gs_status gs_meta_models_run(const struct gs_meta_models_request *req, const str
 {
     *out = NULL;
     const int asked = req && (req->mods || req->egger || req->leave1out || req->influence ||
-                              req->cumulative || req->by);
+                              req->cumulative || req->by || req->order);
     if (!asked && gs_studies_extra_find(t, "subgroup") < 0)
         return GS_OK;
     if (req && req->by && *req->by == '\0' &&
