@@ -5,6 +5,7 @@
 #define GABASIM_CLI_META_MODELS_OPTS_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "gabasim/meta_models.h"
 #include "options.h"
@@ -21,19 +22,43 @@ struct meta_models_opts {
                    "meta-regression (mixed effects) on these numeric columns"),                    \
         OPT_FLAG("egger", &(m)->egger, "Egger's regression test; funnel-plot numbers in --json"),  \
         OPT_FLAG("leave-one-out", &(m)->leave1out,                                                 \
-                 "the random-effects model with each study "                                       \
-                 "left out"),                                                                      \
+                 "the random-effects model with each study left out"),                             \
         OPT_FLAG("influence", &(m)->influence,                                                     \
                  "influence diagnostics (rstudent, DFFITS, Cook's distance, hat, ...)"),           \
         OPT_FLAG("cumulative", &(m)->cumulative, "cumulative meta-analysis, study by study"),      \
         OPT_STRING("order", "COLUMN", &(m)->order,                                                 \
                    "--cumulative: ascending order of this numeric column")
 
+/* Defined here rather than in a .c file because the Python binding compiles cmd_meta.c into
+ * its extension (bindings/python/csrc/shim_meta.c) with options.c and cli_common.c only. */
+
 /* The paragraph of `gabasim meta --help` on the extra columns and the models. */
-void meta_models_help(FILE *f);
+static inline void meta_models_help(FILE *f)
+{
+    fprintf(f,
+            "\nColumns beyond the layout's are kept. A 'subgroup' column (or --by COLUMN) gives\n"
+            "each subgroup's fixed and random-effects estimate and the test for subgroup\n"
+            "differences: the mixed-effects model with the subgroup as a factor (metafor's QM,\n"
+            "one tau^2) and the separate-tau^2 Q between (RevMan, R meta). --mods A,B fits\n"
+            "rma(yi, vi, mods = ~ A + B): coefficients, QM (F with --hk), QE, residual tau^2,\n"
+            "R^2. --egger is regtest(): z and p, the limit estimate. --leave-one-out,\n"
+            "--influence and --cumulative are metafor's leave1out(), influence() and cumul()\n"
+            "of the random-effects model (--order COLUMN: ascending, ties in table order).\n");
+}
 
 /* The library request for the options given (r is filled and returned). */
-const struct gs_meta_models_request *meta_models_request(const struct meta_models_opts *m,
-                                                         struct gs_meta_models_request *r);
+static inline const struct gs_meta_models_request *
+meta_models_request(const struct meta_models_opts *m, struct gs_meta_models_request *r)
+{
+    *r = (struct gs_meta_models_request)GS_META_MODELS_REQUEST_INIT;
+    r->by = m->by && strcmp(m->by, "none") == 0 ? "" : m->by;
+    r->mods = m->mods;
+    r->egger = m->egger;
+    r->leave1out = m->leave1out;
+    r->influence = m->influence;
+    r->cumulative = m->cumulative;
+    r->order = m->order;
+    return r;
+}
 
 #endif

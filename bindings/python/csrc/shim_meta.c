@@ -40,6 +40,8 @@ int gspy_meta(int argc, char **argv, struct gspy_result **out, struct gs_error *
     req.level = o.level;
     req.hk = o.hk;
     req.path = file;
+    struct gs_meta_models_request models; /* --by, --mods, --egger, ... as on the command line */
+    req.models = meta_models_request(&o.models, &models);
     if ((st = gs_meta_analyse(&req, &m, err)))
         goto done;
     r->owner = m;
