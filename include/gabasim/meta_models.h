@@ -10,7 +10,8 @@
  *                        over every coefficient but the intercept, QE on k - p df, residual tau^2,
  *                        I^2 and H^2 (typical variance (k - p)/tr P), pseudo-R^2 (tau2 of the
  *                        model without moderators minus the residual tau2, over the former, in %,
- *                        0 when that tau2 is 0), hat values and weights.
+ *                        0 when that tau2 is 0; the fixed model: weighted lm()'s adjusted R^2),
+ *                        hat values and weights.
  *   gs_meta_subgroups    per subgroup the fixed and random pooled estimates (gs_meta_pool); the
  * test for subgroup differences as metafor's mixed-effects model with the subgroup as a factor (QM
  * on g - 1 df, one tau^2 for all subgroups), and as RevMan and R's meta do (separate tau^2 per
@@ -60,7 +61,8 @@ struct gs_meta_reg {
     double *vb;                                   /* p x p covariance of b, row-major */
     double tau2;                                  /* residual tau^2 (0 for the fixed model) */
     double i2, h2; /* residual heterogeneity as metafor's I^2 (%) and H^2 */
-    double r2;     /* pseudo-R^2 in %, NAN without an intercept, moderators or tau^2 */
+    double r2;     /* pseudo-R^2 in % (fixed model: weighted lm()'s adjusted R^2, as metafor); NAN
+                      without an intercept or without moderators */
     double qm, qm_p;
     size_t qm_df;    /* numerator df: the coefficients tested (p - 1 with an intercept) */
     size_t qm_df2;   /* Knapp-Hartung: the F test's denominator df k - p; 0: chi^2 test */

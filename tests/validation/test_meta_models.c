@@ -136,6 +136,15 @@ static const char *const rscript =
     "  put(tag('inf.hat'), i$hat); put(tag('inf.weight'), i$weight)\n"
     "  put(tag('inf.dfbetas'), inf$dfbs[[1]]); put(tag('inf.flag'), inf$is.infl)\n"
     "}\n"
+    "if ('x2' %in% names(d)) for (tst in c('z', 'knha')) {\n"
+    "  r <- suppressWarnings(rma(yi, vi, mods = ~ x1 + x2, data = d, method = 'FE', test = tst))\n"
+    "  tag <- function(s) paste0('FE.', tst, '.', s)\n"
+    "  put(tag('reg.b'), r$beta); put(tag('reg.se'), r$se); put(tag('reg.stat'), r$zval)\n"
+    "  put(tag('reg.p'), r$pval); put(tag('reg.lo'), r$ci.lb); put(tag('reg.hi'), r$ci.ub)\n"
+    "  put(tag('reg.tau2'), r$tau2); put(tag('reg.i2'), r$I2); put(tag('reg.h2'), r$H2)\n"
+    "  put(tag('reg.r2'), r$R2); put(tag('reg.qm'), r$QM); put(tag('reg.qmp'), r$QMp)\n"
+    "  put(tag('reg.qe'), r$QE); put(tag('reg.qep'), r$QEp)\n"
+    "}\n"
     "write.table(data.frame(names(out), format(out, digits = 17)), args[2], quote = FALSE,\n"
     "            row.names = FALSE, col.names = FALSE)\n";
 
@@ -224,6 +233,38 @@ static void check_result(const struct ref *ref, const char *prefix, const char *
 #undef C
 }
 
+static void compare_reg(const struct data *d, const struct ref *ref, const char *prefix,
+                        enum gs_meta_method method, int hk, double tol)
+{
+    const size_t k = d->k;
+    struct gs_error err = GS_ERROR_INIT;
+    double x[3 * 16];
+    for (size_t i = 0; i < k; i++)
+        x[3 * i] = 1, x[3 * i + 1] = d->x1[i], x[3 * i + 2] = d->x2[i];
+    const struct gs_meta_reg_request rq = {d->y, d->v, k, x, 3, 1, NULL, method, hk, 0.95};
+    struct gs_meta_reg r;
+    assert_int_equal(gs_meta_reg_fit(&rq, &r, &err), GS_OK);
+    for (size_t j = 0; j < 3; j++) {
+        check(ref, prefix, "reg.b", j, r.b[j], tol);
+        check(ref, prefix, "reg.se", j, r.se[j], tol);
+        check(ref, prefix, "reg.stat", j, r.stat[j], tol);
+        check(ref, prefix, "reg.p", j, r.pval[j], tol);
+        check(ref, prefix, "reg.lo", j, r.ci_lo[j], tol);
+        check(ref, prefix, "reg.hi", j, r.ci_hi[j], tol);
+    }
+    check(ref, prefix, "reg.tau2", 0, r.tau2, tol);
+    check(ref, prefix, "reg.i2", 0, r.i2, tol);
+    check(ref, prefix, "reg.h2", 0, r.h2, tol);
+    check(ref, prefix, "reg.r2", 0, r.r2, tol);
+    check(ref, prefix, "reg.qm", 0, r.qm, tol);
+    check(ref, prefix, "reg.qmp", 0, r.qm_p, tol);
+    check(ref, prefix, "reg.qe", 0, r.qe, tol);
+    check(ref, prefix, "reg.qep", 0, r.qe_p, tol);
+    assert_int_equal(r.qm_df, 2);
+    assert_int_equal(r.qm_df2, hk ? k - 3 : 0);
+    gs_meta_reg_release(&r);
+}
+
 static void compare(const struct data *d, const struct ref *ref)
 {
     const size_t k = d->k;
@@ -235,34 +276,8 @@ static void compare(const struct data *d, const struct ref *ref)
             char prefix[32];
             snprintf(prefix, sizeof prefix, "%s.%s.", mi ? "DL" : "REML", hk ? "knha" : "z");
             const struct gs_meta_pool_request pr = {d->y, d->v, k, method, hk, 0.95};
-            if (d->have_mods) {
-                double x[3 * 16];
-                for (size_t i = 0; i < k; i++)
-                    x[3 * i] = 1, x[3 * i + 1] = d->x1[i], x[3 * i + 2] = d->x2[i];
-                const struct gs_meta_reg_request rq = {d->y, d->v, k,      x,  3,
-                                                       1,    NULL, method, hk, 0.95};
-                struct gs_meta_reg r;
-                assert_int_equal(gs_meta_reg_fit(&rq, &r, &err), GS_OK);
-                for (size_t j = 0; j < 3; j++) {
-                    check(ref, prefix, "reg.b", j, r.b[j], tol);
-                    check(ref, prefix, "reg.se", j, r.se[j], tol);
-                    check(ref, prefix, "reg.stat", j, r.stat[j], tol);
-                    check(ref, prefix, "reg.p", j, r.pval[j], tol);
-                    check(ref, prefix, "reg.lo", j, r.ci_lo[j], tol);
-                    check(ref, prefix, "reg.hi", j, r.ci_hi[j], tol);
-                }
-                check(ref, prefix, "reg.tau2", 0, r.tau2, tol);
-                check(ref, prefix, "reg.i2", 0, r.i2, tol);
-                check(ref, prefix, "reg.h2", 0, r.h2, tol);
-                check(ref, prefix, "reg.r2", 0, r.r2, tol);
-                check(ref, prefix, "reg.qm", 0, r.qm, tol);
-                check(ref, prefix, "reg.qmp", 0, r.qm_p, tol);
-                check(ref, prefix, "reg.qe", 0, r.qe, tol);
-                check(ref, prefix, "reg.qep", 0, r.qe_p, tol);
-                assert_int_equal(r.qm_df, 2);
-                assert_int_equal(r.qm_df2, hk ? k - 3 : 0);
-                gs_meta_reg_release(&r);
-            }
+            if (d->have_mods)
+                compare_reg(d, ref, prefix, method, hk, tol);
             if (d->have_sub) {
                 size_t group[16], g = 0;
                 const char *names[16];
@@ -338,6 +353,8 @@ static void compare(const struct data *d, const struct ref *ref)
             }
             gs_meta_influence_release(&inf);
         }
+    for (int hk = 0; d->have_mods && hk < 2; hk++) /* the fixed-effects meta-regression */
+        compare_reg(d, ref, hk ? "FE.knha." : "FE.z.", GS_META_FIXED, hk, 1e-6);
 }
 
 static void against_metafor(void (*fill)(struct data *), const char *name)
@@ -348,7 +365,7 @@ static void against_metafor(void (*fill)(struct data *), const char *name)
     }
     struct data d;
     fill(&d);
-    struct ref ref;
+    struct ref ref = {0};
     assert_int_equal(metafor(&d, &ref), 0);
     n_checked = n_failed = 0;
     compare(&d, &ref);
