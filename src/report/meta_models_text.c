@@ -51,8 +51,12 @@ static void subgroups(FILE *f, const struct gs_meta_analysis *m, const struct gs
                 "  mixed-effects model, one tau^2 (metafor's QM): Q = %.4g, p = %.3g; residual "
                 "tau^2 = %.3g\n",
                 s->qm, s->qm_p, s->tau2_res);
-    fprintf(f, "  separate tau^2 per subgroup (RevMan, R meta): Q = %.4g, p = %.3g\n", s->qb_random,
-            s->qb_random_p);
+    if (isnan(s->qb_random)) /* a subgroup's variance is 0 (Hartung-Knapp, equal estimates) */
+        fprintf(f, "  separate tau^2 per subgroup (RevMan, R meta): not defined (a subgroup's "
+                   "standard error is 0)\n");
+    else
+        fprintf(f, "  separate tau^2 per subgroup (RevMan, R meta): Q = %.4g, p = %.3g\n",
+                s->qb_random, s->qb_random_p);
     fprintf(f, "  fixed effect: Q between = %.4g, p = %.3g\n", s->qb_fixed, s->qb_fixed_p);
 }
 

@@ -474,6 +474,36 @@ static void subgroup_q_between_by_hand(void **state)
     gs_meta_subgroups_release(&s);
 }
 
+/* Seven studies (a subgroup of a null replicate below) where metafor 3.8's default Fisher scoring
+ * stops with "did not converge": its full steps oscillate. With control = list(stepadj = 0.5,
+ * threshold = 1e-12) metafor gives tau^2 0.0308002894009354, estimate 0.3764352326266172 and
+ * SE 0.1388561510065983; gs_meta_pool and gs_meta_reg_fit damp their steps the same way and must
+ * reach that root (REML tolerance 1e-5). */
+static void reml_where_full_steps_oscillate(void **state)
+{
+    (void)state;
+    static const double y[7] = {0.34725892734356079, 0.065443553106862146, 0.21557253159981038,
+                                0.11802979945802813, 0.74257317525887001,  0.40146930277839582,
+                                0.28560098483410223};
+    static const double v[7] = {0.15414104258524383, 0.097019719285371564, 0.1388730199540234,
+                                0.10650018436176724, 0.033664722986651185, 0.1489551942154452,
+                                0.19743476713021352};
+    struct gs_error err = GS_ERROR_INIT;
+    struct gs_meta_result p;
+    assert_int_equal(
+        gs_meta_pool(&(struct gs_meta_pool_request){y, v, 7, GS_META_REML, 0, 0.95}, &p, &err),
+        GS_OK);
+    assert_rel(p.tau2, 0.0308002894009354, 1e-5);
+    assert_rel(p.est, 0.3764352326266172, 1e-5);
+    assert_rel(p.se, 0.1388561510065983, 1e-5);
+    struct gs_meta_reg r;
+    const struct gs_meta_reg_request rq = {y, v, 7, NULL, 1, 1, NULL, GS_META_REML, 0, 0.95};
+    assert_int_equal(gs_meta_reg_fit(&rq, &r, &err), GS_OK);
+    assert_rel(r.tau2, 0.0308002894009354, 1e-5);
+    assert_rel(r.b[0], 0.3764352326266172, 1e-5);
+    gs_meta_reg_release(&r);
+}
+
 /* ---- the QM tests' level under the null: no moderator effect ---- */
 
 /* 2000 meta-analyses of 20 studies with sampling variances from 0.02 to 0.2 and a moderator (and
@@ -548,6 +578,7 @@ int main(void)
         cmocka_unit_test(intercept_only_is_the_pooled_estimate),
         cmocka_unit_test(collinear_moderators_are_named),
         cmocka_unit_test(subgroup_q_between_by_hand),
+        cmocka_unit_test(reml_where_full_steps_oscillate),
         cmocka_unit_test(qm_holds_its_level_under_the_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
