@@ -24,6 +24,7 @@
 #include "gabasim/label_check.h"
 #include "gabasim/lmm.h"
 #include "gabasim/meta.h"
+#include "gabasim/meta_models.h"
 #include "gabasim/mmrm.h"
 #include "gabasim/model.h"
 #include "gabasim/outfile.h"

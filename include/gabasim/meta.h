@@ -195,10 +195,12 @@ struct gs_meta_request {
     int hk;                     /* Hartung-Knapp for the random-effects model (k >= 2) */
     double level;               /* of the pooled intervals, in (0, 1) */
     enum gs_meta_measure measure; /* effect measure; GS_META_MEASURE_AUTO: the layout's own */
+    const struct gs_meta_models_request *models; /* subgroups, meta-regression, Egger, ... (NULL:
+                                                    a `subgroup` column only; meta_models.h) */
 };
 #define GS_META_REQUEST_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, GS_META_REML, 0, 0.95, GS_META_MEASURE_AUTO                              \
+        NULL, NULL, NULL, GS_META_REML, 0, 0.95, GS_META_MEASURE_AUTO, NULL                        \
     }
 
 /* One study as pooled, on the analysis scale (natural logs for ratios). */
@@ -230,6 +232,7 @@ struct gs_meta_analysis {
     enum gs_meta_measure measure_id; /* the measure pooled (never GS_META_MEASURE_AUTO) */
     int have_peto;                   /* OR: Peto's estimate exists */
     struct gs_meta_result peto;      /* Peto's log odds ratio over every study */
+    struct gs_meta_models *models;   /* owned: what req->models asked, NULL when nothing */
 };
 
 /* Reads (or borrows) the study table, computes each study's effect by req->measure

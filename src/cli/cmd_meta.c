@@ -9,12 +9,14 @@
 #include "gabasim/report.h"
 #include "gabasim/report_meta.h"
 #include "gabasim/plot.h"
+#include "meta_models_opts.h"
 
 struct meta_opts {
     int method, hk, json;
     int measure; /* index into measures[], or -1: the table's own */
     double level;
     const char *plot;
+    struct meta_models_opts models;
 };
 static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_META_DL */
 static const char *const measures[] = {"MD", "SMD", "ROM", "RR", "OR", "RD", NULL};
@@ -34,13 +36,15 @@ static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_M
             OPT_JSON(&(o)->json),                                                                  \
             OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
                        "forest plot: FILE.svg or FILE.png ('-': SVG on standard output)"),         \
-            OPT_END()                                                                              \
+            META_MODELS_OPTIONS(&(o)->models), OPT_END()                                           \
     }
 
 void help_meta(FILE *f)
 {
     fprintf(f, "usage: gabasim meta FILE.csv [--measure MD|SMD|ROM|RR|OR|RD] [--method reml|dl]\n"
-               "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n\n"
+               "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n"
+               "                    [--by COL] [--mods A,B] [--egger] [--leave-one-out]\n"
+               "                    [--influence] [--cumulative]\n\n"
                "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
                "and Mantel-Haenszel and Peto for event tables) and random effects (REML or\n"
                "DerSimonian-Laird tau^2, optional Hartung-Knapp), with\n"
@@ -59,6 +63,7 @@ void help_meta(FILE *f)
     struct meta_opts o;
     struct option t[] = META_OPTIONS(&o);
     opt_print_help(f, t);
+    meta_models_help(f);
     fprintf(f, "\nexamples (13 BCG vaccine trials, Colditz 1994):\n"
                "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n"
                "  gabasim meta examples/bcg-colditz1994.csv --measure OR\n");
@@ -97,6 +102,8 @@ int cmd_meta(int argc, char **argv)
     req.hk = o.hk;
     req.path = file;
     req.measure = meta_measure(&o);
+    struct gs_meta_models_request models;
+    req.models = meta_models_request(&o.models, &models);
     const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
     int to_stdout = 0;
     if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||

@@ -10,6 +10,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/report_meta.h"
 #include "meta_int.h"
+#include "meta_models_int.h"
 #include "report_int.h"
 
 #define ADD(x) (ok &= ((x) != NULL))
@@ -115,6 +116,7 @@ static cJSON *build(const struct gs_meta_analysis *m)
         ok &= count_based(root, "mantel_haenszel", mh_method(m->measure_id), m, &m->mh);
     if (m->have_peto)
         ok &= count_based(root, "peto", "Peto (Yusuf et al. 1985)", m, &m->peto);
+    ok &= gs__meta_models_json(root, m); /* subgroups, meta-regression, ... (meta_models_json.c) */
     if (!ok) {
         cJSON_Delete(root);
         return NULL;

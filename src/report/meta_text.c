@@ -7,6 +7,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/report_meta.h"
 #include "meta_int.h"
+#include "meta_models_int.h"
 
 double gs__meta_shown(const struct gs_meta_analysis *m, double x)
 {
@@ -98,6 +99,7 @@ gs_status gs_report_meta_text(const struct gs_meta_analysis *m, FILE *f, struct 
     if (k > 1)
         fprintf(f, " (p = %.3g)", fe->q_p);
     fprintf(f, "\n");
+    gs__meta_models_text(m, f); /* subgroups, meta-regression, ... (meta_models_text.c) */
 #undef TR
     if (ferror(f))
         return gs_error_set(err, GS_IO, "output", "writing the meta-analysis report failed");

@@ -8,6 +8,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/meta.h"
+#include "gabasim/meta_models.h"
 
 static const double z95 = 1.959963984540054; /* the study intervals are 95 % */
 
@@ -17,6 +18,7 @@ void gs_meta_analysis_free(struct gs_meta_analysis *m)
         return;
     gs_free(m->study);
     gs_free(m->dropped);
+    gs_meta_models_free(m->models);
     gs_free(m);
 }
 
@@ -136,6 +138,7 @@ static gs_status analyse(const struct gs_studies *t, const struct gs_meta_reques
         wsum_re += 1 / (v[j] + m->random.tau2);
     for (size_t j = 0; j < k; j++)
         m->study[j].weight_random_pct = 100 / (v[j] + m->random.tau2) / wsum_re;
+    st = gs_meta_models_run(req->models, t, m, &m->models, err); /* gabasim/meta_models.h */
 done:
     gs_free(y);
     gs_free(v);

@@ -249,7 +249,7 @@ static void bcg_table(struct gs_studies *t, struct gs_study *rows)
         snprintf(rows[i].name, sizeof rows[i].name, "trial %zu", i + 1);
     }
     rows[k] = (struct gs_study){"no events", {0, 30, 0, 31}, k + 2};
-    *t = (struct gs_studies){GS_STUDIES_RR, rows, k + 1};
+    *t = (struct gs_studies){.kind = GS_STUDIES_RR, .study = rows, .n = k + 1};
 }
 
 /* gs_meta_analyse is the lower-level calls assembled: each study's log RR from gs_meta_logrr,

@@ -465,7 +465,8 @@ static void table_of(const struct set *s, struct gs_studies *t, struct gs_study 
         memcpy(rows[i].v, s->rows + i * s->cols, s->cols * sizeof(double));
         snprintf(rows[i].name, sizeof rows[i].name, "%s %zu", s->name, i + 1);
     }
-    *t = (struct gs_studies){s->cols == 4 ? GS_STUDIES_RR : GS_STUDIES_MD, rows, s->k};
+    *t = (struct gs_studies){
+        .kind = s->cols == 4 ? GS_STUDIES_RR : GS_STUDIES_MD, .study = rows, .n = s->k};
 }
 
 /* gs_meta_analyse with a measure is the lower-level calls assembled: the study without events is

@@ -41,6 +41,8 @@ int gspy_meta(int argc, char **argv, struct gspy_result **out, struct gs_error *
     req.hk = o.hk;
     req.path = file;
     req.measure = meta_measure(&o);
+    struct gs_meta_models_request models; /* --by, --mods, --egger, ... as on the command line */
+    req.models = meta_models_request(&o.models, &models);
     if ((st = gs_meta_analyse(&req, &m, err)))
         goto done;
     r->owner = m;
