@@ -214,7 +214,8 @@ int cmd_population(int argc, char **argv)
         if ((st = cli_progress_start(&progress, o.quiet, "subjects", 1, &err)) ||
             (st = gs_population(&req, &res, &err)) ||
             (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
-            (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, &of[OF_PLOT], &err))))
+            (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, o.threshold.v,
+                                                    (size_t)o.threshold.n, &of[OF_PLOT], &err))))
             goto done;
     }
     struct gs_outfile *all[N_OF]; /* every output is complete (st is GS_OK here): commit */
