@@ -56,7 +56,8 @@ void help_meta(FILE *f)
     struct option t[] = META_OPTIONS(&o);
     opt_print_help(f, t);
     fprintf(f, "\nexample (13 BCG vaccine trials, Colditz 1994):\n"
-               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n");
+               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg --funnel "
+               "funnel.svg\n");
 }
 
 /* --favours: "LEFT,RIGHT" split at its first comma into buf, or "none" (no labels). */

@@ -181,7 +181,7 @@ double gs__text_w(const char *s, double px, int bold)
             cp = cp << 6 | (*p & 63);
         em += cp >= 0x2E80 ? 1000 : 760;
     }
-    return em / 1000.0 * px * (bold ? 1.08 : 1.0);
+    return em / 1000.0 * px * (bold ? 1.15 : 1.0);
 }
 
 /* PLplot's character height (mm) for an SVG font-size of `px`: its svg driver writes

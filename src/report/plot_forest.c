@@ -125,9 +125,9 @@ gs_status gs_plot_forest(const struct gs_plot_forest_request *q, struct gs_outfi
     char buf[160];
     for (size_t i = 0; i < n_all; i++) {
         const struct gs_forest_row *r = i < q->n ? &q->rows[i] : &q->pooled[i - q->n];
-        name_w = fmax(name_w, gs__text_w(r->label ? r->label : "", F, 0));
+        name_w = fmax(name_w, gs__text_w(r->label ? r->label : "", F, i >= q->n));
         annotation(buf, sizeof buf, q, r, d);
-        ann_w = fmax(ann_w, gs__text_w(buf, F, 0));
+        ann_w = fmax(ann_w, gs__text_w(buf, F, i >= q->n)); /* pooled rows are bold */
     }
     if (has_pi) {
         name_w = fmax(name_w, gs__text_w("Prediction interval", F, 0));

@@ -33,7 +33,7 @@ class Text:
     def __init__(self, s, x, y, size, anchor, vertical, bold):
         self.s, self.x, self.y, self.size = s, x, y, size  # x, y: anchor point on the baseline
         self.anchor, self.vertical = anchor, vertical
-        w = text_width(s, size) * (1.08 if bold else 1.0)
+        w = text_width(s, size) * (1.15 if bold else 1.0)
         off = {"start": 0.0, "middle": 0.5, "end": 1.0}[anchor]
         if vertical:  # reads upwards: the width runs along -y
             self.box = (x - 0.76 * size, y - (1 - off) * w, x + 0.24 * size, y + off * w)
