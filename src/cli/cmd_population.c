@@ -61,7 +61,7 @@ struct population_opts {
             OPT_STRING("params-csv", "FILE", &(o)->file[OF_PARAMS],                                \
                        "one row per subject: individual parameters"),                              \
             OPT_STRING("plot", "FILE", &(o)->file[OF_PLOT],                                        \
-                       "median with 50 % and 90 % bands: FILE.svg or FILE.png"),                   \
+                       "median, 50 % and 90 % bands, --threshold lines: FILE.svg or FILE.png"),    \
             OPT_FLAG("json", &(o)->json,                                                           \
                      "print JSON (summary, attainment, percentiles) instead of text"),             \
             OPT_FLAG("quiet", &(o)->quiet, "no progress line on stderr"), OPT_END()                \

@@ -26,6 +26,10 @@ with open(sys.argv[1] + "/k500.csv", "w") as f:
     for i in range(500):
         f.write('"Trial #%d, a rather long study name (%d)",%.4f,%.4f\n'
                 % (i + 1, 1990 + i % 30, random.gauss(-0.5, 0.4), random.uniform(0.1, 0.6)))
+with open(sys.argv[1] + "/k1500.csv", "w") as f:
+    f.write("study,yi,sei\n")
+    for i in range(1500):
+        f.write("S%d,%.3f,0.2\n" % (i, random.gauss(0, 0.3)))
 PY
 printf 'study,m1,sd1,n1,m2,sd2,n2\nSmith 2001,-1.2,2.1,55,-0.9,2.3,53\nJones 2005,-2.0,1.8,120,-1.1,2.0,118\nLee 2010,-1.6,2.2,80,-1.0,2.1,82\n' > "$TMP/md.csv"
 
@@ -52,6 +56,8 @@ usage_err "--favours needs two labels" "'--favours' is 'drug'" meta "$EX/bcg-col
   --favours drug --plot f.svg
 usage_err "--funnel: unsupported extension" "'--funnel' is 'f.pdf'" meta "$EX/bcg-colditz1994.csv" \
   --funnel f.pdf
+usage_err "1500 studies: the forest plot's height limit said, no file" "1500 studies make a forest plot" \
+  meta "$TMP/k1500.csv" --plot f.svg
 usage_err "--plot and --funnel on one file" "--funnel" meta "$EX/bcg-colditz1994.csv" \
   --plot f.svg --funnel f.svg
 
