@@ -4,6 +4,7 @@
 #ifndef GABASIM_PLOT_H
 #define GABASIM_PLOT_H
 
+#include <math.h>
 #include <stddef.h>
 
 #include "gabasim/drug.h"
@@ -14,30 +15,85 @@
 extern "C" {
 #endif
 
-/* Concentration-time plot (PLplot): SVG or PNG by the extension of out->path; axes with units,
- * dose markers, the steady-state Cmin-Cmax band. Draws into the open outfile's temporary file;
- * the caller commits (or aborts) it, so several outputs can be committed together. */
+/* Every plot lays its text out in page pixels with widths estimated from DejaVu Sans, so that
+ * titles, legends, tick labels and names neither overlap nor leave the page; titles and legends
+ * wrap onto more rows rather than run off it. */
+
+/* Concentration-time plot (PLplot): SVG or PNG by the extension of out->path; time in hours, or
+ * in days over spans longer than 72 h; dose ticks (the first one clear of the frame), missed
+ * doses (r->regimen->missed_h) as grey crosses, the steady-state Cmin-Cmax band, dialysis
+ * sessions. Draws into the open outfile's temporary file; the caller commits (or aborts) it, so
+ * several outputs can be committed together. */
 gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err);
 
 struct gs_pop_result;
-/* Population plot: median with the 25-75 % and 5-95 % bands over time (PLplot), into the open
+/* Population plot: median with the 25-75 % and 5-95 % bands over time (PLplot), and a dashed
+ * line at each of the n_thresholds target concentrations (mg/L; none when 0), into the open
  * outfile's temporary file; the caller commits it. */
 gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
+                             const double *thresholds_mg_l, size_t n_thresholds,
                              struct gs_outfile *out, struct gs_error *err);
 
 /* One row of a forest plot: an estimate and its interval on the analysis scale (log for ratios),
- * with a weight in % that sizes the study's square. */
+ * with a weight in % (NaN: none shown) that sizes the study's square. A pooled row's interval
+ * may be NaN (not defined): its diamond is then a point and its text says so. */
 struct gs_forest_row {
     const char *label;
     double est, lo, hi, weight_pct;
 };
 
-/* Forest plot (PLplot, SVG or PNG by out->path's extension): the first n - n_pooled rows are
- * studies (squares sized by weight, interval lines), the last n_pooled pooled estimates
- * (diamonds); a vertical line at no effect. `ratio`: values are natural logs, drawn on a log axis
- * labelled in ratios. The caller commits the outfile. */
-gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
-                         const char *xlabel, struct gs_outfile *out, struct gs_error *err);
+/* What gs_plot_forest draws. Start from GS_PLOT_FOREST_REQUEST_INIT. */
+struct gs_plot_forest_request {
+    const struct gs_forest_row *rows; /* n studies, 1 or more: squares and interval lines */
+    size_t n;
+    const struct gs_forest_row *pooled; /* n_pooled pooled estimates: diamonds under a rule */
+    size_t n_pooled;
+    double pi_lo, pi_hi;    /* prediction interval, a bar under the last diamond; NaN: none */
+    int ratio;              /* values are natural logs: a log axis and text in ratios (exp) */
+    const char *xlabel;     /* the axis title, e.g. "Risk ratio (log scale)" */
+    const char *est_header; /* the annotation column's header (NULL: "Estimate [95% CI]") */
+    /* under the axis, either side of no effect (NULL or "": none), e.g. "favours drug" */
+    const char *favours_left, *favours_right;
+};
+#define GS_PLOT_FOREST_REQUEST_INIT                                                                \
+    {                                                                                              \
+        NULL, 0, NULL, 0, NAN, NAN, 0, NULL, NULL, NULL, NULL                                      \
+    }
+
+/* Forest plot (PLplot, SVG or PNG by out->path's extension), laid out as R metafor's forest():
+ * names on the left (the column as wide as the longest, never cut), squares sized by weight with
+ * their intervals and a dashed line at no effect in the middle, weight and "estimate [lo, hi]"
+ * on the right (decimals enough for two significant digits, 2 to 4), the pooled diamonds, the
+ * prediction interval, the axis (ratios on a log scale) and the favours labels. One row of
+ * 22 px per study: the page grows with n up to 32000 px (about 1400 studies), beyond which
+ * GS_INPUT says so. The caller commits the outfile. */
+gs_status gs_plot_forest(const struct gs_plot_forest_request *req, struct gs_outfile *out,
+                         struct gs_error *err);
+
+/* What gs_plot_funnel draws. Start from GS_PLOT_FUNNEL_REQUEST_INIT. */
+struct gs_plot_funnel_request {
+    const double *yi;  /* k effects, on the analysis scale (natural logs for ratios) */
+    const double *sei; /* their k standard errors, above 0 */
+    size_t k;          /* 1 or more */
+    double center;     /* the estimate the pseudo-confidence region is centred on (a line) */
+    int ratio;         /* yi are logs: a log axis labelled in ratios */
+    double level;      /* of the pseudo-confidence region, in (0, 1) (0.95) */
+    double random;     /* a second estimate drawn dashed (e.g. random effects); NaN: none */
+    const char *xlabel, *title;
+    const char *center_label, *random_label; /* their legend entries (NULL: generic words) */
+    const char *note; /* a line of text under the legend (e.g. a test's result); NULL: none */
+};
+#define GS_PLOT_FUNNEL_REQUEST_INIT                                                                \
+    {                                                                                              \
+        NULL, NULL, 0, 0.0, 0, 0.95, NAN, NULL, NULL, NULL, NULL, NULL                             \
+    }
+
+/* Funnel plot (PLplot, SVG or PNG by out->path), as R metafor's funnel(): effects against
+ * standard errors on an inverted axis (0 at the top), the pseudo-confidence region
+ * center -/+ z(level) x SE in white on grey with dashed edges, a line at `center`. Errors name
+ * --funnel. The caller commits the outfile. */
+gs_status gs_plot_funnel(const struct gs_plot_funnel_request *req, struct gs_outfile *out,
+                         struct gs_error *err);
 
 /* One line of a line plot: points x[i], y[i] (NaN: no point), optional error bars lo..hi. */
 struct gs_plot_series {
@@ -46,16 +102,25 @@ struct gs_plot_series {
     size_t n;
 };
 
+/* A dashed horizontal reference line and its legend entry (e.g. power 0.8). */
+struct gs_plot_hline {
+    double y;
+    const char *label;
+};
+
 /* What gs_plot_lines draws. */
 struct gs_plot_lines_request {
-    const struct gs_plot_series *series; /* n_series lines, 1 or more */
+    const struct gs_plot_series *series; /* n_series lines, 1 to 8 */
     size_t n_series;
     const char *xlabel, *ylabel, *title; /* axis labels (with units) and the title */
     double ymin, ymax;                   /* the y axis, ymin below ymax (the series' units) */
+    const struct gs_plot_hline *hlines;  /* n_hlines (0 to 8) dashed reference lines */
+    size_t n_hlines;
 };
 
-/* Lines with points and error bars (PLplot, SVG or PNG by out->path), one colour per series with
- * its label above the frame. The caller commits the outfile. */
+/* Lines with points and error bars (PLplot, SVG or PNG by out->path), one colour per series,
+ * the title and a legend (a sample of each line with its label) in rows of their own above the
+ * frame. The caller commits the outfile. */
 gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
                         struct gs_error *err);
 

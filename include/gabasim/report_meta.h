@@ -25,6 +25,24 @@ gs_status gs_report_meta_json(const struct gs_meta_analysis *m, FILE *f, struct 
 gs_status gs_report_meta_plot(const struct gs_meta_analysis *m, struct gs_outfile *out,
                               struct gs_error *err);
 
+/* The forest plot's default labels under the axis: lower values favour arm 1, the drug (less
+ * pain, fewer harmful events, a ratio below 1). For an outcome where higher is better
+ * (responders), pass them the other way round. */
+#define GS_REPORT_META_FAVOURS_LEFT  "favours drug"
+#define GS_REPORT_META_FAVOURS_RIGHT "favours placebo"
+
+/* The forest plot with these labels left and right of no effect (NULL or "": none);
+ * gs_report_meta_plot uses the defaults above. */
+gs_status gs_report_meta_forest(const struct gs_meta_analysis *m, const char *favours_left,
+                                const char *favours_right, struct gs_outfile *out,
+                                struct gs_error *err);
+
+/* Funnel plot (gabasim/plot.h gs_plot_funnel) into the open outfile: each study's effect against
+ * its standard error, the pseudo 95 % confidence region around the fixed-effect estimate (its
+ * line solid) and the random-effects estimate dashed. Errors name --funnel. */
+gs_status gs_report_meta_funnel(const struct gs_meta_analysis *m, struct gs_outfile *out,
+                                struct gs_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -15,7 +15,7 @@ struct meta_opts {
     int method, hk, json;
     int measure; /* index into measures[], or -1: the table's own */
     double level;
-    const char *plot;
+    const char *plot, *funnel, *favours;
     struct meta_models_opts models;
 };
 static const char *const methods[] = {"reml", "dl", NULL}; /* GS_META_REML, GS_META_DL */
@@ -36,6 +36,11 @@ static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_M
             OPT_JSON(&(o)->json),                                                                  \
             OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
                        "forest plot: FILE.svg or FILE.png ('-': SVG on standard output)"),         \
+            OPT_STRING("favours", "LEFT,RIGHT", &(o)->favours,                                     \
+                       "forest plot labels left and right of no effect (default 'favours "         \
+                       "drug,favours placebo': lower favours arm 1), or none"),                    \
+            OPT_STRING("funnel", "FILE", &(o)->funnel,                                             \
+                       "funnel plot (effect against standard error): FILE.svg or FILE.png"),       \
             META_MODELS_OPTIONS(&(o)->models), OPT_END()                                           \
     }
 
@@ -43,6 +48,7 @@ void help_meta(FILE *f)
 {
     fprintf(f, "usage: gabasim meta FILE.csv [--measure MD|SMD|ROM|RR|OR|RD] [--method reml|dl]\n"
                "                    [--hk] [--level 0.95] [--json] [--plot FOREST.svg]\n"
+               "                    [--favours LEFT,RIGHT] [--funnel F.svg]\n"
                "                    [--by COL] [--mods A,B] [--egger] [--leave-one-out]\n"
                "                    [--influence] [--cumulative]\n\n"
                "Pools per-study results like a systematic review: fixed effect (inverse variance,\n"
@@ -65,7 +71,8 @@ void help_meta(FILE *f)
     opt_print_help(f, t);
     meta_models_help(f);
     fprintf(f, "\nexamples (13 BCG vaccine trials, Colditz 1994):\n"
-               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg\n"
+               "  gabasim meta examples/bcg-colditz1994.csv --plot forest.svg --funnel "
+               "funnel.svg\n"
                "  gabasim meta examples/bcg-colditz1994.csv --measure OR\n");
 }
 
@@ -75,9 +82,49 @@ static enum gs_meta_measure meta_measure(const struct meta_opts *o)
     return o->measure < 0 ? GS_META_MEASURE_AUTO : measure_ids[o->measure];
 }
 
-static gs_status plot(void *ctx, struct gs_outfile *o, struct gs_error *err)
+/* --favours: "LEFT,RIGHT" split at its first comma into buf, or "none" (no labels). */
+static gs_status favours(const char *text, char *buf, size_t cap, const char **left,
+                         const char **right, struct gs_error *err)
 {
-    return gs_report_meta_plot(ctx, o, err);
+    *left = GS_REPORT_META_FAVOURS_LEFT, *right = GS_REPORT_META_FAVOURS_RIGHT;
+    if (text == NULL)
+        return GS_OK;
+    *left = *right = NULL;
+    if (strcmp(text, "none") == 0)
+        return GS_OK;
+    const char *comma = strchr(text, ',');
+    if (comma == NULL || comma == text || comma[1] == '\0' || strlen(text) >= cap)
+        return gs_error_set(err, GS_INPUT, "--favours",
+                            "'--favours' is '%s'; give two labels 'LEFT,RIGHT' (e.g. 'favours "
+                            "drug,favours placebo') or none",
+                            text);
+    snprintf(buf, cap, "%s", text);
+    buf[comma - text] = '\0';
+    *left = buf, *right = buf + (comma - text) + 1;
+    return GS_OK;
+}
+
+/* The forest and funnel plots, committed together (neither is left without the other). */
+static gs_status plots(const struct gs_meta_analysis *m, const struct meta_opts *o,
+                       const char *left, const char *right, struct gs_error *err)
+{
+    struct gs_outfile f[2];
+    struct gs_outfile *all[2] = {NULL, NULL};
+    gs_status st = GS_OK;
+    if (o->plot && !(st = gs_outfile_open(&f[0], o->plot, "--plot", err)))
+        all[0] = &f[0];
+    if (!st && o->funnel && !(st = gs_outfile_open(&f[1], o->funnel, "--funnel", err)))
+        all[1] = &f[1];
+    if (!st && all[0])
+        st = gs_report_meta_forest(m, left, right, &f[0], err);
+    if (!st && all[1])
+        st = gs_report_meta_funnel(m, &f[1], err);
+    if (!st)
+        return gs_outfile_commit_all(all, 2, err);
+    for (int i = 0; i < 2; i++)
+        if (all[i])
+            gs_outfile_abort(all[i]);
+    return st;
 }
 
 int cmd_meta(int argc, char **argv)
@@ -104,13 +151,17 @@ int cmd_meta(int argc, char **argv)
     req.measure = meta_measure(&o);
     struct gs_meta_models_request models;
     req.models = meta_models_request(&o.models, &models);
-    const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
+    const char *paths[2] = {o.plot, o.funnel}, *fields[2] = {"--plot", "--funnel"};
+    const char *left, *right;
+    char fav[512];
     int to_stdout = 0;
-    if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
-        (st = cli_check_not_input(paths, fields, 1, &file, (const char *[]){"FILE"}, 1, &err)) ||
+    if ((st = cli_check_outputs(paths, fields, 2, o.json, &to_stdout, &err)) ||
+        (st = cli_check_not_input(paths, fields, 2, &file, (const char *[]){"FILE"}, 1, &err)) ||
         (o.plot && (st = gs_plot_check_path(o.plot, "--plot", &err))) ||
+        (o.funnel && (st = gs_plot_check_path(o.funnel, "--funnel", &err))) ||
+        (st = favours(o.favours, fav, sizeof fav, &left, &right, &err)) ||
         (st = gs_meta_analyse(&req, &m, &err)) ||
-        (o.plot && (st = cli_write_file(o.plot, "--plot", plot, m, &err))))
+        ((o.plot || o.funnel) && (st = plots(m, &o, left, right, &err))))
         goto done;
     if (!to_stdout)
         st = o.json ? gs_report_meta_json(m, stdout, &err) : gs_report_meta_text(m, stdout, &err);

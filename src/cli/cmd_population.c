@@ -61,7 +61,7 @@ struct population_opts {
             OPT_STRING("params-csv", "FILE", &(o)->file[OF_PARAMS],                                \
                        "one row per subject: individual parameters"),                              \
             OPT_STRING("plot", "FILE", &(o)->file[OF_PLOT],                                        \
-                       "median with 50 % and 90 % bands: FILE.svg or FILE.png"),                   \
+                       "median, 50 % and 90 % bands, --threshold lines: FILE.svg or FILE.png"),    \
             OPT_FLAG("json", &(o)->json,                                                           \
                      "print JSON (summary, attainment, percentiles) instead of text"),             \
             OPT_FLAG("quiet", &(o)->quiet, "no progress line on stderr"), OPT_END()                \
@@ -214,7 +214,8 @@ int cmd_population(int argc, char **argv)
         if ((st = cli_progress_start(&progress, o.quiet, "subjects", 1, &err)) ||
             (st = gs_population(&req, &res, &err)) ||
             (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
-            (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, &of[OF_PLOT], &err))))
+            (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, o.threshold.v,
+                                                    (size_t)o.threshold.n, &of[OF_PLOT], &err))))
             goto done;
     }
     struct gs_outfile *all[N_OF]; /* every output is complete (st is GS_OK here): commit */

@@ -114,7 +114,7 @@ gs_status gs__advise_plot_html(FILE *f, const struct gs_advise_result *r, const 
     fputs(" Red ticks at the bottom mark the doses.</desc>", f);
     fputs(gt + 1, f);
     fputs("</div><figcaption>The level of the medicine in the blood of a typical person like you "
-          "(mg/L), by hour. Red ticks mark the doses. The shaded band is where the level swings "
+          "(mg/L), over time. Red ticks mark the doses. The shaded band is where the level swings "
           "on the full dose. On a small screen, swipe the plot sideways.</figcaption></figure>\n",
           f);
     gs_free(buf);

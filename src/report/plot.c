@@ -1,17 +1,32 @@
-/* plot.c - concentration-time plot with PLplot (svg driver for .svg, pngcairo for .png).
+/* plot.c - the plots' common layer (plot_int.h): PLplot started on an outfile (svg driver for
+ * .svg, pngcairo for .png) and checked whole at the end, text measured and placed in page
+ * pixels, round ticks, axes, titles and legends. The plots themselves are in plot_profile.c,
+ * plot_lines.c, plot_forest.c and plot_funnel.c.
  *
  * PLplot keeps global state and is not thread-safe; only front ends call this, once per run.
  */
 #include <math.h>
 #include <plplot/plplot.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gabasim/alloc.h"
-#include "gabasim/population.h"
-#include "gabasim/report.h"
 #include "gabasim/plot.h"
+#include "plot_int.h"
+
+static int page_w = 960, page_h = 600; /* the page being drawn (PLplot is global too) */
+
+int gs__page_w(void)
+{
+    return page_w;
+}
+
+int gs__page_h(void)
+{
+    return page_h;
+}
 
 /* The PLplot driver for a destination: by its extension; SVG for standard output and devices,
  * which have none to go by. */
@@ -57,15 +72,15 @@ static int have_device(const char *dev)
     return found;
 }
 
-/* Checks the path and driver and starts PLplot on the outfile's temporary file. */
-static gs_status begin_sized(struct gs_outfile *out, int height_px, struct gs_error *err)
+gs_status gs__plot_begin(struct gs_outfile *out, const char *field, int w, int h,
+                         struct gs_error *err)
 {
-    gs_status st = gs_plot_check_path(out->path, "--plot", err);
+    gs_status st = gs_plot_check_path(out->path, field, err);
     if (st != GS_OK)
         return st;
     const char *dev = device_for(out->path);
     if (!have_device(dev))
-        return gs_error_set(err, GS_UNSUPPORTED, "--plot",
+        return gs_error_set(err, GS_UNSUPPORTED, field,
                             "the PLplot '%s' driver is not installed (Debian package "
                             "plplot-driver-cairo)",
                             dev);
@@ -73,27 +88,41 @@ static gs_status begin_sized(struct gs_outfile *out, int height_px, struct gs_er
         fclose(out->f);
         out->f = NULL;
     }
+    page_w = w;
+    page_h = h;
     plsdev(dev);
     plsfnam(out->tmp);
-    plspage(0.0, 0.0, 960, height_px, 0, 0);
+    plspage(0.0, 0.0, w, h, 0, 0);
     plscolbg(255, 255, 255);
     plinit();
-    plscol0(1, 40, 40, 40);          /* axes and text */
-    plscol0(2, 31, 119, 180);        /* concentration */
-    plscol0a(3, 255, 127, 14, 0.25); /* steady-state band */
-    plscol0(4, 214, 39, 40);         /* dose markers */
-    plscol0(5, 255, 127, 14);        /* band edges */
-    plscol0a(6, 31, 119, 180, 0.18); /* 90 % band */
-    plscol0a(7, 31, 119, 180, 0.35); /* 50 % band */
-    plscol0a(8, 44, 160, 44, 0.22);  /* dialysis sessions */
+    pladv(0);
+    plscol0(GS__COL_TEXT, 40, 40, 40);
+    plscol0(GS__COL_LINE, 31, 119, 180);
+    plscol0a(GS__COL_BAND, 255, 127, 14, 0.25);
+    plscol0(GS__COL_RED, 214, 39, 40);
+    plscol0(GS__COL_ORANGE, 255, 127, 14);
+    plscol0a(GS__COL_BAND90, 31, 119, 180, 0.18);
+    plscol0a(GS__COL_BAND50, 31, 119, 180, 0.35);
+    plscol0a(GS__COL_GREEN_BG, 44, 160, 44, 0.22);
+    plscol0(GS__COL_GREY, 110, 110, 110);
+    plscol0(GS__COL_LIGHT, 225, 225, 225);
+    plscol0(GS__COL_WHITE, 255, 255, 255);
+    static const int series[4][3] = {{31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
+    for (int k = 0; k < 4; k++)
+        plscol0(GS__COL_SERIES + k, series[k][0], series[k][1], series[k][2]);
     return GS_OK;
+}
+
+void gs__plot_abandon(void)
+{
+    plend();
 }
 
 /* Ends PLplot's page and checks the file it wrote by name is whole: PLplot does not report a
  * failed write (a full disk left an empty or truncated SVG, and exit 0), so an SVG must end with
  * its closing tag and a PNG with its IEND chunk; then the data are flushed to the device, where
  * a late write error shows. GS_IO naming the output otherwise (the commit then never happens). */
-static gs_status end_plot(struct gs_outfile *out, struct gs_error *err)
+gs_status gs__plot_end(struct gs_outfile *out, const char *field, struct gs_error *err)
 {
     plend();
     static const unsigned char iend[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xAE, 0x42, 0x60, 0x82};
@@ -115,242 +144,352 @@ static gs_status end_plot(struct gs_outfile *out, struct gs_error *err)
             ok = 0;
     }
     if (!ok)
-        return gs_error_set(err, GS_IO, "--plot",
+        return gs_error_set(err, GS_IO, field,
                             "writing '%s' failed: the plot came out incomplete (a full disk?)",
                             out->path);
     return GS_OK;
 }
 
-static gs_status begin(struct gs_outfile *out, struct gs_error *err)
+/* ---- text ---- */
+
+/* DejaVu Sans advance widths of ' ' to '~' in thousandths of an em (read from DejaVuSans.ttf's
+ * hmtx table, 2048 units per em). */
+static const short ascii_w[95] = {
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361,  318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635,  611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352,  635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592,  525, 636, 337, 636, 838};
+
+double gs__text_w(const char *s, double px, int bold)
 {
-    return begin_sized(out, 600, err);
-}
-
-/* Fills between lo[] and hi[] over x[] as one polygon. */
-static gs_status band(const double *x, const double *lo, const double *hi, size_t n, int col)
-{
-    PLFLT *px = gs_malloc(2 * n * sizeof *px), *py = gs_malloc(2 * n * sizeof *py);
-    if (!px || !py) {
-        gs_free(px);
-        gs_free(py);
-        return GS_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        px[i] = x[i];
-        py[i] = lo[i];
-        px[2 * n - 1 - i] = x[i];
-        py[2 * n - 1 - i] = hi[i];
-    }
-    plcol0(col);
-    plfill((PLINT)(2 * n), px, py);
-    gs_free(px);
-    gs_free(py);
-    return GS_OK;
-}
-
-gs_status gs_plot_population(const struct gs_pop_result *r, const gs_drug *d,
-                             struct gs_outfile *out, struct gs_error *err)
-{
-    if (r->n_out < 2)
-        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
-    gs_status st = begin(out, err);
-    if (st != GS_OK)
-        return st;
-    double ymax = 0.0;
-    for (size_t j = 0; j < r->n_out; j++)
-        ymax = fmax(ymax, r->pct_mg_l[GS_POP_N_PCT - 1][j]);
-    ymax = ymax > 0.0 ? 1.1 * ymax : 1.0;
-    plcol0(1);
-    plenv(r->t_h[0], r->t_h[r->n_out - 1], 0.0, ymax, 0, 0);
-    char title[256];
-    snprintf(title, sizeof title, "%s: %ld virtual subjects", gs_drug_name(d), r->n);
-    pllab("time (h)", "concentration (mg/L)", title);
-    if (band(r->t_h, r->pct_mg_l[0], r->pct_mg_l[6], r->n_out, 6) != GS_OK ||
-        band(r->t_h, r->pct_mg_l[2], r->pct_mg_l[4], r->n_out, 7) != GS_OK) {
-        plend();
-        return gs_error_set(err, GS_NOMEM, "--plot", "out of memory drawing the plot");
-    }
-    plcol0(2);
-    plwidth(2.5);
-    plline((PLINT)r->n_out, r->t_h, r->pct_mg_l[3]);
-    plwidth(1.0);
-    plcol0(1);
-    plschr(0.0, 0.7);
-    plmtex("t", 0.6, 1.0, 1.0, "line: median   dark band: 25-75th percentile   light: 5-95th");
-    return end_plot(out, err);
-}
-
-gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct gs_error *err)
-{
-    const struct gs_profile *p = r->profile;
-    if (p->n < 2)
-        return gs_error_set(err, GS_INPUT, "--plot", "a plot needs at least two output times");
-    double x0 = p->t_h[0], x1 = p->t_h[p->n - 1], ymax = 0.0;
-    for (size_t i = 0; i < p->n; i++)
-        ymax = fmax(ymax, p->conc_mg_l[i]);
-    const struct gs_summary *s = r->summary;
-    if (isfinite(s->ss_cmax_mg_l))
-        ymax = fmax(ymax, s->ss_cmax_mg_l);
-    ymax = ymax > 0.0 ? 1.12 * ymax : 1.0;
-
-    gs_status st = begin(out, err);
-    if (st != GS_OK)
-        return st;
-    plcol0(1);
-    plenv(x0, x1, 0.0, ymax, 0, 0);
-    char title[256];
-    snprintf(title, sizeof title, "%s: plasma concentration", gs_drug_name(r->drug));
-    pllab("time (h)", "concentration (mg/L)", title);
-
-    if (isfinite(s->ss_cmin_mg_l) && isfinite(s->ss_cmax_mg_l)) {
-        PLFLT bx[4] = {x0, x1, x1, x0};
-        PLFLT by[4] = {s->ss_cmin_mg_l, s->ss_cmin_mg_l, s->ss_cmax_mg_l, s->ss_cmax_mg_l};
-        plcol0(3);
-        plfill(4, bx, by);
-        plcol0(5);
-        pljoin(x0, s->ss_cmin_mg_l, x1, s->ss_cmin_mg_l);
-        pljoin(x0, s->ss_cmax_mg_l, x1, s->ss_cmax_mg_l);
-    }
-    /* dialysis sessions: shaded from start to end */
-    int sessions = 0;
-    for (size_t i = 0; i < r->events->n; i++) {
-        const struct gs_event *e = &r->events->ev[i];
-        if (e->evid != GS_EVID_HD || e->time_h >= x1 || e->time_h + e->dur_h <= x0)
-            continue;
-        double a = fmax(e->time_h, x0), b = fmin(e->time_h + e->dur_h, x1);
-        PLFLT hx[4] = {a, b, b, a}, hy[4] = {0.0, 0.0, ymax, ymax};
-        plcol0(8);
-        plfill(4, hx, hy);
-        sessions = 1;
-    }
-    plcol0(4);
-    plwidth(2.0);
-    for (size_t i = 0; i < r->events->n; i++) {
-        const struct gs_event *e = &r->events->ev[i];
-        if ((e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) && e->time_h >= x0 &&
-            e->time_h <= x1)
-            pljoin(e->time_h, 0.0, e->time_h, 0.04 * ymax);
-    }
-    plcol0(2);
-    plwidth(2.5);
-    plline((PLINT)p->n, p->t_h, p->conc_mg_l);
-    plwidth(1.0);
-    plcol0(1);
-    plschr(0.0, 0.7);
-    plmtex("t", 0.6, 1.0, 1.0,
-           sessions ? "line: concentration   band: weekly steady-state Cmin-Cmax   red ticks: "
-                      "doses   green: dialysis sessions"
-                    : "line: concentration   band: steady-state Cmin-Cmax   red ticks: doses");
-    return end_plot(out, err);
-}
-
-gs_status gs_plot_forest(const struct gs_forest_row *rows, size_t n, size_t n_pooled, int ratio,
-                         const char *xlabel, struct gs_outfile *out, struct gs_error *err)
-{
-    if (n < 1 || n_pooled > n)
-        return gs_error_set(err, GS_INPUT, "--plot", "a forest plot needs at least one study");
-    if (n > 200)
-        return gs_error_set(err, GS_INPUT, "--plot",
-                            "%zu rows; a forest plot is drawn for up to 200", n);
-    /* x on the analysis scale: log for ratios, with the axis labelled in ratios */
-    double x0 = INFINITY, x1 = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        if (!(isfinite(rows[i].lo) && isfinite(rows[i].hi) && rows[i].lo <= rows[i].est &&
-              rows[i].est <= rows[i].hi))
-            return gs_error_set(err, GS_INPUT, "--plot", "row %zu ('%s') has no finite interval",
-                                i + 1, rows[i].label);
-        x0 = fmin(x0, rows[i].lo), x1 = fmax(x1, rows[i].hi);
-    }
-    x0 = fmin(x0, 0.0), x1 = fmax(x1, 0.0);
-    double pad = 0.05 * (x1 - x0 > 0 ? x1 - x0 : 1.0);
-    x0 -= pad, x1 += pad;
-    gs_status st = begin_sized(out, 140 + 26 * (int)n, err);
-    if (st != GS_OK)
-        return st;
-    const double ytop = (double)n + 1.0;
-    plcol0(1);
-    plschr(0.0, 0.8);
-    pladv(0);
-    plvpor(0.36, 0.97, 90.0 / (140 + 26 * n), 1.0 - 40.0 / (140 + 26 * n));
-    /* PLplot's log axis (10 in plbox's option letters) needs log10 values */
-    const double k = ratio ? 1.0 / log(10.0) : 1.0;
-    plwind(k * x0, k * x1, 0.0, ytop);
-    plbox(ratio ? "bcnstl" : "bcnst", 0.0, 0, "bc", 0.0, 0);
-    pllab(xlabel, "", "");
-    plcol0(5);
-    pljoin(0.0, 0.0, 0.0, ytop); /* no effect */
-    for (size_t i = 0; i < n; i++) {
-        const struct gs_forest_row *r = &rows[i];
-        double y = ytop - 1.0 - (double)i - (i >= n - n_pooled ? 0.5 : 0.0);
-        plcol0(1);
-        plmtex("lv", 1.0, y / ytop, 1.0, r->label);
-        if (i >= n - n_pooled) { /* pooled: a diamond */
-            PLFLT dx[4] = {k * r->lo, k * r->est, k * r->hi, k * r->est};
-            PLFLT dy[4] = {y, y + 0.3, y, y - 0.3};
-            plcol0(4);
-            plfill(4, dx, dy);
+    double em = 0.0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            em += c >= 32 && c < 127 ? ascii_w[c - 32] : 600;
+            p++;
             continue;
         }
-        plcol0(2);
-        plwidth(1.5);
-        pljoin(k * r->lo, y, k * r->hi, y);
-        double h = 0.08 + 0.3 * sqrt(fmax(0.0, fmin(r->weight_pct, 100.0)) / 100.0);
-        /* half-width in x units for a square: 26 px per row, viewport 0.61 x 960 px wide */
-        double w = h * 26.0 / (0.61 * 960.0) * k * (x1 - x0);
-        PLFLT bx[4] = {k * r->est - w, k * r->est + w, k * r->est + w, k * r->est - w};
-        PLFLT by[4] = {y - h, y - h, y + h, y + h};
-        plfill(4, bx, by);
+        /* a multi-byte character: its code point decides between wide (CJK) and ordinary */
+        unsigned cp = 0;
+        int len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        cp = len == 4 ? c & 7 : len == 3 ? c & 15 : len == 2 ? c & 31 : 0;
+        p++;
+        for (int i = 1; i < len && (*p & 0xC0) == 0x80; i++, p++)
+            cp = cp << 6 | (*p & 63);
+        em += cp >= 0x2E80 ? 1000 : 760;
     }
-    plwidth(1.0);
-    return end_plot(out, err);
+    return em / 1000.0 * px * (bold ? 1.15 : 1.0);
 }
 
-gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
-                        struct gs_error *err)
+/* PLplot's character height (mm) for an SVG font-size of `px`: its svg driver writes
+ * floor(3.75 x height in mm) (measured on PLplot 5.15; cairo draws the same size). */
+static void set_font(double px, int bold)
 {
-    const struct gs_plot_series *s = req->series;
-    const size_t n_series = req->n_series;
-    const double ymin = req->ymin, ymax = req->ymax;
-    double xmin = INFINITY, xmax = -INFINITY;
-    for (size_t k = 0; k < n_series; k++)
-        for (size_t i = 0; i < s[k].n; i++) {
-            xmin = fmin(xmin, s[k].x[i]);
-            xmax = fmax(xmax, s[k].x[i]);
+    plschr((px + 0.5) / 3.75, 1.0);
+    plsfont(PL_FCI_SANS, PL_FCI_UPRIGHT, bold ? PL_FCI_BOLD : PL_FCI_MEDIUM);
+}
+
+/* `s` with PLplot's escape character '#' doubled, into buf (cut at cap). */
+static const char *escaped(const char *s, char *buf, size_t cap)
+{
+    size_t j = 0;
+    for (; *s && j + 3 < cap; s++) {
+        if (*s == '#')
+            buf[j++] = '#';
+        buf[j++] = *s;
+    }
+    buf[j] = '\0';
+    return buf;
+}
+
+void gs__text(double x, double y, double just, double px, int bold, const char *s)
+{
+    char buf[1024];
+    gs__page_use();
+    set_font(px, bold);
+    plcol0(GS__COL_TEXT);
+    plptex(x, page_h - y, 1.0, 0.0, just, escaped(s, buf, sizeof buf));
+}
+
+void gs__text_up(double x, double y, double px, const char *s)
+{
+    char buf[1024];
+    gs__page_use();
+    set_font(px, 0);
+    plcol0(GS__COL_TEXT);
+    plptex(x, page_h - y, 0.0, 1.0, 0.5, escaped(s, buf, sizeof buf));
+}
+
+size_t gs__wrap(const char *s, double px, int bold, double max_w, char (*lines)[256],
+                size_t max_lines)
+{
+    size_t n = 0;
+    char cur[256] = "";
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        const char *e = strchr(s, ' ');
+        size_t wl = e ? (size_t)(e - s) : strlen(s);
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(wl < 255 ? wl : 255), s);
+        s += wl;
+        char trial[520];
+        snprintf(trial, sizeof trial, "%s%s%s", cur, cur[0] ? " " : "", word);
+        if (cur[0] && gs__text_w(trial, px, bold) > max_w) {
+            if (n < max_lines)
+                snprintf(lines[n], 256, "%s", cur);
+            n++;
+            snprintf(cur, sizeof cur, "%s", word);
+        } else {
+            snprintf(cur, sizeof cur, "%.255s", trial);
         }
-    if (n_series == 0 || !(xmax > xmin) || !(ymax > ymin))
-        return gs_error_set(err, GS_INPUT, "--plot", "nothing to plot (need two x values)");
-    gs_status st = begin(out, err);
-    if (st != GS_OK)
-        return st;
-    static const int colours[4][3] = {
-        {31, 119, 180}, {214, 39, 40}, {44, 160, 44}, {148, 103, 189}};
-    for (int k = 0; k < 4; k++)
-        plscol0(8 + k, colours[k][0], colours[k][1], colours[k][2]);
-    double pad = 0.03 * (xmax - xmin);
-    plcol0(1);
-    plenv(xmin - pad, xmax + pad, ymin, ymax, 0, 0);
-    pllab(req->xlabel, req->ylabel, req->title);
-    for (size_t k = 0; k < n_series; k++) {
-        plcol0(8 + (int)(k % 4));
-        plwidth(2.0);
-        /* NaN points (no data) break the line */
-        for (size_t i = 0; i + 1 < s[k].n; i++)
-            if (!isnan(s[k].y[i]) && !isnan(s[k].y[i + 1]))
-                pljoin(s[k].x[i], s[k].y[i], s[k].x[i + 1], s[k].y[i + 1]);
-        plwidth(1.0);
-        for (size_t i = 0; i < s[k].n; i++) {
-            if (isnan(s[k].y[i]))
+    }
+    if (cur[0]) {
+        if (n < max_lines)
+            snprintf(lines[n], 256, "%s", cur);
+        n++;
+    }
+    return n;
+}
+
+/* ---- frames ---- */
+
+void gs__frame_use(const struct gs__frame *f)
+{
+    plvpor(f->l / page_w, f->r / page_w, 1.0 - f->b / page_h, 1.0 - f->t / page_h);
+    plwind(f->x0, f->x1, f->y0, f->y1);
+}
+
+void gs__page_use(void)
+{
+    plvpor(0.0, 1.0, 0.0, 1.0);
+    plwind(0.0, page_w, 0.0, page_h);
+}
+
+double gs__px_x(const struct gs__frame *f, double x)
+{
+    return f->l + (x - f->x0) / (f->x1 - f->x0) * (f->r - f->l);
+}
+
+double gs__px_y(const struct gs__frame *f, double y)
+{
+    return f->b - (y - f->y0) / (f->y1 - f->y0) * (f->b - f->t);
+}
+
+/* ---- ticks ---- */
+
+/* Whether the labels of t, at their pixel positions (pos), keep 10 px apart. */
+static int labels_fit(const struct gs__ticks *t, const double *pos, double px, int vertical)
+{
+    for (size_t i = 0; i + 1 < t->n; i++) {
+        double need =
+            vertical ? 2.6 * px
+                     : 0.5 * (gs__text_w(t->s[i], px, 0) + gs__text_w(t->s[i + 1], px, 0)) + 10.0;
+        if (fabs(pos[i + 1] - pos[i]) < need)
+            return 0;
+    }
+    return 1;
+}
+
+/* Round steps over [lo, hi]: ticks at multiples of `step`, labelled with `dec` decimals. */
+static void fill_linear(double lo, double hi, double step, int dec, struct gs__ticks *t)
+{
+    t->n = 0;
+    double first = ceil(lo / step - 1e-9) * step;
+    for (double v = first; v <= hi + 1e-9 * step && t->n < GS__MAX_TICKS; v += step) {
+        double x = fabs(v) < 1e-9 * step ? 0.0 : v;
+        t->v[t->n] = x;
+        snprintf(t->s[t->n], sizeof t->s[0], "%.*f", dec, x);
+        t->n++;
+    }
+}
+
+void gs__ticks_linear(double lo, double hi, double avail_px, double px, int vertical,
+                      struct gs__ticks *t)
+{
+    static const double mult[4] = {1.0, 2.0, 2.5, 5.0};
+    double span = hi - lo > 0 ? hi - lo : 1.0;
+    double e = floor(log10(span / 12.0));
+    for (int tries = 0; tries < 40; tries++) {
+        double p10 = pow(10.0, e + tries / 4);
+        double step = mult[tries % 4] * p10;
+        int dec = (int)fmax(0.0, -(e + tries / 4) + (tries % 4 == 2 ? 1 : 0));
+        if (span / step > GS__MAX_TICKS - 1)
+            continue;
+        fill_linear(lo, hi, step, dec, t);
+        double pos[GS__MAX_TICKS];
+        for (size_t i = 0; i < t->n; i++)
+            pos[i] = (t->v[i] - lo) / span * avail_px;
+        if (labels_fit(t, pos, px, vertical))
+            return;
+    }
+    t->n = 0;
+}
+
+void gs__ticks_log(double lo, double hi, double avail_px, double px, struct gs__ticks *t)
+{
+    double span = hi - lo > 0 ? hi - lo : 1.0;
+    if (hi - lo < log(4.0)) { /* a narrow range: round ratios, evenly spaced */
+        struct gs__ticks r;
+        double a = exp(lo), b = exp(hi);
+        /* as many as fit at their log positions: ask for fewer until they do */
+        for (double want = avail_px; want > 20.0; want *= 0.8) {
+            gs__ticks_linear(a, b, want, px, 0, &r);
+            double pos[GS__MAX_TICKS];
+            t->n = 0;
+            for (size_t i = 0; i < r.n; i++)
+                if (r.v[i] > 0) {
+                    t->v[t->n] = log(r.v[i]);
+                    pos[t->n] = (t->v[t->n] - lo) / span * avail_px;
+                    snprintf(t->s[t->n], sizeof t->s[0], "%s", r.s[i]);
+                    t->n++;
+                }
+            if (t->n >= 2 && labels_fit(t, pos, px, 0))
+                return;
+        }
+        return;
+    }
+    /* 1-2-5 per decade, then 1 per decade, then every second or third decade */
+    static const double sets[2][3] = {{1, 2, 5}, {1, 0, 0}};
+    for (int level = 0; level < 6; level++) {
+        int every = level < 2 ? 1 : level; /* decades between ticks */
+        const double *m = sets[level == 0 ? 0 : 1];
+        t->n = 0;
+        double pos[GS__MAX_TICKS];
+        for (int d = (int)floor(lo / log(10.0)) - 1; d <= (int)ceil(hi / log(10.0)) + 1; d++) {
+            if (d % every != 0)
                 continue;
-            PLFLT x = s[k].x[i], y = s[k].y[i];
-            plpoin(1, &x, &y, 17);
-            if (s[k].lo && s[k].hi && !isnan(s[k].lo[i]) && !isnan(s[k].hi[i])) {
-                PLFLT lo = s[k].lo[i], hi = s[k].hi[i];
-                plerry(1, &x, &lo, &hi);
+            for (int j = 0; j < 3 && m[j] > 0; j++) {
+                double v = m[j] * pow(10.0, d), lv = log(v);
+                if (lv < lo - 1e-9 || lv > hi + 1e-9 || t->n == GS__MAX_TICKS)
+                    continue;
+                t->v[t->n] = lv;
+                pos[t->n] = (lv - lo) / span * avail_px;
+                snprintf(t->s[t->n], sizeof t->s[0], "%g", v);
+                t->n++;
             }
         }
-        plschr(0.0, 0.75);
-        plmtex("t", 0.6 + 1.2 * (double)(n_series - 1 - k), 0.02, 0.0, s[k].label);
-        plschr(0.0, 1.0);
+        if (t->n >= 2 && labels_fit(t, pos, px, 0))
+            return;
     }
-    return end_plot(out, err);
+}
+
+double gs__axes(const struct gs__frame *f, const struct gs__ticks *xt, const struct gs__ticks *yt,
+                double px, const char *xlabel, const char *ylabel)
+{
+    gs__frame_use(f);
+    plcol0(GS__COL_TEXT);
+    plwidth(1.0);
+    pllsty(1);
+    plbox("bc", 0.0, 0, "bc", 0.0, 0);
+    double dx = (f->x1 - f->x0) / (f->r - f->l), dy = (f->y1 - f->y0) / (f->b - f->t);
+    for (size_t i = 0; xt && i < xt->n; i++)
+        pljoin(xt->v[i], f->y0, xt->v[i], f->y0 + 6.0 * dy);
+    for (size_t i = 0; yt && i < yt->n; i++)
+        pljoin(f->x0, yt->v[i], f->x0 + 6.0 * dx, yt->v[i]);
+    double ymax_w = 0.0;
+    for (size_t i = 0; xt && i < xt->n; i++)
+        gs__text(gs__px_x(f, xt->v[i]), f->b + 8.0 + 0.6 * px, 0.5, px, 0, xt->s[i]);
+    for (size_t i = 0; yt && i < yt->n; i++) {
+        gs__text(f->l - 7.0, gs__px_y(f, yt->v[i]), 1.0, px, 0, yt->s[i]);
+        ymax_w = fmax(ymax_w, gs__text_w(yt->s[i], px, 0));
+    }
+    double y = f->b + 8.0 + 1.2 * px;
+    if (xlabel && xlabel[0]) {
+        gs__text(0.5 * (f->l + f->r), y + 0.8 * px, 0.5, px, 0, xlabel);
+        y += 1.6 * px;
+    }
+    if (ylabel && ylabel[0])
+        gs__text_up(f->l - 14.0 - ymax_w - 0.6 * px, 0.5 * (f->t + f->b), px, ylabel);
+    return y;
+}
+
+/* ---- titles and legends ---- */
+
+double gs__title(const char *s, double x0, double x1, double y, double px, int draw)
+{
+    char lines[4][256];
+    size_t n = gs__wrap(s, px, 0, x1 - x0, lines, 4);
+    if (n > 4) { /* a very long title: smaller, up to four lines */
+        px *= 0.8;
+        n = gs__wrap(s, px, 0, x1 - x0, lines, 4);
+        n = n > 4 ? 4 : n;
+    }
+    for (size_t i = 0; draw && i < n; i++)
+        gs__text(0.5 * (x0 + x1), y + (0.65 + 1.3 * (double)i) * px, 0.5, px, 0, lines[i]);
+    return 1.3 * px * (double)n;
+}
+
+/* The sample of a legend entry, `w` pixels wide from x, centred on y. */
+static void key_sample(const struct gs__legend_item *it, double x, double y, double w, double px)
+{
+    gs__page_use();
+    double Y = page_h - y;
+    plcol0(it->col);
+    switch (it->key) {
+    case GS__KEY_LINE:
+    case GS__KEY_DASHED:
+        plwidth(2.5);
+        pllsty(it->key == GS__KEY_DASHED ? 2 : 1);
+        pljoin(x, Y, x + w, Y);
+        pllsty(1);
+        break;
+    case GS__KEY_BAND: {
+        PLFLT bx[4] = {x, x + w, x + w, x},
+              by[4] = {Y - 0.4 * px, Y - 0.4 * px, Y + 0.4 * px, Y + 0.4 * px};
+        plfill(4, bx, by);
+        break;
+    }
+    case GS__KEY_TICK:
+        plwidth(2.0);
+        pljoin(x + 0.5 * w, Y - 0.45 * px, x + 0.5 * w, Y + 0.45 * px);
+        break;
+    case GS__KEY_POINT:
+    case GS__KEY_CROSS: {
+        PLFLT px1 = x + 0.5 * w, py1 = Y;
+        plschr(0.0, 0.8);
+        plssym(0.0, 1.2);
+        plwidth(1.5);
+        plpoin(1, &px1, &py1, it->key == GS__KEY_POINT ? 17 : 5);
+        break;
+    }
+    }
+    plwidth(1.0);
+    plcol0(GS__COL_TEXT);
+}
+
+double gs__legend(const struct gs__legend_item *it, size_t n, double x0, double x1, double y,
+                  double px, int draw)
+{
+    const double sample = 26.0, gap = 6.0, sep = 22.0, row = 1.5 * px;
+    double x = x0, rows = n ? 1 : 0;
+    for (size_t i = 0; i < n; i++) {
+        double w = sample + gap + gs__text_w(it[i].label, px, 0);
+        if (x > x0 && x + w > x1) {
+            x = x0;
+            rows++;
+        }
+        if (draw) {
+            double yc = y + (rows - 0.5) * row;
+            key_sample(&it[i], x, yc, sample, px);
+            gs__text(x + sample + gap, yc, 0.0, px, 0, it[i].label);
+        }
+        x += w + sep;
+    }
+    return rows * row;
+}
+
+double gs__time_unit(double t0_h, double t1_h, const char **label)
+{
+    if (t1_h - t0_h > 72.0) {
+        *label = "time (days)";
+        return 1.0 / 24.0;
+    }
+    *label = "time (h)";
+    return 1.0;
 }

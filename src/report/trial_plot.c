@@ -52,13 +52,16 @@ static gs_status power_curve(const struct gs_trial_reps *grid, size_t n_grid,
         hi[k] = grid[k].power_ci95_hi;
     }
     struct gs_plot_series s = {"power with its 95% Monte Carlo interval", x, y, lo, hi, n_grid};
+    const struct gs_plot_hline power80 = {0.8, "power 0.8"};
     const struct gs_plot_lines_request req = {.series = &s,
                                               .n_series = 1,
                                               .xlabel = "participants per arm",
                                               .ylabel = "power",
                                               .title = "power curve",
                                               .ymin = 0.0,
-                                              .ymax = 1.0};
+                                              .ymax = 1.0,
+                                              .hlines = &power80,
+                                              .n_hlines = 1};
     return gs_plot_lines(&req, out, err);
 }
 

@@ -36,9 +36,9 @@ grep -q 'Haemodialysis sessions modelled' "$TMP/n.txt" && bad "none" "sessions s
 
 # the plot shades the sessions
 "$GS" "${SIM[@]}" --dialysis --plot "$TMP/p.svg" > /dev/null
-# (PLplot draws text as glyphs: count the session bands' fill, #2CA02C, instead: 6 in 14 days)
+# (count the session bands' fill, #2CA02C: 6 in 14 days, plus the legend's sample)
 n=$(grep -c '2CA02C' "$TMP/p.svg")
-[ "$n" = 6 ] && ok "plot shades the 6 sessions" || bad "plot shades the 6 sessions" "$n bands"
+[ "$n" = 7 ] && ok "plot shades the 6 sessions" || bad "plot shades the 6 sessions" "$n bands"
 
 # population and advise run with sessions
 "$GS" population --drug pregabalin --dialysis --dose 25mg --every 24h --days 7 --n 20 > "$TMP/pop.txt" 2>&1 \

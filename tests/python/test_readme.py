@@ -17,7 +17,7 @@ from conftest import SRC, cli_json, fmt10g, run_cli, without_arrays
 
 FLAGS = {"json", "start-steady", "dialysis", "hk", "quiet"}
 FILE_OPTIONS = {"plot", "csv", "html", "summary-csv", "percentiles-csv", "params-csv",
-                "summary-json", "out"}
+                "summary-json", "out", "funnel"}
 CAPS = {"n": 10000, "replicates": 40}
 
 

@@ -31,9 +31,10 @@ int gspy_meta(int argc, char **argv, struct gspy_result **out, struct gs_error *
                           "give one study table: gabasim meta FILE.csv ('-': standard input)");
         goto done;
     }
-    if (o.plot) {
-        st = gs_error_set(err, GS_INPUT, "--plot",
-                          "'--plot' writes a file; from Python, use the returned document");
+    if (o.plot || o.funnel) {
+        const char *opt = o.plot ? "--plot" : "--funnel";
+        st = gs_error_set(err, GS_INPUT, opt,
+                          "'%s' writes a file; from Python, use the returned document", opt);
         goto done;
     }
     req.method = o.method == 1 ? GS_META_DL : GS_META_REML;
