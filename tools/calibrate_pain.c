@@ -18,8 +18,8 @@
  *
  * usage: gs-calibrate-pain [--check]   (--check: fail unless data/pain.json holds these values
  *                                       within 1 % and each reproduces its target within 1 %;
- *                                       omega within 0.05 (a flat minimum), its range within 0.02, both differences
- *                                       within 2 published SE)
+ *                                       omega within 0.05 (a flat minimum), its range within 0.02,
+ * both differences within 2 published SE)
  */
 #include <math.h>
 #include <stdio.h>
@@ -98,8 +98,8 @@ static double chi2(const struct gs_pain_model *pm, const struct gs_pain_effect *
     double rd[2], d[2], p[2], x = 0.0;
     model_rd(pm, e, s_end, omega, rd, d, p);
     for (int k = 0; k < 2; k++) {
-        double se = sqrt(pub[k][0] * (1 - pub[k][0]) / sp->n[0] +
-                         pub[k][1] * (1 - pub[k][1]) / sp->n[1]);
+        double se =
+            sqrt(pub[k][0] * (1 - pub[k][0]) / sp->n[0] + pub[k][1] * (1 - pub[k][1]) / sp->n[1]);
         x += pow((rd[k] - (pub[k][0] - pub[k][1])) / se, 2);
     }
     return x;
@@ -163,8 +163,8 @@ static int calibrate_spread(const struct gs_pain_model *pm, int check)
     const double *pub[2] = {sp->rate30, sp->rate50};
     int rc = 0;
     for (int k = 0; k < 2; k++) {
-        double se = sqrt(pub[k][0] * (1 - pub[k][0]) / sp->n[0] +
-                         pub[k][1] * (1 - pub[k][1]) / sp->n[1]);
+        double se =
+            sqrt(pub[k][0] * (1 - pub[k][0]) / sp->n[0] + pub[k][1] * (1 - pub[k][1]) / sp->n[1]);
         double want = pub[k][0] - pub[k][1];
         printf("  >= %d %%: model drug %.3f placebo %.3f (difference %.3f); published %.2f vs "
                "%.2f (difference %.2f, SE %.3f)\n",
@@ -178,7 +178,8 @@ static int calibrate_spread(const struct gs_pain_model *pm, int check)
     if (check) {
         if (!(fabs(sp->omega - om) <= 0.05) || !(fabs(sp->omega_lo - lim[0]) <= 0.02) ||
             !(fabs(sp->omega_hi - lim[1]) <= 0.02)) {
-            printf("FAIL: file omega %g (%g to %g) differs from the fit (more than 0.05, range 0.02)\n",
+            printf("FAIL: file omega %g (%g to %g) differs from the fit (more than 0.05, range "
+                   "0.02)\n",
                    sp->omega, sp->omega_lo, sp->omega_hi);
             rc = 1;
         }

@@ -45,7 +45,7 @@ struct gs_pain_effect {
 struct gs_pain_spread {
     double omega, omega_lo, omega_hi; /* log-SD of B_i; 0: everyone has Emax; lo/hi: 95 % */
     char drug[32], pain_type[32];     /* the calibration effect (its trial is the effect's) */
-    double rate30[2], rate50[2]; /* >= 30 % and >= 50 % responders, drug and placebo */
+    double rate30[2], rate50[2];      /* >= 30 % and >= 50 % responders, drug and placebo */
     double n[2];
 };
 

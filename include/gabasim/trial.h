@@ -131,7 +131,7 @@ double gs_trial_pain_omega(const gs_trial *t);
 struct gs_trial_subject {
     int arm, radicular, stratum;
     struct gs_patient patient;
-    double cl_l_h;                    /* individual clearance (drug arms; NaN on placebo) */
+    double cl_l_h; /* individual clearance (drug arms; NaN on placebo) */
     double emax_i; /* the participant's own maximum pain effect (drug arms; NaN on placebo) */
     double base_true, base_obs;       /* baseline pain: model and measured (0-10) */
     double pain[GS_TRIAL_MAX_VISITS]; /* measured at each visit; NaN when missed */
@@ -171,16 +171,16 @@ struct gs_trial_arm_summary {
 /* A responder analysis at the last visit (>= 30 % or >= 50 % less pain than at baseline; missing
  * counts as no response), treated arm against the other over all randomized participants. */
 struct gs_trial_responders {
-    double fraction;                   /* 0.3 or 0.5 */
-    long k[2], n[2];                   /* responders and randomized, by arm */
-    double diff, diff_lo, diff_hi;     /* share treated - other; Newcombe's hybrid score interval
-                                          (Newcombe 1998, method 10) at the result's level */
-    double odds_ratio, or_lo, or_hi;   /* Woolf's log interval; 0.5 added to every cell when one
-                                          is 0 (NaN: no responder or all in both arms) */
-    double z, p;                       /* pooled two-proportion z (Pearson chi-square without
-                                          continuity correction); p for the specified sidedness,
-                                          one-sided towards more responders on the treated arm */
-    int significant;                   /* p < alpha with more responders on the treated arm */
+    double fraction;                 /* 0.3 or 0.5 */
+    long k[2], n[2];                 /* responders and randomized, by arm */
+    double diff, diff_lo, diff_hi;   /* share treated - other; Newcombe's hybrid score interval
+                                        (Newcombe 1998, method 10) at the result's level */
+    double odds_ratio, or_lo, or_hi; /* Woolf's log interval; 0.5 added to every cell when one
+                                        is 0 (NaN: no responder or all in both arms) */
+    double z, p;                     /* pooled two-proportion z (Pearson chi-square without
+                                        continuity correction); p for the specified sidedness,
+                                        one-sided towards more responders on the treated arm */
+    int significant;                 /* p < alpha with more responders on the treated arm */
 };
 
 /* Compares k_t of n_t responders (treated) with k_c of n_c (control) into *o, keeping
@@ -189,8 +189,8 @@ struct gs_trial_responders {
  * significance at `alpha`. GS_INPUT for counts outside 0 <= k <= n, level or alpha outside (0, 1)
  * or sided not 1 or 2. */
 gs_status gs_trial_responders_compare(long k_t, long n_t, long k_c, long n_c, double level,
-                                     int sided, double alpha, struct gs_trial_responders *o,
-                                     struct gs_error *err);
+                                      int sided, double alpha, struct gs_trial_responders *o,
+                                      struct gs_error *err);
 
 struct gs_trial_result {
     long assessed, excluded_age, excluded_crcl, excluded_pain, randomized;

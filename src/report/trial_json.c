@@ -105,8 +105,8 @@ static int responders_json(cJSON *root, const char *key, const struct gs_trial_r
     if (o == NULL)
         return 0;
     ADD(gs__json_add_num(o, "fraction", "%g", q->fraction));
-    const double k[2] = {(double)q->k[0], (double)q->k[1]}, n[2] = {(double)q->n[0],
-                                                                     (double)q->n[1]};
+    const double k[2] = {(double)q->k[0], (double)q->k[1]},
+                 n[2] = {(double)q->n[0], (double)q->n[1]};
     ADD(gs__json_add_nums(o, "responders", "%.0f", k, 2));
     ADD(gs__json_add_nums(o, "randomized", "%.0f", n, 2));
     ADD(gs__json_add_num(o, "difference", "%.6g", q->diff));
@@ -176,9 +176,10 @@ static cJSON *one_json(const gs_trial *t, const struct gs_trial_result *r)
         char contrast[96];
         snprintf(contrast, sizeof contrast, "%s minus %s", s->arm[tr].name, s->arm[1 - tr].name);
         ADD(gs__json_add_str(rs, "contrast", contrast));
-        ADD(gs__json_add_str(rs, "test", "two-proportion z (Pearson chi-square, no continuity "
-                                         "correction); difference interval Newcombe hybrid score; "
-                                         "odds ratio Woolf"));
+        ADD(gs__json_add_str(rs, "test",
+                             "two-proportion z (Pearson chi-square, no continuity "
+                             "correction); difference interval Newcombe hybrid score; "
+                             "odds ratio Woolf"));
         ok &= responders_json(rs, "30pct", r, &r->resp30);
         ok &= responders_json(rs, "50pct", r, &r->resp50);
     }

@@ -258,7 +258,8 @@ static void reps_text(const struct gs_trial_simulation *sim, FILE *f)
                 s->alpha, s->sided == 2 ? "two-sided" : "one-sided");
         fprintf(f, "  Power: %.3f (Monte Carlo SE %.3f, 95%% %.3f to %.3f)\n", r->resp_power,
                 r->resp_power_se, r->resp_power_ci95_lo, r->resp_power_ci95_hi);
-        fprintf(f, "  Mean share of responders: >= 30 %%: %s %.1f%%, %s %.1f%%; >= 50 %%: %s "
+        fprintf(f,
+                "  Mean share of responders: >= 30 %%: %s %.1f%%, %s %.1f%%; >= 50 %%: %s "
                 "%.1f%%, %s %.1f%%\n",
                 s->arm[0].name, 100 * r->resp30_rate[0], s->arm[1].name, 100 * r->resp30_rate[1],
                 s->arm[0].name, 100 * r->resp50_rate[0], s->arm[1].name, 100 * r->resp50_rate[1]);

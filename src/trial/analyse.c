@@ -123,8 +123,8 @@ static void wilson(long k, long n, double z, double *lo, double *hi)
 }
 
 gs_status gs_trial_responders_compare(long k_t, long n_t, long k_c, long n_c, double level,
-                                     int sided, double alpha, struct gs_trial_responders *o,
-                                     struct gs_error *err)
+                                      int sided, double alpha, struct gs_trial_responders *o,
+                                      struct gs_error *err)
 {
     const double fraction = o->fraction;
     memset(o, 0, sizeof *o);

@@ -29,7 +29,7 @@ void gs_trial_reps_release(struct gs_trial_reps *r)
 struct rep_out {
     double effect, se, p, drop[2], change[2];
     int significant;
-    int resp_significant;                      /* the >= 30 % responder endpoint */
+    int resp_significant;                     /* the >= 30 % responder endpoint */
     double resp30[2], resp50[2], resp30_diff; /* shares by arm (as specified), difference */
 };
 typedef gs_status (*rep_fn)(const void *ctx, long rep, struct rep_out *o, struct gs_error *err);
@@ -100,8 +100,8 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         struct gs_error e = {0};
         gs_status st = fn(ctx, first_rep + i, &res[i], &e);
         if (st == GS_UNSUPPORTED) { /* this replicate's data allow no analysis: not significant */
-            res[i] = (struct rep_out){NAN, NAN, NAN, {NAN, NAN}, {NAN, NAN}, 0, 0,
-                                      {NAN, NAN}, {NAN, NAN}, NAN};
+            res[i] = (struct rep_out){NAN, NAN, NAN,        {NAN, NAN}, {NAN, NAN},
+                                      0,   0,   {NAN, NAN}, {NAN, NAN}, NAN};
         } else if (st != GS_OK) {
 #pragma omp critical(gs_trial_fail)
             if (failed < 0 || i < failed) {
