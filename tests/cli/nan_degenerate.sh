@@ -85,8 +85,9 @@ text "trial --replicates 1" "SD not defined for one replicate" trial "$EX" --rep
 json "trial --replicates 1 --json" trial-replicates.schema.json \
   's = d["summary"]; assert s["effect_sd"] is None and "one estimable replicate" in s["effect_sd_undefined_reason"], s' \
   trial "$EX" --replicates 1 --json
-# seed 4: 3 per arm, one gabapentin participant observed from week 4 on
-text "trial, 3 per arm, seed 4" "3.99, SD n/a (1)" trial "$TMP/small.json" --seed 4
+# seed 4: 3 per arm, one gabapentin participant observed from week 4 on (4.10 at week 4 since each
+# participant has an own drug effect, data/pain.json between_person)
+text "trial, 3 per arm, seed 4" "4.10, SD n/a (1)" trial "$TMP/small.json" --seed 4
 json "trial, 3 per arm, seed 4, --json" trial-result.schema.json \
   'v = [x for a in d["arms"] for x in a["visits"] if x["n"] == 1]; assert v and all(x["sd"] is None and x["sd_undefined_reason"] for x in v), v' \
   trial "$TMP/small.json" --seed 4 --json
