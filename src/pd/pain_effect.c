@@ -372,6 +372,26 @@ static double individual(double sign, double c, double omega, double cap, double
     return sign * fmin(c * exp(omega * z - 0.5 * omega * omega), cap);
 }
 
+/* scale_for with a small per-thread memory: a virtual trial asks for the same (Emax, omega) for
+ * every participant of an arm and pain type, and the bisection costs about 50 evaluations. The
+ * value returned is the one scale_for computes, so results do not depend on the cache. */
+static double scale_cached(double m, double omega, double cap)
+{
+    enum { SLOTS = 4 };
+    static _Thread_local double key[SLOTS][3], val[SLOTS];
+    static _Thread_local int used, next;
+    for (int i = 0; i < used; i++)
+        if (key[i][0] == m && key[i][1] == omega && key[i][2] == cap)
+            return val[i];
+    const double c = scale_for(m, omega, cap);
+    const int i = used < SLOTS ? used++ : (next++ % SLOTS);
+    key[i][0] = m;
+    key[i][1] = omega;
+    key[i][2] = cap;
+    val[i] = c;
+    return c;
+}
+
 double gs_pain_individual_emax(double emax, double omega, double z)
 {
     if (!(omega > 0.0) || emax == 0.0 || !isfinite(emax))
@@ -379,7 +399,7 @@ double gs_pain_individual_emax(double emax, double omega, double z)
     const double sign = emax < 0.0 ? -1.0 : 1.0, cap = emax < 0.0 ? 1.0 : 0.99;
     if (fabs(emax) >= cap)
         return sign * cap;
-    return individual(sign, scale_for(fabs(emax), omega, cap), omega, cap, z);
+    return individual(sign, scale_cached(fabs(emax), omega, cap), omega, cap, z);
 }
 
 double gs_pain_responder_prob(const struct gs_placebo *m, double emax, double omega, double s,
