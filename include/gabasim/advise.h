@@ -131,11 +131,15 @@ struct gs_advise_pain {
     double half_effect_day; /* first day with half of the end's effect */
     double full_effect_day; /* first day with 90 % of the plateau; NaN when the horizon does not
                                reach the plateau (the effect grew >= 0.5 % over the last day) */
-    /* chance of >= 50 % less pain by the end, for the low, central and high maximum effect (in
-     * that order, not sorted), and on placebo alone; NaN when the placebo model has no
-     * variances */
+    /* chance of >= 50 % (and >= 30 %) less pain by the end: [lowest, central, highest] over the
+     * maximum effect's 95 % interval and the between-person spread's (data/pain.json
+     * between_person; central: both calibrated values), and on placebo alone; NaN when the
+     * placebo model has no variances */
     double responders50[3];
     double responders50_placebo;
+    double responders30[3];
+    double responders30_placebo;
+    double omega[3]; /* the spread's log-SD: [low, calibrated, high] (0 0 0: none in the file) */
     char borrowed_from[72]; /* "drug, pain" whose maximum effect is borrowed; "" when calibrated */
 };
 

@@ -8,6 +8,12 @@
  * Emax is the fraction of the remaining pain the drug removes at full effect; its 95 % interval
  * comes from the published interval of the calibration target. There is no published
  * exposure-response for gabapentin in pain: EC50 and k_on are stated assumptions (data/pain.json).
+ *
+ * Between persons the drug effect varies (drug_effect.between_person): person i removes
+ *   Emax_i = sign(Emax) x min(c B_i, cap),  B_i = exp(omega z_i - omega^2 / 2),  z_i ~ N(0, 1),
+ * cap 0.99 (-1 for a harmful Emax), c chosen so that the mean of Emax_i is Emax exactly: the mean
+ * difference from placebo, and so every calibration of Emax, is unchanged. omega is calibrated to
+ * published responder rates (tools/calibrate_pain.c; docs/model.md).
  */
 #ifndef GABASIM_PAIN_EFFECT_H
 #define GABASIM_PAIN_EFFECT_H
@@ -34,9 +40,19 @@ struct gs_pain_effect {
     double trial_days, trial_crcl;
 };
 
+/* The between-person spread of the drug effect and the published responder rates it was
+ * calibrated to (rates: drug arm, placebo arm; n: randomized per arm). */
+struct gs_pain_spread {
+    double omega, omega_lo, omega_hi; /* log-SD of B_i; 0: everyone has Emax; lo/hi: 95 % */
+    char drug[32], pain_type[32];     /* the calibration effect (its trial is the effect's) */
+    double rate30[2], rate50[2];      /* >= 30 % and >= 50 % responders, drug and placebo */
+    double n[2];
+};
+
 struct gs_pain_model {
     struct gs_placebo placebo;
     double k_on_per_d;
+    struct gs_pain_spread spread; /* omega 0 when the file has no drug_effect.between_person */
     struct {
         char name[32];
         double ec50_mg_l, ke0_per_h; /* ke0 NaN: take it from the drug file */
@@ -76,6 +92,17 @@ struct gs_pain_course_request {
  * `pm` has no EC50 for the drug. */
 gs_status gs_pain_course(const struct gs_pain_course_request *req, double *pain_drug,
                          double *pain_placebo, double *s, struct gs_error *err);
+
+/* Person i's maximum effect for the population's `emax` and spread `omega` (log-SD) at standard
+ * normal deviate z (see above; omega 0 or emax 0: emax itself). */
+double gs_pain_individual_emax(double emax, double omega, double z);
+
+/* Share of people like this one whose underlying pain falls by at least `fraction` by day t_d,
+ * on a drug whose engaged fraction is `s` (0..1) at that day, with maximum effect `emax` spread
+ * between persons by `omega`: gs_placebo_responder_prob averaged over z (trapezoid rule on
+ * [-8, 8], 201 points). NaN where gs_placebo_responder_prob is. */
+double gs_pain_responder_prob(const struct gs_placebo *m, double emax, double omega, double s,
+                              double t_d, double fraction);
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
  *
  * Each participant is a pure function of (seed, replicate, candidate index): covariates from the
  * population file, pain type, the placebo course with Plan 2012's between-subject variability,
- * PK variability (the drug file's Omega on clearance), side effects from the side-effect model
- * and dropout. So every result is identical for any thread count.
+ * PK variability (the drug file's Omega on clearance), the between-person spread of the drug's
+ * pain effect (gabasim/pain_effect.h), side effects from the side-effect model and dropout. So
+ * every result is identical for any thread count.
  *
  * The drug's effect on pain: the reference patient's absorbed amount per 15 minutes on the arm's
  * titration (absorption does not depend on clearance or volume) drives each participant's own
@@ -124,11 +125,14 @@ size_t gs_trial_ae_count(const gs_trial *t);
 const char *gs_trial_ae_name(const gs_trial *t, size_t k);
 /* Emax used for each pain type (0 non-radicular, 1 radicular). */
 double gs_trial_emax(const gs_trial *t, int radicular);
+/* The between-person spread (log-SD) of the drug's pain effect around that Emax (0: none). */
+double gs_trial_pain_omega(const gs_trial *t);
 
 struct gs_trial_subject {
     int arm, radicular, stratum;
     struct gs_patient patient;
-    double cl_l_h;                    /* individual clearance (drug arms; NaN on placebo) */
+    double cl_l_h; /* individual clearance (drug arms; NaN on placebo) */
+    double emax_i; /* the participant's own maximum pain effect (drug arms; NaN on placebo) */
     double base_true, base_obs;       /* baseline pain: model and measured (0-10) */
     double pain[GS_TRIAL_MAX_VISITS]; /* measured at each visit; NaN when missed */
     int drop_day;                     /* day of discontinuation (0: completed) */
@@ -164,6 +168,30 @@ struct gs_trial_arm_summary {
     double discontinued_pct[GS_DROP_N], ae_pct[GS_AE_MAX_EVENTS];
 };
 
+/* A responder analysis at the last visit (>= 30 % or >= 50 % less pain than at baseline; missing
+ * counts as no response), treated arm against the other over all randomized participants. */
+struct gs_trial_responders {
+    double fraction;                 /* 0.3 or 0.5 */
+    long k[2], n[2];                 /* responders and randomized, by arm */
+    double diff, diff_lo, diff_hi;   /* share treated - other; Newcombe's hybrid score interval
+                                        (Newcombe 1998, method 10) at the result's level */
+    double odds_ratio, or_lo, or_hi; /* Woolf's log interval; 0.5 added to every cell when one
+                                        is 0 (NaN: no responder or all in both arms) */
+    double z, p;                     /* pooled two-proportion z (Pearson chi-square without
+                                        continuity correction); p for the specified sidedness,
+                                        one-sided towards more responders on the treated arm */
+    int significant;                 /* p < alpha with more responders on the treated arm */
+};
+
+/* Compares k_t of n_t responders (treated) with k_c of n_c (control) into *o, keeping
+ * o->fraction: difference with Newcombe's interval and odds ratio with Woolf's at `level`, the
+ * pooled z test with p for `sided` (1: towards more responders on the treated arm) and
+ * significance at `alpha`. GS_INPUT for counts outside 0 <= k <= n, level or alpha outside (0, 1)
+ * or sided not 1 or 2. */
+gs_status gs_trial_responders_compare(long k_t, long n_t, long k_c, long n_c, double level,
+                                      int sided, double alpha, struct gs_trial_responders *o,
+                                      struct gs_error *err);
+
 struct gs_trial_result {
     long assessed, excluded_age, excluded_crcl, excluded_pain, randomized;
     struct gs_trial_subject *subject; /* randomized participants, in enrolment order */
@@ -173,6 +201,7 @@ struct gs_trial_result {
     double p_reported;               /* p for the specified sidedness */
     double df;       /* of the t test: primary.df, or Satterthwaite's (not whole) for MMRM */
     int significant; /* p_reported < alpha with the effect favouring arm 0 */
+    struct gs_trial_responders resp30, resp50; /* the responder analyses */
 };
 #define GS_TRIAL_RESULT_INIT                                                                       \
     {                                                                                              \
@@ -208,6 +237,12 @@ struct gs_trial_reps {
     double effect_mean, effect_sd, effect_q[5]; /* 2.5, 25, 50, 75, 97.5 % */
     double mean_dropout[2]; /* share discontinued per arm (analysable replicates) */
     double mean_change[2];  /* mean over replicates of each arm's change_mean */
+    /* the >= 30 % responder endpoint (gs_trial_result.resp30) over all replicates: power (share
+     * significant) with its Monte Carlo SE and interval as above, and each arm's mean share of
+     * responders (>= 30 %, >= 50 %) and the mean difference in the >= 30 % share (NaN for the
+     * t-test check, gs_trial_power_sim_t2) */
+    double resp_power, resp_power_se, resp_power_ci95_lo, resp_power_ci95_hi;
+    double resp30_rate[2], resp50_rate[2], resp30_diff_mean;
 };
 gs_status gs_trial_replicates(const gs_trial *t, long n_reps, long n_per_arm, int threads,
                               long first_rep, struct gs_trial_reps *out, struct gs_error *err);

@@ -1,6 +1,7 @@
 /* pain.c - the expected pain relief against placebo for one kind of pain on the advice's
  * calendar: the difference from placebo at the end and on day 14, when half and 90 % of the
- * effect is there, and the chance of at least 50 % less pain (data/pain.json). */
+ * effect is there, and the chance of at least 30 % and 50 % less pain, with the drug effect
+ * varying between persons (data/pain.json between_person). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,8 +71,12 @@ gs_status gs__advise_pain(const struct gs_advise_request *req, struct gs_advise_
         snprintf(p->borrowed_from, sizeof p->borrowed_from, "%s, %s", pe->as_drug,
                  pe->as_pain_type);
     p->half_effect_day = p->full_effect_day = p->responders50_placebo = NAN;
+    p->responders30_placebo = NAN;
     for (int k = 0; k < 3; k++)
-        p->end[k] = p->day14[k] = p->responders50[k] = NAN;
+        p->end[k] = p->day14[k] = p->responders50[k] = p->responders30[k] = NAN;
+    p->omega[0] = pm->spread.omega_lo;
+    p->omega[1] = pm->spread.omega;
+    p->omega[2] = pm->spread.omega_hi;
     struct gs_pd_params pdp;
     struct gs_pain_course_request cr = {pm,        drug,       NAN, KE0_FALLBACK_PER_H,
                                         &r->model, &r->events, nd,  NAN};
@@ -83,16 +88,32 @@ gs_status gs__advise_pain(const struct gs_advise_request *req, struct gs_advise_
         cr.emax = em[k];
         if ((st = gs_pain_course(&cr, pd_, pp, ss, err)))
             goto done;
-        /* >= 50 %, not >= 30 %: the drug effect has no between-person variability of its own,
-         * so where Emax x S alone exceeds 30 % the model would call everyone a responder */
-        p->responders50[k] =
-            gs_placebo_responder_prob(&pm->placebo, em[k] * ss[nd - 1], r->days, 0.5);
-        p->responders50_placebo = gs_placebo_responder_prob(&pm->placebo, 0.0, r->days, 0.5);
         p->end[2 - k] = pd_[nd - 1] - pp[nd - 1];
         p->day14[2 - k] = nd > 14 ? pd_[14] - pp[14] : NAN;
         if (k == 1)
             onset_days(ss, nd, p);
     }
+    /* the engaged fraction S at the end does not depend on Emax (the last course's is it); the
+     * chance of relief at each (Emax, omega) pair of the two intervals: central the calibrated
+     * pair, the range the lowest and highest of the nine */
+    const double frac[2] = {0.3, 0.5};
+    double *rs[2] = {p->responders30, p->responders50};
+    for (int f = 0; f < 2; f++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int k = 0; k < 3; k++)
+            for (int j = 0; j < 3; j++) {
+                double q = gs_pain_responder_prob(&pm->placebo, em[k], p->omega[j], ss[nd - 1],
+                                                  r->days, frac[f]);
+                if (k == 1 && j == 1)
+                    rs[f][1] = q;
+                lo = fmin(lo, q);
+                hi = fmax(hi, q);
+            }
+        rs[f][0] = isnan(rs[f][1]) ? NAN : lo;
+        rs[f][2] = isnan(rs[f][1]) ? NAN : hi;
+    }
+    p->responders30_placebo = gs_placebo_responder_prob(&pm->placebo, 0.0, r->days, 0.3);
+    p->responders50_placebo = gs_placebo_responder_prob(&pm->placebo, 0.0, r->days, 0.5);
     r->pain = p;
     p = NULL;
 done:

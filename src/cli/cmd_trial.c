@@ -54,9 +54,11 @@ void help_trial(FILE *f)
         "side effects from the side-effect model, dropout), then analysed as specified\n"
         "(MMRM over every visit, ANCOVA on baseline, t test, or a random-intercept model).\n"
         "One trial prints the participant flow, Table 1, the primary result, responders\n"
-        "and the side-effect table; --replicates prints the power (share of replicates with\n"
-        "a significant benefit), the distribution of the estimate and, with --n-grid, a\n"
-        "power curve. Replicate r depends only on (seed, r): results are identical for any\n"
+        "(>= 30 %% and >= 50 %% less pain: difference, odds ratio, test) and the side-effect\n"
+        "table; --replicates prints the power (share of replicates with a significant\n"
+        "benefit), the power of the >= 30 %% responder endpoint, the distribution of the\n"
+        "estimate and, with --n-grid, a power curve. Replicate r depends only on (seed, r):\n"
+        "results are identical for any\n"
         "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
         "options:\n");
     struct trial_opts o;

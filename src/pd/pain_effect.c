@@ -110,6 +110,59 @@ static gs_status parse_effect(const cJSON *it, const char *path, struct gs_pain_
     return n == 2 ? check_interval(fem, "value", e->emax, ci, err) : GS_OK;
 }
 
+/* drug_effect.between_person (optional; without it omega is 0: everyone has the typical effect).
+ * Ranges (docs/model.md, "Between persons"): omega a log-SD from 0 to 3 (beyond 3 nearly all of
+ * the mean effect sits in a few people at the cap); responder rates shares from 0 to 1; n whole
+ * participants, 1 to 100000. */
+static gs_status parse_spread(struct gs_pain_spread *sp, const cJSON *de, struct gs_error *err)
+{
+    static const struct gs_datafile_range omega = {0.0, 3.0, 0, 0, "log-SD", NULL};
+    static const struct gs_datafile_range share = {0.0, 1.0, 0, 0, "share", NULL};
+    static const struct gs_datafile_range count = {1.0, 100000.0, 0, 1, "participants", NULL};
+    static const char *const P = "drug_effect.between_person";
+    const cJSON *bp, *om, *cal;
+    double ci[2];
+    size_t n;
+    gs_status st;
+    memset(sp, 0, sizeof *sp);
+    sp->omega_lo = sp->omega_hi = 0.0;
+    for (int k = 0; k < 2; k++)
+        sp->rate30[k] = sp->rate50[k] = sp->n[k] = NAN;
+    if ((st = gs_datafile_object(de, "drug_effect", "between_person", OPT, &bp, err)) || !bp)
+        return st;
+    const char *const PO = "drug_effect.between_person.omega";
+    const char *const PC = "drug_effect.between_person.calibration";
+    if ((st = gs_datafile_object(bp, P, "omega", REQ, &om, err)) ||
+        (st = gs_datafile_number(om, PO, "value", REQ, &omega, &sp->omega, err)) ||
+        (st = gs_datafile_numbers(
+             om,
+             &(struct gs_datafile_spec){
+                 .path = PO, .key = "ci", .need = REQ, .range = &omega, .min_n = 2, .max_n = 2},
+             ci, &n, err)) ||
+        (st = check_interval(PO, "value", sp->omega, ci, err)))
+        return st;
+    sp->omega_lo = ci[0];
+    sp->omega_hi = ci[1];
+    if ((st = gs_datafile_object(bp, P, "calibration", REQ, &cal, err)) ||
+        (st = gs_datafile_string_copy(cal, PC, "drug", REQ, sp->drug, sizeof sp->drug, err)) ||
+        (st = gs_datafile_string_copy(cal, PC, "pain_type", REQ, sp->pain_type,
+                                      sizeof sp->pain_type, err)))
+        return st;
+    static const char *const key[3] = {"responders30", "responders50", "n"};
+    double *dst[3] = {sp->rate30, sp->rate50, sp->n};
+    for (int k = 0; k < 3; k++)
+        if ((st = gs_datafile_numbers(cal,
+                                      &(struct gs_datafile_spec){.path = PC,
+                                                                 .key = key[k],
+                                                                 .need = REQ,
+                                                                 .range = k < 2 ? &share : &count,
+                                                                 .min_n = 2,
+                                                                 .max_n = 2},
+                                      dst[k], &n, err)))
+            return st;
+    return GS_OK;
+}
+
 static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
                                    struct gs_error *err)
 {
@@ -128,7 +181,8 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
                  .path = "drug_effect", .key = "k_on", .need = REQ, .range = &k_on},
              &pm->k_on_per_d, NULL, err)) ||
         (st = gs_datafile_object(de, "drug_effect", "drugs", REQ, &drugs, err)) ||
-        (st = gs_datafile_array(de, "drug_effect", "effects", REQ, &effects, err)))
+        (st = gs_datafile_array(de, "drug_effect", "effects", REQ, &effects, err)) ||
+        (st = parse_spread(&pm->spread, de, err)))
         return st;
     cJSON_ArrayForEach(it, drugs)
     {
@@ -188,6 +242,11 @@ static gs_status parse_drug_effect(struct gs_pain_model *pm, const cJSON *root,
         e->emax_lo = src->emax_lo;
         e->emax_hi = src->emax_hi;
     }
+    if (pm->spread.drug[0] && !gs_pain_find(pm, pm->spread.drug, pm->spread.pain_type))
+        return gs_error_set(err, GS_INPUT, "drug_effect.between_person.calibration",
+                            "'drug_effect.between_person.calibration' names %s/%s; allowed: a "
+                            "calibrated effect of drug_effect.effects",
+                            pm->spread.drug, pm->spread.pain_type);
     return GS_OK;
 }
 
@@ -280,4 +339,89 @@ done:
     gs_free(f);
     gs_free(s);
     return st;
+}
+
+/* The mean of min(c B, cap) for B = exp(omega z - omega^2 / 2): c P(B < k) under the tilted
+ * normal plus cap P(B >= k), k = cap / c (the lognormal partial expectation). */
+static double capped_mean(double c, double omega, double cap)
+{
+    const double k = (log(cap / c) + 0.5 * omega * omega) / omega; /* z where c B = cap */
+    return c * 0.5 * erfc(-(k - omega) / sqrt(2.0)) + cap * 0.5 * erfc(k / sqrt(2.0));
+}
+
+/* c of the header's formula for |emax| = m below cap: capped_mean rises with c from below m (at
+ * c = m) towards cap, so bisection on [m, hi] */
+static double scale_for(double m, double omega, double cap)
+{
+    double lo = m, hi = 2.0 * m;
+    while (capped_mean(hi, omega, cap) < m && hi < 1e12)
+        hi *= 2.0;
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (capped_mean(mid, omega, cap) < m)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* Person i's Emax for deviate z, with c already known. */
+static double individual(double sign, double c, double omega, double cap, double z)
+{
+    return sign * fmin(c * exp(omega * z - 0.5 * omega * omega), cap);
+}
+
+/* scale_for with a small per-thread memory: a virtual trial asks for the same (Emax, omega) for
+ * every participant of an arm and pain type, and the bisection costs about 50 evaluations. The
+ * value returned is the one scale_for computes, so results do not depend on the cache. */
+static double scale_cached(double m, double omega, double cap)
+{
+    enum { SLOTS = 4 };
+    static _Thread_local double key[SLOTS][3], val[SLOTS];
+    static _Thread_local int used, next;
+    for (int i = 0; i < used; i++)
+        if (key[i][0] == m && key[i][1] == omega && key[i][2] == cap)
+            return val[i];
+    const double c = scale_for(m, omega, cap);
+    const int i = used < SLOTS ? used++ : (next++ % SLOTS);
+    key[i][0] = m;
+    key[i][1] = omega;
+    key[i][2] = cap;
+    val[i] = c;
+    return c;
+}
+
+double gs_pain_individual_emax(double emax, double omega, double z)
+{
+    if (!(omega > 0.0) || emax == 0.0 || !isfinite(emax))
+        return emax;
+    const double sign = emax < 0.0 ? -1.0 : 1.0, cap = emax < 0.0 ? 1.0 : 0.99;
+    if (fabs(emax) >= cap)
+        return sign * cap;
+    return individual(sign, scale_cached(fabs(emax), omega, cap), omega, cap, z);
+}
+
+double gs_pain_responder_prob(const struct gs_placebo *m, double emax, double omega, double s,
+                              double t_d, double fraction)
+{
+    const double sign = emax < 0.0 ? -1.0 : 1.0, cap = emax < 0.0 ? 1.0 : 0.99;
+    if (!(omega > 0.0) || emax == 0.0 || fabs(emax) >= cap)
+        return gs_placebo_responder_prob(m, gs_pain_individual_emax(emax, omega, 0.0) * s, t_d,
+                                         fraction);
+    const double c = scale_for(fabs(emax), omega, cap);
+    /* the trapezoid rule on [-8, 8], h = 0.08: the integrand is smooth but for one kink where
+     * Emax_i reaches the cap; tests/validation/test_responders.c checks it against 2000 points */
+    const int n = 201;
+    const double lo = -8.0, h = 16.0 / (n - 1);
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) {
+        double z = lo + h * i;
+        double p =
+            gs_placebo_responder_prob(m, individual(sign, c, omega, cap, z) * s, t_d, fraction);
+        if (isnan(p))
+            return NAN;
+        sum += ((i == 0 || i == n - 1) ? 0.5 : 1.0) * p * exp(-0.5 * z * z);
+    }
+    return sum * h / sqrt(2.0 * 3.14159265358979323846);
 }

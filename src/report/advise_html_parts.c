@@ -48,32 +48,42 @@ static void count_words(FILE *f, double fraction)
         fprintf(f, "about %.0f", 100.0 * fraction);
 }
 
+/* One sentence on the chance of pain cut by `what` (>= 30 % or >= 50 %): a number when its range
+ * is narrow enough (GS_ADVISE_RESPONDERS_MAX_WIDTH), else said to be too uncertain. */
+static void chance_html(FILE *f, const struct gs_advise_result *r, const char *what,
+                        const double rs[3], double placebo)
+{
+    const double lo = fmin(rs[0], rs[2]), hi = fmax(rs[0], rs[2]);
+    if (isfinite(lo) && isfinite(hi) && hi - lo <= GS_ADVISE_RESPONDERS_MAX_WIDTH) {
+        fputs("Out of 100 people like you, ", f);
+        count_words(f, rs[1]);
+        fprintf(f,
+                " would have their pain cut %s by day %g with the medicine (likely range %.0f to "
+                "%.0f). With a dummy pill alone, ",
+                what, r->days, 100 * lo, 100 * hi);
+        count_words(f, placebo);
+        fputs(" would. ", f);
+    } else {
+        fprintf(f,
+                "How many people like you would have their pain cut %s by day %g with the "
+                "medicine is too uncertain to give a number. With a dummy pill alone, ",
+                what, r->days);
+        count_words(f, placebo);
+        fputs(" in 100 would. ", f);
+    }
+}
+
 static void responders_html(FILE *f, const struct gs_advise_result *r)
 {
     const struct gs_advise_pain *p = r->pain;
     if (isnan(p->responders50_placebo))
         return;
-    fputs("<p>People differ a lot. ", f);
-    if (gs__advise_responders_known(p)) {
-        fputs("Out of 100 people like you, ", f);
-        count_words(f, p->responders50[1]);
-        fprintf(f,
-                " would have their pain cut by half or more by day %g with the medicine (likely "
-                "range %.0f to %.0f). With a dummy pill alone, ",
-                r->days, 100 * fmin(p->responders50[0], p->responders50[2]),
-                100 * fmax(p->responders50[0], p->responders50[2]));
-        count_words(f, p->responders50_placebo);
-        fputs(" would.", f);
-        if (p->responders50_placebo >= 0.5 * p->responders50[1])
-            fputs(" So much of the relief people notice also comes without the medicine.", f);
-    } else {
-        fprintf(f,
-                "How many people like you would have their pain cut by half or more by day %g "
-                "with the medicine is too uncertain to give a number. With a dummy pill alone, ",
-                r->days);
-        count_words(f, p->responders50_placebo);
-        fputs(" in 100 would.", f);
-    }
+    fputs("<p>People differ a lot: the medicine helps some people much more than others. ", f);
+    if (!isnan(p->responders30_placebo))
+        chance_html(f, r, "by 30 % or more", p->responders30, p->responders30_placebo);
+    chance_html(f, r, "by half or more", p->responders50, p->responders50_placebo);
+    if (gs__advise_responders_known(p) && p->responders50_placebo >= 0.5 * p->responders50[1])
+        fputs("So much of the relief people notice also comes without the medicine.", f);
     fputs("</p>\n", f);
 }
 

@@ -138,10 +138,20 @@ static int pain_json(cJSON *root, const struct gs_advise_pain *p)
             !gs__json_add_num(rs, "placebo", "%.4g", p->responders50_placebo))
             return 0;
     }
+    if (!isnan(p->responders30_placebo)) {
+        cJSON *rs = cJSON_AddObjectToObject(o, "responders_30pct");
+        if (!rs || !gs__json_add_nums(rs, "drug", "%.4g", p->responders30, 3) ||
+            !gs__json_add_num(rs, "placebo", "%.4g", p->responders30_placebo))
+            return 0;
+    }
+    if (!gs__json_add_nums(o, "between_person_omega", "%.4g", p->omega, 3))
+        return 0;
     return gs__json_add_num(o, "half_effect_day", "%.4g", p->half_effect_day) &&
            gs__json_add_str(o, "note",
                             "0-10 scale, negative favours the drug; [low, central, high] from the "
-                            "pooled 95 % interval");
+                            "pooled 95 % interval; responders: [lowest, central, highest] over "
+                            "that interval and the between-person spread's (omega: [low, "
+                            "calibrated, high] log-SD)");
 }
 
 static int side_effects_json(cJSON *root, const struct gs_advise_result *r)

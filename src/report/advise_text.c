@@ -113,19 +113,32 @@ static void pain_text(FILE *f, const struct gs_advise_result *r)
     char span[32];
     fprintf(f, "  after %s: %+.2f (plausible range %+.2f to %+.2f)\n",
             gs__advise_days(span, sizeof span, days), p->end[1], p->end[0], p->end[2]);
-    if (gs__advise_responders_known(p))
+    /* >= 30 % (a moderate benefit) and >= 50 % (a substantial one), IMMPACT's thresholds */
+    const double *rs[2] = {p->responders30, p->responders50};
+    const double rp[2] = {p->responders30_placebo, p->responders50_placebo};
+    static const char *const what[2] = {"by 30 % or more", "by half or more"};
+    for (int k = 0; k < 2; k++) {
+        if (isnan(rp[k]))
+            continue;
+        const double lo = 100 * rs[k][0], hi = 100 * rs[k][2];
+        if (isfinite(lo) && isfinite(hi) && hi - lo <= 100 * GS_ADVISE_RESPONDERS_MAX_WIDTH)
+            fprintf(f,
+                    "  chance of pain cut %s by day %g: %.0f %% with the drug (range "
+                    "%.0f-%.0f %%),\n    %.0f %% with a dummy pill alone\n",
+                    what[k], days, 100 * rs[k][1], lo, hi, 100 * rp[k]);
+        else
+            fprintf(f,
+                    "  chance of pain cut %s by day %g: too uncertain to give a number with the "
+                    "drug\n    (the range runs from %.0f to %.0f %%); %.0f %% with a dummy pill "
+                    "alone\n",
+                    what[k], days, lo, hi, 100 * rp[k]);
+    }
+    if (!isnan(rp[0]) && p->omega[1] > 0.0)
         fprintf(f,
-                "  chance of pain cut by half or more by day %g: %.0f %% with the drug "
-                "(range %.0f-%.0f %%),\n    %.0f %% with a dummy pill alone\n",
-                days, 100 * p->responders50[1], 100 * fmin(p->responders50[0], p->responders50[2]),
-                100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
-    else if (!isnan(p->responders50_placebo))
-        fprintf(f,
-                "  chance of pain cut by half or more by day %g: too uncertain to give a number "
-                "with the drug\n    (the range runs from %.0f to %.0f %%); %.0f %% with a dummy "
-                "pill alone\n",
-                days, 100 * fmin(p->responders50[0], p->responders50[2]),
-                100 * fmax(p->responders50[0], p->responders50[2]), 100 * p->responders50_placebo);
+                "  (people differ in how much the drug helps them: its effect varies between "
+                "persons,\n   log-SD %.2f, from published responder rates; the ranges include "
+                "that uncertainty)\n",
+                p->omega[1]);
     fprintf(f, "  half of the drug's effect by day %.0f", p->half_effect_day);
     if (isnan(p->full_effect_day))
         fprintf(f, "; not yet at its full effect by day %g (a longer --days shows when)\n", days);

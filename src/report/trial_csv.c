@@ -1,6 +1,7 @@
 /* trial_csv.c - `gabasim trial --csv`: one trial as a row per participant (covariates, baseline,
  * each visit, dropout, dose, side-effect days; NA when missing), or replicates as study,yi,sei
- * rows that `gabasim meta` reads. */
+ * rows that `gabasim meta` reads. The participant rows carry each one's own maximum pain effect
+ * (emax_i) and whether they count as a >= 30 % and >= 50 % responder. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +28,11 @@ static void csv_field(FILE *f, const char *s)
 static void participants(const gs_trial *t, const struct gs_trial_result *r, FILE *f)
 {
     const struct gs_trial_spec *s = gs_trial_get_spec(t);
-    fprintf(f, "id,arm,radicular,stratum,age_y,sex,weight_kg,crcl_ml_min,cl_l_h,baseline_pain");
+    fprintf(f, "id,arm,radicular,stratum,age_y,sex,weight_kg,crcl_ml_min,cl_l_h,emax_i,"
+               "baseline_pain");
     for (size_t v = 0; v < s->n_visits; v++)
         fprintf(f, ",pain_week%d", s->visit_week[v]);
-    fprintf(f, ",drop_day,drop_reason,final_dose_mg_day");
+    fprintf(f, ",responder30,responder50,drop_day,drop_reason,final_dose_mg_day");
     for (size_t e = 0; e < gs_trial_ae_count(t); e++)
         fprintf(f, ",%s_day", gs_trial_ae_name(t, e));
     fputc('\n', f);
@@ -45,9 +47,14 @@ static void participants(const gs_trial *t, const struct gs_trial_result *r, FIL
             fprintf(f, "NA");
         else
             fprintf(f, "%.3f", p->cl_l_h);
+        isnan(p->emax_i) ? fprintf(f, ",NA") : fprintf(f, ",%.4f", p->emax_i);
         fprintf(f, ",%.3f", p->base_obs);
         for (size_t v = 0; v < s->n_visits; v++)
             isnan(p->pain[v]) ? fprintf(f, ",NA") : fprintf(f, ",%.3f", p->pain[v]);
+        /* as the analysis counts them: the last visit, missing = no response */
+        const double fin = p->pain[s->n_visits - 1];
+        const double drop = isnan(fin) ? NAN : (p->base_obs - fin) / p->base_obs;
+        fprintf(f, ",%d,%d", drop >= 0.30 - 1e-12, drop >= 0.50 - 1e-12);
         fprintf(f, ",%d,%s,%.0f", p->drop_day, gs__trial_reason_key(p->drop_reason),
                 p->final_mg_day);
         for (size_t e = 0; e < gs_trial_ae_count(t); e++)

@@ -96,6 +96,31 @@ static int arm_json(cJSON *arms, const gs_trial *t, const struct gs_trial_result
     return ok;
 }
 
+/* One responder analysis (gs_trial_responders) under key `key` of `root`. */
+static int responders_json(cJSON *root, const char *key, const struct gs_trial_result *r,
+                           const struct gs_trial_responders *q)
+{
+    int ok = 1;
+    cJSON *o = cJSON_AddObjectToObject(root, key);
+    if (o == NULL)
+        return 0;
+    ADD(gs__json_add_num(o, "fraction", "%g", q->fraction));
+    const double k[2] = {(double)q->k[0], (double)q->k[1]},
+                 n[2] = {(double)q->n[0], (double)q->n[1]};
+    ADD(gs__json_add_nums(o, "responders", "%.0f", k, 2));
+    ADD(gs__json_add_nums(o, "randomized", "%.0f", n, 2));
+    ADD(gs__json_add_num(o, "difference", "%.6g", q->diff));
+    const double ci[2] = {q->diff_lo, q->diff_hi}, oci[2] = {q->or_lo, q->or_hi};
+    ADD(gs__json_add_nums(o, "difference_ci", "%.6g", ci, 2));
+    ADD(gs__json_add_num(o, "odds_ratio", "%.6g", q->odds_ratio));
+    ADD(gs__json_add_nums(o, "odds_ratio_ci", "%.6g", oci, 2));
+    ADD(gs__json_add_num(o, "level", "%g", r->level));
+    ADD(gs__json_add_num(o, "z", "%.6g", q->z));
+    ADD(gs__json_add_num(o, "p", "%.6g", q->p));
+    ADD(cJSON_AddBoolToObject(o, "significant", q->significant));
+    return ok;
+}
+
 static cJSON *one_json(const gs_trial *t, const struct gs_trial_result *r)
 {
     const struct gs_trial_spec *s = gs_trial_get_spec(t);
@@ -145,11 +170,25 @@ static cJSON *one_json(const gs_trial *t, const struct gs_trial_result *r)
         ADD(gs__json_add_num(pr, "alpha", "%g", s->alpha));
         ADD(cJSON_AddBoolToObject(pr, "significant", r->significant));
     }
+    cJSON *rs = cJSON_AddObjectToObject(root, "responders");
+    ADD(rs);
+    if (rs) {
+        char contrast[96];
+        snprintf(contrast, sizeof contrast, "%s minus %s", s->arm[tr].name, s->arm[1 - tr].name);
+        ADD(gs__json_add_str(rs, "contrast", contrast));
+        ADD(gs__json_add_str(rs, "test",
+                             "two-proportion z (Pearson chi-square, no continuity "
+                             "correction); difference interval Newcombe hybrid score; "
+                             "odds ratio Woolf"));
+        ok &= responders_json(rs, "30pct", r, &r->resp30);
+        ok &= responders_json(rs, "50pct", r, &r->resp50);
+    }
     cJSON *em = cJSON_AddObjectToObject(root, "emax");
     ADD(em);
     if (em) {
         ADD(gs__json_add_num(em, "nonradicular", "%.6g", gs_trial_emax(t, 0)));
         ADD(gs__json_add_num(em, "radicular", "%.6g", gs_trial_emax(t, 1)));
+        ADD(gs__json_add_num(em, "between_person_omega", "%.6g", gs_trial_pain_omega(t)));
     }
     ADD(gs__json_add_str(root, "notice", GS_CLINICAL_NOTICE));
     if (!ok) {
@@ -187,6 +226,15 @@ static cJSON *reps_obj(const struct gs_trial_reps *r)
         ADD(gs__json_add_num(q, qk[k], "%.6g", r->effect_q[k]));
     ADD(gs__json_add_nums(o, "dropout", "%.6g", r->mean_dropout, 2));
     ADD(gs__json_add_nums(o, "mean_change", "%.6g", r->mean_change, 2));
+    cJSON *rp = cJSON_AddObjectToObject(o, "responders");
+    ADD(rp);
+    if (rp) {
+        ADD(gs__json_add_num(rp, "power_30pct", "%.6g", r->resp_power));
+        ADD(gs__json_add_num(rp, "power_30pct_se", "%.6g", r->resp_power_se));
+        ADD(gs__json_add_nums(rp, "rate_30pct", "%.6g", r->resp30_rate, 2));
+        ADD(gs__json_add_nums(rp, "rate_50pct", "%.6g", r->resp50_rate, 2));
+        ADD(gs__json_add_num(rp, "difference_30pct_mean", "%.6g", r->resp30_diff_mean));
+    }
     if (!ok) {
         cJSON_Delete(o);
         return NULL;

@@ -142,11 +142,27 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
             "\nResponders at week %d (pain reduced from baseline; missing counts as no "
             "response)\n",
             s->visit_week[lv]);
-    fprintf(f, "  %-30s %9ld (%2.0f%%) %9ld (%2.0f%%)\n", ">= 30 % reduction", A[0].responders30,
-            A[0].responders30_pct, A[1].responders30, A[1].responders30_pct);
-    fprintf(f, "  %-30s %9ld (%2.0f%%) %9ld (%2.0f%%)\n", ">= 50 % reduction", A[0].responders50,
-            A[0].responders50_pct, A[1].responders50, A[1].responders50_pct);
-
+    const struct gs_trial_responders *rs[2] = {&r->resp30, &r->resp50};
+    for (int k = 0; k < 2; k++) {
+        const struct gs_trial_responders *q = rs[k];
+        fprintf(f, "  >= %2.0f %% reduction %-12s %9ld (%2.0f%%) %9ld (%2.0f%%)\n",
+                100 * q->fraction, "", k ? A[0].responders50 : A[0].responders30,
+                k ? A[0].responders50_pct : A[0].responders30_pct,
+                k ? A[1].responders50 : A[1].responders30,
+                k ? A[1].responders50_pct : A[1].responders30_pct);
+        if (isnan(q->diff))
+            continue;
+        fprintf(f, "    difference %s minus %s: %+.1f points (%.0f%% CI %+.1f to %+.1f, Newcombe)",
+                s->arm[tr].name, s->arm[1 - tr].name, 100 * q->diff, 100.0 * r->level,
+                100 * q->diff_lo, 100 * q->diff_hi);
+        if (isnan(q->odds_ratio))
+            fprintf(f, "; odds ratio not defined (no responder or all in both arms)\n");
+        else
+            fprintf(f, "; odds ratio %.2f (%.2f to %.2f)\n", q->odds_ratio, q->or_lo, q->or_hi);
+        fprintf(f, "    p = %.3g (%s, two-proportion z test): %s\n", q->p,
+                s->sided == 2 ? "two-sided" : "one-sided, more responders on the drug",
+                q->significant ? "significantly more responders" : "no significant difference");
+    }
     fprintf(f, "\nSide effects (participants with the event while on study, n (%%))\n");
     for (size_t e = 0; e < gs_trial_ae_count(t); e++)
         fprintf(f, "  %-30s %9ld (%2.0f%%) %9ld (%2.0f%%)\n", gs_trial_ae_name(t, e), A[0].ae[e],
@@ -173,10 +189,12 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
             fprintf(f, " %.3f (%s)", gs_trial_emax(t, k), k ? "radicular" : "non-radicular");
     fprintf(f,
             " of the remaining pain, %s end of its calibration interval (data/pain.json; "
-            "docs/trial.md).\n",
+            "docs/trial.md);\n  each participant's own effect varies around it (log-SD %.2f, "
+            "calibrated to Dworkin 2003's responder rates).\n",
             s->effect == GS_EFFECT_CENTRAL ? "the calibrated value, not an"
             : s->effect == GS_EFFECT_LOWER ? "the lower"
-                                           : "the upper");
+                                           : "the upper",
+            gs_trial_pain_omega(t));
     fprintf(f, "\n%s\n", GS_CLINICAL_NOTICE);
 }
 
@@ -232,6 +250,21 @@ static void reps_text(const struct gs_trial_simulation *sim, FILE *f)
                     ? "observed at the last visit"
                     : "as analysed",
                 s->arm[0].name, r->mean_change[0], s->arm[1].name, r->mean_change[1]);
+    }
+    if (!isnan(r->resp30_diff_mean)) {
+        fprintf(f,
+                "\nResponder endpoint (>= 30 %% less pain at the last visit, missing = no "
+                "response;\ntwo-proportion z test, p < %g %s):\n",
+                s->alpha, s->sided == 2 ? "two-sided" : "one-sided");
+        fprintf(f, "  Power: %.3f (Monte Carlo SE %.3f, 95%% %.3f to %.3f)\n", r->resp_power,
+                r->resp_power_se, r->resp_power_ci95_lo, r->resp_power_ci95_hi);
+        fprintf(f,
+                "  Mean share of responders: >= 30 %%: %s %.1f%%, %s %.1f%%; >= 50 %%: %s "
+                "%.1f%%, %s %.1f%%\n",
+                s->arm[0].name, 100 * r->resp30_rate[0], s->arm[1].name, 100 * r->resp30_rate[1],
+                s->arm[0].name, 100 * r->resp50_rate[0], s->arm[1].name, 100 * r->resp50_rate[1]);
+        fprintf(f, "  Mean difference in the >= 30 %% share (%s minus %s): %+.1f points\n",
+                s->arm[tr].name, s->arm[1 - tr].name, 100 * r->resp30_diff_mean);
     }
     if (!isnan(sim->observed) && r->n_failed < r->n)
         fprintf(f, "Replicates at least as extreme as the observed %.3f (%s): %.4f\n",

@@ -10,6 +10,11 @@
 #include "gabasim/mmrm.h"
 #include "trial_int.h"
 
+double gs_trial_pain_omega(const gs_trial *t)
+{
+    return t->pain.spread.omega;
+}
+
 int gs_trial_treated_arm(const struct gs_trial_spec *sp)
 {
     return sp->arm[0].type == GS_ARM_DRUG ? 0 : 1;
@@ -105,6 +110,79 @@ static void describe(const gs_trial *t, struct gs_trial_result *r)
         for (size_t e = 0; e < t->n_ae; e++)
             A->ae_pct[e] = pct(A->ae[e], n);
     }
+}
+
+/* Wilson's score interval for k of n at normal quantile z (Wilson 1927). */
+static void wilson(long k, long n, double z, double *lo, double *hi)
+{
+    const double p = (double)k / (double)n, z2 = z * z, nn = (double)n;
+    const double mid = p + z2 / (2.0 * nn), den = 1.0 + z2 / nn;
+    const double half = z * sqrt(p * (1.0 - p) / nn + z2 / (4.0 * nn * nn));
+    *lo = (mid - half) / den;
+    *hi = (mid + half) / den;
+}
+
+gs_status gs_trial_responders_compare(long k_t, long n_t, long k_c, long n_c, double level,
+                                      int sided, double alpha, struct gs_trial_responders *o,
+                                      struct gs_error *err)
+{
+    const double fraction = o->fraction;
+    memset(o, 0, sizeof *o);
+    o->fraction = fraction;
+    o->diff = o->diff_lo = o->diff_hi = o->odds_ratio = o->or_lo = o->or_hi = o->z = o->p = NAN;
+    if (n_t < 0 || n_c < 0 || k_t < 0 || k_c < 0 || k_t > n_t || k_c > n_c ||
+        !(level > 0.0 && level < 1.0) || (sided != 1 && sided != 2) ||
+        !(alpha > 0.0 && alpha < 1.0))
+        return gs_error_set(err, GS_INPUT, "responders",
+                            "responders %ld of %ld and %ld of %ld, level %g, sided %d or alpha "
+                            "%g invalid",
+                            k_t, n_t, k_c, n_c, level, sided, alpha);
+    o->k[0] = k_t;
+    o->n[0] = n_t;
+    o->k[1] = k_c;
+    o->n[1] = n_c;
+    if (n_t == 0 || n_c == 0)
+        return GS_OK;
+    const double p1 = (double)k_t / (double)n_t, p2 = (double)k_c / (double)n_c;
+    const double zq = gsl_cdf_ugaussian_Pinv(1.0 - 0.5 * (1.0 - level));
+    double l1, u1, l2, u2;
+    wilson(k_t, n_t, zq, &l1, &u1);
+    wilson(k_c, n_c, zq, &l2, &u2);
+    o->diff = p1 - p2;
+    o->diff_lo = o->diff - sqrt((p1 - l1) * (p1 - l1) + (u2 - p2) * (u2 - p2));
+    o->diff_hi = o->diff + sqrt((u1 - p1) * (u1 - p1) + (p2 - l2) * (p2 - l2));
+    double c[4] = {(double)k_t, (double)(n_t - k_t), (double)k_c, (double)(n_c - k_c)};
+    const long tot = k_t + k_c;
+    if (tot > 0 && tot < n_t + n_c) {
+        if (c[0] == 0 || c[1] == 0 || c[2] == 0 || c[3] == 0)
+            for (int j = 0; j < 4; j++)
+                c[j] += 0.5;
+        const double lor = log(c[0] * c[3] / (c[1] * c[2]));
+        const double se = sqrt(1 / c[0] + 1 / c[1] + 1 / c[2] + 1 / c[3]);
+        o->odds_ratio = exp(lor);
+        o->or_lo = exp(lor - zq * se);
+        o->or_hi = exp(lor + zq * se);
+        const double pp = (double)tot / (double)(n_t + n_c);
+        o->z = o->diff / sqrt(pp * (1 - pp) * (1.0 / (double)n_t + 1.0 / (double)n_c));
+        o->p = sided == 2 ? erfc(fabs(o->z) / sqrt(2.0)) : 0.5 * erfc(o->z / sqrt(2.0));
+    } else { /* nobody or everybody responded: no difference to test */
+        o->p = 1.0;
+    }
+    o->significant = o->p < alpha && o->diff > 0.0;
+    return GS_OK;
+}
+
+/* The responder analysis of `fraction` (counts already in the arm summaries); the counts are
+ * valid, so the comparison cannot fail. */
+static void responders(const struct gs_trial_spec *sp, const struct gs_trial_result *r, int tr,
+                       double fraction, struct gs_trial_responders *o)
+{
+    const struct gs_trial_arm_summary *T = &r->arm[tr], *C = &r->arm[1 - tr];
+    const int thirty = fraction < 0.4;
+    o->fraction = fraction;
+    (void)gs_trial_responders_compare(thirty ? T->responders30 : T->responders50, T->allocated,
+                                      thirty ? C->responders30 : C->responders50, C->allocated,
+                                      r->level, sp->sided, sp->alpha, o, NULL);
 }
 
 /* The repeated-measures analyses over every observed visit: the random-intercept model
@@ -234,6 +312,8 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
 
     double level = sp->sided == 2 ? 1.0 - sp->alpha : 1.0 - 2.0 * sp->alpha;
     r->level = level;
+    responders(sp, r, tr, 0.3, &r->resp30);
+    responders(sp, r, tr, 0.5, &r->resp50);
     gs_status st = GS_OK;
     const int repeated = sp->method == GS_METHOD_MIXED || sp->method == GS_METHOD_MMRM;
     if (repeated) {

@@ -29,6 +29,8 @@ void gs_trial_reps_release(struct gs_trial_reps *r)
 struct rep_out {
     double effect, se, p, drop[2], change[2];
     int significant;
+    int resp_significant;                     /* the >= 30 % responder endpoint */
+    double resp30[2], resp50[2], resp30_diff; /* shares by arm (as specified), difference */
 };
 typedef gs_status (*rep_fn)(const void *ctx, long rep, struct rep_out *o, struct gs_error *err);
 
@@ -49,7 +51,11 @@ static gs_status trial_rep(const void *ctx, long rep, struct rep_out *o, struct 
     for (int a = 0; a < 2; a++) {
         o->drop[a] = 1.0 - (double)r.arm[a].completed / (double)r.arm[a].allocated;
         o->change[a] = r.arm[a].change_mean;
+        o->resp30[a] = r.arm[a].responders30_pct / 100.0;
+        o->resp50[a] = r.arm[a].responders50_pct / 100.0;
     }
+    o->resp_significant = r.resp30.significant;
+    o->resp30_diff = r.resp30.diff;
     gs_trial_result_release(&r);
     return GS_OK;
 }
@@ -94,7 +100,8 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         struct gs_error e = {0};
         gs_status st = fn(ctx, first_rep + i, &res[i], &e);
         if (st == GS_UNSUPPORTED) { /* this replicate's data allow no analysis: not significant */
-            res[i] = (struct rep_out){NAN, NAN, NAN, {NAN, NAN}, {NAN, NAN}, 0};
+            res[i] = (struct rep_out){NAN, NAN, NAN,        {NAN, NAN}, {NAN, NAN},
+                                      0,   0,   {NAN, NAN}, {NAN, NAN}, NAN};
         } else if (st != GS_OK) {
 #pragma omp critical(gs_trial_fail)
             if (failed < 0 || i < failed) {
@@ -124,8 +131,9 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         return first_err.code ? first_err.code : GS_INPUT;
     }
     /* summaries over the replicates that could be analysed; power over all of them */
-    long sig = 0, m = 0, nd = 0;
-    double mean = 0.0, m2 = 0.0, ch[2] = {0.0, 0.0};
+    long sig = 0, m = 0, nd = 0, rsig = 0, nr = 0;
+    double mean = 0.0, m2 = 0.0, ch[2] = {0.0, 0.0}, r30[2] = {0.0, 0.0}, r50[2] = {0.0, 0.0},
+           rdiff = 0.0;
     for (long i = 0; i < n_reps; i++) {
         const struct rep_out *o = &res[i];
         out->effect[i] = o->effect;
@@ -133,6 +141,15 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         out->p[i] = o->p;
         out->significant[i] = (unsigned char)o->significant;
         sig += o->significant;
+        rsig += o->resp_significant;
+        if (!isnan(o->resp30_diff)) {
+            for (int a = 0; a < 2; a++) {
+                r30[a] += o->resp30[a];
+                r50[a] += o->resp50[a];
+            }
+            rdiff += o->resp30_diff;
+            nr++;
+        }
         if (isnan(o->effect)) {
             out->n_failed++;
             continue;
@@ -157,6 +174,15 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     out->power_se = sqrt(out->power * (1.0 - out->power) / (double)n_reps);
     out->power_ci95_lo = fmax(0.0, out->power - 1.96 * out->power_se);
     out->power_ci95_hi = fmin(1.0, out->power + 1.96 * out->power_se);
+    out->resp_power = (double)rsig / (double)n_reps;
+    out->resp_power_se = sqrt(out->resp_power * (1.0 - out->resp_power) / (double)n_reps);
+    out->resp_power_ci95_lo = fmax(0.0, out->resp_power - 1.96 * out->resp_power_se);
+    out->resp_power_ci95_hi = fmin(1.0, out->resp_power + 1.96 * out->resp_power_se);
+    for (int a = 0; a < 2; a++) {
+        out->resp30_rate[a] = nr ? r30[a] / (double)nr : NAN;
+        out->resp50_rate[a] = nr ? r50[a] / (double)nr : NAN;
+    }
+    out->resp30_diff_mean = nr ? rdiff / (double)nr : NAN;
     out->effect_mean = m ? mean : NAN;
     out->effect_sd = m > 1 ? sqrt(m2 / (double)(m - 1)) : NAN;
     for (int k = 0; k < 5; k++)
@@ -246,6 +272,8 @@ static gs_status normal_rep(const void *ctx, long rep, struct rep_out *o, struct
     o->significant = o->p < c->alpha && (c->delta < 0.0 ? r.effect < 0.0 : r.effect > 0.0);
     o->drop[0] = o->drop[1] = 0.0;
     o->change[0] = o->change[1] = NAN;
+    o->resp_significant = 0;
+    o->resp30[0] = o->resp30[1] = o->resp50[0] = o->resp50[1] = o->resp30_diff = NAN;
 done:
     gs_free(y);
     gs_free(arm);

@@ -4,7 +4,8 @@
  * A participant's numbers all come from one random stream, GS_TRIAL_STREAM(rep, candidate), in a
  * fixed order: covariates, pain type, the placebo-course random effects and the baseline
  * measurement at screening; then PK random effects, side-effect thresholds, and the daily and
- * visit draws. The allocation sequences have streams of their own.
+ * visit draws. The allocation sequences have streams of their own, and so has the participant's
+ * drug-effect deviate (EFFECT_STREAM), so that adding it left every other draw as it was.
  */
 #include <math.h>
 #include <string.h>
@@ -25,11 +26,16 @@ static double clamp10(double x)
     return x < 0.0 ? 0.0 : x > 10.0 ? 10.0 : x;
 }
 
+/* The stream of candidate j's between-person drug-effect deviate (gabasim/pain_effect.h): bit 62
+ * is free in GS_TRIAL_STREAM (replicates < 2^20) and clear in GS_TRIAL_ALLOC_STREAM. */
+#define EFFECT_STREAM(rep, j) ((1ULL << 62) | GS_TRIAL_STREAM(rep, j))
+
 /* What screening drew for one candidate. */
 struct candidate {
     gs_rng rng;
     struct gs_trial_subject s;
     double pe, t_half_d; /* the participant's placebo course */
+    double z_effect;     /* the drug-effect deviate */
 };
 
 /* 0 eligible; else 1 age, 2 CrCl, 3 baseline pain. */
@@ -50,6 +56,9 @@ static gs_status screen(const gs_trial *t, long rep, long j, struct candidate *c
     c->pe = expit(logit(pl->pe) + sqrt(pl->omega2_logit_pe) * zp);
     c->t_half_d = pl->t_half_d * exp(sqrt(pl->omega2_log_t_half) * zt);
     c->s.base_obs = clamp10(c->s.base_true + sp->measurement_sd * zm);
+    gs_rng er;
+    gs_rng_seed(&er, sp->seed, EFFECT_STREAM(rep, j));
+    c->z_effect = gs_rng_normal(&er);
     const struct gs_patient *p = &c->s.patient;
     *why = !(p->age_y >= sp->age_min_y && p->age_y <= sp->age_max_y)             ? 1
            : !(p->crcl_ml_min >= sp->crcl_min && p->crcl_ml_min <= sp->crcl_max) ? 2
@@ -158,7 +167,11 @@ static gs_status follow(const gs_trial *t, struct candidate *c, int a, struct gs
     const int n_days = 7 * sp->duration_weeks;
     const double h_other = 1.0 - pow(1.0 - sp->ae_background, 1.0 / 84.0);
     const double h_lost = 1.0 - pow(1.0 - sp->loss_per_week, 1.0 / 7.0);
-    const double emax = drug ? t->emax[a][s->radicular] : 0.0;
+    /* the participant's own maximum effect, around the arm's (data/pain.json between_person) */
+    const double emax =
+        drug ? gs_pain_individual_emax(t->emax[a][s->radicular], t->pain.spread.omega, c->z_effect)
+             : 0.0;
+    s->emax_i = drug ? emax : NAN;
     size_t step = 0, cap = drug ? t->n_steps[a] : 0;
     double engaged = 0.0, c_high = 0.0;
     size_t v = 0;

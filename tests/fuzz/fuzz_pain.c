@@ -3,8 +3,9 @@
  * Invariants: on success every parameter lies in its documented range (docs/model.md, "Pain over
  * time"), the placebo course stays within [BASE (1 - PE), BASE] and the responder probabilities
  * computed from the file are in [0, 1] (NaN only when the file gives no variance for PE or T1/2,
- * as gs_placebo_responder_prob documents); on failure the error record is one line with a
- * negative status.
+ * as gs_placebo_responder_prob documents), and so are they with the between-person spread of
+ * the drug effect, whose omega lies in 0..3 and whose persons' Emax in [-1, 0.99]; on failure
+ * the error record is one line with a negative status.
  */
 #include <math.h>
 
@@ -106,6 +107,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (lo <= hi) {
         check_responders(&pm.placebo, lo * 0.999);
         check_responders(&pm.placebo, hi * 0.999);
+    }
+    /* the between-person spread: omega and its interval in 0..3, ascending; each person's Emax
+     * inside [-1, 0.99] with the typical Emax's sign; the responder share with the spread in
+     * [0, 1] (NaN where the placebo model has no variances) */
+    const struct gs_pain_spread *sp = &pm.spread;
+    FUZZ_CHECK("spread",
+               in(sp->omega, 0, 3, 0) && in(sp->omega_lo, 0, 3, 0) && in(sp->omega_hi, 0, 3, 0) &&
+                   sp->omega_lo <= sp->omega && sp->omega <= sp->omega_hi,
+               "omega %g [%g, %g]", sp->omega, sp->omega_lo, sp->omega_hi);
+    if (lo <= hi && sp->omega > 0.0) {
+        const double ex[2] = {lo, hi}, z[3] = {-6.0, 0.0, 6.0};
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; j < 3; j++) {
+                double e = gs_pain_individual_emax(ex[k], sp->omega, z[j]);
+                FUZZ_CHECK("individual-emax", in(e, -1, 0.99, 0) && e * ex[k] >= 0.0,
+                           "Emax_i %g for Emax %g, z %g", e, ex[k], z[j]);
+            }
+        }
+        /* one quadrature (201 x 1601 points), at the largest Emax: fuzzing stays fast */
+        double p = gs_pain_responder_prob(&pm.placebo, hi, sp->omega, 0.999, 56, 0.3);
+        const int defined =
+            !isnan(pm.placebo.omega2_logit_pe) && !isnan(pm.placebo.omega2_log_t_half);
+        FUZZ_CHECK("responder-spread", defined ? in(p, 0, 1, 0) : isnan(p),
+                   "P(responder) %g, Emax %g, omega %g", p, hi, sp->omega);
     }
     return 0;
 }
