@@ -9,6 +9,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/report_meta.h"
+#include "gabasim/meta_models.h"
 #include "gabasim/plot.h"
 
 /* The measure with a capital first letter ("Risk ratio"). */
@@ -106,6 +107,16 @@ gs_status gs_report_meta_funnel(const struct gs_meta_analysis *m, struct gs_outf
     q.title = title;
     q.center_label = "fixed-effect estimate (the region's centre)";
     q.random_label = re_label;
+    char note[160];
+    if (m->models && m->models->have_egger && isfinite(m->models->egger.p)) { /* --egger */
+        const struct gs_meta_egger *e = &m->models->egger;
+        if (e->df)
+            snprintf(note, sizeof note, "Egger's test: t(%zu) = %.2f, p = %.3g", e->df, e->stat,
+                     e->p);
+        else
+            snprintf(note, sizeof note, "Egger's test: z = %.2f, p = %.3g", e->stat, e->p);
+        q.note = note;
+    }
     gs_status st = gs_plot_funnel(&q, out, err);
     gs_free(yi);
     gs_free(sei);

@@ -208,4 +208,20 @@ sys.exit(1 if failed else 0)
 PY
 PY_RESULT=$?
 [ $PY_RESULT = 0 ] || bad "layout checks" "python exited $PY_RESULT"
+# --egger with --funnel: the test's result is printed on the funnel plot, the same z and p as the
+# text report (metafor's regtest, checked against R in test_meta_models.c)
+"$GS" meta "$EX/bcg-colditz1994.csv" --egger --funnel "$TMP/egger.svg" > "$TMP/egger.txt" 2>&1 &&
+  python3 - "$TMP/egger.svg" "$HERE" > "$TMP/egger_note.txt" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import svg_layout as L
+for part in L.parse(sys.argv[1]):
+    if isinstance(part, list):
+        print("\n".join(t.s for t in part if getattr(t, "s", "").startswith("Egger")))
+PY
+note=$(cat "$TMP/egger_note.txt" 2> /dev/null)
+z=$(echo "$note" | sed -n 's/.*z = \(-\{0,1\}[0-9.]*\),.*/\1/p')
+[ -n "$z" ] && grep -q -- "$z" "$TMP/egger.txt" && ok "funnel plot carries Egger's test ($note)" ||
+  bad "Egger on the funnel plot" "note '$note'; report $(grep -i egger "$TMP/egger.txt" | head -2)"
+
 finish
