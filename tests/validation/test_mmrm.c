@@ -100,7 +100,7 @@ static struct gs_mmrm_request request_of(const struct data *d)
  * SE and Satterthwaite's df by the formula df = 2 phi^2 / (g' Var(theta) g), phi the contrast's
  * variance, g its gradient and Var(theta) = 2 H^-1. */
 static const char r_script[] =
-    "suppressMessages({library(nlme); library(emmeans); library(numDeriv)})\n"
+    "suppressMessages({library(nlme); library(emmeans); library(numDeriv)}); set.seed(1)\n"
     "a <- commandArgs(TRUE); V <- as.integer(a[3])\n"
     "d <- read.csv(a[1]); d <- d[order(d$id, d$visit), ]; d$v <- d$visit + 1L; vis <- d$visit\n"
     "d$visit <- relevel(factor(d$visit), ref = as.character(V - 1)); d$arm <- factor(d$arm)\n"
@@ -225,9 +225,10 @@ static void against_r(void **state)
         if (cases[c].v <= 5) {
             assert_rel(r.effect, ref[3], 1e-5); /* emmeans's contrast is gls's coefficient */
             assert_rel(r.se, ref[4], 1e-5);
-            /* emmeans's df ("appx-satterthwaite" for gls: numerical derivatives with nlme's
-             * finite-difference apVar) scatter by about 2 % from run to run (56.45 to 56.89
-             * for case 1's exact 57; 42.76 to 43.64 for case 3's 43.408): 5e-2 */
+            /* emmeans's df ("appx-satterthwaite" for gls: numerical derivatives with random
+             * perturbations) scatter from run to run, once by 19 % (28.76 for case 4's 24.156),
+             * so the R script fixes its seed (set.seed(1): 56.45 for case 1's exact 57, 24.01
+             * for case 4); 5e-2 covers that method's error, the formula above is the 1e-5 check */
             assert_rel(r.df, ref[5], 5e-2);
         }
         if (cases[c].dropout == 0.0)
