@@ -32,19 +32,39 @@ static int p_value(cJSON *o, const struct gs_meta_result *r)
     return gs__json_add_num(o, "p", G10, r->p) != NULL;
 }
 
+/* What every pooled estimate has: method, estimate, CI, se, p (the whole of a count-based one:
+ * Mantel-Haenszel, Peto). NULL when out of memory; *ok is cleared when a field could not be added.
+ */
+static cJSON *pooled(cJSON *root, const char *key, const char *method,
+                     const struct gs_meta_analysis *m, const struct gs_meta_result *r, int *ok)
+{
+    cJSON *o = cJSON_AddObjectToObject(root, key);
+    if (o == NULL)
+        return NULL;
+    *ok &= gs__json_add_str(o, "method", method) != NULL;
+    *ok &= gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)) != NULL;
+    const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
+    *ok &= interval(o, "ci", r, ci);
+    *ok &= gs__json_add_num(o, "se", G10, r->se) != NULL;
+    *ok &= p_value(o, r);
+    return o;
+}
+
+static int count_based(cJSON *root, const char *key, const char *method,
+                       const struct gs_meta_analysis *m, const struct gs_meta_result *r)
+{
+    int ok = 1;
+    return pooled(root, key, method, m, r, &ok) != NULL && ok;
+}
+
+/* A fixed- or random-effects model: the pooled estimate, heterogeneity, prediction interval. */
 static int model(cJSON *root, const char *key, const char *method, const struct gs_meta_analysis *m,
                  const struct gs_meta_result *r)
 {
     int ok = 1;
-    cJSON *o = cJSON_AddObjectToObject(root, key);
+    cJSON *o = pooled(root, key, method, m, r, &ok);
     if (o == NULL)
         return 0;
-    ADD(gs__json_add_str(o, "method", method));
-    ADD(gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)));
-    const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
-    ok &= interval(o, "ci", r, ci);
-    ADD(gs__json_add_num(o, "se", G10, r->se));
-    ok &= p_value(o, r);
     ADD(gs__json_add_num(o, "tau2", G10, r->tau2));
     ADD(gs__json_add_num(o, "i2_pct", G10, r->i2));
     ADD(gs__json_add_num(o, "h2", G10, r->h2));
@@ -54,23 +74,6 @@ static int model(cJSON *root, const char *key, const char *method, const struct 
     const double pi[2] = {gs__meta_shown(m, r->pi_lo), gs__meta_shown(m, r->pi_hi)};
     ok &= interval(o, "prediction_interval", r, pi);
     ADD(cJSON_AddNumberToObject(o, "t_df", r->df));
-    return ok;
-}
-
-/* A pooled estimate from the event counts (Mantel-Haenszel, Peto): estimate, CI, se, p. */
-static int count_based(cJSON *root, const char *key, const char *method,
-                       const struct gs_meta_analysis *m, const struct gs_meta_result *r)
-{
-    int ok = 1;
-    cJSON *o = cJSON_AddObjectToObject(root, key);
-    if (o == NULL)
-        return 0;
-    ADD(gs__json_add_str(o, "method", method));
-    ADD(gs__json_add_num(o, "estimate", G10, gs__meta_shown(m, r->est)));
-    const double ci[2] = {gs__meta_shown(m, r->ci_lo), gs__meta_shown(m, r->ci_hi)};
-    ok &= interval(o, "ci", r, ci);
-    ADD(gs__json_add_num(o, "se", G10, r->se));
-    ok &= p_value(o, r);
     return ok;
 }
 
