@@ -161,8 +161,13 @@ trial <- function(spec, replicates = NULL, n_grid = NULL, observed = NULL, seed 
   .result(out, r$json, r$text, "gabasim_trial")
 }
 
-meta <- function(file, method = NULL, hk = FALSE, level = NULL) {
-  o <- .opts(method = method, hk = hk, level = level)
+meta <- function(file, method = NULL, hk = FALSE, level = NULL, measure = NULL, by = NULL,
+                 mods = NULL, egger = FALSE, leave_one_out = FALSE, influence = FALSE,
+                 cumulative = FALSE, order = NULL) {
+  if (!is.null(mods)) mods <- paste(mods, collapse = ",")
+  o <- .opts(method = method, hk = hk, level = level, measure = measure, by = by, mods = mods,
+             egger = egger, "leave-one-out" = leave_one_out, influence = influence,
+             cumulative = cumulative, order = order)
   csv <- NULL
   if (is.data.frame(file)) {
     csv <- .csv_text(file, quote = TRUE)

@@ -650,8 +650,13 @@ done:
 SEXP gsr_meta(SEXP opts, SEXP csv)
 {
     static const char *const methods[] = {"reml", "dl", NULL};
+    static const char *const measures[] = {"MD", "SMD", "ROM", "RR", "OR", "RD", NULL};
+    static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_META_ROM,
+                                                       GS_META_RR, GS_META_OR,  GS_META_RD};
     struct gs_error err = GS_ERROR_INIT;
     struct gs_meta_request req = GS_META_REQUEST_INIT;
+    struct gs_meta_models_request models = GS_META_MODELS_REQUEST_INIT;
+    int measure = -1;
     struct gs_meta_analysis *m = NULL;
     struct gs_studies table = {0};
     struct gsr_text js = {0}, tx = {0};
@@ -665,8 +670,22 @@ SEXP gsr_meta(SEXP opts, SEXP csv)
         (st = gsr_number(gsr_str(opts, "level"), "level", (struct gsr_range){0, 1, 1, 1},
                          &req.level, &err)))
         goto done;
+    if ((st = gsr_choice(gsr_str(opts, "measure"), "measure", measures, &measure, &err)))
+        goto done;
     req.method = method == 1 ? GS_META_DL : GS_META_REML;
     req.hk = gsr_flag(opts, "hk");
+    req.measure = measure < 0 ? GS_META_MEASURE_AUTO : measure_ids[measure];
+    /* the models after pooling, as the command line's --by, --mods, --egger, ... */
+    models.by = gsr_str(opts, "by");
+    if (models.by && strcmp(models.by, "none") == 0)
+        models.by = "";
+    models.mods = gsr_str(opts, "mods");
+    models.order = gsr_str(opts, "order");
+    models.egger = gsr_flag(opts, "egger");
+    models.leave1out = gsr_flag(opts, "leave-one-out");
+    models.influence = gsr_flag(opts, "influence");
+    models.cumulative = gsr_flag(opts, "cumulative");
+    req.models = &models;
     if (csv != R_NilValue) {
         const char *text = CHAR(STRING_ELT(csv, 0));
         if ((st = gs_studies_parse(&table, text, strlen(text), "studies", &err)))

@@ -115,6 +115,11 @@ test_that("advise, trial and meta print the same documents", {
   smd <- file.path(src, "examples", "gabapentinoids-back-pain-smd.csv")
   same(meta(bcg), "meta", bcg)
   same(meta(smd, method = "dl", hk = TRUE), "meta", smd, "--method", "dl", "--hk")
+  same(meta(bcg, measure = "OR", egger = TRUE, leave_one_out = TRUE), "meta", bcg,
+       "--measure", "OR", "--egger", "--leave-one-out")
+  mods <- file.path(src, "examples", "bcg-colditz1994-moderators.csv")
+  same(meta(mods, mods = c("ablat", "year"), influence = TRUE, cumulative = TRUE, order = "year"),
+       "meta", mods, "--mods", "ablat,year", "--influence", "--cumulative", "--order", "year")
 })
 
 test_that("a bad option fails with the command line's message", {
