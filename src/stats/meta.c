@@ -6,6 +6,7 @@
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 
+#include "gabasim/alloc.h"
 #include "gabasim/meta.h"
 
 /* Sums of the inverse-variance weights 1/(v + tau2): sum w, sum w^2, sum w^3, the weighted mean,
@@ -30,29 +31,64 @@ static struct wsums sums(const double *y, const double *v, size_t k, double tau2
     return s;
 }
 
+/* tr P and tr PP, with P = W - w w'/sum(w), without the cancellation of the textbook sums
+ * (sum w - sum w^2/sum w, and sum w^2 - 2 sum w^3/sum w + (sum w^2)^2/(sum w)^2), which lose every
+ * digit when one study's weight dwarfs the rest (two studies with SEs 7147 and 0.146 gave
+ * tr PP <= 0 and an endless loop). With o_i = sum of the other weights (prefix + suffix sums, so
+ * no subtraction) and W = sum w: tr P = sum w_i o_i / W and
+ * tr PP = (sum w_i^2 o_i^2 + 2 sum_{i<j} w_i^2 w_j^2) / W^2. `suffix` is scratch of k doubles. */
+static void traces(const double *v, size_t k, double tau2, double *suffix, double *tr_p,
+                   double *tr_pp)
+{
+    double acc = 0;
+    for (size_t i = k; i-- > 0;) {
+        suffix[i] = acc; /* the sum of w_j over j > i */
+        acc += 1 / (v[i] + tau2);
+    }
+    const double sw = acc;
+    double prefix = 0, prefix2 = 0, p = 0, pp = 0, cross = 0;
+    for (size_t i = 0; i < k; i++) {
+        double w = 1 / (v[i] + tau2), o = prefix + suffix[i];
+        p += w * o;
+        pp += w * w * o * o;
+        cross += w * w * prefix2; /* sum over j < i of w_j^2, times w_i^2 */
+        prefix += w;
+        prefix2 += w * w;
+    }
+    *tr_p = p / sw;
+    *tr_pp = (pp + 2 * cross) / (sw * sw);
+}
+
 static gs_status reml(const double *y, const double *v, size_t k, double tau2, double *out,
                       int *iter, struct gs_error *err)
 {
     /* where full steps oscillate (a flat likelihood), again with steps scaled by 1/2, 1/4, 1/8:
      * metafor's remedy, control = list(stepadj = 0.5); slow cases need thousands of steps */
     const double start = tau2;
+    double *suffix = gs_malloc((k ? k : 1) * sizeof *suffix);
+    if (suffix == NULL)
+        return gs_error_set(err, GS_NOMEM, "tau2", "out of memory for %zu studies", k);
     for (double stepadj = 1; stepadj >= 0.125; stepadj /= 2) {
         tau2 = start;
         for (int it = 1; it <= 10000; it++) {
             struct wsums s = sums(y, v, k, tau2);
-            double tr_p = s.w - s.w2 / s.w;
-            double tr_pp = s.w2 - 2 * s.w3 / s.w + s.w2 * s.w2 / (s.w * s.w);
+            double tr_p, tr_pp;
+            traces(v, k, tau2, suffix, &tr_p, &tr_pp);
             double adj = stepadj * (s.w2r2 - tr_p) / tr_pp;
+            if (!isfinite(adj))
+                break; /* no information about tau^2 left in P (one study's weight is all) */
             while (tau2 + adj < 0)
                 adj /= 2;
             tau2 += adj;
             if (fabs(adj) < 1e-13 * fmax(1.0, tau2)) {
                 *out = fmax(0.0, tau2);
                 *iter = it;
+                gs_free(suffix);
                 return GS_OK;
             }
         }
     }
+    gs_free(suffix);
     return gs_error_set(err, GS_SOLVER, "tau2",
                         "REML did not converge (Fisher scoring with steps scaled 1 to 1/8)");
 }

@@ -382,6 +382,25 @@ static void analyse_bad_request(void **state)
 /* A zero variance leaves the CI and p undefined: said in r.undefined, never a NaN p with a
  * reason missing (issue 17). All events: the Greenland-Robins variance is 0 (every term
  * a1 n2 (n1 - a2) + a2 n1 (n2 - a1) vanishes); identical studies: the Hartung-Knapp factor is 0. */
+/* One study's weight dwarfs the other's (SEs 7147 and 0.146; found by fuzzing): the textbook
+ * tr(PP) cancels to 0 or below there and REML's step-halving loop never ended. metafor 3.8 gives
+ * tau^2 = 0, the estimate -0.22 and SE 0.146 (rma(yi = c(-5.22, -0.22), sei = c(7147, 0.146)),
+ * run by hand: it warns that the variance ratio is extreme), so the fixed-effect formulas. */
+static void dominant_study_terminates(void **state)
+{
+    (void)state;
+    const double y[2] = {-5.22, -0.22}, v[2] = {7147.0 * 7147.0, 0.146 * 0.146};
+    struct gs_meta_pool_request q = GS_META_POOL_REQUEST_INIT;
+    q.yi = y, q.vi = v, q.k = 2;
+    struct gs_meta_result r;
+    assert_int_equal(gs_meta_pool(&q, &r, NULL), GS_OK);
+    assert_true(r.tau2 >= 0 && r.tau2 < 1e-12);
+    /* tau^2 = 0: the inverse-variance estimate and SE, computed here from their formulas */
+    const double sw = 1 / v[0] + 1 / v[1];
+    assert_rel(r.est, (y[0] / v[0] + y[1] / v[1]) / sw, 1e-12);
+    assert_rel(r.se, 1 / sqrt(sw), 1e-12);
+}
+
 static void zero_variance_is_undefined(void **state)
 {
     (void)state;
@@ -425,6 +444,7 @@ int main(void)
         cmocka_unit_test(analyse_equals_the_parts),
         cmocka_unit_test(analyse_bad_request),
         cmocka_unit_test(zero_variance_is_undefined),
+        cmocka_unit_test(dominant_study_terminates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
