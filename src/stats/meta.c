@@ -9,10 +9,10 @@
 #include "gabasim/alloc.h"
 #include "gabasim/meta.h"
 
-/* Sums of the inverse-variance weights 1/(v + tau2): sum w, sum w^2, sum w^3, the weighted mean,
- * sum w r^2 and sum (w r)^2 with r the residual from that mean. */
+/* Sums of the inverse-variance weights 1/(v + tau2): sum w, sum w^2, the weighted mean, sum w r^2
+ * and sum (w r)^2 with r the residual from that mean. */
 struct wsums {
-    double w, w2, w3, mean, wr2, w2r2;
+    double w, w2, mean, wr2, w2r2;
 };
 
 static struct wsums sums(const double *y, const double *v, size_t k, double tau2)
@@ -21,7 +21,7 @@ static struct wsums sums(const double *y, const double *v, size_t k, double tau2
     double wy = 0;
     for (size_t i = 0; i < k; i++) {
         double w = 1 / (v[i] + tau2);
-        s.w += w, s.w2 += w * w, s.w3 += w * w * w, wy += w * y[i];
+        s.w += w, s.w2 += w * w, wy += w * y[i];
     }
     s.mean = wy / s.w;
     for (size_t i = 0; i < k; i++) {
@@ -59,15 +59,12 @@ static void traces(const double *v, size_t k, double tau2, double *suffix, doubl
     *tr_pp = (pp + 2 * cross) / (sw * sw);
 }
 
-static gs_status reml(const double *y, const double *v, size_t k, double tau2, double *out,
-                      int *iter, struct gs_error *err)
+static gs_status reml(const double *y, const double *v, size_t k, double tau2, double *suffix,
+                      double *out, int *iter, struct gs_error *err)
 {
     /* where full steps oscillate (a flat likelihood), again with steps scaled by 1/2, 1/4, 1/8:
      * metafor's remedy, control = list(stepadj = 0.5); slow cases need thousands of steps */
     const double start = tau2;
-    double *suffix = gs_malloc((k ? k : 1) * sizeof *suffix);
-    if (suffix == NULL)
-        return gs_error_set(err, GS_NOMEM, "tau2", "out of memory for %zu studies", k);
     for (double stepadj = 1; stepadj >= 0.125; stepadj /= 2) {
         tau2 = start;
         for (int it = 1; it <= 10000; it++) {
@@ -83,12 +80,10 @@ static gs_status reml(const double *y, const double *v, size_t k, double tau2, d
             if (fabs(adj) < 1e-13 * fmax(1.0, tau2)) {
                 *out = fmax(0.0, tau2);
                 *iter = it;
-                gs_free(suffix);
                 return GS_OK;
             }
         }
     }
-    gs_free(suffix);
     return gs_error_set(err, GS_SOLVER, "tau2",
                         "REML did not converge (Fisher scoring with steps scaled 1 to 1/8)");
 }
@@ -123,21 +118,29 @@ gs_status gs_meta_pool(const struct gs_meta_pool_request *req, struct gs_meta_re
     o->q = k > 1 ? fe.wr2 : 0.0; /* one study: its own mean, up to rounding */
     o->q_p = k > 1 ? gsl_cdf_chisq_Q(o->q, df) : NAN;
 
-    if (method == GS_META_DL && k > 1)
-        o->tau2 = fmax(0.0, (o->q - df) / (fe.w - fe.w2 / fe.w));
+    /* c = sum w - sum w^2 / sum w = tr P at tau^2 = 0, by traces() (no cancellation) */
+    double *suffix = gs_malloc(k * sizeof *suffix), c = 0, tr_pp;
+    if (suffix == NULL)
+        return gs_error_set(err, GS_NOMEM, "tau2", "out of memory for %zu studies", k);
+    traces(vi, k, 0.0, suffix, &c, &tr_pp);
+    /* DerSimonian-Laird; also REML's start (the REML root does not depend on the start) */
+    const double dl = k > 1 ? fmax(0.0, (o->q - df) / c) : 0.0;
+    if (method == GS_META_DL)
+        o->tau2 = dl;
     if (method == GS_META_REML && k > 1) {
-        /* start from the DL value; the REML root does not depend on the start */
-        double t0 = fmax(0.0, (o->q - df) / (fe.w - fe.w2 / fe.w));
-        gs_status st = reml(yi, vi, k, t0, &o->tau2, &o->iterations, err);
-        if (st != GS_OK)
+        gs_status st = reml(yi, vi, k, dl, suffix, &o->tau2, &o->iterations, err);
+        if (st != GS_OK) {
+            gs_free(suffix);
             return st;
+        }
     }
+    gs_free(suffix);
 
     if (method == GS_META_FIXED) {
         o->i2 = o->q > df && k > 1 ? 100 * (o->q - df) / o->q : 0;
         o->h2 = k > 1 ? o->q / df : 1;
     } else {
-        double s2 = k > 1 ? df * fe.w / (fe.w * fe.w - fe.w2) : 0;
+        double s2 = k > 1 ? df / c : 0; /* df sum w / ((sum w)^2 - sum w^2) */
         o->i2 = k > 1 ? 100 * o->tau2 / (o->tau2 + s2) : 0;
         o->h2 = k > 1 ? (o->tau2 + s2) / s2 : 1;
     }
