@@ -31,12 +31,20 @@ extern "C" {
 
 #define GS_MMRM_MAX_VISITS 24 /* an unstructured covariance has visits (visits + 1) / 2 terms */
 
+/* The small-sample inference for the contrast: Kenward and Roger (Biometrics 1997; 53:983-997),
+ * the adjusted variance of the estimate and its df (the default), or the plug-in variance with
+ * Satterthwaite's df (anticonservative with small arms and heavy dropout: docs/trial.md). */
+enum gs_mmrm_df { GS_MMRM_DF_KENWARD_ROGER = 0, GS_MMRM_DF_SATTERTHWAITE = 1 };
+
 struct gs_mmrm_result {
-    double effect, se, ci_lo, ci_hi, t, p; /* delta at the last visit: arm 1 minus arm 0 */
-    double df;                             /* Satterthwaite */
-    double reml_loglik; /* restricted log-likelihood, -1/2 [(N - p) log 2 pi + log|V| +
-                           log|X'V^-1X| + r'V^-1 r] */
-    int n_visits;       /* visit levels with observations (the covariance's dimension) */
+    double effect, se, ci_lo, ci_hi, t, p; /* delta at the last visit: arm 1 minus arm 0; se, t, p
+                                              and CI by the request's df_method */
+    double df;                             /* Kenward-Roger's or Satterthwaite's */
+    double se_model;           /* the plug-in SE, sqrt of (X'V^-1X)^-1 at the contrast */
+    enum gs_mmrm_df df_method; /* as requested */
+    double reml_loglik;        /* restricted log-likelihood, -1/2 [(N - p) log 2 pi + log|V| +
+                                  log|X'V^-1X| + r'V^-1 r] */
+    int n_visits;              /* visit levels with observations (the covariance's dimension) */
     long n_participants;
     int iterations;                                      /* quasi-Newton and Newton steps */
     double cov[GS_MMRM_MAX_VISITS * GS_MMRM_MAX_VISITS]; /* Sigma, n_visits x n_visits row-major
@@ -55,10 +63,11 @@ struct gs_mmrm_request {
     const long *id;         /* participant */
     size_t n;               /* observations */
     double level;           /* of the confidence interval, in (0, 1) */
+    enum gs_mmrm_df df_method; /* default (0) Kenward-Roger */
 };
 #define GS_MMRM_REQUEST_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95                                                   \
+        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95, GS_MMRM_DF_KENWARD_ROGER                         \
     }
 
 /* Fits the model to req's observations into *r. Visit levels without observations are dropped.

@@ -236,6 +236,216 @@ static double contrast_grad(struct model *m, double *out)
     return m->ainv[c * p + c];
 }
 
+/* Kenward and Roger's small-sample adjustment (Biometrics 1997; 53:983-997) for the contrast
+ * c'beta (one df, so their F scale is 1: pbkrtest's .KR_adjust with q = 1 gives A1 = A2, g = -1
+ * and F.scaling = 1), after eval() with a gradient at the REML optimum. Sigma is parametrised
+ * by its elements sigma_ab (a >= b, theta's order), so dSigma/dsigma_ab is the symmetric
+ * indicator D_ab (1 at (a, b) and (b, a)) and the second derivatives R_ij vanish. With
+ * Phi = (X'V^-1X)^-1, P_i = -X'V^-1 V_i V^-1 X, Q_ij = X'V^-1 V_i V^-1 V_j V^-1 X and W the
+ * inverse of REML's expected information, I_ij = 1/2 tr(P V_i P V_j) (P the REML projection)
+ * = 1/2 [tr(V^-1 V_i V^-1 V_j) - 2 tr(Phi Q_ij) + tr(Phi P_i Phi P_j)]:
+ *
+ *   Phi_A = Phi + 2 Phi {sum_ij W_ij (Q_ij - P_i Phi P_j)} Phi,
+ *   df = 2 / A2,  A2 = sum_ij W_ij (c'Phi P_i Phi c)(c'Phi P_j Phi c) / (c'Phi c)^2.
+ *
+ * By pattern: V_i restricted to P is D_i's rows and columns for P's visits, so with u = Phi c
+ * in coefficient shape, Qm_P(j, k) = u_vj' S_P u_vk and K_P(j, k) = tr(Phi_{vj vk} S_P),
+ * tr(V^-1 V_i V^-1 V_j) = sum_P m_P tr(D_i W_P D_j W_P), tr(Phi Q_ij) = sum_P tr(D_i W_P D_j
+ * W_P K_P W_P), u'Q_ij u = sum_P tr(D_i W_P D_j W_P Qm_P W_P), and P_i = -sum_P (E_P' W_P D_i
+ * W_P E_P) (x) S_P is formed to take tr(Phi P_i Phi P_j). *phi_a: c'Phi_A c; *df: as above. */
+static gs_status kenward_roger(const struct model *m, double *phi_a, double *df,
+                               struct gs_error *err)
+{
+    const int t = m->t, p = m->p, d = m->d, c = 3 * (t - 1) + 1;
+    const size_t pp = (size_t)p * p;
+    int pa[TMAX * (TMAX + 1) / 2], pb[TMAX * (TMAX + 1) / 2];
+    for (int j = 0, q = 0; j < t; j++)
+        for (int k = 0; k <= j; k++, q++)
+            pa[q] = j, pb[q] = k;
+    double u[PMAX];
+    for (int j = 0; j < p; j++)
+        u[j] = m->ainv[j * p + c];
+    const double phi = m->ainv[c * p + c];
+    double *fp = gs_malloc((size_t)d * pp * sizeof *fp), *tmp = gs_malloc(pp * sizeof *tmp),
+           *wv = gs_malloc(2 * (size_t)d * p * sizeof *wv),
+           *ie = gs_calloc(3 * (size_t)d * d + (size_t)d, sizeof *ie);
+    if (!fp || !tmp || !wv || !ie) {
+        gs_free(fp), gs_free(tmp), gs_free(wv), gs_free(ie);
+        return gs_error_set(err, GS_NOMEM, "mmrm", "out of memory");
+    }
+    double *yv = wv + (size_t)d * p, *uq = ie + (size_t)d * d, *ieinv = uq + (size_t)d * d,
+           *col = ieinv + (size_t)d * d;
+    for (int q = 0; q < m->np; q++) {
+        const struct pattern *P = &m->pat[q];
+        const int nv = P->nv;
+        const double *w = P->w;
+        int loc[TMAX];
+        for (int v = 0; v < t; v++)
+            loc[v] = -1;
+        for (int j = 0; j < nv; j++)
+            loc[P->idx[j]] = j;
+        double km[TMAX * TMAX], qm[TMAX * TMAX], us[TMAX * 3], z1[TMAX * TMAX], z2[TMAX * TMAX],
+            h[TMAX * TMAX];
+        for (int j = 0; j < nv; j++)
+            for (int a = 0; a < 3; a++) {
+                const double *uv = u + 3 * P->idx[j];
+                us[j * 3 + a] = uv[0] * P->s[a] + uv[1] * P->s[3 + a] + uv[2] * P->s[6 + a];
+            }
+        for (int j = 0; j < nv; j++)
+            for (int k = 0; k < nv; k++) {
+                const int v = P->idx[j], x = P->idx[k];
+                const double *uk = u + 3 * x;
+                double kk = 0.0;
+                for (int a = 0; a < 3; a++)
+                    for (int b = 0; b < 3; b++)
+                        kk += m->ainv[(3 * v + a) * p + 3 * x + b] * P->s[a * 3 + b];
+                km[j * nv + k] = kk;
+                qm[j * nv + k] = us[j * 3] * uk[0] + us[j * 3 + 1] * uk[1] + us[j * 3 + 2] * uk[2];
+            }
+        /* z1 = W K W, z2 = W Qm W */
+        for (int r = 0; r < 2; r++) {
+            const double *src = r ? qm : km;
+            double *dst = r ? z2 : z1;
+            for (int j = 0; j < nv; j++)
+                for (int k = 0; k < nv; k++) {
+                    double s = 0.0;
+                    for (int i = 0; i < nv; i++)
+                        s += src[j * nv + i] * w[i * nv + k];
+                    h[j * nv + k] = s;
+                }
+            for (int j = 0; j < nv; j++)
+                for (int k = 0; k < nv; k++) {
+                    double s = 0.0;
+                    for (int i = 0; i < nv; i++)
+                        s += w[j * nv + i] * h[i * nv + k];
+                    dst[j * nv + k] = s;
+                }
+        }
+        /* tr(D_i W D_j Z) for D_i = s_i (e_a e_b' + e_b e_a'), D_j = s_j (e_c e_e' + e_e e_c'),
+         * s = 1/2 on the diagonal: s_i s_j (W_bc Z_ea + W_be Z_ca + W_ac Z_eb + W_ae Z_cb) */
+#define TR(Z)                                                                                      \
+    (w[b * nv + cc] * Z[ee * nv + a] + w[b * nv + ee] * Z[cc * nv + a] +                           \
+     w[a * nv + cc] * Z[ee * nv + b] + w[a * nv + ee] * Z[cc * nv + b])
+        for (int i = 0; i < d; i++) {
+            const int a = loc[pa[i]], b = loc[pb[i]];
+            if (a < 0 || b < 0)
+                continue;
+            const double si = a == b ? 0.5 : 1.0;
+            for (int j = 0; j <= i; j++) {
+                const int cc = loc[pa[j]], ee = loc[pb[j]];
+                if (cc < 0 || ee < 0)
+                    continue;
+                const double s = si * (cc == ee ? 0.5 : 1.0);
+                ie[i * d + j] += s * ((double)P->m * TR(w) - 2.0 * TR(z1));
+                uq[i * d + j] += s * TR(z2);
+            }
+        }
+#undef TR
+    }
+    /* P_i, w_i = P_i u, Phi P_i and y_i = Phi P_i u */
+    for (int i = 0; i < d; i++) {
+        memset(tmp, 0, pp * sizeof *tmp);
+        for (int q = 0; q < m->np; q++) {
+            const struct pattern *P = &m->pat[q];
+            const int nv = P->nv;
+            int a = -1, b = -1;
+            for (int j = 0; j < nv; j++) {
+                a = P->idx[j] == pa[i] ? j : a;
+                b = P->idx[j] == pb[i] ? j : b;
+            }
+            if (a < 0 || b < 0)
+                continue;
+            const double *w = P->w, si = a == b ? 0.5 : 1.0;
+            for (int j = 0; j < nv; j++)
+                for (int k = 0; k < nv; k++) {
+                    const double mjk =
+                        si * (w[j * nv + a] * w[b * nv + k] + w[j * nv + b] * w[a * nv + k]);
+                    double *blk = tmp + (size_t)(3 * P->idx[j]) * p + 3 * P->idx[k];
+                    for (int x = 0; x < 3; x++)
+                        for (int y = 0; y < 3; y++)
+                            blk[x * p + y] -= mjk * P->s[x * 3 + y];
+                }
+        }
+        double *fi = fp + (size_t)i * pp, *wi = wv + (size_t)i * p, *yi = yv + (size_t)i * p;
+        for (int j = 0; j < p; j++) {
+            double s = 0.0;
+            for (int k = 0; k < p; k++)
+                s += tmp[j * p + k] * u[k];
+            wi[j] = s;
+        }
+        for (int j = 0; j < p; j++) {
+            double *row = fi + (size_t)j * p;
+            memset(row, 0, (size_t)p * sizeof *row);
+            for (int k = 0; k < p; k++) {
+                const double ajk = m->ainv[j * p + k];
+                if (ajk == 0.0)
+                    continue;
+                const double *tk = tmp + (size_t)k * p;
+                for (int x = 0; x < p; x++)
+                    row[x] += ajk * tk[x];
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            double s = 0.0;
+            for (int k = 0; k < p; k++)
+                s += fi[j * p + k] * u[k];
+            yi[j] = s;
+        }
+        for (int j = 0; j <= i; j++) { /* + tr(Phi P_i Phi P_j) */
+            const double *fj = fp + (size_t)j * pp;
+            double s = 0.0;
+            for (int x = 0; x < p; x++)
+                for (int y = 0; y < p; y++)
+                    s += fi[x * p + y] * fj[y * p + x];
+            ie[i * d + j] += s;
+        }
+    }
+    for (int i = 0; i < d; i++)
+        for (int j = 0; j < i; j++) {
+            ie[j * d + i] = ie[i * d + j];
+            uq[j * d + i] = uq[i * d + j];
+        }
+    gs_status st = GS_OK;
+    /* ie = 2 I; W = 2 ie^-1 */
+    if (!gs__chol(ie, (size_t)d, CHOL_TOL)) {
+        st = gs_error_set(err, GS_SOLVER, "mmrm",
+                          "Kenward-Roger: the expected information of the covariance "
+                          "parameters is singular");
+        goto done;
+    }
+    for (int j = 0; j < d; j++) {
+        memset(col, 0, (size_t)d * sizeof *col);
+        col[j] = 1.0;
+        gs__chol_solve(ie, (size_t)d, col);
+        for (int i = 0; i < d; i++)
+            ieinv[i * d + j] = 2.0 * col[i];
+    }
+    double corr = 0.0, a2 = 0.0;
+    for (int i = 0; i < d; i++) {
+        const double *wi = wv + (size_t)i * p;
+        double ai = 0.0;
+        for (int k = 0; k < p; k++)
+            ai += u[k] * wi[k];
+        for (int j = 0; j < d; j++) {
+            const double *wj = wv + (size_t)j * p, *yj = yv + (size_t)j * p;
+            double pphp = 0.0, aj = 0.0;
+            for (int k = 0; k < p; k++) {
+                pphp += wi[k] * yj[k];
+                aj += u[k] * wj[k];
+            }
+            const double wij = 0.5 * (ieinv[i * d + j] + ieinv[j * d + i]);
+            corr += wij * (uq[i * d + j] - pphp);
+            a2 += wij * ai * aj;
+        }
+    }
+    a2 /= phi * phi;
+    *phi_a = phi + 2.0 * corr;
+    *df = a2 > 0.0 ? 2.0 / a2 : INFINITY;
+done:
+    gs_free(fp), gs_free(tmp), gs_free(wv), gs_free(ie);
+    return st;
+}
+
 /* The Hessian of f at theta by central differences of the analytic gradient (symmetrised);
  * 0 when the gradient cannot be evaluated around theta. Leaves m evaluated at theta. */
 static int hessian(struct model *m, double *th, double *h, double *g1, double *g2, double *g0)
@@ -407,6 +617,11 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
                             req->level);
     if (n == 0)
         return gs_error_set(err, GS_INPUT, "mmrm", "no observations");
+    if (req->df_method != GS_MMRM_DF_KENWARD_ROGER && req->df_method != GS_MMRM_DF_SATTERTHWAITE)
+        return gs_error_set(err, GS_INPUT, "mmrm",
+                            "df_method %d; allowed GS_MMRM_DF_KENWARD_ROGER or "
+                            "GS_MMRM_DF_SATTERTHWAITE",
+                            (int)req->df_method);
     for (size_t k = 0; k < n; k++)
         if (req->visit[k] < 0 || req->visit[k] >= req->n_visits || !isfinite(req->y[k]) ||
             !isfinite(req->baseline[k]) || (req->arm[k] != 0 && req->arm[k] != 1))
@@ -677,14 +892,29 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
         var_phi += w.v1[j] * w.v2[j];
     const int c = 3 * (t - 1) + 1;
     r->effect = m.beta[c];
-    r->se = sqrt(phi);
+    r->se = r->se_model = sqrt(phi);
     r->df = var_phi > 0.0 ? phi * phi / var_phi : INFINITY;
+    r->df_method = req->df_method;
     if (!(r->df > 0.0) || !isfinite(r->se)) {
         st = gs_error_set(err, GS_SOLVER, "mmrm",
                           "Satterthwaite's degrees of freedom are not "
                           "defined here (%g)",
                           r->df);
         goto done;
+    }
+    if (req->df_method == GS_MMRM_DF_KENWARD_ROGER) {
+        double phi_a = NAN, df_kr = NAN;
+        if ((st = kenward_roger(&m, &phi_a, &df_kr, err)) != GS_OK)
+            goto done;
+        if (!(phi_a > 0.0) || !(df_kr > 0.0)) {
+            st = gs_error_set(err, GS_SOLVER, "mmrm",
+                              "Kenward-Roger's adjusted variance (%g) or degrees of freedom "
+                              "(%g) are not defined here",
+                              phi_a, df_kr);
+            goto done;
+        }
+        r->se = sqrt(phi_a);
+        r->df = df_kr;
     }
     r->df = fmin(r->df, 1e9);
     r->t = r->effect / r->se;

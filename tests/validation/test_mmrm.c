@@ -18,6 +18,7 @@
  * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). Runs in
  * about a minute (R's numerical Hessians). Needs Rscript with nlme, emmeans and numDeriv
  * (r-cran-emmeans brings it). */
+#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@
 #include "gabasim/mmrm.h"
 #include "gabasim/rng.h"
 
-enum { MAXM = 200, MAXV = 8, MAXN = MAXM * MAXV };
+enum { MAXM = 200, MAXV = 8, MAXN = MAXM * MAXV, NREF = 17 };
 
 struct data {
     double y[MAXN], base[MAXN];
@@ -139,15 +140,73 @@ static const char r_script[] =
     "ci <- which(colnames(X) == 'arm1'); phi <- function(th) solve(parts(th)$A)[ci, ci]\n"
     "H <- hessian(f, th0); th1 <- th0 - solve(H, grad(f, th0))\n"
     "q <- parts(th1); beta <- solve(q$A, q$b); g <- grad(phi, th1); ph <- phi(th1)\n"
+    /* Kenward and Roger (1997), written from the paper for any linear covariance structure
+     * V_r = sum_k sigma_k G_kr per participant r: Phi = (sum X'V^-1X)^-1, P_k = -X'V^-1 G_k
+     * V^-1 X, Q_kl = X'V^-1 G_k V^-1 G_l V^-1 X (summed over participants), W the inverse of
+     * REML's expected information 1/2 tr(P G_k P G_l), Phi_A = Phi + 2 Phi {sum W_kl (Q_kl -
+     * P_k Phi P_l)} Phi; for L'beta: Theta = L (L'Phi L)^-1 L', A1, A2, E*, V*, rho, m and the
+     * F scale lambda by their definitions (section 4). Returns SE_A, m, lambda. */
+    "kr <- function(Xl, Vl, Gl, ci) { p <- ncol(Xl[[1]]); nk <- length(Gl[[1]])\n"
+    "  A <- matrix(0, p, p); QQ <- matrix(0, nk * p, nk * p); PP <- matrix(0, p, nk * p)\n"
+    "  Kt <- matrix(0, nk, nk)\n"
+    "  for (r in seq_along(Xl)) { Vi <- solve(Vl[[r]]); Ar <- Vi %*% Xl[[r]]\n"
+    "    A <- A + crossprod(Xl[[r]], Ar)\n"
+    "    Bs <- do.call(cbind, lapply(Gl[[r]], function(G) G %*% Ar))\n"
+    "    QQ <- QQ + crossprod(Bs, Vi %*% Bs); PP <- PP - crossprod(Ar, Bs)\n"
+    "    H <- matrix(sapply(Gl[[r]], function(G) as.vector(G %*% Vi)), ncol = nk)\n"
+    "    Ht <- matrix(sapply(Gl[[r]], function(G) as.vector(t(G %*% Vi))), ncol = nk); Kt <- Kt + "
+    "crossprod(Ht, H) }\n"
+    "  Phi <- solve(A); b <- function(k) ((k - 1) * p + 1):(k * p)\n"
+    "  P <- lapply(1:nk, function(k) PP[, b(k)]); IE <- matrix(0, nk, nk)\n"
+    "  for (k in 1:nk) for (l in 1:nk) IE[k, l] <- 0.5 * (Kt[k, l] - 2 * sum(diag(Phi %*% "
+    "QQ[b(k), b(l)])) +\n"
+    "    sum(diag(Phi %*% P[[k]] %*% Phi %*% P[[l]])))\n"
+    "  W <- solve(IE); U <- matrix(0, p, p)\n"
+    "  for (k in 1:nk) for (l in 1:nk) U <- U + W[k, l] * (QQ[b(k), b(l)] - P[[k]] %*% Phi %*% "
+    "P[[l]])\n"
+    "  PhiA <- Phi + 2 * Phi %*% U %*% Phi; L <- matrix(replace(numeric(p), ci, 1)); q <- 1\n"
+    "  Th <- L %*% solve(t(L) %*% Phi %*% L) %*% t(L); A1 <- 0; A2 <- 0\n"
+    "  for (k in 1:nk) for (l in 1:nk) { Mk <- Th %*% Phi %*% P[[k]] %*% Phi\n"
+    "    Ml <- Th %*% Phi %*% P[[l]] %*% Phi\n"
+    "    A1 <- A1 + W[k, l] * sum(diag(Mk)) * sum(diag(Ml)); A2 <- A2 + W[k, l] * sum(diag(Mk %*% "
+    "Ml)) }\n"
+    "  B <- (A1 + 6 * A2) / (2 * q); gg <- ((q + 1) * A1 - (q + 4) * A2) / ((q + 2) * A2)\n"
+    "  c1 <- gg / (3 * q + 2 * (1 - gg)); c2 <- (q - gg) / (3 * q + 2 * (1 - gg))\n"
+    "  c3 <- (q + 2 - gg) / (3 * q + 2 * (1 - gg))\n"
+    "  Es <- 1 / (1 - A2 / q); Vs <- (2 / q) * (1 + c1 * B) / ((1 - c2 * B)^2 * (1 - c3 * B))\n"
+    "  rho <- Vs / (2 * Es^2); mm <- 4 + (q + 2) / (q * rho - 1); lam <- mm / (Es * (mm - 2))\n"
+    "  c(sqrt(PhiA[ci, ci]), mm, lam) }\n"
+    /* the unstructured covariance by its elements at th1: G_ab is 1 at (a, b) and (b, a) */
+    "S1 <- Sig(th1); ids <- split(seq_len(nrow(d)), d$id); Gs <- list()\n"
+    "for (j in 1:V) for (k in 1:j) { G <- matrix(0, V, V); G[j, k] <- 1; G[k, j] <- 1; Gs <- "
+    "c(Gs, list(G)) }\n"
+    "k1 <- kr(lapply(ids, function(r) X[r, , drop = FALSE]), lapply(ids, function(r) S1[vis[r] + "
+    "1, vis[r] + 1, drop = FALSE]),\n"
+    "  lapply(ids, function(r) lapply(Gs, function(G) G[vis[r] + 1, vis[r] + 1, drop = FALSE])), "
+    "ci)\n"
+    /* the same function against pbkrtest on the random-intercept model lmer fits to these
+     * data: V_r = tau^2 J + sigma^2 I, G = (J, I) */
+    "k2 <- c(-1, -1, -1, -1)\n"
+    "if (a[4] == '1') { suppressMessages({library(lme4); library(pbkrtest)})\n"
+    "  m2 <- lmer(y ~ visit * arm + visit * base + (1 | id), data = d, REML = TRUE)\n"
+    "  vc <- as.data.frame(VarCorr(m2)); X2 <- as.matrix(getME(m2, 'X')); c2i <- "
+    "which(colnames(X2) "
+    "== 'arm1')\n"
+    "  r2 <- kr(lapply(ids, function(r) X2[r, , drop = FALSE]),\n"
+    "    lapply(ids, function(r) matrix(vc$vcov[1], length(r), length(r)) + diag(vc$vcov[2], "
+    "length(r))),\n"
+    "    lapply(ids, function(r) list(matrix(1, length(r), length(r)), diag(length(r)))), c2i)\n"
+    "  Lm <- matrix(replace(numeric(ncol(X2)), c2i, 1), 1)\n"
+    "  k2 <- c(r2[1:2], sqrt(as.matrix(vcovAdj(m2))[c2i, c2i]), get_Lb_ddf(m2, Lm)) }\n"
     "write(format(c(s[1:2], as.numeric(logLik(m)), e$estimate, e$SE, e$df,\n"
     "  beta[ci], sqrt(ph), ph^2 / sum(g * solve(H, g)), -0.5 * (f(th1) + (nrow(X) - p) * log(2 * "
-    "pi))),\n"
-    "  digits = 17), a[2])\n";
+    "pi)),\n"
+    "  k1, k2), digits = 17), a[2])\n";
 
 /* R's answers for d: gls's estimate, SE, REML log-likelihood; emmeans's estimate, SE, df; the
  * Newton-refined estimate, SE, Satterthwaite's df by the formula, REML log-likelihood. Without
  * emmeans its three numbers are -1. */
-static void from_r(const struct data *d, int with_emmeans, double ref[10])
+static void from_r(const struct data *d, int with_emmeans, double ref[NREF])
 {
     char csv[] = "/tmp/gs-mmrm-XXXXXX", res[] = "/tmp/gs-mmrm-res-XXXXXX",
          scr[] = "/tmp/gs-mmrm-R-XXXXXX";
@@ -164,13 +223,13 @@ static void from_r(const struct data *d, int with_emmeans, double ref[10])
                 d->id[k]);
     fclose(f);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d %d > /dev/null 2>&1", scr, csv, res, d->v,
-             with_emmeans);
+    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d %d > /dev/null 2> /tmp/gs-mmrm-R.log", scr, csv,
+             res, d->v, with_emmeans);
     assert_int_equal(system(cmd), 0);
     FILE *in = fopen(res, "r");
     assert_non_null(in);
-    for (int j = 0; j < 10; j++)
-        assert_int_equal(fscanf(in, "%lf", &ref[j]), 1); /* emmeans not run: -1 */
+    for (int j = 0; j < NREF; j++)
+        assert_int_equal(fscanf(in, "%lf", &ref[j]), 1); /* emmeans, pbkrtest not run: -1 */
     fclose(in);
     unlink(csv);
     unlink(res);
@@ -180,9 +239,8 @@ static void from_r(const struct data *d, int with_emmeans, double ref[10])
 static void against_r(void **state)
 {
     (void)state;
-    if (system(
-            "Rscript -e 'library(nlme); library(emmeans); library(numDeriv)' > /dev/null 2>&1") !=
-        0) {
+    if (system("Rscript -e 'library(nlme); library(emmeans); library(numDeriv); library(pbkrtest)' "
+               "> /dev/null 2>&1") != 0) {
         print_message("Rscript with nlme and emmeans not installed: comparison skipped (make "
                       "test installs them)\n");
         skip();
@@ -201,13 +259,39 @@ static void against_r(void **state)
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         make(&d, cases[c].seed, cases[c].m, cases[c].v, cases[c].dropout, cases[c].intermittent);
-        double ref[10];
+        double ref[NREF];
         /* emmeans's appx-satterthwaite takes minutes at 6 and 8 visits: cases 1 and 4 only */
         from_r(&d, cases[c].v <= 5, ref);
-        struct gs_mmrm_result r;
+        struct gs_mmrm_result r, kr;
         struct gs_error err = GS_ERROR_INIT;
-        const struct gs_mmrm_request req = request_of(&d);
+        struct gs_mmrm_request req = request_of(&d);
+        assert_int_equal(gs_lmm_mmrm(&req, &kr, &err), GS_OK); /* the default: Kenward-Roger */
+        req.df_method = GS_MMRM_DF_SATTERTHWAITE;
         assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_OK);
+        print_message("  Kenward-Roger: se %.12g (R %.12g; plug-in %.12g), df %.9g (R %.9g), "
+                      "R's F scale %.12g; R's KR on lmer's random-intercept fit: se %.12g, df "
+                      "%.9g, pbkrtest %.12g, %.9g\n",
+                      kr.se, ref[10], kr.se_model, kr.df, ref[11], ref[12], ref[13], ref[14],
+                      ref[15], ref[16]);
+        assert_int_equal(kr.df_method, GS_MMRM_DF_KENWARD_ROGER);
+        assert_true(kr.effect == r.effect && kr.se_model == r.se);
+        assert_rel(kr.se, ref[10], 1e-6);
+        assert_rel(kr.df, ref[11], 1e-5);
+        assert_rel(ref[12], 1.0, 1e-9); /* one df: the paper's F scale is exactly 1 */
+        assert_rel(kr.t, kr.effect / kr.se, 1e-12);
+        assert_rel(kr.p, 2.0 * gsl_cdf_tdist_Q(fabs(kr.t), kr.df), 1e-9);
+        if (cases[c].dropout == 0.0) {
+            /* complete data: the estimate does not depend on Sigma and the REML Sigma is
+             * unbiased, so the adjustment vanishes and the df are the ANCOVA's m - 3 */
+            assert_rel(kr.se, kr.se_model, 1e-8);
+            assert_rel(kr.df, d.m - 3, 1e-6);
+        } else {
+            assert_true(kr.se > kr.se_model);
+        }
+        if (cases[c].v <= 5) { /* the R function against pbkrtest 0.5.2 */
+            assert_rel(ref[13], ref[15], 1e-8);
+            assert_rel(ref[14], ref[16], 1e-8);
+        }
         print_message("case %zu (%d participants, %d visits, %zu obs, %d iterations): "
                       "effect %.12g (R refined %.12g, gls %.12g), se %.12g (%.12g, %.12g), "
                       "df %.9g (formula in R %.9g, emmeans %.6g), REML loglik %.12g (%.12g, "
