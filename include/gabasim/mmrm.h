@@ -9,14 +9,20 @@
  * Missing visits are dropped, not imputed: valid under missing at random. Sigma maximises the
  * restricted (REML) likelihood over its Cholesky factor (log diagonal): quasi-Newton (BFGS)
  * with the analytic gradient, then Newton steps on the Hessian by central differences of that
- * gradient. The result is delta at the last visit with its standard error, a t test on
- * Satterthwaite degrees of freedom (Satterthwaite 1946; the variance of the contrast's
- * estimated variance from the inverse Hessian of the REML criterion, as lmerTest and emmeans
- * do), CI and p. Checked against R nlme::gls with corSymm and varIdent and emmeans
- * (tests/validation/test_mmrm.c).
+ * gradient. The result is delta at the last visit with its standard error, a t test, CI and p,
+ * by default with Kenward and Roger's adjustment (Biometrics 1997; 53:983-997): the plug-in
+ * variance of delta corrected for its bias and for the uncertainty of the estimated covariance
+ * (Sigma parametrised by its elements, W the inverse of REML's expected information, as
+ * pbkrtest), on their degrees of freedom (for one df their F scale is 1). On request the
+ * plug-in variance on Satterthwaite's degrees of freedom (Satterthwaite 1946; the variance of
+ * the contrast's estimated variance from the inverse Hessian of the REML criterion, as lmerTest
+ * and emmeans do), which rejects a true null too often with small arms and heavy dropout
+ * (docs/trial.md). Checked against R nlme::gls with corSymm and varIdent, emmeans, the
+ * Kenward-Roger formulas written out in R and pbkrtest (tests/validation/test_mmrm.c).
  *
  * Observations are grouped by their pattern of attended visits, so one evaluation of the
- * criterion costs O(patterns * visits^3 + visits^3), independent of the number of participants.
+ * criterion costs O(patterns * visits^3 + visits^3), independent of the number of participants;
+ * Kenward-Roger's adjustment costs O(visits^2 (patterns visits^2 + visits^4)) once per fit.
  */
 #ifndef GABASIM_MMRM_H
 #define GABASIM_MMRM_H

@@ -100,6 +100,8 @@ struct gs_trial_spec {
     enum gs_imputation imputation;
     double alpha;
     int sided; /* 1 or 2 */
+    /* MMRM's inference (enum gs_mmrm_df): 0 Kenward-Roger (default), 1 Satterthwaite */
+    int mmrm_df;
 };
 
 /* Parses a specification (text of len bytes; `origin` names it in messages). Unknown keys,

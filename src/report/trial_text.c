@@ -19,8 +19,11 @@ const char *gs__trial_method_name(const struct gs_trial_spec *s, char *buf, size
                "two visits (compound symmetry), which the simulated pain courses violate: its "
                "type I error is about twice the nominal level (docs/trial.md); use \"mmrm\"";
     case GS_METHOD_MMRM:
-        return "MMRM over all observed visits: visit, treatment x visit and baseline x visit, "
-               "unstructured covariance (REML), Satterthwaite df; no imputation";
+        return s->mmrm_df ? "MMRM over all observed visits: visit, treatment x visit and baseline "
+                            "x visit, unstructured covariance (REML), Satterthwaite df; no "
+                            "imputation"
+                          : "MMRM over all observed visits: visit, treatment x visit and baseline "
+                            "x visit, unstructured covariance (REML), Kenward-Roger; no imputation";
     case GS_METHOD_TTEST:
         snprintf(buf, cap, "two-sample t test on the change; %s", imp[s->imputation]);
         return buf;

@@ -366,7 +366,8 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     const cJSON *an = cJSON_GetObjectItemCaseSensitive(root, "analysis");
     int method_given = 0, imputation_given = 0;
     if (an) {
-        static const char *const k[] = {"method", "imputation", "alpha", "sided", NULL};
+        static const char *const k[] = {"method", "imputation", "alpha", "sided", "df", NULL};
+        static const char *const dfm[] = {"kenward-roger", "satterthwaite", NULL}; /* gs_mmrm_df */
         static const char *const m[] = {"ancova", "ttest", "mixed", "mmrm", NULL};
         static const char *const im[] = {"completers", "locf", "bocf", NULL};
         int method = (int)s->method, imp = (int)s->imputation;
@@ -374,6 +375,7 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         if ((st = check_keys(c, an, "analysis", k)) ||
             (st = choice(c, an, "analysis", "method", m, &method)) ||
             (st = choice(c, an, "analysis", "imputation", im, &imp)) ||
+            (st = choice(c, an, "analysis", "df", dfm, &s->mmrm_df)) ||
             (st = whole(c, an, "analysis", "sided", 1, 2, "1 or 2", &sided)))
             return st;
         /* below 1e-10 the interval's level rounds towards 1; one-sided alpha >= 0.5 leaves no
@@ -404,6 +406,10 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         s->method = s->n_visits >= 2 && s->n_visits <= GS_MMRM_MAX_VISITS && !imputation_given
                         ? GS_METHOD_MMRM
                         : GS_METHOD_ANCOVA;
+    if (s->method != GS_METHOD_MMRM && an && cJSON_GetObjectItemCaseSensitive(an, "df"))
+        return gs_error_set(c->err, GS_INPUT, "analysis.df",
+                            "'analysis.df' chooses MMRM's degrees of freedom; the analysis is "
+                            "not \"mmrm\": remove 'analysis.df'");
     if (s->method == GS_METHOD_MMRM && s->n_visits > GS_MMRM_MAX_VISITS)
         return gs_error_set(c->err, GS_INPUT, "analysis.method",
                             "'analysis.method' is \"mmrm\" with %zu visits; allowed with at most "

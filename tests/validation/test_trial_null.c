@@ -42,6 +42,7 @@ static long n_reps = 1000;
 static int methods[3] = {GS_METHOD_MMRM, GS_METHOD_ANCOVA, -1};
 static int threads = 1;
 static int all_designs = 0; /* --all: MMRM on small-heavy-8 too (printed, not checked) */
+static int mmrm_df = 0;     /* --df: MMRM's inference (enum gs_mmrm_df), Kenward-Roger */
 
 /* The central 99.9 % of Binomial(n, a) for the count: [lo, hi]. */
 static void acceptance(long n, double a, long *lo, long *hi)
@@ -88,6 +89,7 @@ static void design(struct gs_trial_spec *s, int which, int method)
     s->imputation = GS_IMPUTE_LOCF;
     s->alpha = 0.05;
     s->sided = 2;
+    s->mmrm_df = mmrm_df;
 }
 
 static const char *method_name(int m)
@@ -204,6 +206,9 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
             n_reps = atol(argv[++i]);
+        } else if (!strcmp(argv[i], "--df") && i + 1 < argc &&
+                   (!strcmp(argv[i + 1], "kr") || !strcmp(argv[i + 1], "satterthwaite"))) {
+            mmrm_df = !strcmp(argv[++i], "kr") ? 0 : 1;
         } else if (!strcmp(argv[i], "--all")) {
             all_designs = 1;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
@@ -216,7 +221,9 @@ int main(int argc, char **argv)
             if (nm < 3)
                 methods[nm] = -1;
         } else {
-            fprintf(stderr, "usage: %s [--reps N] [--threads T] [--all] [mmrm|ancova|mixed ...]\n",
+            fprintf(stderr,
+                    "usage: %s [--reps N] [--threads T] [--all] [--df kr|satterthwaite] "
+                    "[mmrm|ancova|mixed ...]\n",
                     argv[0]);
             return 2;
         }
