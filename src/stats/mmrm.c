@@ -252,7 +252,8 @@ static double contrast_grad(struct model *m, double *out)
  * in coefficient shape, Qm_P(j, k) = u_vj' S_P u_vk and K_P(j, k) = tr(Phi_{vj vk} S_P),
  * tr(V^-1 V_i V^-1 V_j) = sum_P m_P tr(D_i W_P D_j W_P), tr(Phi Q_ij) = sum_P tr(D_i W_P D_j
  * W_P K_P W_P), u'Q_ij u = sum_P tr(D_i W_P D_j W_P Qm_P W_P), and P_i = -sum_P (E_P' W_P D_i
- * W_P E_P) (x) S_P is formed to take tr(Phi P_i Phi P_j). *phi_a: c'Phi_A c; *df: as above. */
+ * W_P E_P) (x) S_P is formed to take tr(Phi P_i Phi P_j) and u'P_i Phi P_j u. *phi_a: c'Phi_A c;
+ * *df: as above. */
 static gs_status kenward_roger(const struct model *m, double *phi_a, double *df,
                                struct gs_error *err)
 {
@@ -366,37 +367,29 @@ static gs_status kenward_roger(const struct model *m, double *phi_a, double *df,
                             blk[x * p + y] -= mjk * P->s[x * 3 + y];
                 }
         }
-        double *fi = fp + (size_t)i * pp, *wi = wv + (size_t)i * p, *yi = yv + (size_t)i * p;
+        /* w_i = P_i u, y_i = Phi w_i; B_i = L^-1 P_i L'^-1 (A = L L'), so that tr(Phi P_i Phi
+         * P_j) = sum of B_i .* B_j over contiguous memory */
+        double *bi = fp + (size_t)i * pp, *wi = wv + (size_t)i * p, *yi = yv + (size_t)i * p;
         for (int j = 0; j < p; j++) {
             double s = 0.0;
             for (int k = 0; k < p; k++)
                 s += tmp[j * p + k] * u[k];
-            wi[j] = s;
+            wi[j] = yi[j] = s;
         }
-        for (int j = 0; j < p; j++) {
-            double *row = fi + (size_t)j * p;
-            memset(row, 0, (size_t)p * sizeof *row);
-            for (int k = 0; k < p; k++) {
-                const double ajk = m->ainv[j * p + k];
-                if (ajk == 0.0)
-                    continue;
-                const double *tk = tmp + (size_t)k * p;
-                for (int x = 0; x < p; x++)
-                    row[x] += ajk * tk[x];
-            }
-        }
-        for (int j = 0; j < p; j++) {
-            double s = 0.0;
+        gs__chol_solve(m->a, (size_t)p, yi);
+        for (int j = 0; j < p; j++) /* row j of tmp := L^-1 P_i e_j (P_i is symmetric) */
+            gs__chol_forward(m->a, (size_t)p, tmp + (size_t)j * p);
+        for (int j = 0; j < p; j++) { /* B_i e_j = L^-1 (L^-1 P_i)' e_j, B_i symmetric */
+            double *row = bi + (size_t)j * p;
             for (int k = 0; k < p; k++)
-                s += fi[j * p + k] * u[k];
-            yi[j] = s;
+                row[k] = tmp[k * p + j];
+            gs__chol_forward(m->a, (size_t)p, row);
         }
         for (int j = 0; j <= i; j++) { /* + tr(Phi P_i Phi P_j) */
-            const double *fj = fp + (size_t)j * pp;
+            const double *bj = fp + (size_t)j * pp;
             double s = 0.0;
-            for (int x = 0; x < p; x++)
-                for (int y = 0; y < p; y++)
-                    s += fi[x * p + y] * fj[y * p + x];
+            for (size_t x = 0; x < pp; x++)
+                s += bi[x] * bj[x];
             ie[i * d + j] += s;
         }
     }
@@ -420,22 +413,23 @@ static gs_status kenward_roger(const struct model *m, double *phi_a, double *df,
         for (int i = 0; i < d; i++)
             ieinv[i * d + j] = 2.0 * col[i];
     }
-    double corr = 0.0, a2 = 0.0;
+    double corr = 0.0, a2 = 0.0; /* col: a_i = u'P_i u */
     for (int i = 0; i < d; i++) {
         const double *wi = wv + (size_t)i * p;
-        double ai = 0.0;
+        col[i] = 0.0;
         for (int k = 0; k < p; k++)
-            ai += u[k] * wi[k];
+            col[i] += u[k] * wi[k];
+    }
+    for (int i = 0; i < d; i++) {
+        const double *wi = wv + (size_t)i * p;
         for (int j = 0; j < d; j++) {
-            const double *wj = wv + (size_t)j * p, *yj = yv + (size_t)j * p;
-            double pphp = 0.0, aj = 0.0;
-            for (int k = 0; k < p; k++) {
+            const double *yj = yv + (size_t)j * p;
+            double pphp = 0.0; /* u'P_i Phi P_j u */
+            for (int k = 0; k < p; k++)
                 pphp += wi[k] * yj[k];
-                aj += u[k] * wj[k];
-            }
             const double wij = 0.5 * (ieinv[i * d + j] + ieinv[j * d + i]);
             corr += wij * (uq[i * d + j] - pphp);
-            a2 += wij * ai * aj;
+            a2 += wij * col[i] * col[j];
         }
     }
     a2 /= phi * phi;

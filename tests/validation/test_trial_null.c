@@ -36,6 +36,7 @@
 
 #include "../test_util.h"
 #include "gabasim/datafile.h"
+#include "gabasim/mmrm.h"
 #include "gabasim/trial.h"
 
 static long n_reps = 1000;
@@ -196,6 +197,16 @@ static void default_method(void **state)
     assert_int_equal(parse_with("{\"method\": \"mmrm\", \"imputation\": \"locf\"}", &s, &err),
                      GS_INPUT);
     assert_non_null(strstr(err.msg, "analysis.imputation"));
+    /* MMRM's inference: Kenward-Roger unless analysis.df says otherwise; only for MMRM */
+    assert_int_equal(parse_with("{\"alpha\": 0.05}", &s, &err), GS_OK);
+    assert_int_equal(s.mmrm_df, GS_MMRM_DF_KENWARD_ROGER);
+    assert_int_equal(parse_with("{\"df\": \"satterthwaite\"}", &s, &err), GS_OK);
+    assert_int_equal(s.mmrm_df, GS_MMRM_DF_SATTERTHWAITE);
+    assert_int_equal(parse_with("{\"df\": \"kr\"}", &s, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "analysis.df"));
+    assert_int_equal(parse_with("{\"method\": \"ancova\", \"df\": \"kenward-roger\"}", &s, &err),
+                     GS_INPUT);
+    assert_non_null(strstr(err.msg, "analysis.df"));
 }
 
 int main(int argc, char **argv)
