@@ -264,7 +264,7 @@ gs_status gs_nca_profile(const double *t_h, const double *conc, const unsigned c
     }
     t += off, c += off, m -= off;
     if (m == 0 || first == n || isnan(c[0])) {
-        if (m > 0 && first == n) { /* nothing measurable */
+        if (first == n && n > 0) { /* nothing measurable */
             r->cmax = 0.0;
             r->auclast = 0.0;
         }
