@@ -541,7 +541,7 @@ gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
     int is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
-        return gs_error_set(err, errno == ENOENT ? GS_NOTFOUND : GS_IO, "FILE",
+        return gs_error_set(err, errno == ENOENT || errno == EACCES ? GS_INPUT : GS_IO, "FILE",
                             "cannot open '%s': %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
     char *buf = gs_malloc(cap);
