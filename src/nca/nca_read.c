@@ -417,7 +417,8 @@ static int cmp_row(const void *a, const void *b)
 /* Groups the rows into profiles: sorted by time, from the last dose on. */
 static gs_status build(struct parser *p, gs_nca_data *d)
 {
-    qsort(p->rows, p->n_rows, sizeof *p->rows, cmp_row);
+    if (p->n_rows > 0) /* qsort(NULL, 0, ...) is undefined */
+        qsort(p->rows, p->n_rows, sizeof *p->rows, cmp_row);
     size_t n_obs = 0;
     for (size_t i = 0; i < p->n_rows; i++)
         n_obs += p->rows[i].kind == 0;

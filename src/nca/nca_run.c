@@ -145,11 +145,14 @@ static gs_status compare(gs_nca_analysis *a, const char *reference, struct gs_er
         return gs_error_set(err, GS_NOMEM, "crossover", "out of memory");
     for (size_t p = 0; p < n; p++) {
         int per = period_number(d->prof[p].period);
-        if (per == 0) {
+        if (per == 0) { /* not a 2x2 crossover: the profiles are analysed, not compared */
             gs_free(obs);
-            return gs_error_set(err, GS_INPUT, "PERIOD",
-                                "%s: ID %s: period '%s'; allowed 1 or 2 (a 2x2 crossover)",
-                                d->origin, d->prof[p].id, d->prof[p].period);
+            snprintf(a->be_msg, sizeof a->be_msg,
+                     "ID %s has period '%s'; a 2x2 crossover has "
+                     "periods 1 and 2",
+                     d->prof[p].id, d->prof[p].period);
+            a->be_why = a->be_msg;
+            return GS_OK;
         }
         obs[p] = (struct gs_nca_be_obs){d->prof[p].id, d->prof[p].sequence, d->prof[p].treatment,
                                         per, NAN};
