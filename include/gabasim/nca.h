@@ -186,7 +186,9 @@ const char *gs_nca_param_name(enum gs_nca_param p);
 double gs_nca_param_value(const struct gs_nca_result *r, enum gs_nca_param p);
 
 /* Summary of one parameter over the profiles where it is defined. Geometric statistics need
- * every value > 0 (else NaN). gcv_pct = 100 sqrt(exp(sd(log x)^2) - 1) (PKNCA business.geocv). */
+ * every value > 0 (else NaN). gcv_pct = 100 sqrt(exp(sd(log x)^2) - 1) (PKNCA business.geocv).
+ * NaN and infinite values are skipped. `scratch` holds n doubles; it may be x itself, which is
+ * then overwritten. */
 struct gs_nca_stats {
     size_t n;
     double gmean, gcv_pct, mean, sd, median, min, max;

@@ -88,10 +88,36 @@ double gs_nca_param_value(const struct gs_nca_result *r, enum gs_nca_param p)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
+/* The k-th smallest of x[0..n) (x is reordered): Hoare's selection (Hoare CAR, Algorithm 65:
+ * Find, Comm ACM 1961;4(7):321), expected O(n), in place of a full sort for the median. */
+static double select_kth(double *x, size_t n, size_t k)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = x[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] < pivot)
+                i++;
+            while (x[j] > pivot)
+                j--;
+            if (i <= j) {
+                double tmp = x[i];
+                x[i] = x[j], x[j] = tmp;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return x[k];
+    }
+    return x[k];
 }
 
 void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stats *s)
@@ -100,11 +126,12 @@ void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stat
     *s = (struct gs_nca_stats){0, nan, nan, nan, nan, nan, nan, nan};
     size_t k = 0;
     int positive = 1;
-    double m = 0, ss = 0, ml = 0, ssl = 0;
+    double m = 0, ss = 0, ml = 0, ssl = 0, lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(x[i]))
             continue;
         scratch[k++] = x[i];
+        lo = fmin(lo, x[i]), hi = fmax(hi, x[i]);
         double d = x[i] - m;
         m += d / k;
         ss += d * (x[i] - m);
@@ -125,9 +152,16 @@ void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stat
         s->gmean = exp(ml);
         s->gcv_pct = k > 1 ? 100.0 * sqrt(expm1(ssl / (k - 1))) : nan;
     }
-    qsort(scratch, k, sizeof *scratch, cmp_double);
-    s->min = scratch[0], s->max = scratch[k - 1];
-    s->median = k % 2 ? scratch[k / 2] : 0.5 * (scratch[k / 2 - 1] + scratch[k / 2]);
+    s->min = lo, s->max = hi;
+    double upper = select_kth(scratch, k, k / 2);
+    if (k % 2) {
+        s->median = upper;
+    } else { /* the largest of the lower half, which selection left below k / 2 */
+        double lower = scratch[0];
+        for (size_t i = 1; i < k / 2; i++)
+            lower = fmax(lower, scratch[i]);
+        s->median = 0.5 * (lower + upper);
+    }
 }
 
 /* A crossover's period as 1 or 2 ("1", "2", "01", "P1" are not all the same: only 1 and 2). */
@@ -207,6 +241,11 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
         maxn = d->prof[p].n > maxn ? d->prof[p].n : maxn;
     int failed = 0;
     struct gs_error perr = GS_ERROR_INIT;
+    double *cols = gs_malloc(GS_NCA_N_PARAMS * (n ? n : 1) * sizeof *cols);
+    if (cols == NULL) {
+        gs_nca_analysis_free(a);
+        return gs_error_set(err, GS_NOMEM, "data", "out of memory for %zu profiles", n);
+    }
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
     {
         double *work = gs_malloc(2 * (maxn + 1) * sizeof *work);
@@ -221,7 +260,10 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
             const struct nca_prof *q = &d->prof[p];
             struct gs_error e = GS_ERROR_INIT;
             if (gs_nca_profile(d->t + q->off, d->c + q->off, d->blq + q->off, q->n, q->dose, o,
-                               work, &a->res[p], &e) != GS_OK) {
+                               work, &a->res[p], &e) == GS_OK) {
+                for (int k = 0; k < GS_NCA_N_PARAMS; k++) /* by column, for the summaries */
+                    cols[(size_t)k * n + p] = gs_nca_param_value(&a->res[p], (enum gs_nca_param)k);
+            } else {
 #pragma omp critical(gs_nca_err)
                 if (!failed) {
                     failed = 2;
@@ -232,6 +274,7 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
         gs_free(work);
     }
     if (failed) {
+        gs_free(cols);
         gs_nca_analysis_free(a);
         if (failed == 1)
             return gs_error_set(err, GS_NOMEM, "data", "out of memory");
@@ -250,6 +293,7 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
                 g++;
             if (g == a->n_groups) {
                 if (g == NCA_MAX_GROUPS) {
+                    gs_free(cols);
                     gs_nca_analysis_free(a);
                     return gs_error_set(err, GS_INPUT, "TREATMENT",
                                         "%s: more than %d treatments; allowed at most %d",
@@ -259,20 +303,34 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
             }
         }
     }
-    double *x = gs_malloc(2 * (n ? n : 1) * sizeof *x);
-    if (x == NULL) {
+    /* the summaries, one parameter per thread (each with its own buffer) */
+    int nomem = 0;
+#pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
+    {
+        double *x = gs_malloc((n ? n : 1) * sizeof *x);
+        if (x == NULL) {
+#pragma omp atomic write
+            nomem = 1;
+        }
+#pragma omp for collapse(2) schedule(dynamic, 1)
+        for (size_t g = 0; g < a->n_groups; g++)
+            for (int k = 0; k < GS_NCA_N_PARAMS; k++) {
+                if (x == NULL)
+                    continue;
+                const double *col = cols + (size_t)k * n;
+                size_t m = 0;
+                for (size_t p = 0; p < n; p++)
+                    if (!d->crossover || strcmp(d->prof[p].treatment, a->group[g]) == 0)
+                        x[m++] = col[p];
+                gs_nca_stats(x, m, x, &a->stats[g][k]); /* in place: scratch may be x */
+            }
+        gs_free(x);
+    }
+    gs_free(cols);
+    if (nomem) {
         gs_nca_analysis_free(a);
         return gs_error_set(err, GS_NOMEM, "data", "out of memory");
     }
-    for (size_t g = 0; g < a->n_groups; g++)
-        for (int k = 0; k < GS_NCA_N_PARAMS; k++) {
-            size_t m = 0;
-            for (size_t p = 0; p < n; p++)
-                if (!d->crossover || strcmp(d->prof[p].treatment, a->group[g]) == 0)
-                    x[m++] = gs_nca_param_value(&a->res[p], (enum gs_nca_param)k);
-            gs_nca_stats(x, m, x + n, &a->stats[g][k]);
-        }
-    gs_free(x);
     if (d->crossover && (st = compare(a, reference, err)) != GS_OK) {
         gs_nca_analysis_free(a);
         return st;
