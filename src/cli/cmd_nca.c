@@ -132,22 +132,32 @@ static gs_status parse_auc(const struct opt_list *l, struct gs_nca_options *no,
     return GS_OK;
 }
 
-struct write_ctx {
-    const gs_nca_analysis *a;
-    int format;
-};
-
-static gs_status write_main(void *ctx, struct gs_outfile *o, struct gs_error *err)
+/* The results (--out, else standard output) and --summary-csv, committed together: neither file
+ * is left without the other. */
+static gs_status write_outputs(const gs_nca_analysis *a, const struct nca_opts *o, int to_stdout,
+                               struct gs_error *err)
 {
-    const struct write_ctx *c = ctx;
-    return c->format == 1   ? gs_nca_write_csv(c->a, o->f, err)
-           : c->format == 2 ? gs_nca_write_json(c->a, o->f, err)
-                            : gs_nca_write_text(c->a, o->f, err);
-}
-
-static gs_status write_summary(void *ctx, struct gs_outfile *o, struct gs_error *err)
-{
-    return gs_nca_write_summary_csv(((const struct write_ctx *)ctx)->a, o->f, err);
+    struct gs_outfile f[2];
+    struct gs_outfile *all[2] = {NULL, NULL};
+    gs_status st = GS_OK;
+    if (o->out && !(st = gs_outfile_open(&f[0], o->out, "--out", err)))
+        all[0] = &f[0];
+    if (!st && o->summary_csv &&
+        !(st = gs_outfile_open(&f[1], o->summary_csv, "--summary-csv", err)))
+        all[1] = &f[1];
+    FILE *main_f = all[0] ? f[0].f : to_stdout ? NULL : stdout;
+    if (!st && main_f)
+        st = o->format == 1   ? gs_nca_write_csv(a, main_f, err)
+             : o->format == 2 ? gs_nca_write_json(a, main_f, err)
+                              : gs_nca_write_text(a, main_f, err);
+    if (!st && all[1])
+        st = gs_nca_write_summary_csv(a, f[1].f, err);
+    if (!st)
+        return gs_outfile_commit_all(all, 2, err);
+    for (int i = 0; i < 2; i++)
+        if (all[i])
+            gs_outfile_abort(all[i]);
+    return st;
 }
 
 int cmd_nca(int argc, char **argv)
@@ -186,14 +196,7 @@ int cmd_nca(int argc, char **argv)
         (st = cli_check_not_input(outs, fields, 2, &file, (const char *[]){"FILE"}, 1, &err)) ||
         (st = gs_nca_run(&req, &a, &err)))
         goto done;
-    struct write_ctx ctx = {a, o.format};
-    if (o.summary_csv &&
-        (st = cli_write_file(o.summary_csv, "--summary-csv", write_summary, &ctx, &err)))
-        goto done;
-    if (o.out)
-        st = cli_write_file(o.out, "--out", write_main, &ctx, &err);
-    else if (!to_stdout)
-        st = write_main(&ctx, &(struct gs_outfile){.f = stdout}, &err);
+    st = write_outputs(a, &o, to_stdout, &err);
     if (st == GS_OK)
         st = cli_flush_stdout(&err);
 done:

@@ -53,6 +53,12 @@ printf 'ID,TIME,CONC\n1,0,abc\n' > "$TMP/bad.csv"
 "$GS" nca "$TMP/bad.csv" --out "$TMP/keep.csv" 2> /dev/null
 [ "$(cat "$TMP/keep.csv")" = previous ] && ok "failed run keeps --out" || bad "atomic" "$(cat "$TMP/keep.csv")"
 
+"$GS" help nca > "$TMP/h.txt" && expect_in "gabasim help nca" "usage: gabasim nca FILE.csv" "$TMP/h.txt"
+expect_in "help names the rule source" "docs/nca.md" "$TMP/h.txt"
+# --summary-csv to standard output: the results are not printed over it
+"$GS" nca "$EX/theoph.csv" --summary-csv - > "$TMP/so.txt" && head -1 "$TMP/so.txt" | grep -q '^group,parameter,n,gmean' \
+  && ok "--summary-csv - alone on stdout" || bad "--summary-csv -" "$(head -2 "$TMP/so.txt")"
+
 # bad input: one line naming file, line, column, value and what is allowed; exit 2
 printf 'ID,TIME,CONC\n1,0,1\n1,1,abc\n' > "$TMP/bad.csv"
 usage_err "a non-number" "bad.csv: line 3, column CONC: 'abc' is not a number; allowed plain decimals" nca "$TMP/bad.csv"
