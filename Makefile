@@ -22,7 +22,7 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
 
-.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean
+.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench bench-nca format format-check clean
 
 all: build
 
@@ -107,6 +107,10 @@ install: build
 
 bench: build
 	bash bench/run.sh
+
+# NCA speed: 10^6 profiles of 12 points (bench/nca.sh; docs/nca.md)
+bench-nca: build
+	bash bench/nca.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -32,6 +32,7 @@
 #include "gabasim/pain_effect.h"
 #include "gabasim/patient.h"
 #include "gabasim/pd.h"
+#include "gabasim/nca.h"
 #include "gabasim/plot.h"
 #include "gabasim/population.h"
 #include "gabasim/regimen.h"

@@ -39,7 +39,7 @@
 
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
-                  evidence studies trial_spec datafile)
+                  evidence studies trial_spec datafile nca)
 
 set(GS_FUZZ_SECONDS 30 CACHE STRING "Seconds of fuzzing per target in the fuzz_<name> tests")
 set(GS_FUZZ_SEED 1 CACHE STRING "libFuzzer -seed of the fuzz_<name> tests (fixed: reproducible)")

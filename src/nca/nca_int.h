@@ -1,0 +1,40 @@
+/* nca_int.h - private to src/nca: the data and analysis objects of gabasim/nca.h. */
+#ifndef GABASIM_NCA_INT_H
+#define GABASIM_NCA_INT_H
+
+#include "gabasim/nca.h"
+
+struct nca_prof {
+    char id[GS_NCA_MAX_TEXT], period[GS_NCA_MAX_TEXT];
+    char sequence[GS_NCA_MAX_TEXT], treatment[GS_NCA_MAX_TEXT];
+    double dose, dose_time;               /* the last dose record (long files: DOSE, time 0) */
+    size_t seq_line, trt_line, dose_line; /* where each was first given (0: not yet) */
+    size_t off, n;                        /* observations in the data's arrays */
+};
+
+struct gs_nca_data {
+    char origin[256];
+    struct nca_prof *prof;
+    size_t n_prof;
+    double *t, *c; /* observations of every profile, times from its dose, sorted */
+    unsigned char *blq;
+    int crossover;
+};
+
+#define NCA_MAX_GROUPS 16
+
+struct gs_nca_analysis {
+    const gs_nca_data *data; /* borrowed */
+    gs_nca_data *owned;      /* gs_nca_run: the data it read */
+    struct gs_nca_options options;
+    struct gs_nca_result *res;
+    size_t n_groups;
+    char group[NCA_MAX_GROUPS][GS_NCA_MAX_TEXT];
+    struct gs_nca_stats stats[NCA_MAX_GROUPS][GS_NCA_N_PARAMS];
+    int have_be;
+    const char *be_why;
+    char be_msg[400];
+    struct gs_nca_be_result be[3];
+};
+
+#endif

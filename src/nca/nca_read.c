@@ -1,0 +1,616 @@
+/* nca_read.c - reads the concentrations of `gabasim nca` from a NONMEM-style or long CSV.
+ *
+ * Why not gs_dataset_read() (gabasim/dataset.h): that reader gives no access to DV, refuses the
+ * text columns a crossover needs (sequence RT, treatment T/R, IDs like S01) and requires the rows
+ * of a subject to be contiguous; NCA files from laboratories have all three. The format rules it
+ * shares (header, comments, BOM, CRLF, no quoting, plain decimals) are the same here.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "gabasim/alloc.h"
+#include "gabasim/nca.h"
+#include "nca_int.h"
+
+enum col { K_ID, K_TIME, K_CONC, K_AMT, K_DOSE, K_EVID, K_MDV, K_BLQ, K_SEQ, K_PER, K_TRT, N_K };
+static const char *const col_names[N_K][4] = {
+    [K_ID] = {"ID", NULL},
+    [K_TIME] = {"TIME", NULL},
+    [K_CONC] = {"DV", "CONC", NULL},
+    [K_AMT] = {"AMT", NULL},
+    [K_DOSE] = {"DOSE", NULL},
+    [K_EVID] = {"EVID", NULL},
+    [K_MDV] = {"MDV", NULL},
+    [K_BLQ] = {"BLQ", NULL},
+    [K_SEQ] = {"SEQUENCE", "SEQ", NULL},
+    [K_PER] = {"PERIOD", "PER", NULL},
+    [K_TRT] = {"TREATMENT", "TRT", "FORM", NULL},
+};
+
+struct row {
+    size_t prof, line;
+    double time, conc, amt;
+    unsigned char kind, blq; /* kind: 0 observation, 1 dose, 2 ignored */
+};
+
+struct parser {
+    const char *origin;
+    int col[N_K]; /* field index of each known column, -1 if absent */
+    int n_fields; /* in the header */
+    char names[GS_NCA_MAX_COLUMNS][40];
+    struct row *rows;
+    size_t n_rows, cap_rows;
+    struct nca_prof *prof;
+    size_t n_prof, cap_prof;
+    size_t *hash; /* profile index + 1, 0 empty */
+    size_t hash_cap;
+    struct gs_error *err;
+};
+
+static gs_status fail(struct parser *p, size_t line, int field, const char *value, size_t vlen,
+                      const char *rule)
+{
+    char v[48];
+    size_t k = vlen < sizeof v - 4 ? vlen : sizeof v - 4;
+    memcpy(v, value, k);
+    v[k] = '\0';
+    if (k < vlen)
+        strcat(v, "...");
+    for (char *s = v; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+    const char *name = field >= 0 && field < p->n_fields ? p->names[field] : "?";
+    return gs_error_set(p->err, GS_INPUT, name, "%s: line %zu, column %s: '%s' %s", p->origin, line,
+                        name, v, rule);
+}
+
+static uint64_t hash_key(const char *id, const char *per)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *s = id; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    h = (h ^ 0x1f) * 1099511628211ULL;
+    for (const char *s = per; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static gs_status rehash(struct parser *p)
+{
+    size_t cap = p->hash_cap ? 2 * p->hash_cap : 64;
+    size_t *h = gs_calloc(cap, sizeof *h);
+    if (h == NULL)
+        return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+    for (size_t i = 0; i < p->n_prof; i++) {
+        size_t j = hash_key(p->prof[i].id, p->prof[i].period) & (cap - 1);
+        while (h[j])
+            j = (j + 1) & (cap - 1);
+        h[j] = i + 1;
+    }
+    gs_free(p->hash);
+    p->hash = h, p->hash_cap = cap;
+    return GS_OK;
+}
+
+/* The profile of (id, period), created when new. */
+static gs_status profile_of(struct parser *p, const char *id, const char *per, size_t *out)
+{
+    if (p->hash == NULL || 2 * (p->n_prof + 1) > p->hash_cap) {
+        gs_status st = rehash(p);
+        if (st)
+            return st;
+    }
+    size_t j = hash_key(id, per) & (p->hash_cap - 1);
+    while (p->hash[j]) {
+        struct nca_prof *q = &p->prof[p->hash[j] - 1];
+        if (strcmp(q->id, id) == 0 && strcmp(q->period, per) == 0) {
+            *out = p->hash[j] - 1;
+            return GS_OK;
+        }
+        j = (j + 1) & (p->hash_cap - 1);
+    }
+    if (p->n_prof == p->cap_prof) {
+        size_t cap = p->cap_prof ? 2 * p->cap_prof : 64;
+        struct nca_prof *np = gs_realloc(p->prof, cap * sizeof *np);
+        if (np == NULL)
+            return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+        p->prof = np, p->cap_prof = cap;
+    }
+    struct nca_prof *q = &p->prof[p->n_prof];
+    memset(q, 0, sizeof *q);
+    snprintf(q->id, sizeof q->id, "%s", id);
+    snprintf(q->period, sizeof q->period, "%s", per);
+    q->dose = NAN;
+    q->dose_time = -INFINITY;
+    q->seq_line = q->trt_line = q->dose_line = 0;
+    p->hash[j] = ++p->n_prof;
+    *out = p->n_prof - 1;
+    return GS_OK;
+}
+
+/* A field: [s, s + n) without surrounding blanks. */
+static void trim(const char **s, size_t *n)
+{
+    while (*n && (**s == ' ' || **s == '\t'))
+        (*s)++, (*n)--;
+    while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+        (*n)--;
+}
+
+/* 1: a number in *v; 0: missing ('.' or empty); -1: not a plain decimal. */
+static int number(const char *s, size_t n, double *v)
+{
+    if (n == 0 || (n == 1 && s[0] == '.'))
+        return 0;
+    if (n > 40)
+        return -1;
+    char buf[48];
+    int digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch >= '0' && ch <= '9')
+            digits = 1;
+        else if (!(ch == '+' || ch == '-' || ch == '.' || ch == 'e' || ch == 'E'))
+            return -1;
+        buf[i] = ch;
+    }
+    buf[n] = '\0';
+    if (!digits)
+        return -1;
+    char *end;
+    errno = 0;
+    *v = strtod(buf, &end);
+    if (end != buf + n || !isfinite(*v))
+        return -1;
+    return 1;
+}
+
+static gs_status header(struct parser *p, const char *s, size_t n, size_t line)
+{
+    for (int k = 0; k < N_K; k++)
+        p->col[k] = -1;
+    int f = 0;
+    size_t i = 0;
+    for (;;) {
+        const char *e = memchr(s + i, ',', n - i);
+        size_t len = e ? (size_t)(e - (s + i)) : n - i;
+        const char *fs = s + i;
+        trim(&fs, &len);
+        if (f >= GS_NCA_MAX_COLUMNS)
+            return gs_error_set(p->err, GS_INPUT, "header",
+                                "%s: line %zu: more than %d columns; allowed at most %d", p->origin,
+                                line, GS_NCA_MAX_COLUMNS, GS_NCA_MAX_COLUMNS);
+        if (len == 0 || len >= sizeof p->names[0])
+            return gs_error_set(p->err, GS_INPUT, "header",
+                                "%s: line %zu: column %d has %s name; allowed 1 to %zu characters",
+                                p->origin, line, f + 1, len ? "too long a" : "an empty",
+                                sizeof p->names[0] - 1);
+        for (size_t k = 0; k < len; k++) {
+            char ch = fs[k];
+            if (ch == '"' || (unsigned char)ch < 0x20)
+                return gs_error_set(p->err, GS_INPUT, "header",
+                                    "%s: line %zu: column %d name has a quote or control "
+                                    "character; allowed plain names such as ID,TIME,CONC",
+                                    p->origin, line, f + 1);
+        }
+        memcpy(p->names[f], fs, len);
+        p->names[f][len] = '\0';
+        for (int k = 0; k < N_K; k++)
+            for (int a = 0; col_names[k][a]; a++)
+                if (strcasecmp(p->names[f], col_names[k][a]) == 0) {
+                    if (p->col[k] >= 0)
+                        return gs_error_set(
+                            p->err, GS_INPUT, "header",
+                            "%s: line %zu: columns '%s' and '%s' both give %s; allowed one",
+                            p->origin, line, p->names[p->col[k]], p->names[f], col_names[k][0]);
+                    p->col[k] = f;
+                }
+        f++;
+        if (e == NULL)
+            break;
+        i = (size_t)(e - s) + 1;
+    }
+    p->n_fields = f;
+    if (p->col[K_ID] < 0 || p->col[K_TIME] < 0 || p->col[K_CONC] < 0)
+        return gs_error_set(p->err, GS_INPUT, "header",
+                            "%s: line %zu: the header needs ID, TIME and DV (or CONC); it has "
+                            "%d columns",
+                            p->origin, line, f);
+    if (p->col[K_AMT] >= 0 && p->col[K_DOSE] >= 0)
+        return gs_error_set(p->err, GS_INPUT, "header",
+                            "%s: line %zu: both AMT and DOSE columns; allowed one (AMT: dose "
+                            "records, DOSE: the dose on every row)",
+                            p->origin, line);
+    int nx = (p->col[K_SEQ] >= 0) + (p->col[K_PER] >= 0) + (p->col[K_TRT] >= 0);
+    if (nx != 0 && nx != 3)
+        return gs_error_set(p->err, GS_INPUT, "header",
+                            "%s: line %zu: a crossover needs SEQUENCE, PERIOD and TREATMENT "
+                            "columns together; %d of them given",
+                            p->origin, line, nx);
+    return GS_OK;
+}
+
+/* Checks and copies a text value of a profile (sequence or treatment): constant per profile. */
+static gs_status text_attr(struct parser *p, char *dst, size_t *dline, const char *s, size_t n,
+                           size_t line, int field)
+{
+    if (n == 0)
+        return fail(p, line, field, s, n, "is empty; allowed a name");
+    if (*dline == 0) {
+        memcpy(dst, s, n);
+        dst[n] = '\0';
+        *dline = line;
+        return GS_OK;
+    }
+    if (strlen(dst) != n || memcmp(dst, s, n) != 0) {
+        char rule[160];
+        snprintf(rule, sizeof rule, "differs from '%s' on line %zu for the same ID and period", dst,
+                 *dline);
+        return fail(p, line, field, s, n, rule);
+    }
+    return GS_OK;
+}
+
+static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line)
+{
+    const char *fs[GS_NCA_MAX_COLUMNS];
+    size_t fl[GS_NCA_MAX_COLUMNS];
+    int f = 0;
+    size_t i = 0;
+    for (;;) {
+        const char *e = memchr(s + i, ',', n - i);
+        size_t len = e ? (size_t)(e - (s + i)) : n - i;
+        if (f >= p->n_fields)
+            return gs_error_set(p->err, GS_INPUT, "row",
+                                "%s: line %zu: more than the header's %d fields; allowed %d",
+                                p->origin, line, p->n_fields, p->n_fields);
+        fs[f] = s + i, fl[f] = len;
+        trim(&fs[f], &fl[f]);
+        for (size_t k = 0; k < fl[f]; k++)
+            if (fs[f][k] == '"' || fs[f][k] == '\0')
+                return fail(p, line, f, fs[f], fl[f],
+                            "has a quote or NUL; allowed plain values (no quoting)");
+        f++;
+        if (e == NULL)
+            break;
+        i = (size_t)(e - s) + 1;
+    }
+    if (f != p->n_fields)
+        return gs_error_set(p->err, GS_INPUT, "row",
+                            "%s: line %zu: %d fields; allowed %d (the "
+                            "header's)",
+                            p->origin, line, f, p->n_fields);
+    double v[N_K];
+    int have[N_K];
+    for (int k = 0; k < N_K; k++) {
+        have[k] = 0, v[k] = NAN;
+        int c = p->col[k];
+        if (c < 0 || k == K_ID || k == K_SEQ || k == K_PER || k == K_TRT)
+            continue;
+        int r = number(fs[c], fl[c], &v[k]);
+        if (r < 0)
+            return fail(p, line, c, fs[c], fl[c],
+                        "is not a number; allowed plain decimals, '.' or empty for missing");
+        have[k] = r;
+    }
+    int cid = p->col[K_ID], cper = p->col[K_PER];
+    if (fl[cid] == 0 || fl[cid] >= GS_NCA_MAX_TEXT)
+        return fail(p, line, cid, fs[cid], fl[cid], "is not an ID; allowed 1 to 63 characters");
+    if (!have[K_TIME] || v[K_TIME] < 0 || v[K_TIME] > 1e7)
+        return fail(p, line, p->col[K_TIME], fs[p->col[K_TIME]], fl[p->col[K_TIME]],
+                    "is not a time; allowed 0 to 1e7 h");
+    char id[GS_NCA_MAX_TEXT], per[GS_NCA_MAX_TEXT] = "";
+    memcpy(id, fs[cid], fl[cid]);
+    id[fl[cid]] = '\0';
+    if (cper >= 0) {
+        if (fl[cper] == 0 || fl[cper] >= GS_NCA_MAX_TEXT)
+            return fail(p, line, cper, fs[cper], fl[cper],
+                        "is not a period; allowed 1 to 63 characters");
+        memcpy(per, fs[cper], fl[cper]);
+        per[fl[cper]] = '\0';
+    }
+    size_t pi = 0;
+    gs_status st = profile_of(p, id, per, &pi);
+    if (st)
+        return st;
+    struct nca_prof *q = &p->prof[pi];
+    if (p->col[K_SEQ] >= 0 &&
+        ((fl[p->col[K_SEQ]] >= GS_NCA_MAX_TEXT &&
+          (st = fail(p, line, p->col[K_SEQ], fs[p->col[K_SEQ]], fl[p->col[K_SEQ]],
+                     "is too long; allowed 1 to 63 characters"))) ||
+         (fl[p->col[K_TRT]] >= GS_NCA_MAX_TEXT &&
+          (st = fail(p, line, p->col[K_TRT], fs[p->col[K_TRT]], fl[p->col[K_TRT]],
+                     "is too long; allowed 1 to 63 characters"))) ||
+         (st = text_attr(p, q->sequence, &q->seq_line, fs[p->col[K_SEQ]], fl[p->col[K_SEQ]], line,
+                         p->col[K_SEQ])) ||
+         (st = text_attr(p, q->treatment, &q->trt_line, fs[p->col[K_TRT]], fl[p->col[K_TRT]], line,
+                         p->col[K_TRT]))))
+        return st;
+
+    struct row r = {.prof = pi, .line = line, .time = v[K_TIME], .conc = v[K_CONC], .amt = 0};
+    if (have[K_EVID] && !(v[K_EVID] >= 0 && v[K_EVID] <= 4 && v[K_EVID] == floor(v[K_EVID])))
+        return fail(p, line, p->col[K_EVID], fs[p->col[K_EVID]], fl[p->col[K_EVID]],
+                    "is not an EVID; allowed 0 to 4");
+    if (have[K_MDV] && v[K_MDV] != 0 && v[K_MDV] != 1)
+        return fail(p, line, p->col[K_MDV], fs[p->col[K_MDV]], fl[p->col[K_MDV]],
+                    "is not an MDV flag; allowed 0 or 1");
+    if (have[K_BLQ] && v[K_BLQ] != 0 && v[K_BLQ] != 1)
+        return fail(p, line, p->col[K_BLQ], fs[p->col[K_BLQ]], fl[p->col[K_BLQ]],
+                    "is not a BLQ flag; allowed 0 or 1");
+    int dose_rec = 0;
+    if (p->col[K_AMT] >= 0) {
+        double amt = have[K_AMT] ? v[K_AMT] : 0.0;
+        int evid = have[K_EVID] ? (int)v[K_EVID] : (amt > 0 ? 1 : 0);
+        if (amt < 0)
+            return fail(p, line, p->col[K_AMT], fs[p->col[K_AMT]], fl[p->col[K_AMT]],
+                        "is a negative dose; allowed above 0 on dose records, 0 or '.' elsewhere");
+        if (evid == 1 || evid == 4) {
+            if (!(amt > 0))
+                return fail(p, line, p->col[K_AMT], fs[p->col[K_AMT]], fl[p->col[K_AMT]],
+                            "is no dose on a dose record (EVID 1 or 4); allowed above 0");
+            dose_rec = 1;
+            r.amt = amt;
+        } else if (evid != 0) {
+            r.kind = 2;
+        }
+    } else if (have[K_EVID] && v[K_EVID] != 0) {
+        r.kind = 2;
+    }
+    if (dose_rec) {
+        r.kind = 1;
+        if (r.time >= q->dose_time) {
+            q->dose_time = r.time, q->dose = r.amt, q->dose_line = line;
+        }
+    } else if (r.kind == 0) {
+        if (p->col[K_DOSE] >= 0 && have[K_DOSE]) {
+            if (!(v[K_DOSE] > 0))
+                return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]],
+                            "is not a dose; allowed above 0, '.' or empty");
+            if (q->dose_line == 0)
+                q->dose = v[K_DOSE], q->dose_line = line, q->dose_time = 0.0;
+            else if (q->dose != v[K_DOSE]) {
+                char rule[120];
+                snprintf(rule, sizeof rule, "differs from the dose %g on line %zu of this profile",
+                         q->dose, q->dose_line);
+                return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]], rule);
+            }
+        }
+        r.blq = have[K_BLQ] && v[K_BLQ] == 1;
+        if (have[K_MDV] && v[K_MDV] == 1 && !r.blq)
+            r.kind = 2; /* not used */
+        else if (!have[K_CONC]) {
+            if (r.blq)
+                r.conc = 0.0;
+            else
+                r.kind = 2; /* missing: dropped (PKNCA conc.na "drop") */
+        } else if (r.conc < 0)
+            return fail(p, line, p->col[K_CONC], fs[p->col[K_CONC]], fl[p->col[K_CONC]],
+                        "is a negative concentration; allowed >= 0 (BLQ: 0, BLQ=1 or --lloq)");
+    }
+    if (r.kind == 2)
+        return GS_OK;
+    if (p->n_rows == p->cap_rows) {
+        size_t cap = p->cap_rows ? 2 * p->cap_rows : 256;
+        struct row *nr = gs_realloc(p->rows, cap * sizeof *nr);
+        if (nr == NULL)
+            return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+        p->rows = nr, p->cap_rows = cap;
+    }
+    p->rows[p->n_rows++] = r;
+    return GS_OK;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct row *x = a, *y = b;
+    if (x->prof != y->prof)
+        return x->prof < y->prof ? -1 : 1;
+    if (x->time != y->time)
+        return x->time < y->time ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Groups the rows into profiles: sorted by time, from the last dose on. */
+static gs_status build(struct parser *p, gs_nca_data *d)
+{
+    if (p->n_rows > 0) /* qsort(NULL, 0, ...) is undefined */
+        qsort(p->rows, p->n_rows, sizeof *p->rows, cmp_row);
+    size_t n_obs = 0;
+    for (size_t i = 0; i < p->n_rows; i++)
+        n_obs += p->rows[i].kind == 0;
+    d->t = gs_malloc((n_obs ? n_obs : 1) * sizeof *d->t);
+    d->c = gs_malloc((n_obs ? n_obs : 1) * sizeof *d->c);
+    d->blq = gs_malloc(n_obs ? n_obs : 1);
+    if (d->t == NULL || d->c == NULL || d->blq == NULL)
+        return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+    size_t k = 0;
+    for (size_t i = 0; i < p->n_rows;) {
+        size_t j = i;
+        struct nca_prof *q = &p->prof[p->rows[i].prof];
+        double t0 = isinf(q->dose_time) ? 0.0 : q->dose_time;
+        q->off = k;
+        size_t prev_line = 0;
+        double prev_t = -1;
+        for (; j < p->n_rows && p->rows[j].prof == p->rows[i].prof; j++) {
+            const struct row *r = &p->rows[j];
+            if (r->kind != 0 || r->time < t0)
+                continue;
+            if (r->time == prev_t) {
+                char msg[200];
+                snprintf(msg, sizeof msg,
+                         "h again for ID %s (line %zu); allowed one "
+                         "concentration per time",
+                         q->id, prev_line);
+                return gs_error_set(p->err, GS_INPUT, "TIME", "%s: line %zu, column %s: '%g' %s",
+                                    p->origin, r->line, p->names[p->col[K_TIME]], r->time, msg);
+            }
+            prev_t = r->time, prev_line = r->line;
+            d->t[k] = r->time - t0, d->c[k] = r->conc, d->blq[k] = r->blq;
+            k++;
+        }
+        q->n = k - q->off;
+        i = j;
+    }
+    d->prof = p->prof, d->n_prof = p->n_prof;
+    p->prof = NULL;
+    return GS_OK;
+}
+
+gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                       struct gs_error *err)
+{
+    if (out == NULL)
+        return gs_error_set(err, GS_INPUT, "data", "no output pointer");
+    *out = NULL;
+    if (origin == NULL)
+        origin = "data";
+    if (text == NULL && len > 0)
+        return gs_error_set(err, GS_INPUT, "data", "%s: no text", origin);
+    if (len > (size_t)GS_NCA_MAX_BYTES)
+        return gs_error_set(err, GS_INPUT, "data", "%s: %zu bytes; allowed at most %ld", origin,
+                            len, GS_NCA_MAX_BYTES);
+    struct parser p = {.origin = origin, .err = err};
+    gs_nca_data *d = gs_calloc(1, sizeof *d);
+    if (d == NULL)
+        return gs_error_set(err, GS_NOMEM, "data", "%s: out of memory", origin);
+    snprintf(d->origin, sizeof d->origin, "%s", origin);
+    gs_status st = GS_OK;
+    size_t pos = 0, line = 0;
+    int have_header = 0;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos = 3;
+    while (pos < len && st == GS_OK) {
+        line++;
+        const char *s = text + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - s) : len - pos;
+        pos += n + (nl != NULL);
+        if (n > GS_NCA_MAX_LINE) {
+            st = gs_error_set(err, GS_INPUT, "row", "%s: line %zu: %zu bytes; allowed at most %d",
+                              origin, line, n, GS_NCA_MAX_LINE);
+            break;
+        }
+        if (n && s[n - 1] == '\r')
+            n--;
+        const char *b = s;
+        size_t bn = n;
+        trim(&b, &bn);
+        if (bn == 0 || b[0] == '#')
+            continue;
+        if (!have_header) {
+            st = header(&p, b, bn, line);
+            have_header = 1;
+        } else {
+            st = data_row(&p, s, n, line);
+        }
+    }
+    if (st == GS_OK && !have_header)
+        st = gs_error_set(err, GS_INPUT, "header",
+                          "%s: no header line; allowed a CSV whose first line names the columns "
+                          "(e.g. ID,TIME,CONC,DOSE)",
+                          origin);
+    if (st == GS_OK && p.n_prof == 0)
+        st = gs_error_set(err, GS_INPUT, "data",
+                          "%s: no concentrations after the header; allowed "
+                          "one row per sample",
+                          origin);
+    if (st == GS_OK)
+        st = build(&p, d);
+    if (st == GS_OK)
+        d->crossover = p.col[K_SEQ] >= 0;
+    gs_free(p.rows);
+    gs_free(p.prof);
+    gs_free(p.hash);
+    if (st != GS_OK) {
+        gs_nca_data_free(d);
+        return st;
+    }
+    *out = d;
+    return GS_OK;
+}
+
+gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (path == NULL)
+        return gs_error_set(err, GS_INPUT, "FILE", "no data file given");
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (f == NULL)
+        return gs_error_set(err, errno == ENOENT || errno == EACCES ? GS_INPUT : GS_IO, "FILE",
+                            "cannot open '%s': %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = gs_malloc(cap);
+    gs_status st = GS_OK;
+    while (buf != NULL) {
+        if (len == cap) {
+            if (cap > (size_t)GS_NCA_MAX_BYTES) {
+                st = gs_error_set(err, GS_INPUT, "FILE",
+                                  "%s: larger than %ld bytes; allowed at "
+                                  "most that",
+                                  path, GS_NCA_MAX_BYTES);
+                break;
+            }
+            char *nb = gs_realloc(buf, 2 * cap);
+            if (nb == NULL) {
+                gs_free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb, cap *= 2;
+        }
+        size_t k = fread(buf + len, 1, cap - len, f);
+        len += k;
+        if (k == 0)
+            break;
+    }
+    if (buf == NULL)
+        st = gs_error_set(err, GS_NOMEM, "FILE", "%s: out of memory", path);
+    else if (st == GS_OK && ferror(f))
+        st = gs_error_set(err, GS_IO, "FILE", "%s: read error", path);
+    if (!is_stdin)
+        fclose(f);
+    if (st == GS_OK)
+        st = gs_nca_parse(out, buf, len, is_stdin ? "<stdin>" : path, err);
+    gs_free(buf);
+    return st;
+}
+
+void gs_nca_data_free(gs_nca_data *d)
+{
+    if (d == NULL)
+        return;
+    gs_free(d->prof);
+    gs_free(d->t);
+    gs_free(d->c);
+    gs_free(d->blq);
+    gs_free(d);
+}
+
+size_t gs_nca_data_n_profiles(const gs_nca_data *d)
+{
+    return d ? d->n_prof : 0;
+}
+
+int gs_nca_data_is_crossover(const gs_nca_data *d)
+{
+    return d ? d->crossover : 0;
+}
+
+void gs_nca_data_profile(const gs_nca_data *d, size_t p, struct gs_nca_profile_view *v)
+{
+    static const double none[1] = {0};
+    static const unsigned char noflag[1] = {0};
+    if (d == NULL || p >= d->n_prof) {
+        *v = (struct gs_nca_profile_view){"", "", "", "", NAN, 0, none, none, noflag};
+        return;
+    }
+    const struct nca_prof *q = &d->prof[p];
+    *v = (struct gs_nca_profile_view){q->id, q->period,     q->sequence,   q->treatment,   q->dose,
+                                      q->n,  d->t + q->off, d->c + q->off, d->blq + q->off};
+}
