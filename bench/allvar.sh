@@ -65,8 +65,16 @@ for N in $NS; do
     echo "=== N = $N: subjects, tight-tolerance reference ==="
     # the subjects (and gabasim's tight reference run, rtol 1e-12 / atol 1e-15)
     "$GS" population --drug "$DRUG" --n "$N" --seed 1 "${REG[@]}" --rtol 1e-12 --atol 1e-15 \
-        --params-csv "$P" --percentiles-csv "$OUT/N$N.tight.pct.csv" --quiet >"$OUT/N$N.tight.log" 2>&1 || {
+        --params-csv "$P" --percentiles-csv "$OUT/N$N.tight.pct.csv" \
+        --summary-csv "$OUT/N$N.tight.summary.csv" --quiet >"$OUT/N$N.tight.log" 2>&1 || {
         echo "error: tight run failed (see $OUT/N$N.tight.log)" >&2
+        exit 1
+    }
+    # per-subject metrics at the benchmark's tolerances (not timed: the timed runs write
+    # percentiles only)
+    "$GS" population --drug "$DRUG" --n "$N" --seed 1 "${REG[@]}" --rtol 1e-6 --atol 1e-9 \
+        --summary-csv "$OUT/N$N.summary.csv" --quiet >"$OUT/N$N.summary.log" 2>&1 || {
+        echo "error: summary run failed (see $OUT/N$N.summary.log)" >&2
         exit 1
     }
     for r in $(seq 1 "$ROUNDS"); do
@@ -96,7 +104,10 @@ for N in $NS; do
         echo "error: N=$N: percentiles differ between --threads 1 and 2" >&2
         FAILED=1
     fi
-    "$DP5.tight" "$P" "$OUT/N$N.dp5tight.mean.csv" >"$OUT/N$N.dp5tight.log" 2>&1 || FAILED=1
+    # the naive DP5 at rtol 1e-12 checks the reference itself (16 times dp5's steps: small N only)
+    if [ "$N" -le "${ALLVAR_DP5_TIGHT_MAX:-10000}" ]; then
+        "$DP5.tight" "$P" "$OUT/N$N.dp5tight.mean.csv" >"$OUT/N$N.dp5tight.log" 2>&1 || FAILED=1
+    fi
 done
 
 PERF_TXT=""
@@ -174,11 +185,33 @@ for n in ns:
         if e > worst[0]:
             worst = (e, t, c)
     exact = int(n) * 337 <= 1 << 25
-    what = "mean and every percentile" + ("" if exact else " (histogram percentiles)")
-    good = worst[0] <= 1e-5
-    ok &= good
-    lines.append(f"| {n} | gabasim rtol 1e-6, {what} | {worst[0]:.2e} | {worst[2]} at {worst[1]:g} h | {'pass' if good else 'FAIL'} |")
     tm = col(tight, "mean_mg_L")
+    if exact:
+        good = worst[0] <= 1e-5
+        ok &= good
+        lines.append(f"| {n} | gabasim rtol 1e-6, mean and every (exact) percentile | {worst[0]:.2e} | {worst[2]} at {worst[1]:g} h | {'pass' if good else 'FAIL'} |")
+    else:
+        # Histogram percentiles (N x times > 2^25) interpolate inside 0.27 %-wide bins by counts:
+        # a subject whose value crosses a bin edge moves a percentile by about a bin width over the
+        # bin's count, whatever the integration error, so they are shown, not checked; the
+        # integration is checked by the exact mean and every subject's metrics below.
+        e, t = relmax(col(run, "mean_mg_L"), tm)
+        good = e <= 1e-5
+        ok &= good
+        lines.append(f"| {n} | gabasim rtol 1e-6, mean (exact sum) | {e:.2e} | {t:g} h | {'pass' if good else 'FAIL'} |")
+        lines.append(f"| {n} | gabasim rtol 1e-6, histogram percentiles (shown, not checked: bin-edge crossings) | {worst[0]:.2e} | {worst[2]} at {worst[1]:g} h | - |")
+    sp, stp = os.path.join(out, f"N{n}.summary.csv"), os.path.join(out, f"N{n}.tight.summary.csv")
+    if os.path.exists(sp) and os.path.exists(stp):
+        a, b = list(csv.DictReader(open(sp))), list(csv.DictReader(open(stp)))
+        worst = (0.0, None, None)
+        for x, y in zip(a, b):
+            for c in ("cmax_mg_L", "cmin_mg_L", "cavg_mg_L", "auc_mg_h_L"):
+                e = abs(float(x[c]) - float(y[c])) / abs(float(y[c]))
+                if e > worst[0]:
+                    worst = (e, x["ID"], c)
+        good = len(a) == len(b) == int(n) and worst[0] <= 1e-5
+        ok &= good
+        lines.append(f"| {n} | gabasim rtol 1e-6, every subject's Cmax, Cmin, Cavg, AUC (328-336 h) | {worst[0]:.2e} | {worst[2]} of subject {worst[1]} | {'pass' if good else 'FAIL'} |")
     for f, label in ((f"N{n}.dp5.mean.csv", "naive DP5 rtol 1e-6, mean"),
                      (f"N{n}.dp5tight.mean.csv", "naive DP5 rtol 1e-12, mean (reference check)")):
         p = os.path.join(out, f)
@@ -188,7 +221,7 @@ for n in ns:
             ok &= good
             lines.append(f"| {n} | {label} | {e:.2e} | {t:g} h | {'pass' if good else 'FAIL'} |")
 if perf:
-    groups = {"integrator (rk_batch.c, lane RHS)": r"segment|rhs_lanes|norm|initial_step|ctrl_fac|gs__rk_batch|undershoot|gs_simulate_batch",
+    groups = {"integrator (rk_batch.c, lane RHS)": r"segment|rhs_lanes|(^|\s)norm\b|initial_step|ctrl_fac|gs__rk_batch|undershoot|gs_simulate_batch",
               "statistics (population.c: reduction, sort, histogram)": r"gs_population_run|radix_sort|quantile|hist_bin",
               "subjects (draws, models, batch order)": r"prepare_subject|gs_rng|gs_variability|gs_drug_individual|fastest_rate|by_rate|msort|exp|sincos|log|simulate_lanes|finish_subject|pow",
               "kernel (page faults, memory)": r"\[k\]|pvm_|clear_page|page",
