@@ -60,7 +60,9 @@ struct gs_structure {
     /* The right-hand side of the GS_N_CORE states (depot, central, AUC) for GS_LANES subjects at
      * once, structure-of-arrays: y[state * GS_LANES + lane], p[param * GS_LANES + lane], where
      * rows n_params..GS_MAX_PARAMS-1 of p hold what lanes_prepare derived. NULL if not provided.
-     * Plain loops over lanes, so the compiler vectorises them (populations use it). */
+     * Plain loops over lanes, so the compiler vectorises them (populations use it). It may read
+     * only the body amounts y[0..GS_N_BODY) (the AUC is an output, never an input): the batched
+     * integrator leaves the AUC row of its intermediate stages unformed. */
     void (*rhs_lanes)(const double *y, double *dydt, const double *p);
     /* Fills the spare parameter rows with derived constants (e.g. 1/V) once per batch. */
     void (*lanes_prepare)(double *p);

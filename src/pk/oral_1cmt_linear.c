@@ -54,7 +54,8 @@ static void lanes_prepare(double *p)
     gs__lanes_prepare_1cmt(p, CL, V, K_EL, INV_V);
 }
 
-GS_HOT static void rhs_lanes(const double *y, double *dy, const double *p)
+GS_HOT static void rhs_lanes(const double *restrict y, double *restrict dy,
+                             const double *restrict p)
 {
     enum { L = GS_LANES };
     for (int l = 0; l < L; l++) {

@@ -64,7 +64,8 @@ static void lanes_prepare(double *p)
 }
 
 /* The core states for GS_LANES subjects (structure-of-arrays), branch-free so it vectorises. */
-GS_HOT static void rhs_lanes(const double *y, double *dy, const double *p)
+GS_HOT static void rhs_lanes(const double *restrict y, double *restrict dy,
+                             const double *restrict p)
 {
     enum { L = GS_LANES };
     for (int l = 0; l < L; l++) {

@@ -9,6 +9,7 @@
  * Tested against CVODE and the closed forms (tests/unit/test_rk_batch.c).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "solve_int.h"
@@ -26,6 +27,7 @@
 #define L  GS_LANES
 
 typedef double lanes_t[NS][L];
+_Static_assert((L & (L - 1)) == 0, "norm() halves GS_LANES down to 1");
 
 /* nodes c = 0, 1/5, 3/10, 4/5, 8/9, 1, 1: the right-hand sides are autonomous, so unused */
 static const double a21 = 1.0 / 5;
@@ -55,12 +57,42 @@ static inline double max2(double a, double b)
     return a > b ? a : b; /* compiles to a vector max; fmax() is a library call without
                              -ffinite-math-only, and the values here are never NaN */
 }
-
-/* en^(-1/5) for the step-size controller, in single precision: the controller's safety factor
- * and bounds dwarf a 1e-7 relative error, and powf is several times cheaper than pow. */
-static double ctrl_pow(double en)
+static inline double min2(double a, double b)
 {
-    return (double)powf((float)en, -0.2f);
+    return a < b ? a : b;
+}
+
+/* The step-size factor 0.9 en^(-1/5), clamped to [0.2, 10] (Hairer's safety factor and bounds).
+ * Those bounds are reached for en outside [5.9e-6, 1845], so only that range needs the power:
+ * en = m 2^e with m in [1, 2) from the bits, 2^(-e/5) from a table of fifth roots and a power of
+ * two, m^(-1/5) from a degree-4 polynomial in m - 1.5 (least squares on Chebyshev nodes; relative
+ * error below 2e-5, far inside what the controller's safety factor tolerates). Plain arithmetic
+ * in a fixed order, so every clone gives the same bits; the powf() call it replaces cost about
+ * 4 % of the integrator, and an iterative root was slower still (a chain of dependent steps). */
+static double ctrl_fac(double en)
+{
+    if (!(en < 2.0e3)) /* also inf and NaN */
+        return 0.2;
+    if (en <= 5.0e-6) /* also en = 0 */
+        return 10.0;
+    static const double root5[5] = {1.0, 0.87055056329612412, 0.75785828325519911,
+                                    0.65975395538644721, 0.57434917749851755}; /* 2^(-r/5) */
+    uint64_t u;
+    memcpy(&u, &en, sizeof u);
+    int e = (int)((u >> 52) & 0x7FF) - 1023; /* a normal number here (en > 5e-6) */
+    u = (u & 0x000FFFFFFFFFFFFFULL) | 0x3FF0000000000000ULL;
+    double m;
+    memcpy(&m, &u, sizeof m);
+    int q = e >= 0 ? e / 5 : -((-e + 4) / 5), r = e - 5 * q; /* e = 5q + r, r in 0..4 */
+    uint64_t pq = (uint64_t)(1023 - q) << 52;                /* 2^(-q), |q| <= 4 here */
+    double p2, x = m - 1.5;
+    memcpy(&p2, &pq, sizeof p2);
+    double y =
+        0.9221102935810291 +
+        x * (-0.12278881725345302 +
+             x * (0.049010608348036375 + x * (-0.0265082921099848 + x * 0.014557430005384753)));
+    double fac = 0.9 * y * root5[r] * p2;
+    return fac < 0.2 ? 0.2 : fac > 10.0 ? 10.0 : fac;
 }
 
 static void f(struct ctx *c, const lanes_t y, lanes_t dy)
@@ -68,20 +100,29 @@ static void f(struct ctx *c, const lanes_t y, lanes_t dy)
     c->s->rhs_lanes((const double *)y, (double *)dy, (const double *)c->p);
 }
 
-/* Largest over lanes of the RMS over states of x / (atol + rtol * max(|a|, |b|)). */
+/* Largest over lanes of the RMS over states of x / (atol + rtol * max(|a|, |b|)). The sum over
+ * states of (x_i / sc_i)^2 is accumulated as one fraction num / den (num <- num sc_i^2 + x_i^2
+ * den, den <- den sc_i^2), so each lane divides once instead of once per state: sc_i >= atol > 0
+ * keeps den positive, and with sc_i below 1e100 nothing overflows. */
 GS_HOT static double norm(const struct ctx *c, const lanes_t x, const lanes_t a, const lanes_t b)
 {
-    double worst = 0.0;
-    double acc[L] = {0};
+    double num[L], den[L];
+    for (int l = 0; l < L; l++)
+        num[l] = 0.0, den[l] = 1.0;
     for (int i = 0; i < NS; i++)
         for (int l = 0; l < L; l++) {
             double sc = c->atol + c->rtol * max2(fabs(a[i][l]), fabs(b[i][l]));
-            double r = x[i][l] / sc;
-            acc[l] += r * r;
+            double s2 = sc * sc, x2 = x[i][l] * x[i][l];
+            num[l] = num[l] * s2 + x2 * den[l];
+            den[l] = den[l] * s2;
         }
     for (int l = 0; l < L; l++)
-        worst = max2(worst, acc[l]);
-    return sqrt(worst / NS);
+        num[l] /= den[l];
+    /* the largest by halving (elementwise maxima vectorise; a running maximum stays scalar) */
+    for (int w = L / 2; w >= 1; w /= 2)
+        for (int l = 0; l < w; l++)
+            num[l] = max2(num[l], num[l + w]);
+    return sqrt(num[0] / NS);
 }
 
 /* Hairer's initial step size (DOPRI5 hinit), shared by the lanes. */
@@ -91,7 +132,7 @@ GS_HOT static double initial_step(struct ctx *c, const lanes_t y, const lanes_t 
     lanes_t y1, f1, df;
     double dn0 = norm(c, y, y, zero), dn1 = norm(c, f0, y, zero);
     double h = (dn0 < 1e-5 || dn1 < 1e-5) ? 1e-6 : 0.01 * dn0 / dn1;
-    h = fmin(h, hmax);
+    h = min2(h, hmax);
     for (int i = 0; i < NS; i++)
         for (int l = 0; l < L; l++)
             y1[i][l] = y[i][l] + h * f0[i][l];
@@ -99,46 +140,58 @@ GS_HOT static double initial_step(struct ctx *c, const lanes_t y, const lanes_t 
     for (int i = 0; i < NS; i++)
         for (int l = 0; l < L; l++)
             df[i][l] = f1[i][l] - f0[i][l];
-    double dn2 = norm(c, df, y, zero) / h, der = fmax(dn1, dn2);
-    double h1 = der <= 1e-15 ? fmax(1e-6, h * 1e-3) : pow(0.01 / der, 1.0 / 5.0);
-    return fmin(fmin(100.0 * h, h1), hmax);
+    double dn2 = norm(c, df, y, zero) / h, der = max2(dn1, dn2);
+    double h1 = der <= 1e-15 ? max2(1e-6, h * 1e-3) : pow(0.01 / der, 1.0 / 5.0);
+    return min2(min2(100.0 * h, h1), hmax);
 }
 
 /* Integrates y from t0 to t1 (exactly), writing outputs for times in (t0, t1) - or (t0, t1]
- * when `inclusive` - through the continuous extension. `k1` holds f(y) at entry. */
-GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, const double *t_out,
-                                size_t n_out, size_t *io, int inclusive,
+ * when `inclusive` - through the continuous extension.
+ * The right-hand sides read only the body amounts y[0..GS_N_BODY) (model.h: the AUC is an
+ * output, never an input), so the intermediate stages form those rows only; the AUC row is
+ * advanced by the step itself (ynew), checked by the error norm and interpolated like the
+ * others. The stage weights are scaled by h once per step (h a_ij), and the state and FSAL
+ * buffers are swapped by pointer rather than copied. */
+GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t1,
+                                const double *t_out, size_t n_out, size_t *io, int inclusive,
                                 double *out /* [n_out][NS][L] */, struct gs_error *err)
 {
-    lanes_t k1, k2, k3, k4, k5, k6, k7, ytmp, ynew, yerr;
+    enum { NB = GS_N_BODY };
+    lanes_t kbuf[2], ybuf, k2, k3, k4, k5, k6, ytmp, yerr;
+    double(*y)[L] = y_io, (*ynew)[L] = ybuf, (*k1)[L] = kbuf[0], (*k7)[L] = kbuf[1];
+    memset(ytmp, 0, sizeof ytmp); /* its AUC row is never formed nor read */
     f(c, y, k1);
     double t = t0, h = initial_step(c, y, k1, t1 - t0);
     int rejected = 0;
     while (t < t1) {
         if (t + h > t1 || t + 1.01 * h >= t1)
             h = t1 - t;
-        if (++c->steps > 5000000L || h < 1e-12 * fmax(1.0, fabs(t)))
+        if (++c->steps > 5000000L || h < 1e-12 * max2(1.0, fabs(t)))
             return gs_error_set(err, GS_SOLVER, "solver",
                                 "Dormand-Prince step size underflow or too many steps at t = %g "
                                 "h; use --solver cvode for stiff models",
                                 t);
-#define STAGE(dst, expr)                                                                           \
-    for (int i = 0; i < NS; i++)                                                                   \
+        const double b21 = h * a21, b31 = h * a31, b32 = h * a32, b41 = h * a41, b42 = h * a42,
+                     b43 = h * a43, b51 = h * a51, b52 = h * a52, b53 = h * a53, b54 = h * a54,
+                     b61 = h * a61, b62 = h * a62, b63 = h * a63, b64 = h * a64, b65 = h * a65,
+                     b71 = h * a71, b73 = h * a73, b74 = h * a74, b75 = h * a75, b76 = h * a76;
+#define STAGE(dst, rows, expr)                                                                     \
+    for (int i = 0; i < rows; i++)                                                                 \
         for (int l = 0; l < L; l++)                                                                \
-            dst[i][l] = y[i][l] + h * (expr);
-        STAGE(ytmp, a21 * k1[i][l]);
+            dst[i][l] = y[i][l] + (expr);
+        STAGE(ytmp, NB, b21 * k1[i][l]);
         f(c, ytmp, k2);
-        STAGE(ytmp, a31 * k1[i][l] + a32 * k2[i][l]);
+        STAGE(ytmp, NB, b31 * k1[i][l] + b32 * k2[i][l]);
         f(c, ytmp, k3);
-        STAGE(ytmp, a41 * k1[i][l] + a42 * k2[i][l] + a43 * k3[i][l]);
+        STAGE(ytmp, NB, b41 * k1[i][l] + b42 * k2[i][l] + b43 * k3[i][l]);
         f(c, ytmp, k4);
-        STAGE(ytmp, a51 * k1[i][l] + a52 * k2[i][l] + a53 * k3[i][l] + a54 * k4[i][l]);
+        STAGE(ytmp, NB, b51 * k1[i][l] + b52 * k2[i][l] + b53 * k3[i][l] + b54 * k4[i][l]);
         f(c, ytmp, k5);
-        STAGE(ytmp,
-              a61 * k1[i][l] + a62 * k2[i][l] + a63 * k3[i][l] + a64 * k4[i][l] + a65 * k5[i][l]);
+        STAGE(ytmp, NB,
+              b61 * k1[i][l] + b62 * k2[i][l] + b63 * k3[i][l] + b64 * k4[i][l] + b65 * k5[i][l]);
         f(c, ytmp, k6);
-        STAGE(ynew,
-              a71 * k1[i][l] + a73 * k3[i][l] + a74 * k4[i][l] + a75 * k5[i][l] + a76 * k6[i][l]);
+        STAGE(ynew, NS,
+              b71 * k1[i][l] + b73 * k3[i][l] + b74 * k4[i][l] + b75 * k5[i][l] + b76 * k6[i][l]);
         f(c, ynew, k7);
 #undef STAGE
         for (int i = 0; i < NS; i++)
@@ -147,9 +200,7 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, 
                                   e6 * k6[i][l] + e7 * k7[i][l]);
         double en = norm(c, yerr, y, ynew);
         if (!(en <= 1.0)) { /* reject (also on NaN) */
-            if (!isfinite(en))
-                en = 1e10;
-            h *= fmax(0.2, 0.9 * ctrl_pow(en));
+            h *= ctrl_fac(en);
             rejected = 1;
             continue;
         }
@@ -170,13 +221,15 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, 
                 }
             (*io)++;
         }
-        memcpy(y, ynew, sizeof(lanes_t));
-        memcpy(k1, k7, sizeof(lanes_t)); /* first same as last */
+        double(*sw)[L] = y; /* accept: ynew becomes y, k7 becomes k1 (first same as last) */
+        y = ynew, ynew = sw;
+        sw = k1, k1 = k7, k7 = sw;
         t = tn;
-        double fac = en > 0.0 ? 0.9 * ctrl_pow(en) : 10.0;
-        h *= fmin(rejected ? 1.0 : 10.0, fmax(0.2, fac));
+        h *= min2(rejected ? 1.0 : 10.0, ctrl_fac(en));
         rejected = 0;
     }
+    if (y != y_io)
+        memcpy(y_io, y, sizeof(lanes_t));
     return GS_OK;
 }
 
@@ -186,29 +239,37 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y, double t0, double t1, 
  * asked for, and is written as zero; anything more negative is a failure, reported and never
  * hidden. (The dense output between steps undershoots too: a 5th-order interpolant of a curve
  * decaying to zero.) */
-static gs_status undershoot(const struct ctx *c, int n_lanes, const double *t_out, size_t n_out,
-                            double *out, struct gs_error *err)
+GS_HOT static gs_status undershoot(const struct ctx *c, int n_lanes, const double *t_out,
+                                   size_t n_out, double *out, struct gs_error *err)
 {
-    for (int l = 0; l < n_lanes; l++) {
-        double scale = 0.0;
-        for (size_t k = 0; k < n_out; k++)
-            for (int i = 0; i < GS_N_BODY; i++)
-                scale = fmax(scale, fabs(out[(k * NS + (size_t)i) * L + (size_t)l]));
-        double noise = 10.0 * (c->atol + c->rtol * scale);
+    /* time-major passes over all lanes (vectorised; fmax() would be a library call per value),
+     * then, only if some value is beyond its bound, the first such in lane order is reported */
+    double scale[L] = {0}, noise[L];
+    for (size_t k = 0; k < n_out; k++)
+        for (int i = 0; i < GS_N_BODY; i++)
+            for (int l = 0; l < L; l++)
+                scale[l] = max2(scale[l], fabs(out[(k * NS + (size_t)i) * L + (size_t)l]));
+    for (int l = 0; l < L; l++)
+        noise[l] = l < n_lanes ? 10.0 * (c->atol + c->rtol * scale[l]) : INFINITY;
+    int bad = 0;
+    for (size_t k = 0; k < n_out; k++)
+        for (int i = 0; i < GS_N_BODY; i++)
+            for (int l = 0; l < L; l++) {
+                double *y = &out[(k * NS + (size_t)i) * L + (size_t)l];
+                bad |= *y < -noise[l];
+                *y = *y < 0.0 && *y >= -noise[l] ? 0.0 : *y;
+            }
+    for (int l = 0; bad && l < n_lanes; l++)
         for (size_t k = 0; k < n_out; k++)
             for (int i = 0; i < GS_N_BODY; i++) {
-                double *y = &out[(k * NS + (size_t)i) * L + (size_t)l];
-                if (*y >= 0.0)
-                    continue;
-                if (*y < -noise)
+                double y = out[(k * NS + (size_t)i) * L + (size_t)l];
+                if (y < -noise[l])
                     return gs_error_set(err, GS_SOLVER, "solver",
                                         "the batched Dormand-Prince integrator produced a negative "
                                         "amount (%g mg in state %d at t = %g h, beyond its error "
                                         "bound %g mg); tighten --rtol or --atol",
-                                        *y, i, t_out[k], noise);
-                *y = 0.0;
+                                        y, i, t_out[k], noise[l]);
             }
-    }
     return GS_OK;
 }
 
