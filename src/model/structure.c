@@ -26,6 +26,13 @@ struct slot {
     struct gs_param_def defs[GS_MAX_PARAMS];
     char name[80];
     int i_v, i_cl, i_lag, i_f;
+    /* The lane path splits the ODE program: what depends only on the parameters ($MAIN and
+     * the invariant part of $ODE) runs once per batch in lanes_prepare, and the registers the
+     * rest reads from it are kept in the parameter array's spare rows (1/V first). */
+    int split;
+    struct mf_prog prep, var;
+    uint16_t hreg[GS_MAX_PARAMS];
+    size_t n_h;
 };
 
 static struct slot slots[N_SLOTS];
@@ -72,15 +79,92 @@ static inline void rhs_lanes_impl(const struct slot *sl, const double *y, double
         tc.rows[m->r_par + i] = (double *)(uintptr_t)(p + i * L);
     tc.rows[m->r_cmt] = (double *)(uintptr_t)(y + GS_Y_DEPOT * L);
     tc.rows[m->r_cmt + 1] = (double *)(uintptr_t)(y + GS_Y_CENTRAL * L);
-    mf_eval(&m->main, tc.rows);
-    mf_eval(&m->ode, tc.rows);
-    const double *d0 = tc.rows[m->r_dxdt[0]], *d1 = tc.rows[m->r_dxdt[1]];
-    const double *v = p + (size_t)sl->i_v * L;
-    for (int l = 0; l < L; l++) {
-        dy[GS_Y_DEPOT * L + l] = d0[l];
-        dy[GS_Y_CENTRAL * L + l] = d1[l];
-        dy[GS_Y_AUC * L + l] = y[GS_Y_CENTRAL * L + l] / v[l];
+    if (sl->split) {
+        for (size_t k = 0; k < sl->n_h; k++)
+            tc.rows[sl->hreg[k]] = (double *)(uintptr_t)(p + (m->n_par + 1 + k) * L);
+        mf_eval(&sl->var, tc.rows);
+    } else {
+        mf_eval(&m->main, tc.rows);
+        mf_eval(&m->ode, tc.rows);
     }
+    const double *d0 = tc.rows[m->r_dxdt[0]], *d1 = tc.rows[m->r_dxdt[1]];
+    const double *cen = y + GS_Y_CENTRAL * L;
+    if (sl->split) {
+        const double *inv_v = p + m->n_par * L;
+        for (int l = 0; l < L; l++) {
+            dy[GS_Y_DEPOT * L + l] = d0[l];
+            dy[GS_Y_CENTRAL * L + l] = d1[l];
+            dy[GS_Y_AUC * L + l] = cen[l] * inv_v[l];
+        }
+    } else {
+        const double *v = p + (size_t)sl->i_v * L;
+        for (int l = 0; l < L; l++) {
+            dy[GS_Y_DEPOT * L + l] = d0[l];
+            dy[GS_Y_CENTRAL * L + l] = d1[l];
+            dy[GS_Y_AUC * L + l] = cen[l] / v[l];
+        }
+    }
+}
+
+static inline void prepare_impl(const struct slot *sl, double *p)
+{
+    const struct gs_model_file *m = sl->m;
+    if (!sl->split)
+        return;
+    cache_for(m);
+    for (size_t i = 0; i < m->n_par; i++)
+        tc.rows[m->r_par + i] = p + i * L;
+    for (size_t k = 0; k < sl->n_h; k++)
+        tc.rows[sl->hreg[k]] = tc.work[sl->hreg[k] - m->r_t - 1];
+    mf_eval(&sl->prep, tc.rows);
+    const double *v = p + (size_t)sl->i_v * L;
+    for (int l = 0; l < L; l++)
+        p[m->n_par * L + (size_t)l] = 1.0 / v[l];
+    for (size_t k = 0; k < sl->n_h; k++)
+        for (int l = 0; l < L; l++)
+            p[(m->n_par + 1 + k) * L + (size_t)l] = tc.rows[sl->hreg[k]][l];
+}
+
+/* Splits the programs for the lane path when the hoisted values fit the spare rows. */
+static int split_programs(struct slot *sl)
+{
+    const struct gs_model_file *m = sl->m;
+    unsigned char inv[MF_MAX_REGS] = {0}, need[MF_MAX_REGS] = {0};
+    for (size_t r = 0; r < m->r_cmt; r++)
+        inv[r] = 1;
+    for (size_t i = 0; i < m->main.n; i++)
+        inv[m->main.ins[i].dst] = 1;
+    for (size_t i = 0; i < m->ode.n; i++) {
+        const struct mf_ins *in = &m->ode.ins[i];
+        inv[in->dst] = inv[in->a] && inv[in->b];
+    }
+    for (size_t i = 0; i < m->ode.n; i++) {
+        const struct mf_ins *in = &m->ode.ins[i];
+        if (!inv[in->dst])
+            need[in->a] = need[in->b] = 1;
+    }
+    need[m->r_dxdt[0]] = need[m->r_dxdt[1]] = 1;
+    size_t n_h = 0;
+    for (size_t r = m->r_t + 1; r < m->n_reg; r++)
+        if (inv[r] && need[r]) {
+            if (m->n_par + 1 + n_h >= GS_MAX_PARAMS)
+                return 0;
+            sl->hreg[n_h++] = (uint16_t)r;
+        }
+    if (m->n_par + 1 > GS_MAX_PARAMS)
+        return 0;
+    sl->n_h = n_h;
+    for (size_t i = 0; i < m->main.n; i++) {
+        const struct mf_ins *in = &m->main.ins[i];
+        if (mf_prog_emit(&sl->prep, in->op, in->dst, in->a, in->b))
+            return -1;
+    }
+    for (size_t i = 0; i < m->ode.n; i++) {
+        const struct mf_ins *in = &m->ode.ins[i];
+        if (mf_prog_emit(inv[in->dst] ? &sl->prep : &sl->var, in->op, in->dst, in->a, in->b))
+            return -1;
+    }
+    return 1;
 }
 
 static inline int rhs_impl(const struct slot *sl, double t, const double *y, double *dy,
@@ -102,11 +186,6 @@ static inline int rhs_impl(const struct slot *sl, double t, const double *y, dou
     dy[GS_Y_UNABSORBED] = loss;
     dy[GS_Y_ELIMINATED] = -(dy[GS_Y_DEPOT] + dy[GS_Y_CENTRAL]) - loss;
     return isfinite(dy[GS_Y_DEPOT]) && isfinite(dy[GS_Y_CENTRAL]) ? 0 : -1;
-}
-
-static void lanes_prepare(double *p)
-{
-    (void)p;
 }
 
 static void dose_impl(const struct slot *sl, const double *p, int cmt, double amt, double *y)
@@ -161,6 +240,10 @@ static double lambda_z_impl(const struct slot *sl, const double *p)
     {                                                                                              \
         return p[slots[k].i_cl];                                                                   \
     }                                                                                              \
+    static void prep##k(double *p)                                                                 \
+    {                                                                                              \
+        prepare_impl(&slots[k], p);                                                                \
+    }                                                                                              \
     static void dose##k(const double *p, int cmt, double amt, double *y)                           \
     {                                                                                              \
         dose_impl(&slots[k], p, cmt, amt, y);                                                      \
@@ -179,7 +262,7 @@ SLOT_FNS(6)
 SLOT_FNS(7)
 #define SLOT_TAB(k)                                                                                \
     {                                                                                              \
-        rl##k, r##k, lag##k, vol##k, cl##k, lz##k, dose##k                                         \
+        rl##k, r##k, lag##k, vol##k, cl##k, lz##k, dose##k, prep##k                                \
     }
 static const struct {
     void (*rl)(const double *, double *, const double *);
@@ -189,6 +272,7 @@ static const struct {
     double (*cl)(const double *);
     double (*lz)(const double *);
     void (*dose)(const double *, int, double, double *);
+    void (*prep)(double *);
 } fns[N_SLOTS] = {SLOT_TAB(0), SLOT_TAB(1), SLOT_TAB(2), SLOT_TAB(3),
                   SLOT_TAB(4), SLOT_TAB(5), SLOT_TAB(6), SLOT_TAB(7)};
 
@@ -227,6 +311,8 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
     }
     struct slot *sl = &slots[k];
     if (sl->m != m) {
+        mf_prog_free(&sl->prep);
+        mf_prog_free(&sl->var);
         memset(sl, 0, sizeof *sl);
         const char *base = strrchr(m->origin, '/');
         snprintf(sl->name, sizeof sl->name, "file:%s#%zu", base ? base + 1 : m->origin, k + 1);
@@ -243,14 +329,23 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
                                                 0.0,
                                                 1e12,
                                                 (int)i == iv || (int)i == icl};
-        sl->s = (struct gs_structure){sl->name,      m->title ? m->title : "model file",
-                                      m->n_par,      sl->defs,
-                                      fns[k].r,      fns[k].rl,
-                                      lanes_prepare, NULL,
-                                      NULL,          fns[k].dose,
-                                      fns[k].lag,    fns[k].vol,
-                                      fns[k].cl,     fns[k].lz};
+        sl->s = (struct gs_structure){sl->name,    m->title ? m->title : "model file",
+                                      m->n_par,    sl->defs,
+                                      fns[k].r,    fns[k].rl,
+                                      fns[k].prep, NULL,
+                                      NULL,        fns[k].dose,
+                                      fns[k].lag,  fns[k].vol,
+                                      fns[k].cl,   fns[k].lz};
         sl->m = m;
+        int sp = split_programs(sl);
+        if (sp < 0) {
+            mf_prog_free(&sl->prep);
+            mf_prog_free(&sl->var);
+            sl->m = NULL;
+            pthread_mutex_unlock(&lock);
+            return gs_error_set(err, GS_NOMEM, "--model", "out of memory");
+        }
+        sl->split = sp;
     }
     *out = &sl->s;
     pthread_mutex_unlock(&lock);
@@ -261,8 +356,11 @@ void mf_structure_release(const struct gs_model_file *m)
 {
     pthread_mutex_lock(&lock);
     for (size_t k = 0; k < N_SLOTS; k++)
-        if (slots[k].m == m)
+        if (slots[k].m == m) {
             slots[k].m = NULL;
+            mf_prog_free(&slots[k].prep);
+            mf_prog_free(&slots[k].var);
+        }
     pthread_mutex_unlock(&lock);
     if (tc.m == m)
         tc.m = NULL;
