@@ -177,6 +177,8 @@ static inline int rhs_impl(const struct slot *sl, double t, const double *y, dou
     tc.rows[m->r_cmt] = (double *)(uintptr_t)(y + GS_Y_DEPOT);
     tc.rows[m->r_cmt + 1] = (double *)(uintptr_t)(y + GS_Y_CENTRAL);
     tc.rows[m->r_t][0] = t;
+    for (size_t k = 0; k < sl->n_h; k++) /* the lane path may have left them on a batch's rows */
+        tc.rows[sl->hreg[k]] = tc.work[sl->hreg[k] - m->r_t - 1];
     mf_eval1(&m->main, tc.rows);
     mf_eval1(&m->ode, tc.rows);
     double loss = m->r_loss == MF_NOT_SET ? 0.0 : tc.rows[m->r_loss][0];
