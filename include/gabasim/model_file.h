@@ -72,10 +72,12 @@ struct gs_mf_sim_request {
     const double *times_h; /* increasing, >= 0 */
     size_t n_times;
     double rtol, atol; /* 0: 1e-8 and 1e-10 */
+    int stiff;         /* 1: CVODE BDF per subject with the exact Jacobian (stiff models) */
 };
 
 /* out[(subject * n_times + k) * (n_cmt + n_out) + j]: the compartment amounts then the outputs
- * at times_h[k]. Integrated by Dormand-Prince 5(4), GS_LANES subjects per step. */
+ * at times_h[k]. Integrated by Dormand-Prince 5(4), GS_LANES subjects per step, or with `stiff`
+ * by SUNDIALS CVODE (BDF, dense linear solver) given the forward-mode Jacobian. */
 gs_status gs_model_file_simulate(const struct gs_mf_sim_request *rq, double *out,
                                  struct gs_error *err);
 

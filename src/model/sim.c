@@ -2,9 +2,13 @@
  * coefficients of src/solve/rk_batch.c: Dormand & Prince, J Comput Appl Math 1980;6:19; step
  * control after Hairer, Norsett & Wanner, Solving ODEs I), stopping exactly at every dose,
  * infusion end and output time; and exact Jacobians by forward-mode differentiation. */
+#include <cvode/cvode.h>
 #include <math.h>
+#include <nvector/nvector_serial.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
 
 #include "gabasim/alloc.h"
 #include "model_int.h"
@@ -23,6 +27,8 @@ static void frame_free(struct frame *f)
     gs_free(f->rows);
     gs_free(f->store);
     gs_free(f->inf);
+    f->rows = NULL;
+    f->store = f->inf = NULL;
 }
 
 static int frame_init(struct frame *f, const struct gs_model_file *m)
@@ -106,12 +112,95 @@ static const double a21 = 1.0 / 5, a31 = 3.0 / 40, a32 = 9.0 / 40, a41 = 44.0 / 
 static const double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920, e5 = -17253.0 / 339200,
                     e6 = 22.0 / 525, e7 = -1.0 / 40;
 
+/* The stiff path: one CVODE instance per lane; the right-hand side and the Jacobian evaluate
+ * the bytecode for all lanes with the lane's amounts and read the lane's result. */
+struct cvl {
+    void *cv;
+    N_Vector y;
+    SUNMatrix A;
+    SUNLinearSolver ls;
+    int lane;
+    struct frame *f, *tf;
+    double *ybuf, *dybuf;
+};
+
 struct rk {
     size_t n; /* states */
     double *k[7], *ytmp, *ynew;
     double h, rtol, atol;
     long steps;
+    struct cvl *cvl; /* stiff: one per lane, else NULL */
+    size_t n_lanes;
 };
+
+static void lane_states(struct cvl *u, const double *y)
+{
+    size_t n = u->f->m->n_cmt;
+    for (size_t i = 0; i < n; i++)
+        for (int l = 0; l < L; l++)
+            u->ybuf[i * L + (size_t)l] = y[i];
+}
+
+static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
+{
+    struct cvl *u = user;
+    size_t n = u->f->m->n_cmt;
+    lane_states(u, N_VGetArrayPointer(y));
+    rhs(u->f, t, u->ybuf, u->dybuf);
+    double *d = N_VGetArrayPointer(ydot);
+    for (size_t i = 0; i < n; i++) {
+        d[i] = u->dybuf[i * L + (size_t)u->lane];
+        if (!isfinite(d[i]))
+            return 1; /* recoverable: CVODE retries with a smaller step */
+    }
+    return 0;
+}
+
+static int cv_jac(realtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *user, N_Vector t1,
+                  N_Vector t2, N_Vector t3)
+{
+    (void)fy, (void)t1, (void)t2, (void)t3;
+    struct cvl *u = user;
+    const struct gs_model_file *m = u->f->m;
+    lane_states(u, N_VGetArrayPointer(y));
+    rhs(u->f, t, u->ybuf, u->dybuf); /* the primal registers at this point */
+    for (size_t j = 0; j < m->n_cmt; j++) {
+        for (size_t r = m->r_par; r < m->n_reg; r++)
+            for (int l = 0; l < L; l++)
+                u->tf->rows[r][l] = r == m->r_cmt + j ? 1.0 : 0.0;
+        mf_tangent(&m->ode, u->f->rows, u->tf->rows);
+        for (size_t i = 0; i < m->n_cmt; i++)
+            SM_ELEMENT_D(J, i, j) = u->tf->rows[m->r_dxdt[i]][u->lane];
+    }
+    return 0;
+}
+
+static void cv_silent(int code, const char *module, const char *fn, char *msg, void *user)
+{
+    (void)code, (void)module, (void)fn, (void)msg, (void)user;
+}
+
+static gs_status stiff_segment(struct rk *w, double *y, double t0, double t1, struct gs_error *err)
+{
+    for (size_t l = 0; l < w->n_lanes; l++) {
+        struct cvl *u = &w->cvl[l];
+        double *v = N_VGetArrayPointer(u->y), tret;
+        for (size_t i = 0; i < w->n; i++)
+            v[i] = y[i * L + l];
+        int flag = CVodeReInit(u->cv, t0, u->y);
+        if (flag == CV_SUCCESS)
+            flag = CVodeSetStopTime(u->cv, t1);
+        if (flag == CV_SUCCESS)
+            flag = CVode(u->cv, t1, u->y, &tret, CV_NORMAL);
+        if (flag < 0)
+            return gs_error_set(err, GS_SOLVER, "solver",
+                                "model file: CVODE failed (flag %d) between t = %g and %g h", flag,
+                                t0, t1);
+        for (size_t i = 0; i < w->n; i++)
+            y[i * L + l] = v[i];
+    }
+    return GS_OK;
+}
 
 static gs_status segment(struct frame *f, struct rk *w, double *y, double t0, double t1,
                          struct gs_error *err)
@@ -120,6 +209,8 @@ static gs_status segment(struct frame *f, struct rk *w, double *y, double t0, do
     double **k = w->k, t = t0;
     if (nn == 0 || t1 <= t0)
         return GS_OK;
+    if (w->cvl)
+        return stiff_segment(w, y, t0, t1, err);
     rhs(f, t, y, k[0]);
     double h = w->h > 0 ? w->h : fmin(1e-3, t1 - t0);
     while (t < t1) {
@@ -197,8 +288,10 @@ static gs_status batch(const struct gs_mf_sim_request *rq, size_t first, size_t 
                        double *out, struct gs_error *err)
 {
     const struct gs_model_file *m = rq->model;
-    struct frame f;
+    struct frame f, tf = {0};
     struct rk w = {0};
+    SUNContext ctx = NULL;
+    double *ybuf = NULL, *dybuf = NULL;
     gs_status st = GS_OK;
     size_t n_ev = 0, cap = 0, nw = m->n_cmt * L + 1;
     struct ev *ev = NULL;
@@ -222,6 +315,44 @@ static gs_status batch(const struct gs_mf_sim_request *rq, size_t first, size_t 
     }
     frame_inputs(&f, rq, first, n_lanes);
     mf_eval(&m->main, f.rows);
+    if (rq->stiff && m->n_cmt > 0) {
+        static double zero[L];
+        w.n_lanes = n_lanes;
+        if (SUNContext_Create(NULL, &ctx) != 0 || frame_init(&tf, m) ||
+            !(w.cvl = gs_calloc(n_lanes, sizeof *w.cvl)) ||
+            !(ybuf = gs_calloc(nw, sizeof(double))) || !(dybuf = gs_calloc(nw, sizeof(double)))) {
+            st = gs_error_set(err, GS_NOMEM, "model", "out of memory");
+            goto done;
+        }
+        for (size_t r = 0; r < m->n_const; r++)
+            tf.rows[r] = zero;
+        for (size_t l = 0; l < n_lanes; l++) {
+            struct cvl *u = &w.cvl[l];
+            u->lane = (int)l;
+            u->f = &f;
+            u->tf = &tf;
+            u->ybuf = ybuf;
+            u->dybuf = dybuf;
+            int ok = (u->y = N_VNew_Serial((sunindextype)m->n_cmt, ctx)) != NULL &&
+                     (u->cv = CVodeCreate(CV_BDF, ctx)) != NULL &&
+                     (u->A = SUNDenseMatrix((sunindextype)m->n_cmt, (sunindextype)m->n_cmt, ctx)) &&
+                     (u->ls = SUNLinSol_Dense(u->y, u->A, ctx)) != NULL;
+            if (ok) {
+                N_VConst(0.0, u->y);
+                ok = CVodeInit(u->cv, cv_rhs, 0.0, u->y) == CV_SUCCESS &&
+                     CVodeSStolerances(u->cv, w.rtol, w.atol) == CV_SUCCESS &&
+                     CVodeSetLinearSolver(u->cv, u->ls, u->A) == CV_SUCCESS &&
+                     CVodeSetJacFn(u->cv, cv_jac) == CV_SUCCESS &&
+                     CVodeSetUserData(u->cv, u) == CV_SUCCESS &&
+                     CVodeSetMaxNumSteps(u->cv, 1000000) == CV_SUCCESS &&
+                     CVodeSetErrHandlerFn(u->cv, cv_silent, NULL) == CV_SUCCESS;
+            }
+            if (!ok) {
+                st = gs_error_set(err, GS_NOMEM, "model", "out of memory (CVODE set-up)");
+                goto done;
+            }
+        }
+    }
     for (size_t i = 0; i < m->n_cmt; i++)
         for (int l = 0; l < L; l++)
             y[i * L + l] = main_or(&f, m->r_init[i], l, 0.0);
@@ -295,6 +426,23 @@ static gs_status batch(const struct gs_mf_sim_request *rq, size_t first, size_t 
         }
     }
 done:
+    for (size_t l = 0; w.cvl && l < w.n_lanes; l++) {
+        if (w.cvl[l].cv)
+            CVodeFree(&w.cvl[l].cv);
+        if (w.cvl[l].ls)
+            SUNLinSolFree(w.cvl[l].ls);
+        if (w.cvl[l].A)
+            SUNMatDestroy(w.cvl[l].A);
+        if (w.cvl[l].y)
+            N_VDestroy(w.cvl[l].y);
+    }
+    gs_free(w.cvl);
+    if (ctx)
+        SUNContext_Free(&ctx);
+    if (tf.rows)
+        frame_free(&tf);
+    gs_free(ybuf);
+    gs_free(dybuf);
     for (int i = 0; i < 7; i++)
         gs_free(w.k[i]);
     gs_free(w.ytmp);
@@ -343,7 +491,7 @@ gs_status gs_model_file_jacobian(const gs_model_file *m, const double *params, c
         gs_free(ys);
         return gs_error_set(err, GS_NOMEM, "model", "out of memory");
     }
-    struct gs_mf_sim_request rq = {m, 1, params, covs, etas, NULL, 0, NULL, 0, 0, 0};
+    struct gs_mf_sim_request rq = {m, 1, params, covs, etas, NULL, 0, NULL, 0, 0, 0, 0};
     frame_inputs(&f, &rq, 0, 1);
     for (size_t i = 0; i < m->n_cmt; i++)
         for (int l = 0; l < L; l++)

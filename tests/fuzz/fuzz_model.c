@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         double *out = calloc(33 * 3 * w + 1, sizeof(double));
         struct gs_mf_dose d[3] = {
             {0, 10, 1, 0, 0, 0}, {0.25, 5, (int)nc, 10, 0, 0}, {0, 1, 1, 0, 1, 2}};
-        struct gs_mf_sim_request rq = {m, 33, NULL, NULL, NULL, d, nc ? 3 : 0, t, 3, 1e-4, 1e-6};
+        struct gs_mf_sim_request rq = {m, 33, NULL, NULL, NULL, d, nc ? 3 : 0, t, 3, 1e-4, 1e-6, 0};
         if (out) {
             fuzz_error_reset(&err);
             st = gs_model_file_simulate(&rq, out, &err);
