@@ -216,10 +216,10 @@ static gs_status segment(struct frame *f, struct rk *w, double *y, double t0, do
     while (t < t1) {
         if (t + 1.01 * h >= t1)
             h = t1 - t;
-        if (++w->steps > 20000000L || h < 1e-14 * fmax(1.0, fabs(t)))
+        if (++w->steps > 2000000L || h < 1e-14 * fmax(1.0, fabs(t)))
             return gs_error_set(err, GS_SOLVER, "solver",
-                                "model file: step size underflow or too many steps at t = %g h "
-                                "(a stiff or diverging model)",
+                                "model file: step size underflow or 2 million steps at t = %g h "
+                                "(a stiff or diverging model: try the stiff solver)",
                                 t);
 #define ST(dst, ex)                                                                                \
     for (size_t i = 0; i < nn; i++)                                                                \
