@@ -56,6 +56,7 @@ struct mf_named {
 };
 
 struct gs_model_file {
+    unsigned long long uid; /* unique in the process: per-thread caches key on it */
     char *origin;
     char *title;  /* $PROB */
     char *source; /* $SOURCE */

@@ -867,6 +867,8 @@ gs_status gs_model_file_parse(gs_model_file **out, const char *text, size_t len,
         gs_model_file_free(m);
         return gs_error_set(err, GS_NOMEM, "model", "out of memory");
     }
+    static _Atomic unsigned long long next_uid = 1;
+    m->uid = next_uid++;
     memset(m->r_dxdt, 0xff, sizeof m->r_dxdt);
     memset(m->r_f, 0xff, sizeof m->r_f);
     memset(m->r_alag, 0xff, sizeof m->r_alag);

@@ -40,7 +40,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Per-thread register table, rebuilt when the thread meets another model. */
 struct cache {
-    const struct gs_model_file *m;
+    unsigned long long uid; /* the model's (addresses are reused after a free) */
     double *rows[MF_MAX_REGS];
     double work[MAX_WORK][L];
     double cov_eta_t[129][L]; /* covariates, etas (at reference, zero) and t */
@@ -49,7 +49,7 @@ static _Thread_local struct cache tc;
 
 static void cache_for(const struct gs_model_file *m)
 {
-    if (tc.m == m)
+    if (tc.uid == m->uid)
         return;
     for (size_t r = 0; r < m->n_reg; r++)
         tc.rows[r] = r < m->n_const ? m->konst_rows[r] : tc.work[0];
@@ -67,7 +67,7 @@ static void cache_for(const struct gs_model_file *m)
     tc.rows[m->r_t] = tc.cov_eta_t[k];
     for (size_t r = m->r_t + 1; r < m->n_reg; r++)
         tc.rows[r] = tc.work[r - m->r_t - 1];
-    tc.m = m;
+    tc.uid = m->uid;
 }
 
 static inline void rhs_lanes_impl(const struct slot *sl, const double *y, double *dy,
@@ -364,8 +364,7 @@ void mf_structure_release(const struct gs_model_file *m)
             mf_prog_free(&slots[k].var);
         }
     pthread_mutex_unlock(&lock);
-    if (tc.m == m)
-        tc.m = NULL;
+
 }
 
 const struct gs_structure *gs__model_file_structure_find(const char *name)

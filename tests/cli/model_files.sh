@@ -8,6 +8,7 @@
 set -u
 GS=$(realpath "${1:?usage: model_files.sh PATH_TO_GABASIM}")
 . "$(dirname "$(realpath "$0")")/lib.sh"
+SRC=$(realpath "$(dirname "$(realpath "$0")")/../..")
 
 compare_json() { # description, file a, file b
   python3 - "$2" "$3" <<'PY' && ok "$1" || bad "$1" "numbers differ (above)"
@@ -52,7 +53,7 @@ for case in "gabapentin 600mg 8h" "pregabalin 150mg 12h"; do
   "$GS" population --drug "$1" --n 200 --seed 3 --dose "$2" --every "$3" --days 3 --quiet \
     --percentiles-csv "$TMP/pa.csv" > /dev/null &&
     "$GS" population --drug "$1" --n 200 --seed 3 --dose "$2" --every "$3" --days 3 --quiet \
-      --percentiles-csv "$TMP/pb.csv" --model "data/models/$1.model" > /dev/null ||
+      --percentiles-csv "$TMP/pb.csv" --model "$SRC/data/models/$1.model" > /dev/null ||
     bad "$1 population runs" ""
   python3 - "$TMP/pa.csv" "$TMP/pb.csv" <<'PY' && ok "$1: population percentiles within 1e-6" || bad "$1: population percentiles within 1e-6" "differ"
 import csv, sys
@@ -64,7 +65,6 @@ for ra, rb in zip(a[1:], b[1:]):
 PY
 done
 
-cd "$(dirname "$(realpath "$0")")/../.." || exit 1
 printf '$PARAM\nCL = 1 L/h\n$CMT A\n$ODE\ndxdt_A = -CL * A +\n' > "$TMP/bad.model"
 usage_err "a malformed model file names file:line:column and the token" \
   "bad.model:5:19: found end of line; expected a number, a name, a function or '('" \
