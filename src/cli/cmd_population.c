@@ -5,13 +5,14 @@
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/model_file.h"
 
 enum { OF_PCT, OF_SUMMARY, OF_PARAMS, OF_PLOT, OF_JSON, OF_OUT, N_OF };
 static const char *const of_opt[N_OF] = {
     "--percentiles-csv", "--summary-csv", "--params-csv", "--plot", "--summary-json", "--out"};
 
 struct population_opts {
-    const char *drug, *data, *covariates, *variability, *percentiles;
+    const char *drug, *model, *data, *covariates, *variability, *percentiles;
     const char *file[N_OF]; /* the outputs, by OF_* */
     long n, seed, threads;
     double window_from_h, window_to_h;
@@ -26,6 +27,8 @@ struct population_opts {
 #define POPULATION_OPTIONS(o)                                                                      \
     {                                                                                              \
         OPT_STRING("drug", "NAME|FILE", &(o)->drug, "drug library name or a .json drug file"),     \
+            OPT_STRING("model", "NAME|FILE", &(o)->model,                                          \
+                       "model file in place of the drug's structure"),                             \
             OPT_STRING("data", "FILE.csv", &(o)->data,                                             \
                        "a NONMEM-style dataset: simulate its subjects, write PRED, IPRED, SIMDV "  \
                        "(see below; '-': standard input)"),                                        \
@@ -151,6 +154,7 @@ int cmd_population(int argc, char **argv)
                                 .solver = CLI_SOLVER_OPTS_INIT};
     struct option t[] = POPULATION_OPTIONS(&o);
     gs_drug *drug = NULL;
+    gs_model_file *mf = NULL;
     gs_dataset *table = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
@@ -172,7 +176,8 @@ int cmd_population(int argc, char **argv)
     else if (o.variability)
         st = gs_population_parse_variability(o.variability, &req.variability_scale, &err);
     cli_solver(&o.solver, &req.sim);
-    if (st || (st = gs_drug_load(&drug, o.drug, &err)))
+    if (st || (st = o.model ? gs_drug_load_with_model(&drug, &mf, o.drug, o.model, &err)
+                            : gs_drug_load(&drug, o.drug, &err)))
         goto done;
     req.drug = drug;
     req.seed = (uint64_t)o.seed;
@@ -236,5 +241,6 @@ done:
     gs_free(grid);
     gs_dataset_free(table);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     return st ? cli_fail(&err) : GS_EXIT_OK;
 }

@@ -4,9 +4,10 @@
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/model_file.h"
 
 struct simulate_opts {
-    const char *drug, *csv, *plot;
+    const char *drug, *model, *csv, *plot;
     int json;
     struct cli_patient_opts patient;
     struct cli_regimen_opts regimen;
@@ -19,6 +20,8 @@ struct simulate_opts {
     {                                                                                              \
         OPT_STRING("drug", "NAME|FILE", &(o)->drug,                                                \
                    "drug library name (see 'gabasim drugs') or a .json file"),                     \
+            OPT_STRING("model", "NAME|FILE", &(o)->model,                                          \
+                       "model file in place of the drug's structure (docs/model-files.md)"),       \
             OPT_REGIMEN(&(o)->regimen), OPT_PATIENT(&(o)->patient), OPT_GRID(&(o)->grid),          \
             OPT_SOLVER(&(o)->solver),                                                              \
             OPT_STRING("csv", "FILE", &(o)->csv,                                                   \
@@ -64,6 +67,7 @@ int cmd_simulate(int argc, char **argv)
                               .grid = CLI_GRID_OPTS_INIT};
     struct option t[] = SIMULATE_OPTIONS(&o);
     gs_drug *drug = NULL;
+    gs_model_file *mf = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
     struct gs_model model;
@@ -85,7 +89,9 @@ int cmd_simulate(int argc, char **argv)
         goto fail;
     }
     cli_solver(&o.solver, &sopt);
-    if ((st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)) ||
+    if ((st = o.model ? gs_drug_load_with_model(&drug, &mf, o.drug, o.model, &err)
+                      : gs_drug_load(&drug, o.drug, &err)) ||
+        (st = cli_patient(&o.patient, &pt, &err)) ||
         (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||
         (st = gs_drug_individual_model(drug, &pt, &model, notes, sizeof notes, &err)) ||
         (st = gs_dialysis_apply(drug, &pt, &reg, notes, sizeof notes, &err)))
@@ -167,6 +173,7 @@ int cmd_simulate(int argc, char **argv)
     gs_simulate_profile_release(&prof);
     gs_event_list_release(&ev);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     return GS_EXIT_OK;
 
 fail:
@@ -178,5 +185,6 @@ fail:
     gs_simulate_profile_release(&prof);
     gs_event_list_release(&ev);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     return cli_fail(&err);
 }

@@ -1,6 +1,7 @@
 /* structures.c - the registry of model structures. Add a structure: one file + one line here. */
 #include <string.h>
 
+#include "gabasim/model_file.h"
 #include "pk_int.h"
 
 static const struct gs_structure *const all[] = {
@@ -19,7 +20,7 @@ const struct gs_structure *gs_model_structure_find(const char *name)
     for (size_t i = 0; all[i]; i++)
         if (strcmp(all[i]->name, name) == 0)
             return all[i];
-    return NULL;
+    return gs__model_file_structure_find(name); /* model files plugged in (src/model/) */
 }
 
 int gs_model_structure_param_index(const struct gs_structure *s, const char *name)

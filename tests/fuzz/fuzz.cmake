@@ -38,7 +38,7 @@
 # ones included, links only the sanitizer runtimes.)
 
 set(GS_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse
+set(GS_FUZZ_NAMES drug_json titration quantity dataset interactions covdist pain adverse model
                   evidence studies trial_spec datafile nca)
 
 set(GS_FUZZ_SECONDS 30 CACHE STRING "Seconds of fuzzing per target in the fuzz_<name> tests")

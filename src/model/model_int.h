@@ -1,0 +1,100 @@
+/* model_int.h - private to src/model: a parsed model file and its bytecode.
+ *
+ * Registers are rows of GS_LANES doubles (one per subject). Register numbers:
+ *   [0, n_const)                constants (broadcast rows kept in the model)
+ *   then one register per parameter, covariate, eta and compartment amount, then the time t,
+ *   then work registers written by the programs (every instruction writes a fresh one: SSA).
+ * Three programs share the register file: `main` (once per subject: covariate relations, random
+ * effects, F_/ALAG_/D_ and initial amounts), `ode` (the derivatives) and `out` (derived outputs).
+ */
+#ifndef GABASIM_MODEL_INT_H
+#define GABASIM_MODEL_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gabasim/model.h"
+#include "gabasim/model_file.h"
+
+enum mf_op {
+    MF_ADD,
+    MF_SUB,
+    MF_MUL,
+    MF_DIV,
+    MF_NEG,
+    MF_POW,
+    MF_EXP,
+    MF_LOG,
+    MF_SQRT,
+    MF_MIN,
+    MF_MAX,
+    MF_ABS,
+    MF_N_OPS
+};
+
+struct mf_ins {
+    uint8_t op;
+    uint16_t dst, a, b;
+};
+
+struct mf_prog {
+    struct mf_ins *ins;
+    size_t n, cap;
+};
+
+#define MF_MAX_REGS  4000 /* fits uint16_t with room; a model file is small */
+#define MF_MAX_NAMES 256  /* parameters, covariates, etas, compartments, variables each */
+#define MF_MAX_TEXT  (1u << 20)
+#define MF_NAME_LEN  48
+#define MF_NOT_SET   0xffff
+
+struct mf_named {
+    char name[MF_NAME_LEN];
+    double value; /* parameter value or covariate reference */
+    char unit[32];
+    char *text; /* description / source (owned) */
+};
+
+struct gs_model_file {
+    unsigned long long uid; /* unique in the process: per-thread caches key on it */
+    char *origin;
+    char *title;  /* $PROB */
+    char *source; /* $SOURCE */
+    struct mf_named par[MF_MAX_NAMES], cov[MF_MAX_NAMES];
+    char eta[MF_MAX_NAMES][MF_NAME_LEN];
+    char cmt[MF_MAX_NAMES][MF_NAME_LEN];
+    char outname[MF_MAX_NAMES][MF_NAME_LEN];
+    size_t n_par, n_cov, n_eta, n_cmt, n_out;
+    double *omega; /* n_eta x n_eta, full symmetric */
+    double res_add, res_prop;
+    char res_unit[32];
+    /* registers */
+    size_t n_const, n_reg;
+    double *konst; /* n_const values */
+    double (*konst_rows)[GS_LANES];
+    size_t r_par, r_cov, r_eta, r_cmt, r_t; /* first register of each group */
+    uint16_t r_dxdt[MF_MAX_NAMES];          /* register of dxdt_CMT (MF_NOT_SET: 0) */
+    uint16_t r_f[MF_MAX_NAMES], r_alag[MF_MAX_NAMES], r_dur[MF_MAX_NAMES], r_init[MF_MAX_NAMES];
+    uint16_t r_out[MF_MAX_NAMES];
+    uint16_t r_loss; /* $ODE variable LOSS (MF_NOT_SET: none) */
+    int uses_t_in_ode;
+    struct mf_prog main, ode, out;
+};
+
+/* bytecode.c */
+int mf_prog_emit(struct mf_prog *p, int op, unsigned dst, unsigned a, unsigned b);
+void mf_prog_free(struct mf_prog *p);
+int mf_finish_constants(struct gs_model_file *m);
+
+/* eval.c: rows[r] points at register r's GS_LANES doubles (work rows included). */
+void mf_eval(const struct mf_prog *p, double *const *rows);
+/* The same for one lane (lane 0 of each row): the scalar right-hand side. */
+void mf_eval1(const struct mf_prog *p, double *const *rows);
+/* Forward-mode tangent of `p`: trows[r] holds d(register r)/d(seed) for every lane, given the
+ * primal rows already evaluated; inputs' tangents are set by the caller. */
+void mf_tangent(const struct mf_prog *p, double *const *rows, double *const *trows);
+
+/* structure.c: forget the structure slot of a model being freed. */
+void mf_structure_release(const struct gs_model_file *m);
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# model_files.sh - `--model` (issue 14 items 1-2): gabapentin and pregabalin written as model
+# files (data/models/) give what the built-in structures give, through simulate and population
+# as a user runs them (every number of the JSON report within 1e-6 relative, the population's
+# percentiles likewise); a model file that cannot stand in for a drug, or does not parse, is one
+# line naming the file, line and column, exit 2.
+# usage: bash model_files.sh PATH_TO_GABASIM
+set -u
+GS=$(realpath "${1:?usage: model_files.sh PATH_TO_GABASIM}")
+. "$(dirname "$(realpath "$0")")/lib.sh"
+SRC=$(realpath "$(dirname "$(realpath "$0")")/../..")
+
+compare_json() { # description, file a, file b
+  python3 - "$2" "$3" <<'PY' && ok "$1" || bad "$1" "numbers differ (above)"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+worst = [0.0, ""]
+n = [0]
+def walk(x, y, path):
+    if isinstance(x, dict):
+        assert set(x) == set(y), path
+        for k in x:
+            if k != "structure":
+                walk(x[k], y[k], path + "." + k)
+    elif isinstance(x, list):
+        assert len(x) == len(y), path
+        for i, (u, v) in enumerate(zip(x, y)):
+            walk(u, v, f"{path}[{i}]")
+    elif isinstance(x, float) and isinstance(y, (int, float)):
+        n[0] += 1
+        d = abs(x - y) / max(abs(x), 1e-12)
+        if path.endswith("mass_balance_rel_error"):  # solver noise: both tiny is agreement
+            assert abs(x) < 1e-8 and abs(y) < 1e-8, (path, x, y); return
+        if abs(x - y) > 1e-6 * abs(x) + 1e-12:
+            print(f"{path}: {x} vs {y}", file=sys.stderr); sys.exit(1)
+        if d > worst[0]: worst[:] = [d, path]
+    elif x != y and not (isinstance(x, str) and "model" in path):
+        print(f"{path}: {x!r} vs {y!r}", file=sys.stderr); sys.exit(1)
+walk(a, b, "")
+assert n[0] > 100, n[0]
+print(f"  {n[0]} numbers; largest relative difference {worst[0]:.1e} at {worst[1]}")
+PY
+}
+
+for case in "gabapentin 600mg 8h" "pregabalin 150mg 12h"; do
+  set -- $case
+  "$GS" simulate --drug "$1" --dose "$2" --every "$3" --days 5 --crcl 45 --json > "$TMP/a.json" &&
+    "$GS" simulate --drug "$1" --dose "$2" --every "$3" --days 5 --crcl 45 --json \
+      --model "$1" > "$TMP/b.json" || bad "$1 simulate runs" "$(cat "$TMP/b.json")"
+  grep -q "\"structure\":[[:space:]]*\"file:$1.model" "$TMP/b.json" && ok "$1: the report names the model file" ||
+    bad "$1: the report names the model file" "$(grep structure "$TMP/b.json")"
+  compare_json "$1: simulate --model $1 = built-in within 1e-6" "$TMP/a.json" "$TMP/b.json"
+  "$GS" population --drug "$1" --n 200 --seed 3 --dose "$2" --every "$3" --days 3 --quiet \
+    --percentiles-csv "$TMP/pa.csv" > /dev/null &&
+    "$GS" population --drug "$1" --n 200 --seed 3 --dose "$2" --every "$3" --days 3 --quiet \
+      --percentiles-csv "$TMP/pb.csv" --model "$SRC/data/models/$1.model" > /dev/null ||
+    bad "$1 population runs" ""
+  python3 - "$TMP/pa.csv" "$TMP/pb.csv" <<'PY' && ok "$1: population percentiles within 1e-6" || bad "$1: population percentiles within 1e-6" "differ"
+import csv, sys
+a, b = (list(csv.reader(open(f))) for f in sys.argv[1:3])
+assert a[0] == b[0] and len(a) == len(b) > 10
+for ra, rb in zip(a[1:], b[1:]):
+    for x, y in zip(ra, rb):
+        assert abs(float(x) - float(y)) <= 1e-6 * abs(float(x)) + 1e-9, (ra[0], x, y)
+PY
+done
+
+printf '$PARAM\nCL = 1 L/h\n$CMT A\n$ODE\ndxdt_A = -CL * A +\n' > "$TMP/bad.model"
+usage_err "a malformed model file names file:line:column and the token" \
+  "bad.model:5:19: found end of line; expected a number, a name, a function or '('" \
+  simulate --drug gabapentin --dose 300mg --every 8h --days 1 --model "$TMP/bad.model"
+usage_err "a model unfit for the drug pipeline says why" \
+  "cannot stand in for a drug's structure: it needs exactly two compartments" \
+  simulate --drug gabapentin --dose 300mg --every 8h --days 1 --model one_cmt_iv
+usage_err "a model lacking a drug parameter names it" \
+  "drug 'gabapentin' gives parameter 'Vmax' (mg/h), which the model file does not declare" \
+  simulate --drug gabapentin --dose 300mg --every 8h --days 1 --model theophylline_1cmt_oral
+"$GS" population --drug gabapentin --n 10 --dose 300mg --every 8h --days 1 --model no_such \
+  > "$TMP/o" 2> "$TMP/e"
+rc=$?
+[ $rc != 0 ] && [ ! -s "$TMP/o" ] && [ "$(wc -l < "$TMP/e")" = 1 ] &&
+  grep -q "models/no_such.model" "$TMP/e" && ok "an unknown library model: one line, exit $rc" ||
+  bad "an unknown library model" "exit $rc: $(cat "$TMP/e")"
+
+echo "# $PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,75 @@
+/* fuzz_model.c - libFuzzer target for gs_model_file_parse() (model files, docs/model-files.md).
+ *
+ * The input is parsed as a model file. Invariants:
+ *   failure: a negative status equal to err.code, a non-empty one-line message that starts with
+ *            the origin ("fuzz.model:") unless memory ran out;
+ *   success: every name accessor returns a non-empty string for every index; the model is then
+ *            simulated for 33 subjects (two batches) over 4 h with a bolus, an infusion and a
+ *            repeated dose, and its Jacobian taken: either GS_OK or a clean error (a user's model
+ *            may diverge, take too many steps or compute NaN; it must never crash or hang).
+ */
+#include <math.h>
+
+#include "fuzz_common.h"
+#include "gabasim/model_file.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 8192)
+        return 0;
+    char *text = malloc(size + 1);
+    if (text == NULL)
+        return 0;
+    if (size)
+        memcpy(text, data, size);
+    text[size] = '\0';
+    gs_model_file *m = NULL;
+    struct gs_error err;
+    fuzz_error_reset(&err);
+    gs_status st = gs_model_file_parse(&m, text, size, "fuzz.model", &err);
+    if (st != GS_OK) {
+        fuzz_check_error(st, &err);
+        FUZZ_CHECK("origin", st == GS_NOMEM || strncmp(err.msg, "fuzz.model", 10) == 0,
+                   "message '%s' does not name the file", err.msg);
+        FUZZ_CHECK("null", m == NULL, "failed parse left a model");
+        free(text);
+        return 0;
+    }
+    static const enum gs_mf_kind kinds[] = {GS_MF_PARAM, GS_MF_COV, GS_MF_ETA, GS_MF_CMT,
+                                            GS_MF_OUTPUT};
+    for (size_t k = 0; k < 5; k++)
+        for (size_t i = 0; i < gs_model_file_count(m, kinds[k]); i++) {
+            const char *n = gs_model_file_name(m, kinds[k], i);
+            FUZZ_CHECK("name", n && *n, "empty name %zu of kind %zu", i, k);
+            FUZZ_CHECK("index", gs_model_file_index(m, kinds[k], n) >= 0, "'%s' not found", n);
+        }
+    size_t nc = gs_model_file_count(m, GS_MF_CMT), w = nc + gs_model_file_count(m, GS_MF_OUTPUT);
+    /* only small models are simulated: the fuzzer's time goes to the parser */
+    if (nc <= 8 && gs_model_file_ode_size(m) < 200) {
+        double t[3] = {0.5, 1, 4};
+        double *out = calloc(33 * 3 * w + 1, sizeof(double));
+        struct gs_mf_dose d[3] = {
+            {0, 10, 1, 0, 0, 0}, {0.25, 5, (int)nc, 10, 0, 0}, {0, 1, 1, 0, 1, 2}};
+        struct gs_mf_sim_request rq = {m, 33, NULL, NULL, NULL, d, nc ? 3 : 0, t, 3, 1e-4, 1e-6, 0};
+        if (out) {
+            fuzz_error_reset(&err);
+            st = gs_model_file_simulate(&rq, out, &err);
+            if (st != GS_OK)
+                fuzz_check_error(st, &err);
+            free(out);
+        }
+        double y[8] = {1, 2, 3, 4, 5, 6, 7, 8}, jac[64];
+        fuzz_error_reset(&err);
+        st = gs_model_file_jacobian(m, NULL, NULL, NULL, y, 1.0, 0, jac, &err);
+        if (st != GS_OK)
+            fuzz_check_error(st, &err);
+    }
+    const struct gs_structure *s;
+    fuzz_error_reset(&err);
+    st = gs_model_file_structure(m, &s, &err);
+    if (st != GS_OK)
+        fuzz_check_error(st, &err);
+    gs_model_file_free(m);
+    free(text);
+    return 0;
+}
