@@ -24,7 +24,7 @@ static const char *const formats[] = {"text", "csv", "json", NULL};
         OPT_CHOICE("method", "M", methods, &(o)->method,                                           \
                    "trapezoids: linup-logdown (default; log-linear while falling) or linear"),     \
             OPT_LIST("auc", "A-B", &(o)->auc,                                                      \
-                     "a partial AUC from A to B h after the dose: 0-24, 12-inf (repeatable, 8)"),  \
+                     "a partial AUC from A to B h after the dose: 0-24, 12-infinity (up to 8)"),   \
             OPT_QUANTITY_ABOVE("tau", "TIME", GS_DIM_TIME, 0, 1e6, &(o)->tau_h,                    \
                                "steady state: the dosing interval (AUCtau, Cmin, Cavg, CLss/F, "   \
                                "fluctuation, accumulation)"),                                      \
@@ -116,15 +116,15 @@ static gs_status parse_auc(const struct opt_list *l, struct gs_nca_options *no,
         double a = strtod(s, &end), b = NAN;
         if (end != s && *end == '-') {
             const char *q = end + 1;
-            if (strcmp(q, "inf") == 0)
-                b = INFINITY, end = (char *)q + 3;
+            if (strcmp(q, "infinity") == 0 || strcmp(q, "inf") == 0)
+                b = INFINITY, end = (char *)q + strlen(q);
             else
                 b = strtod(q, &end);
         }
         if (end == s || *end != '\0' || !(isfinite(a) && a >= 0 && b > a))
             return gs_error_set(err, GS_INPUT, "--auc",
                                 "'--auc' is '%s'; allowed A-B in hours with 0 <= A < B (B may be "
-                                "inf): 0-24, 12-inf",
+                                "infinity): 0-24, 12-infinity",
                                 s);
         no->interval_start_h[k] = a, no->interval_end_h[k] = b;
     }
