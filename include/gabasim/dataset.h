@@ -54,6 +54,36 @@ typedef struct gs_dataset gs_dataset;
  * file), GS_IO (unreadable) or GS_NOMEM. */
 gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *err);
 
+/* How a time-varying covariate (or parameter column) fills the time between records: NOCB, a
+ * record's value holds over the interval that ends at it (NONMEM's and mrgsolve's default), or
+ * LOCF, it holds from its record on (mrgsolve's fill/nocb = FALSE). docs/datasets.md. */
+enum gs_dataset_fill { GS_FILL_NOCB = 0, GS_FILL_LOCF = 1 };
+
+/* Reading options: GS_DATASET_OPTIONS_INIT, then set what differs. */
+struct gs_dataset_options {
+    /* comma-separated column names (case-insensitive) whose values are text kept as read and
+     * not used (as NONMEM's $INPUT NAME=DROP); every name must be a column. NULL: none */
+    const char *drop;
+    enum gs_dataset_fill fill; /* kept with the dataset for gs_dataset_simulate() */
+};
+#define GS_DATASET_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        NULL, GS_FILL_NOCB                                                                         \
+    }
+
+/* gs_dataset_read / gs_dataset_parse with options (NULL: the defaults). */
+gs_status gs_dataset_read_with(gs_dataset **out, const char *path,
+                               const struct gs_dataset_options *opt, struct gs_error *err);
+gs_status gs_dataset_parse_with(gs_dataset **out, const char *text, size_t len, const char *origin,
+                                const struct gs_dataset_options *opt, struct gs_error *err);
+
+/* The fill the dataset was read with. */
+enum gs_dataset_fill gs_dataset_fill(const gs_dataset *ds);
+
+/* "nocb" or "locf" (case-insensitive; NULL: leaves *fill) into *fill; GS_INPUT naming
+ * '--covariates' otherwise. */
+gs_status gs_dataset_parse_fill(const char *s, enum gs_dataset_fill *fill, struct gs_error *err);
+
 /* Same from memory (`origin` names it in messages); the fuzzed entry point. */
 gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const char *origin,
                            struct gs_error *err);

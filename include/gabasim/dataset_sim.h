@@ -44,6 +44,17 @@ struct gs_dataset_sim_config {
     int threads;
 };
 
+/* GS_INPUT when `option` (a patient option given on the command line, without dashes: "crcl";
+ * NULL: none) would be overridden: the dataset has a covariate column, which then describes
+ * every subject. The message names both. */
+gs_status gs_dataset_check_patient_option(const gs_dataset *ds, const char *option,
+                                          struct gs_error *err);
+
+/* The dataset's columns that gs_dataset_simulate() does not read with this drug, as one line
+ * into buf ("columns not read: CLCR, FOO; ..."), and how many (0: buf is ""). Dropped columns
+ * are not listed. */
+size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char *buf, size_t size);
+
 /* Fills pred/ipred/simdv (one value per dataset row, NaN on rows that are not observations).
  * Errors name the file and line: "d.csv: line 14: '--crcl' is 300 mL/min; ...". */
 gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,
