@@ -30,28 +30,23 @@ struct subject_out {
     struct gs_error err;
 };
 
-/* The value of column k at row r of [first, first + n): the row's own, else (LOCF) the last
- * given before it or (NOCB) the next given after it, else the nearest given on the other side;
- * NaN if the subject never gives one. */
-static double fill_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t r, int locf)
+/* The value of column k at row r of [first, first + n): the row's own, else the last given
+ * before it (a '.' means "unchanged", as a dataset filled downwards), else the first given after
+ * it; NaN if the subject never gives one. Which interval a row's value governs (NOCB or LOCF) is
+ * the caller's. */
+static double fill_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t r)
 {
     if (k < 0)
         return NAN;
-    for (int pass = 0; pass < 2; pass++) {
-        int back = (pass == 0) == (locf != 0);
-        if (back) {
-            for (size_t i = r + 1; i-- > first;) {
-                double v = gs_dataset_covariate(ds, i, (size_t)k);
-                if (!isnan(v))
-                    return v;
-            }
-        } else {
-            for (size_t i = r; i < first + n; i++) {
-                double v = gs_dataset_covariate(ds, i, (size_t)k);
-                if (!isnan(v))
-                    return v;
-            }
-        }
+    for (size_t i = r + 1; i-- > first;) {
+        double v = gs_dataset_covariate(ds, i, (size_t)k);
+        if (!isnan(v))
+            return v;
+    }
+    for (size_t i = r; i < first + n; i++) {
+        double v = gs_dataset_covariate(ds, i, (size_t)k);
+        if (!isnan(v))
+            return v;
     }
     return NAN;
 }
@@ -66,18 +61,18 @@ gs_status gs__row_error(const gs_dataset *ds, size_t row, struct gs_error *err)
 }
 
 static gs_status patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
-                            const struct gs_patient *fallback, int locf, struct gs_patient *p,
+                            const struct gs_patient *fallback, struct gs_patient *p,
                             struct gs_error *err);
 
 gs_status gs__patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
                          const struct gs_patient *fallback, struct gs_patient *p,
                          struct gs_error *err)
 {
-    return patient_at(ds, col, first, n, r, fallback, 1, p, err);
+    return patient_at(ds, col, first, n, r, fallback, p, err);
 }
 
 static gs_status patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
-                            const struct gs_patient *fallback, int locf, struct gs_patient *p,
+                            const struct gs_patient *fallback, struct gs_patient *p,
                             struct gs_error *err)
 {
     int any = 0;
@@ -90,7 +85,7 @@ static gs_status patient_at(const gs_dataset *ds, const int *col, size_t first, 
     gs_patient_init(p);
     double v[N_COV];
     for (int k = 0; k < N_COV; k++)
-        v[k] = fill_at(ds, col[k], first, n, r, locf);
+        v[k] = fill_at(ds, col[k], first, n, r);
     p->age_y = v[COV_AGE];
     p->weight_kg = v[COV_WT];
     p->height_cm = v[COV_HT];
@@ -185,20 +180,20 @@ static int set_param(struct gs_model *m, const char *name, const char *col, doub
 /* The record's parameter columns applied to m (both PRED's and IPRED's: they are the
  * individual's values, taken as they are). */
 static gs_status apply_param_columns(const gs_dataset *ds, const struct record_cols *rc,
-                                     size_t first, size_t n, size_t i, int locf, struct gs_model *m,
+                                     size_t first, size_t n, size_t i, struct gs_model *m,
                                      struct gs_error *err)
 {
     gs_status st = GS_OK;
     for (size_t k = 0; k < m->structure->n_params; k++) {
-        double v = fill_at(ds, rc->param[k], first, n, i, locf);
+        double v = fill_at(ds, rc->param[k], first, n, i);
         if (!isnan(v))
             set_param(m, m->structure->params[k].name,
                       gs_dataset_covariate_name(ds, (size_t)rc->param[k]), v, &st, err);
         if (st)
             return st;
     }
-    double f1 = fill_at(ds, rc->f[1], first, n, i, locf);
-    double lag1 = fill_at(ds, rc->alag[1], first, n, i, locf);
+    double f1 = fill_at(ds, rc->f[1], first, n, i);
+    double lag1 = fill_at(ds, rc->alag[1], first, n, i);
     if (!isnan(f1))
         set_param(m, "F", "F1", f1, &st, err);
     if (!st && !isnan(lag1))
@@ -209,14 +204,14 @@ static gs_status apply_param_columns(const gs_dataset *ds, const struct record_c
 /* A dose record's own F<n>, ALAG<n>, R<n>, D<n> where the structure has no parameter for them:
  * F scales AMT, ALAG moves the dose, R/D give RATE -1/-2 its value. */
 static gs_status dose_columns(const gs_dataset *ds, const struct record_cols *rc, size_t first,
-                              size_t n, size_t i, int locf, const struct gs_model *m,
-                              struct gs_event *e, struct gs_error *err)
+                              size_t n, size_t i, const struct gs_model *m, struct gs_event *e,
+                              struct gs_error *err)
 {
     int c = e->cmt;
     if (c < 1 || c > 2)
         return GS_OK;
-    double f = fill_at(ds, rc->f[c], first, n, i, locf);
-    double lag = fill_at(ds, rc->alag[c], first, n, i, locf);
+    double f = fill_at(ds, rc->f[c], first, n, i);
+    double lag = fill_at(ds, rc->alag[c], first, n, i);
     int has_f = c == 1 && gs_model_structure_param_index(m->structure, "F") >= 0;
     int has_lag = c == 1 && gs_model_structure_param_index(m->structure, "tlag") >= 0;
     if (!isnan(f) && !has_f) {
@@ -233,7 +228,7 @@ static gs_status dose_columns(const gs_dataset *ds, const struct record_cols *rc
     if (e->rate_mg_h == GS_RATE_MODELLED_RATE || e->rate_mg_h == GS_RATE_MODELLED_DURATION) {
         int modelled_rate = e->rate_mg_h == GS_RATE_MODELLED_RATE;
         int col = modelled_rate ? rc->r[c] : rc->d[c];
-        double v = fill_at(ds, col, first, n, i, locf);
+        double v = fill_at(ds, col, first, n, i);
         if (!(v > 0.0 && isfinite(v)))
             return gs_error_set(err, GS_INPUT, "RATE",
                                 "column RATE: '%g' needs column %s%d above 0 (the modelled %s); "
@@ -294,16 +289,16 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         struct gs_patient p;
         struct gs_model m;
         if ((o->st = dialysis_record(ds, i, hd_col, dur_col, &e, &o->err)) ||
-            (o->st = patient_at(ds, col, first, n, i, c->patient, locf, &p, &o->err)) ||
+            (o->st = patient_at(ds, col, first, n, i, c->patient, &p, &o->err)) ||
             (o->st = gs_drug_individual_model(c->drug, &p, &m, NULL, 0, &o->err)) ||
-            (o->st = apply_param_columns(ds, &rc, first, n, i, locf, &m, &o->err)) ||
+            (o->st = apply_param_columns(ds, &rc, first, n, i, &m, &o->err)) ||
             ((e.evid == GS_EVID_DOSE || e.evid == GS_EVID_RESET_DOSE) &&
-             (o->st = dose_columns(ds, &rc, first, n, i, locf, &m, &e, &o->err)))) {
+             (o->st = dose_columns(ds, &rc, first, n, i, &m, &e, &o->err)))) {
             gs__row_error(ds, i, &o->err);
             goto done;
         }
         int new_occ = 0;
-        double o_now = fill_at(ds, occ_col, first, n, i, 1);
+        double o_now = fill_at(ds, occ_col, first, n, i);
         if (random && occ_col >= 0 && !isnan(o_now) && o_now != occ) {
             struct gs_model unit = m;
             for (size_t k = 0; k < GS_MAX_PARAMS; k++)
@@ -319,7 +314,7 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
             for (size_t k = 0; k < m.structure->n_params; k++)
                 mi.p[k] *= occ_eff[k];
             for (size_t k = 0; k < m.structure->n_params; k++) /* dataset values stand */
-                if (!isnan(fill_at(ds, rc.param[k], first, n, i, locf)))
+                if (!isnan(fill_at(ds, rc.param[k], first, n, i)))
                     mi.p[k] = m.p[k];
         }
         /* a change of parameters: in force from this record (LOCF) or, as NONMEM computes the

@@ -147,9 +147,12 @@ static void time_varying_covariate_locf(void **state)
     check(csv, w, 4);
     read_opt.fill = GS_FILL_NOCB;
     /* NOCB (the default, NONMEM's and mrgsolve's): the advance to each record uses that
-     * record's value, the 4 h record's missing one filled from the next given (50): k2 from the
-     * dose on */
-    const double nocb[] = {NAN, bateman(100, 4, k2), NAN, bateman(100, 16, k2)};
+     * record's value, the 4 h record's '.' meaning "unchanged" (100): k1 until 4 h, then the
+     * 10 h record's CrCl 50 over (4, 10] and on */
+    double g4 = 100 * exp(-KA * 4), c4 = 100 * KA / (KA - k1) * (exp(-k1 * 4) - exp(-KA * 4));
+    const double nocb[] = {
+        NAN, bateman(100, 4, k1), NAN,
+        (c4 * exp(-k2 * 12) + g4 * KA / (KA - k2) * (exp(-k2 * 12) - exp(-KA * 12))) / V};
     check(csv, nocb, 4);
 }
 
