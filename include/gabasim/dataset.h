@@ -1,13 +1,16 @@
 /* gabasim/dataset.h - NONMEM-style datasets (CSV) in and predictions out.
  *
  * Columns with NONMEM's meaning: ID, TIME (h), AMT (mg), EVID (0 observation, 1 dose, 2 other,
- * 3 reset, 4 reset and dose), CMT (1 depot, 2 central), RATE (mg/h; only 0 is supported by the
- * engine), II (h), ADDL, SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column is a covariate
- * (numeric, '.' for missing). Column names are case-insensitive; ID and TIME are required; missing
- * optional standard columns and missing values ('.' or empty) take NONMEM's defaults (EVID from
- * AMT and MDV: AMT > 0 -> 1, else MDV 1 -> 2, else 0; CMT 1 for doses and 2 for other records,
- * also when CMT is 0; the others 0). Rows are kept in file order so predictions can be written
- * back in the same layout.
+ * 3 reset, 4 reset and dose), CMT (1 depot, 2 central; on EVID 2 a negative CMT turns a
+ * compartment off), RATE (mg/h; -1 and -2 on doses: modelled rate or duration), II (h), ADDL,
+ * SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column is a covariate (numeric, '.' for
+ * missing) unless dropped (NAME=DROP in the header, gs_dataset_options.drop, or a first column
+ * named C, whose lines starting with 'C' are skipped as NONMEM's IGNORE=C). Column names are
+ * case-insensitive; ID and TIME are required; missing optional standard columns and missing
+ * values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV: AMT > 0 -> 1, else MDV 1
+ * -> 2, else 0; CMT 1 for doses and 2 for other records, also when CMT is 0; the others 0). An
+ * individual is a run of contiguous rows with one ID (an ID that comes back is a new one). Rows
+ * are kept in file order so predictions can be written back in the same layout.
  *
  * Format: the first line that is not blank or a comment is the header; then one row per line,
  * values separated by commas, each with optional spaces or tabs around it; LF or CRLF line
@@ -44,15 +47,45 @@ typedef struct gs_dataset gs_dataset;
 /* Reads and validates a CSV file. Errors name the file, line (1-based, every line of the file
  * counted), column, value and rule broken:
  * "data.csv: line 12, column SS: '2' with II 0; SS needs II above 0". Checks: header present and
- * columns unique; every value numeric or '.'; ID and TIME on every row; TIME finite, >= 0 and
- * non-decreasing within an ID (rows of one ID contiguous: an ID that comes back after another is
- * an error, even after an EVID 3 or 4 reset); EVID whole 0-4; MDV 0 or 1; AMT >= 0, > 0 on doses
- * (EVID 1, 4) and 0 on other records; CMT 1 or 2 on doses, a whole number -99..99 elsewhere;
+ * columns unique; every value numeric or '.' (dropped columns: any text); ID and TIME on every
+ * row; TIME finite, >= 0 and non-decreasing within an individual; EVID whole 0-4; MDV 0 or 1;
+ * AMT >= 0, and 0 on records that are not doses; CMT 1 or 2 on doses, a whole number -99..99
+ * elsewhere; RATE >= 0, or -1 / -2 on doses, and 0 on other records;
  * SS whole 0-2, and SS > 0 only on dose records with II > 0; ADDL whole 0..GS_MAX_DOSES, and
- * ADDL > 0 only on dose records with II > 0; II >= 0; RATE >= 0.
+ * ADDL > 0 only on dose records with II > 0; II >= 0.
  * On failure *out is NULL and nothing is leaked: GS_INPUT for a bad dataset, GS_NOTFOUND (no such
  * file), GS_IO (unreadable) or GS_NOMEM. */
 gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *err);
+
+/* How a time-varying covariate (or parameter column) fills the time between records: NOCB, a
+ * record's value holds over the interval that ends at it (NONMEM's and mrgsolve's default), or
+ * LOCF, it holds from its record on (mrgsolve's fill/nocb = FALSE). docs/datasets.md. */
+enum gs_dataset_fill { GS_FILL_NOCB = 0, GS_FILL_LOCF = 1 };
+
+/* Reading options: GS_DATASET_OPTIONS_INIT, then set what differs. */
+struct gs_dataset_options {
+    /* comma-separated column names (case-insensitive) whose values are text kept as read and
+     * not used (as NONMEM's $INPUT NAME=DROP); every name must be a column. NULL: none */
+    const char *drop;
+    enum gs_dataset_fill fill; /* kept with the dataset for gs_dataset_simulate() */
+};
+#define GS_DATASET_OPTIONS_INIT                                                                    \
+    {                                                                                              \
+        NULL, GS_FILL_NOCB                                                                         \
+    }
+
+/* gs_dataset_read / gs_dataset_parse with options (NULL: the defaults). */
+gs_status gs_dataset_read_with(gs_dataset **out, const char *path,
+                               const struct gs_dataset_options *opt, struct gs_error *err);
+gs_status gs_dataset_parse_with(gs_dataset **out, const char *text, size_t len, const char *origin,
+                                const struct gs_dataset_options *opt, struct gs_error *err);
+
+/* The fill the dataset was read with. */
+enum gs_dataset_fill gs_dataset_fill(const gs_dataset *ds);
+
+/* "nocb" or "locf" (case-insensitive; NULL: leaves *fill) into *fill; GS_INPUT naming
+ * '--covariates' otherwise. */
+gs_status gs_dataset_parse_fill(const char *s, enum gs_dataset_fill *fill, struct gs_error *err);
 
 /* Same from memory (`origin` names it in messages); the fuzzed entry point. */
 gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const char *origin,

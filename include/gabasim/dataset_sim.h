@@ -1,16 +1,20 @@
 /* gabasim/dataset_sim.h - predictions for a NONMEM-style dataset: PRED, IPRED, simulated DV.
  *
- * Each subject's records become its events (NONMEM meanings of EVID, AMT, CMT, II, ADDL, SS)
- * and its observation times (EVID 0). Covariate columns recognised (case-insensitive): AGE
- * (years), SEX (0 male, 1 female), WT (kg), HT (cm), SCR (mg/dL), CRCL (mL/min), DIAL (1 = anuric
- * on haemodialysis). They may change over time: a value holds from its record until the next
- * record that gives one (last observation carried forward); before a subject's first given value
- * the first one is used (next observation carried backward). Without any of them every subject is
- * the default patient. A record that changes the parameters starts a new model at its time.
- * PRED uses typical parameters (no random effects), IPRED the subject's random effects (stream
- * = subject index in the file), SIMDV adds residual error to IPRED from the same stream. An OCC
- * column marks occasions: each new OCC value draws the drug file's between-occasion effects
- * (bov_sd) for IPRED, from the same stream.
+ * Each individual's records become its events (NONMEM meanings of EVID, AMT, CMT, RATE, II,
+ * ADDL, SS), applied in file order, and its observations (EVID 0), predicted where they stand
+ * among the records at their TIME. Covariate columns recognised (case-insensitive): AGE (years),
+ * SEX (0 male, 1 female), WT (kg), HT (cm), SCR (mg/dL), CRCL (mL/min), DIAL (1 = anuric on
+ * haemodialysis). A missing value ('.') means unchanged (the last given value; before the first,
+ * the first). A record's values govern the interval that ends at it (next observation carried
+ * backward, NONMEM's rule; the default) or, with the dataset read with GS_FILL_LOCF, the one
+ * that starts at it. Without any of them every subject is the default patient. Columns named as
+ * one of the structure's parameters (CL, V, KA, ...) give the individual's value, used for PRED
+ * and IPRED alike (no random effect on it); F1/F2 and ALAG1/ALAG2 the bioavailable fraction and
+ * lag per compartment; R1/R2 and D1/D2 the modelled rate and duration of RATE -1 and -2 doses.
+ * docs/datasets.md states every convention. PRED uses typical parameters (no random effects),
+ * IPRED the subject's random effects (stream = individual index in the file), SIMDV adds
+ * residual error to IPRED from the same stream. An OCC column marks occasions: each new OCC value
+ * draws the drug file's between-occasion effects (bov_sd) for IPRED, from the same stream.
  * A haemodialysis session is an EVID 2 record with HD = 1 and DUR = its length in hours (above 0
  * to 24): from its TIME for DUR hours the drug file's dialysis clearance (model.haemodialysis.CL)
  * is added to the subject's (sessions may not overlap; HD 1 on another EVID, or without DUR, is an
@@ -43,6 +47,17 @@ struct gs_dataset_sim_config {
     uint64_t seed;
     int threads;
 };
+
+/* GS_INPUT when `option` (a patient option given on the command line, without dashes: "crcl";
+ * NULL: none) would be overridden: the dataset has a covariate column, which then describes
+ * every subject. The message names both. */
+gs_status gs_dataset_check_patient_option(const gs_dataset *ds, const char *option,
+                                          struct gs_error *err);
+
+/* The dataset's columns that gs_dataset_simulate() does not read with this drug, as one line
+ * into buf ("columns not read: CLCR, FOO; ..."), and how many (0: buf is ""). Dropped columns
+ * are not listed. */
+size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char *buf, size_t size);
 
 /* Fills pred/ipred/simdv (one value per dataset row, NaN on rows that are not observations).
  * Errors name the file and line: "d.csv: line 14: '--crcl' is 300 mL/min; ...". */

@@ -9,7 +9,9 @@
  * Conventions: output at a dose time includes that dose (right-continuous); a dose record's lag
  * moves the dose, not the record; SS=1 replaces the body's amounts by the steady state of that
  * dose and interval at the record time, then gives the dose; SS=2 adds that steady state to the
- * amounts present (superposition: linear structures only).
+ * amounts present. A dose with RATE above 0 (or -1/-2, gabasim/events.h) is a zero-order input,
+ * integrated by CVODE. EVID 2 with CMT < 0 empties compartment -CMT and holds it empty until
+ * CMT > 0 or a dose turns it on.
  */
 #ifndef GABASIM_SIMULATE_H
 #define GABASIM_SIMULATE_H
@@ -72,11 +74,16 @@ gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *even
  * models[0] holds from the start, models[k] from change_h[k] on. All models share one
  * structure; amounts carry over at a change. */
 struct gs_simulate_tv_request {
-    const struct gs_model *models;      /* n_models individual models, one structure */
-    const double *change_h;             /* n_models ascending times, h (change_h[0] is ignored) */
+    const struct gs_model *models; /* n_models individual models, one structure */
+    /* n_models ascending times, h (change_h[0] is ignored); NULL: the models change where the
+     * events hold a GS_EVID_MODEL record, in their order */
+    const double *change_h;
     size_t n_models;                    /* 1 or more */
     const struct gs_event_list *events; /* ADDL-expanded, time-sorted */
-    const double *t_out;                /* n_out ascending output times, h */
+    /* n_out ascending output times, h (an output at an event's time follows it); NULL: the
+     * outputs are the events' GS_EVID_OBS records (n_out of them), each taken where it stands
+     * among the events at its time (NONMEM's record order) */
+    const double *t_out;
     size_t n_out;
     const struct gs_sim_options *sim; /* solver and tolerances */
 };

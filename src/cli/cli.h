@@ -152,9 +152,14 @@ gs_status cli_check_not_input(const char *const *outs, const char *const *out_fi
  * directory (written to buf). */
 const char *cli_covariates_path(const char *name, char *buf, size_t size);
 
-/* population: `--data` takes subjects and doses from the dataset; GS_INPUT naming the first
- * option of `t` given that does not apply. */
-gs_status cli_check_dataset_options(const struct option *t, struct gs_error *err);
+/* population `--data`: reads the dataset (`fill`: the '--covariates' value, nocb or locf; `drop`:
+ * text columns) and the patient options; GS_INPUT naming the first option of `t` given that does
+ * not apply, or a patient option the dataset's covariate columns override. Prints the note on
+ * columns the model does not read. */
+struct gs_dataset;
+gs_status cli_open_dataset(struct option *t, const char *path, const char *fill, const char *drop,
+                           const gs_drug *drug, const struct cli_patient_opts *po,
+                           struct gs_dataset **table, struct gs_patient *pt, struct gs_error *err);
 
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);

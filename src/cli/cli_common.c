@@ -203,19 +203,34 @@ gs_status cli_check_outputs(const char *const *paths, const char *const *fields,
     return GS_OK;
 }
 
-/* population: `--data` takes subjects and doses from the dataset: these options do not apply. */
-gs_status cli_check_dataset_options(const struct option *t, struct gs_error *err)
+/* population: `--data` takes subjects and doses from the dataset: options that describe subjects
+ * or regimens do not apply; '--covariates' there is the fill (nocb or locf), not a file. */
+gs_status cli_open_dataset(struct option *t, const char *path, const char *fill, const char *drop,
+                           const gs_drug *drug, const struct cli_patient_opts *po,
+                           gs_dataset **table, struct gs_patient *pt, struct gs_error *err)
 {
+    struct gs_dataset_options dopt = {drop, GS_FILL_NOCB};
+    for (struct option *c = t; fill && c->type != OPT_T_END; c++)
+        c->seen *= strcmp(c->name, "covariates") != 0;
+    gs_status st = gs_dataset_parse_fill(fill, &dopt.fill, err);
     const char *name =
         opt_first_given(t, "n covariates dose every days doses titrate until out-every "
                            "threshold window-from window-to percentiles percentiles-csv "
                            "summary-csv summary-json params-csv plot start-steady json "
                            "miss extra");
-    if (name)
-        return gs_error_set(err, GS_INPUT, "--data",
-                            "'--data' takes subjects and doses from the dataset; '--%s' does not "
-                            "apply",
-                            name);
+    if (!st && name)
+        st = gs_error_set(err, GS_INPUT, "--data",
+                          "'--data' takes subjects and doses from the dataset; '--%s' does not "
+                          "apply",
+                          name);
+    if (st || (st = gs_dataset_read_with(table, path, &dopt, err)) ||
+        (st = gs_dataset_check_patient_option(
+             *table, opt_first_given(t, "crcl scr age sex weight height dialysis"), err)) ||
+        (st = cli_patient(po, pt, err)))
+        return st;
+    char note[512];
+    if (gs_dataset_unused_columns(*table, drug, note, sizeof note) > 0)
+        fprintf(stderr, "gabasim: note: %s\n", note);
     return GS_OK;
 }
 

@@ -1,7 +1,7 @@
 /* cmd_population.c - `gabasim population`: N virtual subjects, percentiles, per-subject metrics,
  * target attainment. Options in, one gs_population() (or gs_population_dataset()) call, outputs
  * from the report layer. */
-#include <math.h>
+#include <string.h> /* math.h: cli.h */
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
@@ -12,7 +12,7 @@ static const char *const of_opt[N_OF] = {
     "--percentiles-csv", "--summary-csv", "--params-csv", "--plot", "--summary-json", "--out"};
 
 struct population_opts {
-    const char *drug, *model, *data, *covariates, *variability, *percentiles;
+    const char *drug, *model, *data, *covariates, *variability, *percentiles, *drop;
     const char *file[N_OF]; /* the outputs, by OF_* */
     long n, seed, threads;
     double window_from_h, window_to_h;
@@ -34,12 +34,14 @@ struct population_opts {
                        "(see below; '-': standard input)"),                                        \
             OPT_STRING("out", "FILE.csv", &(o)->file[OF_OUT],                                      \
                        "with --data: where to write the dataset (default stdout)"),                \
+            OPT_STRING("drop", "COL,...", &(o)->drop,                                              \
+                       "with --data: columns kept as text, not read (NONMEM's NAME=DROP)"),        \
             OPT_COUNT("n", "N", 1, GS_POP_MAX_N, &(o)->n, "number of virtual subjects"),           \
             OPT_SEED(&(o)->seed), OPT_THREADS(&(o)->threads),                                      \
             OPT_STRING("covariates", "NAME|FILE", &(o)->covariates,                                \
                        "covariates: a population file to draw from (e.g. clbp-atkinson2016, or "   \
                        "FILE.json), or a table FILE.csv (ID, TIME, AGE, SEX, WT, HT, SCR, CRCL, "  \
-                       "DIAL; may change over time)"),                                             \
+                       "DIAL; may change over time); with --data: nocb (default) or locf"),        \
             OPT_STRING("variability", "SCALE", &(o)->variability,                                  \
                        "multiply the drug file's between-subject SDs (default 1; 0: every "        \
                        "subject typical)"),                                                        \
@@ -91,11 +93,10 @@ void help_population(FILE *f)
     opt_print_help(f, t);
     fprintf(f,
             "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
-            "NONMEM-style dataset (ID, TIME, AMT, EVID 0-4, CMT, RATE 0, II, ADDL, SS 0-2, MDV,\n"
-            "DV; covariates AGE, SEX 0/1, WT, HT, SCR, CRCL, DIAL, carried forward; a dialysis\n"
-            "session is EVID 2 with HD 1 and DUR hours); the output is the dataset with PRED\n"
-            "(typical), IPRED (random effects) and SIMDV (plus residual error) appended.\n"
-            "Options that describe subjects or regimens do not apply.\n\nexamples:\n"
+            "NONMEM-style dataset read as NONMEM reads it (docs/datasets.md; covariates AGE SEX\n"
+            "WT HT SCR CRCL DIAL); the output is the dataset with PRED (typical), IPRED (random\n"
+            "effects) and SIMDV (plus residual error) appended. Options that describe subjects or\n"
+            "regimens do not apply.\n\nexamples:\n"
             "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
             "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
             "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");
@@ -164,15 +165,16 @@ int cmd_population(int argc, char **argv)
     struct gs_outfile of[N_OF];
     FILE *f[N_OF] = {0}; /* the open outputs */
     double *grid = NULL, extra_pct[GS_POP_MAX_EXTRA_PCT];
+    char cov[4200];
     gs_status st;
-
     gs_population_request_init(&req);
     if ((st = opt_parse(t, argc, argv, 0, NULL, NULL, &err)))
         goto done;
     if (o.drug == NULL)
         st = gs_error_set(&err, GS_INPUT, "--drug", "missing '--drug' (see 'gabasim drugs')");
-    else if (o.file[OF_OUT] && !o.data)
-        st = gs_error_set(&err, GS_INPUT, "--out", "'--out' goes with '--data'");
+    else if ((o.file[OF_OUT] || o.drop) && !o.data)
+        st = gs_error_set(&err, GS_INPUT, o.drop ? "--drop" : "--out", "'%s' goes with '--data'",
+                          o.drop ? "--drop" : "--out");
     else if (o.variability)
         st = gs_population_parse_variability(o.variability, &req.variability_scale, &err);
     cli_solver(&o.solver, &req.sim);
@@ -183,16 +185,14 @@ int cmd_population(int argc, char **argv)
     req.seed = (uint64_t)o.seed;
     req.threads = (int)o.threads;
     if (o.data) {
-        if ((st = cli_check_dataset_options(t, &err)) ||
-            (st = gs_dataset_read(&table, o.data, &err)) ||
-            (st = cli_patient(&o.patient, &pt, &err)))
+        if ((st = cli_open_dataset(t, o.data, o.covariates, o.drop, drug, &o.patient, &table, &pt,
+                                   &err)))
             goto done;
     } else if ((st = build_request(&o, t, drug, &req, &pt, &reg, &grid, extra_pct, &err))) {
         goto done;
     }
     /* every output is opened before the work, so a bad path costs nothing */
     int to_stdout = 0;
-    char cov[4200];
     const char *in[3] = {gs_drug_origin(drug), o.data,
                          cli_covariates_path(o.covariates, cov, 4200)};
     if (!(st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err)))

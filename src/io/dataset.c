@@ -61,18 +61,20 @@ struct gs_dataset {
     size_t n_rows, cap_rows;
     struct ds_subject *subj;
     size_t n_subj, cap_subj;
-    char *origin; /* the name messages use */
+    char *origin;                                  /* the name messages use */
+    unsigned char dropped[GS_DATASET_MAX_COLUMNS]; /* 1: a dropped column (text kept as read) */
+    int ignore_c;                                  /* first column C: lines starting 'C' skipped */
+    enum gs_dataset_fill fill;
 };
 
 struct parser {
     gs_dataset *ds;
     const char *origin;
     struct gs_error *err;
+    const struct gs_dataset_options *opt;
     size_t line;        /* current file line, 1-based */
     size_t header_line; /* 0 until the header has been read */
     size_t prev_line;   /* line of the previous data row */
-    size_t *ids;        /* open-addressing set: subject index + 1 by ID (0 = empty) */
-    size_t ids_cap;     /* a power of two, or 0 */
 };
 
 /* ---- messages ---- */
@@ -229,60 +231,6 @@ static int valid_name(const char *s)
     return 1;
 }
 
-/* ---- the set of IDs seen (to find an ID that comes back after another) ---- */
-
-static size_t id_hash(double id)
-{
-    uint64_t x;
-    if (id == 0.0)
-        id = 0.0; /* -0 and 0 are the same ID */
-    memcpy(&x, &id, sizeof x);
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return (size_t)x;
-}
-
-/* Index + 1 of the subject with this ID, 0 if none. */
-static size_t id_find(const struct parser *p, double id)
-{
-    if (p->ids_cap == 0)
-        return 0;
-    for (size_t h = id_hash(id) & (p->ids_cap - 1);; h = (h + 1) & (p->ids_cap - 1)) {
-        size_t k = p->ids[h];
-        if (k == 0 || p->ds->subj[k - 1].id == id)
-            return k;
-    }
-}
-
-static void id_put(size_t *ids, size_t cap, double id, size_t k)
-{
-    size_t h = id_hash(id) & (cap - 1);
-    while (ids[h] != 0)
-        h = (h + 1) & (cap - 1);
-    ids[h] = k;
-}
-
-/* Adds subject `s` (its ID not yet in the set); -1 when out of memory. */
-static int id_insert(struct parser *p, size_t s)
-{
-    if (2 * (s + 1) > p->ids_cap) {
-        size_t cap = p->ids_cap ? 2 * p->ids_cap : 64;
-        size_t *ids = gs_calloc(cap, sizeof *ids);
-        if (ids == NULL)
-            return -1;
-        for (size_t i = 0; i < s; i++)
-            id_put(ids, cap, p->ds->subj[i].id, i + 1);
-        gs_free(p->ids);
-        p->ids = ids;
-        p->ids_cap = cap;
-    }
-    id_put(p->ids, p->ids_cap, p->ds->subj[s].id, s + 1);
-    return 0;
-}
-
 /* ---- lines ---- */
 
 /* Splits [s, e) of buf at commas into trimmed values, each copied to buf + *w with a NUL after
@@ -318,6 +266,19 @@ static size_t count_fields(const char *s, size_t n)
     return k;
 }
 
+/* 1 if `name` is one of the comma-separated names in `list` (case-insensitive). */
+static int in_list(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *l = list; l && *l;) {
+        size_t len = strcspn(l, ",");
+        if (len == n && strncasecmp(l, name, n) == 0)
+            return 1;
+        l += len + (l[len] == ',');
+    }
+    return 0;
+}
+
 static gs_status read_header(struct parser *p, const size_t *tok, size_t n)
 {
     gs_dataset *ds = p->ds;
@@ -326,8 +287,25 @@ static gs_status read_header(struct parser *p, const size_t *tok, size_t n)
         ds->std[k] = -1;
     ds->n_cols = n;
     for (size_t i = 0; i < n; i++) {
-        const char *name = ds->buf + tok[i];
+        char *name = ds->buf + tok[i];
         ds->name[i] = tok[i];
+        /* NONMEM's $INPUT NAME=DROP: the column is kept as text and not read; the header keeps
+         * the whole declaration (it is written back as read) */
+        char *eq = strchr(name, '=');
+        if (eq != NULL && strcasecmp(eq + 1, "DROP") == 0) {
+            *eq = '\0';
+            int ok = valid_name(name);
+            *eq = '=';
+            if (!ok)
+                return gs_error_set(p->err, GS_INPUT, p->origin,
+                                    "%s: line %zu, column %zu: '%s' is not a column name; allowed "
+                                    "NAME or NAME=DROP, NAME up to %d letters, digits, '_' and "
+                                    "'.', starting with a letter or '_'",
+                                    p->origin, p->line, i + 1, show(name, shown, sizeof shown),
+                                    DS_MAX_NAME);
+            ds->dropped[i] = 1;
+            continue;
+        }
         if (i == 0 && decimal_prefix(name) > 0 && decimal_prefix(name) == strlen(name))
             return line_error(p, p->line,
                               "'%s' is a value, not a column name; the first line that is not a "
@@ -345,6 +323,11 @@ static gs_status read_header(struct parser *p, const size_t *tok, size_t n)
                                     "%s: line %zu, column %zu: '%s' repeats column %zu ('%s'); "
                                     "allowed each name once (names are case-insensitive)",
                                     p->origin, p->line, i + 1, name, j + 1, ds->buf + ds->name[j]);
+        if (in_list(p->opt ? p->opt->drop : NULL, name) || (i == 0 && strcmp(name, "C") == 0)) {
+            ds->dropped[i] = 1; /* '--drop NAME'; or a first column C, as with IGNORE=C */
+            ds->ignore_c |= i == 0 && strcmp(name, "C") == 0;
+            continue;
+        }
         int k = 0;
         while (k < N_STD && !name_equal(name, std_names[k]))
             k++;
@@ -352,6 +335,19 @@ static gs_status read_header(struct parser *p, const size_t *tok, size_t n)
             ds->std[k] = (int)i;
         else
             ds->cov_col[ds->n_cov++] = i;
+    }
+    for (const char *l = p->opt ? p->opt->drop : NULL; l && *l;) { /* each name is a column */
+        size_t len = strcspn(l, ",");
+        size_t j = 0;
+        while (j < n &&
+               !(strlen(ds->buf + tok[j]) == len && strncasecmp(ds->buf + tok[j], l, len) == 0))
+            j++;
+        if (j == n && len > 0)
+            return gs_error_set(p->err, GS_INPUT, "--drop",
+                                "'--drop' names '%.*s'; %s: line %zu (the header) has no such "
+                                "column",
+                                (int)(len > 40 ? 40 : len), l, p->origin, p->line);
+        l += len + (l[len] == ',');
     }
     if (ds->std[C_ID] < 0 || ds->std[C_TIME] < 0)
         return line_error(p, p->line,
@@ -400,8 +396,6 @@ static gs_status new_subject(struct parser *p, double id)
     s->first = ds->n_rows;
     s->n = 0;
     s->line = p->line;
-    if (id_insert(p, ds->n_subj) != 0)
-        return nomem(p);
     ds->n_subj++;
     return GS_OK;
 }
@@ -417,11 +411,16 @@ static gs_status read_row(struct parser *p, const size_t *tok)
 
     for (size_t i = 0; i < ds->n_cols; i++) {
         text[i] = ds->buf + tok[i];
+        v[i] = NAN;
+        if (ds->dropped[i])
+            continue;
         enum num r = parse_number(text[i], &v[i]);
         if (r == NUM_BAD)
             return cell_error(p, i, text[i],
                               "is not a number; allowed a plain decimal (such as 12, 0.5 or "
-                              "2.5e-3) or '.' for missing");
+                              "2.5e-3) or '.' for missing (a text column: '--drop %s' or "
+                              "'%s=DROP' in the header)",
+                              ds->buf + ds->name[i], ds->buf + ds->name[i]);
         if (r == NUM_RANGE)
             return cell_error(p, i, text[i],
                               "is out of range; allowed a magnitude from 1e-307 to 1e308, or 0");
@@ -464,14 +463,11 @@ static gs_status read_row(struct parser *p, const size_t *tok)
         evid = amt > 0.0 ? GS_EVID_DOSE : mdv == 1.0 ? GS_EVID_OTHER : GS_EVID_OBS;
     int ev = (int)evid;
     int dose = ev == GS_EVID_DOSE || ev == GS_EVID_RESET_DOSE;
-    if (dose && !(amt > 0.0)) {
-        if (ds->std[C_AMT] < 0)
-            return cell_error(p, COL(C_EVID), TEXT(C_EVID),
-                              "is a dose but the file has no AMT column; allowed: a dose needs "
-                              "AMT above 0 (mg)");
-        return cell_error(p, COL(C_AMT), TEXT(C_AMT),
-                          "on a dose record (EVID %d); allowed above 0 (mg)", ev);
-    }
+    if (dose && ds->std[C_AMT] < 0)
+        return cell_error(p, COL(C_EVID), TEXT(C_EVID),
+                          "is a dose but the file has no AMT column; allowed: a dose needs AMT "
+                          "(mg)");
+    /* AMT 0 on a dose record: NONMEM gives nothing and turns the compartment on */
     if (!dose && amt > 0.0)
         return cell_error(p, COL(C_AMT), TEXT(C_AMT),
                           "on a record with EVID %d; AMT above 0 is " ALLOWED_DOSE_EVID, ev);
@@ -492,10 +488,13 @@ static gs_status read_row(struct parser *p, const size_t *tok)
     double rate = VAL(C_RATE), ii = VAL(C_II), addl = VAL(C_ADDL), ss = VAL(C_SS);
     if (isnan(rate))
         rate = 0.0;
-    if (rate < 0.0)
+    if (rate < 0.0 && !(dose && (rate == -1.0 || rate == -2.0)))
         return cell_error(p, COL(C_RATE), TEXT(C_RATE),
-                          "is negative; allowed 0 or above (mg/h; modelled rates -1 and -2 are "
-                          "not supported)");
+                          "is negative; allowed 0 or above (mg/h), or on doses -1 (rate from "
+                          "column R1/R2) or -2 (duration from column D1/D2)");
+    if (rate != 0.0 && !dose)
+        return cell_error(p, COL(C_RATE), TEXT(C_RATE),
+                          "on a record with EVID %d; RATE not 0 is " ALLOWED_DOSE_EVID, ev);
     if (isnan(ii))
         ii = 0.0;
     if (ii < 0.0)
@@ -528,14 +527,8 @@ static gs_status read_row(struct parser *p, const size_t *tok)
 
     /* rows of one ID together; TIME non-decreasing within an ID */
     if (ds->n_subj == 0 || ds->subj[ds->n_subj - 1].id != id) {
-        size_t k = id_find(p, id);
-        if (k != 0) {
-            const struct ds_subject *s = &ds->subj[k - 1];
-            return cell_error(p, COL(C_ID), TEXT(C_ID),
-                              "comes back after other IDs (its rows start on line %zu); allowed: "
-                              "the rows of one ID together",
-                              s->line);
-        }
+        /* an ID that comes back after another starts a new individual (NONMEM's rule: an
+         * individual is a run of contiguous records with one ID) */
         if ((st = new_subject(p, id)) != GS_OK)
             return st;
     } else {
@@ -601,6 +594,8 @@ static gs_status parse_lines(struct parser *p, size_t len)
             first++;
         if (first == eol || buf[first] == '#')
             continue; /* blank line or comment */
+        if (p->ds->ignore_c && buf[first] == 'C')
+            continue; /* first column C: a commented-out record (NONMEM's IGNORE=C) */
         if (memchr(buf + start, '"', eol - start) != NULL)
             return line_error(p, p->line,
                               "contains '\"'; allowed: plain comma-separated values (quoted "
@@ -638,21 +633,22 @@ static gs_status parse_lines(struct parser *p, size_t len)
 
 /* Takes ownership of `buf` (len bytes of text, capacity at least len + 1). */
 static gs_status parse_owned(gs_dataset **out, char *buf, size_t len, const char *origin,
-                             struct gs_error *err)
+                             const struct gs_dataset_options *opt, struct gs_error *err)
 {
     struct parser p;
     memset(&p, 0, sizeof p);
     p.origin = origin ? origin : "dataset";
     p.err = err;
+    p.opt = opt;
     p.ds = gs_calloc(1, sizeof *p.ds);
     if (p.ds == NULL) {
         gs_free(buf);
         return nomem(&p);
     }
+    p.ds->fill = opt ? opt->fill : GS_FILL_NOCB;
     p.ds->buf = buf;
     buf[len] = '\0';
     gs_status st = parse_lines(&p, len);
-    gs_free(p.ids);
     if (st == GS_OK && (p.ds->origin = gs_strdup(p.origin)) == NULL)
         st = nomem(&p);
     if (st != GS_OK) {
@@ -668,6 +664,12 @@ static gs_status parse_owned(gs_dataset **out, char *buf, size_t len, const char
 gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const char *origin,
                            struct gs_error *err)
 {
+    return gs_dataset_parse_with(out, text, len, origin, NULL, err);
+}
+
+gs_status gs_dataset_parse_with(gs_dataset **out, const char *text, size_t len, const char *origin,
+                                const struct gs_dataset_options *opt, struct gs_error *err)
+{
     *out = NULL;
     if (origin == NULL)
         origin = "dataset";
@@ -681,10 +683,16 @@ gs_status gs_dataset_parse(gs_dataset **out, const char *text, size_t len, const
         return gs_error_set(err, GS_NOMEM, origin, "%s: out of memory", origin);
     if (len > 0)
         memcpy(buf, text, len);
-    return parse_owned(out, buf, len, origin, err);
+    return parse_owned(out, buf, len, origin, opt, err);
 }
 
 gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *err)
+{
+    return gs_dataset_read_with(out, path, NULL, err);
+}
+
+gs_status gs_dataset_read_with(gs_dataset **out, const char *path,
+                               const struct gs_dataset_options *opt, struct gs_error *err)
 {
     *out = NULL;
     char *buf = NULL;
@@ -692,7 +700,28 @@ gs_status gs_dataset_read(gs_dataset **out, const char *path, struct gs_error *e
     gs_status st = gs_datafile_read(path, (size_t)GS_DATASET_MAX_BYTES, "dataset", &buf, &n, err);
     if (st != GS_OK)
         return st;
-    return parse_owned(out, buf, n, gs_datafile_origin(path), err);
+    return parse_owned(out, buf, n, gs_datafile_origin(path), opt, err);
+}
+
+enum gs_dataset_fill gs_dataset_fill(const gs_dataset *ds)
+{
+    return ds ? ds->fill : GS_FILL_NOCB;
+}
+
+gs_status gs_dataset_parse_fill(const char *s, enum gs_dataset_fill *fill, struct gs_error *err)
+{
+    if (s == NULL)
+        return GS_OK;
+    if (strcasecmp(s, "nocb") == 0 || strcasecmp(s, "locf") == 0) {
+        *fill = strcasecmp(s, "locf") == 0 ? GS_FILL_LOCF : GS_FILL_NOCB;
+        return GS_OK;
+    }
+    char shown[200];
+    return gs_error_set(err, GS_INPUT, "--covariates",
+                        "'--covariates' is '%s' with '--data'; allowed nocb (next observation "
+                        "carried backward, the default) or locf (last observation carried "
+                        "forward)",
+                        show(s, shown, sizeof shown));
 }
 
 void gs_dataset_free(gs_dataset *ds)

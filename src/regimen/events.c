@@ -99,18 +99,24 @@ gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struc
                                 i + 1, e->dur_h, GS_HD_MAX_DUR_H);
         if (e->evid != GS_EVID_DOSE && e->evid != GS_EVID_RESET_DOSE)
             continue;
-        if (!(isfinite(e->amt_mg) && e->amt_mg > 0.0))
+        if (!(isfinite(e->amt_mg) && e->amt_mg >= 0.0))
             return gs_error_set(err, GS_INPUT, "AMT",
-                                "event %zu: AMT is %g mg; a dose must be above 0", i + 1,
+                                "event %zu: AMT is %g mg; a dose must be 0 or above", i + 1,
                                 e->amt_mg);
         if (e->cmt < 1 || e->cmt > n_cmt)
             return gs_error_set(err, GS_INPUT, "CMT", "event %zu: CMT is %d; allowed 1 to %d",
                                 i + 1, e->cmt, n_cmt);
-        if (e->rate_mg_h != 0.0)
-            return gs_error_set(err, GS_UNSUPPORTED, "RATE",
-                                "event %zu: RATE is %g mg/h; only bolus doses (RATE 0) are "
-                                "supported",
+        int modelled =
+            e->rate_mg_h == GS_RATE_MODELLED_RATE || e->rate_mg_h == GS_RATE_MODELLED_DURATION;
+        if (!(isfinite(e->rate_mg_h) && (e->rate_mg_h >= 0.0 || modelled)))
+            return gs_error_set(err, GS_INPUT, "RATE",
+                                "event %zu: RATE is %g mg/h; allowed 0 (bolus), above 0, -1 "
+                                "(modelled rate) or -2 (modelled duration)",
                                 i + 1, e->rate_mg_h);
+        if (modelled && !(isfinite(e->dur_h) && e->dur_h > 0.0))
+            return gs_error_set(err, GS_INPUT, e->rate_mg_h == -1.0 ? "R" : "D",
+                                "event %zu: RATE %g needs a modelled %s above 0; it is %g", i + 1,
+                                e->rate_mg_h, e->rate_mg_h == -1.0 ? "rate" : "duration", e->dur_h);
         if ((e->addl > 0 || e->ss) && !(isfinite(e->ii_h) && e->ii_h > 0.0))
             return gs_error_set(err, GS_INPUT, "II",
                                 "event %zu: II is %g h with %s set; II must be above 0", i + 1,

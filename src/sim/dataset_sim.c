@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -29,8 +30,11 @@ struct subject_out {
     struct gs_error err;
 };
 
-/* The covariate value holding at row r of [first, first + n): LOCF, else NOCB; NaN if never. */
-static double cov_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t r)
+/* The value of column k at row r of [first, first + n): the row's own, else the last given
+ * before it (a '.' means "unchanged", as a dataset filled downwards), else the first given after
+ * it; NaN if the subject never gives one. Which interval a row's value governs (NOCB or LOCF) is
+ * the caller's. */
+static double fill_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t r)
 {
     if (k < 0)
         return NAN;
@@ -39,7 +43,7 @@ static double cov_at(const gs_dataset *ds, int k, size_t first, size_t n, size_t
         if (!isnan(v))
             return v;
     }
-    for (size_t i = r + 1; i < first + n; i++) {
+    for (size_t i = r; i < first + n; i++) {
         double v = gs_dataset_covariate(ds, i, (size_t)k);
         if (!isnan(v))
             return v;
@@ -56,9 +60,20 @@ gs_status gs__row_error(const gs_dataset *ds, size_t row, struct gs_error *err)
     return err->code;
 }
 
+static gs_status patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
+                            const struct gs_patient *fallback, struct gs_patient *p,
+                            struct gs_error *err);
+
 gs_status gs__patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
                          const struct gs_patient *fallback, struct gs_patient *p,
                          struct gs_error *err)
+{
+    return patient_at(ds, col, first, n, r, fallback, p, err);
+}
+
+static gs_status patient_at(const gs_dataset *ds, const int *col, size_t first, size_t n, size_t r,
+                            const struct gs_patient *fallback, struct gs_patient *p,
+                            struct gs_error *err)
 {
     int any = 0;
     for (int k = 0; k < N_COV; k++)
@@ -70,7 +85,7 @@ gs_status gs__patient_at(const gs_dataset *ds, const int *col, size_t first, siz
     gs_patient_init(p);
     double v[N_COV];
     for (int k = 0; k < N_COV; k++)
-        v[k] = cov_at(ds, col[k], first, n, r);
+        v[k] = fill_at(ds, col[k], first, n, r);
     p->age_y = v[COV_AGE];
     p->weight_kg = v[COV_WT];
     p->height_cm = v[COV_HT];
@@ -117,20 +132,136 @@ static gs_status dialysis_record(const gs_dataset *ds, size_t row, int hd_col, i
     return GS_OK;
 }
 
+/* Columns that set a record's model or dose directly (docs/datasets.md): a column named as one
+ * of the structure's parameters (case-insensitive: CL, V, KA, ...) gives the individual's value;
+ * F<n> and ALAG<n> the bioavailable fraction and the lag of doses into compartment n (the
+ * structure's F and tlag for the depot when it has them; otherwise F scales AMT and ALAG moves
+ * the dose); R<n> and D<n> the modelled rate (RATE -1) and duration (RATE -2). */
+struct record_cols {
+    int param[GS_MAX_PARAMS];
+    int f[3], alag[3], r[3], d[3]; /* by compartment 1, 2 */
+};
+
+static void record_columns(const gs_dataset *ds, const struct gs_structure *st,
+                           struct record_cols *rc)
+{
+    for (size_t k = 0; k < GS_MAX_PARAMS; k++)
+        rc->param[k] = k < st->n_params ? gs_dataset_covariate_index(ds, st->params[k].name) : -1;
+    for (int c = 1; c <= 2; c++) {
+        char name[8];
+        snprintf(name, sizeof name, "F%d", c);
+        rc->f[c] = gs_dataset_covariate_index(ds, name);
+        snprintf(name, sizeof name, "ALAG%d", c);
+        rc->alag[c] = gs_dataset_covariate_index(ds, name);
+        snprintf(name, sizeof name, "R%d", c);
+        rc->r[c] = gs_dataset_covariate_index(ds, name);
+        snprintf(name, sizeof name, "D%d", c);
+        rc->d[c] = gs_dataset_covariate_index(ds, name);
+    }
+}
+
+/* Sets parameter `name` of m (if the structure has it) to v, within its bounds; 0 if absent. */
+static int set_param(struct gs_model *m, const char *name, const char *col, double v, gs_status *st,
+                     struct gs_error *err)
+{
+    int k = gs_model_structure_param_index(m->structure, name);
+    if (k < 0)
+        return 0;
+    const struct gs_param_def *d = &m->structure->params[k];
+    if (!(v >= d->min && v <= d->max && !(d->min_exclusive && v == d->min))) {
+        *st = gs_error_set(err, GS_INPUT, col, "column %s: '%g'; allowed %s%g to %g %s", col, v,
+                           d->min_exclusive ? "above " : "", d->min, d->max, d->unit);
+        return 1;
+    }
+    m->p[k] = v;
+    return 1;
+}
+
+/* The record's parameter columns applied to m (both PRED's and IPRED's: they are the
+ * individual's values, taken as they are). */
+static gs_status apply_param_columns(const gs_dataset *ds, const struct record_cols *rc,
+                                     size_t first, size_t n, size_t i, struct gs_model *m,
+                                     struct gs_error *err)
+{
+    gs_status st = GS_OK;
+    for (size_t k = 0; k < m->structure->n_params; k++) {
+        double v = fill_at(ds, rc->param[k], first, n, i);
+        if (!isnan(v))
+            set_param(m, m->structure->params[k].name,
+                      gs_dataset_covariate_name(ds, (size_t)rc->param[k]), v, &st, err);
+        if (st)
+            return st;
+    }
+    double f1 = fill_at(ds, rc->f[1], first, n, i);
+    double lag1 = fill_at(ds, rc->alag[1], first, n, i);
+    if (!isnan(f1))
+        set_param(m, "F", "F1", f1, &st, err);
+    if (!st && !isnan(lag1))
+        set_param(m, "tlag", "ALAG1", lag1, &st, err);
+    return st;
+}
+
+/* A dose record's own F<n>, ALAG<n>, R<n>, D<n> where the structure has no parameter for them:
+ * F scales AMT, ALAG moves the dose, R/D give RATE -1/-2 its value. */
+static gs_status dose_columns(const gs_dataset *ds, const struct record_cols *rc, size_t first,
+                              size_t n, size_t i, const struct gs_model *m, struct gs_event *e,
+                              struct gs_error *err)
+{
+    int c = e->cmt;
+    if (c < 1 || c > 2)
+        return GS_OK;
+    double f = fill_at(ds, rc->f[c], first, n, i);
+    double lag = fill_at(ds, rc->alag[c], first, n, i);
+    int has_f = c == 1 && gs_model_structure_param_index(m->structure, "F") >= 0;
+    int has_lag = c == 1 && gs_model_structure_param_index(m->structure, "tlag") >= 0;
+    if (!isnan(f) && !has_f) {
+        if (!(f >= 0.0 && f <= 1.0))
+            return gs_error_set(err, GS_INPUT, "F", "column F%d: '%g'; allowed 0 to 1", c, f);
+        e->amt_mg *= f;
+    }
+    if (!isnan(lag) && !has_lag) {
+        if (!(lag >= 0.0 && lag <= 24.0))
+            return gs_error_set(err, GS_INPUT, "ALAG", "column ALAG%d: '%g'; allowed 0 to 24 h", c,
+                                lag);
+        e->time_h += lag;
+    }
+    if (e->rate_mg_h == GS_RATE_MODELLED_RATE || e->rate_mg_h == GS_RATE_MODELLED_DURATION) {
+        int modelled_rate = e->rate_mg_h == GS_RATE_MODELLED_RATE;
+        int col = modelled_rate ? rc->r[c] : rc->d[c];
+        double v = fill_at(ds, col, first, n, i);
+        if (!(v > 0.0 && isfinite(v)))
+            return gs_error_set(err, GS_INPUT, "RATE",
+                                "column RATE: '%g' needs column %s%d above 0 (the modelled %s); "
+                                "it is %s",
+                                e->rate_mg_h, modelled_rate ? "R" : "D", c,
+                                modelled_rate ? "rate, mg/h" : "duration, h",
+                                col < 0 ? "not in the file" : "missing or not above 0");
+        e->dur_h = v;
+    }
+    return GS_OK;
+}
+
+static gs_status push(struct gs_event_list *ev, const struct gs_event *e, struct gs_error *err)
+{
+    if (gs_event_list_push(ev, e) != GS_OK)
+        return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");
+    return GS_OK;
+}
+
 static void simulate_subject(const struct gs_dataset_sim_config *c, const int *col, size_t s,
                              double *pred, double *ipred, double *simdv, struct subject_out *o)
 {
     const gs_dataset *ds = c->ds;
+    int locf = gs_dataset_fill(ds) == GS_FILL_LOCF;
     double id;
     size_t first, n;
     gs_dataset_subject(ds, s, &id, &first, &n);
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
     struct gs_model *typ = gs_malloc(n * sizeof *typ), *ind = gs_malloc(n * sizeof *ind);
-    double *change = gs_malloc(n * sizeof *change), *t_obs = gs_malloc(n * sizeof *t_obs);
     size_t *obs_row = gs_malloc(n * sizeof *obs_row);
     struct gs_profile pp = GS_PROFILE_INIT, pi = GS_PROFILE_INIT;
     o->st = GS_OK;
-    if (!typ || !ind || !change || !t_obs || !obs_row) {
+    if (!typ || !ind || !obs_row) {
         o->st = gs_error_set(&o->err, GS_NOMEM, "dataset", "out of memory for subject %g", id);
         goto done;
     }
@@ -141,6 +272,8 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
     int random = c->var && c->var->n;
     if (random)
         gs_variability_draw_eta(c->var, &r, eta);
+    struct record_cols rc;
+    record_columns(ds, gs_drug_structure(c->drug), &rc);
 
     /* between-occasion variability: a new draw whenever the OCC column changes value */
     int occ_col = gs_dataset_covariate_index(ds, "OCC");
@@ -153,29 +286,19 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
     for (size_t i = first; i < first + n; i++) {
         struct gs_event e;
         gs_dataset_row_event(ds, i, &e);
-        if ((o->st = dialysis_record(ds, i, hd_col, dur_col, &e, &o->err))) {
-            gs__row_error(ds, i, &o->err);
-            goto done;
-        }
-        if (e.evid != GS_EVID_OBS && e.evid != GS_EVID_OTHER) {
-            if ((o->st = gs_event_list_push(&ev, &e)) != GS_OK) {
-                gs_error_set(&o->err, o->st, "dataset", "out of memory");
-                goto done;
-            }
-        }
-        if (gs_dataset_row_is_observation(ds, i)) {
-            t_obs[n_obs] = e.time_h;
-            obs_row[n_obs++] = i;
-        }
         struct gs_patient p;
         struct gs_model m;
-        if ((o->st = gs__patient_at(ds, col, first, n, i, c->patient, &p, &o->err)) ||
-            (o->st = gs_drug_individual_model(c->drug, &p, &m, NULL, 0, &o->err))) {
+        if ((o->st = dialysis_record(ds, i, hd_col, dur_col, &e, &o->err)) ||
+            (o->st = patient_at(ds, col, first, n, i, c->patient, &p, &o->err)) ||
+            (o->st = gs_drug_individual_model(c->drug, &p, &m, NULL, 0, &o->err)) ||
+            (o->st = apply_param_columns(ds, &rc, first, n, i, &m, &o->err)) ||
+            ((e.evid == GS_EVID_DOSE || e.evid == GS_EVID_RESET_DOSE) &&
+             (o->st = dose_columns(ds, &rc, first, n, i, &m, &e, &o->err)))) {
             gs__row_error(ds, i, &o->err);
             goto done;
         }
         int new_occ = 0;
-        double o_now = cov_at(ds, occ_col, first, n, i);
+        double o_now = fill_at(ds, occ_col, first, n, i);
         if (random && occ_col >= 0 && !isnan(o_now) && o_now != occ) {
             struct gs_model unit = m;
             for (size_t k = 0; k < GS_MAX_PARAMS; k++)
@@ -185,16 +308,41 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
             occ = o_now;
             new_occ = 1;
         }
-        if (n_models == 0 || new_occ || memcmp(m.p, typ[n_models - 1].p, sizeof m.p) != 0) {
-            typ[n_models] = m;
-            ind[n_models] = m;
-            if (random) {
-                gs_variability_apply_eta(c->var, eta, &ind[n_models]);
-                for (size_t k = 0; k < m.structure->n_params; k++)
-                    ind[n_models].p[k] *= occ_eff[k];
-            }
-            change[n_models++] = e.time_h;
+        struct gs_model mi = m;
+        if (random) {
+            gs_variability_apply_eta(c->var, eta, &mi);
+            for (size_t k = 0; k < m.structure->n_params; k++)
+                mi.p[k] *= occ_eff[k];
+            for (size_t k = 0; k < m.structure->n_params; k++) /* dataset values stand */
+                if (!isnan(fill_at(ds, rc.param[k], first, n, i)))
+                    mi.p[k] = m.p[k];
         }
+        /* a change of parameters: in force from this record (LOCF) or, as NONMEM computes the
+         * advance to a record with that record's values, from the record before (NOCB) */
+        if (n_models == 0 || new_occ || memcmp(m.p, typ[n_models - 1].p, sizeof m.p) != 0 ||
+            memcmp(mi.p, ind[n_models - 1].p, sizeof mi.p) != 0) {
+            typ[n_models] = m;
+            ind[n_models] = mi;
+            if (n_models > 0) {
+                struct gs_event mk = {0};
+                mk.evid = GS_EVID_MODEL;
+                mk.cmt = (int)n_models;
+                mk.time_h = e.time_h;
+                if (!locf) {
+                    struct gs_event prev;
+                    gs_dataset_row_event(ds, i - 1, &prev);
+                    mk.time_h = prev.time_h;
+                }
+                if ((o->st = push(&ev, &mk, &o->err)))
+                    goto done;
+            }
+            n_models++;
+        }
+        if (e.evid != GS_EVID_OTHER || e.cmt != 0)
+            if ((o->st = push(&ev, &e, &o->err)))
+                goto done;
+        if (gs_dataset_row_is_observation(ds, i))
+            obs_row[n_obs++] = i;
     }
     if ((o->st = gs_event_list_validate(&ev, 2, &o->err)) ||
         (o->st = gs_event_list_expand(&ev, &o->err))) {
@@ -203,11 +351,10 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         gs_error_prefix(&o->err, where);
         goto done;
     }
-    /* the typical subject's profile, then the individual's */
-    const struct gs_simulate_tv_request tv_typ = {typ,   change, n_models, &ev,
-                                                  t_obs, n_obs,  &c->sim},
-                                        tv_ind = {ind,   change, n_models, &ev,
-                                                  t_obs, n_obs,  &c->sim};
+    /* the typical subject's profile, then the individual's; outputs at the observation
+     * records, in file order */
+    const struct gs_simulate_tv_request tv_typ = {typ, NULL, n_models, &ev, NULL, n_obs, &c->sim},
+                                        tv_ind = {ind, NULL, n_models, &ev, NULL, n_obs, &c->sim};
     if ((o->st = gs_simulate_tv(&tv_typ, &pp, &o->err)) ||
         (o->st = gs_simulate_tv(&tv_ind, &pi, &o->err))) {
         char where[128];
@@ -227,9 +374,64 @@ done:
     gs_event_list_release(&ev);
     gs_free(typ);
     gs_free(ind);
-    gs_free(change);
-    gs_free(t_obs);
     gs_free(obs_row);
+}
+
+gs_status gs_dataset_check_patient_option(const gs_dataset *ds, const char *option,
+                                          struct gs_error *err)
+{
+    int col[GS__N_COVARIATE_COLUMNS];
+    gs__covariate_columns(ds, col);
+    for (int k = 0; option && k < N_COV; k++)
+        if (col[k] >= 0)
+            return gs_error_set(err, GS_INPUT, option,
+                                "'--%s' and column %s of %s: the dataset's covariate columns "
+                                "describe every subject, so '--%s' would be ignored; give one "
+                                "of them",
+                                option, gs_dataset_covariate_name(ds, (size_t)col[k]),
+                                gs_dataset_origin(ds), option);
+    return GS_OK;
+}
+
+/* 1 if column `name` is read for a drug of structure st. */
+static int column_used(const char *name, const struct gs_structure *st)
+{
+    static const char *const other[] = {"OCC",   "HD", "DUR", "F1", "F2", "ALAG1",
+                                        "ALAG2", "R1", "R2",  "D1", "D2"};
+    for (int k = 0; k < N_COV; k++)
+        if (strcasecmp(name, cov_col[k]) == 0)
+            return 1;
+    for (size_t k = 0; k < sizeof other / sizeof other[0]; k++)
+        if (strcasecmp(name, other[k]) == 0)
+            return 1;
+    for (size_t k = 0; k < st->n_params; k++)
+        if (strcasecmp(name, st->params[k].name) == 0)
+            return 1;
+    return 0;
+}
+
+size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char *buf, size_t size)
+{
+    const struct gs_structure *st = gs_drug_structure(drug);
+    size_t n = 0, len = 0;
+    if (size > 0)
+        buf[0] = '\0';
+    for (size_t k = 0; k < gs_dataset_n_covariates(ds); k++) {
+        const char *name = gs_dataset_covariate_name(ds, k);
+        if (column_used(name, st) || strcasecmp(name, "PRED") == 0 ||
+            strcasecmp(name, "IPRED") == 0 || strcasecmp(name, "SIMDV") == 0)
+            continue;
+        if (len < size)
+            len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                    n ? ", " : "columns not read: ", name);
+        n++;
+    }
+    if (n > 0 && len < size)
+        snprintf(buf + len, size - len,
+                 " (read: covariates AGE SEX WT HT SCR CRCL DIAL, OCC, HD/DUR, F1 ALAG1 R1 D1 "
+                 "(and 2), and the parameters of structure '%s' by name)",
+                 st->name);
+    return n;
 }
 
 gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,

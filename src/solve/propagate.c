@@ -11,8 +11,12 @@
 /* CVODE calls back with the propagator in user_data; its current model's RHS does the work. */
 static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
 {
-    const struct gs_model *m = ((const struct gs__prop *)user)->m;
-    return m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
+    const struct gs__prop *p = user;
+    const struct gs_model *m = p->m;
+    int rc = m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
+    for (int k = 0; k < GS_N_BODY; k++) /* zero-order inputs (infusions) */
+        NV_DATA_S(ydot)[k] += p->inf_mg_h[k];
+    return rc;
 }
 
 /* The library never prints: CVODE's messages are dropped and its return flags reported. */

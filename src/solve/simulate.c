@@ -45,7 +45,19 @@ double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row)
 
 /* What happens at one instant, split out of the event records: a reset, a steady-state reset
  * and a dose may come from one record, the dose later by the lag. */
-enum action_kind { ACT_MODEL, ACT_HD_ON, ACT_HD_OFF, ACT_RESET, ACT_SS, ACT_DOSE };
+enum action_kind {
+    ACT_MODEL,
+    ACT_HD_ON,
+    ACT_HD_OFF,
+    ACT_RESET,
+    ACT_SS,
+    ACT_DOSE,
+    ACT_INF_ON,  /* a zero-order input starts: `rate` mg/h into `cmt` */
+    ACT_INF_OFF, /* ... and ends */
+    ACT_CMT_OFF, /* compartment `cmt` emptied and held empty (EVID 2, CMT < 0) */
+    ACT_CMT_ON,  /* ... turned on again (EVID 2, CMT > 0; a dose into it) */
+    ACT_OUT,     /* an output in record order (requests with t_out NULL) */
+};
 struct action {
     double t;
     enum action_kind kind;
@@ -54,6 +66,7 @@ struct action {
     double ii;
     int ss_mode;  /* ACT_SS: 1 replace the body's amounts, 2 add to them */
     size_t model; /* ACT_MODEL: index of the model taking over; else the model in force */
+    double rate;  /* ACT_INF_*, ACT_SS: mg/h entering the compartment (0 for a bolus) */
 };
 
 static int push_action(struct action **a, size_t *n, size_t *cap, struct action x)
@@ -68,6 +81,11 @@ static int push_action(struct action **a, size_t *n, size_t *cap, struct action 
     }
     (*a)[(*n)++] = x;
     return 0;
+}
+
+static struct action act(double t, enum action_kind kind, size_t model)
+{
+    return (struct action){.t = t, .kind = kind, .model = model};
 }
 
 /* Stable merge sort by time (insertion sort is quadratic on lagged doses interleaving). */
@@ -89,25 +107,48 @@ static void sort_actions(struct action *a, struct action *tmp, size_t n)
 }
 
 /* Index of the model in force at time t: the last k with change_h[k] <= t (models[0] from the
- * start). */
-static size_t model_at(const double *change_h, size_t n_models, double t)
+ * start); `cur` when the models change by GS_EVID_MODEL records (change_h NULL). */
+static size_t model_at(const double *change_h, size_t n_models, double t, size_t cur)
 {
+    if (change_h == NULL)
+        return cur;
     size_t k = 0;
     while (k + 1 < n_models && change_h[k + 1] <= t)
         k++;
     return k;
 }
 
+/* The share of a dose into `cmt` that enters the body (the structure's F), from its dose(). */
+static double bioavailable(const struct gs_model *m, int cmt)
+{
+    double y[GS_N_STATES] = {0};
+    m->structure->dose(m->p, cmt, 1.0, y);
+    return y[cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL];
+}
+
+/* A dose record with RATE != 0 as an infusion: the rate (mg/h) of what enters and its length. */
+static void infusion(const struct gs_model *m, const struct gs_event *e, double *rate, double *dur)
+{
+    double in = e->amt_mg * bioavailable(m, e->cmt);
+    if (e->rate_mg_h == GS_RATE_MODELLED_DURATION) {
+        *dur = e->dur_h;
+        *rate = in / e->dur_h;
+    } else {
+        *rate = e->rate_mg_h == GS_RATE_MODELLED_RATE ? e->dur_h : e->rate_mg_h;
+        *dur = in / *rate;
+    }
+}
+
 static gs_status build_actions(const struct gs_model *models, const double *change_h,
-                               size_t n_models, const struct gs_event_list *ev, struct action **out,
-                               size_t *n_out, struct gs_error *err)
+                               size_t n_models, const struct gs_event_list *ev, int out_records,
+                               struct action **out, size_t *n_out, struct gs_error *err)
 {
     struct action *a = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0, cap = 0, cur = 0;
     int oom = 0;
     /* model changes first, so that at equal times they precede the doses (stable sort) */
-    for (size_t k = 1; k < n_models && !oom; k++)
-        oom |= push_action(&a, &n, &cap, (struct action){change_h[k], ACT_MODEL, 0, 0, 0, 0, k});
+    for (size_t k = 1; change_h && k < n_models && !oom; k++)
+        oom |= push_action(&a, &n, &cap, act(change_h[k], ACT_MODEL, k));
     /* haemodialysis sessions: on at the start, off at the end; they must not overlap, and the
      * model must say what a session removes */
     double hd_end = -INFINITY;
@@ -132,12 +173,12 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
                                     e->time_h);
             }
         hd_end = e->time_h + e->dur_h;
-        oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_HD_ON, 0, 0, 0, 0, 0});
-        oom |= push_action(&a, &n, &cap, (struct action){hd_end, ACT_HD_OFF, 0, 0, 0, 0, 0});
+        oom |= push_action(&a, &n, &cap, act(e->time_h, ACT_HD_ON, 0));
+        oom |= push_action(&a, &n, &cap, act(hd_end, ACT_HD_OFF, 0));
     }
     for (size_t i = 0; i < ev->n && !oom; i++) {
         const struct gs_event *e = &ev->ev[i];
-        size_t k = model_at(change_h, n_models, e->time_h);
+        size_t k = model_at(change_h, n_models, e->time_h, cur);
         if (e->ss && hd_end > -INFINITY) {
             gs_free(a);
             return gs_error_set(err, GS_UNSUPPORTED, "SS",
@@ -146,17 +187,69 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
                                 "simulate from the first dose instead",
                                 e->ss, e->time_h);
         }
+        if (e->evid == GS_EVID_MODEL) {
+            if (change_h != NULL || e->cmt < 0 || (size_t)e->cmt >= n_models) {
+                gs_free(a);
+                return gs_error_set(err, GS_INPUT, "models",
+                                    "a parameter change to model %d of %zu (change times given: "
+                                    "%s)",
+                                    e->cmt, n_models, change_h ? "yes" : "no");
+            }
+            cur = (size_t)e->cmt;
+            oom |= push_action(&a, &n, &cap, act(e->time_h, ACT_MODEL, cur));
+            continue;
+        }
+        if (e->evid == GS_EVID_OBS) {
+            if (out_records)
+                oom |= push_action(&a, &n, &cap, act(e->time_h, ACT_OUT, k));
+            continue;
+        }
+        if (e->evid == GS_EVID_OTHER && e->cmt != 0 && abs(e->cmt) <= GS_N_BODY) {
+            struct action x = act(e->time_h, e->cmt < 0 ? ACT_CMT_OFF : ACT_CMT_ON, k);
+            x.cmt = abs(e->cmt);
+            oom |= push_action(&a, &n, &cap, x);
+        }
         if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE)
-            oom |= push_action(&a, &n, &cap, (struct action){e->time_h, ACT_RESET, 0, 0, 0, 0, k});
-        if (e->ss)
-            oom |= push_action(
-                &a, &n, &cap,
-                (struct action){e->time_h, ACT_SS, e->amt_mg, e->cmt, e->ii_h, e->ss, k});
-        if (e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) {
+            oom |= push_action(&a, &n, &cap, act(e->time_h, ACT_RESET, k));
+        double rate = 0.0, dur = 0.0;
+        int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
+        if (dose && e->rate_mg_h != 0.0 && e->amt_mg > 0.0)
+            infusion(&models[k], e, &rate, &dur);
+        if (e->ss) {
+            struct action x = act(e->time_h, ACT_SS, k);
+            x.amt = e->amt_mg, x.cmt = e->cmt, x.ii = e->ii_h, x.ss_mode = e->ss, x.rate = rate;
+            oom |= push_action(&a, &n, &cap, x);
+        }
+        if (dose) {
             double lag = models[k].structure->lag(models[k].p, e->cmt);
-            oom |=
-                push_action(&a, &n, &cap,
-                            (struct action){e->time_h + lag, ACT_DOSE, e->amt_mg, e->cmt, 0, 0, k});
+            struct action x = act(e->time_h + lag, ACT_DOSE, k);
+            x.amt = e->amt_mg, x.cmt = e->cmt;
+            if (e->amt_mg == 0.0) { /* NONMEM: nothing given; the compartment is turned on */
+                x.kind = ACT_CMT_ON;
+            } else if (rate > 0.0) {
+                x.kind = ACT_INF_ON, x.rate = rate;
+                oom |= push_action(&a, &n, &cap, x);
+                x.kind = ACT_INF_OFF, x.t += dur;
+            }
+            oom |= push_action(&a, &n, &cap, x);
+            /* steady state: the earlier doses of the periodic regimen still on their way at
+             * the record (a lag of an interval or more) arrive after it; an infusion of the
+             * regimen still running at the record runs on */
+            for (double ts = e->time_h + lag - e->ii_h;
+                 e->ss && e->amt_mg > 0.0 && !oom && (ts >= e->time_h || ts + dur > e->time_h);
+                 ts -= e->ii_h) {
+                struct action y = x;
+                if (rate == 0.0) {
+                    y.t = ts;
+                    oom |= push_action(&a, &n, &cap, y);
+                    continue;
+                }
+                y.kind = ACT_INF_ON, y.t = fmax(ts, e->time_h);
+                y.amt = ts >= e->time_h ? e->amt_mg : 0.0; /* already counted by the SS */
+                oom |= push_action(&a, &n, &cap, y);
+                y.kind = ACT_INF_OFF, y.t = ts + dur;
+                oom |= push_action(&a, &n, &cap, y);
+            }
         }
     }
     struct action *tmp = oom ? NULL : gs_malloc((n ? n : 1) * sizeof *tmp);
@@ -194,18 +287,42 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     if (n_models == 0)
         return gs_error_set(err, GS_INPUT, "models", "no model to simulate");
     for (size_t k = 1; k < n_models; k++)
-        if (models[k].structure != models[0].structure || !(change_h[k] >= change_h[k - 1]))
+        if (models[k].structure != models[0].structure ||
+            (change_h && !(change_h[k] >= change_h[k - 1])))
             return gs_error_set(err, GS_INPUT, "models",
                                 "model changes must keep the structure and come in time order");
     const struct gs_model *m = &models[0];
-    for (size_t i = 0; i < n_out; i++)
+    for (size_t i = 0; t_out && i < n_out; i++)
         if (!isfinite(t_out[i]) || (i > 0 && t_out[i] < t_out[i - 1]))
             return gs_error_set(err, GS_INPUT, "times",
                                 "output times must be finite and ascending");
     struct action *act = NULL;
-    size_t n_act = 0;
-    if ((st = build_actions(models, change_h, n_models, events, &act, &n_act, err)) != GS_OK)
+    size_t n_act = 0, n_rec = 0;
+    if ((st = build_actions(models, change_h, n_models, events, t_out == NULL, &act, &n_act,
+                            err)) != GS_OK)
         return st;
+    /* zero-order inputs are integrated (CVODE): the closed forms are for bolus doses */
+    struct gs_sim_options o = *opt;
+    for (size_t i = 0; i < n_act; i++) {
+        n_rec += act[i].kind == ACT_OUT;
+        if ((act[i].kind == ACT_INF_ON || (act[i].kind == ACT_SS && act[i].rate > 0.0)) &&
+            o.solver != GS_SOLVER_CVODE) {
+            if (o.solver == GS_SOLVER_EXACT) {
+                gs_free(act);
+                return gs_error_set(err, GS_UNSUPPORTED, "--solver",
+                                    "'--solver exact' has no closed form for infusions (RATE "
+                                    "not 0); use --solver auto or cvode");
+            }
+            o.solver = GS_SOLVER_CVODE;
+        }
+    }
+    opt = &o;
+    if (t_out == NULL && n_rec != n_out) {
+        gs_free(act);
+        return gs_error_set(err, GS_INPUT, "times",
+                            "%zu outputs asked, %zu observation records in the events", n_out,
+                            n_rec);
+    }
 
     gs_simulate_profile_release(out);
     out->t_h = gs_malloc((n_out ? n_out : 1) * sizeof *out->t_h);
@@ -223,6 +340,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     struct gs_model eff = *m;
     size_t base = 0;
     int hd_on = 0, cl_idx = gs_model_structure_param_index(m->structure, "CL");
+    int off[GS_N_BODY + 1] = {0}; /* compartments turned off (EVID 2, CMT < 0), by CMT */
     m = &eff;
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
@@ -233,7 +351,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     double t = 0.0;
     if (n_act && act[0].t < t)
         t = act[0].t;
-    if (n_out && t_out[0] < t)
+    if (t_out && n_out && t_out[0] < t)
         t = t_out[0];
     double y[GS_N_STATES] = {0};
     gs__prop_reset(&prop, t, y);
@@ -241,7 +359,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     size_t ia = 0, io = 0;
     while (io < n_out) {
         double t_act = ia < n_act ? act[ia].t : INFINITY;
-        if (t_act <= t_out[io]) {
+        if (t_out == NULL || t_act <= t_out[io]) {
             if ((st = gs__prop_advance(&prop, t_act, t_act, y, err)) != GS_OK)
                 break;
             int changed = 0;
@@ -251,28 +369,46 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                 for (int k = 0; k < GS_N_BODY; k++)
                     body += y[k];
                 const struct gs_model *am = &models[a->model];
-                if (a->kind == ACT_MODEL) {
-                    base = a->model;
+                int state = a->cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL;
+                if (a->kind == ACT_MODEL || a->kind == ACT_HD_ON || a->kind == ACT_HD_OFF) {
+                    if (a->kind == ACT_MODEL)
+                        base = a->model;
+                    else
+                        hd_on = a->kind == ACT_HD_ON;
+                    eff = models[base]; /* in force at once: an output that follows uses it */
+                    if (hd_on)
+                        eff.p[cl_idx] += eff.hd_cl_l_h;
                     changed = 1;
-                } else if (a->kind == ACT_HD_ON || a->kind == ACT_HD_OFF) {
-                    hd_on = a->kind == ACT_HD_ON;
-                    changed = 1;
+                } else if (a->kind == ACT_OUT) {
+                    out->t_h[io] = t_act;
+                    memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
+                    out->conc_mg_l[io] = gs_model_conc(m, y);
+                    out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
+                    io++;
                 } else if (a->kind == ACT_RESET) {
                     out->reset_removed_mg += body;
                     for (int k = 0; k < GS_N_BODY; k++)
                         y[k] = 0.0;
-                } else if (a->kind == ACT_SS) {
-                    double yss[GS_N_BODY];
-                    if (a->ss_mode == 2 && am->structure->exact == NULL) {
-                        st = gs_error_set(err, GS_UNSUPPORTED, "SS",
-                                          "SS=2 (add a steady state to the current amounts) "
-                                          "needs superposition; structure '%s' is nonlinear",
-                                          am->structure->name);
+                } else if (a->kind == ACT_CMT_OFF) {
+                    /* NONMEM keeps an off compartment empty; an off central compartment with
+                     * drug still to be absorbed would need its inflow dropped: not modelled */
+                    if (state == GS_Y_CENTRAL && (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
+                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
+                                          "CMT -2 (central compartment off) at %g h while the "
+                                          "depot holds drug; only an empty depot allows it",
+                                          t_act);
                         break;
                     }
+                    out->reset_removed_mg += y[state];
+                    y[state] = 0.0;
+                    off[a->cmt] = 1;
+                } else if (a->kind == ACT_CMT_ON) {
+                    off[a->cmt] = 0;
+                } else if (a->kind == ACT_SS) {
+                    double yss[GS_N_BODY];
                     const struct gs_simulate_steady_state_request ss = {am, a->amt, a->cmt, a->ii,
                                                                         opt};
-                    if ((st = gs_simulate_steady_state(&ss, yss, NULL, err)))
+                    if ((st = gs__steady_state(&ss, a->rate, yss, NULL, err)))
                         break;
                     double after = 0.0;
                     for (int k = 0; k < GS_N_BODY; k++) {
@@ -280,19 +416,42 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                         after += y[k];
                     }
                     out->ss_added_mg += after - body;
+                } else if (a->kind == ACT_INF_ON || a->kind == ACT_INF_OFF) {
+                    int on = a->kind == ACT_INF_ON;
+                    prop.inf_mg_h[state] += on ? a->rate : -a->rate;
+                    prop.n_inf[state] += on ? 1 : -1;
+                    if (prop.n_inf[state] == 0)
+                        prop.inf_mg_h[state] = 0.0; /* no rounding residue */
+                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
+                                          "a depot infusion at %g h while the central "
+                                          "compartment is off (EVID 2, CMT -2): turn it on first",
+                                          t_act);
+                        break;
+                    }
+                    if (on) {
+                        y[GS_Y_UNABSORBED] += a->amt * (1.0 - bioavailable(am, a->cmt));
+                        out->dosed_mg += a->amt;
+                        off[a->cmt] = 0;
+                    }
+                    prop.need_reinit = 1;
                 } else {
+                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
+                                          "a depot dose at %g h while the central compartment "
+                                          "is off (EVID 2, CMT -2): turn it on first",
+                                          t_act);
+                        break;
+                    }
                     am->structure->dose(am->p, a->cmt, a->amt, y);
                     out->dosed_mg += a->amt;
+                    off[a->cmt] = 0;
                 }
             }
             if (st != GS_OK)
                 break;
-            if (changed) {
-                eff = models[base];
-                if (hd_on)
-                    eff.p[cl_idx] += eff.hd_cl_l_h;
+            if (changed)
                 gs__prop_set_model(&prop, &eff);
-            }
             gs__prop_reset(&prop, t_act, y);
         } else {
             double stop = ia < n_act ? t_act : t_out[n_out - 1];

@@ -23,6 +23,10 @@ struct gs__prop {
     int need_reinit;
     double atol_mg, rtol;
     double scale_mg; /* largest body amount at the last reset */
+    /* zero-order inputs running (infusions), mg/h into each body state, and how many; the
+     * caller resets after changing them (CVODE path only: closed forms take bolus doses) */
+    double inf_mg_h[GS_N_BODY];
+    int n_inf[GS_N_BODY];
 };
 
 gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
@@ -36,6 +40,12 @@ void gs__prop_reset(struct gs__prop *p, double t, const double *y);
 gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, double *y,
                            struct gs_error *err);
 void gs__prop_free(struct gs__prop *p);
+
+/* gs_simulate_steady_state for a dose given as an infusion at `rate_mg_h` (0: a bolus), the
+ * dose's lag taken modulo the interval (a lag of II or more: the doses still on their way are
+ * the caller's to give). An infusion must end within the interval. */
+gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, double rate_mg_h,
+                           double *x, int *iterations, struct gs_error *err);
 
 /* Batched Dormand-Prince 5(4) (rk_batch.c): up to GS_LANES subjects of one structure that has
  * rhs_lanes, sharing dose events (bolus, no SS or reset, same lag) and output times. Integrates

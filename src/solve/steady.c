@@ -18,13 +18,45 @@
 
 #define NEWTON_MAX_ITER 50
 
+/* One interval from x at phase 0: the dose at `lag` (< ii), as a bolus or, with rate > 0, as an
+ * infusion of its bioavailable part that may run past ii into the next interval (then the
+ * previous dose's runs from 0). */
 static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, double amt, int cmt,
-                              double ii, const double *x, double *fx, struct gs_error *err)
+                              double ii, double lag, double rate, const double *x, double *fx,
+                              struct gs_error *err)
 {
     double y[GS_N_STATES] = {0};
     memcpy(y, x, GS_N_BODY * sizeof *y);
-    double lag = m->structure->lag(m->p, cmt);
     gs_status st;
+    if (rate > 0.0) {
+        double unit[GS_N_STATES] = {0};
+        m->structure->dose(m->p, cmt, 1.0, unit);
+        int k = cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL;
+        double end = lag + amt * unit[k] / rate; /* <= lag + ii (checked by the caller) */
+        /* pieces between 0, the start, the end (or the wrapped end) and ii */
+        double cut[4] = {lag, end < ii ? end : end - ii, ii, ii}, t0 = 0.0;
+        if (cut[1] < cut[0]) {
+            double tmp = cut[0];
+            cut[0] = cut[1], cut[1] = tmp;
+        }
+        for (int i = 0; i < 3; i++) {
+            double t1 = cut[i];
+            if (!(t1 > t0))
+                continue;
+            double mid = 0.5 * (t0 + t1);
+            int on = (mid >= lag && mid < end) || mid < end - ii;
+            p->inf_mg_h[k] = on ? rate : 0.0;
+            gs__prop_reset(p, t0, y);
+            if ((st = gs__prop_advance(p, t1, t1, y, err)) != GS_OK) {
+                p->inf_mg_h[k] = 0.0;
+                return st;
+            }
+            t0 = t1;
+        }
+        p->inf_mg_h[k] = 0.0;
+        memcpy(fx, y, GS_N_BODY * sizeof *fx);
+        return GS_OK;
+    }
     gs__prop_reset(p, 0.0, y);
     if (lag > 0.0 && (st = gs__prop_advance(p, lag, lag, y, err)) != GS_OK)
         return st;
@@ -67,6 +99,17 @@ static double max_abs(const double *v)
 gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request *req, double *x,
                                    int *iterations, struct gs_error *err)
 {
+    if (req->ii_h > 0.0 && req->model->structure->lag(req->model->p, req->cmt) >= req->ii_h)
+        return gs_error_set(err, GS_UNSUPPORTED, "SS",
+                            "steady state with a lag (%g h) not shorter than the interval (%g h) "
+                            "is not supported here (datasets take it: docs/datasets.md)",
+                            req->model->structure->lag(req->model->p, req->cmt), req->ii_h);
+    return gs__steady_state(req, 0.0, x, iterations, err);
+}
+
+gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, double rate,
+                           double *x, int *iterations, struct gs_error *err)
+{
     const struct gs_model *m = req->model;
     const double amt = req->amt_mg, ii = req->ii_h;
     const int cmt = req->cmt;
@@ -74,12 +117,17 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
     if (!(amt > 0.0 && ii > 0.0))
         return gs_error_set(err, GS_INPUT, "SS",
                             "steady state needs a dose above 0 and II above 0");
-    double lag = m->structure->lag(m->p, cmt);
-    if (lag >= ii)
-        return gs_error_set(err, GS_UNSUPPORTED, "SS",
-                            "steady state with a lag (%g h) not shorter than the interval (%g h) "
-                            "is not supported",
-                            lag, ii);
+    double lag = fmod(m->structure->lag(m->p, cmt), ii); /* the doses' phase in the interval */
+    if (rate > 0.0) {
+        double unit[GS_N_STATES] = {0};
+        m->structure->dose(m->p, cmt, 1.0, unit);
+        double dur = amt * unit[cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL] / rate;
+        if (dur > ii)
+            return gs_error_set(err, GS_UNSUPPORTED, "SS",
+                                "a steady-state infusion of %g h every %g h overlaps the next "
+                                "one; allowed: infusions no longer than the interval",
+                                dur, ii);
+    }
     if (m->structure->clearance(m->p) <= 0.0)
         return gs_error_set(err, GS_INPUT, "SS", "no steady state: clearance is 0");
     /* The map is evaluated at tighter tolerance than a profile: its finite differences feed the
@@ -87,6 +135,8 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
     struct gs_sim_options tight = *opt;
     tight.rtol = fmin(opt->rtol, 1e-10);
     tight.atol_mg = fmin(opt->atol_mg, 1e-12 * amt);
+    if (rate > 0.0) /* zero-order input: integrated, the closed forms take bolus doses */
+        tight.solver = GS_SOLVER_CVODE;
     struct gs__prop p;
     gs_status st = gs__prop_init(&p, m, &tight, err);
     if (st != GS_OK)
@@ -96,12 +146,12 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
 
     if (p.exact) {
         /* Affine map: c = Phi(0); column j of M = (Phi(s e_j) - c) / s, exact for any s. */
-        if ((st = one_interval(&p, m, amt, cmt, ii, zero, c, err)))
+        if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, zero, c, err)))
             goto done;
         for (int j = 0; j < GS_N_BODY && st == GS_OK; j++) {
             double e[GS_N_BODY] = {0}, fe[GS_N_BODY];
             e[j] = amt;
-            if ((st = one_interval(&p, m, amt, cmt, ii, e, fe, err)))
+            if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, e, fe, err)))
                 goto done;
             for (int i = 0; i < GS_N_BODY; i++)
                 J[i * GS_N_BODY + j] = (i == j ? 1.0 : 0.0) - (fe[i] - c[i]) / amt;
@@ -114,7 +164,7 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
     /* Newton on F(x) = Phi(x) - x from x = 0, with step halving if the residual grows. */
     memset(x, 0, GS_N_BODY * sizeof *x);
     double fx[GS_N_BODY], r[GS_N_BODY];
-    if ((st = one_interval(&p, m, amt, cmt, ii, x, fx, err)))
+    if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, x, fx, err)))
         goto done;
     for (int i = 0; i < GS_N_BODY; i++)
         r[i] = fx[i] - x[i];
@@ -132,7 +182,7 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
             memcpy(xj, x, sizeof xj);
             double h = 1e-6 * fmax(fabs(x[j]), 1e-2 * amt);
             xj[j] += h;
-            if ((st = one_interval(&p, m, amt, cmt, ii, xj, fj, err)))
+            if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, xj, fj, err)))
                 goto done;
             for (int i = 0; i < GS_N_BODY; i++)
                 J[i * GS_N_BODY + j] = (fj[i] - xj[i] - r[i]) / h;
@@ -149,7 +199,7 @@ gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request
             double xn[GS_N_BODY], rn_vec[GS_N_BODY];
             for (int i = 0; i < GS_N_BODY; i++)
                 xn[i] = fmax(x[i] + lambda * dx[i], 0.0); /* amounts stay non-negative */
-            if ((st = one_interval(&p, m, amt, cmt, ii, xn, fx, err)))
+            if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, xn, fx, err)))
                 goto done;
             for (int i = 0; i < GS_N_BODY; i++)
                 rn_vec[i] = fx[i] - xn[i];

@@ -193,9 +193,8 @@ static void invalid_values_name_line_and_column(void **state)
         /* issue 17 item 9: 1e308 gave a "." prediction, not an error */
         {"ID,TIME\n1,0\n1,1e308\n", 3, "TIME", "'1e308' is too large; allowed 0 to 876000 h"},
         {"ID,TIME\n1,2\n1,3\n1,1\n", 4, "TIME", "'1' is before TIME 3 on line 3 of the same ID"},
-        {"ID,TIME\n1,0\n2,0\n1,1\n", 4, "ID",
-         "'1' comes back after other IDs (its rows start on "
-         "line 2)"},
+        /* an ID that comes back after another is a new individual (NONMEM): valid */
+        {"ID,TIME\n1,0\n2,0\n1,1\n", 0, NULL, ""},
         {"ID,TIME\n1,5\n2,0\n", 0, NULL, ""}, /* TIME restarts with a new ID: valid */
         /* EVID, MDV, AMT */
         {"ID,TIME,EVID\n1,0,5\n", 2, "EVID", "'5' is not an event type; allowed 0"},
@@ -203,8 +202,8 @@ static void invalid_values_name_line_and_column(void **state)
         {"ID,TIME,EVID\n1,0,0.5\n", 2, "EVID", "'0.5' is not an event type"},
         {"ID,TIME,MDV\n1,0,2\n", 2, "MDV", "'2' is not an MDV flag; allowed 0 or 1"},
         {"ID,TIME,AMT\n1,0,-5\n", 2, "AMT", "'-5' is negative; allowed 0 or above (mg)"},
-        {"ID,TIME,AMT,EVID\n1,0,0,1\n", 2, "AMT", "'0' on a dose record (EVID 1); allowed above 0"},
-        {"ID,TIME,AMT,EVID\n1,0,.,4\n", 2, "AMT", "'.' on a dose record (EVID 4)"},
+        {"ID,TIME,AMT,EVID\n1,0,0,1\n", 0, NULL, ""}, /* AMT 0 dose: NONMEM gives nothing */
+        {"ID,TIME,AMT,EVID\n1,0,.,4\n", 0, NULL, ""},
         {"ID,TIME,EVID\n1,0,1\n", 2, "EVID", "'1' is a dose but the file has no AMT column"},
         {"ID,TIME,AMT,EVID\n1,0,5,0\n", 2, "AMT",
          "'5' on a record with EVID 0; AMT above 0 is "
@@ -219,7 +218,11 @@ static void invalid_values_name_line_and_column(void **state)
         {"ID,TIME,CMT\n1,0,1.5\n", 2, "CMT", "'1.5' is not a compartment number; allowed a whole"},
         {"ID,TIME,CMT\n1,0,100\n", 2, "CMT", "'100' is not a compartment number"},
         /* RATE, II */
-        {"ID,TIME,AMT,RATE\n1,0,5,-1\n", 2, "RATE", "'-1' is negative; allowed 0 or above (mg/h"},
+        {"ID,TIME,AMT,RATE\n1,0,5,-3\n", 2, "RATE", "'-3' is negative; allowed 0 or above (mg/h"},
+        {"ID,TIME,AMT,RATE\n1,0,5,-1\n", 0, NULL, ""},                   /* modelled rate */
+        {"ID,TIME,AMT,RATE\n1,0,0,-1\n", 2, "RATE", "'-1' is negative"}, /* EVID 0 */
+        {"ID,TIME,AMT,RATE,EVID\n1,0,0,5,2\n", 2, "RATE", "'5' on a record with EVID 2"},
+        {"ID,TIME,DATE\n1,0,2024-01-02\n", 2, "DATE", "'--drop DATE' or 'DATE=DROP'"},
         {"ID,TIME,AMT,II\n1,0,5,-12\n", 2, "II", "'-12' is negative; allowed 0 or above (h)"},
         /* ADDL */
         {"ID,TIME,AMT,II,ADDL\n1,0,5,12,1.5\n", 2, "ADDL",
@@ -487,8 +490,12 @@ static void subjects_and_row_ranges(void **state)
     assert_false(gs_dataset_row_is_observation(ds, 8));
     gs_dataset_free(ds);
 
-    /* -0 after 0 is the same ID, so it comes back */
-    expect_error("ID,TIME\n0,0\n1,0\n-0,1\n", 4, "ID", "'-0' comes back after other IDs");
+    /* -0 after 1 is the same ID as 0, and a new individual (NONMEM: IDs need not be unique) */
+    ds = parse_ok("ID,TIME\n0,0\n1,0\n-0,1\n");
+    assert_int_equal(gs_dataset_n_subjects(ds), 3);
+    gs_dataset_subject(ds, 2, &id, &first, &n);
+    assert_true(id == 0.0 && first == 2 && n == 1);
+    gs_dataset_free(ds);
 
     /* many subjects (the ID set grows) */
     char *csv = gs_malloc(64 * 1024);
@@ -501,7 +508,9 @@ static void subjects_and_row_ranges(void **state)
     assert_int_equal(gs_dataset_n_rows(ds), 4000);
     gs_dataset_free(ds);
     strcat(csv, "0,5\n");
-    expect_error(csv, 4002, "ID", "'0' comes back after other IDs (its rows start on line 2)");
+    ds = parse_ok(csv); /* ID 0 again: a new individual */
+    assert_int_equal(gs_dataset_n_subjects(ds), 2001);
+    gs_dataset_free(ds);
     gs_free(csv);
 
     /* NULL handles are empty */

@@ -37,6 +37,9 @@ struct run {
     double pred[64], ipred[64], dv[64];
 };
 
+/* how the next dataset is read (tests of --covariates locf and --drop set it, then reset it) */
+static struct gs_dataset_options read_opt = GS_DATASET_OPTIONS_INIT;
+
 static gs_status simulate(const char *csv, struct run *r, int random, struct gs_error *err)
 {
     gs_drug *d = NULL;
@@ -46,7 +49,7 @@ static gs_status simulate(const char *csv, struct run *r, int random, struct gs_
     assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK); /* CrCl 100: k = 0.1 /h */
     struct gs_variability var;
     assert_int_equal(gs_variability_from_drug(d, random ? 1.0 : 0.0, &var, NULL), GS_OK);
-    gs_status st = gs_dataset_parse(&r->ds, csv, strlen(csv), "d.csv", err);
+    gs_status st = gs_dataset_parse_with(&r->ds, csv, strlen(csv), "d.csv", &read_opt, err);
     if (st == GS_OK) {
         assert_true(gs_dataset_n_rows(r->ds) <= 64);
         struct gs_dataset_sim_config c = {r->ds, d, &var, &pt, GS_SIM_OPTIONS_DEFAULT, 7, 2};
@@ -138,9 +141,19 @@ static void time_varying_covariate_locf(void **state)
     double ac = 100 * KA / (KA - k1) * (exp(-k1 * t1) - exp(-KA * t1));
     double c = (ac * exp(-k2 * tau) + ag * KA / (KA - k2) * (exp(-k2 * tau) - exp(-KA * tau))) / V;
     const double w[] = {NAN, bateman(100, 4, k1), NAN, c};
-    check("ID,TIME,AMT,EVID,CMT,II,ADDL,SS,MDV,DV,CRCL\n1,0,100,1,1,0,0,0,1,.,100\n"
-          "1,4,.,0,2,.,.,.,0,.,.\n1,10,.,2,.,.,.,.,1,.,50\n1,16,.,0,2,.,.,.,0,.,.\n",
-          w, 4);
+    const char *csv = "ID,TIME,AMT,EVID,CMT,II,ADDL,SS,MDV,DV,CRCL\n1,0,100,1,1,0,0,0,1,.,100\n"
+                      "1,4,.,0,2,.,.,.,0,.,.\n1,10,.,2,.,.,.,.,1,.,50\n1,16,.,0,2,.,.,.,0,.,.\n";
+    read_opt.fill = GS_FILL_LOCF; /* --covariates locf: CrCl 100 until 10 h, then 50 */
+    check(csv, w, 4);
+    read_opt.fill = GS_FILL_NOCB;
+    /* NOCB (the default, NONMEM's and mrgsolve's): the advance to each record uses that
+     * record's value, the 4 h record's '.' meaning "unchanged" (100): k1 until 4 h, then the
+     * 10 h record's CrCl 50 over (4, 10] and on */
+    double g4 = 100 * exp(-KA * 4), c4 = 100 * KA / (KA - k1) * (exp(-k1 * 4) - exp(-KA * 4));
+    const double nocb[] = {
+        NAN, bateman(100, 4, k1), NAN,
+        (c4 * exp(-k2 * 12) + g4 * KA / (KA - k2) * (exp(-k2 * 12) - exp(-KA * 12))) / V};
+    check(csv, nocb, 4);
 }
 
 static void random_effects_and_errors(void **state)

@@ -152,8 +152,15 @@ static void addl_expansion(void **state)
     ev.ev[0].cmt = 7;
     assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_INPUT);
     ev.ev[0].cmt = 1;
-    ev.ev[0].rate_mg_h = 10;
-    assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_UNSUPPORTED);
+    ev.ev[0].rate_mg_h = 10; /* an infusion */
+    assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_OK);
+    ev.ev[0].rate_mg_h = -2; /* a modelled duration needs one */
+    assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_INPUT);
+    ev.ev[0].dur_h = 2;
+    assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_OK);
+    ev.ev[0].rate_mg_h = -3;
+    assert_int_equal(gs_event_list_validate(&ev, 2, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "RATE"));
     gs_event_list_release(&ev);
 }
 
