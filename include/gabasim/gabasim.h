@@ -27,6 +27,7 @@
 #include "gabasim/meta_models.h"
 #include "gabasim/mmrm.h"
 #include "gabasim/model.h"
+#include "gabasim/model_file.h"
 #include "gabasim/outfile.h"
 #include "gabasim/pain.h"
 #include "gabasim/pain_effect.h"

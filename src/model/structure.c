@@ -364,7 +364,6 @@ void mf_structure_release(const struct gs_model_file *m)
             mf_prog_free(&slots[k].var);
         }
     pthread_mutex_unlock(&lock);
-
 }
 
 const struct gs_structure *gs__model_file_structure_find(const char *name)
