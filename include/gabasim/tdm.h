@@ -197,6 +197,18 @@ struct gs_tdm_simest_result {
 gs_status gs_tdm_simest(const struct gs_tdm_simest_request *req, struct gs_tdm_simest_result *out,
                         struct gs_error *err);
 
+/* ---- reports (src/report/tdm_report.c) ---- */
+#include <stdio.h>
+/* The estimate (and the target's regimen, if `target` is not NULL) as text, with the clinical
+ * notice. GS_IO if writing fails. */
+gs_status gs_report_tdm_text(const struct gs_tdm_request *req, const struct gs_tdm_result *r,
+                             const struct gs_tdm_target_request *treq,
+                             const struct gs_tdm_target_result *target, FILE *f);
+/* The same as JSON (a string the caller frees with gs_free); NULL when out of memory. */
+char *gs_report_tdm_json(const struct gs_tdm_request *req, const struct gs_tdm_result *r,
+                         const struct gs_tdm_target_request *treq,
+                         const struct gs_tdm_target_result *target);
+
 #ifdef __cplusplus
 }
 #endif

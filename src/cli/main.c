@@ -21,6 +21,8 @@ static const struct gs_cmd commands[] = {
      "pool study results: fixed and random effects, heterogeneity, prediction interval"},
     {"trial", cmd_trial, help_trial,
      "a virtual placebo-controlled trial: flow, Table 1, primary result, power"},
+    {"tdm", cmd_tdm, help_tdm,
+     "estimate one patient's parameters from measured levels; dose to target"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},

@@ -62,8 +62,8 @@ static gs_status build_regimen(const struct cand_ctx *c, double dose, int per_da
     reg->steps[0] = (struct gs_regimen_step){0.0, dose, 24.0 / per_day};
     if (c->dialysis) {
         reg->end_h = c->t0 + c->period;
-        return gs_dialysis_apply(c->req->fit_request->drug, c->req->fit_request->patient, reg,
-                                 NULL, 0, err);
+        return gs_dialysis_apply(c->req->fit_request->drug, c->req->fit_request->patient, reg, NULL,
+                                 0, err);
     }
     reg->n_doses = per_day;
     reg->start_steady = 1;
@@ -152,7 +152,8 @@ gs_status gs_tdm_dose_to_target(const struct gs_tdm_target_request *req,
         gs_dosing_band_range(d, pt, &out->band_lo_mg, &out->band_hi_mg) != GS_OK)
         return gs_error_set(err, GS_UNSUPPORTED, "--target",
                             "%s has no label dosing rules for this patient", gs_drug_name(d));
-    const struct gs_renal_band *b = gs_dosing_band(rules, pt->haemodialysis ? 0.0 : pt->crcl_ml_min);
+    const struct gs_renal_band *b =
+        gs_dosing_band(rules, pt->haemodialysis ? 0.0 : pt->crcl_ml_min);
 
     struct tdm_post p;
     gs_status st = gs__tdm_post_init(&p, fr, err);
@@ -161,8 +162,8 @@ gs_status gs_tdm_dose_to_target(const struct gs_tdm_target_request *req,
     double *etas = gs_malloc((size_t)nd * n * sizeof(double));
     struct wv *s = gs_malloc((size_t)nd * sizeof *s);
     double *profiles = NULL;
-    struct cand_ctx c = {.p = &p, .req = req, .dialysis = pt->haemodialysis,
-                         .sim = GS_SIM_OPTIONS_DEFAULT};
+    struct cand_ctx c = {
+        .p = &p, .req = req, .dialysis = pt->haemodialysis, .sim = GS_SIM_OPTIONS_DEFAULT};
     if (st)
         goto done;
     if (!etas || !s) {
@@ -226,8 +227,8 @@ gs_status gs_tdm_dose_to_target(const struct gs_tdm_target_request *req,
             if (bad || out->n_candidates == GS_TDM_MAX_CANDIDATES)
                 continue;
             struct gs_tdm_candidate *cd = &out->cand[out->n_candidates];
-            *cd = (struct gs_tdm_candidate){.dose_mg = got, .daily_mg = got * per_day,
-                                            .per_day = per_day};
+            *cd = (struct gs_tdm_candidate){
+                .dose_mg = got, .daily_mg = got * per_day, .per_day = per_day};
             if ((st = evaluate(&c, etas, nd, n, cd, s, NULL, err)))
                 goto done;
             out->n_candidates++;
