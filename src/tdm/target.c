@@ -52,6 +52,8 @@ struct cand_ctx {
     double *grid;
     size_t n_grid;
     struct gs_sim_options sim; /* the engine's defaults: a steady state to its own tolerance */
+    double dose;               /* the candidate being evaluated */
+    int per_day;
 };
 
 static gs_status build_regimen(const struct cand_ctx *c, double dose, int per_day,
@@ -77,7 +79,31 @@ static gs_status metric(const struct cand_ctx *c, const struct gs_event_list *ev
     struct gs_model m = c->p->typical;
     gs_variability_apply_eta(&c->p->var, eta, &m);
     struct gs_profile prof = GS_PROFILE_INIT;
-    gs_status st = gs_simulate(&m, ev, c->grid, c->n_grid, &c->sim, &prof, err);
+    gs_status st = gs_simulate(&m, ev, c->grid, c->n_grid, &c->sim, &prof, NULL);
+    if (st == GS_SOLVER && !c->dialysis) {
+        /* the steady-state Newton iteration can stall for a very slow clearance: dose from
+         * empty for 7 elimination half-lives (99 % of the steady state) and use the last day */
+        const struct gs_structure *s = m.structure;
+        double thalf = log(2.0) * s->volume(m.p) / s->clearance(m.p);
+        double days = fmin(ceil(7.0 * thalf / 24.0) + 1.0, 360.0);
+        struct gs_regimen reg;
+        struct gs_event_list ev2 = GS_EVENT_LIST_INIT;
+        double g[200];
+        size_t ng = c->n_grid < 200 ? c->n_grid : 200;
+        for (size_t k = 0; k < ng; k++)
+            g[k] = c->grid[k] + 24.0 * (days - 1.0);
+        gs_regimen_init(&reg);
+        reg.n_steps = 1;
+        reg.steps[0] = (struct gs_regimen_step){0.0, c->dose, 24.0 / c->per_day};
+        reg.end_h = 24.0 * days;
+        gs_simulate_profile_release(&prof);
+        st = gs_regimen_expand(&reg, &ev2, err);
+        if (st == GS_OK)
+            st = gs_simulate(&m, &ev2, g, ng, &c->sim, &prof, err);
+        gs_event_list_release(&ev2);
+    } else if (st != GS_OK) {
+        st = gs_simulate(&m, ev, c->grid, c->n_grid, &c->sim, &prof, err); /* for the message */
+    }
     if (st == GS_OK) {
         size_t last = c->n_grid - 1;
         double auc = prof.y[last * GS_N_STATES + GS_Y_AUC] - prof.y[GS_Y_AUC];
@@ -103,13 +129,15 @@ static gs_status metric(const struct cand_ctx *c, const struct gs_event_list *ev
 }
 
 /* P(metric >= target) and the metric's median and interval over the draws. */
-static gs_status evaluate(const struct cand_ctx *c, const double *etas, long nd, size_t n,
+static gs_status evaluate(struct cand_ctx *c, const double *etas, long nd, size_t n,
                           struct gs_tdm_candidate *cd, struct wv *s, double *profiles,
                           struct gs_error *err)
 {
     struct gs_regimen reg;
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
     gs_status st;
+    c->dose = cd->dose_mg;
+    c->per_day = cd->per_day;
     if ((st = build_regimen(c, cd->dose_mg, cd->per_day, &reg, err)) ||
         (st = gs_regimen_expand(&reg, &ev, err)))
         goto done;
