@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gabasim/drug.h"
 #include "gabasim/model.h"
@@ -198,7 +199,6 @@ gs_status gs_tdm_simest(const struct gs_tdm_simest_request *req, struct gs_tdm_s
                         struct gs_error *err);
 
 /* ---- reports (src/report/tdm_report.c) ---- */
-#include <stdio.h>
 /* The estimate (and the target's regimen, if `target` is not NULL) as text, with the clinical
  * notice. GS_IO if writing fails. */
 gs_status gs_report_tdm_text(const struct gs_tdm_request *req, const struct gs_tdm_result *r,
