@@ -49,6 +49,7 @@
 #include "gabasim/status.h"
 #include "gabasim/studies.h"
 #include "gabasim/summary.h"
+#include "gabasim/tdm.h"
 #include "gabasim/threads.h"
 #include "gabasim/trial.h"
 #include "gabasim/units.h"

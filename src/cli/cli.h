@@ -198,5 +198,7 @@ int cmd_meta(int argc, char **argv);
 void help_meta(FILE *f);
 int cmd_nca(int argc, char **argv);
 void help_nca(FILE *f);
+int cmd_tdm(int argc, char **argv);
+void help_tdm(FILE *f);
 
 #endif

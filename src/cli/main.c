@@ -22,6 +22,8 @@ static const struct gs_cmd commands[] = {
     {"trial", cmd_trial, help_trial,
      "a virtual placebo-controlled trial: flow, Table 1, primary result, power"},
     {"nca", cmd_nca, help_nca, "non-compartmental analysis of measured levels, 2x2 bioequivalence"},
+    {"tdm", cmd_tdm, help_tdm,
+     "estimate one patient's parameters from measured levels; dose to target"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},

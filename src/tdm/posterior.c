@@ -1,0 +1,294 @@
+/* posterior.c - the MAP-Bayes objective of one patient and its minimisation.
+ *
+ * OFV(eta) = sum_j [(y_j - f_j)^2 / s_j^2 + log s_j^2] + eta^T Omega^-1 eta, s_j^2 = add^2 +
+ * (prop f_j)^2 (gabasim/tdm.h). Minimised by Newton steps with Levenberg damping (Nocedal J,
+ * Wright SJ, Numerical Optimization, 2nd ed. 2006, sections 3.4 and 10.3) on central-difference
+ * derivatives. Predictions are solved at rtol 1e-10 so that the solver's noise in the OFV
+ * (about 1e-10 relative) stays far below what the difference steps resolve.
+ */
+#include <gsl/gsl_linalg.h>
+#include <math.h>
+#include <string.h>
+
+#include "gabasim/alloc.h"
+#include "tdm_int.h"
+
+#define H_GRAD   1e-4 /* central-difference step of the gradient, in eta */
+#define H_HESS   1e-3 /* of the Hessian: truncation ~h^2, solver noise ~1e-10 / h^2 */
+#define MAX_STEP 1.0  /* largest Newton step, in eta (a log-parameter moves at most e-fold) */
+#define MAX_ITER 100
+
+gs_status gs__tdm_post_init(struct tdm_post *p, const struct gs_tdm_request *req,
+                            struct gs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    struct gs_event_list empty = GS_EVENT_LIST_INIT;
+    p->ev = empty;
+    if (req->drug == NULL || req->patient == NULL || req->regimen == NULL)
+        return gs_error_set(err, GS_INPUT, "tdm",
+                            "a drug, a patient and a dosing history are "
+                            "needed");
+    if (req->n_levels < 1 || req->n_levels > GS_TDM_MAX_LEVELS)
+        return gs_error_set(err, GS_INPUT, "--level", "%zu levels given; allowed 1 to %d",
+                            req->n_levels, GS_TDM_MAX_LEVELS);
+    gs_status st;
+    if ((st = gs_drug_individual_model(req->drug, req->patient, &p->typical, NULL, 0, err)) ||
+        (st = gs_variability_from_drug(req->drug, 1.0, &p->var, err)))
+        return st;
+    if (p->var.n == 0)
+        return gs_error_set(err, GS_UNSUPPORTED, "--drug",
+                            "%s gives no between-subject variability: nothing to estimate",
+                            gs_drug_name(req->drug));
+    p->add = p->var.resid_add_mg_l;
+    p->prop = p->var.resid_prop;
+    if (!(p->add > 0.0 || p->prop > 0.0))
+        return gs_error_set(err, GS_UNSUPPORTED, "--drug",
+                            "%s gives no residual-error model: levels cannot be weighed",
+                            gs_drug_name(req->drug));
+    /* Omega^-1 from the Cholesky factor the variability module made */
+    size_t n = p->var.n;
+    double a[GS_MAX_PARAMS * GS_MAX_PARAMS];
+    memcpy(a, p->var.omega, n * n * sizeof *a);
+    gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+    if (gsl_linalg_cholesky_decomp1(&A.matrix) != 0 || gsl_linalg_cholesky_invert(&A.matrix) != 0)
+        return gs_error_set(err, GS_INPUT, "omega",
+                            "the between-subject covariance of %s is "
+                            "not positive definite",
+                            gs_drug_name(req->drug));
+    memcpy(p->omega_inv, a, n * n * sizeof *a);
+
+    double last = 0.0;
+    for (size_t j = 0; j < req->n_levels; j++) {
+        double t = req->levels[j].time_h, y = req->levels[j].conc_mg_l;
+        if (!(t >= 0.0 && t <= GS_MAX_DURATION_H))
+            return gs_error_set(err, GS_INPUT, "--level",
+                                "level %zu is at %g h; allowed 0 to %g h after the first dose",
+                                j + 1, t, GS_MAX_DURATION_H);
+        if (!(y >= 0.0 && y <= 1000.0))
+            return gs_error_set(err, GS_INPUT, "--level",
+                                "level %zu is %g mg/L; allowed 0 to 1000 mg/L", j + 1, y);
+        p->obs_t[j] = t;
+        p->obs_y[j] = y;
+        last = fmax(last, t);
+    }
+    p->n_obs = req->n_levels;
+    /* unique ascending times and each level's place among them */
+    double tt[GS_TDM_MAX_LEVELS];
+    memcpy(tt, p->obs_t, p->n_obs * sizeof *tt);
+    for (size_t i = 1; i < p->n_obs; i++) /* insertion sort: at most 64 */
+        for (size_t k = i; k > 0 && tt[k - 1] > tt[k]; k--) {
+            double s = tt[k];
+            tt[k] = tt[k - 1];
+            tt[k - 1] = s;
+        }
+    for (size_t i = 0; i < p->n_obs; i++)
+        if (p->n_t == 0 || tt[i] != p->t[p->n_t - 1])
+            p->t[p->n_t++] = tt[i];
+    for (size_t j = 0; j < p->n_obs; j++)
+        for (size_t k = 0; k < p->n_t; k++)
+            if (p->t[k] == p->obs_t[j])
+                p->idx[j] = k;
+    (void)last;
+
+    if ((st = gs_regimen_expand(req->regimen, &p->ev, err)))
+        return st;
+    struct gs_sim_options so = GS_SIM_OPTIONS_DEFAULT;
+    so.rtol = isnan(req->rtol) ? 1e-10 : req->rtol;
+    so.atol_mg = 1e-12;
+    p->sim = so;
+    return gs_simulate_options_check(&p->sim, err);
+}
+
+void gs__tdm_post_release(struct tdm_post *p)
+{
+    gs_event_list_release(&p->ev);
+}
+
+gs_status gs__tdm_predict(const struct tdm_post *p, const double *eta,
+                          const struct gs_event_list *ev, const double *t, size_t n, double *conc,
+                          struct gs_error *err)
+{
+    struct gs_model m = p->typical;
+    gs_variability_apply_eta(&p->var, eta, &m);
+    struct gs_profile prof = GS_PROFILE_INIT;
+    gs_status st = gs_simulate(&m, ev, t, n, &p->sim, &prof, err);
+    if (st == GS_OK)
+        for (size_t k = 0; k < n; k++)
+            conc[k] = prof.conc_mg_l[k];
+    gs_simulate_profile_release(&prof);
+    return st;
+}
+
+double gs__tdm_ofv(struct tdm_post *p, const double *eta)
+{
+    size_t n = p->var.n;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(eta[i]) || fabs(eta[i]) > 10.0 * sqrt(p->var.omega[i * n + i]))
+            return INFINITY; /* 10 prior SDs: beyond any plausible person */
+    double f[GS_TDM_MAX_LEVELS];
+    p->evals++;
+    if (gs__tdm_predict(p, eta, &p->ev, p->t, p->n_t, f, NULL) != GS_OK)
+        return INFINITY;
+    double ofv = 0.0;
+    for (size_t j = 0; j < p->n_obs; j++) {
+        double fj = f[p->idx[j]];
+        double s2 = p->add * p->add + p->prop * p->prop * fj * fj;
+        double r = p->obs_y[j] - fj;
+        ofv += r * r / s2 + log(s2);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < n; k++)
+            ofv += eta[i] * p->omega_inv[i * n + k] * eta[k];
+    return isfinite(ofv) ? ofv : INFINITY;
+}
+
+/* Central-difference gradient (step H_GRAD) and Hessian (step H_HESS) of the OFV at eta. */
+static int derivatives(struct tdm_post *p, const double *eta, double f0, double *g, double *h)
+{
+    size_t n = p->var.n;
+    double e[GS_MAX_PARAMS];
+    for (size_t i = 0; i < n; i++) {
+        memcpy(e, eta, n * sizeof *e);
+        e[i] = eta[i] + H_GRAD;
+        double fp = gs__tdm_ofv(p, e);
+        e[i] = eta[i] - H_GRAD;
+        double fm = gs__tdm_ofv(p, e);
+        g[i] = (fp - fm) / (2.0 * H_GRAD);
+        e[i] = eta[i] + H_HESS;
+        fp = gs__tdm_ofv(p, e);
+        e[i] = eta[i] - H_HESS;
+        fm = gs__tdm_ofv(p, e);
+        h[i * n + i] = (fp - 2.0 * f0 + fm) / (H_HESS * H_HESS);
+        for (size_t k = 0; k < i; k++) {
+            double s[4];
+            int sg[4][2] = {{1, 1}, {1, -1}, {-1, 1}, {-1, -1}};
+            for (int q = 0; q < 4; q++) {
+                memcpy(e, eta, n * sizeof *e);
+                e[i] += sg[q][0] * H_HESS;
+                e[k] += sg[q][1] * H_HESS;
+                s[q] = gs__tdm_ofv(p, e);
+            }
+            h[i * n + k] = h[k * n + i] = (s[0] - s[1] - s[2] + s[3]) / (4.0 * H_HESS * H_HESS);
+        }
+    }
+    for (size_t i = 0; i < n * n; i++)
+        if (!isfinite(h[i]))
+            return -1;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(g[i]))
+            return -1;
+    return 0;
+}
+
+/* Solves (H + lambda I) d = -g; -1 if not positive definite. */
+static int damped_step(size_t n, const double *h, const double *g, double lambda, double *d)
+{
+    double a[GS_MAX_PARAMS * GS_MAX_PARAMS], b[GS_MAX_PARAMS];
+    memcpy(a, h, n * n * sizeof *a);
+    for (size_t i = 0; i < n; i++) {
+        a[i * n + i] += lambda;
+        b[i] = -g[i];
+    }
+    gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+    gsl_vector_view B = gsl_vector_view_array(b, n);
+    if (gsl_linalg_cholesky_decomp1(&A.matrix) != 0 ||
+        gsl_linalg_cholesky_svx(&A.matrix, &B.vector) != 0)
+        return -1;
+    double norm = 0.0;
+    for (size_t i = 0; i < n; i++)
+        norm = fmax(norm, fabs(b[i]));
+    for (size_t i = 0; i < n; i++)
+        d[i] = norm > MAX_STEP ? b[i] * MAX_STEP / norm : b[i];
+    return 0;
+}
+
+gs_status gs__tdm_map(struct tdm_post *p, double *eta, double *hess, int *iterations,
+                      struct gs_error *err)
+{
+    size_t n = p->var.n;
+    double g[GS_MAX_PARAMS], d[GS_MAX_PARAMS], trial[GS_MAX_PARAMS];
+    for (size_t i = 0; i < n; i++)
+        eta[i] = 0.0;
+    double f = gs__tdm_ofv(p, eta);
+    if (!isfinite(f))
+        return gs_error_set(err, GS_SOLVER, "--level",
+                            "the typical patient's prediction of the levels failed");
+    double lambda = 1e-3;
+    int it = 0, converged = 0;
+    for (; it < MAX_ITER && !converged; it++) {
+        if (derivatives(p, eta, f, g, hess) != 0)
+            return gs_error_set(err, GS_SOLVER, "--level",
+                                "the posterior's derivatives are not finite near eta = %g", eta[0]);
+        for (int tries = 0;; tries++) {
+            if (tries > 40)
+                return gs_error_set(err, GS_SOLVER, "--level",
+                                    "the MAP search found no descent step (iteration %d)", it);
+            if (damped_step(n, hess, g, lambda, d) != 0) {
+                lambda = fmax(lambda * 10.0, 1e-3);
+                continue;
+            }
+            double dmax = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                trial[i] = eta[i] + d[i];
+                dmax = fmax(dmax, fabs(d[i]));
+            }
+            double ft = gs__tdm_ofv(p, trial);
+            if (ft <= f) {
+                memcpy(eta, trial, n * sizeof *eta);
+                /* converged: a step this small moves every parameter by < 1e-8 relative, or
+                 * the OFV no longer changes beyond the solver's noise */
+                converged = dmax < 1e-8 || f - ft < 1e-11 * fmax(1.0, fabs(f));
+                f = ft;
+                lambda = fmax(lambda / 10.0, 1e-12);
+                break;
+            }
+            if (dmax < 1e-10) { /* no better point this close: at the minimum (noise) */
+                converged = 1;
+                break;
+            }
+            lambda = fmax(lambda * 10.0, 1e-3);
+        }
+    }
+    if (!converged)
+        return gs_error_set(err, GS_SOLVER, "--level",
+                            "the MAP search did not converge in %d iterations", MAX_ITER);
+    /* the Hessian at the final point */
+    if (derivatives(p, eta, f, g, hess) != 0)
+        return gs_error_set(err, GS_SOLVER, "--level", "the posterior's Hessian is not finite");
+    *iterations = it;
+    return GS_OK;
+}
+
+gs_status gs__tdm_laplace(size_t n, const double *hess, double *cov, double *chol,
+                          struct gs_error *err)
+{
+    double a[GS_MAX_PARAMS * GS_MAX_PARAMS];
+    memcpy(a, hess, n * n * sizeof *a);
+    gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+    if (gsl_linalg_cholesky_decomp1(&A.matrix) != 0 || gsl_linalg_cholesky_invert(&A.matrix) != 0)
+        return gs_error_set(err, GS_SOLVER, "--level",
+                            "the posterior's Hessian at the MAP is not positive definite");
+    /* OFV = -2 log posterior: the covariance is (H / 2)^-1 */
+    for (size_t i = 0; i < n * n; i++)
+        cov[i] = chol[i] = 2.0 * a[i];
+    gsl_matrix_view C = gsl_matrix_view_array(chol, n, n);
+    if (gsl_linalg_cholesky_decomp1(&C.matrix) != 0)
+        return gs_error_set(err, GS_SOLVER, "--level", "the Laplace covariance is singular");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            chol[i * n + j] = 0.0;
+    return GS_OK;
+}
+
+void gs__tdm_draw_normal(size_t n, const double *mean, const double *chol, gs_rng *r, double *eta)
+{
+    double z[GS_MAX_PARAMS];
+    for (size_t i = 0; i < n; i++)
+        z[i] = gs_rng_normal(r);
+    for (size_t i = 0; i < n; i++) {
+        double s = mean[i];
+        for (size_t j = 0; j <= i; j++)
+            s += chol[i * n + j] * z[j];
+        eta[i] = s;
+    }
+}
