@@ -31,6 +31,8 @@ all: build
 # groff-base: the install test renders the installed man page. chromium: the browser test of the
 # advise page (tests/browser), which drives it with puppeteer-core from npm (no browser download).
 TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme r-cran-emmeans python3-jsonschema groff-base chromium
+# Open MPI for the scale-out work of issue 15 (mpirun, mpicc; the MPI build is not written yet)
+TEST_DEB_PACKAGES += openmpi-bin libopenmpi-dev
 # the Python binding's test (tests/python): cffi, numpy, pytest, venv (pandas: the DataFrame path)
 TEST_DEB_PACKAGES += python3-cffi python3-numpy python3-pytest python3-venv python3-dev \
                      python3-setuptools python3-wheel python3-pandas
