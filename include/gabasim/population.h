@@ -110,8 +110,9 @@ struct gs_pop_result {
         0                                                                                          \
     }
 
-/* Type-7 (R's default) quantiles probs[0..k) (fractions 0..1) of v[0..n), sorting v in place
- * (radix sort, O(n)). */
+/* Type-7 (R's default) quantiles probs[0..k) (fractions 0..1) of v[0..n), reordering v in place:
+ * up to GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT probabilities by selecting the order statistics they
+ * use (O(n)), more by a radix sort (v then ends sorted). The values are those of a full sort. */
 gs_status gs_population_quantiles(double *v, size_t n, const double *probs, size_t k, double *out);
 
 /* Checks the configuration (N, thresholds, window, times) with named messages, runs it. */

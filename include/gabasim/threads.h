@@ -12,8 +12,13 @@ extern "C" {
 /* The most threads any call uses (the command line's --threads allows 0 to this). */
 #define GS_THREADS_MAX 256
 
-/* `requested` when above 0 (capped at GS_THREADS_MAX); 0 or less: OpenMP's default
- * (OMP_NUM_THREADS, else the cores), also capped at GS_THREADS_MAX, so an environment asking for
+/* The CPUs this process may use: its affinity mask (sched_getaffinity: taskset, Slurm's and
+ * mpirun's binding), lowered to a cgroup CPU quota when there is one (cgroup v2 cpu.max, v1
+ * cpu.cfs_quota_us / cpu.cfs_period_us, rounded up: containers and batch jobs), at least 1. */
+int gs_threads_available(void);
+
+/* `requested` when above 0 (capped at GS_THREADS_MAX); 0 or less: OMP_NUM_THREADS when it is
+ * set, else gs_threads_available(), also capped at GS_THREADS_MAX, so an environment asking for
  * 100000 threads cannot exhaust the process (libgomp crashes when it cannot create them). */
 int gs_threads_resolve(int requested);
 

@@ -1,5 +1,13 @@
 /* threads.c - the thread count of parallel calls (gabasim/threads.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#endif
 #include "gabasim/threads.h"
+
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,13 +20,67 @@
 #include <omp.h>
 #endif
 
+/* Whole CPUs a cgroup quota allows ("QUOTA PERIOD" of cgroup v2's cpu.max, or cgroup v1's
+ * cfs_quota_us over cfs_period_us), rounded up; 0 when there is no quota or it cannot be read. */
+static int cgroup_cpus(void)
+{
+    double quota = -1.0, period = 0.0;
+    FILE *f = fopen("/sys/fs/cgroup/cpu.max", "r");
+    if (f) {
+        char q[32];
+        if (fscanf(f, "%31s %lf", q, &period) == 2 && strcmp(q, "max") != 0)
+            quota = strtod(q, NULL);
+        fclose(f);
+    } else {
+        static const char *const dir[2] = {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"};
+        for (int i = 0; i < 2 && quota < 0.0; i++) {
+            char path[64];
+            snprintf(path, sizeof path, "%s/cpu.cfs_quota_us", dir[i]);
+            if ((f = fopen(path, "r")) == NULL)
+                continue;
+            if (fscanf(f, "%lf", &quota) != 1)
+                quota = -1.0;
+            fclose(f);
+            snprintf(path, sizeof path, "%s/cpu.cfs_period_us", dir[i]);
+            if ((f = fopen(path, "r")) == NULL || fscanf(f, "%lf", &period) != 1)
+                quota = -1.0;
+            if (f)
+                fclose(f);
+        }
+    }
+    if (!(quota > 0.0 && period > 0.0))
+        return 0;
+    double n = ceil(quota / period);
+    return n < 1.0 ? 1 : n > GS_THREADS_MAX ? GS_THREADS_MAX : (int)n;
+}
+
+int gs_threads_available(void)
+{
+    int n = 0;
+#ifdef __linux__
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+#endif
+    if (n < 1) {
+        long c = sysconf(_SC_NPROCESSORS_ONLN);
+        n = c > 0 ? (int)(c > GS_THREADS_MAX ? GS_THREADS_MAX : c) : 1;
+    }
+    int q = cgroup_cpus();
+    return q > 0 && q < n ? q : n;
+}
+
 int gs_threads_resolve(int requested)
 {
+    int n = requested;
+    if (n <= 0) {
 #ifdef _OPENMP
-    int n = requested > 0 ? requested : omp_get_max_threads();
+        /* OMP_NUM_THREADS, when given, is the user's choice; else the CPUs this process may use */
+        n = getenv("OMP_NUM_THREADS") ? omp_get_max_threads() : gs_threads_available();
 #else
-    int n = requested > 0 ? requested : 1;
+        n = 1;
 #endif
+    }
     if (n < 1)
         n = 1;
     return n > GS_THREADS_MAX ? GS_THREADS_MAX : n;

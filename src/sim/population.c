@@ -96,10 +96,121 @@ static gs_status radix_sort(double *v, size_t n)
 
 static double quantile_sorted(const double *v, long n, double q);
 
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Order-preserving 64-bit key of a double (the radix sort's): negatives reversed, below
+ * positives; -0 before +0, NaN after +inf, so selection gives the very values sorting gives. */
+static uint64_t key_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : u | 0x8000000000000000ULL;
+}
+
+static double value_of(uint64_t k)
+{
+    uint64_t u = (k >> 63) ? k & 0x7FFFFFFFFFFFFFFFULL : ~k;
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Places the order statistics ranks[0..nr) (ascending) of a[lo..hi) at their sorted positions:
+ * quickselect on all of them at once (median-of-three pivot, three-way partition), O(n log k);
+ * a range that recurses too deep is sorted instead (O(n log n) worst case). */
+static void multiselect(uint64_t *a, size_t lo, size_t hi, const size_t *ranks, size_t nr,
+                        int depth)
+{
+    while (nr > 0 && hi - lo > 1) {
+        if (hi - lo <= 16 || depth > 60) {
+            qsort(a + lo, hi - lo, sizeof *a, cmp_key);
+            return;
+        }
+        uint64_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+        uint64_t piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < piv, [lt,i) == piv, [gt,hi) > piv */
+        while (i < gt) {
+            uint64_t v = a[i];
+            if (v < piv) {
+                a[i++] = a[lt];
+                a[lt++] = v;
+            } else if (v > piv) {
+                a[i] = a[--gt];
+                a[gt] = v;
+            } else {
+                i++;
+            }
+        }
+        size_t nl = 0, nh = 0;
+        while (nl < nr && ranks[nl] < lt)
+            nl++;
+        while (nh < nr - nl && ranks[nr - 1 - nh] >= gt)
+            nh++;
+        depth++;
+        if (nl > 0)
+            multiselect(a, lo, lt, ranks, nl, depth);
+        ranks += nr - nh; /* the ranks inside [lt, gt) are already in place */
+        nr = nh;
+        lo = gt;
+    }
+}
+
+/* Type-7 quantiles probs[0..k) of v[0..n) (n >= 1) by selecting the order statistics they use
+ * (at most 2 k of them) instead of sorting; the same values as sorting, bit for bit. v is
+ * reordered. k <= GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT. */
+static gs_status select_quantiles(double *v, size_t n, const double *probs, size_t k, double *out)
+{
+    enum { KMAX = 2 * (GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT) };
+    if (k > KMAX / 2)
+        return GS_INPUT;
+    uint64_t *a = (uint64_t *)v; /* the keys replace the values in place (same size) */
+    for (size_t i = 0; i < n; i++)
+        a[i] = key_of(v[i]);
+    size_t ranks[KMAX], nr = 0;
+    for (size_t q = 0; q < k; q++) {
+        double h = (double)(n - 1) * probs[q];
+        size_t lo = (size_t)floor(h);
+        ranks[nr++] = lo < n - 1 ? lo : n - 1;
+        if (lo + 1 < n)
+            ranks[nr++] = lo + 1;
+    }
+    qsort(ranks, nr, sizeof *ranks, cmp_size);
+    size_t u = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (u == 0 || ranks[i] != ranks[u - 1])
+            ranks[u++] = ranks[i];
+    multiselect(a, 0, n, ranks, u, 0);
+    for (size_t q = 0; q < k; q++) {
+        double h = (double)(n - 1) * probs[q];
+        size_t lo = (size_t)floor(h);
+        if (lo >= n - 1) {
+            out[q] = value_of(a[n - 1]);
+            continue;
+        }
+        double x = value_of(a[lo]), y = value_of(a[lo + 1]);
+        out[q] = x + (h - (double)lo) * (y - x);
+    }
+    for (size_t i = 0; i < n; i++) /* back to values (order unspecified) */
+        v[i] = value_of(a[i]);
+    return GS_OK;
+}
+
 gs_status gs_population_quantiles(double *v, size_t n, const double *probs, size_t k, double *out)
 {
     if (n == 0)
         return GS_INPUT;
+    if (k <= GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT)
+        return select_quantiles(v, n, probs, k, out);
     gs_status st = radix_sort(v, n);
     if (st != GS_OK)
         return st;
@@ -652,19 +763,19 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     for (size_t j = 0; j < n_out; j++) {
         out->t_h[j] = c->t_out[j];
         out->mean_mg_l[j] = S.sum[j] / (double)c->n;
-        for (size_t q = 0; q < GS_POP_N_PCT + c->n_extra_pct; q++) {
-            double p =
+        size_t nq = GS_POP_N_PCT + c->n_extra_pct;
+        double p[GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT], val[GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT];
+        for (size_t q = 0; q < nq; q++)
+            p[q] =
                 (q < GS_POP_N_PCT ? gs_pop_percentiles[q] : c->extra_pct[q - GS_POP_N_PCT]) / 100.0;
+        /* exact: select the order statistics the percentiles use (O(N)), no full sort */
+        if (S.exact && select_quantiles(S.values + j * (size_t)c->n, (size_t)c->n, p, nq, val))
+            sort_failed = 1;
+        for (size_t q = 0; q < nq; q++) {
             double *dst =
                 q < GS_POP_N_PCT ? out->pct_mg_l[q] : out->extra_pct_mg_l[q - GS_POP_N_PCT];
-            if (S.exact) {
-                double *col = S.values + j * (size_t)c->n;
-                if (q == 0 && radix_sort(col, (size_t)c->n) != GS_OK)
-                    sort_failed = 1;
-                dst[j] = quantile_sorted(col, c->n, p);
-            } else {
-                dst[j] = quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p);
-            }
+            dst[j] = S.exact ? val[q]
+                             : quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p[q]);
         }
     }
     if (sort_failed)
