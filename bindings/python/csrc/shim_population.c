@@ -33,9 +33,8 @@ static gs_status dataset_mode(struct population_opts *o, const struct option *t,
 {
     struct gs_patient pt;
     gs_status st;
-    if ((st = cli_check_dataset_options(t, err)) ||
-        (st = gs_dataset_read(&own->table, o->data, err)) ||
-        (st = cli_patient(&o->patient, &pt, err)))
+    if ((st = cli_open_dataset((struct option *)t, o->data, o->covariates, o->drop, drug,
+                               &o->patient, &own->table, &pt, err)))
         return st;
     struct gs_population_dataset_request dq = {
         drug, own->table, &pt, req->variability_scale, req->sim, req->seed, req->threads};
@@ -68,6 +67,7 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
                                 .solver = CLI_SOLVER_OPTS_INIT};
     struct option t[] = POPULATION_OPTIONS(&o);
     gs_drug *drug = NULL;
+    gs_model_file *mf = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
     struct gs_population_request req;
@@ -97,7 +97,8 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
     else if (o.variability)
         st = gs_population_parse_variability(o.variability, &req.variability_scale, err);
     cli_solver(&o.solver, &req.sim);
-    if (st || (st = gs_drug_load(&drug, o.drug, err)))
+    if (st || (st = o.model ? gs_drug_load_with_model(&drug, &mf, o.drug, o.model, err)
+                            : gs_drug_load(&drug, o.drug, err)))
         goto done;
     req.drug = drug;
     req.seed = (uint64_t)o.seed;
@@ -133,6 +134,7 @@ int gspy_population(int argc, char **argv, struct gspy_result **out, struct gs_e
     }
 done:
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     if (st) {
         gspy_result_free(r);
         if (r == NULL && own)

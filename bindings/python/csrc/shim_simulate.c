@@ -28,6 +28,7 @@ int gspy_simulate(int argc, char **argv, struct gspy_result **out, struct gs_err
                               .grid = CLI_GRID_OPTS_INIT};
     struct option t[] = SIMULATE_OPTIONS(&o);
     gs_drug *drug = NULL;
+    gs_model_file *mf = NULL;
     struct gs_regimen reg;
     struct gs_patient pt;
     struct gs_model model;
@@ -62,7 +63,9 @@ int gspy_simulate(int argc, char **argv, struct gspy_result **out, struct gs_err
         goto done;
     }
     cli_solver(&o.solver, &sopt);
-    if ((st = gs_drug_load(&drug, o.drug, err)) || (st = cli_patient(&o.patient, &pt, err)) ||
+    if ((st = o.model ? gs_drug_load_with_model(&drug, &mf, o.drug, o.model, err)
+                      : gs_drug_load(&drug, o.drug, err)) ||
+        (st = cli_patient(&o.patient, &pt, err)) ||
         (st = cli_regimen(&o.regimen, drug, &reg, err)) ||
         (st = gs_drug_individual_model(drug, &pt, &model, notes, sizeof notes, err)) ||
         (st = gs_dialysis_apply(drug, &pt, &reg, notes, sizeof notes, err)))
@@ -112,6 +115,7 @@ done:
     gs_report_json_free(text);
     gs_event_list_release(&ev);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     if (st) {
         gspy_result_free(r);
         return st;
