@@ -21,6 +21,7 @@ PREFIX     ?= /usr/local
 DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
+DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev
 
 .PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean
 

@@ -191,5 +191,7 @@ int cmd_trial(int argc, char **argv);
 void help_trial(FILE *f);
 int cmd_meta(int argc, char **argv);
 void help_meta(FILE *f);
+int cmd_serve(int argc, char **argv);
+void help_serve(FILE *f);
 
 #endif

@@ -21,6 +21,7 @@ static const struct gs_cmd commands[] = {
      "pool study results: fixed and random effects, heterogeneity, prediction interval"},
     {"trial", cmd_trial, help_trial,
      "a virtual placebo-controlled trial: flow, Table 1, primary result, power"},
+    {"serve", cmd_serve, help_serve, "a local web app: advice, saved patients, a JSON API"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -70,7 +71,7 @@ static int cmd_help(int argc, char **argv)
     if (c == NULL) {
         fprintf(stderr,
                 "gabasim: error: no help for '%s'; commands: simulate, population, advise, meta, "
-                "trial, drugs, demo, help\n",
+                "trial, serve, drugs, demo, help\n",
                 argv[0]);
         return GS_EXIT_USAGE;
     }

@@ -1,0 +1,101 @@
+// app.js - the little script of the app's pages: forms sent as JSON with the CSRF header, saved
+// patients listed and deleted. Everything goes to this server only.
+"use strict";
+const csrf = document.querySelector('meta[name="csrf-token"]').content;
+
+async function api(method, url, body) {
+  const r = await fetch(url, {
+    method,
+    headers: body === undefined ? { "X-CSRF-Token": csrf } : { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: "same-origin",
+  });
+  const text = await r.text();
+  let data = null;
+  try { data = JSON.parse(text); } catch (e) { data = text; }
+  if (!r.ok) throw new Error(data && data.error ? data.error : `HTTP ${r.status}`);
+  return data;
+}
+
+// A form's fields as the options object of the JSON API: empty fields left out, checkboxes as
+// true, repeated names as lists.
+function formOptions(form) {
+  const o = {};
+  for (const [k, v] of new FormData(form)) {
+    if (k === "csrf" || k === "label" || v === "") continue;
+    const val = form.elements[k] && form.elements[k].type === "checkbox" && form.elements[k].length === undefined ? true : v;
+    if (k === "with") (o.with = o.with || []).push(v);
+    else o[k] = val;
+  }
+  return o;
+}
+
+function say(el, text, bad) {
+  el.textContent = text;
+  el.className = bad ? "error" : "ok";
+  el.hidden = false;
+}
+
+const saveBtn = document.getElementById("save");
+if (saveBtn) {
+  saveBtn.addEventListener("click", async () => {
+    const form = document.getElementById("patient-form");
+    const out = document.getElementById("save-result");
+    try {
+      const r = await api("POST", "/api/patients", { label: form.elements.label.value, inputs: formOptions(form) });
+      say(out, `Saved as patient ${r.id}. See Saved patients.`, false);
+    } catch (e) {
+      say(out, e.message, true);
+    }
+  });
+}
+
+function cell(tr, text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  tr.appendChild(td);
+  return td;
+}
+
+async function listPatients() {
+  const body = document.getElementById("patients-body");
+  const msg = document.getElementById("patients-msg");
+  try {
+    const list = await api("GET", "/api/patients");
+    body.textContent = "";
+    for (const p of list) {
+      const tr = document.createElement("tr");
+      cell(tr, String(p.id));
+      cell(tr, p.label || "(no name)");
+      cell(tr, Object.entries(p.inputs).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join("+") : v}`).join(", "));
+      const td = cell(tr, "");
+      const f = document.createElement("form");
+      f.method = "post";
+      f.action = "/advice";
+      const add = (n, v) => { const i = document.createElement("input"); i.type = "hidden"; i.name = n; i.value = v; f.appendChild(i); };
+      add("csrf", csrf);
+      for (const [k, v] of Object.entries(p.inputs))
+        for (const x of Array.isArray(v) ? v : [v]) add(k, x === true ? "on" : String(x));
+      const b = document.createElement("button");
+      b.type = "submit";
+      b.textContent = "Advice";
+      f.appendChild(b);
+      const d = document.createElement("button");
+      d.type = "button";
+      d.className = "secondary";
+      d.textContent = "Delete";
+      d.setAttribute("aria-label", `Delete patient ${p.id}`);
+      d.addEventListener("click", async () => {
+        try { await api("DELETE", `/api/patients/${p.id}`); listPatients(); } catch (e) { say(msg, e.message, true); }
+      });
+      f.appendChild(document.createTextNode(" "));
+      f.appendChild(d);
+      td.appendChild(f);
+      body.appendChild(tr);
+    }
+    say(msg, list.length ? `${list.length} saved patient${list.length > 1 ? "s" : ""}.` : "No saved patients yet.", false);
+  } catch (e) {
+    say(msg, e.message, true);
+  }
+}
+if (document.getElementById("patients-body")) listPatients();
