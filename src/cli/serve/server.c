@@ -233,7 +233,8 @@ static int guard(struct MHD_Connection *c, const struct serve_req *rq, struct se
     const char *given = header(c, "X-CSRF-Token");
     const char *origin = header(c, "Origin");
     char form_token[80] = "";
-    if (given == NULL && rq->form) { /* a plain HTML form: the hidden field csrf */
+    if ((given == NULL || *given == '\0') &&
+        rq->form) { /* a plain HTML form: the hidden field csrf */
         const char *f = strstr(rq->body, "csrf=");
         if (f && (f == rq->body || f[-1] == '&')) {
             size_t k = strcspn(f + 5, "&");
@@ -422,11 +423,11 @@ int serve_main(const struct serve_config *cfg)
     const char *shown = v6 ? "[::1]" : bind;
     snprintf(S.host[0], sizeof S.host[0], "%s:%u", v6 ? "[::1]" : bind, port);
     snprintf(S.host[1], sizeof S.host[1], "localhost:%u", port);
-    if (S.access[0]) {
-        printf("gabasim serve: listening on %s port %u beyond this machine; every request needs "
-               "the access token\n  open http://%s%s%s:%u/?token=%s\n",
-               bind, port, v6 ? "[" : "", bind, v6 ? "]" : "", port, S.access);
-    } else
+    if (S.access[0])
+        printf("gabasim serve: open http://%s%s%s:%u/?token=%s (listening beyond this machine: "
+               "every request needs this token; database %s; Ctrl-C stops)\n",
+               v6 ? "[" : "", bind, v6 ? "]" : "", port, S.access, dbpath);
+    else
         printf("gabasim serve: open http://%s:%u/ (database %s; Ctrl-C stops)\n", shown, port,
                dbpath);
     fflush(stdout);
