@@ -21,9 +21,10 @@ PREFIX     ?= /usr/local
 DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
-DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev
+DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev  # gabasim serve (the tool only)
 
-.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean
+.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean \
+        screenshots serve-load
 
 all: build
 
@@ -78,6 +79,7 @@ demo: configure
 # go into the build tree with npm ci; the test itself would install them too
 test: deps-test build
 	bash tests/browser/page.sh --install $(BUILD)/tests/browser
+	bash tests/browser/page.sh --install $(BUILD)/tests/browser-serve
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-asan: deps-test
@@ -108,6 +110,13 @@ install: build
 
 bench: build
 	bash bench/run.sh
+
+# the pages of gabasim serve at 1280 and 390 px, as PNGs in docs/screenshots (the browser test's
+# run, with GS_SCREENSHOTS set); serve-load: bench/serve_load.sh (10,000 requests, 16 clients)
+screenshots: deps-test build
+	GS_SCREENSHOTS=docs/screenshots bash tests/browser/serve.sh $(BUILD)/gabasim $(BUILD)/tests/browser-serve
+serve-load: build
+	bash bench/serve_load.sh $(BUILD)/gabasim
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -76,10 +76,10 @@ struct serve_argv {
     size_t off[SERVE_MAX_ARGS];
 };
 /* Turns a JSON object ({"age": "80", "with": ["morphine"], "dialysis": true}) or a form body
- * (age=80&with=morphine&dialysis=on; empty fields and "csrf" skipped) into "--name=value"
- * arguments for the option table `t`: arrays and repeated fields repeat the option, true (or
- * "on" in a form) gives a flag, false and null leave it out. Names outside [a-z0-9-] and values
- * other than strings, numbers, booleans and arrays of them are GS_INPUT naming the field;
+ * (age=80&with=morphine&dialysis=on; empty fields, "csrf" and the app's "label" skipped) into
+ * "--name=value" arguments for the option table `t`: arrays and repeated fields repeat the option,
+ * true (or "on" in a form) gives a flag, false and null leave it out. Names outside [a-z0-9-] and
+ * values other than strings, numbers, booleans and arrays of them are GS_INPUT naming the field;
  * unknown names are left for opt_parse, which names them as the command line does. */
 gs_status serve_args(const char *body, size_t len, int form, const struct option *t,
                      struct serve_argv *av, struct gs_error *err);

@@ -140,6 +140,10 @@ static void route(const struct serve_req *rq, struct serve_resp *rs)
         rs->type = a->type;
         return;
     }
+    if (strcmp(rq->path, "/favicon.ico") == 0) { /* browsers ask; there is none */
+        rs->status = 204;
+        return;
+    }
     if (strcmp(rq->path, "/api/health") == 0 && get) {
         rs->status = 200;
         rs->type = "application/json";

@@ -270,7 +270,7 @@ static gs_status args_form(char *body, const struct option *t, struct serve_argv
             *eq = '\0';
         if (form_decode(kv) || form_decode(value))
             return gs_error_set(err, GS_INPUT, "body", "the form has a bad %%-escape");
-        if (strcmp(kv, "csrf") == 0 || *value == '\0')
+        if (strcmp(kv, "csrf") == 0 || strcmp(kv, "label") == 0 || *value == '\0')
             continue;
         if (!name_ok(kv))
             return gs_error_set(err, GS_INPUT, "body",
