@@ -1,5 +1,6 @@
 # gabasim top-level Makefile: installs what a fresh Debian 12 machine lacks, then drives CMake.
 #   make demo       install, build the tool only, run the built-in example (writes gabasim-demo.svg)
+#   make serve      install, build the tool, start the web app (open http://127.0.0.1:8080/)
 #   make build      install, build everything (library, tool, tests, tools)
 #   make install    build, then install into PREFIX (default /usr/local; DESTDIR for staging):
 #                   bin/gabasim, lib/libgabasim.so.* and .a, include/gabasim, lib/pkgconfig/gabasim.pc,
@@ -23,8 +24,8 @@ DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libplplot-dev plplot-driver-cairo
 DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev  # gabasim serve (the tool only)
 
-.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean \
-        screenshots serve-load
+.PHONY: all deps deps-test configure build demo install test test-asan fuzz bench format format-check clean
+.PHONY: screenshots serve serve-load
 
 all: build
 
@@ -74,6 +75,13 @@ demo: configure
 	cmake --build $(BUILD) -j$(JOBS) --target gabasim
 	./$(BUILD)/gabasim demo --plot gabasim-demo.svg
 	@echo "plot written to gabasim-demo.svg"
+	@echo "web app: make serve (or ./$(BUILD)/gabasim serve), then open http://127.0.0.1:8080/"
+
+# the web app (docs/serve.md) on http://127.0.0.1:8080/, database in the user's data directory;
+# Ctrl-C stops it
+serve: configure
+	cmake --build $(BUILD) -j$(JOBS) --target gabasim
+	./$(BUILD)/gabasim serve
 
 # the browser test's npm packages (puppeteer-core, pinned by tests/browser/package-lock.json)
 # go into the build tree with npm ci; the test itself would install them too
