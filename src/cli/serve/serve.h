@@ -96,6 +96,9 @@ gs_status serve_check_drug(const char *drug, struct gs_error *err);
 /* POST /api/advise: the JSON of `gabasim advise --json`. POST /advice: the page of
  * `gabasim advise --html` (with a bar of links on top when `nav`). */
 void api_advise(const struct serve_req *rq, struct serve_resp *rs, int html, int nav);
+/* POST /api/population: the JSON of `gabasim population --json`; POST /api/population.svg:
+ * the SVG of `population --plot FILE.svg` (the Regimen explorer's two requests). */
+void api_population(const struct serve_req *rq, struct serve_resp *rs, int svg);
 /* The advise JSON for the options object `inputs` into *json (malloc'd): for saved runs. */
 gs_status serve_advise_json(const struct cJSON *inputs, char **json, size_t *len,
                             struct gs_error *err);
