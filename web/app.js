@@ -99,3 +99,47 @@ async function listPatients() {
   }
 }
 if (document.getElementById("patients-body")) listPatients();
+
+// The Regimen explorer: on every change (after 120 ms of quiet) the population's JSON and plot
+// are asked for together; the time from the change's request to the plot on screen is shown
+// (and kept in window.gsLatencies for the browser test).
+const regForm = document.getElementById("regimen-form");
+if (regForm) {
+  const status = document.getElementById("regimen-status");
+  const plot = document.getElementById("regimen-plot");
+  const summary = document.getElementById("regimen-summary");
+  window.gsLatencies = [];
+  let timer = null,
+    seq = 0;
+  const update = async () => {
+    const my = ++seq;
+    const o = formOptions(regForm);
+    const t0 = performance.now();
+    try {
+      const [res, svg] = await Promise.all([
+        api("POST", "/api/population", o),
+        fetch("/api/population.svg", {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(o),
+        }).then(async (r) => { if (!r.ok) throw new Error((await r.json()).error); return r.text(); }),
+      ]);
+      if (my !== seq) return; // a newer change is on its way
+      plot.innerHTML = svg;
+      const ms = performance.now() - t0;
+      window.gsLatencies.push(ms);
+      const s = res.subjects || {};
+      const f = (x) => (x === null || x === undefined ? "-" : x.toFixed(1));
+      summary.textContent = "";
+      const p = document.createElement("p");
+      const w = res.window_h || [];
+      p.textContent = s.cmin_mg_L ? `From hour ${w[0]} to hour ${w[1]} (the metrics window), lowest level ${f(s.cmin_mg_L.p50)} mg/L (5-95 %: ${f(s.cmin_mg_L.p5)} to ${f(s.cmin_mg_L.p95)}), highest ${f(s.cmax_mg_L.p50)} mg/L (${f(s.cmax_mg_L.p5)} to ${f(s.cmax_mg_L.p95)}), for ${res.n} virtual patients.` : "";
+      summary.appendChild(p);
+      say(status, `Updated in ${ms.toFixed(0)} ms.`, false);
+    } catch (e) {
+      if (my === seq) say(status, e.message, true);
+    }
+  };
+  regForm.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 120); });
+  regForm.addEventListener("submit", (e) => { e.preventDefault(); update(); });
+  update();
+}

@@ -121,11 +121,37 @@ try {
       }
     });
     const at = `${vp.width} px`;
-    for (const [p, name] of [["/", "home"], ["/levels", "levels"], ["/regimen", "regimen"], ["/trial", "trial"], ["/evidence", "evidence"]]) {
+    for (const [p, name] of [["/", "home"], ["/levels", "levels"], ["/trial", "trial"], ["/evidence", "evidence"]]) {
       const r = await page.goto(origin + p, { waitUntil: "load" });
       check(r.status() === 200, `${p} at ${at}: 200`);
       await audit(page, `${p} at ${at}`, vp, state, name === "home" ? name : null); // placeholders: no PNG
     }
+    // the Regimen explorer: the first plot, then five edits, each timed from its request to the
+    // plot on screen (window.gsLatencies, filled by app.js)
+    await page.goto(origin + "/regimen", { waitUntil: "load" });
+    await page.waitForFunction(() => window.gsLatencies && window.gsLatencies.length >= 1, { timeout: 20000 });
+    for (const [field, value] of [["#r-dose", "600mg"], ["#r-every", "12h"], ["#r-days", "10"], ["#r-miss", "36h"], ["#r-extra", "300mg@20h"]]) {
+      const n = await page.evaluate(() => window.gsLatencies.length);
+      await page.click(field, { clickCount: 3 });
+      await page.type(field, value);
+      await page.waitForFunction((k) => window.gsLatencies.length > k, { timeout: 20000 }, n);
+      await new Promise((r) => setTimeout(r, 200)); // typing one character at a time sends more than one
+    }
+    const reg = await page.evaluate(() => ({
+      lat: window.gsLatencies.slice(),
+      status: document.getElementById("regimen-status").textContent,
+      svg: !!document.querySelector("#regimen-plot svg"),
+      lines: document.querySelectorAll("#regimen-plot svg polyline, #regimen-plot svg path").length,
+      summary: document.getElementById("regimen-summary").textContent,
+    }));
+    const sorted = reg.lat.slice().sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)];
+    check(reg.svg && reg.lines > 3 && /Updated in/.test(reg.status), `/regimen at ${at}: the plot updates`, reg.status);
+    check(/From hour \d+ to hour \d+ .*lowest level .* mg\/L/.test(reg.summary), `/regimen at ${at}: the levels in words`, reg.summary);
+    console.log(`# /regimen at ${at}: ${reg.lat.length} updates, latency median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (load ${os.loadavg()[0].toFixed(1)})`);
+    check(median < 200 * Math.max(1, os.loadavg()[0] / os.cpus().length),
+      `/regimen at ${at}: typical update under 200 ms (median ${median.toFixed(0)} ms; the bound scales with load per core above 1)`);
+    await audit(page, `/regimen at ${at}`, vp, state, "regimen");
     // the Patient page: fill in, save, show the advice
     await page.goto(origin + "/patient", { waitUntil: "load" });
     await page.type("#age", "80");

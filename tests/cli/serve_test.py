@@ -117,6 +117,25 @@ def api():
               f"status {st}")
         check("script-src" not in h["Content-Security-Policy"] and "default-src 'none'" in h["Content-Security-Policy"],
               f"patient {i}: the advice page may run no script", h["Content-Security-Policy"])
+    # the Regimen explorer's requests: population --json and --plot
+    pop = {"drug": "gabapentin", "dose": "600mg", "every": "12h", "days": 7, "n": 200, "miss": ["36h"],
+           "extra": ["300mg@20h"], "crcl": "50"}
+    args = ["--drug", "gabapentin", "--dose", "600mg", "--every", "12h", "--days", "7", "--n", "200",
+            "--miss", "36h", "--extra", "300mg@20h", "--crcl", "50"]
+    rc, want, _ = cli("population", *args, "--json", "--quiet")
+    st, _, got = s.request("POST", "/api/population", pop)
+    check(rc == 0 and st == 200 and got == want, "/api/population is byte for byte 'population --json'",
+          f"{st} {got[:200]!r}")
+    svgfile = os.path.join(TMP, "pop.svg")
+    cli("population", *args, "--plot", svgfile, "--quiet")
+    wsvg = open(svgfile, "rb").read()
+    st, h, got = s.request("POST", "/api/population.svg", pop)
+    check(st == 200 and h.get("Content-Type") == "image/svg+xml" and got == wsvg[wsvg.index(b"<svg"):],
+          "/api/population.svg is 'population --plot FILE.svg'", st)
+    st, _, got = s.request("POST", "/api/population", {"drug": "gabapentin", "dose": "300mg", "every": "8h",
+                                                      "n": 6000})
+    check(st == 400 and b"'--n'" in got, "the server caps --n at 5000", got)
+
     # the Patient page's form (urlencoded, hidden csrf field, no header)
     form = "csrf=%s&drug=gabapentin&age=80&sex=&crcl=60&pain=radicular&with=morphine&label=" % s.token
     st, h, got = s.request("POST", "/advice", form, ctype="application/x-www-form-urlencoded",
