@@ -143,3 +143,65 @@ if (regForm) {
   regForm.addEventListener("submit", (e) => { e.preventDefault(); update(); });
   update();
 }
+
+// Evidence: a study table (chosen file or pasted text) -> /api/meta (the JSON of `meta --json`)
+// and /api/meta.svg (its forest plot), shown together.
+const metaForm = document.getElementById("meta-form");
+if (metaForm) {
+  const status = document.getElementById("meta-status");
+  const result = document.getElementById("meta-result");
+  const plot = document.getElementById("meta-plot");
+  const text = document.getElementById("m-table");
+  document.getElementById("m-file").addEventListener("change", async (e) => {
+    const f = e.target.files[0];
+    if (f) text.value = await f.text();
+  });
+  metaForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const o = { table: text.value, method: metaForm.elements.method.value };
+    if (metaForm.elements.measure.value) o.measure = metaForm.elements.measure.value;
+    try {
+      const [res, svg] = await Promise.all([
+        api("POST", "/api/meta", o),
+        fetch("/api/meta.svg", {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(o),
+        }).then(async (r) => { if (!r.ok) throw new Error((await r.json()).error); return r.text(); }),
+      ]);
+      plot.innerHTML = svg;
+      result.textContent = "";
+      const h = document.createElement("h2");
+      h.textContent = `Pooled ${res.measure} of ${res.studies.length} studies (${Math.round(res.level * 100)} % intervals)`;
+      result.appendChild(h);
+      const wrap = document.createElement("div");
+      wrap.className = "scroll";
+      wrap.tabIndex = 0; // a box that may scroll takes the keyboard focus
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Pooled results");
+      const t = document.createElement("table");
+      const head = t.createTHead().insertRow();
+      for (const c of ["Model", "Estimate", "Interval", "p", "tau²", "I²", "Prediction interval"]) {
+        const th = document.createElement("th");
+        th.scope = "col";
+        th.textContent = c;
+        head.appendChild(th);
+      }
+      const body = t.createTBody();
+      const g = (x, d = 3) => (x === null || x === undefined ? "-" : Number(x).toPrecision(d));
+      for (const [name, m] of [["fixed effect", res.fixed], ["random effects", res.random]]) {
+        if (!m) continue;
+        const r = body.insertRow();
+        for (const v of [`${name} (${m.method})`, g(m.estimate), `${g(m.ci[0])} to ${g(m.ci[1])}`, g(m.p, 2), g(m.tau2),
+          `${g(m.i2_pct, 3)} %`, m.prediction_interval ? `${g(m.prediction_interval[0])} to ${g(m.prediction_interval[1])}` : "-"])
+          r.insertCell().textContent = v;
+      }
+      wrap.appendChild(t);
+      result.appendChild(wrap);
+      say(status, `Pooled ${res.studies.length} studies.`, false);
+    } catch (err) {
+      plot.textContent = "";
+      result.textContent = "";
+      say(status, err.message, true);
+    }
+  });
+}

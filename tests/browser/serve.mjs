@@ -50,6 +50,10 @@ execFileSync(gs, ["advise", "--crcl", "60", "--age", "80", "--with", "morphine",
 const cliDose = fs.readFileSync(pageFile, "utf8").match(/<p class="dose" id="dose-line">([\s\S]*?)<\/p>/)[1]
   .replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim();
 
+// The Evidence page's example: the BCG trials and their pooled random-effects risk ratio.
+const bcgFile = path.resolve(process.env.GS_EXAMPLES || "examples", "bcg-colditz1994.csv"); // serve.sh sets it
+const bcgRandom = Number(JSON.parse(execFileSync(gs, ["meta", bcgFile, "--json"]).toString()).random.estimate).toPrecision(3);
+
 function layout(vw) {
   const scrolls = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
@@ -121,7 +125,7 @@ try {
       }
     });
     const at = `${vp.width} px`;
-    for (const [p, name] of [["/", "home"], ["/levels", "levels"], ["/trial", "trial"], ["/evidence", "evidence"]]) {
+    for (const [p, name] of [["/", "home"], ["/levels", "levels"], ["/trial", "trial"]]) {
       const r = await page.goto(origin + p, { waitUntil: "load" });
       check(r.status() === 200, `${p} at ${at}: 200`);
       await audit(page, `${p} at ${at}`, vp, state, name === "home" ? name : null); // placeholders: no PNG
@@ -152,6 +156,24 @@ try {
     check(median < 200 * Math.max(1, os.loadavg()[0] / os.cpus().length),
       `/regimen at ${at}: typical update under 200 ms (median ${median.toFixed(0)} ms; the bound scales with load per core above 1)`);
     await audit(page, `/regimen at ${at}`, vp, state, "regimen");
+    // Evidence: choose the BCG table file, pool, read the random-effects estimate
+    await page.goto(origin + "/evidence", { waitUntil: "load" });
+    await audit(page, `/evidence at ${at}`, vp, state, null);
+    const input = await page.$("#m-file");
+    await input.uploadFile(bcgFile);
+    await page.waitForFunction(() => document.getElementById("m-table").value.includes("study,a1,n1,a2,n2"));
+    await page.click("#m-pool");
+    await page.waitForFunction(() => !document.getElementById("meta-status").hidden, { timeout: 20000 });
+    const ev = await page.evaluate(() => ({
+      status: document.getElementById("meta-status").textContent,
+      rows: [...document.querySelectorAll("#meta-result tbody tr")].map((r) => [...r.cells].map((c) => c.textContent)),
+      svg: document.querySelectorAll("#meta-plot svg text, #meta-plot svg polyline, #meta-plot svg path").length,
+    }));
+    check(ev.status === "Pooled 13 studies.", `/evidence at ${at}: the uploaded table is pooled`, ev.status);
+    check(ev.rows.length === 2 && ev.rows[1][1] === bcgRandom,
+      `/evidence at ${at}: random-effects estimate ${bcgRandom} as 'meta --json'`, JSON.stringify(ev.rows));
+    check(ev.svg > 20, `/evidence at ${at}: the forest plot is there`, ev.svg);
+    await audit(page, `/evidence at ${at} (pooled)`, vp, state, "evidence");
     // the Patient page: fill in, save, show the advice
     await page.goto(origin + "/patient", { waitUntil: "load" });
     await page.type("#age", "80");

@@ -19,4 +19,5 @@ if "$GS" serve --port 99999 2>&1 | grep -q "built without"; then
 fi
 bash "$SRC/page.sh" --install "$WORK"
 cp "$SRC/serve.mjs" "$WORK/"
+export GS_EXAMPLES="$SRC/../../examples"
 exec node "$WORK/serve.mjs" "$GS" "$CHROMIUM"

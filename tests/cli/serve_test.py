@@ -136,6 +136,24 @@ def api():
                                                       "n": 6000})
     check(st == 400 and b"'--n'" in got, "the server caps --n at 5000", got)
 
+    # the Evidence page's requests: meta --json and the forest plot, the table in the body
+    root = os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..")
+    bcg = os.path.join(root, "examples", "bcg-colditz1994-moderators.csv")
+    opts = {"measure": "OR", "method": "dl", "egger": True, "mods": "ablat", "favours": "vaccine,control"}
+    margs = ["--measure", "OR", "--method", "dl", "--egger", "--mods", "ablat", "--favours", "vaccine,control"]
+    rc, want, _ = cli("meta", bcg, *margs, "--json")
+    st, _, got = s.request("POST", "/api/meta", {"table": open(bcg).read(), **opts})
+    check(rc == 0 and st == 200 and got == want, "/api/meta is byte for byte 'meta FILE --json'", f"{st} {got[:200]!r}")
+    fsvg = os.path.join(TMP, "forest.svg")
+    cli("meta", bcg, *margs, "--plot", fsvg)
+    wsvg = open(fsvg, "rb").read()
+    st, _, got = s.request("POST", "/api/meta.svg", {"table": open(bcg).read(), **opts})
+    check(st == 200 and got == wsvg[wsvg.index(b"<svg"):], "/api/meta.svg is 'meta --plot FILE.svg'", st)
+    st, _, got = s.request("POST", "/api/meta", {"table": "study,a1,n1\nx,1,2\n"})
+    check(st == 400 and b"header" in got, "a malformed table: 400 naming the header", got)
+    st, _, got = s.request("POST", "/api/meta", {"measure": "RR"})
+    check(st == 400 and b"'table'" in got, "no table: 400", got)
+
     # the Patient page's form (urlencoded, hidden csrf field, no header)
     form = "csrf=%s&drug=gabapentin&age=80&sex=&crcl=60&pain=radicular&with=morphine&label=" % s.token
     st, h, got = s.request("POST", "/advice", form, ctype="application/x-www-form-urlencoded",

@@ -99,6 +99,9 @@ void api_advise(const struct serve_req *rq, struct serve_resp *rs, int html, int
 /* POST /api/population: the JSON of `gabasim population --json`; POST /api/population.svg:
  * the SVG of `population --plot FILE.svg` (the Regimen explorer's two requests). */
 void api_population(const struct serve_req *rq, struct serve_resp *rs, int svg);
+/* POST /api/meta: {"table": CSV text, options...} -> the JSON of `gabasim meta FILE --json`;
+ * POST /api/meta.svg: the forest plot of `meta --plot FILE.svg` (the Evidence page). */
+void api_meta(const struct serve_req *rq, struct serve_resp *rs, int svg);
 /* The advise JSON for the options object `inputs` into *json (malloc'd): for saved runs. */
 gs_status serve_advise_json(const struct cJSON *inputs, char **json, size_t *len,
                             struct gs_error *err);

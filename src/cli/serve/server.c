@@ -164,6 +164,10 @@ static void route(const struct serve_req *rq, struct serve_resp *rs)
         return api_population(rq, rs, 0);
     if (post && strcmp(rq->path, "/api/population.svg") == 0)
         return api_population(rq, rs, 1);
+    if (post && strcmp(rq->path, "/api/meta") == 0)
+        return api_meta(rq, rs, 0);
+    if (post && strcmp(rq->path, "/api/meta.svg") == 0)
+        return api_meta(rq, rs, 1);
     if (post && strcmp(rq->path, "/advice") == 0)
         return api_advise(rq, rs, 1, 1);
     if (strncmp(rq->path, "/api/", 5) == 0 && api_store(S.db, rq, rs))
