@@ -30,9 +30,10 @@ struct serve_opts {
 void help_serve(FILE *f)
 {
     fprintf(f, "usage: gabasim serve [--port 8080] [--db FILE] [--bind ADDR] [--threads N]\n\n"
-               "A local web app over the library: the patient's advice (as 'advise --html'),\n"
-               "saved patients, measured levels and runs in an SQLite database, and a JSON API\n"
-               "that mirrors the command line (docs/openapi.json, docs/serve.md). It listens on\n"
+               "A local web app over the library: the patient's advice (as 'advise --html'), a\n"
+               "regimen explorer (as 'population --plot'), evidence pooling (as 'meta'), saved\n"
+               "patients, measured levels and runs in an SQLite database, and a JSON API that\n"
+               "mirrors the command line (docs/openapi.json, docs/serve.md). It listens on\n"
                "127.0.0.1 only unless --bind says otherwise; then every request needs the access\n"
                "token it prints. Nothing leaves the machine: pages load nothing from elsewhere.\n"
                "Ctrl-C (SIGINT) or SIGTERM stops it.\n\noptions:\n");
