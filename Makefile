@@ -1,5 +1,6 @@
 # gabasim top-level Makefile: installs what a fresh Debian 12 machine lacks, then drives CMake.
 #   make demo       install, build the tool only, run the built-in example (writes gabasim-demo.svg)
+#   make serve      install, build the tool, start the web app (open http://127.0.0.1:8080/)
 #   make build      install, build everything (library, tool, tests, tools)
 #   make install    build, then install into PREFIX (default /usr/local; DESTDIR for staging):
 #                   bin/gabasim, lib/libgabasim.so.* and .a, include/gabasim, lib/pkgconfig/gabasim.pc,
@@ -21,8 +22,10 @@ PREFIX     ?= /usr/local
 DEB_PACKAGES = cmake make gcc clang pkg-config clang-format \
                libsundials-dev libgsl-dev libcjson-dev libcmocka-dev \
                libplplot-dev plplot-driver-cairo
+DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev  # gabasim serve (the tool only)
 
 .PHONY: all deps deps-test configure build demo install test test-asan fuzz bench bench-nca format format-check clean
+.PHONY: screenshots serve serve-load
 
 all: build
 
@@ -72,11 +75,19 @@ demo: configure
 	cmake --build $(BUILD) -j$(JOBS) --target gabasim
 	./$(BUILD)/gabasim demo --plot gabasim-demo.svg
 	@echo "plot written to gabasim-demo.svg"
+	@echo "web app: make serve (or ./$(BUILD)/gabasim serve), then open http://127.0.0.1:8080/"
+
+# the web app (docs/serve.md) on http://127.0.0.1:8080/, database in the user's data directory;
+# Ctrl-C stops it
+serve: configure
+	cmake --build $(BUILD) -j$(JOBS) --target gabasim
+	./$(BUILD)/gabasim serve
 
 # the browser test's npm packages (puppeteer-core, pinned by tests/browser/package-lock.json)
 # go into the build tree with npm ci; the test itself would install them too
 test: deps-test build
 	bash tests/browser/page.sh --install $(BUILD)/tests/browser
+	bash tests/browser/page.sh --install $(BUILD)/tests/browser-serve
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
 test-asan: deps-test
@@ -111,6 +122,13 @@ bench: build
 # NCA speed: 10^6 profiles of 12 points (bench/nca.sh; docs/nca.md)
 bench-nca: build
 	bash bench/nca.sh
+
+# the pages of gabasim serve at 1280 and 390 px, as PNGs in docs/screenshots (the browser test's
+# run, with GS_SCREENSHOTS set); serve-load: bench/serve_load.sh (10,000 requests, 16 clients)
+screenshots: deps-test build
+	GS_SCREENSHOTS=docs/screenshots bash tests/browser/serve.sh $(BUILD)/gabasim $(BUILD)/tests/browser-serve
+serve-load: build
+	bash bench/serve_load.sh $(BUILD)/gabasim
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -200,5 +200,7 @@ int cmd_nca(int argc, char **argv);
 void help_nca(FILE *f);
 int cmd_tdm(int argc, char **argv);
 void help_tdm(FILE *f);
+int cmd_serve(int argc, char **argv);
+void help_serve(FILE *f);
 
 #endif

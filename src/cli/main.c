@@ -24,6 +24,7 @@ static const struct gs_cmd commands[] = {
     {"nca", cmd_nca, help_nca, "non-compartmental analysis of measured levels, 2x2 bioequivalence"},
     {"tdm", cmd_tdm, help_tdm,
      "estimate one patient's parameters from measured levels; dose to target"},
+    {"serve", cmd_serve, help_serve, "a local web app: advice, saved patients, a JSON API"},
     {"drugs", cmd_drugs, help_drugs, "list the drug library, or show one drug's parameters"},
     {"demo", cmd_demo, help_demo, "run the built-in example (gabapentin 300 mg TID, 7 days)"},
     {"help", cmd_help, help_help, "show help for gabasim or one command"},
@@ -73,7 +74,7 @@ static int cmd_help(int argc, char **argv)
     if (c == NULL) {
         fprintf(stderr,
                 "gabasim: error: no help for '%s'; commands: simulate, population, advise, meta, "
-                "trial, nca, drugs, demo, help\n",
+                "trial, nca, tdm, serve, drugs, demo, help\n",
                 argv[0]);
         return GS_EXIT_USAGE;
     }
