@@ -66,8 +66,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "triad: wrong result\n");
         return 1;
     }
-    printf("triad_GBps=%.3f threads=%d n=%ld best_s=%.6f\n", 24.0 * (double)n / best / 1e9,
-           threads, n, best);
+    printf("triad_GBps=%.3f threads=%d n=%ld best_s=%.6f\n", 24.0 * (double)n / best / 1e9, threads,
+           n, best);
     free(a);
     free(b);
     free(c);
