@@ -5,6 +5,8 @@
 # messages - is searched for a nan or inf token (what printf prints for a non-finite number).
 # A token in single quotes is not counted: that is how an error message quotes the bad input it
 # refuses ("'--days' is 'nan'; expected a number ..."), never how a result is printed.
+# Binary files (a NUL byte: a PNG plot, a test program the script built) are not searched (grep -I):
+# their bytes spell "nan" by chance.
 # A script that copies sources or installs files into $TMP (whose comments and code may say NaN)
 # names those subdirectories in NAN_SCAN_PRUNE (relative to $TMP, separated by spaces): they are
 # not outputs and are not searched.
@@ -16,7 +18,7 @@ scan_nan() {
     prune+=(-path "$TMP/$d" -prune -o)
   done
   while IFS= read -r -d '' f; do
-    h=$(LC_ALL=C grep -m1 -naiE "(^|[^a-z_'])[-+]?(nan|inf)([^a-z_']|\$)" -- "$f" | cut -c1-160)
+    h=$(LC_ALL=C grep -m1 -nIiE "(^|[^a-z_'])[-+]?(nan|inf)([^a-z_']|\$)" -- "$f" | cut -c1-160)
     [ -n "$h" ] && hits="$hits ${f#"$TMP"/}:$h;"
   done < <(find "$TMP" "${prune[@]}" -type f -print0 2> /dev/null)
   if [ -n "$hits" ]; then
