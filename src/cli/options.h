@@ -124,8 +124,8 @@ struct option {
 #define OPT_SEED(d) OPT_COUNT("seed", "S", 0, GS_SEED_MAX, (d), "random seed, a whole number")
 #define OPT_THREADS(d)                                                                             \
     OPT_COUNT("threads", "T", 0, 256, (d),                                                         \
-              "threads (0: OpenMP's default; results do not depend "                               \
-              "on it)")
+              "threads (0: OMP_NUM_THREADS or the CPUs this process may use; results do "          \
+              "not depend on it)")
 #define OPT_JSON(d) OPT_FLAG("json", (d), "print JSON instead of text")
 
 /* Parses argv (after the subcommand name) against `opts`: "--name VALUE", "--name=VALUE",

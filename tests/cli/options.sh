@@ -68,7 +68,7 @@ done
 
 # the help shows the limits that the parser enforces, from the same table
 "$GS" help population > help.txt
-expect_in "help shows --threads' range" "threads (0: OpenMP's default; results do not depend on it; 0 to 256)" help.txt
+expect_in "help shows --threads' range" "threads (0: OMP_NUM_THREADS or the CPUs this process may use; results do not depend on it; 0 to 256)" help.txt
 expect_in "help shows --n's range" "number of virtual subjects (1 to 10000000)" help.txt
 "$GS" population $P --days 2 --n 10000001 > /dev/null 2> err.txt
 expect_in "and the parser holds the same one" "'--n' is 10000001; allowed 1 to 10000000" err.txt
