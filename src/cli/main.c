@@ -147,8 +147,14 @@ static void passive_waiting(char **argv)
 {
     if (getenv("OMP_WAIT_POLICY") || getenv("GOMP_SPINCOUNT"))
         return;
+    /* the executable's own path, not /proc/self/exe, so the process keeps its name (ps, pkill) */
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0 || (size_t)n >= sizeof self - 1)
+        return;
+    self[n] = '\0';
     if (setenv("OMP_WAIT_POLICY", "passive", 1) == 0)
-        execv("/proc/self/exe", argv);
+        execv(self, argv);
 }
 
 /* Standard output's last buffer is flushed here, so a failed write (a full disk, a device that
