@@ -161,6 +161,12 @@ gs_status cli_open_dataset(struct option *t, const char *path, const char *fill,
                            const gs_drug *drug, const struct cli_patient_opts *po,
                            struct gs_dataset **table, struct gs_patient *pt, struct gs_error *err);
 
+/* advise `--with NAME[@T,...]`: the co-medications; each entry's times (0 to 365 days, up to 64)
+ * go to times[i], names to names[i] (advise and gabasim serve). */
+struct gs_comedication;
+gs_status cli_parse_with(const struct opt_list *with, struct gs_comedication *co, char (*names)[64],
+                         double (*times)[64], size_t *n, struct gs_error *err);
+
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 

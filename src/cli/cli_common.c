@@ -320,3 +320,42 @@ int cli_fail(const struct gs_error *err)
     return err->code == GS_INPUT || (err->code == GS_UNSUPPORTED && option) ? GS_EXIT_USAGE
                                                                             : GS_EXIT_FAIL;
 }
+
+/* --with NAME[@T,...]: the co-medications; each entry's times (0 to 365 days, up to 64) go to
+ * times[i]. */
+gs_status cli_parse_with(const struct opt_list *with, struct gs_comedication *co, char (*names)[64],
+                         double (*times)[64], size_t *n, struct gs_error *err)
+{
+    *n = (size_t)with->n;
+    for (size_t i = 0; i < *n; i++) {
+        const char *arg = with->v[i], *at = strchr(arg, '@');
+        size_t len = at ? (size_t)(at - arg) : strlen(arg);
+        if (len == 0 || len >= sizeof names[i] || (at && at[1] == '\0'))
+            return gs_error_set(err, GS_INPUT, "--with", "'--with' is '%s'; expected NAME[@TIMES]",
+                                arg);
+        memcpy(names[i], arg, len);
+        names[i][len] = '\0';
+        co[i] = (struct gs_comedication){names[i], at ? times[i] : NULL, 0};
+        for (const char *p = at ? at + 1 : ""; at && *p != '\0';) {
+            char tok[32];
+            size_t k = strcspn(p, ",");
+            if (k == 0 || k >= sizeof tok || co[i].n_doses == 64 || (p[k] == ',' && !p[k + 1]))
+                return gs_error_set(err, GS_INPUT, "--with",
+                                    "'--with' is '%s'; expected NAME@TIME,TIME,... with up to 64 "
+                                    "times like 0h,8h",
+                                    arg);
+            memcpy(tok, p, k);
+            tok[k] = '\0';
+            double *t = &times[i][co[i].n_doses++];
+            gs_status st = gs_units_parse_quantity(tok, GS_DIM_TIME, "--with", t, err);
+            if (st != GS_OK)
+                return st;
+            if (!(*t >= 0.0 && *t <= GS_MAX_DURATION_H))
+                return gs_error_set(err, GS_INPUT, "--with",
+                                    "'--with' time is %g h; allowed 0 to %g h", *t,
+                                    GS_MAX_DURATION_H);
+            p += k + (p[k] == ',');
+        }
+    }
+    return GS_OK;
+}

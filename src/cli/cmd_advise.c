@@ -80,45 +80,6 @@ void help_advise(FILE *f)
             GS_CLINICAL_NOTICE);
 }
 
-/* --with NAME[@T,...]: the co-medications; each entry's times (0 to 365 days, up to 64) go to
- * times[i]. */
-static gs_status parse_with(const struct opt_list *with, struct gs_comedication *co,
-                            char (*names)[64], double (*times)[64], size_t *n, struct gs_error *err)
-{
-    *n = (size_t)with->n;
-    for (size_t i = 0; i < *n; i++) {
-        const char *arg = with->v[i], *at = strchr(arg, '@');
-        size_t len = at ? (size_t)(at - arg) : strlen(arg);
-        if (len == 0 || len >= sizeof names[i] || (at && at[1] == '\0'))
-            return gs_error_set(err, GS_INPUT, "--with", "'--with' is '%s'; expected NAME[@TIMES]",
-                                arg);
-        memcpy(names[i], arg, len);
-        names[i][len] = '\0';
-        co[i] = (struct gs_comedication){names[i], at ? times[i] : NULL, 0};
-        for (const char *p = at ? at + 1 : ""; at && *p != '\0';) {
-            char tok[32];
-            size_t k = strcspn(p, ",");
-            if (k == 0 || k >= sizeof tok || co[i].n_doses == 64 || (p[k] == ',' && !p[k + 1]))
-                return gs_error_set(err, GS_INPUT, "--with",
-                                    "'--with' is '%s'; expected NAME@TIME,TIME,... with up to 64 "
-                                    "times like 0h,8h",
-                                    arg);
-            memcpy(tok, p, k);
-            tok[k] = '\0';
-            double *t = &times[i][co[i].n_doses++];
-            gs_status st = gs_units_parse_quantity(tok, GS_DIM_TIME, "--with", t, err);
-            if (st != GS_OK)
-                return st;
-            if (!(*t >= 0.0 && *t <= GS_MAX_DURATION_H))
-                return gs_error_set(err, GS_INPUT, "--with",
-                                    "'--with' time is %g h; allowed 0 to %g h", *t,
-                                    GS_MAX_DURATION_H);
-            p += k + (p[k] == ',');
-        }
-    }
-    return GS_OK;
-}
-
 /* The proposed regimen to check, if any: dose and interval or a titration, over the horizon. */
 static gs_status proposed_regimen(const struct advise_opts *o, struct gs_advise_request *rq,
                                   struct gs_regimen *proposed, struct gs_error *err)
@@ -184,7 +145,7 @@ int cmd_advise(int argc, char **argv)
     rq.n = o.n;
     rq.seed = (uint64_t)o.seed;
     if ((st = gs_advise_check(&rq, &err)) || (st = proposed_regimen(&o, &rq, &proposed, &err)) ||
-        (st = parse_with(&o.with, co, names, times, &rq.n_comedications, &err)) ||
+        (st = cli_parse_with(&o.with, co, names, times, &rq.n_comedications, &err)) ||
         (st = gs_advise(&rq, &res, &err)))
         goto done;
     /* the page first: on failure nothing is printed */

@@ -57,7 +57,7 @@ int gspy_advise(int argc, char **argv, struct gspy_result **out, struct gs_error
     rq.n = o.n;
     rq.seed = (uint64_t)o.seed;
     if ((st = gs_advise_check(&rq, err)) || (st = proposed_regimen(&o, &rq, &proposed, err)) ||
-        (st = parse_with(&o.with, cl->co, cl->names, cl->times, &rq.n_comedications, err)) ||
+        (st = cli_parse_with(&o.with, cl->co, cl->names, cl->times, &rq.n_comedications, err)) ||
         (st = gs_advise(&rq, &res, err)))
         goto done;
     r->owner = res;
