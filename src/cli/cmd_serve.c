@@ -12,6 +12,7 @@
 struct serve_opts {
     const char *bind, *db;
     long port, threads;
+    double timeout_s;
 };
 
 #define SERVE_OPTIONS(o)                                                                           \
@@ -24,19 +25,26 @@ struct serve_opts {
             OPT_STRING("db", "FILE", &(o)->db,                                                     \
                        "SQLite database (default $XDG_DATA_HOME/gabasim/gabasim.db)"),             \
             OPT_COUNT("threads", "N", 1, 64, &(o)->threads, "worker threads (default 4)"),         \
+            OPT_NUMBER("request-timeout", "SECONDS", 1, 3600, &(o)->timeout_s,                     \
+                       "a computation taking longer is stopped with a 504 answer (default 60)"),   \
             OPT_END()                                                                              \
     }
 
 void help_serve(FILE *f)
 {
-    fprintf(f, "usage: gabasim serve [--port 8080] [--db FILE] [--bind ADDR] [--threads N]\n\n"
-               "A local web app over the library: the patient's advice (as 'advise --html'), a\n"
-               "regimen explorer (as 'population --plot'), evidence pooling (as 'meta'), saved\n"
-               "patients, measured levels and runs in an SQLite database, and a JSON API that\n"
-               "mirrors the command line (docs/openapi.json, docs/serve.md). It listens on\n"
-               "127.0.0.1 only unless --bind says otherwise; then every request needs the access\n"
-               "token it prints. Nothing leaves the machine: pages load nothing from elsewhere.\n"
-               "Ctrl-C (SIGINT) or SIGTERM stops it.\n\noptions:\n");
+    fprintf(f,
+            "usage: gabasim serve [--port 8080] [--db FILE] [--bind ADDR] [--threads N]\n"
+            "                     [--request-timeout SECONDS]\n\n"
+            "A local web app over the library: the patient's advice (as 'advise --html'), a\n"
+            "regimen explorer (as 'population --plot'), measured levels fitted (as 'tdm'), a\n"
+            "trial designer (as 'trial --replicates', run in the background), evidence pooling\n"
+            "(as 'meta'), saved patients, levels and runs in an SQLite database, and a JSON API\n"
+            "that mirrors the command line (docs/openapi.json, docs/serve.md). Every\n"
+            "computation runs in a process of its own, stopped after --request-timeout. It\n"
+            "listens on 127.0.0.1 only unless --bind says otherwise; then every request needs\n"
+            "the access token it prints. Nothing leaves the machine: pages load nothing from "
+            "elsewhere.\n"
+            "Ctrl-C (SIGINT) or SIGTERM stops it.\n\noptions:\n");
     struct serve_opts o;
     struct option t[] = SERVE_OPTIONS(&o);
     opt_print_help(f, t);
@@ -49,7 +57,7 @@ void help_serve(FILE *f)
 int cmd_serve(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
-    struct serve_opts o = {NULL, NULL, 8080, 4};
+    struct serve_opts o = {NULL, NULL, 8080, 4, 60.0};
     struct option t[] = SERVE_OPTIONS(&o);
     gs_status st = opt_parse(t, argc, argv, 0, NULL, NULL, &err);
     if (st == GS_OK && o.db && o.db[0] == '\0')
@@ -57,7 +65,7 @@ int cmd_serve(int argc, char **argv)
     if (st != GS_OK)
         return cli_fail(&err);
 #ifdef GS_HAVE_SERVE
-    struct serve_config cfg = {o.bind, o.port, o.db, o.threads};
+    struct serve_config cfg = {o.bind, o.port, o.db, o.threads, o.timeout_s};
     return serve_main(&cfg);
 #else
     gs_error_set(&err, GS_UNSUPPORTED, "serve",

@@ -154,6 +154,38 @@ def api():
     st, _, got = s.request("POST", "/api/meta", {"measure": "RR"})
     check(st == 400 and b"'table'" in got, "no table: 400", got)
 
+    # the Levels page's request: tdm --json, byte for byte, and its messages
+    tdm = {"drug": "gabapentin", "dose": "300mg", "every": "8h", "days": 2, "crcl": 35, "age": 70,
+           "level": ["6.1mg/L@38h", "4.2ug/mL@47h"], "target": "trough=4mg/L", "draws": 200, "target-draws": 50}
+    targs = ["--drug", "gabapentin", "--dose", "300mg", "--every", "8h", "--days", "2", "--crcl", "35", "--age", "70",
+             "--level", "6.1mg/L@38h", "--level", "4.2ug/mL@47h", "--target", "trough=4mg/L", "--draws", "200",
+             "--target-draws", "50"]
+    rc, want, _ = cli("tdm", *targs, "--json")
+    st, _, got = s.request("POST", "/api/tdm", tdm)
+    check(rc == 0 and st == 200 and got == want, "/api/tdm is byte for byte 'tdm --json'", f"{st} {got[:200]!r}")
+    for body, args in [({**tdm, "level": ["6.1mg/L"]}, [*targs[:12], "--level", "6.1mg/L"]),
+                       ({**tdm, "target": "peak=4"}, [*targs[:16], "--target", "peak=4"]),
+                       ({**tdm, "probability": 2}, [*targs, "--probability", "2"])]:
+        rc, _, err = cli("tdm", *args)
+        st, _, got = s.request("POST", "/api/tdm", body)
+        msg = json.loads(got).get("error", "") if got.startswith(b"{") else ""
+        check(rc == 2 and st == 400 and err.strip() == f"gabasim: error: {msg}",
+              f"tdm {list(body.items())[-1]}: 400 with the command line's message", f"{st} {got[:200]!r} vs {err!r}")
+    st, _, got = s.request("POST", "/api/tdm", {**tdm, "draws": 50000})
+    check(st == 400 and b"'--draws'" in got, "the server caps tdm's --draws", got)
+    st, _, got = s.request("POST", "/api/tdm", {**tdm, "drug": "/etc/passwd"})
+    check(st == 400 and b"not a file" in got, "tdm: a drug file path is refused", got)
+    st, _, got = s.request("POST", "/api/runs", {"kind": "tdm", "label": "levels", "inputs": tdm})
+    trun = json.loads(got).get("id") if st == 201 else None
+    st2, _, got2 = s.request("GET", f"/api/runs/{trun}")
+    check(st == 201 and st2 == 200 and got2.rstrip(b"\n") == want.rstrip(b"\n"),
+          "a tdm run saved: its result is 'tdm --json'", f"{st} {st2} {got[:200]!r}")
+    st, _, got = s.request("POST", "/api/runs", {"kind": "tdm", "inputs": {**tdm, "level": []}})
+    check(st == 400 and b"'--level'" in got, "a tdm run without levels is not saved", got)
+    st, _, got = s.request("GET", "/api/runs")
+    check(st == 200 and any(r["kind"] == "tdm" and r["id"] == trun for r in json.loads(got)), "runs list the tdm run",
+          got[:200])
+
     # the Patient page's form (urlencoded, hidden csrf field, no header)
     form = "csrf=%s&drug=gabapentin&age=80&sex=&crcl=60&pain=radicular&with=morphine&label=" % s.token
     st, h, got = s.request("POST", "/advice", form, ctype="application/x-www-form-urlencoded",

@@ -206,23 +206,6 @@ void api_advise(const struct serve_req *rq, struct serve_resp *rs, int html, int
     serve_argv_release(&av);
 }
 
-gs_status serve_advise_json(const cJSON *inputs, char **json, size_t *len, struct gs_error *err)
-{
-    struct serve_argv av;
-    struct advise_opts dummy;
-    struct option t[] = SERVE_ADVISE_OPTIONS(&dummy);
-    gs_drug *drug = NULL;
-    struct gs_advise_result *res = NULL;
-    memset(&av, 0, sizeof av);
-    gs_status st = serve_args_json(inputs, t, &av, err);
-    if (st == GS_OK && (st = run_advise(&av, &drug, &res, err)) == GS_OK)
-        st = to_json(res, json, len, err);
-    gs_advise_result_free(res);
-    gs_drug_free(drug);
-    serve_argv_release(&av);
-    return st;
-}
-
 gs_status serve_advise_validate(const cJSON *inputs, struct gs_error *err)
 {
     struct serve_argv av;

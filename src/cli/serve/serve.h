@@ -12,19 +12,21 @@
 #include "options.h"
 
 /* Limits of the server (docs/serve.md). */
-#define SERVE_MAX_BODY     (1L << 20)  /* request body, bytes */
-#define SERVE_MAX_HEADERS  (32 * 1024) /* per connection: request line, headers, buffers */
-#define SERVE_IDLE_TIMEOUT 30          /* seconds a connection may stay silent */
-#define SERVE_MAX_CONNS    64          /* connections at once */
-#define SERVE_DEFAULT_PORT 8080
-#define SERVE_MAX_N        5000L /* virtual patients of a band through the server */
-#define SERVE_MAX_ARGS     160
+#define SERVE_MAX_BODY        (1L << 20)  /* request body, bytes */
+#define SERVE_MAX_HEADERS     (32 * 1024) /* per connection: request line, headers, buffers */
+#define SERVE_IDLE_TIMEOUT    30          /* seconds a connection may stay silent */
+#define SERVE_MAX_CONNS       64          /* connections at once */
+#define SERVE_DEFAULT_PORT    8080
+#define SERVE_MAX_N           5000L /* virtual patients of a band through the server */
+#define SERVE_MAX_ARGS        160
+#define SERVE_DEFAULT_TIMEOUT 60.0 /* seconds a request may compute (--request-timeout) */
 
 struct serve_config {
     const char *bind; /* NULL: 127.0.0.1 */
     long port;
     const char *db_path; /* NULL: $XDG_DATA_HOME/gabasim/gabasim.db */
     long threads;        /* worker threads; 0: 4 */
+    double timeout_s;    /* per-request time limit of a computation; 0: SERVE_DEFAULT_TIMEOUT */
 };
 
 /* Runs the server until SIGINT or SIGTERM; returns the exit code. */
@@ -102,9 +104,10 @@ void api_population(const struct serve_req *rq, struct serve_resp *rs, int svg);
 /* POST /api/meta: {"table": CSV text, options...} -> the JSON of `gabasim meta FILE --json`;
  * POST /api/meta.svg: the forest plot of `meta --plot FILE.svg` (the Evidence page). */
 void api_meta(const struct serve_req *rq, struct serve_resp *rs, int svg);
-/* The advise JSON for the options object `inputs` into *json (malloc'd): for saved runs. */
-gs_status serve_advise_json(const struct cJSON *inputs, char **json, size_t *len,
-                            struct gs_error *err);
+/* POST /api/tdm: the JSON of `gabasim tdm --json` (the Levels page). */
+void api_tdm(const struct serve_req *rq, struct serve_resp *rs);
+/* The tdm JSON (with its newline, malloc'd) for arguments already made (serve_args). */
+gs_status serve_tdm_json(struct serve_argv *av, char **json, struct gs_error *err);
 /* The options object `inputs` parses as advise's and describes a patient (no computation). */
 gs_status serve_advise_validate(const struct cJSON *inputs, struct gs_error *err);
 
@@ -113,6 +116,36 @@ extern char serve_tmpdir[];
 /* PLplot keeps global state: every plot is drawn holding this lock. */
 void serve_plot_lock(void);
 void serve_plot_unlock(void);
+
+/* ---- computations in processes of their own (isolate.c) ---- */
+/* Forks the zygote that forks the computations; before any thread starts. */
+int serve_isolate_start(void);
+void serve_isolate_stop(void);
+/* What a caller may watch while a computation runs (trial jobs); NULL for a plain request. */
+struct serve_isolation {
+    void (*on_progress)(void *ctx, long done, long total); /* progress frames of the child */
+    void *ctx;
+    volatile int *cancelled; /* set by another thread: the child is killed (409) */
+    volatile int *pid;       /* the child's pid, once known */
+};
+/* Runs serve_compute(rq) in a child process and fills rs with its answer; after timeout_s the
+ * child is killed and rs is a 504 JSON error. 0: the child answered. */
+int serve_isolated(const struct serve_req *rq, struct serve_resp *rs, double timeout_s,
+                   const struct serve_isolation *iso);
+/* In a child: tells the waiting thread how far the work is. */
+void serve_child_progress(long done, long total);
+/* The computations, by path (server.c): what a child runs. */
+void serve_compute(const struct serve_req *rq, struct serve_resp *rs);
+/* The per-request time limit in seconds (--request-timeout). */
+extern double serve_timeout_s;
+
+/* ---- trial jobs (trial.c) ---- */
+/* /api/trial/jobs...: 1 when the path was one of them. */
+int api_trial_jobs(const struct serve_req *rq, struct serve_resp *rs);
+/* Stops the running jobs (at the server's end). */
+void serve_trial_jobs_stop(void);
+/* In a child: the trial a job asked for (path /internal/trial). */
+void serve_trial_compute(const struct serve_req *rq, struct serve_resp *rs);
 
 /* ---- the database (store.c) ---- */
 struct store;

@@ -117,6 +117,48 @@ static const struct {
     {"/evidence", "evidence.html"},
 };
 
+/* The POST paths that compute: each runs in a process of its own (isolate.c). */
+static const char *const COMPUTATIONS[] = {
+    "/api/advise", "/api/advise.html", "/api/population", "/api/population.svg",
+    "/api/meta",   "/api/meta.svg",    "/api/tdm",        "/advice",
+};
+
+static int is_computation(const char *path)
+{
+    for (size_t i = 0; i < sizeof COMPUTATIONS / sizeof COMPUTATIONS[0]; i++)
+        if (strcmp(path, COMPUTATIONS[i]) == 0)
+            return 1;
+    return 0;
+}
+
+double serve_timeout_s = SERVE_DEFAULT_TIMEOUT;
+
+/* In a child process (isolate.c): the computation the path names. */
+void serve_compute(const struct serve_req *rq, struct serve_resp *rs)
+{
+    const char *p = rq->path;
+    if (strcmp(p, "/api/advise") == 0)
+        api_advise(rq, rs, 0, 0);
+    else if (strcmp(p, "/api/advise.html") == 0)
+        api_advise(rq, rs, 1, 0);
+    else if (strcmp(p, "/advice") == 0)
+        api_advise(rq, rs, 1, 1);
+    else if (strcmp(p, "/api/population") == 0)
+        api_population(rq, rs, 0);
+    else if (strcmp(p, "/api/population.svg") == 0)
+        api_population(rq, rs, 1);
+    else if (strcmp(p, "/api/meta") == 0)
+        api_meta(rq, rs, 0);
+    else if (strcmp(p, "/api/meta.svg") == 0)
+        api_meta(rq, rs, 1);
+    else if (strcmp(p, "/api/tdm") == 0)
+        api_tdm(rq, rs);
+    else if (strcmp(p, "/internal/trial") == 0)
+        serve_trial_compute(rq, rs);
+    else
+        serve_fail(rs, 404, "path", "no such computation");
+}
+
 static void route(const struct serve_req *rq, struct serve_resp *rs)
 {
     int get = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
@@ -156,20 +198,12 @@ static void route(const struct serve_req *rq, struct serve_resp *rs)
         sbuf_printf(&rs->body, "{\"csrf\":\"%s\"}\n", S.csrf);
         return;
     }
-    if (post && strcmp(rq->path, "/api/advise") == 0)
-        return api_advise(rq, rs, 0, 0);
-    if (post && strcmp(rq->path, "/api/advise.html") == 0)
-        return api_advise(rq, rs, 1, 0);
-    if (post && strcmp(rq->path, "/api/population") == 0)
-        return api_population(rq, rs, 0);
-    if (post && strcmp(rq->path, "/api/population.svg") == 0)
-        return api_population(rq, rs, 1);
-    if (post && strcmp(rq->path, "/api/meta") == 0)
-        return api_meta(rq, rs, 0);
-    if (post && strcmp(rq->path, "/api/meta.svg") == 0)
-        return api_meta(rq, rs, 1);
-    if (post && strcmp(rq->path, "/advice") == 0)
-        return api_advise(rq, rs, 1, 1);
+    if (post && is_computation(rq->path)) {
+        serve_isolated(rq, rs, serve_timeout_s, NULL);
+        return;
+    }
+    if (strncmp(rq->path, "/api/trial/jobs", 15) == 0 && api_trial_jobs(rq, rs))
+        return;
     if (strncmp(rq->path, "/api/", 5) == 0 && api_store(S.db, rq, rs))
         return;
     serve_fail(rs, 404, "path", "no such page or API");
@@ -394,18 +428,26 @@ int serve_main(const struct serve_config *cfg)
                      "'--db FILE'");
         return cli_fail(&err);
     }
-    if (store_open(&S.db, dbpath, &err) != 0)
-        return cli_fail(&err);
     const char *tmp = getenv("TMPDIR");
     snprintf(serve_tmpdir, sizeof serve_tmpdir, "%s/gabasim-serve-XXXXXX",
              tmp && tmp[0] == '/' && strlen(tmp) < 200 ? tmp : "/tmp");
     if (mkdtemp(serve_tmpdir) == NULL) {
         gs_error_set(&err, GS_IO, "TMPDIR", "cannot make a temporary directory in '%s'",
                      serve_tmpdir);
-        store_close(S.db);
         return cli_fail(&err);
     }
     atexit(remove_tmpdir);
+    if (cfg->timeout_s > 0)
+        serve_timeout_s = cfg->timeout_s;
+    /* the computations' zygote, forked while this process has one thread and no database */
+    if (serve_isolate_start() != 0) {
+        gs_error_set(&err, GS_IO, "serve", "cannot start the worker process: %s", strerror(errno));
+        return cli_fail(&err);
+    }
+    if (store_open(&S.db, dbpath, &err) != 0) {
+        serve_isolate_stop();
+        return cli_fail(&err);
+    }
 
     /* SIGINT and SIGTERM end the server cleanly: blocked in every thread, awaited below */
     sigset_t sigs;
@@ -428,6 +470,7 @@ int serve_main(const struct serve_config *cfg)
         gs_error_set(&err, GS_IO, "--port", "cannot listen on %s port %ld: %s", bind, cfg->port,
                      strerror(errno));
         store_close(S.db);
+        serve_isolate_stop();
         return cli_fail(&err);
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -446,6 +489,8 @@ int serve_main(const struct serve_config *cfg)
     int sig = 0;
     sigwait(&sigs, &sig);
     MHD_stop_daemon(d);
+    serve_trial_jobs_stop();
+    serve_isolate_stop();
     store_close(S.db);
     fprintf(stderr, "gabasim serve: stopped (signal %d)\n", sig);
     return GS_EXIT_OK;
