@@ -418,3 +418,98 @@ if (levForm) {
     }
   });
 }
+
+// Trial designer: the form as a trial specification (docs/trial.md) -> POST /api/trial/jobs; the
+// job's progress polled until it is done; power with its Monte Carlo SE, and the power curve
+// (the SVG of `trial --plot`) when an N grid was given.
+const trialForm = document.getElementById("trial-form");
+if (trialForm) {
+  const status = document.getElementById("trial-status");
+  const box = document.getElementById("trial-progress-box");
+  const bar = document.getElementById("trial-progress");
+  const result = document.getElementById("trial-result");
+  const cancel = document.getElementById("trial-cancel");
+  const E = trialForm.elements;
+  // a number when the text is one; otherwise the text, so the library names the field
+  const num = (name) => { const v = E[name].value.trim(); return v !== "" && Number.isFinite(Number(v)) ? Number(v) : v; };
+  const list = (name) => E[name].value.split(",").map((x) => x.trim()).filter((x) => x !== "").map((x) => (Number.isFinite(Number(x)) ? Number(x) : x));
+  const spec = () => ({
+    schema: "gabasim-trial/1",
+    title: `${E.drug.value} vs placebo (Trial designer)`,
+    population: E.population.value,
+    inclusion: { age_y: [num("age-min"), num("age-max")], crcl_ml_min: [num("crcl-min"), 250], baseline_pain: [num("pain-min"), 10], radicular_fraction: num("radicular") },
+    arms: [
+      { name: E.drug.value, type: "drug", drug: E.drug.value, titrate: E.titrate.value.trim(), titration: E.titration.value, n: num("n-drug") },
+      { name: "placebo", type: "placebo", n: num("n-placebo") },
+    ],
+    randomization: { method: "fixed" },
+    duration_weeks: num("weeks"),
+    visit_weeks: list("visits"),
+    dropout: { adverse_event: { discontinue_at_first_side_effect: num("ae") }, lost_per_week: num("lost") },
+    analysis: { method: E.method.value, alpha: num("alpha"), sided: Number(E.sided.value) },
+  });
+  let job = null, timer = null;
+  const stop = () => { clearTimeout(timer); timer = null; job = null; cancel.hidden = true; document.getElementById("trial-run").disabled = false; };
+  const f = (x, d = 3) => (x === null || x === undefined ? "-" : Number(x).toPrecision(d));
+  const show = (j) => {
+    const r = j.result, s = r.summary;
+    const sum = document.getElementById("trial-summary");
+    sum.textContent = "";
+    const p = document.createElement("p");
+    p.id = "trial-power";
+    const ci = [Math.max(0, s.power - 1.96 * s.power_se), Math.min(1, s.power + 1.96 * s.power_se)];
+    p.textContent = `Power ${f(s.power * 100, 3)} % (Monte Carlo SE ${f(s.power_se * 100, 2)} %, 95 %: ${f(ci[0] * 100, 3)} to ${f(ci[1] * 100, 3)} %) over ${s.replicates} replicates of the trial as specified; the estimated difference in pain averaged ${f(s.effect_mean)} points (SD ${f(s.effect_sd)}).`;
+    sum.appendChild(p);
+    if (r.n_grid && r.n_grid.length)
+      table(sum, ["N per arm", "Power", "Monte Carlo SE", "Mean difference"], r.n_grid.map((g) => [g.n_per_arm.join(" / "), `${f(g.power * 100, 3)} %`, `${f(g.power_se * 100, 2)} %`, f(g.effect_mean)]), "Power by N per arm");
+    const plot = document.getElementById("trial-plot");
+    plot.textContent = "";
+    if (j.plot_svg) plot.innerHTML = j.plot_svg;
+    plot.hidden = !j.plot_svg;
+    result.hidden = false;
+  };
+  const poll = async () => {
+    if (!job) return;
+    try {
+      const j = await api("GET", `/api/trial/jobs/${job}`);
+      if (j.total > 0) bar.value = j.done / j.total;
+      if (j.state === "running") {
+        say(status, `Running: ${j.total > 0 ? Math.round((100 * j.done) / j.total) : 0} %`, false);
+        timer = setTimeout(poll, 400);
+        return;
+      }
+      stop();
+      if (j.state === "done") {
+        bar.value = 1;
+        show(j);
+        say(status, `Done: job ${j.id}.`, false);
+      } else say(status, j.error ? j.error.error : `The job was ${j.state}.`, true);
+    } catch (e) {
+      stop();
+      say(status, e.message, true);
+    }
+  };
+  trialForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (job) return;
+    const body = { spec: spec(), replicates: num("replicates") };
+    if (E["n-grid"].value.trim()) body["n-grid"] = E["n-grid"].value.trim();
+    if (E.seed.value.trim()) body.seed = num("seed");
+    result.hidden = true;
+    try {
+      const r = await api("POST", "/api/trial/jobs", body);
+      job = r.id;
+      bar.value = 0;
+      box.hidden = false;
+      cancel.hidden = false;
+      document.getElementById("trial-run").disabled = true;
+      say(status, "Running: 0 %", false);
+      timer = setTimeout(poll, 300);
+    } catch (err) {
+      say(status, err.message, true);
+    }
+  });
+  cancel.addEventListener("click", async () => {
+    if (job) try { await api("DELETE", `/api/trial/jobs/${job}`); } catch (e) { /* the poll reports */ }
+  });
+}

@@ -4,7 +4,9 @@
 // there and deletes the patient. On every page it checks: no horizontal overflow, no console
 // error (a Content-Security-Policy violation is one), no request to another origin, no serious
 // or critical axe-core violation; on the advice page the warnings, the plot (SVG with a title)
-// and the dose line as `gabasim advise --html` writes it.
+// and the dose line as `gabasim advise --html` writes it. The Levels page is filled and fitted
+// (the estimates and the dose to target as `gabasim tdm --json`) and saved; the Trial designer
+// runs a job to the end (the power as `gabasim trial --replicates`).
 // usage: node serve.mjs PATH_TO_GABASIM [CHROMIUM]; GS_SCREENSHOTS=DIR also writes PNGs there.
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
@@ -49,6 +51,12 @@ const pageFile = path.join(dir, "cli.html");
 execFileSync(gs, ["advise", "--crcl", "60", "--age", "80", "--with", "morphine", "--pain", "radicular", "--html", pageFile]);
 const cliDose = fs.readFileSync(pageFile, "utf8").match(/<p class="dose" id="dose-line">([\s\S]*?)<\/p>/)[1]
   .replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim();
+
+// The Levels page's patient as `gabasim tdm --json` gives it (the page asks for 500 draws and 100
+// per candidate regimen).
+const tdmCli = JSON.parse(execFileSync(gs, ["tdm", "--drug", "gabapentin", "--age", "70", "--crcl", "35", "--dose", "300mg",
+  "--every", "8h", "--days", "2", "--level", "6.1mg/L@38h", "--level", "4.2mg/L@47h", "--target", "trough=4mg/L",
+  "--probability", "0.5", "--draws", "500", "--target-draws", "100", "--json"]).toString());
 
 // The Evidence page's example: the BCG trials and their pooled random-effects risk ratio.
 const bcgFile = path.resolve(process.env.GS_EXAMPLES || "examples", "bcg-colditz1994.csv"); // serve.sh sets it
@@ -121,21 +129,92 @@ try {
       }
     });
     const at = `${vp.width} px`;
-    for (const [p, name] of [["/", "home"], ["/levels", "levels"], ["/trial", "trial"]]) {
-      const r = await page.goto(origin + p, { waitUntil: "load" });
-      check(r.status() === 200, `${p} at ${at}: 200`);
-      await audit(page, `${p} at ${at}`, vp, state, name === "home" ? name : null); // placeholders: no PNG
+    {
+      const r = await page.goto(origin + "/", { waitUntil: "load" });
+      check(r.status() === 200, `/ at ${at}: 200`);
+      await audit(page, `/ at ${at}`, vp, state, "home");
     }
+    // Levels: the form as it comes (gabapentin 300 mg every 8 h for 2 days, CrCl 35, age 70, one
+    // level of 6.1 mg/L at 38 h, target trough 4 mg/L), a second level added, fitted, saved
+    await page.goto(origin + "/levels", { waitUntil: "load" });
+    await audit(page, `/levels at ${at}`, vp, state, null);
+    await page.click("#add-level");
+    await page.type("#levels-rows tr:nth-child(2) input[name=lv-value]", "4.2");
+    await page.type("#levels-rows tr:nth-child(2) input[name=lv-time]", "47");
+    await page.click("#levels-form button[type=submit]");
+    await page.waitForFunction(() => !/Fitting/.test(document.getElementById("levels-status").textContent), { timeout: 120000 });
+    const lv = await page.evaluate(() => ({
+      status: document.getElementById("levels-status").textContent,
+      points: document.querySelectorAll("#levels-plot svg circle").length,
+      lines: document.querySelectorAll("#levels-plot svg polyline").length,
+      band: document.querySelectorAll("#levels-plot svg polygon").length,
+      title: document.querySelector("#levels-plot svg title")?.textContent || "",
+      params: [...document.querySelectorAll("#levels-params tbody tr")].map((r) => [...r.cells].map((c) => c.textContent)),
+      target: document.getElementById("levels-target").textContent,
+      notice: document.querySelector("#levels-result .notice")?.textContent || "",
+    }));
+    check(/^Fitted 2 levels/.test(lv.status), `/levels at ${at}: the levels are fitted`, lv.status);
+    check(lv.points === 3 && lv.lines === 2 && lv.band === 1 && lv.title,
+      `/levels at ${at}: the plot has the levels (2 points + legend), the fit, the population and the band`, JSON.stringify(lv).slice(0, 300));
+    check(lv.params[0][0] === `${tdmCli.parameters[0].name} (${tdmCli.parameters[0].unit})` &&
+      lv.params[0][1] === Number(tdmCli.parameters[0].estimate).toPrecision(3) &&
+      lv.params.some((r) => r[0] === "half-life (h)" && r[1] === Number(tdmCli.half_life_h.estimate).toPrecision(3) &&
+        r[3] === Number(tdmCli.half_life_h.population).toPrecision(3)),
+      `/levels at ${at}: estimates and half-life beside the population's, as 'tdm --json'`, JSON.stringify(lv.params));
+    check(lv.target.startsWith(`${tdmCli.target.dose_mg} mg every ${tdmCli.target.interval_h} h`) && /label's band/.test(lv.target),
+      `/levels at ${at}: the dose to target as 'tdm --json'`, lv.target);
+    check(/supports, and does not replace, a clinician's judgement/.test(lv.notice), `/levels at ${at}: the judgement line`);
+    await page.type("#l-label", `levels ${vp.width}`);
+    await page.click("#levels-save");
+    await page.waitForFunction(() => /Saved as run|rror/.test(document.getElementById("levels-status").textContent), { timeout: 120000 });
+    const lsaved = await page.$eval("#levels-status", (e) => e.textContent);
+    check(/^Saved as run \d+/.test(lsaved), `/levels at ${at}: Save stores the levels and the fit`, lsaved);
+    await audit(page, `/levels at ${at} (fitted)`, vp, state, "levels");
+    // Trial designer: 20 replicates and a power curve at 20 and 40 per arm, run as a job; the power
+    // shown is the one `gabasim trial` gives for the specification the page sent
+    await page.goto(origin + "/trial", { waitUntil: "load" });
+    await audit(page, `/trial at ${at}`, vp, state, null);
+    for (const [field, value] of [["#t-reps", "20"], ["#t-grid", "20,40"]]) {
+      await page.click(field, { clickCount: 3 });
+      await page.type(field, value);
+    }
+    let sent = null;
+    const grab = (req) => { if (req.url().endsWith("/api/trial/jobs") && req.method() === "POST") sent = req.postData(); };
+    page.on("request", grab);
+    await page.click("#trial-run");
+    await page.waitForFunction(() => /^Done|rror|failed/.test(document.getElementById("trial-status").textContent), { timeout: 300000 });
+    page.off("request", grab);
+    const tr = await page.evaluate(() => ({
+      status: document.getElementById("trial-status").textContent,
+      bar: document.getElementById("trial-progress").value,
+      power: document.getElementById("trial-power")?.textContent || "",
+      rows: document.querySelectorAll("#trial-summary tbody tr").length,
+      svg: document.querySelectorAll("#trial-plot svg text, #trial-plot svg polyline, #trial-plot svg path").length,
+    }));
+    check(/^Done/.test(tr.status) && tr.bar === 1, `/trial at ${at}: the job runs to the end with its progress bar`, `${tr.status} ${tr.bar}`);
+    let cliPower = "?";
+    if (sent) {
+      const body = JSON.parse(sent);
+      const specFile = path.join(dir, `spec-${vp.width}.json`);
+      fs.writeFileSync(specFile, JSON.stringify(body.spec));
+      const cli = JSON.parse(execFileSync(gs, ["trial", specFile, "--replicates", String(body.replicates), "--n-grid", body["n-grid"],
+        "--seed", String(body.seed), "--json", "--quiet", "--threads", "1"]).toString());
+      cliPower = `Power ${Number(cli.summary.power * 100).toPrecision(3)} % (Monte Carlo SE ${Number(cli.summary.power_se * 100).toPrecision(2)} %`;
+    }
+    check(tr.power.startsWith(cliPower), `/trial at ${at}: power and its Monte Carlo SE as 'gabasim trial --replicates'`, `${tr.power} vs ${cliPower}`);
+    check(tr.rows === 2 && tr.svg > 10, `/trial at ${at}: the power curve (table and plot) is there`, `${tr.rows} rows, ${tr.svg} SVG items`);
+    await audit(page, `/trial at ${at} (done)`, vp, state, "trial");
     // the Regimen explorer: the first plot, then five edits, each timed from its request to the
     // plot on screen (window.gsLatencies, filled by app.js)
     await page.goto(origin + "/regimen", { waitUntil: "load" });
     await page.waitForFunction(() => window.gsLatencies && window.gsLatencies.length >= 1, { timeout: 20000 });
     for (const [field, value] of [["#r-dose", "600mg"], ["#r-every", "12h"], ["#r-days", "10"], ["#r-miss", "36h"], ["#r-extra", "300mg@20h"]]) {
       const n = await page.evaluate(() => window.gsLatencies.length);
-      await page.click(field, { clickCount: 3 });
-      await page.type(field, value);
+      // the whole value at once, as a paste: typed one character at a time on a loaded machine,
+      // a pause longer than the page's 120 ms wait sends a half-typed value ("3" for "36h"), a 400
+      await page.$eval(field, (el, v) => { el.value = v; el.dispatchEvent(new Event("input", { bubbles: true })); }, value);
       await page.waitForFunction((k) => window.gsLatencies.length > k, { timeout: 20000 }, n);
-      await new Promise((r) => setTimeout(r, 200)); // typing one character at a time sends more than one
+      await new Promise((r) => setTimeout(r, 200));
     }
     const reg = await page.evaluate(() => ({
       lat: window.gsLatencies.slice(),
