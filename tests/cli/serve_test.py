@@ -186,6 +186,52 @@ def api():
     check(st == 200 and any(r["kind"] == "tdm" and r["id"] == trun for r in json.loads(got)), "runs list the tdm run",
           got[:200])
 
+    # the Trial designer's job: `trial SPEC --replicates R --n-grid ... --json` and its --plot
+    specfile = os.path.join(root, "examples", "clbp-gabapentin-power-trial.json")
+    spec = json.load(open(specfile))
+    job = {"spec": spec, "replicates": 10, "n-grid": "10,20", "seed": 7}
+    st, _, got = s.request("POST", "/api/trial/jobs", job)
+    jid = json.loads(got).get("id") if st == 202 else None
+    check(st == 202 and jid, "a trial job starts: 202 with its id", got)
+    t0, doc = time.time(), {}
+    while time.time() - t0 < 300:
+        st, _, got = s.request("GET", f"/api/trial/jobs/{jid}")
+        doc = json.loads(got)
+        if doc.get("state") != "running":
+            break
+        time.sleep(0.3)
+    psvg = os.path.join(TMP, "power.svg")
+    rc, want, _ = cli("trial", specfile, "--replicates", "10", "--n-grid", "10,20", "--seed", "7", "--json", "--quiet",
+                      "--plot", psvg)
+    want = json.loads(want) if rc == 0 else {}
+    for d in (want, doc.get("result", {})):
+        d.pop("spec", None)  # the file's name, or "spec" for the request's
+    check(doc.get("state") == "done" and doc.get("done") == doc.get("total") > 0 and doc.get("result") == want,
+          "the job's result is 'trial SPEC --replicates --json'", str(doc)[:300])
+    wsvg = open(psvg).read() if rc == 0 else "?"
+    check(doc.get("plot_svg") == wsvg[wsvg.find("<svg"):], "the job's plot is 'trial --plot FILE.svg' (the power curve)")
+    for body, field in [({"replicates": 10}, b"'spec'"), ({"spec": spec}, b"'--replicates'"),
+                        ({"spec": spec, "replicates": 6000}, b"'--replicates'"),
+                        ({"spec": {**spec, "duration_weeks": 80}, "replicates": 5}, b"duration_weeks"),
+                        ({"spec": {**spec, "population": "/etc/passwd"}, "replicates": 5}, b"not files"),
+                        ({"spec": spec, "replicates": 5, "n-grid": "10,"}, b"'--n-grid'")]:
+        st, _, got = s.request("POST", "/api/trial/jobs", body)
+        check(st == 400 and field in got and got.count(b"\n") == 1, f"trial job {field.decode()}: 400, one line", got)
+    long = {"spec": spec, "replicates": 5000, "n-grid": "200,400"}
+    ids = [json.loads(s.request("POST", "/api/trial/jobs", long)[2]).get("id") for _ in range(2)]
+    st, _, got = s.request("POST", "/api/trial/jobs", long)
+    check(st == 503 and b"running" in got, "a third job while two run: 503", got)
+    for i in ids:
+        s.request("DELETE", f"/api/trial/jobs/{i}")
+    t0 = time.time()
+    while time.time() - t0 < 20 and any(json.loads(s.request("GET", f"/api/trial/jobs/{i}")[2])["state"] == "running"
+                                        for i in ids):
+        time.sleep(0.2)
+    states = [json.loads(s.request("GET", f"/api/trial/jobs/{i}")[2])["state"] for i in ids]
+    check(states == ["cancelled", "cancelled"], f"DELETE cancels running jobs ({time.time() - t0:.1f} s)", states)
+    st, _, _ = s.request("GET", "/api/trial/jobs/99")
+    check(st == 404, "an unknown job: 404", st)
+
     # the Patient page's form (urlencoded, hidden csrf field, no header)
     form = "csrf=%s&drug=gabapentin&age=80&sex=&crcl=60&pain=radicular&with=morphine&label=" % s.token
     st, h, got = s.request("POST", "/advice", form, ctype="application/x-www-form-urlencoded",
@@ -261,6 +307,7 @@ def api():
     s.stop()
     con = sqlite3.connect(db)
     check(con.execute("PRAGMA user_version").fetchone()[0] == 2, "schema version 2 (two migrations)")
+    check(con.execute("SELECT count(*) FROM runs WHERE kind = 'tdm'").fetchone()[0] == 1, "the tdm run is in the file")
     check(con.execute("PRAGMA journal_mode").fetchone()[0] == "wal", "WAL journal")
     con.close()
 
@@ -291,6 +338,36 @@ def api():
     check(st == 303 and "gs_token=" in h.get("Set-Cookie", ""), "?token= sets the cookie and redirects", h)
     st, _, _ = s.request("GET", "/api/health", headers={"Authorization": f"Bearer {tok.group(1) if tok else ''}"})
     check(st == 200, "with the bearer token: 200", st)
+    s.stop()
+    # the per-request time limit: a computation past it is killed and answered 504, the worker
+    # threads stay free (more slow requests than threads, then a quick one)
+    s = Server(os.path.join(TMP, "timeout.db"), "--request-timeout", "1", "--threads", "2")
+    s.session()
+    slow = {"drug": "gabapentin", "dose": "300mg", "every": "8h", "days": 2, "crcl": 35, "level": ["6.1mg/L@38h"],
+            "draws": 20000, "target": "trough=4mg/L", "target-draws": 10000}
+    res = []
+
+    def slow_request():
+        t = time.time()
+        st, _, got = s.request("POST", "/api/tdm", slow)
+        res.append((st, got, time.time() - t))
+
+    ts = [threading.Thread(target=slow_request) for _ in range(4)]
+    t0 = time.time()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    check(len(res) == 4 and all(r[0] == 504 and b'"field":"request-timeout"' in r[1] and r[1].count(b"\n") == 1
+                                for r in res),
+          "4 slow requests on 2 threads with --request-timeout 1: each a one-line 504", [r[:2] for r in res])
+    check(time.time() - t0 < 15, f"they took {time.time() - t0:.1f} s in all (limit 1 s, 2 threads)")
+    t = time.time()
+    st, _, _ = s.request("POST", "/api/population", {"drug": "gabapentin", "dose": "300mg", "every": "8h", "days": 2, "n": 20})
+    check(st == 200, f"a quick request after them: 200 in {time.time() - t:.2f} s", st)
+    zyg = subprocess.run(["ps", "-o", "pid=", "--ppid", str(s.p.pid)], capture_output=True, text=True).stdout.split()
+    left = subprocess.run(["ps", "-o", "pid=", "--ppid", zyg[0]], capture_output=True, text=True).stdout.split() if zyg else []
+    check(len(zyg) == 1 and not left, "the stopped computations are gone (one idle worker process left)", f"{zyg} {left}")
     s.stop()
     for args, want in [(["--port", "70000"], "'--port'"), (["--bind", "nowhere"], "'--bind'"),
                        (["--db", ""], "'--db'"), (["--db", os.path.join(TMP, "no", "dir", "x.db")], "database")]:
