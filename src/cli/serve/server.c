@@ -2,6 +2,8 @@
  * security headers, routes, embedded pages. Every computation is a handler's library call. */
 #define _GNU_SOURCE /* mkdtemp, getrandom */
 #include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
@@ -363,8 +365,16 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 
 static void remove_tmpdir(void)
 {
-    if (serve_tmpdir[0])
-        rmdir(serve_tmpdir); /* the writers remove their files */
+    if (serve_tmpdir[0] == '\0')
+        return;
+    /* the writers remove their files; a computation stopped at its time limit may have left one */
+    DIR *d = opendir(serve_tmpdir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.')
+            unlinkat(dirfd(d), e->d_name, 0);
+    if (d)
+        closedir(d);
+    rmdir(serve_tmpdir);
 }
 
 /* $XDG_DATA_HOME/gabasim/gabasim.db, else ~/.local/share/gabasim/gabasim.db; the directories
