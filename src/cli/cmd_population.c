@@ -198,8 +198,9 @@ int cmd_population(int argc, char **argv)
     if (!(st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err)))
         st = cli_check_not_input(o.file, of_opt, N_OF, in,
                                  (const char *[]){"--drug", "--data", "--covariates"}, 3, &err);
+    int root = gs_par_rank() == 0; /* under mpirun, rank 0 alone writes (docs/mpi.md) */
     for (int i = 0; i < N_OF && !st; i++)
-        if (o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
+        if (root && o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
             f[i] = of[i].f;
     if (st)
         goto done;
@@ -217,7 +218,7 @@ int cmd_population(int argc, char **argv)
         req.on_progress = gs_report_progress;
         req.progress_ctx = &progress;
         if ((st = cli_progress_start(&progress, o.quiet, "subjects", 1, &err)) ||
-            (st = gs_population(&req, &res, &err)) ||
+            (st = gs_population(&req, &res, &err)) || !root ||
             (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
             (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, o.threshold.v,
                                                     (size_t)o.threshold.n, &of[OF_PLOT], &err))))
