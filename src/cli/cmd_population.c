@@ -84,9 +84,10 @@ void help_population(FILE *f)
         "(Cmax, Cmin, Cavg, AUC, time above thresholds) and the probability of target\n"
         "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
         "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
-        "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-        "histograms (256 bins per octave). Checks the regimen against the label and shows the\n"
-        "troughs beside the laboratory reference range (not a target).\n\noptions:\n",
+        "--threads, and under mpirun for any number of ranks (docs/mpi.md). Percentiles\n"
+        "are exact up to %ld values (N x times), then from log histograms (256 bins per\n"
+        "octave). Checks the regimen against the label and shows the troughs beside the\n"
+        "laboratory reference range (not a target).\n\noptions:\n",
         GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);

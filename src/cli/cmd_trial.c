@@ -59,8 +59,8 @@ void help_trial(FILE *f)
         "table; --replicates prints the power (share of replicates with a significant\n"
         "benefit), the power of the >= 30 %% responder endpoint, the distribution of the\n"
         "estimate and, with --n-grid, a power curve. Replicate r depends only on (seed, r):\n"
-        "results are identical for any\n"
-        "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
+        "results are identical for any --threads, and under mpirun for any number of ranks\n"
+        "(docs/mpi.md). The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
         "options:\n");
     struct trial_opts o;
     struct option t[] = TRIAL_OPTIONS(&o);
