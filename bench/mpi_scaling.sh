@@ -13,13 +13,16 @@
 # whether every output is byte-identical to the plain process, the bytes each rank sent
 # (GABASIM_MPI_TRAFFIC) beside docs/mpi.md's model, and the load average before the set. On a
 # 2-core machine shared with other work the figures are noisy: the load says how noisy.
-# Writes only to a temporary directory. Environment: N_ODE (20000), N_CF (100000), REPS (200).
+# The "simulate" columns are the population's own "simulated in X s" (rank 0: simulation,
+# gathers, reduction), without mpirun's start-up, which the wall time includes (about 0.3 s on
+# an idle machine, seconds on a busy one). Writes only to a temporary directory. Environment:
+# N_ODE (50000), N_CF (200000), REPS (200).
 set -euo pipefail
 BUILD=${1:-build}
 ROUNDS=${2:-3}
 GS=$(realpath "$BUILD/gabasim")
-N_ODE=${N_ODE:-20000}
-N_CF=${N_CF:-100000}
+N_ODE=${N_ODE:-50000}
+N_CF=${N_CF:-200000}
 REPS=${REPS:-200}
 SPEC=$(dirname "$(realpath "$0")")/../examples/clbp-gabapentin-trial.json
 [ -x "$GS" ] || { echo "mpi_scaling.sh: no $GS; build first (make build)" >&2; exit 2; }
@@ -70,15 +73,20 @@ same() {
   echo yes
 }
 
-row() { # label np t t_ref identical bytes model
-  printf '%-38s %3s %8ss %7.2f  %-9s %12s %12s   %s\n' "$1" "$2" "$3" \
-    "$(awk -v a="$4" -v b="$3" 'BEGIN {print a / b}')" "$5" "$6" "$7" "$8"
+row() { # label np t t_ref identical bytes model load [sim t_sim_ref]
+  printf '%-38s %3s %8ss %7.2f  %8s %7s  %-9s %12s %12s   %s\n' "$1" "$2" "$3" \
+    "$(awk -v a="$4" -v b="$3" 'BEGIN {print a / b}')" "${9:--}" \
+    "$(awk -v a="${10:-}" -v b="${9:-}" 'BEGIN {if (a != "" && b != "") printf "%.2f", a / b; else print "-"}')" \
+    "$5" "$6" "$7" "$8"
 }
 header() {
   echo
   echo "$1"
-  printf '%-38s %3s %9s %7s  %-9s %12s %12s   %s\n' case np time "$2" identical "bytes sent" "model" "load before"
+  printf '%-38s %3s %9s %7s  %8s %7s  %-9s %12s %12s   %s\n' case np wall "$2" simulate "$2" identical "bytes sent" "model" "load before"
 }
+# the population's own "simulated in X s" (rank 0: simulation, gathers and reduction; not
+# mpirun's start-up), from the last round
+sim() { awk '/^simulated in / {print $3}' "$TMP/$1.out"; }
 
 pop() { # NAME NP N DRUG ARGS...
   local name=$1 np=$2 n=$3 drug=$4
@@ -104,21 +112,23 @@ for kind in ode cf; do
     t1=$(cat "$TMP/$kind.1.med")
     label="mpirun"; [ $np = 4 ] && label="mpirun, oversubscribed (correctness)"
     row "$label" $np "$(cat "$TMP/$kind.$np.med")" "$t1" "$(same "$kind.0" "$kind.$np" p.csv s.csv)" \
-      "$(cat "$TMP/$kind.$np.bytes")" "$(model_pop "$n" $nout $block $np)" "$load"
+      "$(cat "$TMP/$kind.$np.bytes")" "$(model_pop "$n" $nout $block $np)" "$load" \
+      "$(sim "$kind.$np")" "$(sim "$kind.1")"
   done
-  echo "  (one process without mpirun: $(cat "$TMP/$kind.0.med") s)"
+  echo "  (one process without mpirun: $(cat "$TMP/$kind.0.med") s wall, $(sim "$kind.0") s simulating)"
 done
 
 header "weak scaling: gabapentin, $N_ODE subjects per rank" "efficiency"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 pop weak.1 1 "$N_ODE" gabapentin --dose 300mg --every 8h --days 3
 row "mpirun" 1 "$(cat "$TMP/weak.1.med")" "$(cat "$TMP/weak.1.med")" - \
-  "$(cat "$TMP/weak.1.bytes")" 0 "$load"
+  "$(cat "$TMP/weak.1.bytes")" 0 "$load" "$(sim weak.1)" "$(sim weak.1)"
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 pop weak.2 2 $((2 * N_ODE)) gabapentin --dose 300mg --every 8h --days 3
 pop weak.0 0 $((2 * N_ODE)) gabapentin --dose 300mg --every 8h --days 3
 row "mpirun" 2 "$(cat "$TMP/weak.2.med")" "$(cat "$TMP/weak.1.med")" "$(same weak.0 weak.2 p.csv s.csv)" \
-  "$(cat "$TMP/weak.2.bytes")" "$(model_pop $((2 * N_ODE)) 73 1024 2)" "$load"
+  "$(cat "$TMP/weak.2.bytes")" "$(model_pop $((2 * N_ODE)) 73 1024 2)" "$load" "$(sim weak.2)" \
+  "$(sim weak.1)"
 
 header "strong scaling: trial replicates, $REPS replicates of examples/clbp-gabapentin-trial.json" "speed-up"
 for np in 0 1 2 4; do

@@ -26,8 +26,9 @@ extern "C" {
 int gs_par_built_with_mpi(void);
 
 /* Starts MPI when the process was launched by an MPI launcher (see above) and the library has
- * MPI; otherwise nothing. Returns 0, or -1 if MPI could not start (a message on stderr). Call
- * once, first thing in main (after anything that re-executes the program). */
+ * MPI; otherwise nothing (a library without MPI launched as several processes warns once on
+ * stderr that each runs the whole job). Returns 0, or -1 if MPI could not start (a message on
+ * stderr). Call once, first thing in main (after anything that re-executes the program). */
 int gs_par_init(int *argc, char ***argv);
 
 /* Ends MPI if gs_par_init started it (once; later calls do nothing). */

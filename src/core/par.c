@@ -1,5 +1,8 @@
 /* par.c - gabasim/par.h without MPI (the build found none, or GS_MPI=OFF): one rank, 0 of 1;
- * the gathers copy this rank's bytes. src/core/par_mpi.c replaces this file when MPI is there. */
+ * the gathers copy this rank's bytes. src/core/par_mpi.c replaces this file when MPI is there.
+ * Under mpirun every process is then a whole run of its own (gs_par_init says so). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gabasim/alloc.h"
@@ -10,10 +13,21 @@ int gs_par_built_with_mpi(void)
     return 0;
 }
 
+/* Launched by mpirun or srun, this build runs the whole job in every process: say so once. */
 int gs_par_init(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    const char *n = getenv("OMPI_COMM_WORLD_SIZE"), *r = getenv("OMPI_COMM_WORLD_RANK");
+    if (n == NULL) {
+        n = getenv("PMI_SIZE");
+        r = getenv("PMI_RANK");
+    }
+    if (n && atoi(n) > 1 && (r == NULL || atoi(r) == 0))
+        fprintf(stderr,
+                "gabasim: warning: built without MPI: each of the %s processes runs the whole "
+                "job (docs/mpi.md)\n",
+                n);
     return 0;
 }
 
