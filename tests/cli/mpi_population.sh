@@ -19,6 +19,13 @@ fi
 . "$(dirname "$(realpath "$0")")/lib.sh"
 # the tests run as root in CI containers; Open MPI refuses root without these
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# the sanitizer build (make test-asan): Open MPI is not instrumented and its frames have no frame
+# pointers; LeakSanitizer needs full stacks and its plugins still loaded at exit to match
+# tests/lsan.supp's Open MPI lines
+if [ "${GS_SANITIZED:-OFF}" = ON ]; then
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
+  export OMPI_MCA_mca_base_component_disable_dlclose=1
+fi
 # no network interfaces needed between local ranks; quiet about missing ones
 export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
 # ranks waiting in a gather yield the core (oversubscribed: 4 ranks on 2 cores)
