@@ -37,6 +37,9 @@ TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme r-cran-emmeans r-cran
 # the Python binding's test (tests/python): cffi, numpy, pytest, venv (pandas: the DataFrame path)
 TEST_DEB_PACKAGES += python3-cffi python3-numpy python3-pytest python3-venv python3-dev \
                      python3-setuptools python3-wheel python3-pandas
+# MPI (docs/mpi.md): the build uses it when present (CMake GS_MPI=AUTO); the tests compare
+# `mpirun -np 1, 2, 4` with one process byte for byte (tests/cli/mpi_*.sh)
+TEST_DEB_PACKAGES += openmpi-bin libopenmpi-dev
 # node and npm for that test: Debian's nodejs and npm, unless a node with its npm is already there
 # (a NodeSource nodejs bundles npm and conflicts with Debian's npm package)
 NODE_DEB_PACKAGES = $(if $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo y),,nodejs npm)

@@ -31,6 +31,7 @@
 #include "gabasim/outfile.h"
 #include "gabasim/pain.h"
 #include "gabasim/pain_effect.h"
+#include "gabasim/par.h"
 #include "gabasim/patient.h"
 #include "gabasim/pd.h"
 #include "gabasim/nca.h"

@@ -7,6 +7,12 @@
  * percentiles are exact (sorted) when N x times <= GS_POP_EXACT_MAX values, otherwise taken from
  * per-time histograms of log2 concentration with 256 bins per octave (0.27 % wide; linear
  * interpolation inside a bin), whose memory does not grow with N.
+ *
+ * Under MPI (gabasim/par.h, docs/mpi.md) every rank calls gs_population_run() (or
+ * gs_population()) with the same configuration: block k of subjects is simulated on rank
+ * k mod R, and rank 0 gathers and reduces them in subject order, so its results are bit-identical
+ * to one process's. The callbacks (on_start, format_subject, on_subject, on_progress, the sink)
+ * run on rank 0 only; the other ranks return GS_OK (or rank 0's failure) without statistics.
  */
 #ifndef GABASIM_POPULATION_H
 #define GABASIM_POPULATION_H

@@ -84,9 +84,10 @@ void help_population(FILE *f)
         "(Cmax, Cmin, Cavg, AUC, time above thresholds) and the probability of target\n"
         "attainment (share of subjects whose Cmin, or Cavg, in the window reaches each\n"
         "threshold). Subject i depends only on (seed, i): outputs are identical for any\n"
-        "--threads. Percentiles are exact up to %ld values (N x times), then from log\n"
-        "histograms (256 bins per octave). Checks the regimen against the label and shows the\n"
-        "troughs beside the laboratory reference range (not a target).\n\noptions:\n",
+        "--threads, and under mpirun for any number of ranks (docs/mpi.md). Percentiles\n"
+        "are exact up to %ld values (N x times), then from log histograms (256 bins per\n"
+        "octave). Checks the regimen against the label and shows the troughs beside the\n"
+        "laboratory reference range (not a target).\n\noptions:\n",
         GS_POP_EXACT_MAX);
     struct population_opts o;
     struct option t[] = POPULATION_OPTIONS(&o);
@@ -198,8 +199,9 @@ int cmd_population(int argc, char **argv)
     if (!(st = cli_check_outputs(o.file, of_opt, N_OF, o.json, &to_stdout, &err)))
         st = cli_check_not_input(o.file, of_opt, N_OF, in,
                                  (const char *[]){"--drug", "--data", "--covariates"}, 3, &err);
+    int root = gs_par_rank() == 0; /* under mpirun, rank 0 alone writes (docs/mpi.md) */
     for (int i = 0; i < N_OF && !st; i++)
-        if (o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
+        if (root && o.file[i] && !(st = gs_outfile_open(&of[i], o.file[i], of_opt[i], &err)))
             f[i] = of[i].f;
     if (st)
         goto done;
@@ -217,7 +219,7 @@ int cmd_population(int argc, char **argv)
         req.on_progress = gs_report_progress;
         req.progress_ctx = &progress;
         if ((st = cli_progress_start(&progress, o.quiet, "subjects", 1, &err)) ||
-            (st = gs_population(&req, &res, &err)) ||
+            (st = gs_population(&req, &res, &err)) || !root ||
             (f[OF_PCT] && (st = gs_report_population_percentiles_csv(res, f[OF_PCT], &err))) ||
             (f[OF_PLOT] && (st = gs_plot_population(&res->pop, drug, o.threshold.v,
                                                     (size_t)o.threshold.n, &of[OF_PLOT], &err))))

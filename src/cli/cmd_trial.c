@@ -13,6 +13,7 @@
 #include "gabasim/trial.h"
 #include "gabasim/units.h"
 #include "gabasim/plot.h"
+#include "gabasim/par.h"
 
 struct trial_opts {
     long replicates, seed, threads;
@@ -58,8 +59,8 @@ void help_trial(FILE *f)
         "table; --replicates prints the power (share of replicates with a significant\n"
         "benefit), the power of the >= 30 %% responder endpoint, the distribution of the\n"
         "estimate and, with --n-grid, a power curve. Replicate r depends only on (seed, r):\n"
-        "results are identical for any\n"
-        "--threads. The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
+        "results are identical for any --threads, and under mpirun for any number of ranks\n"
+        "(docs/mpi.md). The replicates' CSV (study,yi,sei) feeds `gabasim meta` directly.\n\n"
         "options:\n");
     struct trial_opts o;
     struct option t[] = TRIAL_OPTIONS(&o);
@@ -166,9 +167,10 @@ int cmd_trial(int argc, char **argv)
     struct gs_outfile o_csv = {0}, o_plot = {0};
     int csv_open = 0, plot_open = 0;
     struct gs_trial_simulation *sim = NULL;
-    if (csv && !(st = gs_outfile_open(&o_csv, csv, "--csv", &err)))
+    int root = gs_par_rank() == 0; /* under mpirun, rank 0 alone writes (docs/mpi.md) */
+    if (root && csv && !(st = gs_outfile_open(&o_csv, csv, "--csv", &err)))
         csv_open = 1;
-    if (!st && plot && !(st = gs_outfile_open(&o_plot, plot, "--plot", &err)))
+    if (!st && root && plot && !(st = gs_outfile_open(&o_plot, plot, "--plot", &err)))
         plot_open = 1;
     struct gs_report_progress progress;
     req.on_progress = gs_report_progress;
@@ -176,9 +178,9 @@ int cmd_trial(int argc, char **argv)
     if (st || (st = cli_progress_start(&progress, o.quiet, "trial replicates", 0, &err)) ||
         (st = gs_trial_simulate(&req, &sim, &err)))
         goto done;
-    if (csv && (st = gs_report_trial_csv(sim, o_csv.f, &err)))
+    if (csv_open && (st = gs_report_trial_csv(sim, o_csv.f, &err)))
         goto done;
-    if (plot && (st = gs_report_trial_plot(sim, &o_plot, &err)))
+    if (plot_open && (st = gs_report_trial_plot(sim, &o_plot, &err)))
         goto done;
     struct gs_outfile *all[2] = {csv_open ? &o_csv : NULL, plot_open ? &o_plot : NULL};
     csv_open = plot_open = 0;

@@ -160,9 +160,28 @@ static void passive_waiting(char **argv)
 /* Standard output's last buffer is flushed here, so a failed write (a full disk, a device that
  * refuses it) is an error for every command, including the few lines of --version, help and
  * drugs; a command that already failed has said why. */
+/* Under mpirun or srun (docs/mpi.md): MPI starts after the re-exec above, rank 0 alone prints,
+ * the other ranks' standard output goes nowhere; GABASIM_MPI_TRAFFIC=1 has each rank say on
+ * stderr how many bytes it sent (bench/mpi_scaling.sh). A plain run never starts MPI. */
+static void mpi_end(void)
+{
+    if (gs_par_size() > 1 && getenv("GABASIM_MPI_TRAFFIC")) {
+        uint64_t bytes, calls;
+        gs_par_traffic(&bytes, &calls);
+        fprintf(stderr, "gabasim: mpi rank %d of %d sent %llu bytes in %llu gathers\n",
+                gs_par_rank(), gs_par_size(), (unsigned long long)bytes, (unsigned long long)calls);
+    }
+    gs_par_finalize();
+}
+
 int main(int argc, char **argv)
 {
     passive_waiting(argv);
+    if (gs_par_init(&argc, &argv) != 0)
+        return GS_EXIT_FAIL;
+    atexit(mpi_end); /* after the temporaries are removed (atexit runs in reverse) */
+    if (gs_par_rank() > 0 && freopen("/dev/null", "w", stdout) == NULL)
+        return GS_EXIT_FAIL;
     install_signal_handlers();
     atexit(remove_temporaries_at_exit);
     int rc = dispatch(argc, argv);

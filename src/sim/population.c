@@ -11,6 +11,7 @@
 #endif
 
 #include "gabasim/alloc.h"
+#include "gabasim/par.h"
 #include "gabasim/threads.h"
 #include "sim_int.h"
 
@@ -558,6 +559,195 @@ static int batchable(const struct gs_pop_config *c)
     return 1;
 }
 
+/* Simulates the block of subjects start .. start + m - 1 into work[0..m) (their statuses in
+ * work[b].st): batches of GS_LANES subjects of similar speed, or one subject at a time. */
+static void simulate_block(const struct gs_pop_config *c, const struct grid *g, long start, long m,
+                           struct subject_work *work, struct subject_work **order,
+                           double *lanes_scratch, size_t lanes_size, int threads)
+{
+    (void)threads; /* without OpenMP */
+    if (lanes_scratch) {
+        /* Subjects of a batch share its step sizes, so the fastest one sets the pace: sort
+         * the block by each subject's fastest rate before forming batches. The order depends
+         * only on the block's subjects, never on threads (or ranks: blocks are fixed). */
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 16) num_threads(threads)
+#endif
+        for (long b = 0; b < m; b++) {
+            prepare_subject(c, start + b, &work[b]);
+            work[b].rate = work[b].st == GS_OK ? fastest_rate(&work[b].s.model) : 0.0;
+        }
+        for (long b = 0; b < m; b++)
+            order[b] = &work[b];
+        qsort(order, (size_t)m, sizeof *order, by_rate);
+        long groups = (m + GS_LANES - 1) / GS_LANES;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+        for (long q = 0; q < groups; q++) {
+            long b = q * GS_LANES;
+            int nl = (int)(m - b < GS_LANES ? m - b : GS_LANES);
+#ifdef _OPENMP
+            double *scratch = lanes_scratch + (size_t)omp_get_thread_num() * lanes_size;
+#else
+            double *scratch = lanes_scratch;
+#endif
+            simulate_lanes(c, g, order + b, nl, scratch);
+        }
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+#endif
+        for (long b = 0; b < m; b++)
+            simulate_one(c, g, start + b, &work[b]);
+    }
+}
+
+/* What the reduction keeps across blocks (rank 0 only). */
+struct reduction {
+    struct stats S;
+    long pta_cmin[GS_POP_MAX_THRESHOLDS], pta_cavg[GS_POP_MAX_THRESHOLDS];
+};
+
+/* Folds the simulated block start .. start + m - 1 (work[0..m); only the concentrations at the
+ * output times are read) into the statistics, in subject order, and hands its subjects to the
+ * caller's callbacks: the same operations in the same order whatever the threads and ranks. */
+static gs_status reduce_block(const struct gs_pop_config *c, const struct grid *g,
+                              struct reduction *R, struct subject_work *work, long start, long m,
+                              int threads, struct gs_error *err)
+{
+    (void)threads; /* without OpenMP */
+    struct stats *S = &R->S;
+    size_t n_out = c->n_out;
+    gs_status st = GS_OK;
+    if (c->format_subject) {
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 16) num_threads(threads)
+#endif
+        for (long b = 0; b < m; b++)
+            if (work[b].st == GS_OK) {
+                size_t len = c->format_subject(c->ctx, &work[b].s, work[b].text, GS_POP_TEXT_MAX);
+                work[b].s.text = work[b].text;
+                work[b].s.text_len = len < GS_POP_TEXT_MAX ? len : GS_POP_TEXT_MAX - 1;
+            }
+    }
+    /* ordered reduction: the first failure in subject order wins */
+    for (long b = 0; b < m; b++)
+        if (work[b].st != GS_OK) {
+            if (err)
+                *err = work[b].err;
+            gs_error_prefix(err, "population");
+            return work[b].st;
+        }
+    /* Statistics: time columns are taken in tiles of 16 (16 histograms of 64 KiB stay in
+     * cache), each tile by one thread, which adds the block's subjects in subject order: every
+     * column's sum is the same whatever the thread count. */
+    size_t n_tiles = (n_out + 15) / 16;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static, 1) num_threads(threads)
+#endif
+    for (size_t tile = 0; tile < n_tiles; tile++) {
+        size_t j0 = tile * 16, j1 = j0 + 16 < n_out ? j0 + 16 : n_out;
+        for (long b = 0; b < m; b++) {
+            const double *row = work[b].conc;
+            for (size_t j = j0; j < j1; j++) {
+                double v = row[g->out_index[j]];
+                S->sum[j] += v;
+                if (S->exact)
+                    S->values[j * (size_t)c->n + (size_t)(start + b)] = v;
+                else if (v > 0.0)
+                    S->hist[j * (size_t)H_BINS + (size_t)hist_bin(v)]++;
+                else
+                    S->zeros[j]++;
+            }
+        }
+    }
+    for (long b = 0; b < m; b++) {
+        for (size_t th = 0; th < c->n_thresholds; th++) {
+            R->pta_cmin[th] += work[b].s.cmin_mg_l >= c->thresholds_mg_l[th];
+            R->pta_cavg[th] += work[b].s.cavg_mg_l >= c->thresholds_mg_l[th];
+        }
+        if (c->on_subject && (st = c->on_subject(c->ctx, &work[b].s, err)) != GS_OK)
+            return st;
+    }
+    if (c->on_progress)
+        c->on_progress(c->ctx, start + m, c->n);
+    return GS_OK;
+}
+
+/* ---- across ranks (docs/mpi.md): block k of subjects is simulated by rank k mod R, in rounds
+ * of R blocks; rank 0 gathers each round's blocks and reduces them in block order. A block
+ * travels as a header and, per subject, its struct gs_pop_subject and its concentrations at the
+ * output times: what the reduction and the callbacks read, nothing else. ---- */
+struct packet_head {
+    long start, m;
+    gs_status st; /* the block's first failure in subject order (its error below), else GS_OK */
+    struct gs_error err;
+};
+
+static size_t packet_record(size_t n_out)
+{
+    return sizeof(struct gs_pop_subject) + n_out * sizeof(double);
+}
+
+/* The block in work[0..m) into buf (room for a header and m records); returns its length. A
+ * failed block sends its header only. */
+static size_t pack_block(const struct gs_pop_config *c, const struct grid *g,
+                         const struct subject_work *work, long start, long m, unsigned char *buf)
+{
+    struct packet_head h;
+    memset(&h, 0, sizeof h);
+    h.start = start;
+    h.m = m;
+    h.st = GS_OK;
+    for (long b = 0; b < m && h.st == GS_OK; b++)
+        if (work[b].st != GS_OK) {
+            h.st = work[b].st;
+            h.err = work[b].err;
+        }
+    memcpy(buf, &h, sizeof h);
+    if (h.st != GS_OK)
+        return sizeof h;
+    unsigned char *p = buf + sizeof h;
+    for (long b = 0; b < m; b++) {
+        struct gs_pop_subject s = work[b].s;
+        s.text = NULL; /* formatted on rank 0 */
+        s.text_len = 0;
+        memcpy(p, &s, sizeof s);
+        p += sizeof s;
+        for (size_t j = 0; j < c->n_out; j++, p += sizeof(double))
+            memcpy(p, &work[b].conc[g->out_index[j]], sizeof(double));
+    }
+    return (size_t)(p - buf);
+}
+
+/* A packet back into work[0..m) (the concentrations at the output times only); its pointers,
+ * which are the sender's, are made this process's. */
+static void unpack_block(const struct gs_pop_config *c, const struct grid *g,
+                         const unsigned char *buf, struct subject_work *work, long *start, long *m)
+{
+    struct packet_head h;
+    memcpy(&h, buf, sizeof h);
+    *start = h.start;
+    *m = h.m;
+    if (h.st != GS_OK) { /* the reduction stops at the block's first failure */
+        work[0].st = h.st;
+        work[0].err = h.err;
+        *m = 1;
+        return;
+    }
+    const unsigned char *p = buf + sizeof h;
+    const struct gs_structure *structure = gs_drug_structure(c->drug);
+    for (long b = 0; b < h.m; b++) {
+        memcpy(&work[b].s, p, sizeof work[b].s);
+        p += sizeof work[b].s;
+        work[b].s.model.structure = structure;
+        work[b].st = GS_OK;
+        for (size_t j = 0; j < c->n_out; j++, p += sizeof(double))
+            memcpy(&work[b].conc[g->out_index[j]], p, sizeof(double));
+    }
+}
+
 gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result *out,
                             struct gs_error *err)
 {
@@ -570,47 +760,58 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
         return st;
 #endif
     memset(out, 0, sizeof *out);
+    /* ranks: rank 0 reduces and calls the callbacks, the others only simulate */
+    const int ranks = gs_par_size(), rank = gs_par_rank(), root = rank == 0;
     struct grid g = {0};
-    struct stats S = {0};
+    struct reduction red;
+    memset(&red, 0, sizeof red);
+    struct stats *S = &red.S;
     struct subject_work *work = NULL;
     double *conc_block = NULL, *lanes_scratch = NULL;
     char *text_block = NULL;
     struct subject_work **order = NULL;
-    long n_work = 0;
-    long pta_cmin[GS_POP_MAX_THRESHOLDS] = {0}, pta_cavg[GS_POP_MAX_THRESHOLDS] = {0};
-    size_t n_out = c->n_out;
+    unsigned char *packet = NULL, *gathered = NULL;
+    size_t gathered_cap = 0, *counts = NULL;
+    long n_work = 0, block = 1;
+    size_t n_out = c->n_out, lanes_size = 0;
 
-    if (c->on_start && (st = c->on_start(c->ctx, c, err)) != GS_OK)
-        return st;
+    if (root && c->on_start && (st = c->on_start(c->ctx, c, err)) != GS_OK) {
+        if (ranks == 1)
+            return st;
+        goto agree;
+    }
     if ((st = make_grid(c, &g)) != GS_OK)
-        goto nomem;
-    S.n_out = n_out;
-    S.n = c->n;
+        goto alloc_failed;
+    S->n_out = n_out;
+    S->n = c->n;
     double exact_max =
         c->exact_max_values == 0 ? (double)GS_POP_EXACT_MAX : (double)c->exact_max_values;
-    S.exact = (double)c->n * (double)n_out <= exact_max;
-    S.sum = gs_calloc(n_out, sizeof *S.sum);
-    if (S.exact)
-        S.values = gs_malloc((size_t)c->n * n_out * sizeof *S.values);
-    else {
-        S.hist = gs_calloc(n_out * (size_t)H_BINS, sizeof *S.hist);
-        S.zeros = gs_calloc(n_out, sizeof *S.zeros);
+    S->exact = (double)c->n * (double)n_out <= exact_max;
+    if (root) {
+        S->sum = gs_calloc(n_out, sizeof *S->sum);
+        if (S->exact)
+            S->values = gs_malloc((size_t)c->n * n_out * sizeof *S->values);
+        else {
+            S->hist = gs_calloc(n_out * (size_t)H_BINS, sizeof *S->hist);
+            S->zeros = gs_calloc(n_out, sizeof *S->zeros);
+        }
+        if (!S->sum || (S->exact && !S->values) || (!S->exact && (!S->hist || !S->zeros)))
+            goto alloc_failed;
     }
     const struct gs_structure *structure = gs_drug_structure(c->drug);
     long block_size = batchable(c) && !structure->exact ? BLOCK_ODE : BLOCK_CHEAP;
-    long block = c->n < block_size ? c->n : block_size;
+    block = c->n < block_size ? c->n : block_size;
     work = gs_calloc((size_t)block, sizeof *work);
     n_work = work ? block : 0;
     conc_block = gs_malloc((size_t)block * g.n * sizeof *conc_block);
-    if (!S.sum || (S.exact && !S.values) || (!S.exact && (!S.hist || !S.zeros)) || !work ||
-        !conc_block)
-        goto nomem;
+    if (!work || !conc_block)
+        goto alloc_failed;
     for (long b = 0; b < block; b++)
         work[b].conc = conc_block + (size_t)b * g.n;
-    if (c->format_subject) {
+    if (c->format_subject && root) {
         text_block = gs_malloc((size_t)block * GS_POP_TEXT_MAX);
         if (text_block == NULL)
-            goto nomem;
+            goto alloc_failed;
         for (long b = 0; b < block; b++)
             work[b].text = text_block + (size_t)b * GS_POP_TEXT_MAX;
     }
@@ -626,126 +827,94 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
             work[b].models = gs_malloc(rows * sizeof *work[b].models);
             work[b].change_h = gs_malloc(rows * sizeof *work[b].change_h);
             if (!work[b].models || !work[b].change_h)
-                goto nomem;
+                goto alloc_failed;
         }
     }
     out->peak_bytes = (double)n_out * sizeof(double) +
-                      (S.exact ? (double)c->n * n_out * sizeof(double)
-                               : (double)n_out * H_BINS * sizeof(uint32_t)) +
+                      (S->exact ? (double)c->n * n_out * sizeof(double)
+                                : (double)n_out * H_BINS * sizeof(uint32_t)) +
                       (double)block * (g.n * sizeof(double) + sizeof *work);
 
-    size_t lanes_size = g.n * GS_N_CORE * GS_LANES;
+    lanes_size = g.n * GS_N_CORE * GS_LANES;
     if (batchable(c)) {
         lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);
         order = gs_malloc((size_t)block * sizeof *order);
         if (lanes_scratch == NULL || order == NULL)
-            goto nomem;
+            goto alloc_failed;
     }
-    for (long start = 0; start < c->n && st == GS_OK; start += block) {
-        long m = c->n - start < block ? c->n - start : block;
-        if (lanes_scratch) {
-            /* Subjects of a batch share its step sizes, so the fastest one sets the pace: sort
-             * the block by each subject's fastest rate before forming batches. The order depends
-             * only on the block's subjects, never on threads. */
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static, 16) num_threads(threads)
-#endif
-            for (long b = 0; b < m; b++) {
-                prepare_subject(c, start + b, &work[b]);
-                work[b].rate = work[b].st == GS_OK ? fastest_rate(&work[b].s.model) : 0.0;
-            }
-            for (long b = 0; b < m; b++)
-                order[b] = &work[b];
-            qsort(order, (size_t)m, sizeof *order, by_rate);
-            long groups = (m + GS_LANES - 1) / GS_LANES;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-            for (long q = 0; q < groups; q++) {
-                long b = q * GS_LANES;
-                int nl = (int)(m - b < GS_LANES ? m - b : GS_LANES);
-#ifdef _OPENMP
-                double *scratch = lanes_scratch + (size_t)omp_get_thread_num() * lanes_size;
-#else
-                double *scratch = lanes_scratch;
-#endif
-                simulate_lanes(c, &g, order + b, nl, scratch);
-            }
-        } else {
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
-#endif
-            for (long b = 0; b < m; b++)
-                simulate_one(c, &g, start + b, &work[b]);
+    if (ranks > 1) {
+        packet = gs_malloc(sizeof(struct packet_head) + (size_t)block * packet_record(n_out));
+        counts = gs_malloc((size_t)ranks * sizeof *counts);
+        if (!packet || !counts)
+            goto alloc_failed;
+    }
+    goto agree;
+alloc_failed:
+    st = gs_error_set(err, GS_NOMEM, "population", "out of memory for %ld subjects x %zu times",
+                      c->n, c->n_out);
+agree:
+    /* every rank starts the rounds, or none does */
+    if (ranks > 1 && gs_par_max(st != GS_OK) && st == GS_OK)
+        st = gs_error_set(err, GS_NOMEM, "population", "another rank could not start");
+    if (st != GS_OK)
+        goto done;
+
+    long n_blocks = (c->n + block - 1) / block;
+    if (ranks == 1) {
+        for (long k = 0; k < n_blocks && st == GS_OK; k++) {
+            long start = k * block, m = c->n - start < block ? c->n - start : block;
+            simulate_block(c, &g, start, m, work, order, lanes_scratch, lanes_size, threads);
+            st = reduce_block(c, &g, &red, work, start, m, threads, err);
         }
-        if (c->format_subject) {
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static, 16) num_threads(threads)
-#endif
-            for (long b = 0; b < m; b++)
-                if (work[b].st == GS_OK) {
-                    size_t len =
-                        c->format_subject(c->ctx, &work[b].s, work[b].text, GS_POP_TEXT_MAX);
-                    work[b].s.text = work[b].text;
-                    work[b].s.text_len = len < GS_POP_TEXT_MAX ? len : GS_POP_TEXT_MAX - 1;
-                }
-        }
-        /* ordered reduction: the first failure in subject order wins */
-        for (long b = 0; b < m; b++)
-            if (work[b].st != GS_OK) {
-                st = work[b].st;
-                if (err)
-                    *err = work[b].err;
-                gs_error_prefix(err, "population");
-                break;
+    } else {
+        /* After a failure rank 0 keeps gathering (and drops) the later rounds, so no rank waits
+         * for it; the failure is the first in subject order, as with one process. */
+        for (long round = 0; round * ranks < n_blocks; round++) {
+            long k = round * ranks + rank;
+            size_t bytes = 0;
+            if (k < n_blocks) {
+                long start = k * block, m = c->n - start < block ? c->n - start : block;
+                simulate_block(c, &g, start, m, work, order, lanes_scratch, lanes_size, threads);
+                bytes = pack_block(c, &g, work, start, m, packet);
             }
-        if (st != GS_OK)
-            break;
-        /* Statistics: time columns are taken in tiles of 16 (16 histograms of 64 KiB stay in
-         * cache), each tile by one thread, which adds the block's subjects in subject order: every
-         * column's sum is the same whatever the thread count. */
-        size_t n_tiles = (n_out + 15) / 16;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(static, 1) num_threads(threads)
-#endif
-        for (size_t tile = 0; tile < n_tiles; tile++) {
-            size_t j0 = tile * 16, j1 = j0 + 16 < n_out ? j0 + 16 : n_out;
-            for (long b = 0; b < m; b++) {
-                const double *row = work[b].conc;
-                for (size_t j = j0; j < j1; j++) {
-                    double v = row[g.out_index[j]];
-                    S.sum[j] += v;
-                    if (S.exact)
-                        S.values[j * (size_t)c->n + (size_t)(start + b)] = v;
-                    else if (v > 0.0)
-                        S.hist[j * (size_t)H_BINS + (size_t)hist_bin(v)]++;
-                    else
-                        S.zeros[j]++;
-                }
+            gs_status gst = gs_par_gather(packet, bytes, &gathered, &gathered_cap, counts, err);
+            if (!root || st != GS_OK)
+                continue;
+            if ((st = gst) != GS_OK)
+                continue;
+            const unsigned char *p = gathered;
+            for (int r = 0; r < ranks && st == GS_OK; p += counts[r], r++) {
+                if (counts[r] == 0)
+                    continue;
+                long start, m;
+                unpack_block(c, &g, p, work, &start, &m);
+                st = reduce_block(c, &g, &red, work, start, m, threads, err);
             }
         }
-        for (long b = 0; b < m; b++) {
-            for (size_t th = 0; th < c->n_thresholds; th++) {
-                pta_cmin[th] += work[b].s.cmin_mg_l >= c->thresholds_mg_l[th];
-                pta_cavg[th] += work[b].s.cavg_mg_l >= c->thresholds_mg_l[th];
-            }
-            if (c->on_subject && (st = c->on_subject(c->ctx, &work[b].s, err)) != GS_OK)
-                break;
-        }
-        if (c->on_progress)
-            c->on_progress(c->ctx, start + m, c->n);
+        /* rank 0's outcome, and its message, on every rank */
+        struct gs_error e = GS_ERROR_INIT;
+        if (root && err)
+            e = *err;
+        int code = (int)st;
+        gs_par_bcast(&code, sizeof code);
+        gs_par_bcast(&e, sizeof e);
+        st = (gs_status)code;
+        if (!root && err)
+            *err = e;
     }
     if (st != GS_OK)
         goto done;
 
     out->n = c->n;
     out->n_out = n_out;
-    out->exact_percentiles = S.exact;
+    out->exact_percentiles = S->exact;
+    out->n_extra_pct = c->n_extra_pct;
+    if (!root) /* the statistics are rank 0's */
+        goto done;
     out->t_h = gs_malloc(n_out * sizeof *out->t_h);
     out->mean_mg_l = gs_malloc(n_out * sizeof *out->mean_mg_l);
     for (int q = 0; q < GS_POP_N_PCT; q++)
         out->pct_mg_l[q] = gs_malloc(n_out * sizeof *out->pct_mg_l[q]);
-    out->n_extra_pct = c->n_extra_pct;
     for (size_t q = 0; q < c->n_extra_pct; q++)
         out->extra_pct_mg_l[q] = gs_malloc(n_out * sizeof *out->extra_pct_mg_l[q]);
     if (!out->t_h || !out->mean_mg_l)
@@ -762,27 +931,28 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
 #endif
     for (size_t j = 0; j < n_out; j++) {
         out->t_h[j] = c->t_out[j];
-        out->mean_mg_l[j] = S.sum[j] / (double)c->n;
+        out->mean_mg_l[j] = S->sum[j] / (double)c->n;
         size_t nq = GS_POP_N_PCT + c->n_extra_pct;
         double p[GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT], val[GS_POP_N_PCT + GS_POP_MAX_EXTRA_PCT];
         for (size_t q = 0; q < nq; q++)
             p[q] =
                 (q < GS_POP_N_PCT ? gs_pop_percentiles[q] : c->extra_pct[q - GS_POP_N_PCT]) / 100.0;
         /* exact: select the order statistics the percentiles use (O(N)), no full sort */
-        if (S.exact && select_quantiles(S.values + j * (size_t)c->n, (size_t)c->n, p, nq, val))
+        if (S->exact && select_quantiles(S->values + j * (size_t)c->n, (size_t)c->n, p, nq, val))
             sort_failed = 1;
         for (size_t q = 0; q < nq; q++) {
             double *dst =
                 q < GS_POP_N_PCT ? out->pct_mg_l[q] : out->extra_pct_mg_l[q - GS_POP_N_PCT];
-            dst[j] = S.exact ? val[q]
-                             : quantile_hist(S.hist + j * (size_t)H_BINS, S.zeros[j], c->n, p[q]);
+            dst[j] = S->exact
+                         ? val[q]
+                         : quantile_hist(S->hist + j * (size_t)H_BINS, S->zeros[j], c->n, p[q]);
         }
     }
     if (sort_failed)
         goto nomem;
     for (size_t th = 0; th < c->n_thresholds; th++) {
-        out->pta_cmin[th] = (double)pta_cmin[th] / (double)c->n;
-        out->pta_cavg[th] = (double)pta_cavg[th] / (double)c->n;
+        out->pta_cmin[th] = (double)red.pta_cmin[th] / (double)c->n;
+        out->pta_cavg[th] = (double)red.pta_cavg[th] / (double)c->n;
     }
     goto done;
 nomem:
@@ -793,10 +963,10 @@ done:
         gs_population_run_release(out);
     gs_free(g.t);
     gs_free(g.out_index);
-    gs_free(S.sum);
-    gs_free(S.values);
-    gs_free(S.hist);
-    gs_free(S.zeros);
+    gs_free(S->sum);
+    gs_free(S->values);
+    gs_free(S->hist);
+    gs_free(S->zeros);
     for (long b = 0; work && b < n_work; b++) {
         gs_free(work[b].models);
         gs_free(work[b].change_h);
@@ -806,6 +976,9 @@ done:
     gs_free(lanes_scratch);
     gs_free(text_block);
     gs_free(order);
+    gs_free(packet);
+    gs_free(gathered);
+    gs_free(counts);
     return st;
 }
 

@@ -10,6 +10,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/population.h"
+#include "gabasim/par.h"
 #include "gabasim/dialysis.h"
 
 void gs_population_request_init(struct gs_population_request *req)
@@ -250,12 +251,15 @@ gs_status gs_population(const struct gs_population_request *req, struct gs_popul
     if ((st = gs_population_run(&cfg, &r->pop, err)))
         goto done;
     r->elapsed_s = now_s() - t0;
-    if (req->sink && req->sink->end && (st = req->sink->end(req->sink->ctx, err)))
+    /* under MPI the subjects and the statistics reach rank 0 only (docs/mpi.md): the other
+     * ranks return the request's description without them */
+    int root = gs_par_rank() == 0;
+    if (root && req->sink && req->sink->end && (st = req->sink->end(req->sink->ctx, err)))
         goto done;
-    if ((st = spread(relay.cmax, cfg.n, &r->cmax_mg_l, err)) ||
-        (st = spread(relay.cmin, cfg.n, &r->cmin_mg_l, err)) ||
-        (st = spread(relay.cavg, cfg.n, &r->cavg_mg_l, err)) ||
-        (st = label_check(req, covdist || covtable, &relay, cfg.n, r, err)))
+    if (root && ((st = spread(relay.cmax, cfg.n, &r->cmax_mg_l, err)) ||
+                 (st = spread(relay.cmin, cfg.n, &r->cmin_mg_l, err)) ||
+                 (st = spread(relay.cavg, cfg.n, &r->cavg_mg_l, err)) ||
+                 (st = label_check(req, covdist || covtable, &relay, cfg.n, r, err))))
         goto done;
     r->n = cfg.n;
     r->seed = cfg.seed;

@@ -9,9 +9,11 @@
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <omp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gabasim/alloc.h"
+#include "gabasim/par.h"
 #include "gabasim/population.h"
 #include "gabasim/threads.h"
 #include "trial_int.h"
@@ -60,6 +62,53 @@ static gs_status trial_rep(const void *ctx, long rep, struct rep_out *o, struct 
     return GS_OK;
 }
 
+/* The ranks' replicates into every rank's res[0..n_reps), in replicate order, and the lowest
+ * failing replicate over all ranks (its error in *first_err). This rank holds [lo, hi). */
+static gs_status gather_reps(struct rep_out *res, long n_reps, long lo, long hi, long *failed,
+                             struct gs_error *first_err, struct gs_error *err)
+{
+    struct head {
+        long failed;
+        struct gs_error err;
+    } h;
+    memset(&h, 0, sizeof h);
+    h.failed = *failed;
+    h.err = *first_err;
+    size_t slice = (size_t)(hi - lo) * sizeof *res, bytes = sizeof h + slice;
+    unsigned char *mine = gs_malloc(bytes), *all = NULL;
+    size_t cap = 0, *counts = gs_malloc((size_t)gs_par_size() * sizeof *counts);
+    if (counts == NULL) /* a few bytes; the other ranks are waiting in the gather */
+        abort();
+    if (mine) {
+        memcpy(mine, &h, sizeof h);
+        memcpy(mine + sizeof h, res + lo, slice);
+    } else { /* the header alone, marked: every rank fails alike */
+        h.failed = -2;
+    }
+    gs_status st = gs_par_allgather(mine ? (const void *)mine : (const void *)&h,
+                                    mine ? bytes : sizeof h, &all, &cap, counts, err);
+    const unsigned char *p = all;
+    long at = 0;
+    *failed = -1;
+    for (int r = 0; st == GS_OK && r < gs_par_size(); p += counts[r], r++) {
+        memcpy(&h, p, sizeof h);
+        if (h.failed == -2)
+            st = gs_error_set(err, GS_NOMEM, "--replicates",
+                              "rank %d: out of memory gathering %ld replicates", r, n_reps);
+        size_t k = (counts[r] - sizeof h) / sizeof *res;
+        memcpy(res + at, p + sizeof h, k * sizeof *res);
+        if (h.failed >= 0 && *failed < 0) { /* ranks hold ascending ranges */
+            *failed = h.failed;
+            *first_err = h.err;
+        }
+        at += (long)k;
+    }
+    gs_free(mine);
+    gs_free(all);
+    gs_free(counts);
+    return st;
+}
+
 /* Runs replicates first_rep .. first_rep + n_reps - 1 of fn in parallel into slots by index,
  * then summarises them in index order. */
 static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_arm, int threads,
@@ -90,8 +139,13 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
     long failed = -1; /* the lowest failing replicate, so the message is deterministic */
     struct gs_error first_err = {0};
     int stop = 0; /* set on a failure: later replicates are skipped (the lowest still reports) */
+    /* under MPI (docs/mpi.md) rank r runs replicates [n r / R, n (r + 1) / R), then every rank
+     * gathers all of them: the summaries below are computed alike on every rank */
+    const int ranks = gs_par_size(), rank = gs_par_rank();
+    const long lo = n_reps * rank / ranks, hi = n_reps * (rank + 1) / ranks;
+    const long step = pr ? rep_size * ranks : 0; /* progress: this rank's share of the whole */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-    for (long i = 0; i < n_reps; i++) {
+    for (long i = lo; i < hi; i++) {
         int skip;
 #pragma omp atomic read
         skip = stop;
@@ -114,12 +168,17 @@ static gs_status run_reps(rep_fn fn, const void *ctx, long n_reps, long n_per_ar
         if (pr) {
             long done;
 #pragma omp atomic capture
-            done = pr->done += rep_size;
+            done = pr->done += step;
             /* on the calling thread only (callers need not lock); the end is reported once by
              * gs_trial_simulate */
             if (omp_get_thread_num() == 0 && done < pr->total)
                 pr->fn(pr->ctx, done, pr->total);
         }
+    }
+    if (ranks > 1 && gather_reps(res, n_reps, lo, hi, &failed, &first_err, err) != GS_OK) {
+        gs_free(res);
+        gs_trial_reps_release(out);
+        return err ? err->code : GS_NOMEM;
     }
     if (failed >= 0) {
         gs_free(res);
