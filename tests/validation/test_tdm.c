@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "../test_util.h"
+#include "gabasim/advise.h"
 #include "gabasim/dataset_sim.h"
 #include "gabasim/rng.h"
 #include "gabasim/tdm.h"
@@ -414,12 +415,76 @@ static void dataset_matches_tdm(void **state)
     gs_drug_free(d);
 }
 
+/* advise with a measured level (issue 12 item 2): gs_advise estimates from the dosing history it
+ * is given (the proposed regimen) exactly as gs_tdm_estimate does, and the individualised
+ * regimen stays inside the label band for the kidney function. */
+static void advise_with_level(void **state)
+{
+    (void)state;
+    gs_drug *d = load_drug("gabapentin");
+    struct gs_patient pt;
+    gs_patient_init(&pt);
+    pt.age_y = 70;
+    pt.crcl_given_ml_min = 35;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_patient_resolve(&pt, &err), GS_OK);
+    struct gs_regimen r;
+    gs_regimen_init(&r);
+    r.n_steps = 1;
+    r.steps[0] = (struct gs_regimen_step){0.0, 300.0, 8.0};
+    r.end_h = 14 * 24.0;
+    struct gs_tdm_level lv[1] = {{38.0, 12.0}}; /* high: a clearance below the population's */
+    struct gs_advise_request rq = GS_ADVISE_REQUEST_INIT;
+    rq.drug = d;
+    rq.patient = &pt;
+    rq.proposed = &r;
+    rq.n = 10;
+    rq.levels = lv;
+    rq.n_levels = 1;
+    struct gs_advise_result *res = NULL;
+    gs_status st = gs_advise(&rq, &res, &err);
+    if (st)
+        print_error("%s\n", err.msg);
+    assert_int_equal(st, GS_OK);
+    assert_non_null(res->tdm);
+    struct gs_tdm_request q = {.drug = d,
+                               .patient = &pt,
+                               .regimen = &r,
+                               .levels = lv,
+                               .n_levels = 1,
+                               .interval = 0.9,
+                               .seed = 1,
+                               .n_draws = 0,
+                               .until_h = NAN,
+                               .step_h = NAN,
+                               .rtol = NAN};
+    struct gs_tdm_result fit;
+    assert_int_equal(gs_tdm_estimate(&q, &fit, &err), GS_OK);
+    const struct gs_advise_tdm *t = res->tdm;
+    print_message("advise --level 12mg/L@38h: CL %.4g (population %.4g), t1/2 %.3g h; %g mg x "
+                  "%d (band %g-%g, P %.2f)\n",
+                  t->cl_l_h, t->cl_pop_l_h, t->half_life_h, t->target.dose_mg, t->target.per_day,
+                  t->target.band_lo_mg, t->target.band_hi_mg, t->target.probability);
+    assert_rel(t->cl_l_h, fit.param[2].estimate, 1e-12);
+    assert_rel(t->half_life_h, fit.half_life_h, 1e-12);
+    assert_true(t->cl_l_h < t->cl_pop_l_h);
+    assert_true(t->target.daily_mg >= t->target.band_lo_mg - 1e-9 &&
+                t->target.daily_mg <= t->target.band_hi_mg + 1e-9);
+    /* a lower clearance needs no more than the plan's daily dose to reach the typical average */
+    assert_true(t->target.daily_mg <= res->plan.daily_mg + 1e-9);
+    assert_rel(t->target_cavg_mg_l, res->typical.ss_cavg_mg_l, 1e-12);
+    gs_tdm_result_release(&fit);
+    gs_advise_result_free(res);
+    gs_drug_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dataset_matches_tdm), cmocka_unit_test(dataset_ipred_from_dv),
-        cmocka_unit_test(r_matches_map),       cmocka_unit_test(target_never_outside_band),
-        cmocka_unit_test(simest_pregabalin),   cmocka_unit_test(simest_gabapentin),
+        cmocka_unit_test(advise_with_level),         cmocka_unit_test(dataset_matches_tdm),
+        cmocka_unit_test(dataset_ipred_from_dv),     cmocka_unit_test(r_matches_map),
+        cmocka_unit_test(target_never_outside_band), cmocka_unit_test(simest_pregabalin),
+        cmocka_unit_test(simest_gabapentin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
