@@ -130,7 +130,8 @@ int gs_dataset_covariate_index(const gs_dataset *ds, const char *name);
  * with three columns appended: PRED, IPRED and SIMDV, from the caller's per-row arrays printed
  * with %.10g (NaN, infinities and a NULL array print as '.'). Dose and other non-observation rows
  * get '.' unless the arrays say otherwise. An earlier run's PRED, IPRED or SIMDV
- * column is replaced, not repeated. GS_INPUT if ds or f is NULL, GS_IO if the stream reports an error. */
+ * column is replaced, not repeated. GS_INPUT if ds or f is NULL, GS_IO if the stream reports an
+ * error. */
 gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
                            const double *simdv);
 /* The same with any columns appended: n_out names and per-row arrays (a NULL array prints '.').

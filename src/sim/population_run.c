@@ -317,8 +317,7 @@ gs_status gs_population_dataset(const struct gs_population_dataset_request *req,
         r->iwres = gs_malloc((n ? n : 1) * sizeof *r->iwres);
         r->simipred_mg_l = gs_malloc((n ? n : 1) * sizeof *r->simipred_mg_l);
     }
-    if (!r || !r->pred_mg_l || !r->ipred_mg_l || !r->simdv_mg_l || !r->iwres ||
-        !r->simipred_mg_l) {
+    if (!r || !r->pred_mg_l || !r->ipred_mg_l || !r->simdv_mg_l || !r->iwres || !r->simipred_mg_l) {
         gs_population_dataset_result_free(r);
         return gs_error_set(err, GS_NOMEM, "--data", "out of memory for %zu rows", n);
     }
