@@ -26,6 +26,7 @@
 #include "gabasim/simulate.h"
 #include "gabasim/error.h"
 #include "gabasim/summary.h"
+#include "gabasim/tdm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -104,11 +105,17 @@ struct gs_advise_request {
     const struct gs_comedication *comedications;
     size_t n_comedications;
     const char *pain_type; /* "radicular", "nonradicular-clbp", "phn"; NULL: no pain estimate */
+    /* measured levels (0 to GS_TDM_MAX_LEVELS), times in hours from the first dose of the dosing
+     * history: the proposed regimen if given, else the advised calendar. With levels the
+     * patient's own parameters are estimated (gs_tdm_estimate) and the result's `tdm` holds
+     * them and the individualised dose (gs_tdm_dose_to_target) */
+    const struct gs_tdm_level *levels;
+    size_t n_levels;
 };
 
 #define GS_ADVISE_REQUEST_INIT                                                                     \
     {                                                                                              \
-        NULL, NULL, NAN, NULL, 14.0, 1000, 1, NULL, 0, NULL                                        \
+        NULL, NULL, NAN, NULL, 14.0, 1000, 1, NULL, 0, NULL, NULL, 0                               \
     }
 
 /* ---- the result ---- */
@@ -184,6 +191,18 @@ struct gs_advise_warning {
     char source[320]; /* label sections and guidelines: "Neurontin label 5.7; ..." */
 };
 
+/* The advice from measured levels (gs_advise_request.levels): the MAP estimate of this patient's
+ * parameters from the dosing history and the levels, and the regimen inside the label band that
+ * gives this patient the average steady-state level the recommended plan gives the typical
+ * patient with the same kidney function (probability 0.5 under the posterior). */
+struct gs_advise_tdm {
+    struct gs_tdm_result fit; /* estimate (no importance sampling); cov and fit points */
+    double cl_pop_l_h, cl_l_h, cl_lo, cl_hi; /* clearance: population, MAP, 90 % interval */
+    double half_life_pop_h, half_life_h, hl_lo, hl_hi; /* elimination half-life, likewise */
+    double target_cavg_mg_l;            /* the typical patient's steady-state Cavg on the plan */
+    struct gs_tdm_target_result target; /* the individualised regimen (inside the band) */
+};
+
 struct gs_advise_result {
     const gs_drug *drug; /* the request's (borrowed) */
     struct gs_patient patient;
@@ -232,6 +251,8 @@ struct gs_advise_result {
     /* the warnings that apply, most serious first (respiratory depression, then falls) */
     struct gs_advise_warning warnings[GS_ADVISE_MAX_WARNINGS];
     size_t n_warnings;
+
+    struct gs_advise_tdm *tdm; /* NULL without levels */
 };
 
 /* Works out the advice. On success *out owns a new result the caller frees with

@@ -113,6 +113,10 @@ void gs_dataset_row_event(const gs_dataset *ds, size_t row, struct gs_event *ev)
 /* 1 if the row is an observation whose prediction is wanted (EVID 0, whatever MDV says). */
 int gs_dataset_row_is_observation(const gs_dataset *ds, size_t row);
 
+/* The measured DV of an observation row (EVID 0, MDV 0); NaN on other rows or where DV is
+ * missing. */
+double gs_dataset_row_dv(const gs_dataset *ds, size_t row);
+
 /* Covariate columns (every column that is not a standard one), in file order. Values are NaN
  * where '.' or empty (and for a row or index out of range); a name out of range is NULL. */
 size_t gs_dataset_n_covariates(const gs_dataset *ds);
@@ -125,10 +129,15 @@ int gs_dataset_covariate_index(const gs_dataset *ds, const char *name);
  * their surrounding spaces, '.' for missing; comment and blank lines dropped; LF line endings)
  * with three columns appended: PRED, IPRED and SIMDV, from the caller's per-row arrays printed
  * with %.10g (NaN, infinities and a NULL array print as '.'). Dose and other non-observation rows
- * get '.' unless the arrays say otherwise. A dataset that already has a PRED, IPRED or SIMDV
- * column gets a second one. GS_INPUT if ds or f is NULL, GS_IO if the stream reports an error. */
+ * get '.' unless the arrays say otherwise. An earlier run's PRED, IPRED or SIMDV
+ * column is replaced, not repeated. GS_INPUT if ds or f is NULL, GS_IO if the stream reports an
+ * error. */
 gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
                            const double *simdv);
+/* The same with any columns appended: n_out names and per-row arrays (a NULL array prints '.').
+ * Columns of an earlier run (PRED, IPRED, IWRES, SIMIPRED, SIMDV) are replaced, not repeated. */
+gs_status gs_dataset_write_columns(const gs_dataset *ds, FILE *f, size_t n_out,
+                                   const char *const *names, const double *const *values);
 
 #ifdef __cplusplus
 }

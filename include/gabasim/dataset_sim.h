@@ -1,4 +1,6 @@
-/* gabasim/dataset_sim.h - predictions for a NONMEM-style dataset: PRED, IPRED, simulated DV.
+/* gabasim/dataset_sim.h - predictions for a NONMEM-style dataset: PRED, a simulated individual
+ * and its DV (gs_dataset_simulate), the MAP individual prediction from the measured DV
+ * (gs_dataset_individual).
  *
  * Each individual's records become its events (NONMEM meanings of EVID, AMT, CMT, RATE, II,
  * ADDL, SS), applied in file order, and its observations (EVID 0), predicted where they stand
@@ -63,6 +65,16 @@ size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char
  * Errors name the file and line: "d.csv: line 14: '--crcl' is 300 mL/min; ...". */
 gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,
                               double *simdv, struct gs_error *err);
+
+/* The MAP individual prediction (IPRED) and IWRES from each subject's measured DV (EVID 0, MDV 0,
+ * DV given): the subject's random effects maximise the posterior of gs_tdm_estimate_events
+ * (priors Omega and residual error from c->var, the subject's doses and covariates as
+ * gs_dataset_simulate reads them; columns giving a parameter keep it fixed; between-occasion
+ * effects are not estimated). IPRED at every observation row; a subject without DV gets eta = 0,
+ * IPRED = PRED. IWRES = (DV - IPRED) / sqrt(add^2 + (prop IPRED)^2) where DV is given and the
+ * residual error is not zero, else NaN. Errors name the file and ID. */
+gs_status gs_dataset_individual(const struct gs_dataset_sim_config *c, double *ipred, double *iwres,
+                                struct gs_error *err);
 
 #ifdef __cplusplus
 }

@@ -237,8 +237,12 @@ struct gs_population_dataset_request {
 struct gs_population_dataset_result {
     const gs_dataset *ds; /* the request's dataset (borrowed: keep it until the result is freed) */
     size_t n_rows;
-    double *pred_mg_l, *ipred_mg_l,
-        *simdv_mg_l; /* per row; NaN on rows that are not observations */
+    /* per row, NaN on rows that are not observations: PRED (typical subject), IPRED (MAP
+     * individual prediction from the subject's measured DV, gs_dataset_individual; PRED without
+     * DV), SIMDV (a simulated observation: random effects drawn, plus residual error) */
+    double *pred_mg_l, *ipred_mg_l, *simdv_mg_l;
+    double *iwres;         /* (DV - IPRED) / residual SD at IPRED; NaN without DV */
+    double *simipred_mg_l; /* the simulated individual's prediction SIMDV is drawn around */
 };
 
 gs_status gs_population_dataset(const struct gs_population_dataset_request *req,

@@ -53,7 +53,8 @@ const struct gs_population_sink *gs_report_population_subjects(struct gs_report_
 size_t gs_report_population_subject_row(const struct gs_pop_config *cfg,
                                         const struct gs_pop_subject *s, char *buf, size_t cap);
 
-/* The dataset as read, with PRED, IPRED and SIMDV appended (`population --data`). */
+/* The dataset as read, with PRED, IPRED, IWRES, SIMIPRED and SIMDV appended (`population --data`).
+ */
 gs_status gs_report_population_dataset_csv(const struct gs_population_dataset_result *r, FILE *f,
                                            struct gs_error *err);
 

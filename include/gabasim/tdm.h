@@ -32,6 +32,8 @@
 #include "gabasim/patient.h"
 #include "gabasim/regimen.h"
 #include "gabasim/error.h"
+#include "gabasim/events.h"
+#include "gabasim/variability.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -116,6 +118,39 @@ gs_status gs_tdm_estimate(const struct gs_tdm_request *req, struct gs_tdm_result
 /* The objective OFV(eta) above for a request (exposed for tests and independent checks). */
 gs_status gs_tdm_objective(const struct gs_tdm_request *req, const double *eta, double *ofv,
                            struct gs_error *err);
+
+/* ---- a dosing history given as events (a NONMEM-style dataset subject) ---- */
+#define GS_TDM_MAX_EVENT_LEVELS 1024
+struct gs_tdm_events_request {
+    const gs_drug *drug;
+    /* priors (Omega) and residual error; NULL: the drug file's (gs_variability_from_drug, 1) */
+    const struct gs_variability *var;
+    /* the subject's typical models (covariates applied, no random effect), switched by the
+     * events' GS_EVID_MODEL records as in gs_simulate_tv; fixed: NULL, or n_models x
+     * GS_MAX_PARAMS flags, 1 where the data give the parameter (no random effect on it) */
+    const struct gs_model *models;
+    const unsigned char *fixed;
+    size_t n_models;
+    const struct gs_event_list *events; /* validated, ADDL-expanded, time-sorted */
+    /* one value per GS_EVID_OBS record of the events, in order: the measured level (mg/L), NaN
+     * where there is none; at most GS_TDM_MAX_EVENT_LEVELS are not NaN */
+    const double *dv;
+    size_t n_obs;
+    double rtol; /* NaN: 1e-10 */
+};
+struct gs_tdm_events_result {
+    size_t n_eta, n_levels;                    /* n_levels: the DV values used */
+    double eta[GS_MAX_PARAMS];                 /* MAP (0 without levels: the prior's mode) */
+    double cov[GS_MAX_PARAMS * GS_MAX_PARAMS]; /* Laplace (Omega without levels); NaN if the
+                                                * Hessian is not positive definite */
+    double ofv;                                /* at the MAP */
+    int iterations;
+};
+/* The MAP random effects of one subject given as events; apply them with
+ * gs_variability_apply_eta to the same models for the individual prediction. The objective is
+ * gs_tdm_estimate's, so the same levels and doses give the same MAP. */
+gs_status gs_tdm_estimate_events(const struct gs_tdm_events_request *req,
+                                 struct gs_tdm_events_result *out, struct gs_error *err);
 
 /* ---- dose to target ---- */
 enum gs_tdm_metric {

@@ -35,6 +35,9 @@ gs_status gs_advise_check(const struct gs_advise_request *req, struct gs_error *
     if (req->n_comedications && req->comedications == NULL)
         return gs_error_set(err, GS_INPUT, "--with", "%zu co-medications but no list",
                             req->n_comedications);
+    if (req->n_levels > GS_TDM_MAX_LEVELS || (req->n_levels && req->levels == NULL))
+        return gs_error_set(err, GS_INPUT, "--level", "%zu levels; allowed 0 to %d", req->n_levels,
+                            GS_TDM_MAX_LEVELS);
     for (size_t i = 0; i < req->n_comedications; i++)
         if (req->comedications[i].name == NULL ||
             (req->comedications[i].n_doses && req->comedications[i].dose_times_h == NULL))
@@ -245,6 +248,7 @@ gs_status gs_advise(const struct gs_advise_request *req, struct gs_advise_result
     if ((st = plan_and_check(req, r, err)) || (st = predict(req, r, err)) ||
         (req->pain_type && (st = gs__advise_pain(req, r, err))) ||
         (st = gs__advise_side_effects(r, err)) || (st = gs__advise_warnings(req, r, err)) ||
+        (req->n_levels && (st = gs__advise_tdm(req, r, err))) ||
         (st = gs_advise_evidence_load(&r->evidence_file, NULL, err)) ||
         (st = gs__advise_evidence_select(r->evidence_file, req->pain_type, gs_drug_name(req->drug),
                                          r->patient.crcl_ml_min, &r->evidence, err))) {
@@ -270,5 +274,10 @@ void gs_advise_result_free(struct gs_advise_result *r)
     gs_free(r->fall_risk_by_day);
     gs__advise_evidence_release(&r->evidence);
     gs_advise_evidence_free(r->evidence_file);
+    if (r->tdm) {
+        gs_tdm_result_release(&r->tdm->fit);
+        gs_tdm_target_result_release(&r->tdm->target);
+        gs_free(r->tdm);
+    }
     gs_free(r);
 }

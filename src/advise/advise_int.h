@@ -34,4 +34,9 @@ gs_status gs__advise_band(const struct gs_advise_request *req, struct gs_advise_
 gs_status gs__advise_warnings(const struct gs_advise_request *req, struct gs_advise_result *r,
                               struct gs_error *err);
 
+/* With req->levels: the MAP estimate from the dosing history (req->proposed, else r->regimen)
+ * and the individualised regimen for the typical patient's Cavg on the plan, into r->tdm. */
+gs_status gs__advise_tdm(const struct gs_advise_request *req, struct gs_advise_result *r,
+                         struct gs_error *err);
+
 #endif

@@ -167,6 +167,12 @@ struct gs_comedication;
 gs_status cli_parse_with(const struct opt_list *with, struct gs_comedication *co, char (*names)[64],
                          double (*times)[64], size_t *n, struct gs_error *err);
 
+/* `--level CONC@TIME` (6.1mg/L@38h), repeatable: the measured levels of tdm and advise, into
+ * lv[0..*n) (room for OPT_LIST_MAX). */
+struct gs_tdm_level;
+gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, size_t *n,
+                           struct gs_error *err);
+
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 

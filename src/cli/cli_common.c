@@ -359,3 +359,25 @@ gs_status cli_parse_with(const struct opt_list *with, struct gs_comedication *co
     }
     return GS_OK;
 }
+
+/* `--level CONC@TIME` (tdm, advise): each value into lv[*n]. */
+gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, size_t *n,
+                           struct gs_error *err)
+{
+    gs_status st;
+    *n = 0;
+    for (int i = 0; i < l->n; i++) {
+        const char *at = strchr(l->v[i], '@');
+        char conc[64];
+        if (at == NULL || (size_t)(at - l->v[i]) >= sizeof conc)
+            return gs_error_set(err, GS_INPUT, "--level",
+                                "'--level' is '%s'; expected CONC@TIME like 6.1mg/L@38h", l->v[i]);
+        memcpy(conc, l->v[i], (size_t)(at - l->v[i]));
+        conc[at - l->v[i]] = '\0';
+        if ((st = gs_units_parse_quantity(conc, GS_DIM_CONC, "--level", &lv[*n].conc_mg_l, err)) ||
+            (st = gs_units_parse_quantity(at + 1, GS_DIM_TIME, "--level", &lv[*n].time_h, err)))
+            return st;
+        (*n)++;
+    }
+    return GS_OK;
+}

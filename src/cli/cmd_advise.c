@@ -16,7 +16,7 @@ struct advise_opts {
     long n, seed;
     int json;
     struct cli_patient_opts patient;
-    struct opt_list with;
+    struct opt_list with, level;
 };
 
 #define ADVISE_OPTIONS(o)                                                                          \
@@ -40,6 +40,9 @@ struct advise_opts {
                      "a co-medication (morphine, antacid-al-mg, naproxen, opioid, alcohol, ...); " \
                      "for an antacid its dose times: antacid-al-mg@0h,8h (default: with every "    \
                      "dose)"),                                                                     \
+            OPT_LIST("level", "CONC@TIME", &(o)->level,                                            \
+                     "a measured level, hours from the first dose of the proposed regimen (else "  \
+                     "of the calendar): 6.1mg/L@38h (repeatable)"),                                \
             OPT_STRING("pain", "TYPE", &(o)->pain,                                                 \
                        "kind of pain, for the expected relief: nonradicular-clbp, radicular "      \
                        "(sciatica), phn"),                                                         \
@@ -67,17 +70,22 @@ void help_advise(FILE *f)
             "(--html). It ends with what the trials found for that kind of pain and the other\n"
             "medicines patients ask about (data/evidence.json, sources given). Warnings that\n"
             "apply (opioids or other sedating medicines; falls from 65) come right after the\n"
-            "dose. It supports, and does not replace, a clinician's judgement.\n\noptions:\n");
+            "dose. With --level, this patient's clearance and half-life are estimated from\n"
+            "the measured levels (Bayesian MAP, as `gabasim tdm`) and the dose that gives them\n"
+            "the typical patient's average level is shown, inside the label band. It supports,\n"
+            "and does not replace, a clinician's judgement.\n\noptions:\n");
     struct advise_opts o;
     struct option t[] = ADVISE_OPTIONS(&o);
     opt_print_help(f, t);
-    fprintf(f,
-            "\nexamples:\n"
-            "  gabasim advise --drug gabapentin --age 72 --sex female --weight 70kg "
-            "--scr 1.4mg/dL\n"
-            "  gabasim advise --drug pregabalin --crcl 45 --target 300mg --dose 150mg "
-            "--every 8h\n\n%s\n",
-            GS_CLINICAL_NOTICE);
+    fprintf(
+        f,
+        "\nexamples:\n"
+        "  gabasim advise --drug gabapentin --age 72 --sex female --weight 70kg "
+        "--scr 1.4mg/dL\n"
+        "  gabasim advise --drug pregabalin --crcl 45 --target 300mg --dose 150mg "
+        "--every 8h\n"
+        "  gabasim advise --crcl 35 --age 70 --dose 300mg --every 8h --level 6.1mg/L@38h\n\n%s\n",
+        GS_CLINICAL_NOTICE);
 }
 
 /* The proposed regimen to check, if any: dose and interval or a titration, over the horizon. */
@@ -110,6 +118,7 @@ int cmd_advise(int argc, char **argv)
     static char names[OPT_LIST_MAX][64];
     static double times[OPT_LIST_MAX][64];
     struct gs_comedication co[OPT_LIST_MAX];
+    struct gs_tdm_level lv[OPT_LIST_MAX];
     struct gs_error err = GS_ERROR_INIT;
     struct gs_advise_request rq = GS_ADVISE_REQUEST_INIT;
     struct advise_opts o = {.drug = "gabapentin",
@@ -140,12 +149,14 @@ int cmd_advise(int argc, char **argv)
     rq.patient = &pt;
     rq.pain_type = o.pain;
     rq.comedications = co;
+    rq.levels = lv;
     rq.target_daily_mg = o.target_mg;
     rq.days = o.days;
     rq.n = o.n;
     rq.seed = (uint64_t)o.seed;
     if ((st = gs_advise_check(&rq, &err)) || (st = proposed_regimen(&o, &rq, &proposed, &err)) ||
         (st = cli_parse_with(&o.with, co, names, times, &rq.n_comedications, &err)) ||
+        (st = cli_parse_levels(&o.level, lv, &rq.n_levels, &err)) ||
         (st = gs_advise(&rq, &res, &err)))
         goto done;
     /* the page first: on failure nothing is printed */

@@ -30,8 +30,8 @@ struct population_opts {
             OPT_STRING("model", "NAME|FILE", &(o)->model,                                          \
                        "model file in place of the drug's structure"),                             \
             OPT_STRING("data", "FILE.csv", &(o)->data,                                             \
-                       "a NONMEM-style dataset: simulate its subjects, write PRED, IPRED, SIMDV "  \
-                       "(see below; '-': standard input)"),                                        \
+                       "a NONMEM-style dataset: predict it, write PRED, IPRED, IWRES, "            \
+                       "SIMIPRED, SIMDV (see below; '-': standard input)"),                        \
             OPT_STRING("out", "FILE.csv", &(o)->file[OF_OUT],                                      \
                        "with --data: where to write the dataset (default stdout)"),                \
             OPT_STRING("drop", "COL,...", &(o)->drop,                                              \
@@ -95,9 +95,10 @@ void help_population(FILE *f)
     fprintf(f,
             "\nWith --data FILE.csv the subjects, doses and observation times come from a\n"
             "NONMEM-style dataset read as NONMEM reads it (docs/datasets.md; covariates AGE SEX\n"
-            "WT HT SCR CRCL DIAL); the output is the dataset with PRED (typical), IPRED (random\n"
-            "effects) and SIMDV (plus residual error) appended. Options that describe subjects or\n"
-            "regimens do not apply.\n\nexamples:\n"
+            "WT HT SCR CRCL DIAL); the output is the dataset with PRED (typical), IPRED (MAP fit\n"
+            "to the subject's own DV; PRED without DV), IWRES, SIMIPRED (a simulated individual)\n"
+            "and SIMDV (plus residual error) appended. Options that describe subjects or regimens\n"
+            "do not apply.\n\nexamples:\n"
             "  gabasim population --drug pregabalin --n 10000 --dose 150mg --every 12h --days 14\n"
             "  gabasim population --drug gabapentin --n 2000 --covariates clbp-atkinson2016 \\\n"
             "      --titrate label --days 7 --threshold 2mg/L --plot pop.svg\n");

@@ -60,27 +60,6 @@ void help_tdm(FILE *f)
                "      --level 2.1mg/L@71.5h --level 5.3mg/L@62h --json\n");
 }
 
-static gs_status parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, size_t *n,
-                              struct gs_error *err)
-{
-    gs_status st;
-    *n = 0;
-    for (int i = 0; i < l->n; i++) {
-        const char *at = strchr(l->v[i], '@');
-        char conc[64];
-        if (at == NULL || (size_t)(at - l->v[i]) >= sizeof conc)
-            return gs_error_set(err, GS_INPUT, "--level",
-                                "'--level' is '%s'; expected CONC@TIME like 6.1mg/L@38h", l->v[i]);
-        memcpy(conc, l->v[i], (size_t)(at - l->v[i]));
-        conc[at - l->v[i]] = '\0';
-        if ((st = gs_units_parse_quantity(conc, GS_DIM_CONC, "--level", &lv[*n].conc_mg_l, err)) ||
-            (st = gs_units_parse_quantity(at + 1, GS_DIM_TIME, "--level", &lv[*n].time_h, err)))
-            return st;
-        (*n)++;
-    }
-    return GS_OK;
-}
-
 static gs_status parse_target(const char *s, struct gs_tdm_target_request *t, struct gs_error *err)
 {
     static const char *const names[] = {"trough=", "cavg=", "auc24="};
@@ -140,7 +119,7 @@ int cmd_tdm(int argc, char **argv)
                           o.draws, GS_TDM_MAX_DRAWS);
         goto fail;
     }
-    if ((st = parse_levels(&o.level, lv, &n_lv, &err)) ||
+    if ((st = cli_parse_levels(&o.level, lv, &n_lv, &err)) ||
         (o.target && (st = parse_target(o.target, &treq, &err))) ||
         (st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)) ||
         (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||

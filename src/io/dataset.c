@@ -821,6 +821,14 @@ int gs_dataset_covariate_index(const gs_dataset *ds, const char *name)
     return -1;
 }
 
+double gs_dataset_row_dv(const gs_dataset *ds, size_t row)
+{
+    if (ds == NULL || row >= ds->n_rows || ds->rows[row].ev.evid != GS_EVID_OBS ||
+        ds->rows[row].mdv == 1.0)
+        return NAN;
+    return ds->rows[row].dv;
+}
+
 static void put_value(FILE *f, const double *a, size_t row)
 {
     if (a != NULL && isfinite(a[row]))
@@ -829,18 +837,21 @@ static void put_value(FILE *f, const double *a, size_t row)
         fputs(",.", f);
 }
 
-/* 1 for a column the writer appends (PRED, IPRED, SIMDV, any case): an earlier run's output read
- * back has them, and its values are replaced, not kept beside the new ones. */
+/* 1 for a column the writer appends (PRED, IPRED, IWRES, SIMIPRED, SIMDV, any case): an earlier
+ * run's output read back has them, and its values are replaced, not kept beside the new ones. */
 static int is_output_column(const char *name)
 {
-    return strcasecmp(name, "PRED") == 0 || strcasecmp(name, "IPRED") == 0 ||
-           strcasecmp(name, "SIMDV") == 0;
+    static const char *const out[] = {"PRED", "IPRED", "IWRES", "SIMIPRED", "SIMDV"};
+    for (size_t k = 0; k < sizeof out / sizeof out[0]; k++)
+        if (strcasecmp(name, out[k]) == 0)
+            return 1;
+    return 0;
 }
 
-gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
-                           const double *simdv)
+gs_status gs_dataset_write_columns(const gs_dataset *ds, FILE *f, size_t n_out,
+                                   const char *const *names, const double *const *values)
 {
-    if (ds == NULL || f == NULL)
+    if (ds == NULL || f == NULL || (n_out > 0 && (names == NULL || values == NULL)))
         return GS_INPUT;
     const char *sep = "";
     for (size_t i = 0; i < ds->n_cols; i++) {
@@ -849,7 +860,9 @@ gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, co
         fprintf(f, "%s%s", sep, ds->buf + ds->name[i]);
         sep = ",";
     }
-    fputs(",PRED,IPRED,SIMDV\n", f);
+    for (size_t k = 0; k < n_out; k++)
+        fprintf(f, ",%s", names[k]);
+    fputc('\n', f);
     for (size_t r = 0; r < ds->n_rows && !ferror(f); r++) {
         const char *t = ds->buf + ds->rows[r].tok;
         sep = "";
@@ -860,10 +873,17 @@ gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, co
             }
             t += strlen(t) + 1;
         }
-        put_value(f, pred, r);
-        put_value(f, ipred, r);
-        put_value(f, simdv, r);
+        for (size_t k = 0; k < n_out; k++)
+            put_value(f, values[k], r);
         fputc('\n', f);
     }
     return ferror(f) ? GS_IO : GS_OK;
+}
+
+gs_status gs_dataset_write(const gs_dataset *ds, FILE *f, const double *pred, const double *ipred,
+                           const double *simdv)
+{
+    static const char *const names[] = {"PRED", "IPRED", "SIMDV"};
+    const double *const values[] = {pred, ipred, simdv};
+    return gs_dataset_write_columns(ds, f, 3, names, values);
 }

@@ -10,6 +10,11 @@
 /* Writes `s` with &, <, > and " escaped, for HTML text and double-quoted attributes. */
 void gs__html_escape(FILE *f, const char *s);
 
+/* The advice from measured levels (r->tdm; nothing without it): text, and the "from_levels"
+ * object of the JSON (0 when out of memory). advise_tdm.c */
+void gs__advise_tdm_text(FILE *f, const struct gs_advise_result *r);
+int gs__advise_tdm_json(cJSON *root, const struct gs_advise_result *r);
+
 /* The evidence and the alternatives as terminal text or as HTML sections. */
 void gs__advise_evidence_text(FILE *f, const struct gs_advise_evidence *ev);
 void gs__advise_evidence_html(FILE *f, const struct gs_advise_evidence *ev);

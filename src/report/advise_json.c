@@ -192,8 +192,8 @@ gs_status gs_report_advise_json(const struct gs_advise_result *r, FILE *f, struc
              gs__json_add_num(root, "crcl_mL_min", "%.6g", pt->crcl_ml_min) &&
              gs__json_add_str(root, "crcl_source", gs_patient_crcl_source_name(pt->crcl_source)) &&
              warnings_json(root, r) && plan_json(root, r) && levels_json(root, r) &&
-             (!r->pain || pain_json(root, r->pain)) && side_effects_json(root, r) &&
-             gs__advise_evidence_json(root, &r->evidence);
+             gs__advise_tdm_json(root, r) && (!r->pain || pain_json(root, r->pain)) &&
+             side_effects_json(root, r) && gs__advise_evidence_json(root, &r->evidence);
     if (!ok) {
         cJSON_Delete(root);
         root = NULL;

@@ -186,6 +186,7 @@ gs_status gs_report_advise_text(const struct gs_advise_result *r, FILE *f, struc
 {
     plan_text(f, r);
     levels_text(f, r);
+    gs__advise_tdm_text(f, r);
     if (r->pain)
         pain_text(f, r);
     side_effects_text(f, r);

@@ -86,7 +86,10 @@ gs_status gs_report_population_percentiles_csv(const struct gs_population_result
 gs_status gs_report_population_dataset_csv(const struct gs_population_dataset_result *r, FILE *f,
                                            struct gs_error *err)
 {
-    gs_status st = gs_dataset_write(r->ds, f, r->pred_mg_l, r->ipred_mg_l, r->simdv_mg_l);
+    static const char *const names[] = {"PRED", "IPRED", "IWRES", "SIMIPRED", "SIMDV"};
+    const double *const values[] = {r->pred_mg_l, r->ipred_mg_l, r->iwres, r->simipred_mg_l,
+                                    r->simdv_mg_l};
+    gs_status st = gs_dataset_write_columns(r->ds, f, 5, names, values);
     if (st != GS_OK)
         return gs_error_set(err, st, "--out", "writing the dataset failed");
     return GS_OK;

@@ -13,6 +13,7 @@
 #include "gabasim/alloc.h"
 #include "gabasim/threads.h"
 #include "gabasim/rng.h"
+#include "gabasim/tdm.h"
 
 #include "sim_int.h"
 
@@ -248,8 +249,57 @@ static gs_status push(struct gs_event_list *ev, const struct gs_event *e, struct
     return GS_OK;
 }
 
+/* One subject. map 0: PRED, the simulated individual's prediction (random effects drawn from
+ * stream s) into ipred, and SIMDV. map 1: the MAP individual prediction from the subject's DV
+ * (gs_tdm_estimate_events) into ipred and IWRES into iwres (pred, simdv unused). */
+/* The MAP of one subject's random effects from its DV (none: eta = 0, IPRED = PRED), its
+ * individual prediction at every observation record and IWRES where DV is given. */
+static void map_subject(const struct gs_dataset_sim_config *c, struct gs_model *typ,
+                        const unsigned char *fixed, size_t n_models, const struct gs_event_list *ev,
+                        const double *dv, size_t n_obs, const size_t *obs_row, double *ipred,
+                        double *iwres, struct subject_out *o)
+{
+    struct gs_variability none = {0};
+    const struct gs_variability *var = c->var ? c->var : &none;
+    struct gs_tdm_events_request q = {c->drug, var, typ, fixed, n_models, ev, dv, n_obs, NAN};
+    struct gs_tdm_events_result r;
+    if ((o->st = gs_tdm_estimate_events(&q, &r, &o->err)))
+        return;
+    struct gs_model *ind = gs_malloc(n_models * sizeof *ind);
+    if (ind == NULL) {
+        o->st = gs_error_set(&o->err, GS_NOMEM, "dataset", "out of memory");
+        return;
+    }
+    for (size_t k = 0; k < n_models; k++) {
+        ind[k] = typ[k];
+        if (r.n_levels > 0)
+            gs_variability_apply_eta(var, r.eta, &ind[k]);
+        for (size_t i = 0; i < GS_MAX_PARAMS; i++)
+            if (fixed[k * GS_MAX_PARAMS + i])
+                ind[k].p[i] = typ[k].p[i];
+    }
+    struct gs_sim_options so = c->sim; /* no levels: PRED's simulation, so IPRED = PRED */
+    if (r.n_levels > 0) {              /* levels: the tolerances of the MAP's predictions */
+        so.rtol = fmin(so.rtol, 1e-10);
+        so.atol_mg = fmin(so.atol_mg, 1e-12);
+    }
+    const struct gs_simulate_tv_request tv = {ind, NULL, n_models, ev, NULL, n_obs, &so};
+    struct gs_profile pi = GS_PROFILE_INIT;
+    if ((o->st = gs_simulate_tv(&tv, &pi, &o->err)) == GS_OK)
+        for (size_t k = 0; k < n_obs; k++) {
+            double f = pi.conc_mg_l[k];
+            double sd = sqrt(var->resid_add_mg_l * var->resid_add_mg_l +
+                             var->resid_prop * var->resid_prop * f * f);
+            ipred[obs_row[k]] = f;
+            iwres[obs_row[k]] = sd > 0.0 && !isnan(dv[k]) ? (dv[k] - f) / sd : NAN;
+        }
+    gs_simulate_profile_release(&pi);
+    gs_free(ind);
+}
+
 static void simulate_subject(const struct gs_dataset_sim_config *c, const int *col, size_t s,
-                             double *pred, double *ipred, double *simdv, struct subject_out *o)
+                             int map, double *pred, double *ipred, double *simdv, double *iwres,
+                             struct subject_out *o)
 {
     const gs_dataset *ds = c->ds;
     int locf = gs_dataset_fill(ds) == GS_FILL_LOCF;
@@ -259,9 +309,11 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
     struct gs_event_list ev = GS_EVENT_LIST_INIT;
     struct gs_model *typ = gs_malloc(n * sizeof *typ), *ind = gs_malloc(n * sizeof *ind);
     size_t *obs_row = gs_malloc(n * sizeof *obs_row);
+    unsigned char *fixed = map ? gs_calloc(n, GS_MAX_PARAMS) : NULL;
+    double *dv = map ? gs_malloc(n * sizeof *dv) : NULL;
     struct gs_profile pp = GS_PROFILE_INIT, pi = GS_PROFILE_INIT;
     o->st = GS_OK;
-    if (!typ || !ind || !obs_row) {
+    if (!typ || !ind || !obs_row || (map && (!fixed || !dv))) {
         o->st = gs_error_set(&o->err, GS_NOMEM, "dataset", "out of memory for subject %g", id);
         goto done;
     }
@@ -269,7 +321,7 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
     gs_rng r;
     gs_rng_seed(&r, c->seed, (uint64_t)s);
     double eta[GS_MAX_PARAMS] = {0};
-    int random = c->var && c->var->n;
+    int random = !map && c->var && c->var->n;
     if (random)
         gs_variability_draw_eta(c->var, &r, eta);
     struct record_cols rc;
@@ -323,6 +375,8 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
             memcmp(mi.p, ind[n_models - 1].p, sizeof mi.p) != 0) {
             typ[n_models] = m;
             ind[n_models] = mi;
+            for (size_t k = 0; map && k < m.structure->n_params; k++) /* the data's values */
+                fixed[n_models * GS_MAX_PARAMS + k] = !isnan(fill_at(ds, rc.param[k], first, n, i));
             if (n_models > 0) {
                 struct gs_event mk = {0};
                 mk.evid = GS_EVID_MODEL;
@@ -341,14 +395,26 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
         if (e.evid != GS_EVID_OTHER || e.cmt != 0)
             if ((o->st = push(&ev, &e, &o->err)))
                 goto done;
-        if (gs_dataset_row_is_observation(ds, i))
+        if (gs_dataset_row_is_observation(ds, i)) {
+            if (map)
+                dv[n_obs] = gs_dataset_row_dv(ds, i);
             obs_row[n_obs++] = i;
+        }
     }
     if ((o->st = gs_event_list_validate(&ev, 2, &o->err)) ||
         (o->st = gs_event_list_expand(&ev, &o->err))) {
         char where[128];
         snprintf(where, sizeof where, "%s: ID %g", gs_dataset_origin(ds), id);
         gs_error_prefix(&o->err, where);
+        goto done;
+    }
+    if (map) {
+        map_subject(c, typ, fixed, n_models, &ev, dv, n_obs, obs_row, ipred, iwres, o);
+        if (o->st) {
+            char where[128];
+            snprintf(where, sizeof where, "%s: ID %g", gs_dataset_origin(ds), id);
+            gs_error_prefix(&o->err, where);
+        }
         goto done;
     }
     /* the typical subject's profile, then the individual's; outputs at the observation
@@ -375,6 +441,8 @@ done:
     gs_free(typ);
     gs_free(ind);
     gs_free(obs_row);
+    gs_free(fixed);
+    gs_free(dv);
 }
 
 gs_status gs_dataset_check_patient_option(const gs_dataset *ds, const char *option,
@@ -456,7 +524,41 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
     for (size_t s = 0; s < n_subj; s++)
-        simulate_subject(c, col, s, pred, ipred, simdv, &o[s]);
+        simulate_subject(c, col, s, 0, pred, ipred, simdv, NULL, &o[s]);
+    gs_status st = GS_OK;
+    for (size_t s = 0; s < n_subj && st == GS_OK; s++) /* the first failure in file order */
+        if (o[s].st != GS_OK) {
+            st = o[s].st;
+            if (err)
+                *err = o[s].err;
+        }
+    gs_free(o);
+    return st;
+}
+
+gs_status gs_dataset_individual(const struct gs_dataset_sim_config *c, double *ipred, double *iwres,
+                                struct gs_error *err)
+{
+    const gs_dataset *ds = c->ds;
+    size_t n_rows = gs_dataset_n_rows(ds), n_subj = gs_dataset_n_subjects(ds);
+    for (size_t i = 0; i < n_rows; i++)
+        ipred[i] = iwres[i] = NAN;
+    int col[GS__N_COVARIATE_COLUMNS];
+    gs__covariate_columns(ds, col);
+#ifdef _OPENMP
+    int threads;
+    gs_status tst = gs_threads_start(c->threads, &threads, err);
+    if (tst != GS_OK)
+        return tst;
+#endif
+    struct subject_out *o = gs_calloc(n_subj ? n_subj : 1, sizeof *o);
+    if (o == NULL)
+        return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+#endif
+    for (size_t s = 0; s < n_subj; s++)
+        simulate_subject(c, col, s, 1, NULL, ipred, NULL, iwres, &o[s]);
     gs_status st = GS_OK;
     for (size_t s = 0; s < n_subj && st == GS_OK; s++) /* the first failure in file order */
         if (o[s].st != GS_OK) {

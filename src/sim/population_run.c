@@ -318,14 +318,17 @@ gs_status gs_population_dataset(const struct gs_population_dataset_request *req,
         r->pred_mg_l = gs_malloc((n ? n : 1) * sizeof *r->pred_mg_l);
         r->ipred_mg_l = gs_malloc((n ? n : 1) * sizeof *r->ipred_mg_l);
         r->simdv_mg_l = gs_malloc((n ? n : 1) * sizeof *r->simdv_mg_l);
+        r->iwres = gs_malloc((n ? n : 1) * sizeof *r->iwres);
+        r->simipred_mg_l = gs_malloc((n ? n : 1) * sizeof *r->simipred_mg_l);
     }
-    if (!r || !r->pred_mg_l || !r->ipred_mg_l || !r->simdv_mg_l) {
+    if (!r || !r->pred_mg_l || !r->ipred_mg_l || !r->simdv_mg_l || !r->iwres || !r->simipred_mg_l) {
         gs_population_dataset_result_free(r);
         return gs_error_set(err, GS_NOMEM, "--data", "out of memory for %zu rows", n);
     }
     struct gs_dataset_sim_config cfg = {req->ds,  req->drug, &var,        req->patient,
                                         req->sim, req->seed, req->threads};
-    if ((st = gs_dataset_simulate(&cfg, r->pred_mg_l, r->ipred_mg_l, r->simdv_mg_l, err))) {
+    if ((st = gs_dataset_simulate(&cfg, r->pred_mg_l, r->simipred_mg_l, r->simdv_mg_l, err)) ||
+        (st = gs_dataset_individual(&cfg, r->ipred_mg_l, r->iwres, err))) {
         gs_population_dataset_result_free(r);
         return st;
     }
@@ -340,6 +343,8 @@ void gs_population_dataset_result_free(struct gs_population_dataset_result *r)
     gs_free(r->pred_mg_l);
     gs_free(r->ipred_mg_l);
     gs_free(r->simdv_mg_l);
+    gs_free(r->iwres);
+    gs_free(r->simipred_mg_l);
     gs_free(r);
 }
 

@@ -119,15 +119,41 @@ gs_status gs__tdm_predict(const struct tdm_post *p, const double *eta,
     return st;
 }
 
+/* A dataset subject's levels: its typical models with eta applied (except fixed parameters),
+ * outputs at the events' observation records. */
+static gs_status predict_tv(const struct tdm_post *p, const double *eta, double *conc)
+{
+    struct gs_model *m = gs_malloc(p->n_tv * sizeof *m);
+    if (m == NULL)
+        return GS_NOMEM;
+    for (size_t k = 0; k < p->n_tv; k++) {
+        m[k] = p->tv[k];
+        gs_variability_apply_eta(&p->var, eta, &m[k]);
+        for (size_t i = 0; p->tv_fixed && i < GS_MAX_PARAMS; i++)
+            if (p->tv_fixed[k * GS_MAX_PARAMS + i])
+                m[k].p[i] = p->tv[k].p[i];
+    }
+    struct gs_simulate_tv_request q = {m, NULL, p->n_tv, &p->ev, NULL, p->n_t, &p->sim};
+    struct gs_profile prof = GS_PROFILE_INIT;
+    gs_status st = gs_simulate_tv(&q, &prof, NULL);
+    if (st == GS_OK)
+        for (size_t k = 0; k < p->n_t; k++)
+            conc[k] = prof.conc_mg_l[k];
+    gs_simulate_profile_release(&prof);
+    gs_free(m);
+    return st;
+}
+
 double gs__tdm_ofv(struct tdm_post *p, const double *eta)
 {
     size_t n = p->var.n;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(eta[i]) || fabs(eta[i]) > 10.0 * sqrt(p->var.omega[i * n + i]))
             return INFINITY; /* 10 prior SDs: beyond any plausible person */
-    double f[GS_TDM_MAX_LEVELS];
+    double f[TDM_MAX_OBS];
     p->evals++;
-    if (gs__tdm_predict(p, eta, &p->ev, p->t, p->n_t, f, NULL) != GS_OK)
+    if ((p->n_tv ? predict_tv(p, eta, f)
+                 : gs__tdm_predict(p, eta, &p->ev, p->t, p->n_t, f, NULL)) != GS_OK)
         return INFINITY;
     double ofv = 0.0;
     for (size_t j = 0; j < p->n_obs; j++) {

@@ -8,17 +8,27 @@
 #include "gabasim/tdm.h"
 #include "gabasim/variability.h"
 
+/* Most levels of one posterior: GS_TDM_MAX_LEVELS for a request by regimen, more for a dataset
+ * subject (gs_tdm_estimate_events). */
+#define TDM_MAX_OBS 1024
+
 /* Everything the objective needs, built once per request. */
 struct tdm_post {
     struct gs_model typical;
+    /* a dataset subject (gs_tdm_estimate_events): its typical models, switched by the events'
+     * GS_EVID_MODEL records, parameters marked fixed carry no random effect, and the levels are
+     * the events' GS_EVID_OBS records in order (n_tv 0: the typical model and regimen above) */
+    const struct gs_model *tv;
+    const unsigned char *tv_fixed;
+    size_t n_tv;
     struct gs_variability var;
     double omega_inv[GS_MAX_PARAMS * GS_MAX_PARAMS];
     double add, prop; /* residual SDs (0 where absent) */
     struct gs_event_list ev;
     size_t n_obs;
-    double obs_t[GS_TDM_MAX_LEVELS], obs_y[GS_TDM_MAX_LEVELS];
-    double t[GS_TDM_MAX_LEVELS]; /* unique ascending level times */
-    size_t n_t, idx[GS_TDM_MAX_LEVELS];
+    double obs_t[TDM_MAX_OBS], obs_y[TDM_MAX_OBS];
+    double t[TDM_MAX_OBS]; /* unique ascending level times */
+    size_t n_t, idx[TDM_MAX_OBS];
     struct gs_sim_options sim;
     long evals;
 };

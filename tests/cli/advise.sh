@@ -250,4 +250,33 @@ usage_err "--with with a trailing comma" "'--with' is 'morphine@0h,'" advise --c
 usage_err "--with with a negative time" "'--with' time is -5 h; allowed 0 to 8760 h" advise --crcl 60 --with antacid-al-mg@-5h
 usage_err "--every without --dose" "'--every' belongs to a proposed regimen" advise --crcl 60 --every 8h
 
+# issue 12 item 2: --level estimates this patient's parameters (the tdm worked example: 300 mg
+# every 8 h, level at 38 h from the first dose of the proposed regimen) and individualises the
+# dose inside the label band; a higher level means a lower clearance and never a higher dose
+LV=(advise --drug gabapentin --crcl 35 --age 70 --dose 300mg --every 8h --n 20)
+"$GS" "${LV[@]}" --level 6.1mg/L@38h > "$TMP/lv.txt" 2> "$TMP/e.txt" \
+  && ok "advise --level exits 0" || bad "advise --level exits 0" "$(cat "$TMP/e.txt")"
+expect_in "estimated clearance beside the population's (as tdm prints it)" "clearance: 2.19 L/h (90 % interval 1.43-3.36); population 2.1 L/h" "$TMP/lv.txt"
+expect_in "half-life beside the population's" "elimination half-life: 18.4 h" "$TMP/lv.txt"
+expect_in "individualised regimen inside the label band" "inside the label's 400-1400 mg/day" "$TMP/lv.txt"
+for c in 2 6.1 14; do
+  "$GS" "${LV[@]}" --level "${c}mg/L@38h" --level "${c}mg/L@40h" --json > "$TMP/lv_$c.json" 2> "$TMP/e.txt" ||
+    bad "advise --level $c mg/L --json" "$(cat "$TMP/e.txt")"
+done
+python3 - "$TMP/lv_2.json" "$TMP/lv_6.1.json" "$TMP/lv_14.json" <<'PY' && ok "--level: CL falls and the dose never rises as the level rises; every dose inside the band" || bad "--level ordering" "$(cat "$TMP"/lv_*.json | head -c 600)"
+import json, sys
+d = [json.load(open(p))["from_levels"] for p in sys.argv[1:]]
+assert d[0]["cl_L_h"] > d[1]["cl_L_h"] > d[2]["cl_L_h"], [x["cl_L_h"] for x in d]
+assert d[0]["daily_mg"] >= d[1]["daily_mg"] >= d[2]["daily_mg"], [x["daily_mg"] for x in d]
+for x in d:
+    assert x["band_lo_mg_day"] <= x["daily_mg"] <= x["band_hi_mg_day"], x
+    assert len(x["levels"]) == 2 and x["cl_population_L_h"] == d[0]["cl_population_L_h"]
+PY
+"$GS" advise --drug gabapentin --crcl 35 --n 20 --json > "$TMP/nolv.json" 2> /dev/null &&
+  python3 -c 'import json,sys; assert "from_levels" not in json.load(open(sys.argv[1]))' "$TMP/nolv.json" &&
+  ok "no --level: no from_levels" || bad "no --level: no from_levels" "$(head -c 200 "$TMP/nolv.json")"
+usage_err "--level without a time" "'--level' is '6.1mg/L'; expected CONC@TIME" advise --drug gabapentin --crcl 35 --level 6.1mg/L
+usage_err "--level in the wrong unit" "'--level'" advise --drug gabapentin --crcl 35 --level 6.1mg@38h
+usage_err "--level before the history" "level 1 is at -1 h" advise --drug gabapentin --crcl 35 --level 6.1mg/L@-1h
+
 finish

@@ -50,8 +50,8 @@ cmp -s "$TMP/seed8.csv" "$TMP/seed9.csv" && bad "seeds differ" "identical output
 # ---- dataset mode ----
 printf 'ID,TIME,AMT,EVID,CMT,II,ADDL,SS,CRCL\n1,0,150,1,1,12,3,0,80\n1,5,.,0,2,.,.,.,.\n' > "$TMP/d.csv"
 if "$GS" population --drug pregabalin --data "$TMP/d.csv" --out "$TMP/pred.csv" 2> "$TMP/e.txt"; then
-  head -1 "$TMP/pred.csv" | grep -q 'ID,TIME,AMT,EVID,CMT,II,ADDL,SS,CRCL,PRED,IPRED,SIMDV' \
-    && ok "dataset: PRED, IPRED, SIMDV appended" || bad "dataset header" "$(head -1 "$TMP/pred.csv")"
+  head -1 "$TMP/pred.csv" | grep -q 'ID,TIME,AMT,EVID,CMT,II,ADDL,SS,CRCL,PRED,IPRED,IWRES,SIMIPRED,SIMDV' \
+    && ok "dataset: PRED, IPRED, IWRES, SIMIPRED, SIMDV appended" || bad "dataset header" "$(head -1 "$TMP/pred.csv")"
 else
   bad "dataset mode exits 0" "$(cat "$TMP/e.txt")"
 fi

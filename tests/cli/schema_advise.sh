@@ -19,6 +19,7 @@ cases=(
   "gabapentin, antacid at times, no pain|--drug gabapentin --crcl 20 --with antacid-al-mg@1h,9h --days 7"
   "gabapentin on haemodialysis, PHN (borrowed Emax)|--drug gabapentin --dialysis --pain phn --days 21"
   "pregabalin, proposed regimen|--drug pregabalin --crcl 45 --target 300mg --dose 150mg --every 8h"
+  "gabapentin with a measured level|--drug gabapentin --crcl 35 --age 70 --dose 300mg --every 8h --level 6.1mg/L@38h"
 )
 i=0
 for c in "${cases[@]}"; do
@@ -34,6 +35,7 @@ python3 - "$TMP"/a*.json <<'PY' && ok "cases cover pain, day 14, borrowed Emax, 
 import json, sys
 docs = [json.load(open(p)) for p in sys.argv[1:]]
 assert any("pain" in d for d in docs) and any("pain" not in d for d in docs)
+assert any("from_levels" in d for d in docs) and any("from_levels" not in d for d in docs)
 assert any("difference_from_placebo_day14" in d.get("pain", {}) for d in docs)
 assert any("emax_borrowed_from" in d.get("pain", {}) for d in docs)
 assert any(d["interaction_notes"] for d in docs) and any(d["findings"] for d in docs)

@@ -49,4 +49,18 @@ usage_err "a bad target" "--target" tdm --drug gabapentin --dose 300mg --every 8
 usage_err "probability out of range" "--probability" tdm --drug gabapentin --dose 300mg --every 8h --days 2 --level 6.1mg/L@38h --probability 0.99
 usage_err "too few draws" "--draws" tdm --drug gabapentin --dose 300mg --every 8h --days 2 --level 6.1mg/L@38h --draws 5
 
+# issue 12 item 5: the same patient as a dataset through `population --data`: IPRED at 38 h is
+# the MAP prediction `tdm` prints (6.644), IWRES its residual (-0.268); a subject without DV gets
+# IPRED = PRED
+printf 'ID,TIME,AMT,EVID,CMT,II,ADDL,DV,MDV,CRCL,AGE\n1,0,300,1,1,8,5,.,1,35,70\n1,38,.,0,2,.,.,6.1,0,35,70\n2,0,300,1,1,8,5,.,1,35,70\n2,38,.,0,2,.,.,.,0,35,70\n' > "$TMP/dv.csv"
+"$GS" population --drug gabapentin --data "$TMP/dv.csv" --out "$TMP/dv_out.csv" 2> "$TMP/e.txt" &&
+python3 - "$TMP/dv_out.csv" <<'PY' && ok "population --data: IPRED and IWRES as tdm prints them; no DV: IPRED = PRED" || bad "population --data with DV" "$(cat "$TMP/dv_out.csv" "$TMP/e.txt")"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["EVID"] == "0"]
+assert f'{float(rows[0]["IPRED"]):.4g}' == "6.644", rows[0]
+assert f'{float(rows[0]["IWRES"]):.3f}' == "-0.268", rows[0]
+assert rows[1]["IPRED"] == rows[1]["PRED"] and rows[1]["IWRES"] == ".", rows[1]
+assert rows[0]["SIMIPRED"] != "." and rows[0]["SIMDV"] != "."
+PY
+
 finish

@@ -548,7 +548,7 @@ static void parse_percentile_lists(void **state)
 }
 
 /* Dataset predictions: one value per row, NaN on dose rows, PRED the same for every subject with
- * the same covariates, IPRED differing by random effects. */
+ * the same covariates, SIMIPRED differing by random effects, IPRED = PRED without DV. */
 static void dataset_request_result(void **state)
 {
     (void)state;
@@ -568,7 +568,10 @@ static void dataset_request_result(void **state)
     assert_int_equal(r->n_rows, 4);
     assert_true(isnan(r->pred_mg_l[0]) && isnan(r->pred_mg_l[2]));
     assert_true(r->pred_mg_l[1] > 0.0 && r->pred_mg_l[1] == r->pred_mg_l[3]);
-    assert_true(r->ipred_mg_l[1] != r->ipred_mg_l[3]);
+    assert_true(r->simipred_mg_l[1] != r->simipred_mg_l[3]); /* simulated: random effects */
+    /* no DV: the MAP individual is the typical one, IPRED = PRED, and no IWRES */
+    assert_true(r->ipred_mg_l[1] == r->pred_mg_l[1] && r->ipred_mg_l[3] == r->pred_mg_l[3]);
+    assert_true(isnan(r->iwres[1]) && isnan(r->iwres[3]));
     gs_population_dataset_result_free(r);
     q.ds = NULL;
     r = NULL;
