@@ -88,6 +88,18 @@ def test_keyword_forms():
     assert t["patient"] == s["patient"] and t["summary"] == s["summary"]
 
 
+def test_advise_level_is_used_as_on_the_command_line():
+    """--level reaches the MAP estimate: the document has from_levels, equal to the CLI's"""
+    import json
+    opts = ["--crcl", "35", "--age", "70", "--dose", "300mg", "--every", "8h", "--n", "50",
+            "--level", "6.1mg/L@38h"]
+    a = gabasim.advise(crcl=35, age=70, dose="300mg", every="8h", n=50, level="6.1mg/L@38h")
+    status, out, err = run_cli(["advise"] + opts + ["--json"])
+    assert status == 0, err
+    assert "from_levels" in a and a["from_levels"] == json.loads(out)["from_levels"]
+    assert "from_levels" not in gabasim.advise(crcl=35, age=70, dose="300mg", every="8h", n=50)
+
+
 def test_arrays_are_library_memory_not_copies():
     r = gabasim.population(**POP)
     a = r["arrays"]

@@ -16,6 +16,7 @@ int gspy_advise(int argc, char **argv, struct gspy_result **out, struct gs_error
         char names[OPT_LIST_MAX][64];
         double times[OPT_LIST_MAX][64];
         struct gs_comedication co[OPT_LIST_MAX];
+        struct gs_tdm_level lv[OPT_LIST_MAX];
     } *cl = calloc(1, sizeof *cl);
     struct gs_advise_request rq = GS_ADVISE_REQUEST_INIT;
     struct advise_opts o = {.drug = "gabapentin",
@@ -52,12 +53,14 @@ int gspy_advise(int argc, char **argv, struct gspy_result **out, struct gs_error
     rq.patient = &pt;
     rq.pain_type = o.pain;
     rq.comedications = cl->co;
+    rq.levels = cl->lv;
     rq.target_daily_mg = o.target_mg;
     rq.days = o.days;
     rq.n = o.n;
     rq.seed = (uint64_t)o.seed;
     if ((st = gs_advise_check(&rq, err)) || (st = proposed_regimen(&o, &rq, &proposed, err)) ||
         (st = cli_parse_with(&o.with, cl->co, cl->names, cl->times, &rq.n_comedications, err)) ||
+        (st = cli_parse_levels(&o.level, cl->lv, &rq.n_levels, err)) ||
         (st = gs_advise(&rq, &res, err)))
         goto done;
     r->owner = res;
