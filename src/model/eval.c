@@ -97,9 +97,10 @@ void mf_eval1(const struct mf_prog *p, double *const *rows)
  * program never gives a result row that is also an operand), a fixed trip count. */
 #define KDEF(name, expr)                                                                           \
     static inline void name(double *restrict d, const double *restrict a,                          \
-                            const double *restrict b, const double *restrict c)                    \
+                            const double *restrict b, const double *restrict c,                    \
+                            const double *restrict e)                                              \
     {                                                                                              \
-        (void)a, (void)b, (void)c;                                                                 \
+        (void)a, (void)b, (void)c, (void)e;                                                        \
         for (int l = 0; l < L; l++)                                                                \
             d[l] = (expr);                                                                         \
     }
@@ -128,15 +129,28 @@ FDEFS(4)
 FDEFS(5)
 FDEFS(6)
 FDEFS(7)
+#define GDEF(i1, i2, i3) KDEF(g##i1##i2##i3, E2_##i2(E1_##i1(a[l], b[l]), E1_##i3(c[l], e[l])))
+#define GDEF3(i1, i2)                                                                              \
+    GDEF(i1, i2, 0) GDEF(i1, i2, 1) GDEF(i1, i2, 2) GDEF(i1, i2, 3) GDEF(i1, i2, 4)
+#define GDEFS(i1) GDEF3(i1, 0) GDEF3(i1, 1) GDEF3(i1, 2) GDEF3(i1, 3)
+GDEFS(0)
+GDEFS(1)
+GDEFS(2)
+GDEFS(3)
+GDEFS(4)
 
 #define KCASE(op, fn)                                                                              \
     case op:                                                                                       \
-        fn(d, a, b, c);                                                                            \
+        fn(d, a, b, c, e);                                                                         \
         break;
 #define FCASE(i1, i2)                                                                              \
     KCASE(MF_FUSED + ((i1)*5 + (i2)) * 2, f##i1##i2##0)                                            \
     KCASE(MF_FUSED + ((i1)*5 + (i2)) * 2 + 1, f##i1##i2##1)
-#define FCASES(i1) FCASE(i1, 0) FCASE(i1, 1) FCASE(i1, 2) FCASE(i1, 3) FCASE(i1, 4)
+#define FCASES(i1)        FCASE(i1, 0) FCASE(i1, 1) FCASE(i1, 2) FCASE(i1, 3) FCASE(i1, 4)
+#define GCASE(i1, i2, i3) KCASE(MF_FUSED2 + ((i1)*4 + (i2)) * 5 + (i3), g##i1##i2##i3)
+#define GCASE3(i1, i2)                                                                             \
+    GCASE(i1, i2, 0) GCASE(i1, i2, 1) GCASE(i1, i2, 2) GCASE(i1, i2, 3) GCASE(i1, i2, 4)
+#define GCASES(i1) GCASE3(i1, 0) GCASE3(i1, 1) GCASE3(i1, 2) GCASE3(i1, 3)
 
 GS_HOT void mf_leval(const struct mf_lprog *p, double *const *base)
 {
@@ -144,7 +158,7 @@ GS_HOT void mf_leval(const struct mf_lprog *p, double *const *base)
     for (; in < end; in++) {
         double *d = base[in->kd] + in->d;
         const double *a = base[in->ka] + in->a, *b = base[in->kb] + in->b,
-                     *c = base[in->kc] + in->c;
+                     *c = base[in->kc] + in->c, *e = base[in->ke] + in->e;
         switch (in->op) {
             KCASE(MF_ADD, k_add)
             KCASE(MF_SUB, k_sub)
@@ -167,6 +181,11 @@ GS_HOT void mf_leval(const struct mf_lprog *p, double *const *base)
             FCASES(5)
             FCASES(6)
             FCASES(7)
+            GCASES(0)
+            GCASES(1)
+            GCASES(2)
+            GCASES(3)
+            GCASES(4)
         }
     }
 }

@@ -43,7 +43,7 @@ static int is_unary(int op)
 
 struct rins {
     int op; /* -1: dropped (dead, or fused into its consumer) */
-    unsigned dst, a, b, c;
+    unsigned dst, a, b, c, e;
     uint32_t dloc; /* where the result goes; MF_LOC_NONE: a work row */
 };
 
@@ -77,8 +77,8 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
         if (in->dst >= n_regs || in->a >= n_regs || in->b >= n_regs)
             goto done;
         def[in->dst] = (long)i;
-        ri[i] = (struct rins){in->op, in->dst,    in->a, is_unary(in->op) ? in->a : in->b,
-                              in->a,  MF_LOC_NONE};
+        unsigned b = is_unary(in->op) ? in->a : in->b;
+        ri[i] = (struct rins){in->op, in->dst, in->a, b, in->a, in->a, MF_LOC_NONE};
     }
     /* live registers, backwards from the outputs */
     for (size_t k = 0; k < n_out; k++)
@@ -99,21 +99,45 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
     for (size_t k = 0; k < n_out; k++)
         if (out_reg[k] < n_regs)
             uses[out_reg[k]] += 2; /* never fused away */
-    /* fuse an operand's single-use definition into its consumer */
+    /* fuse an operand's single-use definition into its consumer (both operands' when both
+     * are single-use +, -, *, / or negations) */
     for (size_t i = 0; i < n; i++) {
         struct rins *I = &ri[i];
-        int i2 = I->op >= 0 ? op2_index(I->op) : -1;
+        int i2 = I->op >= 0 ? op2_index(I->op) : -1, i1s[2] = {-1, -1};
+        long js[2] = {-1, -1};
         for (int side = 0; i2 >= 0 && side < (i2 == 4 ? 1 : 2); side++) {
             unsigned x = side ? I->b : I->a;
             long j = def[x];
             if (j < 0 || uses[x] != 1 || ri[j].op < 0 || ri[j].op >= MF_FUSED)
                 continue;
-            int i1 = op1_index(ri[j].op);
-            if (i1 < 0)
+            js[side] = j;
+            i1s[side] = op1_index(ri[j].op);
+        }
+        if (i2 >= 0 && i2 < 4 && i1s[0] >= 0 && i1s[0] < 5 && i1s[1] >= 0 && i1s[1] < 5 &&
+            js[0] != js[1]) {
+            const struct rins *J = &ri[js[0]], *K = &ri[js[1]];
+            *I = (struct rins){MF_FUSED2 + (i1s[0] * 4 + i2) * 5 + i1s[1],
+                               I->dst,
+                               J->a,
+                               J->b,
+                               K->a,
+                               K->b,
+                               MF_LOC_NONE};
+            ri[js[0]].op = ri[js[1]].op = -1;
+            continue;
+        }
+        for (int side = 0; side < 2; side++) {
+            long j = js[side];
+            if (j < 0 || i1s[side] < 0)
                 continue;
             unsigned other = side ? I->a : I->b;
-            *I = (struct rins){MF_FUSED + (i1 * 5 + i2) * 2 + side, I->dst,     ri[j].a, ri[j].b,
-                               i2 == 4 ? ri[j].a : other,           MF_LOC_NONE};
+            *I = (struct rins){MF_FUSED + (i1s[side] * 5 + i2) * 2 + side,
+                               I->dst,
+                               ri[j].a,
+                               ri[j].b,
+                               i2 == 4 ? ri[j].a : other,
+                               i2 == 4 ? ri[j].a : other,
+                               MF_LOC_NONE};
             ri[j].op = -1;
             break;
         }
@@ -128,7 +152,7 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
             ri[def[r]].dloc = where[r] = out_loc[k];
             bound[r] = 1;
         } else {
-            ri[m++] = (struct rins){MF_LMOV, (unsigned)n_regs, r, r, r, out_loc[k]};
+            ri[m++] = (struct rins){MF_LMOV, (unsigned)n_regs, r, r, r, r, out_loc[k]};
         }
     }
     /* last use of each register */
@@ -136,7 +160,7 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
         last[r] = -1;
     for (size_t i = 0; i < m; i++)
         if (ri[i].op >= 0)
-            last[ri[i].a] = last[ri[i].b] = last[ri[i].c] = (long)i;
+            last[ri[i].a] = last[ri[i].b] = last[ri[i].c] = last[ri[i].e] = (long)i;
     dst->ins = gs_calloc(m + 1, sizeof *dst->ins);
     freel = gs_calloc(m + 1, sizeof *freel);
     if (!dst->ins || !freel)
@@ -146,8 +170,9 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
         struct rins *I = &ri[i];
         if (I->op < 0)
             continue;
-        uint32_t la = where[I->a], lb = where[I->b], lc = where[I->c], ld = I->dloc;
-        if (la == MF_LOC_NONE || lb == MF_LOC_NONE || lc == MF_LOC_NONE)
+        uint32_t la = where[I->a], lb = where[I->b], lc = where[I->c], le = where[I->e],
+                 ld = I->dloc;
+        if (la == MF_LOC_NONE || lb == MF_LOC_NONE || lc == MF_LOC_NONE || le == MF_LOC_NONE)
             goto done;
         if (ld == MF_LOC_NONE) {
             unsigned row = n_free ? freel[--n_free] : (unsigned)dst->n_work++;
@@ -155,8 +180,8 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
         }
         /* rows whose register dies here are free for the next instructions (not this one's
          * result: the kernels' operands are restrict) */
-        for (int o = 0; o < 3; o++) {
-            unsigned r = o == 0 ? I->a : o == 1 ? I->b : I->c;
+        for (int o = 0; o < 4; o++) {
+            unsigned r = o == 0 ? I->a : o == 1 ? I->b : o == 2 ? I->c : I->e;
             uint32_t lr = where[r];
             if (last[r] == (long)i && def[r] >= 0 && !bound[r] && (lr >> 24) == MF_B_WORK) {
                 freel[n_free++] = lr & 0xffffffu;
@@ -168,10 +193,12 @@ int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *lo
                                               (uint8_t)(la >> 24),
                                               (uint8_t)(lb >> 24),
                                               (uint8_t)(lc >> 24),
+                                              (uint8_t)(le >> 24),
                                               (ld & 0xffffffu) * GS_LANES,
                                               (la & 0xffffffu) * GS_LANES,
                                               (lb & 0xffffffu) * GS_LANES,
-                                              (lc & 0xffffffu) * GS_LANES};
+                                              (lc & 0xffffffu) * GS_LANES,
+                                              (le & 0xffffffu) * GS_LANES};
     }
     rc = 0;
 done:

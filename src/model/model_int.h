@@ -39,19 +39,21 @@ struct mf_ins {
 
 /* Lane programs: what the integrators run at every stage. Compiled from a register program
  * (mf_lane_compile): pairs of operations whose intermediate is used once are fused into one
- * instruction, d = (a op1 b) op2 c or c op2 (a op1 b) (the same IEEE operations in the same
- * order, so results are bit-identical), and each operand is a row of one of a few base arrays
- * given at each call (the parameters, the amounts and the derivatives in place; work rows
- * reused once dead), so there is no per-call register table and no copying of results. */
+ * instruction, d = (a op1 b) op2 c or c op2 (a op1 b), or (a op1 b) op2 (c op3 e) (the same
+ * IEEE operations in the same order, so results are bit-identical), and each operand is a row of
+ * one of a few base arrays given at each call (the parameters, the amounts and the derivatives in
+ * place; work rows reused once dead), so there is no per-call register table and no copying of
+ * results. */
 enum mf_base { MF_B_CONST, MF_B_IN, MF_B_Y, MF_B_DY, MF_B_WORK, MF_B_FIX, MF_N_BASES };
 #define MF_LOC(base, row) (((uint32_t)(base) << 24) | (uint32_t)(row))
 #define MF_LOC_NONE       0xffffffffu
-#define MF_LMOV           MF_N_OPS       /* d = a */
-#define MF_FUSED          (MF_N_OPS + 1) /* + (op1 index * 5 + op2 index) * 2 + side */
+#define MF_LMOV           MF_N_OPS        /* d = a */
+#define MF_FUSED          (MF_N_OPS + 1)  /* + (op1 index * 5 + op2 index) * 2 + side */
+#define MF_FUSED2         (MF_FUSED + 80) /* + (op1 * 4 + op2) * 5 + op3: both operands fused */
 
 struct mf_lins {
-    uint8_t op, kd, ka, kb, kc;
-    uint32_t d, a, b, c; /* offsets in doubles from the base */
+    uint8_t op, kd, ka, kb, kc, ke;
+    uint32_t d, a, b, c, e; /* offsets in doubles from the base */
 };
 
 struct mf_lprog {

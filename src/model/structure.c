@@ -85,7 +85,7 @@ static void cache_for(const struct gs_model_file *m)
 GS_HOT static void rhs_lanes_impl(const struct slot *sl, const double *y, double *dy,
                                   const double *p)
 {
-    double work[MAX_LWORK][L];
+    _Alignas(64) double work[MAX_LWORK][L];
     double *const base[MF_N_BASES] = {sl->m->konst_rows[0],
                                       (double *)(uintptr_t)p,
                                       (double *)(uintptr_t)y,
