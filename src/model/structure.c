@@ -340,7 +340,9 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
 {
     *out = NULL;
     if (m->n_cmt != 2)
-        return unfit(m, err, "it needs exactly two compartments (depot, then central)");
+        return unfit(m, err,
+                     "it needs exactly two compartments (depot, then central); without "
+                     "'--drug', 'simulate --model' runs it alone");
     if (m->n_par > GS_MAX_PARAMS)
         return unfit(m, err, "it has more than 8 parameters");
     if (m->n_cov + m->n_eta > 128)

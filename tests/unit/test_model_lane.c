@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-/* the lane compiler is private to src/model: its header is included from here */
+/* a test of src/model internals: the lane compiler is private to the module */
 #include "../../src/model/model_int.h"
 
 #define L GS_LANES
