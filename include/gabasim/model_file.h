@@ -12,6 +12,7 @@
 #define GABASIM_MODEL_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "gabasim/error.h"
 #include "gabasim/model.h"
@@ -80,6 +81,26 @@ struct gs_mf_sim_request {
  * by SUNDIALS CVODE (BDF, dense linear solver) given the forward-mode Jacobian. */
 gs_status gs_model_file_simulate(const struct gs_mf_sim_request *rq, double *out,
                                  struct gs_error *err);
+
+/* A model file's own simulation, without a drug (`gabasim simulate --model NAME` alone): n_doses
+ * doses of `dose` (the model's amount unit) every ii_h hours from time 0 into compartment `cmt`
+ * (from 1), as boluses (rate 0), at `rate` amount/h, or over the modelled duration D_CMT (rate
+ * -2); typical parameters, reference covariates, etas 0. Writes CSV to `out`: time_h, every
+ * compartment's amount, every $OUTPUT, from 0 to until_h every step_h (at most 100001 rows).
+ * Any number of compartments and parameters. One-line errors name the option (--dose, --doses,
+ * --every, --cmt, --until, --out-every). */
+struct gs_mf_run_request {
+    const gs_model_file *model;
+    double dose, ii_h;
+    long n_doses;
+    int cmt;
+    double rate;
+    double until_h, step_h;
+    double rtol, atol; /* 0: 1e-8 and 1e-10 */
+    int stiff;
+};
+gs_status gs_model_file_run_csv(const struct gs_mf_run_request *rq, FILE *out,
+                                struct gs_error *err);
 
 /* Exact Jacobian (forward-mode differentiation of the bytecode) of the derivatives at amounts
  * y (n_cmt) and time t for one subject: jac[i * n + j] = d(dxdt_i)/d(y_j). With wrt_params,

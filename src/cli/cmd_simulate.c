@@ -36,12 +36,15 @@ void help_simulate(FILE *f)
     struct simulate_opts o;
     struct option t[] = SIMULATE_OPTIONS(&o);
     fprintf(
-        f, "usage: gabasim simulate --drug NAME (--dose DOSE --every TIME | --titrate S)\n"
-           "                        (--days N | --doses N) [patient] [outputs]\n\n"
-           "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
-           "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
-           "of steady state; checks the regimen against the label for the kidney function and\n"
-           "shows the trough beside the laboratory reference range (not a target).\n\noptions:\n");
+        f,
+        "usage: gabasim simulate --drug NAME (--dose DOSE --every TIME | --titrate S)\n"
+        "                        (--days N | --doses N) [patient] [outputs]\n"
+        "       gabasim simulate --model NAME --dose DOSE [--every TIME] (--days N | --doses N)\n"
+        "                        (a model file alone: CSV of its amounts and outputs)\n\n"
+        "Simulates one patient's plasma concentrations and prints Cmax, Tmax, AUC, half-life,\n"
+        "steady-state Cmin/Cavg/Cmax, the fraction of each dose absorbed and the time to 90 %%\n"
+        "of steady state; checks the regimen against the label for the kidney function and\n"
+        "shows the trough beside the laboratory reference range (not a target).\n\noptions:\n");
     opt_print_help(f, t);
     fprintf(f,
             "\nKidney function: --crcl, or --scr with --age --sex --weight (Cockcroft-Gault, the\n"
@@ -53,9 +56,51 @@ void help_simulate(FILE *f)
             "  gabasim simulate --drug gabapentin --dose 300mg --every 8h --days 7\n"
             "  gabasim simulate --drug pregabalin --dose 150mg --every 12h --days 14 --crcl 45\n"
             "  gabasim simulate --drug gabapentin --titrate label --days 7 --plot g.svg\n"
+            "  gabasim simulate --model two_cmt_oral --dose 100mg --every 12h --doses 3\n"
             "  gabasim simulate --drug gabapentin --dose 600mg --doses 1 --scr 1.4mg/dL \\\n"
             "      --age 72 --sex female --weight 70kg --json\n",
             GS_SIMULATE_MAX_POINTS);
+}
+
+/* --model without --drug: the model file's own simulation (any compartments), CSV on stdout. */
+static int simulate_model_only(const struct simulate_opts *o)
+{
+    struct gs_error err = GS_ERROR_INIT;
+    const struct cli_regimen_opts *r = &o->regimen;
+    const struct cli_patient_opts *p = &o->patient;
+    gs_model_file *m = NULL;
+    gs_status st;
+    double ii = isnan(r->every_h) ? 0.0 : r->every_h;
+    long n = r->doses > 0                ? r->doses
+             : !isnan(r->days) && ii > 0 ? (long)floor(r->days * 24.0 / ii + 1e-9)
+                                         : 0;
+    if (o->csv || o->plot || o->json || r->titrate || r->miss.n || r->extra.n || r->start_steady ||
+        !isnan(p->age_y) || !isnan(p->weight_kg) || !isnan(p->height_cm) || !isnan(p->scr_mg_dl) ||
+        !isnan(p->crcl_ml_min) || p->sex || p->dialysis || p->hd_schedule ||
+        o->solver.solver == GS_SOLVER_EXACT)
+        st = gs_error_set(&err, GS_INPUT, "--drug",
+                          "'--model' without '--drug' takes only --dose, --every, --days or "
+                          "--doses, --until, --out-every, --solver cvode, --rtol, --atol; the "
+                          "patient, the label and the report need '--drug'");
+    else if (isnan(r->dose_mg))
+        st = gs_error_set(&err, GS_INPUT, "--dose", "missing '--dose'");
+    else if (n < 1)
+        st = gs_error_set(&err, GS_INPUT, "--doses",
+                          "missing '--doses N' (or '--days' with '--every')");
+    else if (!(st = gs_model_file_load(&m, o->model, &err))) {
+        struct gs_mf_run_request rq = {.model = m, .dose = r->dose_mg, .ii_h = ii, .n_doses = n};
+        rq.cmt = 1;
+        rq.until_h = isnan(o->grid.until_h) ? (n > 1 ? n * ii : 24.0) : o->grid.until_h;
+        rq.step_h = isnan(o->grid.every_h) ? 0.25 : o->grid.every_h;
+        rq.rtol = isnan(o->solver.rtol) ? 0.0 : o->solver.rtol;
+        rq.atol = isnan(o->solver.atol_mg) ? 0.0 : o->solver.atol_mg;
+        rq.stiff = o->solver.solver == GS_SOLVER_CVODE;
+        st = gs_model_file_run_csv(&rq, stdout, &err);
+    }
+    gs_model_file_free(m);
+    if (!st)
+        st = cli_flush_stdout(&err);
+    return st ? cli_fail(&err) : GS_EXIT_OK;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -84,6 +129,8 @@ int cmd_simulate(int argc, char **argv)
 
     if ((st = opt_parse(t, argc, argv, 0, NULL, NULL, &err)))
         goto fail;
+    if (o.drug == NULL && o.model)
+        return simulate_model_only(&o);
     if (o.drug == NULL) {
         st = gs_error_set(&err, GS_INPUT, "--drug", "missing '--drug' (see 'gabasim drugs')");
         goto fail;

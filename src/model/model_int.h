@@ -37,6 +37,30 @@ struct mf_ins {
     uint16_t dst, a, b;
 };
 
+/* Lane programs: what the integrators run at every stage. Compiled from a register program
+ * (mf_lane_compile): pairs of operations whose intermediate is used once are fused into one
+ * instruction, d = (a op1 b) op2 c or c op2 (a op1 b), or (a op1 b) op2 (c op3 e) (the same
+ * IEEE operations in the same order, so results are bit-identical), and each operand is a row of
+ * one of a few base arrays given at each call (the parameters, the amounts and the derivatives in
+ * place; work rows reused once dead), so there is no per-call register table and no copying of
+ * results. */
+enum mf_base { MF_B_CONST, MF_B_IN, MF_B_Y, MF_B_DY, MF_B_WORK, MF_B_FIX, MF_N_BASES };
+#define MF_LOC(base, row) (((uint32_t)(base) << 24) | (uint32_t)(row))
+#define MF_LOC_NONE       0xffffffffu
+#define MF_LMOV           MF_N_OPS        /* d = a */
+#define MF_FUSED          (MF_N_OPS + 1)  /* + (op1 index * 5 + op2 index) * 2 + side */
+#define MF_FUSED2         (MF_FUSED + 80) /* + (op1 * 4 + op2) * 5 + op3: both operands fused */
+
+struct mf_lins {
+    uint8_t op, kd, ka, kb, kc, ke;
+    uint32_t d, a, b, c, e; /* offsets in doubles from the base */
+};
+
+struct mf_lprog {
+    struct mf_lins *ins;
+    size_t n, n_work; /* instructions; work rows needed (base MF_B_WORK) */
+};
+
 struct mf_prog {
     struct mf_ins *ins;
     size_t n, cap;
@@ -93,6 +117,16 @@ void mf_eval1(const struct mf_prog *p, double *const *rows);
 /* Forward-mode tangent of `p`: trows[r] holds d(register r)/d(seed) for every lane, given the
  * primal rows already evaluated; inputs' tangents are set by the caller. */
 void mf_tangent(const struct mf_prog *p, double *const *rows, double *const *trows);
+
+/* Compiles `src` (registers below n_regs) into a lane program. loc[r] is where an input
+ * register (one src reads but does not write) lives: MF_LOC(base, row); each out_reg[k] is
+ * written to out_loc[k] (registers not listed are temporaries). -1: out of memory or a register
+ * without a location. */
+int mf_lane_compile(const struct mf_prog *src, size_t n_regs, const uint32_t *loc,
+                    const uint16_t *out_reg, const uint32_t *out_loc, size_t n_out,
+                    struct mf_lprog *dst);
+void mf_leval(const struct mf_lprog *p, double *const *base);
+void mf_lprog_free(struct mf_lprog *p);
 
 /* structure.c: forget the structure slot of a model being freed. */
 void mf_structure_release(const struct gs_model_file *m);

@@ -20,6 +20,12 @@ struct frame {
     double **rows;
     double *store; /* rows of inputs, t and work registers */
     double *inf;   /* infusion rate into each compartment, [n_cmt][L] */
+    /* What the integrator runs at each stage (frame_lanes): the part of $ODE that depends on
+     * the amounts or t, plus the infusion rates, as a lane program writing dy in place; the
+     * rest of $ODE (`prep`) runs once after $MAIN. Empty when not compiled. */
+    struct mf_prog prep;
+    struct mf_lprog lp;
+    double *work;
 };
 
 static void frame_free(struct frame *f)
@@ -27,14 +33,71 @@ static void frame_free(struct frame *f)
     gs_free(f->rows);
     gs_free(f->store);
     gs_free(f->inf);
+    gs_free(f->work);
+    mf_prog_free(&f->prep);
+    mf_lprog_free(&f->lp);
     f->rows = NULL;
-    f->store = f->inf = NULL;
+    f->store = f->inf = f->work = NULL;
+}
+
+/* Splits $ODE into the part that depends only on $MAIN's results (prep) and the rest, compiled
+ * with dy_i = dxdt_i + infusion_i into a lane program reading the frame's rows in place. */
+static int frame_lanes(struct frame *f)
+{
+    const struct gs_model_file *m = f->m;
+    size_t n_regs = m->n_reg + 2 * m->n_cmt;
+    unsigned char *inv = gs_calloc(n_regs + 1, 1);
+    uint32_t *loc = gs_calloc(n_regs + 1, sizeof *loc), *outl = gs_calloc(m->n_cmt + 1, 4);
+    uint16_t *outr = gs_calloc(m->n_cmt + 1, sizeof *outr);
+    struct mf_prog var = {0};
+    int rc = -1;
+    if (!inv || !loc || !outl || !outr)
+        goto done;
+    for (size_t r = 0; r < m->r_cmt; r++)
+        inv[r] = 1;
+    for (size_t i = 0; i < m->main.n; i++)
+        inv[m->main.ins[i].dst] = 1;
+    for (size_t i = 0; i < m->ode.n; i++) {
+        const struct mf_ins *in = &m->ode.ins[i];
+        inv[in->dst] = inv[in->a] && inv[in->b];
+        if (mf_prog_emit(inv[in->dst] ? &f->prep : &var, in->op, in->dst, in->a, in->b))
+            goto done;
+    }
+    for (size_t r = 0; r < n_regs; r++)
+        loc[r] = r < m->n_const ? MF_LOC(MF_B_CONST, r)
+                 : r < m->r_par ? MF_LOC_NONE
+                 : r < m->n_reg ? MF_LOC(MF_B_IN, r - m->r_par)
+                                : MF_LOC_NONE;
+    for (size_t i = 0; i < m->n_cmt; i++) {
+        size_t r_inf = m->n_reg + i, r_dy = m->n_reg + m->n_cmt + i;
+        loc[m->r_cmt + i] = MF_LOC(MF_B_Y, i);
+        loc[r_inf] = MF_LOC(MF_B_FIX, i);
+        if (mf_prog_emit(&var, MF_ADD, (unsigned)r_dy, m->r_dxdt[i], (unsigned)r_inf))
+            goto done;
+        outr[i] = (uint16_t)r_dy;
+        outl[i] = MF_LOC(MF_B_DY, i);
+    }
+    if (n_regs < MF_NOT_SET &&
+        mf_lane_compile(&var, n_regs, loc, outr, outl, m->n_cmt, &f->lp) == 0 &&
+        (f->work = gs_calloc(f->lp.n_work * L + 1, sizeof(double))) != NULL)
+        rc = 0;
+done:
+    if (rc) {
+        mf_prog_free(&f->prep);
+        mf_lprog_free(&f->lp);
+    }
+    mf_prog_free(&var);
+    gs_free(inv);
+    gs_free(loc);
+    gs_free(outl);
+    gs_free(outr);
+    return rc;
 }
 
 static int frame_init(struct frame *f, const struct gs_model_file *m)
 {
     static double unused[L];
-    f->m = m;
+    *f = (struct frame){.m = m};
     size_t n_store = m->n_reg - m->r_par;
     f->rows = gs_calloc(m->n_reg, sizeof *f->rows);
     f->store = gs_calloc(n_store * L + 1, sizeof(double));
@@ -72,6 +135,11 @@ static void rhs(struct frame *f, double t, double *y, double *dy)
     double *trow = f->rows[m->r_t];
     for (int l = 0; l < L; l++)
         trow[l] = t;
+    if (f->lp.ins) {
+        double *const base[MF_N_BASES] = {m->konst_rows[0], f->store, y, dy, f->work, f->inf};
+        mf_leval(&f->lp, base);
+        return;
+    }
     for (size_t i = 0; i < m->n_cmt; i++)
         f->rows[m->r_cmt + i] = y + i * L;
     mf_eval(&m->ode, f->rows);
@@ -163,7 +231,11 @@ static int cv_jac(realtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *user, 
     struct cvl *u = user;
     const struct gs_model_file *m = u->f->m;
     lane_states(u, N_VGetArrayPointer(y));
-    rhs(u->f, t, u->ybuf, u->dybuf); /* the primal registers at this point */
+    for (int l = 0; l < L; l++) /* the primal registers at this point: all of $ODE */
+        u->f->rows[m->r_t][l] = t;
+    for (size_t i = 0; i < m->n_cmt; i++)
+        u->f->rows[m->r_cmt + i] = u->ybuf + i * L;
+    mf_eval(&m->ode, u->f->rows);
     for (size_t j = 0; j < m->n_cmt; j++) {
         for (size_t r = m->r_par; r < m->n_reg; r++)
             for (int l = 0; l < L; l++)
@@ -315,6 +387,8 @@ static gs_status batch(const struct gs_mf_sim_request *rq, size_t first, size_t 
     }
     frame_inputs(&f, rq, first, n_lanes);
     mf_eval(&m->main, f.rows);
+    if (m->n_cmt && frame_lanes(&f) == 0)
+        mf_eval(&f.prep, f.rows);
     if (rq->stiff && m->n_cmt > 0) {
         static double zero[L];
         w.n_lanes = n_lanes;

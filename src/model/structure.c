@@ -16,9 +16,16 @@
 #include "gabasim/drug.h"
 #include "model_int.h"
 
-#define N_SLOTS  8
-#define MAX_WORK 256 /* work registers of a plugged-in model */
-#define L        GS_LANES
+#ifdef GS_TARGET_CLONES
+#define GS_HOT __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define GS_HOT
+#endif
+
+#define N_SLOTS   8
+#define MAX_WORK  256 /* work registers of a plugged-in model */
+#define MAX_LWORK 128 /* work rows its lane program holds at once (on the stack) */
+#define L         GS_LANES
 
 struct slot {
     const struct gs_model_file *m;
@@ -33,6 +40,11 @@ struct slot {
     struct mf_prog prep, var;
     uint16_t hreg[GS_MAX_PARAMS];
     size_t n_h;
+    /* What rhs_lanes runs: the stage part (or all of $MAIN and $ODE when not split) and the
+     * AUC, compiled into a lane program writing dy in place; covariates and etas at their
+     * reference values and zero in `fix`. */
+    struct mf_lprog lp;
+    double (*fix)[L];
 };
 
 static struct slot slots[N_SLOTS];
@@ -70,40 +82,17 @@ static void cache_for(const struct gs_model_file *m)
     tc.uid = m->uid;
 }
 
-static inline void rhs_lanes_impl(const struct slot *sl, const double *y, double *dy,
+GS_HOT static void rhs_lanes_impl(const struct slot *sl, const double *y, double *dy,
                                   const double *p)
 {
-    const struct gs_model_file *m = sl->m;
-    cache_for(m);
-    for (size_t i = 0; i < m->n_par; i++)
-        tc.rows[m->r_par + i] = (double *)(uintptr_t)(p + i * L);
-    tc.rows[m->r_cmt] = (double *)(uintptr_t)(y + GS_Y_DEPOT * L);
-    tc.rows[m->r_cmt + 1] = (double *)(uintptr_t)(y + GS_Y_CENTRAL * L);
-    if (sl->split) {
-        for (size_t k = 0; k < sl->n_h; k++)
-            tc.rows[sl->hreg[k]] = (double *)(uintptr_t)(p + (m->n_par + 1 + k) * L);
-        mf_eval(&sl->var, tc.rows);
-    } else {
-        mf_eval(&m->main, tc.rows);
-        mf_eval(&m->ode, tc.rows);
-    }
-    const double *d0 = tc.rows[m->r_dxdt[0]], *d1 = tc.rows[m->r_dxdt[1]];
-    const double *cen = y + GS_Y_CENTRAL * L;
-    if (sl->split) {
-        const double *inv_v = p + m->n_par * L;
-        for (int l = 0; l < L; l++) {
-            dy[GS_Y_DEPOT * L + l] = d0[l];
-            dy[GS_Y_CENTRAL * L + l] = d1[l];
-            dy[GS_Y_AUC * L + l] = cen[l] * inv_v[l];
-        }
-    } else {
-        const double *v = p + (size_t)sl->i_v * L;
-        for (int l = 0; l < L; l++) {
-            dy[GS_Y_DEPOT * L + l] = d0[l];
-            dy[GS_Y_CENTRAL * L + l] = d1[l];
-            dy[GS_Y_AUC * L + l] = cen[l] / v[l];
-        }
-    }
+    _Alignas(64) double work[MAX_LWORK][L];
+    double *const base[MF_N_BASES] = {sl->m->konst_rows[0],
+                                      (double *)(uintptr_t)p,
+                                      (double *)(uintptr_t)y,
+                                      dy,
+                                      work[0],
+                                      sl->fix[0]};
+    mf_leval(&sl->lp, base);
 }
 
 static inline void prepare_impl(const struct slot *sl, double *p)
@@ -165,6 +154,68 @@ static int split_programs(struct slot *sl)
             return -1;
     }
     return 1;
+}
+
+static void free_slot(struct slot *sl)
+{
+    sl->m = NULL;
+    mf_prog_free(&sl->prep);
+    mf_prog_free(&sl->var);
+    mf_lprog_free(&sl->lp);
+    gs_free(sl->fix);
+    sl->fix = NULL;
+}
+
+/* The lane program of a slot: the stage part of $ODE (all of $MAIN and $ODE if not split)
+ * and the AUC, reading parameters and hoisted values from p, amounts from y, writing dy. */
+static int compile_lanes(struct slot *sl)
+{
+    const struct gs_model_file *m = sl->m;
+    size_t n_regs = m->n_reg + 2, r_invv = m->n_reg, r_auc = m->n_reg + 1;
+    uint32_t *loc = gs_calloc(n_regs, sizeof *loc);
+    struct mf_prog src = {0};
+    int rc = -1;
+    sl->fix = gs_calloc(m->n_cov + m->n_eta + 1, sizeof *sl->fix);
+    if (!loc || !sl->fix)
+        goto done;
+    for (size_t r = 0; r < n_regs; r++)
+        loc[r] = r < m->n_const ? MF_LOC(MF_B_CONST, r) : MF_LOC_NONE;
+    for (size_t i = 0; i < m->n_par; i++)
+        loc[m->r_par + i] = MF_LOC(MF_B_IN, i);
+    for (size_t i = 0; i < m->n_cov + m->n_eta; i++) {
+        loc[m->r_cov + i] = MF_LOC(MF_B_FIX, i); /* r_eta follows r_cov */
+        for (int l = 0; l < L; l++)
+            sl->fix[i][l] = i < m->n_cov ? m->cov[i].value : 0.0;
+    }
+    loc[m->r_cmt] = MF_LOC(MF_B_Y, GS_Y_DEPOT);
+    loc[m->r_cmt + 1] = MF_LOC(MF_B_Y, GS_Y_CENTRAL);
+    int ok = 1;
+    if (sl->split) {
+        for (size_t k = 0; k < sl->n_h; k++)
+            loc[sl->hreg[k]] = MF_LOC(MF_B_IN, m->n_par + 1 + k);
+        loc[r_invv] = MF_LOC(MF_B_IN, m->n_par);
+        for (size_t i = 0; i < sl->var.n && ok; i++)
+            ok = !mf_prog_emit(&src, sl->var.ins[i].op, sl->var.ins[i].dst, sl->var.ins[i].a,
+                               sl->var.ins[i].b);
+        ok = ok && !mf_prog_emit(&src, MF_MUL, r_auc, m->r_cmt + 1, r_invv);
+    } else {
+        for (size_t i = 0; i < m->main.n && ok; i++)
+            ok = !mf_prog_emit(&src, m->main.ins[i].op, m->main.ins[i].dst, m->main.ins[i].a,
+                               m->main.ins[i].b);
+        for (size_t i = 0; i < m->ode.n && ok; i++)
+            ok = !mf_prog_emit(&src, m->ode.ins[i].op, m->ode.ins[i].dst, m->ode.ins[i].a,
+                               m->ode.ins[i].b);
+        ok = ok && !mf_prog_emit(&src, MF_DIV, r_auc, m->r_cmt + 1, m->r_par + (size_t)sl->i_v);
+    }
+    uint16_t outr[3] = {m->r_dxdt[0], m->r_dxdt[1], (uint16_t)r_auc};
+    uint32_t outl[3] = {MF_LOC(MF_B_DY, GS_Y_DEPOT), MF_LOC(MF_B_DY, GS_Y_CENTRAL),
+                        MF_LOC(MF_B_DY, GS_Y_AUC)};
+    if (ok && mf_lane_compile(&src, n_regs, loc, outr, outl, 3, &sl->lp) == 0)
+        rc = sl->lp.n_work <= MAX_LWORK ? 0 : 1;
+done:
+    mf_prog_free(&src);
+    gs_free(loc);
+    return rc;
 }
 
 static inline int rhs_impl(const struct slot *sl, double t, const double *y, double *dy,
@@ -289,7 +340,9 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
 {
     *out = NULL;
     if (m->n_cmt != 2)
-        return unfit(m, err, "it needs exactly two compartments (depot, then central)");
+        return unfit(m, err,
+                     "it needs exactly two compartments (depot, then central); without "
+                     "'--drug', 'simulate --model' runs it alone");
     if (m->n_par > GS_MAX_PARAMS)
         return unfit(m, err, "it has more than 8 parameters");
     if (m->n_cov + m->n_eta > 128)
@@ -313,8 +366,7 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
     }
     struct slot *sl = &slots[k];
     if (sl->m != m) {
-        mf_prog_free(&sl->prep);
-        mf_prog_free(&sl->var);
+        free_slot(sl);
         memset(sl, 0, sizeof *sl);
         const char *base = strrchr(m->origin, '/');
         snprintf(sl->name, sizeof sl->name, "file:%s#%zu", base ? base + 1 : m->origin, k + 1);
@@ -341,13 +393,19 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
         sl->m = m;
         int sp = split_programs(sl);
         if (sp < 0) {
-            mf_prog_free(&sl->prep);
-            mf_prog_free(&sl->var);
-            sl->m = NULL;
+            free_slot(sl);
             pthread_mutex_unlock(&lock);
             return gs_error_set(err, GS_NOMEM, "--model", "out of memory");
         }
         sl->split = sp;
+        int cl = sp >= 0 ? compile_lanes(sl) : 0;
+        if (cl) {
+            free_slot(sl);
+            pthread_mutex_unlock(&lock);
+            return cl < 0
+                       ? gs_error_set(err, GS_NOMEM, "--model", "out of memory")
+                       : unfit(m, err, "its $ODE holds more than 128 intermediate values at once");
+        }
     }
     *out = &sl->s;
     pthread_mutex_unlock(&lock);
@@ -358,11 +416,8 @@ void mf_structure_release(const struct gs_model_file *m)
 {
     pthread_mutex_lock(&lock);
     for (size_t k = 0; k < N_SLOTS; k++)
-        if (slots[k].m == m) {
-            slots[k].m = NULL;
-            mf_prog_free(&slots[k].prep);
-            mf_prog_free(&slots[k].var);
-        }
+        if (slots[k].m == m)
+            free_slot(&slots[k]);
     pthread_mutex_unlock(&lock);
 }
 
