@@ -18,7 +18,8 @@ cc -O2 -fopenmp -D_POSIX_C_SOURCE=200809L -Iinclude -Ibuild/include bench/nca/nc
    $(pkg-config --libs gsl libcjson plplot) -lsundials_cvode -lsundials_nvecserial \
    -lsundials_sunlinsoldense -lsundials_sunmatrixdense -ldl -lm -o "$OUT/nca_bench"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-"$OUT/nca_bench" "$N" "$T" | tee "$OUT/nca_bench.txt"
+"$OUT/nca_bench" "$N" "$T" "$OUT/nca_bench.csv" | tee "$OUT/nca_bench.txt"
+rm -f "$OUT/nca_bench.csv"
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v Rscript > /dev/null; then
     RN=10000

@@ -5,8 +5,7 @@
 #include "gabasim/nca.h"
 
 struct nca_prof {
-    char id[GS_NCA_MAX_TEXT], period[GS_NCA_MAX_TEXT];
-    char sequence[GS_NCA_MAX_TEXT], treatment[GS_NCA_MAX_TEXT];
+    const char *id, *period, *sequence, *treatment; /* in gs_nca_data's text */
     double dose, dose_time;               /* the last dose record (long files: DOSE, time 0) */
     size_t seq_line, trt_line, dose_line; /* where each was first given (0: not yet) */
     size_t off, n;                        /* observations in the data's arrays */
@@ -18,6 +17,7 @@ struct gs_nca_data {
     size_t n_prof;
     double *t, *c; /* observations of every profile, times from its dose, sorted */
     unsigned char *blq;
+    char *text; /* the profiles' strings */
     int crossover;
 };
 
