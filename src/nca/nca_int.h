@@ -37,4 +37,15 @@ struct gs_nca_analysis {
     struct gs_nca_be_result be[3];
 };
 
+/* nca_read.c: gs_nca_parse()/gs_nca_read() on `threads` threads (0: OpenMP's default); the
+ * result does not depend on the number. */
+gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                            int threads, struct gs_error *err);
+gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, struct gs_error *err);
+/* Below this many bytes after the header the reading is serial (tests lower it). */
+extern size_t nca_parallel_min_bytes;
+extern size_t nca_parallel_reads; /* readings done in parallel (for the tests) */
+/* Asks for transparent huge pages on a large allocation (advice only). */
+void nca_advise_huge(void *ptr, size_t bytes);
+
 #endif

@@ -5,7 +5,13 @@
  * of a subject to be contiguous; NCA files from laboratories have all three. The format rules it
  * shares (header, comments, BOM, CRLF, no quoting, plain decimals) are the same here.
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), mmap(MAP_POPULATE) */
 #include <errno.h>
+#include <fcntl.h>
+#include <omp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,14 +51,16 @@ struct parser {
     uint32_t *pr, *ln; /* profile index and line of each observation */
     unsigned char *bq;
     size_t n_rows, cap_rows;
-    int sorted; /* the observations so far are in (profile, time, line) order */
+    int borrowed; /* the five arrays are a slice of another parser's (a chunk: never grown) */
+    int sorted;   /* the observations so far are in (profile, time, line) order */
     struct nca_prof *prof;
-    size_t (*key)[4]; /* offsets in text of each profile's ID, period, sequence, treatment */
+    size_t (*key)[5]; /* offsets in text of each profile's ID, period, sequence, treatment; hash */
     size_t n_prof, cap_prof;
     char *text; /* NUL-terminated strings; text[0] is the empty string */
     size_t n_text, cap_text;
-    size_t *hash; /* profile index + 1, 0 empty */
+    uint32_t *hash; /* profile index + 1, 0 empty */
     size_t hash_cap;
+    size_t hint; /* expected profiles (from the lines): the first sizes */
     size_t last; /* the previous row's profile + 1 (0: none) */
     struct gs_error *err;
 };
@@ -120,15 +128,17 @@ static int same_text(const struct parser *p, size_t off, const char *s, size_t n
 static gs_status rehash(struct parser *p)
 {
     size_t cap = p->hash_cap ? 2 * p->hash_cap : 64;
-    size_t *h = gs_calloc(cap, sizeof *h);
+    while (cap < 2 * p->hint)
+        cap *= 2;
+    uint32_t *h = gs_calloc(cap, sizeof *h);
     if (h == NULL)
         return nomem(p);
+    nca_advise_huge(h, cap * sizeof *h); /* random access: fewer TLB misses */
     for (size_t i = 0; i < p->n_prof; i++) {
-        const char *id = p->text + p->key[i][0], *per = p->text + p->key[i][1];
-        size_t j = hash_key(id, strlen(id), per, strlen(per)) & (cap - 1);
+        size_t j = p->key[i][4] & (cap - 1);
         while (h[j])
             j = (j + 1) & (cap - 1);
-        h[j] = i + 1;
+        h[j] = (uint32_t)(i + 1);
     }
     gs_free(p->hash);
     p->hash = h, p->hash_cap = cap;
@@ -149,10 +159,11 @@ static gs_status profile_of(struct parser *p, const char *id, size_t idn, const 
         if ((st = rehash(p)) != GS_OK)
             return st;
     }
-    size_t j = hash_key(id, idn, per, pern) & (p->hash_cap - 1);
+    size_t hv = (size_t)hash_key(id, idn, per, pern), j = hv & (p->hash_cap - 1);
     while (p->hash[j]) {
         size_t q = p->hash[j] - 1;
-        if (same_text(p, p->key[q][0], id, idn) && same_text(p, p->key[q][1], per, pern)) {
+        if (p->key[q][4] == hv && same_text(p, p->key[q][0], id, idn) &&
+            same_text(p, p->key[q][1], per, pern)) {
             *out = q;
             p->last = q + 1;
             return GS_OK;
@@ -160,26 +171,28 @@ static gs_status profile_of(struct parser *p, const char *id, size_t idn, const 
         j = (j + 1) & (p->hash_cap - 1);
     }
     if (p->n_prof == p->cap_prof) {
-        size_t cap = p->cap_prof ? 2 * p->cap_prof : 64;
+        size_t cap = p->cap_prof ? 2 * p->cap_prof : p->hint > 64 ? p->hint : 64;
         struct nca_prof *np = gs_realloc(p->prof, cap * sizeof *np);
         if (np == NULL)
             return nomem(p);
         p->prof = np;
-        size_t(*nk)[4] = gs_realloc(p->key, cap * sizeof *nk);
+        size_t(*nk)[5] = gs_realloc(p->key, cap * sizeof *nk);
         if (nk == NULL)
             return nomem(p);
         p->key = nk, p->cap_prof = cap;
+        nca_advise_huge(np, cap * sizeof *np);
+        nca_advise_huge(nk, cap * sizeof *nk);
     }
     if (p->text == NULL && (add_text(p, "", 0, &st), st != GS_OK)) /* text[0]: "" */
         return st;
     size_t *k = p->key[p->n_prof];
     k[0] = add_text(p, id, idn, &st);
     k[1] = pern ? add_text(p, per, pern, &st) : 0;
-    k[2] = k[3] = 0;
+    k[2] = k[3] = 0, k[4] = hv;
     if (st != GS_OK)
         return st;
     p->prof[p->n_prof] = (struct nca_prof){.dose = NAN, .dose_time = -INFINITY};
-    p->hash[j] = ++p->n_prof;
+    p->hash[j] = (uint32_t)++p->n_prof;
     *out = p->n_prof - 1;
     p->last = p->n_prof;
     return GS_OK;
@@ -317,6 +330,8 @@ static gs_status add_obs(struct parser *p, size_t prof, size_t line, double t, d
                          unsigned char blq)
 {
     if (p->n_rows == p->cap_rows) {
+        if (p->borrowed) /* a chunk's slice holds one row per line: not reached */
+            return nomem(p);
         size_t cap = p->cap_rows ? 2 * p->cap_rows : 256;
         double *nt = gs_realloc(p->t, cap * sizeof *nt);
         if (nt == NULL)
@@ -566,8 +581,250 @@ static gs_status build(struct parser *p, gs_nca_data *d)
     return GS_OK;
 }
 
-gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const char *origin,
-                       struct gs_error *err)
+/* Large arrays ask for transparent huge pages (where the system allows them on request): the
+ * observations of a big file are hundreds of megabytes, first touched here, and one fault per
+ * 4 KiB page was a large share of the read time. Only advice: nothing changes if refused. */
+void nca_advise_huge(void *ptr, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (ptr == NULL || bytes < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    uintptr_t e = ((uintptr_t)ptr + bytes) & ~(huge - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)ptr, (void)bytes;
+#endif
+}
+
+static size_t count_newlines(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* vectorised by the compiler */
+        k += s[i] == '\n';
+    return k;
+}
+
+/* The observation arrays, for at most `cap` rows (one per line left). */
+static gs_status alloc_rows(struct parser *p, size_t cap)
+{
+    cap = cap ? cap : 1;
+    p->t = gs_malloc(cap * sizeof *p->t);
+    p->c = gs_malloc(cap * sizeof *p->c);
+    p->pr = gs_malloc(cap * sizeof *p->pr);
+    p->ln = gs_malloc(cap * sizeof *p->ln);
+    p->bq = gs_malloc(cap);
+    if (!p->t || !p->c || !p->pr || !p->ln || !p->bq)
+        return nomem(p);
+    nca_advise_huge(p->t, cap * sizeof *p->t);
+    nca_advise_huge(p->c, cap * sizeof *p->c);
+    nca_advise_huge(p->pr, cap * sizeof *p->pr);
+    nca_advise_huge(p->ln, cap * sizeof *p->ln);
+    nca_advise_huge(p->bq, cap);
+    p->cap_rows = cap;
+    return GS_OK;
+}
+
+/* The lines of text[*pos, end), numbered on from *line: the header until it is read (then
+ * returns when `header_only`), then the rows. */
+static gs_status parse_lines(struct parser *p, const char *text, size_t *pos, size_t end,
+                             size_t *line, int *have_header, int header_only)
+{
+    gs_status st = GS_OK;
+    while (*pos < end && st == GS_OK) {
+        ++*line;
+        const char *s = text + *pos;
+        const char *nl = memchr(s, '\n', end - *pos);
+        size_t n = nl ? (size_t)(nl - s) : end - *pos;
+        *pos += n + (nl != NULL);
+        if (n > GS_NCA_MAX_LINE)
+            return gs_error_set(p->err, GS_INPUT, "row",
+                                "%s: line %zu: %zu bytes; allowed at most %d", p->origin, *line, n,
+                                GS_NCA_MAX_LINE);
+        if (n && s[n - 1] == '\r')
+            n--;
+        const char *b = s;
+        size_t bn = n;
+        trim(&b, &bn);
+        if (bn == 0 || b[0] == '#')
+            continue;
+        if (!*have_header) {
+            st = header(p, b, bn, *line);
+            *have_header = 1;
+            if (header_only)
+                break;
+        } else {
+            st = data_row(p, s, n, *line);
+        }
+    }
+    return st;
+}
+
+static void free_profiles(struct parser *p)
+{
+    gs_free(p->prof);
+    gs_free(p->key);
+    gs_free(p->text);
+    gs_free(p->hash);
+    p->prof = NULL, p->key = NULL, p->text = NULL, p->hash = NULL;
+    p->n_prof = p->cap_prof = p->n_text = p->cap_text = p->hash_cap = p->last = 0;
+}
+
+/* Adds chunk c's profiles to p (in their order of appearance, after p's) and maps each to its
+ * index in p; 1 when they agree (sequence, treatment, DOSE), 0 when the serial reading would
+ * stop on an error here (the caller reads again serially, for its exact message), -1 out of
+ * memory. Line numbers of c are shifted by `base`. */
+static int merge_profiles(struct parser *p, const struct parser *c, size_t base, uint32_t *map)
+{
+    for (size_t i = 0; i < c->n_prof; i++) {
+        const struct nca_prof *lq = &c->prof[i];
+        const char *id = c->text + c->key[i][0], *per = c->text + c->key[i][1];
+        size_t g = 0;
+        if (profile_of(p, id, strlen(id), per, strlen(per), &g) != GS_OK)
+            return -1;
+        map[i] = (uint32_t)g;
+        struct nca_prof *q = &p->prof[g];
+        for (int a = 0; a < 2; a++) {
+            size_t lline = a ? lq->trt_line : lq->seq_line,
+                   *gline = a ? &q->trt_line : &q->seq_line;
+            const char *v = c->text + c->key[i][2 + a];
+            if (lline == 0)
+                continue;
+            if (*gline == 0) {
+                gs_status st = GS_OK;
+                size_t off = add_text(p, v, strlen(v), &st);
+                if (st != GS_OK)
+                    return -1;
+                p->key[g][2 + a] = off, *gline = lline + base;
+            } else if (strcmp(p->text + p->key[g][2 + a], v) != 0) {
+                return 0;
+            }
+        }
+        if (lq->dose_line == 0)
+            continue;
+        if (p->col[K_AMT] >= 0) { /* the last dose record: the latest line among the latest times */
+            if (lq->dose_time >= q->dose_time)
+                q->dose_time = lq->dose_time, q->dose = lq->dose,
+                q->dose_line = lq->dose_line + base;
+        } else if (q->dose_line == 0) {
+            q->dose = lq->dose, q->dose_time = lq->dose_time, q->dose_line = lq->dose_line + base;
+        } else if (q->dose != lq->dose) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Reads the rows after the header in `threads` chunks split at line ends, each with its own
+ * parser and profiles, then joins them in file order: profiles numbered by first appearance,
+ * observations in file order with their file lines, exactly as one serial pass would. Any error
+ * in any chunk, or a disagreement between chunks, returns 0 with p as it was: the caller then
+ * reads serially, which stops at the first error with its message. 1 when done. */
+static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t len, size_t line,
+                          int threads)
+{
+    enum { MAX_CHUNKS = 64 };
+    int nt = threads < MAX_CHUNKS ? threads : MAX_CHUNKS;
+    size_t start[MAX_CHUNKS + 1], lines[MAX_CHUNKS], slot[MAX_CHUNKS + 1];
+    start[0] = pos, start[nt] = len;
+    for (int k = 1; k < nt; k++) {
+        size_t s = pos + (len - pos) / nt * k;
+        s = s < start[k - 1] ? start[k - 1] : s;
+        const char *nl = memchr(text + s, '\n', len - s);
+        start[k] = nl ? (size_t)(nl - text) + 1 : len;
+    }
+    struct parser *cp = gs_calloc((size_t)nt, sizeof *cp);
+    struct gs_error *ce = gs_calloc((size_t)nt, sizeof *ce);
+    if (cp == NULL || ce == NULL) {
+        gs_free(cp);
+        gs_free(ce);
+        return 0;
+    }
+    struct gs_error *err = p->err, perr = GS_ERROR_INIT; /* p's errors here are not reported */
+    p->err = &perr;
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (int k = 0; k < nt; k++)
+        lines[k] = count_newlines(text + start[k], start[k + 1] - start[k]) + 1;
+    slot[0] = 0;
+    for (int k = 0; k < nt; k++)
+        slot[k + 1] = slot[k] + lines[k];
+    int ok = alloc_rows(p, slot[nt]) == GS_OK;
+    if (ok) {
+#pragma omp parallel for num_threads(nt) schedule(static, 1) reduction(&& : ok)
+        for (int k = 0; k < nt; k++) {
+            struct parser *c = &cp[k];
+            c->origin = p->origin, c->err = &ce[k], c->sorted = 1, c->n_fields = p->n_fields;
+            memcpy(c->col, p->col, sizeof c->col);
+            memcpy(c->names, p->names, sizeof c->names);
+            c->t = p->t + slot[k], c->c = p->c + slot[k], c->pr = p->pr + slot[k];
+            c->ln = p->ln + slot[k], c->bq = p->bq + slot[k];
+            c->cap_rows = lines[k], c->borrowed = 1, c->hint = lines[k] / 8;
+            size_t at = start[k], l = 0;
+            int have_header = 1;
+            ok = parse_lines(c, text, &at, start[k + 1], &l, &have_header, 0) == GS_OK;
+            lines[k] = l;
+        }
+    }
+    uint32_t *map = NULL;
+    if (ok) { /* chunk 0 becomes p's start; the others join it in order */
+        p->prof = cp[0].prof, p->key = cp[0].key, p->n_prof = cp[0].n_prof;
+        p->cap_prof = cp[0].cap_prof, p->text = cp[0].text, p->n_text = cp[0].n_text;
+        p->cap_text = cp[0].cap_text, p->hash = cp[0].hash, p->hash_cap = cp[0].hash_cap;
+        p->last = cp[0].last, p->sorted = cp[0].sorted, p->n_rows = cp[0].n_rows;
+        cp[0].prof = NULL, cp[0].key = NULL, cp[0].text = NULL, cp[0].hash = NULL;
+        for (size_t i = 0; i < p->n_rows; i++)
+            p->ln[i] += (uint32_t)line;
+        for (size_t i = 0; i < p->n_prof; i++) {
+            struct nca_prof *q = &p->prof[i];
+            q->seq_line += q->seq_line ? line : 0, q->trt_line += q->trt_line ? line : 0;
+            q->dose_line += q->dose_line ? line : 0;
+        }
+    }
+    size_t base = line + lines[0];
+    for (int k = 1; k < nt && ok; k++) {
+        struct parser *c = &cp[k];
+        gs_free(map);
+        map = gs_malloc((c->n_prof ? c->n_prof : 1) * sizeof *map);
+        if (map == NULL || merge_profiles(p, c, base, map) != 1) {
+            ok = 0;
+            break;
+        }
+        size_t n0 = p->n_rows; /* the chunk's rows move down to follow p's */
+        for (size_t i = 0; i < c->n_rows; i++) {
+            size_t j = n0 + i;
+            uint32_t pr = map[c->pr[i]];
+            double t = c->t[i];
+            if (p->sorted && j > 0 &&
+                (pr < p->pr[j - 1] || (pr == p->pr[j - 1] && t < p->t[j - 1])))
+                p->sorted = 0;
+            p->t[j] = t, p->c[j] = c->c[i], p->pr[j] = pr;
+            p->ln[j] = c->ln[i] + (uint32_t)base, p->bq[j] = c->bq[i];
+        }
+        p->n_rows += c->n_rows;
+        base += lines[k];
+    }
+    gs_free(map);
+    for (int k = 0; k < nt; k++)
+        free_profiles(&cp[k]);
+    gs_free(cp);
+    gs_free(ce);
+    if (!ok) { /* back to the state after the header */
+        free_profiles(p);
+        gs_free(p->t), gs_free(p->c), gs_free(p->pr), gs_free(p->ln), gs_free(p->bq);
+        p->t = p->c = NULL, p->pr = p->ln = NULL, p->bq = NULL;
+        p->n_rows = p->cap_rows = 0, p->sorted = 1;
+    }
+    p->err = err;
+    return ok;
+}
+
+size_t nca_parallel_min_bytes = (size_t)1 << 20; /* the parallel reading pays from about 1 MB */
+size_t nca_parallel_reads;
+
+gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                            int threads, struct gs_error *err)
 {
     if (out == NULL)
         return gs_error_set(err, GS_INPUT, "data", "no output pointer");
@@ -584,36 +841,24 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
     if (d == NULL)
         return gs_error_set(err, GS_NOMEM, "data", "%s: out of memory", origin);
     snprintf(d->origin, sizeof d->origin, "%s", origin);
-    gs_status st = GS_OK;
     size_t pos = 0, line = 0;
     int have_header = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
-    while (pos < len && st == GS_OK) {
-        line++;
-        const char *s = text + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - s) : len - pos;
-        pos += n + (nl != NULL);
-        if (n > GS_NCA_MAX_LINE) {
-            st = gs_error_set(err, GS_INPUT, "row", "%s: line %zu: %zu bytes; allowed at most %d",
-                              origin, line, n, GS_NCA_MAX_LINE);
-            break;
-        }
-        if (n && s[n - 1] == '\r')
-            n--;
-        const char *b = s;
-        size_t bn = n;
-        trim(&b, &bn);
-        if (bn == 0 || b[0] == '#')
-            continue;
-        if (!have_header) {
-            st = header(&p, b, bn, line);
-            have_header = 1;
-        } else {
-            st = data_row(&p, s, n, line);
-        }
+    gs_status st = parse_lines(&p, text, &pos, len, &line, &have_header, 1);
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    if (st == GS_OK && have_header && threads > 1 && len - pos >= nca_parallel_min_bytes &&
+        parse_parallel(&p, text, pos, len, line, threads)) {
+        pos = len;
+        nca_parallel_reads++;
+    } else if (st == GS_OK && have_header) {
+        size_t lines = count_newlines(text + pos, len - pos) + 1;
+        p.hint = lines / 8;
+        st = alloc_rows(&p, lines);
     }
+    if (st == GS_OK)
+        st = parse_lines(&p, text, &pos, len, &line, &have_header, 0);
     if (st == GS_OK && !have_header)
         st = gs_error_set(err, GS_INPUT, "header",
                           "%s: no header line; allowed a CSV whose first line names the columns "
@@ -633,10 +878,7 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
     gs_free(p.pr);
     gs_free(p.ln);
     gs_free(p.bq);
-    gs_free(p.prof);
-    gs_free(p.key);
-    gs_free(p.text);
-    gs_free(p.hash);
+    free_profiles(&p);
     if (st != GS_OK) {
         gs_nca_data_free(d);
         return st;
@@ -645,7 +887,15 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
     return GS_OK;
 }
 
-gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
+gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                       struct gs_error *err)
+{
+    return nca_parse_threads(out, text, len, origin, 0, err);
+}
+
+/* A regular file is mapped (read-only, pages populated up front), not copied; standard input,
+ * pipes and empty or oversized files are read into memory as before. */
+gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, struct gs_error *err)
 {
     if (out)
         *out = NULL;
@@ -656,6 +906,22 @@ gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
     if (f == NULL)
         return gs_error_set(err, errno == ENOENT || errno == EACCES ? GS_INPUT : GS_IO, "FILE",
                             "cannot open '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        sb.st_size <= GS_NCA_MAX_BYTES) {
+        size_t size = (size_t)sb.st_size;
+#ifdef MAP_POPULATE
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
+#else
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+#endif
+        if (m != MAP_FAILED) {
+            fclose(f);
+            gs_status st = nca_parse_threads(out, m, size, path, threads, err);
+            munmap(m, size);
+            return st;
+        }
+    }
     size_t cap = 1 << 16, len = 0;
     char *buf = gs_malloc(cap);
     gs_status st = GS_OK;
@@ -688,9 +954,14 @@ gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
     if (!is_stdin)
         fclose(f);
     if (st == GS_OK)
-        st = gs_nca_parse(out, buf, len, is_stdin ? "<stdin>" : path, err);
+        st = nca_parse_threads(out, buf, len, is_stdin ? "<stdin>" : path, threads, err);
     gs_free(buf);
     return st;
+}
+
+gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
+{
+    return nca_read_threads(out, path, 0, err);
 }
 
 void gs_nca_data_free(gs_nca_data *d)
