@@ -16,6 +16,7 @@
 #include "fuzz_common.h"
 #include "gabasim/alloc.h"
 #include "gabasim/nca.h"
+/* the reader's thread count and parallel threshold are module internals (nca_int.h) */
 #include "../../src/nca/nca_int.h"
 
 #define ORIGIN "fuzz.csv"

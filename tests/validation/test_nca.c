@@ -33,6 +33,7 @@
 
 #include "../test_util.h"
 #include "gabasim/nca.h"
+/* the reader's thread count and parallel threshold are module internals (nca_int.h) */
 #include "../../src/nca/nca_int.h"
 
 /* |got - want| <= half a unit of the last printed digit (`ulp`: that unit) */
