@@ -21,6 +21,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/datafile.h"
+#include "decimal.h"
 
 #define DS_MAX_LINE 65536    /* bytes in one line, not counting its line ending */
 #define DS_MAX_ROWS 10000000 /* data rows in one file */
@@ -188,6 +189,8 @@ static enum num parse_number(const char *s, double *v)
     size_t n = decimal_prefix(s);
     if (n == 0 || s[n] != '\0')
         return NUM_BAD;
+    if (gs_decimal_fast(s, n, v)) /* exact, bit-identical to strtod (src/io/decimal.c) */
+        return NUM_OK;
     char *end;
     errno = 0;
     double x = strtod(s, &end);

@@ -5,7 +5,13 @@
  * of a subject to be contiguous; NCA files from laboratories have all three. The format rules it
  * shares (header, comments, BOM, CRLF, no quoting, plain decimals) are the same here.
  */
+#define _DEFAULT_SOURCE /* madvise(MADV_HUGEPAGE), mmap(MAP_POPULATE) */
 #include <errno.h>
+#include <fcntl.h>
+#include <omp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +19,7 @@
 #include <strings.h>
 
 #include "gabasim/alloc.h"
+#include "../io/decimal.h"
 #include "gabasim/nca.h"
 #include "nca_int.h"
 
@@ -31,23 +38,30 @@ static const char *const col_names[N_K][4] = {
     [K_TRT] = {"TREATMENT", "TRT", "FORM", NULL},
 };
 
-struct row {
-    size_t prof, line;
-    double time, conc, amt;
-    unsigned char kind, blq; /* kind: 0 observation, 1 dose, 2 ignored */
-};
-
+/* The observations are kept one array per field, in file order, and sorted by profile and time
+ * only when the file was not already (the usual file needs no sort). Dose records are not kept:
+ * each profile holds its last dose. The profiles' texts live in one buffer, by offset while
+ * reading (it grows), as pointers once read. */
 struct parser {
     const char *origin;
     int col[N_K]; /* field index of each known column, -1 if absent */
     int n_fields; /* in the header */
     char names[GS_NCA_MAX_COLUMNS][40];
-    struct row *rows;
+    double *t, *c;
+    uint32_t *pr, *ln; /* profile index and line of each observation */
+    unsigned char *bq;
     size_t n_rows, cap_rows;
+    int borrowed; /* the five arrays are a slice of another parser's (a chunk: never grown) */
+    int sorted;   /* the observations so far are in (profile, time, line) order */
     struct nca_prof *prof;
+    size_t (*key)[5]; /* offsets in text of each profile's ID, period, sequence, treatment; hash */
     size_t n_prof, cap_prof;
-    size_t *hash; /* profile index + 1, 0 empty */
+    char *text; /* NUL-terminated strings; text[0] is the empty string */
+    size_t n_text, cap_text;
+    uint32_t *hash; /* profile index + 1, 0 empty */
     size_t hash_cap;
+    size_t hint; /* expected profiles (from the lines): the first sizes */
+    size_t last; /* the previous row's profile + 1 (0: none) */
     struct gs_error *err;
 };
 
@@ -68,28 +82,63 @@ static gs_status fail(struct parser *p, size_t line, int field, const char *valu
                         name, v, rule);
 }
 
-static uint64_t hash_key(const char *id, const char *per)
+static gs_status nomem(struct parser *p)
+{
+    return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+}
+
+static uint64_t hash_key(const char *id, size_t idn, const char *per, size_t pern)
 {
     uint64_t h = 1469598103934665603ULL;
-    for (const char *s = id; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; i < idn; i++)
+        h = (h ^ (unsigned char)id[i]) * 1099511628211ULL;
     h = (h ^ 0x1f) * 1099511628211ULL;
-    for (const char *s = per; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (size_t i = 0; i < pern; i++)
+        h = (h ^ (unsigned char)per[i]) * 1099511628211ULL;
     return h;
+}
+
+/* Copies s[0..n) into the text buffer: its offset, or 0 with *st set when out of memory. */
+static size_t add_text(struct parser *p, const char *s, size_t n, gs_status *st)
+{
+    if (p->n_text + n + 1 > p->cap_text) {
+        size_t cap = p->cap_text ? 2 * p->cap_text : 4096;
+        while (cap < p->n_text + n + 1)
+            cap *= 2;
+        char *t = gs_realloc(p->text, cap);
+        if (t == NULL) {
+            *st = nomem(p);
+            return 0;
+        }
+        p->text = t, p->cap_text = cap;
+    }
+    size_t off = p->n_text;
+    memcpy(p->text + off, s, n);
+    p->text[off + n] = '\0';
+    p->n_text += n + 1;
+    return off;
+}
+
+/* 1 when the text at offset `off` is s[0..n). */
+static int same_text(const struct parser *p, size_t off, const char *s, size_t n)
+{
+    return memcmp(p->text + off, s, n) == 0 && p->text[off + n] == '\0';
 }
 
 static gs_status rehash(struct parser *p)
 {
     size_t cap = p->hash_cap ? 2 * p->hash_cap : 64;
-    size_t *h = gs_calloc(cap, sizeof *h);
+    while (cap < 2 * p->hint)
+        cap *= 2;
+    uint32_t *h = gs_calloc(cap, sizeof *h);
     if (h == NULL)
-        return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
+        return nomem(p);
+    nca_advise_huge(h, cap * sizeof *h); /* random access: fewer TLB misses */
     for (size_t i = 0; i < p->n_prof; i++) {
-        size_t j = hash_key(p->prof[i].id, p->prof[i].period) & (cap - 1);
+        size_t j = p->key[i][4] & (cap - 1);
         while (h[j])
             j = (j + 1) & (cap - 1);
-        h[j] = i + 1;
+        h[j] = (uint32_t)(i + 1);
     }
     gs_free(p->hash);
     p->hash = h, p->hash_cap = cap;
@@ -97,38 +146,55 @@ static gs_status rehash(struct parser *p)
 }
 
 /* The profile of (id, period), created when new. */
-static gs_status profile_of(struct parser *p, const char *id, const char *per, size_t *out)
+static gs_status profile_of(struct parser *p, const char *id, size_t idn, const char *per,
+                            size_t pern, size_t *out)
 {
+    if (p->last && same_text(p, p->key[p->last - 1][0], id, idn) &&
+        same_text(p, p->key[p->last - 1][1], per, pern)) {
+        *out = p->last - 1;
+        return GS_OK;
+    }
+    gs_status st = GS_OK;
     if (p->hash == NULL || 2 * (p->n_prof + 1) > p->hash_cap) {
-        gs_status st = rehash(p);
-        if (st)
+        if ((st = rehash(p)) != GS_OK)
             return st;
     }
-    size_t j = hash_key(id, per) & (p->hash_cap - 1);
+    size_t hv = (size_t)hash_key(id, idn, per, pern), j = hv & (p->hash_cap - 1);
     while (p->hash[j]) {
-        struct nca_prof *q = &p->prof[p->hash[j] - 1];
-        if (strcmp(q->id, id) == 0 && strcmp(q->period, per) == 0) {
-            *out = p->hash[j] - 1;
+        size_t q = p->hash[j] - 1;
+        if (p->key[q][4] == hv && same_text(p, p->key[q][0], id, idn) &&
+            same_text(p, p->key[q][1], per, pern)) {
+            *out = q;
+            p->last = q + 1;
             return GS_OK;
         }
         j = (j + 1) & (p->hash_cap - 1);
     }
     if (p->n_prof == p->cap_prof) {
-        size_t cap = p->cap_prof ? 2 * p->cap_prof : 64;
+        size_t cap = p->cap_prof ? 2 * p->cap_prof : p->hint > 64 ? p->hint : 64;
         struct nca_prof *np = gs_realloc(p->prof, cap * sizeof *np);
         if (np == NULL)
-            return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
-        p->prof = np, p->cap_prof = cap;
+            return nomem(p);
+        p->prof = np;
+        size_t(*nk)[5] = gs_realloc(p->key, cap * sizeof *nk);
+        if (nk == NULL)
+            return nomem(p);
+        p->key = nk, p->cap_prof = cap;
+        nca_advise_huge(np, cap * sizeof *np);
+        nca_advise_huge(nk, cap * sizeof *nk);
     }
-    struct nca_prof *q = &p->prof[p->n_prof];
-    memset(q, 0, sizeof *q);
-    snprintf(q->id, sizeof q->id, "%s", id);
-    snprintf(q->period, sizeof q->period, "%s", per);
-    q->dose = NAN;
-    q->dose_time = -INFINITY;
-    q->seq_line = q->trt_line = q->dose_line = 0;
-    p->hash[j] = ++p->n_prof;
+    if (p->text == NULL && (add_text(p, "", 0, &st), st != GS_OK)) /* text[0]: "" */
+        return st;
+    size_t *k = p->key[p->n_prof];
+    k[0] = add_text(p, id, idn, &st);
+    k[1] = pern ? add_text(p, per, pern, &st) : 0;
+    k[2] = k[3] = 0, k[4] = hv;
+    if (st != GS_OK)
+        return st;
+    p->prof[p->n_prof] = (struct nca_prof){.dose = NAN, .dose_time = -INFINITY};
+    p->hash[j] = (uint32_t)++p->n_prof;
     *out = p->n_prof - 1;
+    p->last = p->n_prof;
     return GS_OK;
 }
 
@@ -141,13 +207,16 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-/* 1: a number in *v; 0: missing ('.' or empty); -1: not a plain decimal. */
+/* 1: a number in *v; 0: missing ('.' or empty); -1: not a plain decimal. The usual values take
+ * the exact fast path (src/io/decimal.c, bit-identical to strtod); the rest strtod. */
 static int number(const char *s, size_t n, double *v)
 {
     if (n == 0 || (n == 1 && s[0] == '.'))
         return 0;
     if (n > 40)
         return -1;
+    if (gs_decimal_fast(s, n, v))
+        return 1;
     char buf[48];
     int digits = 0;
     for (size_t i = 0; i < n; i++) {
@@ -234,24 +303,61 @@ static gs_status header(struct parser *p, const char *s, size_t n, size_t line)
     return GS_OK;
 }
 
-/* Checks and copies a text value of a profile (sequence or treatment): constant per profile. */
-static gs_status text_attr(struct parser *p, char *dst, size_t *dline, const char *s, size_t n,
+/* Checks and records a text value of a profile (sequence or treatment): constant per profile. */
+static gs_status text_attr(struct parser *p, size_t *off, size_t *dline, const char *s, size_t n,
                            size_t line, int field)
 {
     if (n == 0)
         return fail(p, line, field, s, n, "is empty; allowed a name");
     if (*dline == 0) {
-        memcpy(dst, s, n);
-        dst[n] = '\0';
-        *dline = line;
+        gs_status st = GS_OK;
+        size_t o = add_text(p, s, n, &st);
+        if (st != GS_OK)
+            return st;
+        *off = o, *dline = line;
         return GS_OK;
     }
-    if (strlen(dst) != n || memcmp(dst, s, n) != 0) {
+    if (!same_text(p, *off, s, n)) {
         char rule[160];
-        snprintf(rule, sizeof rule, "differs from '%s' on line %zu for the same ID and period", dst,
-                 *dline);
+        snprintf(rule, sizeof rule, "differs from '%s' on line %zu for the same ID and period",
+                 p->text + *off, *dline);
         return fail(p, line, field, s, n, rule);
     }
+    return GS_OK;
+}
+
+static gs_status add_obs(struct parser *p, size_t prof, size_t line, double t, double c,
+                         unsigned char blq)
+{
+    if (p->n_rows == p->cap_rows) {
+        if (p->borrowed) /* a chunk's slice holds one row per line: not reached */
+            return nomem(p);
+        size_t cap = p->cap_rows ? 2 * p->cap_rows : 256;
+        double *nt = gs_realloc(p->t, cap * sizeof *nt);
+        if (nt == NULL)
+            return nomem(p);
+        p->t = nt;
+        double *nc = gs_realloc(p->c, cap * sizeof *nc);
+        if (nc == NULL)
+            return nomem(p);
+        p->c = nc;
+        uint32_t *npr = gs_realloc(p->pr, cap * sizeof *npr);
+        if (npr == NULL)
+            return nomem(p);
+        p->pr = npr;
+        uint32_t *nln = gs_realloc(p->ln, cap * sizeof *nln);
+        if (nln == NULL)
+            return nomem(p);
+        p->ln = nln;
+        unsigned char *nb = gs_realloc(p->bq, cap);
+        if (nb == NULL)
+            return nomem(p);
+        p->bq = nb, p->cap_rows = cap;
+    }
+    size_t i = p->n_rows++;
+    if (i > 0 && p->sorted && (prof < p->pr[i - 1] || (prof == p->pr[i - 1] && t < p->t[i - 1])))
+        p->sorted = 0;
+    p->t[i] = t, p->c[i] = c, p->pr[i] = (uint32_t)prof, p->ln[i] = (uint32_t)line, p->bq[i] = blq;
     return GS_OK;
 }
 
@@ -261,23 +367,24 @@ static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line
     size_t fl[GS_NCA_MAX_COLUMNS];
     int f = 0;
     size_t i = 0;
-    for (;;) {
-        const char *e = memchr(s + i, ',', n - i);
-        size_t len = e ? (size_t)(e - (s + i)) : n - i;
+    for (;;) { /* the fields; a quote or NUL is never a blank, so the trimmed field has it too */
         if (f >= p->n_fields)
             return gs_error_set(p->err, GS_INPUT, "row",
                                 "%s: line %zu: more than the header's %d fields; allowed %d",
                                 p->origin, line, p->n_fields, p->n_fields);
-        fs[f] = s + i, fl[f] = len;
+        size_t b = i;
+        int bad = 0;
+        for (; i < n && s[i] != ','; i++)
+            bad |= s[i] == '"' || s[i] == '\0';
+        fs[f] = s + b, fl[f] = i - b;
         trim(&fs[f], &fl[f]);
-        for (size_t k = 0; k < fl[f]; k++)
-            if (fs[f][k] == '"' || fs[f][k] == '\0')
-                return fail(p, line, f, fs[f], fl[f],
-                            "has a quote or NUL; allowed plain values (no quoting)");
+        if (bad)
+            return fail(p, line, f, fs[f], fl[f],
+                        "has a quote or NUL; allowed plain values (no quoting)");
         f++;
-        if (e == NULL)
+        if (i == n)
             break;
-        i = (size_t)(e - s) + 1;
+        i++;
     }
     if (f != p->n_fields)
         return gs_error_set(p->err, GS_INPUT, "row",
@@ -303,21 +410,20 @@ static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line
     if (!have[K_TIME] || v[K_TIME] < 0 || v[K_TIME] > 1e7)
         return fail(p, line, p->col[K_TIME], fs[p->col[K_TIME]], fl[p->col[K_TIME]],
                     "is not a time; allowed 0 to 1e7 h");
-    char id[GS_NCA_MAX_TEXT], per[GS_NCA_MAX_TEXT] = "";
-    memcpy(id, fs[cid], fl[cid]);
-    id[fl[cid]] = '\0';
+    const char *per = "";
+    size_t pern = 0;
     if (cper >= 0) {
         if (fl[cper] == 0 || fl[cper] >= GS_NCA_MAX_TEXT)
             return fail(p, line, cper, fs[cper], fl[cper],
                         "is not a period; allowed 1 to 63 characters");
-        memcpy(per, fs[cper], fl[cper]);
-        per[fl[cper]] = '\0';
+        per = fs[cper], pern = fl[cper];
     }
     size_t pi = 0;
-    gs_status st = profile_of(p, id, per, &pi);
+    gs_status st = profile_of(p, fs[cid], fl[cid], per, pern, &pi);
     if (st)
         return st;
     struct nca_prof *q = &p->prof[pi];
+    size_t *key = p->key[pi];
     if (p->col[K_SEQ] >= 0 &&
         ((fl[p->col[K_SEQ]] >= GS_NCA_MAX_TEXT &&
           (st = fail(p, line, p->col[K_SEQ], fs[p->col[K_SEQ]], fl[p->col[K_SEQ]],
@@ -325,13 +431,15 @@ static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line
          (fl[p->col[K_TRT]] >= GS_NCA_MAX_TEXT &&
           (st = fail(p, line, p->col[K_TRT], fs[p->col[K_TRT]], fl[p->col[K_TRT]],
                      "is too long; allowed 1 to 63 characters"))) ||
-         (st = text_attr(p, q->sequence, &q->seq_line, fs[p->col[K_SEQ]], fl[p->col[K_SEQ]], line,
+         (st = text_attr(p, &key[2], &q->seq_line, fs[p->col[K_SEQ]], fl[p->col[K_SEQ]], line,
                          p->col[K_SEQ])) ||
-         (st = text_attr(p, q->treatment, &q->trt_line, fs[p->col[K_TRT]], fl[p->col[K_TRT]], line,
+         (st = text_attr(p, &key[3], &q->trt_line, fs[p->col[K_TRT]], fl[p->col[K_TRT]], line,
                          p->col[K_TRT]))))
         return st;
 
-    struct row r = {.prof = pi, .line = line, .time = v[K_TIME], .conc = v[K_CONC], .amt = 0};
+    double time = v[K_TIME], conc = v[K_CONC];
+    int kind = 0; /* 0 observation, 1 dose, 2 ignored */
+    unsigned char blq = 0;
     if (have[K_EVID] && !(v[K_EVID] >= 0 && v[K_EVID] <= 4 && v[K_EVID] == floor(v[K_EVID])))
         return fail(p, line, p->col[K_EVID], fs[p->col[K_EVID]], fl[p->col[K_EVID]],
                     "is not an EVID; allowed 0 to 4");
@@ -341,7 +449,6 @@ static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line
     if (have[K_BLQ] && v[K_BLQ] != 0 && v[K_BLQ] != 1)
         return fail(p, line, p->col[K_BLQ], fs[p->col[K_BLQ]], fl[p->col[K_BLQ]],
                     "is not a BLQ flag; allowed 0 or 1");
-    int dose_rec = 0;
     if (p->col[K_AMT] >= 0) {
         double amt = have[K_AMT] ? v[K_AMT] : 0.0;
         int evid = have[K_EVID] ? (int)v[K_EVID] : (amt > 0 ? 1 : 0);
@@ -352,116 +459,372 @@ static gs_status data_row(struct parser *p, const char *s, size_t n, size_t line
             if (!(amt > 0))
                 return fail(p, line, p->col[K_AMT], fs[p->col[K_AMT]], fl[p->col[K_AMT]],
                             "is no dose on a dose record (EVID 1 or 4); allowed above 0");
-            dose_rec = 1;
-            r.amt = amt;
+            kind = 1;
+            if (time >= q->dose_time)
+                q->dose_time = time, q->dose = amt, q->dose_line = line;
         } else if (evid != 0) {
-            r.kind = 2;
+            kind = 2;
         }
     } else if (have[K_EVID] && v[K_EVID] != 0) {
-        r.kind = 2;
+        kind = 2;
     }
-    if (dose_rec) {
-        r.kind = 1;
-        if (r.time >= q->dose_time) {
-            q->dose_time = r.time, q->dose = r.amt, q->dose_line = line;
+    if (kind != 0)
+        return GS_OK; /* a dose is kept in its profile; the rest is not used */
+    if (p->col[K_DOSE] >= 0 && have[K_DOSE]) {
+        if (!(v[K_DOSE] > 0))
+            return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]],
+                        "is not a dose; allowed above 0, '.' or empty");
+        if (q->dose_line == 0)
+            q->dose = v[K_DOSE], q->dose_line = line, q->dose_time = 0.0;
+        else if (q->dose != v[K_DOSE]) {
+            char rule[120];
+            snprintf(rule, sizeof rule, "differs from the dose %g on line %zu of this profile",
+                     q->dose, q->dose_line);
+            return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]], rule);
         }
-    } else if (r.kind == 0) {
-        if (p->col[K_DOSE] >= 0 && have[K_DOSE]) {
-            if (!(v[K_DOSE] > 0))
-                return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]],
-                            "is not a dose; allowed above 0, '.' or empty");
-            if (q->dose_line == 0)
-                q->dose = v[K_DOSE], q->dose_line = line, q->dose_time = 0.0;
-            else if (q->dose != v[K_DOSE]) {
-                char rule[120];
-                snprintf(rule, sizeof rule, "differs from the dose %g on line %zu of this profile",
-                         q->dose, q->dose_line);
-                return fail(p, line, p->col[K_DOSE], fs[p->col[K_DOSE]], fl[p->col[K_DOSE]], rule);
-            }
-        }
-        r.blq = have[K_BLQ] && v[K_BLQ] == 1;
-        if (have[K_MDV] && v[K_MDV] == 1 && !r.blq)
-            r.kind = 2; /* not used */
-        else if (!have[K_CONC]) {
-            if (r.blq)
-                r.conc = 0.0;
-            else
-                r.kind = 2; /* missing: dropped (PKNCA conc.na "drop") */
-        } else if (r.conc < 0)
-            return fail(p, line, p->col[K_CONC], fs[p->col[K_CONC]], fl[p->col[K_CONC]],
-                        "is a negative concentration; allowed >= 0 (BLQ: 0, BLQ=1 or --lloq)");
     }
-    if (r.kind == 2)
-        return GS_OK;
-    if (p->n_rows == p->cap_rows) {
-        size_t cap = p->cap_rows ? 2 * p->cap_rows : 256;
-        struct row *nr = gs_realloc(p->rows, cap * sizeof *nr);
-        if (nr == NULL)
-            return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
-        p->rows = nr, p->cap_rows = cap;
-    }
-    p->rows[p->n_rows++] = r;
-    return GS_OK;
+    blq = have[K_BLQ] && v[K_BLQ] == 1;
+    if (have[K_MDV] && v[K_MDV] == 1 && !blq)
+        return GS_OK; /* not used */
+    if (!have[K_CONC]) {
+        if (!blq)
+            return GS_OK; /* missing: dropped (PKNCA conc.na "drop") */
+        conc = 0.0;
+    } else if (conc < 0)
+        return fail(p, line, p->col[K_CONC], fs[p->col[K_CONC]], fl[p->col[K_CONC]],
+                    "is a negative concentration; allowed >= 0 (BLQ: 0, BLQ=1 or --lloq)");
+    return add_obs(p, pi, line, time, conc, blq);
 }
+
+struct row {
+    double t, c;
+    uint32_t pr, ln;
+    unsigned char bq;
+};
 
 static int cmp_row(const void *a, const void *b)
 {
     const struct row *x = a, *y = b;
-    if (x->prof != y->prof)
-        return x->prof < y->prof ? -1 : 1;
-    if (x->time != y->time)
-        return x->time < y->time ? -1 : 1;
-    return (x->line > y->line) - (x->line < y->line);
+    if (x->pr != y->pr)
+        return x->pr < y->pr ? -1 : 1;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->ln > y->ln) - (x->ln < y->ln);
 }
 
-/* Groups the rows into profiles: sorted by time, from the last dose on. */
+/* Sorts the observations by (profile, time, line) when the file did not have them so. */
+static gs_status sort_rows(struct parser *p)
+{
+    size_t n = p->n_rows;
+    struct row *r = gs_malloc(n * sizeof *r);
+    if (r == NULL)
+        return nomem(p);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (struct row){p->t[i], p->c[i], p->pr[i], p->ln[i], p->bq[i]};
+    qsort(r, n, sizeof *r, cmp_row);
+    for (size_t i = 0; i < n; i++)
+        p->t[i] = r[i].t, p->c[i] = r[i].c, p->pr[i] = r[i].pr, p->ln[i] = r[i].ln,
+        p->bq[i] = r[i].bq;
+    gs_free(r);
+    p->sorted = 1;
+    return GS_OK;
+}
+
+/* Groups the observations into profiles, in place: sorted by time, from the last dose on. */
 static gs_status build(struct parser *p, gs_nca_data *d)
 {
-    if (p->n_rows > 0) /* qsort(NULL, 0, ...) is undefined */
-        qsort(p->rows, p->n_rows, sizeof *p->rows, cmp_row);
-    size_t n_obs = 0;
-    for (size_t i = 0; i < p->n_rows; i++)
-        n_obs += p->rows[i].kind == 0;
-    d->t = gs_malloc((n_obs ? n_obs : 1) * sizeof *d->t);
-    d->c = gs_malloc((n_obs ? n_obs : 1) * sizeof *d->c);
-    d->blq = gs_malloc(n_obs ? n_obs : 1);
-    if (d->t == NULL || d->c == NULL || d->blq == NULL)
-        return gs_error_set(p->err, GS_NOMEM, "data", "%s: out of memory", p->origin);
-    size_t k = 0;
-    for (size_t i = 0; i < p->n_rows;) {
+    gs_status st;
+    if (p->n_rows == 0) { /* arrays of one, never read */
+        if ((st = add_obs(p, 0, 0, 0, 0, 0)) != GS_OK)
+            return st;
+        p->n_rows = 0;
+    }
+    if (!p->sorted && (st = sort_rows(p)) != GS_OK)
+        return st;
+    size_t n = p->n_rows, k = 0;
+    for (size_t i = 0; i < n;) {
         size_t j = i;
-        struct nca_prof *q = &p->prof[p->rows[i].prof];
+        struct nca_prof *q = &p->prof[p->pr[i]];
         double t0 = isinf(q->dose_time) ? 0.0 : q->dose_time;
         q->off = k;
         size_t prev_line = 0;
         double prev_t = -1;
-        for (; j < p->n_rows && p->rows[j].prof == p->rows[i].prof; j++) {
-            const struct row *r = &p->rows[j];
-            if (r->kind != 0 || r->time < t0)
+        for (; j < n && p->pr[j] == p->pr[i]; j++) {
+            double t = p->t[j];
+            if (t < t0)
                 continue;
-            if (r->time == prev_t) {
+            if (t == prev_t) {
                 char msg[200];
                 snprintf(msg, sizeof msg,
                          "h again for ID %s (line %zu); allowed one "
                          "concentration per time",
-                         q->id, prev_line);
+                         p->text + p->key[p->pr[i]][0], prev_line);
                 return gs_error_set(p->err, GS_INPUT, "TIME", "%s: line %zu, column %s: '%g' %s",
-                                    p->origin, r->line, p->names[p->col[K_TIME]], r->time, msg);
+                                    p->origin, (size_t)p->ln[j], p->names[p->col[K_TIME]], t, msg);
             }
-            prev_t = r->time, prev_line = r->line;
-            d->t[k] = r->time - t0, d->c[k] = r->conc, d->blq[k] = r->blq;
+            prev_t = t, prev_line = p->ln[j];
+            p->t[k] = t - t0, p->c[k] = p->c[j], p->bq[k] = p->bq[j]; /* k <= j */
             k++;
         }
         q->n = k - q->off;
         i = j;
     }
+    for (size_t i = 0; i < p->n_prof; i++) {
+        struct nca_prof *q = &p->prof[i];
+        q->id = p->text + p->key[i][0], q->period = p->text + p->key[i][1];
+        q->sequence = p->text + p->key[i][2], q->treatment = p->text + p->key[i][3];
+    }
+    d->t = p->t, d->c = p->c, d->blq = p->bq, d->text = p->text;
+    p->t = p->c = NULL, p->bq = NULL, p->text = NULL;
     d->prof = p->prof, d->n_prof = p->n_prof;
     p->prof = NULL;
     return GS_OK;
 }
 
-gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const char *origin,
-                       struct gs_error *err)
+/* Large arrays ask for transparent huge pages (where the system allows them on request): the
+ * observations of a big file are hundreds of megabytes, first touched here, and one fault per
+ * 4 KiB page was a large share of the read time. Only advice: nothing changes if refused. */
+void nca_advise_huge(void *ptr, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (ptr == NULL || bytes < 2 * huge)
+        return;
+    uintptr_t a = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+    uintptr_t e = ((uintptr_t)ptr + bytes) & ~(huge - 1);
+    if (e > a)
+        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+    (void)ptr, (void)bytes;
+#endif
+}
+
+static size_t count_newlines(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) /* vectorised by the compiler */
+        k += s[i] == '\n';
+    return k;
+}
+
+/* The observation arrays, for at most `cap` rows (one per line left). */
+static gs_status alloc_rows(struct parser *p, size_t cap)
+{
+    cap = cap ? cap : 1;
+    p->t = gs_malloc(cap * sizeof *p->t);
+    p->c = gs_malloc(cap * sizeof *p->c);
+    p->pr = gs_malloc(cap * sizeof *p->pr);
+    p->ln = gs_malloc(cap * sizeof *p->ln);
+    p->bq = gs_malloc(cap);
+    if (!p->t || !p->c || !p->pr || !p->ln || !p->bq)
+        return nomem(p);
+    nca_advise_huge(p->t, cap * sizeof *p->t);
+    nca_advise_huge(p->c, cap * sizeof *p->c);
+    nca_advise_huge(p->pr, cap * sizeof *p->pr);
+    nca_advise_huge(p->ln, cap * sizeof *p->ln);
+    nca_advise_huge(p->bq, cap);
+    p->cap_rows = cap;
+    return GS_OK;
+}
+
+/* The lines of text[*pos, end), numbered on from *line: the header until it is read (then
+ * returns when `header_only`), then the rows. */
+static gs_status parse_lines(struct parser *p, const char *text, size_t *pos, size_t end,
+                             size_t *line, int *have_header, int header_only)
+{
+    gs_status st = GS_OK;
+    while (*pos < end && st == GS_OK) {
+        ++*line;
+        const char *s = text + *pos;
+        const char *nl = memchr(s, '\n', end - *pos);
+        size_t n = nl ? (size_t)(nl - s) : end - *pos;
+        *pos += n + (nl != NULL);
+        if (n > GS_NCA_MAX_LINE)
+            return gs_error_set(p->err, GS_INPUT, "row",
+                                "%s: line %zu: %zu bytes; allowed at most %d", p->origin, *line, n,
+                                GS_NCA_MAX_LINE);
+        if (n && s[n - 1] == '\r')
+            n--;
+        const char *b = s;
+        size_t bn = n;
+        trim(&b, &bn);
+        if (bn == 0 || b[0] == '#')
+            continue;
+        if (!*have_header) {
+            st = header(p, b, bn, *line);
+            *have_header = 1;
+            if (header_only)
+                break;
+        } else {
+            st = data_row(p, s, n, *line);
+        }
+    }
+    return st;
+}
+
+static void free_profiles(struct parser *p)
+{
+    gs_free(p->prof);
+    gs_free(p->key);
+    gs_free(p->text);
+    gs_free(p->hash);
+    p->prof = NULL, p->key = NULL, p->text = NULL, p->hash = NULL;
+    p->n_prof = p->cap_prof = p->n_text = p->cap_text = p->hash_cap = p->last = 0;
+}
+
+/* Adds chunk c's profiles to p (in their order of appearance, after p's) and maps each to its
+ * index in p; 1 when they agree (sequence, treatment, DOSE), 0 when the serial reading would
+ * stop on an error here (the caller reads again serially, for its exact message), -1 out of
+ * memory. Line numbers of c are shifted by `base`. */
+static int merge_profiles(struct parser *p, const struct parser *c, size_t base, uint32_t *map)
+{
+    for (size_t i = 0; i < c->n_prof; i++) {
+        const struct nca_prof *lq = &c->prof[i];
+        const char *id = c->text + c->key[i][0], *per = c->text + c->key[i][1];
+        size_t g = 0;
+        if (profile_of(p, id, strlen(id), per, strlen(per), &g) != GS_OK)
+            return -1;
+        map[i] = (uint32_t)g;
+        struct nca_prof *q = &p->prof[g];
+        for (int a = 0; a < 2; a++) {
+            size_t lline = a ? lq->trt_line : lq->seq_line,
+                   *gline = a ? &q->trt_line : &q->seq_line;
+            const char *v = c->text + c->key[i][2 + a];
+            if (lline == 0)
+                continue;
+            if (*gline == 0) {
+                gs_status st = GS_OK;
+                size_t off = add_text(p, v, strlen(v), &st);
+                if (st != GS_OK)
+                    return -1;
+                p->key[g][2 + a] = off, *gline = lline + base;
+            } else if (strcmp(p->text + p->key[g][2 + a], v) != 0) {
+                return 0;
+            }
+        }
+        if (lq->dose_line == 0)
+            continue;
+        if (p->col[K_AMT] >= 0) { /* the last dose record: the latest line among the latest times */
+            if (lq->dose_time >= q->dose_time)
+                q->dose_time = lq->dose_time, q->dose = lq->dose,
+                q->dose_line = lq->dose_line + base;
+        } else if (q->dose_line == 0) {
+            q->dose = lq->dose, q->dose_time = lq->dose_time, q->dose_line = lq->dose_line + base;
+        } else if (q->dose != lq->dose) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Reads the rows after the header in `threads` chunks split at line ends, each with its own
+ * parser and profiles, then joins them in file order: profiles numbered by first appearance,
+ * observations in file order with their file lines, exactly as one serial pass would. Any error
+ * in any chunk, or a disagreement between chunks, returns 0 with p as it was: the caller then
+ * reads serially, which stops at the first error with its message. 1 when done. */
+static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t len, size_t line,
+                          int threads)
+{
+    enum { MAX_CHUNKS = 64 };
+    int nt = threads < MAX_CHUNKS ? threads : MAX_CHUNKS;
+    size_t start[MAX_CHUNKS + 1], lines[MAX_CHUNKS], slot[MAX_CHUNKS + 1];
+    start[0] = pos, start[nt] = len;
+    for (int k = 1; k < nt; k++) {
+        size_t s = pos + (len - pos) / nt * k;
+        s = s < start[k - 1] ? start[k - 1] : s;
+        const char *nl = memchr(text + s, '\n', len - s);
+        start[k] = nl ? (size_t)(nl - text) + 1 : len;
+    }
+    struct parser *cp = gs_calloc((size_t)nt, sizeof *cp);
+    struct gs_error *ce = gs_calloc((size_t)nt, sizeof *ce);
+    if (cp == NULL || ce == NULL) {
+        gs_free(cp);
+        gs_free(ce);
+        return 0;
+    }
+    struct gs_error *err = p->err, perr = GS_ERROR_INIT; /* p's errors here are not reported */
+    p->err = &perr;
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (int k = 0; k < nt; k++)
+        lines[k] = count_newlines(text + start[k], start[k + 1] - start[k]) + 1;
+    slot[0] = 0;
+    for (int k = 0; k < nt; k++)
+        slot[k + 1] = slot[k] + lines[k];
+    int ok = alloc_rows(p, slot[nt]) == GS_OK;
+    if (ok) {
+#pragma omp parallel for num_threads(nt) schedule(static, 1) reduction(&& : ok)
+        for (int k = 0; k < nt; k++) {
+            struct parser *c = &cp[k];
+            c->origin = p->origin, c->err = &ce[k], c->sorted = 1, c->n_fields = p->n_fields;
+            memcpy(c->col, p->col, sizeof c->col);
+            memcpy(c->names, p->names, sizeof c->names);
+            c->t = p->t + slot[k], c->c = p->c + slot[k], c->pr = p->pr + slot[k];
+            c->ln = p->ln + slot[k], c->bq = p->bq + slot[k];
+            c->cap_rows = lines[k], c->borrowed = 1, c->hint = lines[k] / 8;
+            size_t at = start[k], l = 0;
+            int have_header = 1;
+            ok = parse_lines(c, text, &at, start[k + 1], &l, &have_header, 0) == GS_OK;
+            lines[k] = l;
+        }
+    }
+    uint32_t *map = NULL;
+    if (ok) { /* chunk 0 becomes p's start; the others join it in order */
+        p->prof = cp[0].prof, p->key = cp[0].key, p->n_prof = cp[0].n_prof;
+        p->cap_prof = cp[0].cap_prof, p->text = cp[0].text, p->n_text = cp[0].n_text;
+        p->cap_text = cp[0].cap_text, p->hash = cp[0].hash, p->hash_cap = cp[0].hash_cap;
+        p->last = cp[0].last, p->sorted = cp[0].sorted, p->n_rows = cp[0].n_rows;
+        cp[0].prof = NULL, cp[0].key = NULL, cp[0].text = NULL, cp[0].hash = NULL;
+        for (size_t i = 0; i < p->n_rows; i++)
+            p->ln[i] += (uint32_t)line;
+        for (size_t i = 0; i < p->n_prof; i++) {
+            struct nca_prof *q = &p->prof[i];
+            q->seq_line += q->seq_line ? line : 0, q->trt_line += q->trt_line ? line : 0;
+            q->dose_line += q->dose_line ? line : 0;
+        }
+    }
+    size_t base = line + lines[0];
+    for (int k = 1; k < nt && ok; k++) {
+        struct parser *c = &cp[k];
+        gs_free(map);
+        map = gs_malloc((c->n_prof ? c->n_prof : 1) * sizeof *map);
+        if (map == NULL || merge_profiles(p, c, base, map) != 1) {
+            ok = 0;
+            break;
+        }
+        size_t n0 = p->n_rows; /* the chunk's rows move down to follow p's */
+        for (size_t i = 0; i < c->n_rows; i++) {
+            size_t j = n0 + i;
+            uint32_t pr = map[c->pr[i]];
+            double t = c->t[i];
+            if (p->sorted && j > 0 &&
+                (pr < p->pr[j - 1] || (pr == p->pr[j - 1] && t < p->t[j - 1])))
+                p->sorted = 0;
+            p->t[j] = t, p->c[j] = c->c[i], p->pr[j] = pr;
+            p->ln[j] = c->ln[i] + (uint32_t)base, p->bq[j] = c->bq[i];
+        }
+        p->n_rows += c->n_rows;
+        base += lines[k];
+    }
+    gs_free(map);
+    for (int k = 0; k < nt; k++)
+        free_profiles(&cp[k]);
+    gs_free(cp);
+    gs_free(ce);
+    if (!ok) { /* back to the state after the header */
+        free_profiles(p);
+        gs_free(p->t), gs_free(p->c), gs_free(p->pr), gs_free(p->ln), gs_free(p->bq);
+        p->t = p->c = NULL, p->pr = p->ln = NULL, p->bq = NULL;
+        p->n_rows = p->cap_rows = 0, p->sorted = 1;
+    }
+    p->err = err;
+    return ok;
+}
+
+size_t nca_parallel_min_bytes = (size_t)1 << 20; /* the parallel reading pays from about 1 MB */
+size_t nca_parallel_reads;
+
+gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                            int threads, struct gs_error *err)
 {
     if (out == NULL)
         return gs_error_set(err, GS_INPUT, "data", "no output pointer");
@@ -473,41 +836,29 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
     if (len > (size_t)GS_NCA_MAX_BYTES)
         return gs_error_set(err, GS_INPUT, "data", "%s: %zu bytes; allowed at most %ld", origin,
                             len, GS_NCA_MAX_BYTES);
-    struct parser p = {.origin = origin, .err = err};
+    struct parser p = {.origin = origin, .err = err, .sorted = 1};
     gs_nca_data *d = gs_calloc(1, sizeof *d);
     if (d == NULL)
         return gs_error_set(err, GS_NOMEM, "data", "%s: out of memory", origin);
     snprintf(d->origin, sizeof d->origin, "%s", origin);
-    gs_status st = GS_OK;
     size_t pos = 0, line = 0;
     int have_header = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
-    while (pos < len && st == GS_OK) {
-        line++;
-        const char *s = text + pos;
-        const char *nl = memchr(s, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - s) : len - pos;
-        pos += n + (nl != NULL);
-        if (n > GS_NCA_MAX_LINE) {
-            st = gs_error_set(err, GS_INPUT, "row", "%s: line %zu: %zu bytes; allowed at most %d",
-                              origin, line, n, GS_NCA_MAX_LINE);
-            break;
-        }
-        if (n && s[n - 1] == '\r')
-            n--;
-        const char *b = s;
-        size_t bn = n;
-        trim(&b, &bn);
-        if (bn == 0 || b[0] == '#')
-            continue;
-        if (!have_header) {
-            st = header(&p, b, bn, line);
-            have_header = 1;
-        } else {
-            st = data_row(&p, s, n, line);
-        }
+    gs_status st = parse_lines(&p, text, &pos, len, &line, &have_header, 1);
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    if (st == GS_OK && have_header && threads > 1 && len - pos >= nca_parallel_min_bytes &&
+        parse_parallel(&p, text, pos, len, line, threads)) {
+        pos = len;
+        nca_parallel_reads++;
+    } else if (st == GS_OK && have_header) {
+        size_t lines = count_newlines(text + pos, len - pos) + 1;
+        p.hint = lines / 8;
+        st = alloc_rows(&p, lines);
     }
+    if (st == GS_OK)
+        st = parse_lines(&p, text, &pos, len, &line, &have_header, 0);
     if (st == GS_OK && !have_header)
         st = gs_error_set(err, GS_INPUT, "header",
                           "%s: no header line; allowed a CSV whose first line names the columns "
@@ -522,9 +873,12 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
         st = build(&p, d);
     if (st == GS_OK)
         d->crossover = p.col[K_SEQ] >= 0;
-    gs_free(p.rows);
-    gs_free(p.prof);
-    gs_free(p.hash);
+    gs_free(p.t);
+    gs_free(p.c);
+    gs_free(p.pr);
+    gs_free(p.ln);
+    gs_free(p.bq);
+    free_profiles(&p);
     if (st != GS_OK) {
         gs_nca_data_free(d);
         return st;
@@ -533,7 +887,15 @@ gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const ch
     return GS_OK;
 }
 
-gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
+gs_status gs_nca_parse(gs_nca_data **out, const char *text, size_t len, const char *origin,
+                       struct gs_error *err)
+{
+    return nca_parse_threads(out, text, len, origin, 0, err);
+}
+
+/* A regular file is mapped (read-only, pages populated up front), not copied; standard input,
+ * pipes and empty or oversized files are read into memory as before. */
+gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, struct gs_error *err)
 {
     if (out)
         *out = NULL;
@@ -544,6 +906,22 @@ gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
     if (f == NULL)
         return gs_error_set(err, errno == ENOENT || errno == EACCES ? GS_INPUT : GS_IO, "FILE",
                             "cannot open '%s': %s", path, strerror(errno));
+    struct stat sb;
+    if (!is_stdin && fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+        sb.st_size <= GS_NCA_MAX_BYTES) {
+        size_t size = (size_t)sb.st_size;
+#ifdef MAP_POPULATE
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
+#else
+        void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+#endif
+        if (m != MAP_FAILED) {
+            fclose(f);
+            gs_status st = nca_parse_threads(out, m, size, path, threads, err);
+            munmap(m, size);
+            return st;
+        }
+    }
     size_t cap = 1 << 16, len = 0;
     char *buf = gs_malloc(cap);
     gs_status st = GS_OK;
@@ -576,9 +954,14 @@ gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
     if (!is_stdin)
         fclose(f);
     if (st == GS_OK)
-        st = gs_nca_parse(out, buf, len, is_stdin ? "<stdin>" : path, err);
+        st = nca_parse_threads(out, buf, len, is_stdin ? "<stdin>" : path, threads, err);
     gs_free(buf);
     return st;
+}
+
+gs_status gs_nca_read(gs_nca_data **out, const char *path, struct gs_error *err)
+{
+    return nca_read_threads(out, path, 0, err);
 }
 
 void gs_nca_data_free(gs_nca_data *d)
@@ -589,6 +972,7 @@ void gs_nca_data_free(gs_nca_data *d)
     gs_free(d->t);
     gs_free(d->c);
     gs_free(d->blq);
+    gs_free(d->text);
     gs_free(d);
 }
 

@@ -237,6 +237,7 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
         return gs_error_set(err, GS_NOMEM, "data", "out of memory for %zu profiles", n);
     }
     a->data = d, a->options = *o;
+    nca_advise_huge(a->res, (n ? n : 1) * sizeof *a->res);
     for (size_t p = 0; p < n; p++)
         maxn = d->prof[p].n > maxn ? d->prof[p].n : maxn;
     int failed = 0;
@@ -246,6 +247,7 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
         gs_nca_analysis_free(a);
         return gs_error_set(err, GS_NOMEM, "data", "out of memory for %zu profiles", n);
     }
+    nca_advise_huge(cols, GS_NCA_N_PARAMS * (n ? n : 1) * sizeof *cols);
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
     {
         double *work = gs_malloc(2 * (maxn + 1) * sizeof *work);
@@ -348,7 +350,7 @@ gs_status gs_nca_run(const struct gs_nca_request *req, gs_nca_analysis **out, st
     if (st)
         return st;
     gs_nca_data *d = NULL;
-    if ((st = gs_nca_read(&d, req->path, err)) != GS_OK)
+    if ((st = nca_read_threads(&d, req->path, req->threads, err)) != GS_OK)
         return st;
     st = gs_nca_analyse(d, &req->options, req->reference, req->threads, out, err);
     if (st != GS_OK) {

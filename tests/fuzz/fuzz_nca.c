@@ -7,13 +7,17 @@
  * in each profile, Cmax >= 0 (NaN only at steady state with no sample within tau), AUClast >= 0,
  * lambda_z > 0 when given with 3+ points, AUCinf >= AUClast, 0 <= % extrapolated < 100;
  * out-of-range accessors give empty views; with any of the first gabasim allocations failing the
- * parse gives GS_NOMEM (or succeeds) and leaks nothing.
+ * parse gives GS_NOMEM (or succeeds) and leaks nothing; read in chunks on 3 threads (the reader's
+ * parallel path, forced on from 0 bytes) the file gives the same status, message and profiles,
+ * bit for bit, as the serial reading.
  */
 #include <math.h>
 
 #include "fuzz_common.h"
 #include "gabasim/alloc.h"
 #include "gabasim/nca.h"
+/* the reader's thread count and parallel threshold are module internals (nca_int.h) */
+#include "../../src/nca/nca_int.h"
 
 #define ORIGIN "fuzz.csv"
 
@@ -80,6 +84,41 @@ static void check_analysis(const gs_nca_data *d)
     }
 }
 
+static void check_threads(const char *text, size_t size, gs_status st1, const gs_nca_data *d1,
+                          const struct gs_error *e1)
+{
+    size_t saved = nca_parallel_min_bytes;
+    nca_parallel_min_bytes = 0;
+    gs_nca_data *d = NULL;
+    struct gs_error err;
+    fuzz_error_reset(&err);
+    gs_status st = nca_parse_threads(&d, text, size, ORIGIN, 3, &err);
+    nca_parallel_min_bytes = saved;
+    FUZZ_CHECK("threads-status", st == st1, "3 threads gave %d, 1 gave %d", (int)st, (int)st1);
+    if (st != GS_OK || st1 != GS_OK) {
+        FUZZ_CHECK("threads-msg", st != st1 || strcmp(err.msg, e1->msg) == 0,
+                   "3 threads: '%s', 1: '%s'", err.msg, e1->msg);
+        gs_nca_data_free(d);
+        return;
+    }
+    size_t n = gs_nca_data_n_profiles(d1);
+    FUZZ_CHECK("threads-profiles", gs_nca_data_n_profiles(d) == n,
+               "3 threads: %zu profiles, 1: %zu", gs_nca_data_n_profiles(d), n);
+    for (size_t p = 0; p < n && gs_nca_data_n_profiles(d) == n; p++) {
+        struct gs_nca_profile_view x, y;
+        gs_nca_data_profile(d1, p, &x);
+        gs_nca_data_profile(d, p, &y);
+        int same = strcmp(x.id, y.id) == 0 && strcmp(x.period, y.period) == 0 &&
+                   strcmp(x.sequence, y.sequence) == 0 && strcmp(x.treatment, y.treatment) == 0 &&
+                   memcmp(&x.dose, &y.dose, sizeof x.dose) == 0 && x.n == y.n &&
+                   memcmp(x.t_h, y.t_h, x.n * sizeof *x.t_h) == 0 &&
+                   memcmp(x.conc, y.conc, x.n * sizeof *x.conc) == 0 &&
+                   memcmp(x.blq, y.blq, x.n) == 0;
+        FUZZ_CHECK("threads-data", same, "profile %zu differs on 3 threads", p);
+    }
+    gs_nca_data_free(d);
+}
+
 static void check_out_of_memory(const char *text, size_t size)
 {
     for (long k = 1; k <= 12; k++) {
@@ -110,7 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gs_nca_data *d = (gs_nca_data *)&d;
     struct gs_error err;
     fuzz_error_reset(&err);
-    gs_status st = gs_nca_parse(&d, text, size, ORIGIN, &err);
+    gs_status st = nca_parse_threads(&d, text, size, ORIGIN, 1, &err);
+    check_threads(text, size, st, st == GS_OK ? d : NULL, &err);
     if (st == GS_OK) {
         FUZZ_CHECK("non-null", d != NULL, "successful parse returned NULL");
         check_profiles(d);

@@ -33,6 +33,8 @@
 
 #include "../test_util.h"
 #include "gabasim/nca.h"
+/* the reader's thread count and parallel threshold are module internals (nca_int.h) */
+#include "../../src/nca/nca_int.h"
 
 /* |got - want| <= half a unit of the last printed digit (`ulp`: that unit) */
 #define assert_printed(got, want, ulp) assert_true(fabs((got) - (want)) <= 0.5 * (ulp) + 1e-12)
@@ -538,6 +540,116 @@ static void against_r(void **state)
     gs_nca_data_free(d);
 }
 
+/* The reader gives the same profiles, bit for bit, and the same first error on any number of
+ * threads (chunks split at line ends, joined in file order): NONMEM-style rows with repeated
+ * doses, a profile whose rows come back later in the file, times out of order, BLQ, missing
+ * values, comments and CRLF; and errors that only show when the chunks are joined. */
+static char *reader_text(int variant, size_t *len)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "# generated\nID,TIME,DV,AMT,EVID,MDV,BLQ\n");
+    for (int id = 1; id <= 1500 && n + 2000 < cap; id++) {
+        n += (size_t)snprintf(s + n, cap - n, "%d,0,.,%d,1,1,0\n", id, 100 + id % 3);
+        for (int k = 1; k <= 7; k++) {
+            double t = k == 3 && id % 5 == 0 ? 7.5 : k; /* out of order */
+            double c = 10.0 * exp(-0.1 * t) * (1 + 0.01 * (id % 7));
+            n += (size_t)snprintf(s + n, cap - n, "%d,%.17g,%.6g,0,0,0,0%s", id, t, c,
+                                  id % 9 == 0 ? "\r\n" : "\n");
+        }
+        n += (size_t)snprintf(s + n, cap - n, "%d,9,.,.,0,0,1\n#c\n\n", id);
+        if (id % 11 == 0) /* a second dose */
+            n += (size_t)snprintf(s + n, cap - n, "%d,12,.,50,1,1,0\n%d,13,4.25,0,0,0,0\n", id, id);
+    }
+    /* profile 3 comes back at the end of the file */
+    n += (size_t)snprintf(s + n, cap - n, "3,20,1e-3,0,0,0,0\n3,19,.5,0,0,0,0\n");
+    if (variant == 1) /* a duplicate time, found when the chunks are joined */
+        n += (size_t)snprintf(s + n, cap - n, "7,4,2,0,0,0,0\n");
+    if (variant == 2) /* a bad number near the end, after rows of every chunk */
+        n += (size_t)snprintf(s + n, cap - n, "8,30,1x,0,0,0,0\n");
+    *len = n;
+    return s;
+}
+
+static char *dose_text(int variant, size_t *len)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *s = malloc(cap);
+    n += (size_t)snprintf(s + n, cap - n, "ID,TIME,CONC,DOSE,SEQ,PER,TRT\n");
+    for (int id = 1; id <= 2500; id++)
+        for (int per = 1; per <= 2; per++)
+            for (int k = 0; k < 5; k++)
+                n += (size_t)snprintf(s + n, cap - n, "S%d,%d,%g,100,%s,%d,%s\n", id, k,
+                                      k ? 5.0 / k : 0.0, id % 2 ? "RT" : "TR", per,
+                                      (id % 2) == (per == 1) ? "R" : "T");
+    if (variant == 1) /* another DOSE for S2 period 1, lines after its first */
+        n += (size_t)snprintf(s + n, cap - n, "S2,9,1,200,TR,1,T\n");
+    if (variant == 2) /* another treatment */
+        n += (size_t)snprintf(s + n, cap - n, "S2,9,1,100,TR,1,R\n");
+    *len = n;
+    return s;
+}
+
+static void same_data(const gs_nca_data *a, const gs_nca_data *b)
+{
+    assert_int_equal(gs_nca_data_n_profiles(a), gs_nca_data_n_profiles(b));
+    for (size_t p = 0; p < gs_nca_data_n_profiles(a); p++) {
+        struct gs_nca_profile_view x, y;
+        gs_nca_data_profile(a, p, &x);
+        gs_nca_data_profile(b, p, &y);
+        assert_string_equal(x.id, y.id);
+        assert_string_equal(x.period, y.period);
+        assert_string_equal(x.sequence, y.sequence);
+        assert_string_equal(x.treatment, y.treatment);
+        assert_memory_equal(&x.dose, &y.dose, sizeof x.dose);
+        assert_int_equal(x.n, y.n);
+        assert_memory_equal(x.t_h, y.t_h, x.n * sizeof *x.t_h);
+        assert_memory_equal(x.conc, y.conc, x.n * sizeof *x.conc);
+        assert_memory_equal(x.blq, y.blq, x.n);
+    }
+}
+
+static void reader_threads(void **state)
+{
+    (void)state;
+    size_t saved = nca_parallel_min_bytes;
+    nca_parallel_min_bytes = 0;
+    for (int kind = 0; kind < 2; kind++)
+        for (int variant = 0; variant < 3; variant++) {
+            size_t len = 0;
+            char *text = kind ? dose_text(variant, &len) : reader_text(variant, &len);
+            struct gs_error e1 = GS_ERROR_INIT;
+            gs_nca_data *d1 = NULL;
+            gs_status s1 = nca_parse_threads(&d1, text, len, "t.csv", 1, &e1);
+            assert_int_equal(s1 != GS_OK, variant != 0);
+            if (variant == 0) {
+                struct gs_nca_profile_view v;
+                gs_nca_data_profile(d1, 2, &v); /* profile 3: rows from the end of the file */
+                if (kind == 0)
+                    assert_true(v.n == 10 && v.t_h[8] == 19 && v.t_h[9] == 20);
+            }
+            for (int th = 2; th <= 7; th++) {
+                struct gs_error e = GS_ERROR_INIT;
+                gs_nca_data *d = NULL;
+                size_t before = nca_parallel_reads;
+                gs_status s = nca_parse_threads(&d, text, len, "t.csv", th, &e);
+                assert_int_equal(s, s1);
+                if (s1 == GS_OK) {
+                    assert_int_equal(nca_parallel_reads, before + 1); /* chunks were used */
+                    same_data(d1, d);
+                } else {
+                    assert_string_equal(e.msg, e1.msg);
+                }
+                gs_nca_data_free(d);
+            }
+            if (variant)
+                print_message("  %s\n", e1.msg);
+            gs_nca_data_free(d1);
+            free(text);
+        }
+    nca_parallel_min_bytes = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -545,7 +657,7 @@ int main(void)
         cmocka_unit_test(partial_auc_kim2018), cmocka_unit_test(exponential_exact),
         cmocka_unit_test(steady_state_exact),  cmocka_unit_test(blq_rules),
         cmocka_unit_test(be_published),        cmocka_unit_test(reader_errors),
-        cmocka_unit_test(against_r),
+        cmocka_unit_test(against_r),           cmocka_unit_test(reader_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
