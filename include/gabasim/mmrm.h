@@ -40,7 +40,7 @@ extern "C" {
 /* The small-sample inference for the contrast: Kenward and Roger (Biometrics 1997; 53:983-997),
  * the adjusted variance of the estimate and its df (the default), or the plug-in variance with
  * Satterthwaite's df (anticonservative with small arms and heavy dropout: docs/trial.md). */
-enum gs_mmrm_df { GS_MMRM_DF_KENWARD_ROGER = 0, GS_MMRM_DF_SATTERTHWAITE = 1 };
+enum gs_mmrm_df { GS_MMRM_DF_KENWARD_ROGER = 0, GS_MMRM_DF_SATTERTHWAITE = 1, GS_MMRM_DF_CR2 = 2 };
 
 struct gs_mmrm_result {
     double effect, se, ci_lo, ci_hi, t, p; /* delta at the last visit: arm 1 minus arm 0; se, t, p

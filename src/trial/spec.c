@@ -367,7 +367,8 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     int method_given = 0, imputation_given = 0;
     if (an) {
         static const char *const k[] = {"method", "imputation", "alpha", "sided", "df", NULL};
-        static const char *const dfm[] = {"kenward-roger", "satterthwaite", NULL}; /* gs_mmrm_df */
+        static const char *const dfm[] = {"kenward-roger", "satterthwaite", "sandwich-cr2",
+                                          NULL}; /* gs_mmrm_df */
         static const char *const m[] = {"ancova", "ttest", "mixed", "mmrm", NULL};
         static const char *const im[] = {"completers", "locf", "bocf", NULL};
         int method = (int)s->method, imp = (int)s->imputation;

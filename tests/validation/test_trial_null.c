@@ -219,8 +219,12 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--reps") && i + 1 < argc) {
             n_reps = atol(argv[++i]);
         } else if (!strcmp(argv[i], "--df") && i + 1 < argc &&
-                   (!strcmp(argv[i + 1], "kr") || !strcmp(argv[i + 1], "satterthwaite"))) {
-            mmrm_df = !strcmp(argv[++i], "kr") ? 0 : 1;
+                   (!strcmp(argv[i + 1], "kr") || !strcmp(argv[i + 1], "satterthwaite") ||
+                    !strcmp(argv[i + 1], "cr2"))) {
+            i++;
+            mmrm_df = !strcmp(argv[i], "kr")              ? GS_MMRM_DF_KENWARD_ROGER
+                      : !strcmp(argv[i], "satterthwaite") ? GS_MMRM_DF_SATTERTHWAITE
+                                                          : GS_MMRM_DF_CR2;
         } else if (!strcmp(argv[i], "--all")) {
             all_designs = 1;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
