@@ -100,8 +100,10 @@ struct gs_trial_spec {
     enum gs_imputation imputation;
     double alpha;
     int sided; /* 1 or 2 */
-    /* MMRM's inference (enum gs_mmrm_df): 0 Kenward-Roger (default), 1 Satterthwaite */
+    /* MMRM's inference (enum gs_mmrm_df): 0 Kenward-Roger (default), 1 Satterthwaite, 2 and 3
+     * sandwich variances (CR2, Mancl-DeRouen) */
     int mmrm_df;
+    int mmrm_cov; /* MMRM's covariance (enum gs_mmrm_cov): 0 unstructured (default) */
 };
 
 /* Parses a specification (text of len bytes; `origin` names it in messages). Unknown keys,

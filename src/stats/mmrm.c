@@ -62,11 +62,13 @@ struct pattern {
 
 struct model {
     int t, p, d; /* visits, fixed effects, covariance parameters */
+    int cov;     /* enum gs_mmrm_cov */
     long n_obs;
     int np;
     struct pattern *pat;
     /* work, at the last evaluation */
     double sig[TMAX * TMAX], l[TMAX * TMAX];
+    double sd[TMAX], rho; /* a structured covariance's SDs and correlation parameter */
     double *a, *ainv, b[PMAX], beta[PMAX];
 };
 
@@ -84,6 +86,27 @@ static void unpack(const struct model *m, const double *th, double *l)
 static void chain(const struct model *m, const double *g, double *out)
 {
     int t = m->t, q = 0;
+    if (m->cov != GS_MMRM_COV_UNSTRUCTURED) {
+        /* Sigma_jk = s_j s_k r_jk, theta = (log s_1 .. log s_t, atanh rho): d/dlog s_j =
+         * 2 sum_k G_jk Sigma_jk; d/drho = sum_{j != k} G_jk s_j s_k dr_jk/drho, times 1 - rho^2 */
+        const double rho = m->rho;
+        double dr = 0.0;
+        for (int j = 0; j < t; j++) {
+            double x = 0.0;
+            for (int k = 0; k < t; k++) {
+                x += g[j * t + k] * m->sig[j * t + k];
+                if (k == j)
+                    continue;
+                const int lag = abs(j - k);
+                const double drjk =
+                    m->cov == GS_MMRM_COV_ARH1 ? (double)lag * pow(rho, lag - 1) : 1.0;
+                dr += g[j * t + k] * m->sd[j] * m->sd[k] * drjk;
+            }
+            out[j] = 2.0 * x;
+        }
+        out[t] = dr * (1.0 - rho * rho);
+        return;
+    }
     for (int j = 0; j < t; j++)
         for (int k = 0; k <= j; k++, q++) {
             double s = 0.0; /* (2 G L)_jk */
@@ -99,14 +122,27 @@ static void chain(const struct model *m, const double *g, double *out)
 static double eval(struct model *m, const double *th, double *grad)
 {
     const int t = m->t, p = m->p;
-    unpack(m, th, m->l);
-    for (int i = 0; i < t; i++)
-        for (int j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (int k = 0; k <= j; k++)
-                s += m->l[i * t + k] * m->l[j * t + k];
-            m->sig[i * t + j] = m->sig[j * t + i] = s;
-        }
+    if (m->cov == GS_MMRM_COV_UNSTRUCTURED) {
+        unpack(m, th, m->l);
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j <= i; j++) {
+                double s = 0.0;
+                for (int k = 0; k <= j; k++)
+                    s += m->l[i * t + k] * m->l[j * t + k];
+                m->sig[i * t + j] = m->sig[j * t + i] = s;
+            }
+    } else { /* heterogeneous AR(1): s_j s_k rho^|j-k|; heterogeneous CS: s_j s_k rho */
+        m->rho = tanh(th[t]);
+        for (int j = 0; j < t; j++)
+            m->sd[j] = exp(th[j]);
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j <= i; j++)
+                m->sig[i * t + j] = m->sig[j * t + i] =
+                    m->sd[i] * m->sd[j] *
+                    (i == j                       ? 1.0
+                     : m->cov == GS_MMRM_COV_ARH1 ? pow(m->rho, i - j)
+                                                  : m->rho);
+    }
     memset(m->a, 0, (size_t)p * p * sizeof *m->a);
     memset(m->b, 0, sizeof m->b);
     double logdet_v = 0.0, ywy = 0.0;
@@ -569,7 +605,7 @@ static void jacobi_eigen(double *a, int n, double *ev, double *vec)
  * 0, as clubSandwich). The double sum is sum_i s_i^2 - 2 sum_i s_i h_i'M h_i + tr(M Q M Q) with
  * Q = sum_i h_i h_i', so the cost is O(participants (visits^3 + p^2) + p^3). Under the working
  * model A_i makes the sandwich unbiased; it stays consistent when the covariance is wrong. */
-static gs_status sandwich_cr2(const struct model *m, const struct person *per, size_t n,
+static gs_status sandwich_cr2(const struct model *m, const struct person *per, size_t n, int md,
                               double *var, double *df, struct gs_error *err)
 {
     const int t = m->t, p = m->p, c = 3 * (t - 1) + 1;
@@ -662,6 +698,16 @@ static gs_status sandwich_cr2(const struct model *m, const struct person *per, s
             for (int a = 0; a <= j; a++)
                 x += l[j * nv + a] * u[a];
             g[j] = x;
+        }
+        if (md) { /* Mancl and DeRouen: A_i = (I - H_ii)^-1, so g_i = (Sigma_i - K_i)^-1 X_i M c */
+            memcpy(tmp, r, (size_t)nv * nv * sizeof *tmp);
+            memcpy(g, h0, (size_t)nv * sizeof *g);
+            if (!gs__chol(tmp, (size_t)nv, 1e-12)) {
+                gs_free(q), gs_free(mq);
+                return gs_error_set(err, GS_SOLVER, "mmrm",
+                                    "Mancl-DeRouen sandwich: a participant's leverage is 1");
+            }
+            gs__chol_solve(tmp, (size_t)nv, g);
         }
         for (int j = 0; j < nv; j++)
             ge += g[j] * e[j];
@@ -805,12 +851,17 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
                             req->level);
     if (n == 0)
         return gs_error_set(err, GS_INPUT, "mmrm", "no observations");
-    if (req->df_method != GS_MMRM_DF_KENWARD_ROGER && req->df_method != GS_MMRM_DF_SATTERTHWAITE &&
-        req->df_method != GS_MMRM_DF_CR2)
+    if (req->df_method < GS_MMRM_DF_KENWARD_ROGER || req->df_method > GS_MMRM_DF_MD)
         return gs_error_set(err, GS_INPUT, "mmrm",
                             "df_method %d; allowed GS_MMRM_DF_KENWARD_ROGER, "
-                            "GS_MMRM_DF_SATTERTHWAITE or GS_MMRM_DF_CR2",
+                            "GS_MMRM_DF_SATTERTHWAITE, GS_MMRM_DF_CR2 or GS_MMRM_DF_MD",
                             (int)req->df_method);
+    if (req->cov < GS_MMRM_COV_UNSTRUCTURED || req->cov > GS_MMRM_COV_CSH)
+        return gs_error_set(err, GS_INPUT, "mmrm", "cov %d; allowed 0 to 2", (int)req->cov);
+    if (req->cov != GS_MMRM_COV_UNSTRUCTURED && req->df_method == GS_MMRM_DF_KENWARD_ROGER)
+        return gs_error_set(err, GS_INPUT, "mmrm",
+                            "Kenward-Roger is implemented for the unstructured covariance "
+                            "only; with a structured one use a sandwich variance");
     for (size_t k = 0; k < n; k++)
         if (req->visit[k] < 0 || req->visit[k] >= req->n_visits || !isfinite(req->y[k]) ||
             !isfinite(req->baseline[k]) || (req->arm[k] != 0 && req->arm[k] != 1))
@@ -865,7 +916,8 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
         map[v] = cnt[v][0] + cnt[v][1] > 0 ? t++ : -1;
     m.t = t;
     m.p = 3 * t;
-    m.d = t * (t + 1) / 2;
+    m.cov = req->cov;
+    m.d = m.cov == GS_MMRM_COV_UNSTRUCTURED ? t * (t + 1) / 2 : t + 1;
     m.n_obs = (long)n;
     for (int v = 0; v < req->n_visits; v++) {
         if (map[v] < 0)
@@ -1013,7 +1065,7 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
             double var = nj > 3 ? ss / (double)(nj - 3) : ss / (double)nj;
             if (!(var > 0.0))
                 var = 1.0;
-            q = j * (j + 1) / 2 + j;
+            q = m.cov == GS_MMRM_COV_UNSTRUCTURED ? j * (j + 1) / 2 + j : j;
             th[q] = 0.5 * log(var);
         }
     }
@@ -1091,9 +1143,10 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
                           r->df);
         goto done;
     }
-    if (req->df_method == GS_MMRM_DF_CR2) {
+    if (req->df_method == GS_MMRM_DF_CR2 || req->df_method == GS_MMRM_DF_MD) {
         double v_s = NAN, df_s = NAN;
-        if ((st = sandwich_cr2(&m, w.per, mp, &v_s, &df_s, err)) != GS_OK)
+        if ((st = sandwich_cr2(&m, w.per, mp, req->df_method == GS_MMRM_DF_MD, &v_s, &df_s, err)) !=
+            GS_OK)
             goto done;
         if (!(v_s > 0.0) || !(df_s > 0.0)) {
             st = gs_error_set(err, GS_SOLVER, "mmrm",

@@ -236,7 +236,8 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
                                              .id = id,
                                              .n = n_obs,
                                              .level = level,
-                                             .df_method = (enum gs_mmrm_df)t->spec.mmrm_df};
+                                             .df_method = (enum gs_mmrm_df)t->spec.mmrm_df,
+                                             .cov = (enum gs_mmrm_cov)t->spec.mmrm_cov};
         if ((st = gs_lmm_mmrm(&mreq, &mr, err)) == GS_OK) {
             r->primary = (struct gs_ancova_result){
                 mr.effect, mr.se, mr.ci_lo, mr.ci_hi, mr.t, mr.p, mr.sigma_last, (int)floor(mr.df)};

@@ -45,6 +45,7 @@ static int methods[3] = {GS_METHOD_MMRM, GS_METHOD_ANCOVA, -1};
 static int threads = 1;
 static int all_designs = 0; /* --all: MMRM on small-heavy-8 too (printed, not checked) */
 static int mmrm_df = 0;     /* --df: MMRM's inference (enum gs_mmrm_df), Kenward-Roger */
+static int mmrm_cov = 0;    /* --cov: MMRM's covariance (enum gs_mmrm_cov), unstructured */
 
 /* The central 99.9 % of Binomial(n, a) for the count: [lo, hi]. */
 static void acceptance(long n, double a, long *lo, long *hi)
@@ -92,6 +93,7 @@ static void design(struct gs_trial_spec *s, int which, int method)
     s->alpha = 0.05;
     s->sided = 2;
     s->mmrm_df = mmrm_df;
+    s->mmrm_cov = mmrm_cov;
 }
 
 static const char *method_name(int m)
@@ -220,11 +222,19 @@ int main(int argc, char **argv)
             n_reps = atol(argv[++i]);
         } else if (!strcmp(argv[i], "--df") && i + 1 < argc &&
                    (!strcmp(argv[i + 1], "kr") || !strcmp(argv[i + 1], "satterthwaite") ||
-                    !strcmp(argv[i + 1], "cr2"))) {
+                    !strcmp(argv[i + 1], "cr2") || !strcmp(argv[i + 1], "md"))) {
             i++;
             mmrm_df = !strcmp(argv[i], "kr")              ? GS_MMRM_DF_KENWARD_ROGER
                       : !strcmp(argv[i], "satterthwaite") ? GS_MMRM_DF_SATTERTHWAITE
-                                                          : GS_MMRM_DF_CR2;
+                      : !strcmp(argv[i], "cr2")           ? GS_MMRM_DF_CR2
+                                                          : GS_MMRM_DF_MD;
+        } else if (!strcmp(argv[i], "--cov") && i + 1 < argc &&
+                   (!strcmp(argv[i + 1], "un") || !strcmp(argv[i + 1], "arh1") ||
+                    !strcmp(argv[i + 1], "csh"))) {
+            i++;
+            mmrm_cov = !strcmp(argv[i], "un")     ? GS_MMRM_COV_UNSTRUCTURED
+                       : !strcmp(argv[i], "arh1") ? GS_MMRM_COV_ARH1
+                                                  : GS_MMRM_COV_CSH;
         } else if (!strcmp(argv[i], "--all")) {
             all_designs = 1;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
