@@ -43,9 +43,11 @@
 static long n_reps = 1000;
 static int methods[3] = {GS_METHOD_MMRM, GS_METHOD_ANCOVA, -1};
 static int threads = 1;
-static int all_designs = 0; /* --all: MMRM on small-heavy-8 too (printed, not checked) */
-static int mmrm_df = 0;     /* --df: MMRM's inference (enum gs_mmrm_df), Kenward-Roger */
-static int mmrm_cov = 0;    /* --cov: MMRM's covariance (enum gs_mmrm_cov), unstructured */
+static int all_designs = 0;     /* --all: MMRM on small-heavy-8 too (printed, not checked) */
+static int mmrm_df = 0;         /* --df: MMRM's inference (enum gs_mmrm_df), Kenward-Roger */
+static int mmrm_cov = 0;        /* --cov: MMRM's covariance (enum gs_mmrm_cov), unstructured */
+static const char *only = NULL; /* --designs: a comma-separated list of design names */
+static int fixed_inference = 0; /* --df or --cov given: no default rule (analysis.mmrm_auto) */
 
 /* The central 99.9 % of Binomial(n, a) for the count: [lo, hi]. */
 static void acceptance(long n, double a, long *lo, long *hi)
@@ -94,6 +96,7 @@ static void design(struct gs_trial_spec *s, int which, int method)
     s->sided = 2;
     s->mmrm_df = mmrm_df;
     s->mmrm_cov = mmrm_cov;
+    s->mmrm_auto = !fixed_inference;
 }
 
 static const char *method_name(int m)
@@ -119,6 +122,8 @@ static void null_designs(void **state)
         for (int dz = 0; dz < 4; dz++) {
             if (methods[mi] == GS_METHOD_MMRM && dz == 2 && !all_designs)
                 continue; /* not checked (below): only with --all */
+            if (only && !strstr(only, dname[dz]))
+                continue;
             struct gs_trial_spec spec;
             design(&spec, dz, methods[mi]);
             struct gs_error err = GS_ERROR_INIT;
@@ -224,6 +229,7 @@ int main(int argc, char **argv)
                    (!strcmp(argv[i + 1], "kr") || !strcmp(argv[i + 1], "satterthwaite") ||
                     !strcmp(argv[i + 1], "cr2") || !strcmp(argv[i + 1], "md"))) {
             i++;
+            fixed_inference = 1;
             mmrm_df = !strcmp(argv[i], "kr")              ? GS_MMRM_DF_KENWARD_ROGER
                       : !strcmp(argv[i], "satterthwaite") ? GS_MMRM_DF_SATTERTHWAITE
                       : !strcmp(argv[i], "cr2")           ? GS_MMRM_DF_CR2
@@ -232,9 +238,12 @@ int main(int argc, char **argv)
                    (!strcmp(argv[i + 1], "un") || !strcmp(argv[i + 1], "arh1") ||
                     !strcmp(argv[i + 1], "csh"))) {
             i++;
+            fixed_inference = 1;
             mmrm_cov = !strcmp(argv[i], "un")     ? GS_MMRM_COV_UNSTRUCTURED
                        : !strcmp(argv[i], "arh1") ? GS_MMRM_COV_ARH1
                                                   : GS_MMRM_COV_CSH;
+        } else if (!strcmp(argv[i], "--designs") && i + 1 < argc) {
+            only = argv[++i];
         } else if (!strcmp(argv[i], "--all")) {
             all_designs = 1;
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) {
