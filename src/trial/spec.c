@@ -422,10 +422,11 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     if (an) {
         const int df_given = cJSON_GetObjectItemCaseSensitive(an, "df") != NULL,
                   cov_given = cJSON_GetObjectItemCaseSensitive(an, "covariance") != NULL;
-        /* either one fixes the inference; a structured covariance alone takes Mancl-DeRouen */
+        /* either one fixes the inference; a structured covariance alone takes the CR2 sandwich
+         * (docs/trial.md, "Small trials") */
         s->mmrm_auto = !df_given && !cov_given;
         if (cov_given && !df_given && s->mmrm_cov != GS_MMRM_COV_UNSTRUCTURED)
-            s->mmrm_df = GS_MMRM_DF_MD;
+            s->mmrm_df = GS_MMRM_DF_CR2;
         if (s->mmrm_cov != GS_MMRM_COV_UNSTRUCTURED && s->mmrm_df == GS_MMRM_DF_KENWARD_ROGER)
             return gs_error_set(c->err, GS_INPUT, "analysis.df",
                                 "'analysis.df' is \"kenward-roger\" with 'analysis.covariance' "
