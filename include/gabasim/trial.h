@@ -107,7 +107,7 @@ struct gs_trial_spec {
     /* 1 (the default, unless analysis.df or analysis.covariance is given): each MMRM chooses
      * by its data, unstructured with Kenward-Roger, or where the last visit has fewer than
      * GS_TRIAL_MMRM_MIN_LAST per arm (or fewer than the unstructured covariance's terms), or
-     * the unstructured fit fails, heterogeneous compound symmetry with Mancl and DeRouen's
+     * the unstructured fit fails, heterogeneous compound symmetry with the bias-reduced (CR2)
      * sandwich (docs/trial.md, "Small trials") */
     int mmrm_auto;
 };

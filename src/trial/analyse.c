@@ -240,10 +240,12 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
                                        .cov = (enum gs_mmrm_cov)t->spec.mmrm_cov};
         /* the default rule (docs/trial.md, "Small trials"): with few participants at the last
          * visit the unstructured covariance's Kenward-Roger test rejects a true null too often
-         * (0.081 two-sided with 8 per arm there and 8 visits); heterogeneous compound symmetry
-         * with Mancl and DeRouen's sandwich (Gosho et al., Stat Methods Med Res 2017) holds
-         * its level. It is also the fallback where the unstructured fit fails (Lu and
-         * Mehrotra, Stat Med 2010; Mallinckrodt et al., Drug Inf J 2008) */
+         * (0.081 two-sided with 8 per arm there and 8 visits); a simpler working covariance
+         * with a bias-corrected sandwich (Gosho et al., Stat Methods Med Res 2017):
+         * heterogeneous compound symmetry with the CR2 sandwich on its Satterthwaite df (Bell
+         * and McCaffrey 2002) holds its level there (0.052). It is also the fallback where the
+         * unstructured fit fails (Lu and Mehrotra, Stat Med 2010; Mallinckrodt et al., Drug
+         * Inf J 2008) */
         long last[2] = {0, 0};
         for (size_t j = 0; j < k; j++)
             last[arm[j]] += visit[j] == (int)nv - 1;
