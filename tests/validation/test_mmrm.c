@@ -15,9 +15,13 @@
  * gls's. Against emmeans's df 5e-2: for gls it uses "appx-satterthwaite", numerical derivatives
  * of the contrast's variance with nlme's finite-difference apVar, which gives 56.45 to 56.89
  * from run to run where the exact value is 57 (case 1, complete data: the contrast
- * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). Runs in
- * about a minute (R's numerical Hessians). Needs Rscript with nlme, emmeans and numDeriv
- * (r-cran-emmeans brings it). */
+ * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). On the
+ * two cases with 40 participants and monotone dropout (case 5: 8 visits, 60 % dropping out, as
+ * test_trial_null's small-heavy-8) Kenward-Roger is also recomputed by a second, numerical route
+ * and the structured covariances and sandwich variances are checked against gls and
+ * clubSandwich (more_against_r). Runs in about a minute and a half of CPU (R's numerical
+ * Hessians). Needs Rscript with nlme, emmeans, numDeriv (r-cran-emmeans brings it), pbkrtest
+ * and clubSandwich. */
 #include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -454,6 +458,16 @@ static void bad_input(void **state)
     d.visit[2] = 4;
     assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
     req.n_visits = GS_MMRM_MAX_VISITS + 1;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
+    /* Kenward-Roger only with the unstructured covariance */
+    make(&d, 7, 40, 4, 0.3, 0);
+    req = request_of(&d);
+    req.cov = GS_MMRM_COV_CSH;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "Kenward-Roger"));
+    req.df_method = GS_MMRM_DF_CR2;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_OK);
+    req.cov = (enum gs_mmrm_cov)3;
     assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
 }
 
