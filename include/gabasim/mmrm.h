@@ -17,8 +17,12 @@
  * plug-in variance on Satterthwaite's degrees of freedom (Satterthwaite 1946; the variance of
  * the contrast's estimated variance from the inverse Hessian of the REML criterion, as lmerTest
  * and emmeans do), which rejects a true null too often with small arms and heavy dropout
- * (docs/trial.md). Checked against R nlme::gls with corSymm and varIdent, emmeans, the
- * Kenward-Roger formulas written out in R and pbkrtest (tests/validation/test_mmrm.c).
+ * (docs/trial.md). Also on request: a structured working covariance (heterogeneous AR(1) or
+ * compound symmetry) and sandwich variances of the contrast (CR2, Mancl-DeRouen) on the
+ * sandwich's Satterthwaite df, which hold the level where the unstructured fit has too few
+ * participants (docs/trial.md, "Small trials"). Checked against R nlme::gls with corSymm (or
+ * corAR1, corCompSymm) and varIdent, emmeans, the Kenward-Roger formulas written out in R, a
+ * numerical second route to them, pbkrtest and clubSandwich (tests/validation/test_mmrm.c).
  *
  * Observations are grouped by their pattern of attended visits, so one evaluation of the
  * criterion costs O(patterns * visits^3 + visits^3), independent of the number of participants;
