@@ -30,10 +30,11 @@ DEB_PACKAGES += libmicrohttpd-dev libsqlite3-dev  # gabasim serve (the tool only
 all: build
 
 # Only for tests: R's metafor, the reference the meta-analysis statistics are checked against;
-# nlme and emmeans, the references of the mixed models (test_lmm, test_mmrm).
+# nlme and emmeans, the references of the mixed models (test_lmm, test_mmrm); clubSandwich, of
+# its sandwich variances (test_mmrm).
 # groff-base: the install test renders the installed man page. chromium: the browser test of the
 # advise page (tests/browser), which drives it with puppeteer-core from npm (no browser download).
-TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme r-cran-emmeans r-cran-pbkrtest python3-jsonschema groff-base chromium
+TEST_DEB_PACKAGES = r-base-core r-cran-metafor r-cran-nlme r-cran-emmeans r-cran-pbkrtest r-cran-clubsandwich python3-jsonschema groff-base chromium
 # the Python binding's test (tests/python): cffi, numpy, pytest, venv (pandas: the DataFrame path)
 TEST_DEB_PACKAGES += python3-cffi python3-numpy python3-pytest python3-venv python3-dev \
                      python3-setuptools python3-wheel python3-pandas

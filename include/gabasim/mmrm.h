@@ -17,8 +17,12 @@
  * plug-in variance on Satterthwaite's degrees of freedom (Satterthwaite 1946; the variance of
  * the contrast's estimated variance from the inverse Hessian of the REML criterion, as lmerTest
  * and emmeans do), which rejects a true null too often with small arms and heavy dropout
- * (docs/trial.md). Checked against R nlme::gls with corSymm and varIdent, emmeans, the
- * Kenward-Roger formulas written out in R and pbkrtest (tests/validation/test_mmrm.c).
+ * (docs/trial.md). Also on request: a structured working covariance (heterogeneous AR(1) or
+ * compound symmetry) and sandwich variances of the contrast (CR2, Mancl-DeRouen) on the
+ * sandwich's Satterthwaite df, which hold the level where the unstructured fit has too few
+ * participants (docs/trial.md, "Small trials"). Checked against R nlme::gls with corSymm (or
+ * corAR1, corCompSymm) and varIdent, emmeans, the Kenward-Roger formulas written out in R, a
+ * numerical second route to them, pbkrtest and clubSandwich (tests/validation/test_mmrm.c).
  *
  * Observations are grouped by their pattern of attended visits, so one evaluation of the
  * criterion costs O(patterns * visits^3 + visits^3), independent of the number of participants;
@@ -40,7 +44,22 @@ extern "C" {
 /* The small-sample inference for the contrast: Kenward and Roger (Biometrics 1997; 53:983-997),
  * the adjusted variance of the estimate and its df (the default), or the plug-in variance with
  * Satterthwaite's df (anticonservative with small arms and heavy dropout: docs/trial.md). */
-enum gs_mmrm_df { GS_MMRM_DF_KENWARD_ROGER = 0, GS_MMRM_DF_SATTERTHWAITE = 1 };
+enum gs_mmrm_df {
+    GS_MMRM_DF_KENWARD_ROGER = 0,
+    GS_MMRM_DF_SATTERTHWAITE = 1,
+    /* sandwich (empirical) variances of the contrast, on the Satterthwaite df of the sandwich
+     * under the working model (Bell and McCaffrey, Survey Methodology 2002; Pustejovsky and
+     * Tipton, J Bus Econ Stat 2018): the bias-reduced "CR2" (McCaffrey, Bell and Botts 2001)
+     * and Mancl and DeRouen's (Biometrics 2001; 57:126-134; clubSandwich's "CR3") */
+    GS_MMRM_DF_CR2 = 2,
+    GS_MMRM_DF_MD = 3
+};
+
+/* The covariance over visits: unstructured (visits (visits + 1) / 2 terms, the default), or a
+ * structured working covariance with a visit's own SD s_j and one correlation parameter rho:
+ * heterogeneous first-order autoregressive, s_j s_k rho^|j - k|, or heterogeneous compound
+ * symmetry, s_j s_k rho (visits + 1 terms). Kenward-Roger needs the unstructured one. */
+enum gs_mmrm_cov { GS_MMRM_COV_UNSTRUCTURED = 0, GS_MMRM_COV_ARH1 = 1, GS_MMRM_COV_CSH = 2 };
 
 struct gs_mmrm_result {
     double effect, se, ci_lo, ci_hi, t, p; /* delta at the last visit: arm 1 minus arm 0; se, t, p
@@ -70,10 +89,12 @@ struct gs_mmrm_request {
     size_t n;               /* observations */
     double level;           /* of the confidence interval, in (0, 1) */
     enum gs_mmrm_df df_method; /* default (0) Kenward-Roger */
+    enum gs_mmrm_cov cov;      /* default (0) unstructured */
 };
 #define GS_MMRM_REQUEST_INIT                                                                       \
     {                                                                                              \
-        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95, GS_MMRM_DF_KENWARD_ROGER                         \
+        NULL, NULL, NULL, NULL, 0, NULL, 0, 0.95, GS_MMRM_DF_KENWARD_ROGER,                        \
+            GS_MMRM_COV_UNSTRUCTURED                                                               \
     }
 
 /* Fits the model to req's observations into *r. Visit levels without observations are dropped.

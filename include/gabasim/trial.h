@@ -100,9 +100,18 @@ struct gs_trial_spec {
     enum gs_imputation imputation;
     double alpha;
     int sided; /* 1 or 2 */
-    /* MMRM's inference (enum gs_mmrm_df): 0 Kenward-Roger (default), 1 Satterthwaite */
+    /* MMRM's inference (enum gs_mmrm_df): 0 Kenward-Roger (default), 1 Satterthwaite, 2 and 3
+     * sandwich variances (CR2, Mancl-DeRouen) */
     int mmrm_df;
+    int mmrm_cov; /* MMRM's covariance (enum gs_mmrm_cov): 0 unstructured (default) */
+    /* 1 (the default, unless analysis.df or analysis.covariance is given): each MMRM chooses
+     * by its data, unstructured with Kenward-Roger, or where the last visit has fewer than
+     * GS_TRIAL_MMRM_MIN_LAST per arm (or fewer than the unstructured covariance's terms), or
+     * the unstructured fit fails, heterogeneous compound symmetry with the bias-reduced (CR2)
+     * sandwich (docs/trial.md, "Small trials") */
+    int mmrm_auto;
 };
+#define GS_TRIAL_MMRM_MIN_LAST 20
 
 /* Parses a specification (text of len bytes; `origin` names it in messages). Unknown keys,
  * wrong types and out-of-range values are GS_INPUT with a message naming the field, its value

@@ -62,11 +62,13 @@ struct pattern {
 
 struct model {
     int t, p, d; /* visits, fixed effects, covariance parameters */
+    int cov;     /* enum gs_mmrm_cov */
     long n_obs;
     int np;
     struct pattern *pat;
     /* work, at the last evaluation */
     double sig[TMAX * TMAX], l[TMAX * TMAX];
+    double sd[TMAX], rho; /* a structured covariance's SDs and correlation parameter */
     double *a, *ainv, b[PMAX], beta[PMAX];
 };
 
@@ -84,6 +86,27 @@ static void unpack(const struct model *m, const double *th, double *l)
 static void chain(const struct model *m, const double *g, double *out)
 {
     int t = m->t, q = 0;
+    if (m->cov != GS_MMRM_COV_UNSTRUCTURED) {
+        /* Sigma_jk = s_j s_k r_jk, theta = (log s_1 .. log s_t, atanh rho): d/dlog s_j =
+         * 2 sum_k G_jk Sigma_jk; d/drho = sum_{j != k} G_jk s_j s_k dr_jk/drho, times 1 - rho^2 */
+        const double rho = m->rho;
+        double dr = 0.0;
+        for (int j = 0; j < t; j++) {
+            double x = 0.0;
+            for (int k = 0; k < t; k++) {
+                x += g[j * t + k] * m->sig[j * t + k];
+                if (k == j)
+                    continue;
+                const int lag = abs(j - k);
+                const double drjk =
+                    m->cov == GS_MMRM_COV_ARH1 ? (double)lag * pow(rho, lag - 1) : 1.0;
+                dr += g[j * t + k] * m->sd[j] * m->sd[k] * drjk;
+            }
+            out[j] = 2.0 * x;
+        }
+        out[t] = dr * (1.0 - rho * rho);
+        return;
+    }
     for (int j = 0; j < t; j++)
         for (int k = 0; k <= j; k++, q++) {
             double s = 0.0; /* (2 G L)_jk */
@@ -99,14 +122,27 @@ static void chain(const struct model *m, const double *g, double *out)
 static double eval(struct model *m, const double *th, double *grad)
 {
     const int t = m->t, p = m->p;
-    unpack(m, th, m->l);
-    for (int i = 0; i < t; i++)
-        for (int j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (int k = 0; k <= j; k++)
-                s += m->l[i * t + k] * m->l[j * t + k];
-            m->sig[i * t + j] = m->sig[j * t + i] = s;
-        }
+    if (m->cov == GS_MMRM_COV_UNSTRUCTURED) {
+        unpack(m, th, m->l);
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j <= i; j++) {
+                double s = 0.0;
+                for (int k = 0; k <= j; k++)
+                    s += m->l[i * t + k] * m->l[j * t + k];
+                m->sig[i * t + j] = m->sig[j * t + i] = s;
+            }
+    } else { /* heterogeneous AR(1): s_j s_k rho^|j-k|; heterogeneous CS: s_j s_k rho */
+        m->rho = tanh(th[t]);
+        for (int j = 0; j < t; j++)
+            m->sd[j] = exp(th[j]);
+        for (int i = 0; i < t; i++)
+            for (int j = 0; j <= i; j++)
+                m->sig[i * t + j] = m->sig[j * t + i] =
+                    m->sd[i] * m->sd[j] *
+                    (i == j                       ? 1.0
+                     : m->cov == GS_MMRM_COV_ARH1 ? pow(m->rho, i - j)
+                                                  : m->rho);
+    }
     memset(m->a, 0, (size_t)p * p * sizeof *m->a);
     memset(m->b, 0, sizeof m->b);
     double logdet_v = 0.0, ywy = 0.0;
@@ -511,6 +547,210 @@ static void work_free(struct work *w)
     gs_free(w->v4);
 }
 
+/* Eigen-decomposition of the symmetric n x n matrix a (destroyed) by cyclic Jacobi rotations:
+ * eigenvalues into ev, eigenvectors into the columns of vec. */
+static void jacobi_eigen(double *a, int n, double *ev, double *vec)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            vec[i * n + j] = i == j;
+    for (int sweep = 0; sweep < 60; sweep++) {
+        double off = 0.0, tot = 0.0;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                *(i == j ? &tot : &off) += a[i * n + j] * a[i * n + j];
+        if (off <= 1e-30 * (tot + off))
+            break;
+        for (int p = 0; p < n - 1; p++)
+            for (int q = p + 1; q < n; q++) {
+                const double apq = a[p * n + q];
+                if (apq == 0.0)
+                    continue;
+                const double th = (a[q * n + q] - a[p * n + p]) / (2.0 * apq),
+                             tt = (th >= 0.0 ? 1.0 : -1.0) / (fabs(th) + sqrt(th * th + 1.0)),
+                             c = 1.0 / sqrt(tt * tt + 1.0), s = tt * c;
+                for (int k = 0; k < n; k++) { /* a := a J (columns p, q) */
+                    const double akp = a[k * n + p], akq = a[k * n + q];
+                    a[k * n + p] = c * akp - s * akq;
+                    a[k * n + q] = s * akp + c * akq;
+                }
+                for (int k = 0; k < n; k++) { /* a := J' a (rows p, q) */
+                    const double apk = a[p * n + k], aqk = a[q * n + k];
+                    a[p * n + k] = c * apk - s * aqk;
+                    a[q * n + k] = s * apk + c * aqk;
+                }
+                for (int k = 0; k < n; k++) {
+                    const double vkp = vec[k * n + p], vkq = vec[k * n + q];
+                    vec[k * n + p] = c * vkp - s * vkq;
+                    vec[k * n + q] = s * vkp + c * vkq;
+                }
+            }
+    }
+    for (int i = 0; i < n; i++)
+        ev[i] = a[i * n + i];
+}
+
+/* The bias-reduced sandwich ("CR2") variance of the contrast and its Satterthwaite degrees of
+ * freedom under the working model (Bell and McCaffrey, Survey Methodology 2002; 28:169-181;
+ * McCaffrey, Bell and Botts 2001; Pustejovsky and Tipton, J Bus Econ Stat 2018; 36:672-683),
+ * as R's clubSandwich computes them for a gls fit (vcovCR type "CR2", coef_test "Satterthwaite";
+ * the target is the fitted covariance). With M = (X'V^-1X)^-1, c the contrast, participant i's
+ * Sigma_i = U'U (U upper triangular, U = L'), residuals e_i and K_i = X_i M X_i':
+ *
+ *   B_i = U (Sigma_i - K_i) U',  A_i = U' B_i^{-1/2} U,  g_i = A_i Sigma_i^-1 X_i M c,
+ *   var = sum_i (g_i' e_i)^2,
+ *   df = (sum_i G_ii)^2 / sum_ij G_ij^2,  G_ij = [i = j] g_i' Sigma_i g_i - h_j' M h_i,
+ *
+ * h_i = X_i' g_i (B_i^{-1/2} a pseudo-inverse root: eigenvalues below 1e-12 of the largest give
+ * 0, as clubSandwich). The double sum is sum_i s_i^2 - 2 sum_i s_i h_i'M h_i + tr(M Q M Q) with
+ * Q = sum_i h_i h_i', so the cost is O(participants (visits^3 + p^2) + p^3). Under the working
+ * model A_i makes the sandwich unbiased; it stays consistent when the covariance is wrong. */
+static gs_status sandwich_cr2(const struct model *m, const struct person *per, size_t n, int md,
+                              double *var, double *df, struct gs_error *err)
+{
+    const int t = m->t, p = m->p, c = 3 * (t - 1) + 1;
+    const double *M = m->ainv;
+    double *q = gs_calloc((size_t)p * p, sizeof *q), *mq = gs_malloc((size_t)p * p * sizeof *mq);
+    if (!q || !mq) {
+        gs_free(q), gs_free(mq);
+        return gs_error_set(err, GS_NOMEM, "mmrm", "out of memory");
+    }
+    double v = 0.0, sum_g = 0.0, s2 = 0.0, shmh = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const struct person *s = &per[i];
+        int idx[TMAX], nv = 0;
+        for (int j = 0; j < t; j++)
+            if (s->mask >> j & 1)
+                idx[nv++] = j;
+        double sg[TMAX * TMAX], l[TMAX * TMAX], r[TMAX * TMAX], tmp[TMAX * TMAX], b[TMAX * TMAX],
+            ev[TMAX], vec[TMAX * TMAX], h0[TMAX], u[TMAX], g[TMAX], e[TMAX];
+        for (int j = 0; j < nv; j++) {
+            const int vj = idx[j];
+            h0[j] = e[j] = 0.0;
+            for (int a = 0; a < 3; a++) {
+                h0[j] += s->z[a] * M[(3 * vj + a) * p + c];
+                e[j] -= s->z[a] * m->beta[3 * vj + a];
+            }
+            e[j] += s->y[vj];
+            for (int k = 0; k < nv; k++) {
+                const int vk = idx[k];
+                double kk = 0.0;
+                for (int a = 0; a < 3; a++)
+                    for (int bb = 0; bb < 3; bb++)
+                        kk += s->z[a] * s->z[bb] * M[(3 * vj + a) * p + 3 * vk + bb];
+                sg[j * nv + k] = l[j * nv + k] = m->sig[vj * t + vk];
+                r[j * nv + k] = sg[j * nv + k] - kk;
+            }
+        }
+        if (!gs__chol(l, (size_t)nv, CHOL_TOL)) {
+            gs_free(q), gs_free(mq);
+            return gs_error_set(err, GS_SOLVER, "mmrm",
+                                "sandwich: a participant's covariance is singular");
+        }
+        for (int j = 0; j < nv; j++) /* l: lower triangular only */
+            for (int k = j + 1; k < nv; k++)
+                l[j * nv + k] = 0.0;
+        for (int j = 0; j < nv; j++) /* tmp = R L */
+            for (int k = 0; k < nv; k++) {
+                double x = 0.0;
+                for (int a = k; a < nv; a++)
+                    x += r[j * nv + a] * l[a * nv + k];
+                tmp[j * nv + k] = x;
+            }
+        for (int j = 0; j < nv; j++) /* B = L' R L */
+            for (int k = 0; k < nv; k++) {
+                double x = 0.0;
+                for (int a = j; a < nv; a++)
+                    x += l[a * nv + j] * tmp[a * nv + k];
+                b[j * nv + k] = x;
+            }
+        for (int j = 0; j < nv; j++)
+            for (int k = 0; k < j; k++)
+                b[j * nv + k] = b[k * nv + j] = 0.5 * (b[j * nv + k] + b[k * nv + j]);
+        jacobi_eigen(b, nv, ev, vec);
+        double evmax = 0.0;
+        for (int j = 0; j < nv; j++)
+            evmax = fmax(evmax, ev[j]);
+        /* g = L B^{-1/2} L' Sigma_i^-1 h0 */
+        memcpy(u, h0, (size_t)nv * sizeof *u);
+        gs__chol_solve(l, (size_t)nv, u);
+        for (int j = 0; j < nv; j++) { /* tmp[0..nv) = L' u */
+            double x = 0.0;
+            for (int a = j; a < nv; a++)
+                x += l[a * nv + j] * u[a];
+            tmp[j] = x;
+        }
+        for (int k = 0; k < nv; k++) { /* project on the eigenvectors, scale, back */
+            double x = 0.0;
+            for (int j = 0; j < nv; j++)
+                x += vec[j * nv + k] * tmp[j];
+            ev[k] = ev[k] > 1e-12 * evmax ? x / sqrt(ev[k]) : 0.0;
+        }
+        for (int j = 0; j < nv; j++) {
+            double x = 0.0;
+            for (int k = 0; k < nv; k++)
+                x += vec[j * nv + k] * ev[k];
+            u[j] = x;
+        }
+        double ge = 0.0, si = 0.0;
+        for (int j = 0; j < nv; j++) {
+            double x = 0.0;
+            for (int a = 0; a <= j; a++)
+                x += l[j * nv + a] * u[a];
+            g[j] = x;
+        }
+        if (md) { /* Mancl and DeRouen: A_i = (I - H_ii)^-1, so g_i = (Sigma_i - K_i)^-1 X_i M c */
+            memcpy(tmp, r, (size_t)nv * nv * sizeof *tmp);
+            memcpy(g, h0, (size_t)nv * sizeof *g);
+            if (!gs__chol(tmp, (size_t)nv, 1e-12)) {
+                gs_free(q), gs_free(mq);
+                return gs_error_set(err, GS_SOLVER, "mmrm",
+                                    "Mancl-DeRouen sandwich: a participant's leverage is 1");
+            }
+            gs__chol_solve(tmp, (size_t)nv, g);
+        }
+        for (int j = 0; j < nv; j++)
+            ge += g[j] * e[j];
+        for (int j = 0; j < nv; j++)
+            for (int k = 0; k < nv; k++)
+                si += g[j] * sg[j * nv + k] * g[k];
+        v += ge * ge;
+        /* h_i = X_i' g_i: nonzero at 3 idx[j] + a; h'M h and Q += h h' */
+        double hmh = 0.0;
+        for (int j = 0; j < nv; j++)
+            for (int a = 0; a < 3; a++) {
+                const int x = 3 * idx[j] + a;
+                const double hx = g[j] * s->z[a];
+                for (int k = 0; k < nv; k++)
+                    for (int bb = 0; bb < 3; bb++) {
+                        const int y = 3 * idx[k] + bb;
+                        const double hxy = hx * g[k] * s->z[bb];
+                        hmh += hxy * M[x * p + y];
+                        q[x * p + y] += hxy;
+                    }
+            }
+        sum_g += si - hmh;
+        s2 += si * si;
+        shmh += si * hmh;
+    }
+    for (int j = 0; j < p; j++) /* mq = M Q */
+        for (int k = 0; k < p; k++) {
+            double x = 0.0;
+            for (int a = 0; a < p; a++)
+                x += M[j * p + a] * q[a * p + k];
+            mq[j * p + k] = x;
+        }
+    double trmqmq = 0.0;
+    for (int j = 0; j < p; j++)
+        for (int k = 0; k < p; k++)
+            trmqmq += mq[j * p + k] * mq[k * p + j];
+    gs_free(q), gs_free(mq);
+    const double g2 = s2 - 2.0 * shmh + trmqmq;
+    *var = v;
+    *df = g2 > 0.0 ? sum_g * sum_g / g2 : INFINITY;
+    return GS_OK;
+}
+
 /* Quasi-Newton (BFGS, backtracking Armijo line search) from th; returns the iterations used. */
 static int bfgs(struct model *m, double *th, double *f, struct work *w, int max_iter)
 {
@@ -611,11 +851,17 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
                             req->level);
     if (n == 0)
         return gs_error_set(err, GS_INPUT, "mmrm", "no observations");
-    if (req->df_method != GS_MMRM_DF_KENWARD_ROGER && req->df_method != GS_MMRM_DF_SATTERTHWAITE)
+    if (req->df_method < GS_MMRM_DF_KENWARD_ROGER || req->df_method > GS_MMRM_DF_MD)
         return gs_error_set(err, GS_INPUT, "mmrm",
-                            "df_method %d; allowed GS_MMRM_DF_KENWARD_ROGER or "
-                            "GS_MMRM_DF_SATTERTHWAITE",
+                            "df_method %d; allowed GS_MMRM_DF_KENWARD_ROGER, "
+                            "GS_MMRM_DF_SATTERTHWAITE, GS_MMRM_DF_CR2 or GS_MMRM_DF_MD",
                             (int)req->df_method);
+    if (req->cov < GS_MMRM_COV_UNSTRUCTURED || req->cov > GS_MMRM_COV_CSH)
+        return gs_error_set(err, GS_INPUT, "mmrm", "cov %d; allowed 0 to 2", (int)req->cov);
+    if (req->cov != GS_MMRM_COV_UNSTRUCTURED && req->df_method == GS_MMRM_DF_KENWARD_ROGER)
+        return gs_error_set(err, GS_INPUT, "mmrm",
+                            "Kenward-Roger is implemented for the unstructured covariance "
+                            "only; with a structured one use a sandwich variance");
     for (size_t k = 0; k < n; k++)
         if (req->visit[k] < 0 || req->visit[k] >= req->n_visits || !isfinite(req->y[k]) ||
             !isfinite(req->baseline[k]) || (req->arm[k] != 0 && req->arm[k] != 1))
@@ -670,7 +916,8 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
         map[v] = cnt[v][0] + cnt[v][1] > 0 ? t++ : -1;
     m.t = t;
     m.p = 3 * t;
-    m.d = t * (t + 1) / 2;
+    m.cov = req->cov;
+    m.d = m.cov == GS_MMRM_COV_UNSTRUCTURED ? t * (t + 1) / 2 : t + 1;
     m.n_obs = (long)n;
     for (int v = 0; v < req->n_visits; v++) {
         if (map[v] < 0)
@@ -818,7 +1065,7 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
             double var = nj > 3 ? ss / (double)(nj - 3) : ss / (double)nj;
             if (!(var > 0.0))
                 var = 1.0;
-            q = j * (j + 1) / 2 + j;
+            q = m.cov == GS_MMRM_COV_UNSTRUCTURED ? j * (j + 1) / 2 + j : j;
             th[q] = 0.5 * log(var);
         }
     }
@@ -895,6 +1142,21 @@ gs_status gs_lmm_mmrm(const struct gs_mmrm_request *req, struct gs_mmrm_result *
                           "defined here (%g)",
                           r->df);
         goto done;
+    }
+    if (req->df_method == GS_MMRM_DF_CR2 || req->df_method == GS_MMRM_DF_MD) {
+        double v_s = NAN, df_s = NAN;
+        if ((st = sandwich_cr2(&m, w.per, mp, req->df_method == GS_MMRM_DF_MD, &v_s, &df_s, err)) !=
+            GS_OK)
+            goto done;
+        if (!(v_s > 0.0) || !(df_s > 0.0)) {
+            st = gs_error_set(err, GS_SOLVER, "mmrm",
+                              "the sandwich variance (%g) or its degrees of freedom (%g) are "
+                              "not defined here",
+                              v_s, df_s);
+            goto done;
+        }
+        r->se = sqrt(v_s);
+        r->df = df_s;
     }
     if (req->df_method == GS_MMRM_DF_KENWARD_ROGER) {
         double phi_a = NAN, df_kr = NAN;

@@ -366,8 +366,12 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
     const cJSON *an = cJSON_GetObjectItemCaseSensitive(root, "analysis");
     int method_given = 0, imputation_given = 0;
     if (an) {
-        static const char *const k[] = {"method", "imputation", "alpha", "sided", "df", NULL};
-        static const char *const dfm[] = {"kenward-roger", "satterthwaite", NULL}; /* gs_mmrm_df */
+        static const char *const k[] = {"method", "imputation", "alpha", "sided",
+                                        "df",     "covariance", NULL};
+        static const char *const dfm[] = {"kenward-roger", "satterthwaite", "sandwich-cr2",
+                                          "sandwich-md", NULL}; /* gs_mmrm_df */
+        static const char *const cvm[] = {"unstructured", "heterogeneous-ar1", "heterogeneous-cs",
+                                          NULL}; /* gs_mmrm_cov */
         static const char *const m[] = {"ancova", "ttest", "mixed", "mmrm", NULL};
         static const char *const im[] = {"completers", "locf", "bocf", NULL};
         int method = (int)s->method, imp = (int)s->imputation;
@@ -376,6 +380,7 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
             (st = choice(c, an, "analysis", "method", m, &method)) ||
             (st = choice(c, an, "analysis", "imputation", im, &imp)) ||
             (st = choice(c, an, "analysis", "df", dfm, &s->mmrm_df)) ||
+            (st = choice(c, an, "analysis", "covariance", cvm, &s->mmrm_cov)) ||
             (st = whole(c, an, "analysis", "sided", 1, 2, "1 or 2", &sided)))
             return st;
         /* below 1e-10 the interval's level rounds towards 1; one-sided alpha >= 0.5 leaves no
@@ -410,6 +415,27 @@ static gs_status parse_root(const struct ctx *c, const cJSON *root, struct gs_tr
         return gs_error_set(c->err, GS_INPUT, "analysis.df",
                             "'analysis.df' chooses MMRM's degrees of freedom; the analysis is "
                             "not \"mmrm\": remove 'analysis.df'");
+    if (s->method != GS_METHOD_MMRM && an && cJSON_GetObjectItemCaseSensitive(an, "covariance"))
+        return gs_error_set(c->err, GS_INPUT, "analysis.covariance",
+                            "'analysis.covariance' chooses MMRM's covariance; the analysis is "
+                            "not \"mmrm\": remove 'analysis.covariance'");
+    if (an) {
+        const int df_given = cJSON_GetObjectItemCaseSensitive(an, "df") != NULL,
+                  cov_given = cJSON_GetObjectItemCaseSensitive(an, "covariance") != NULL;
+        /* either one fixes the inference; a structured covariance alone takes the CR2 sandwich
+         * (docs/trial.md, "Small trials") */
+        s->mmrm_auto = !df_given && !cov_given;
+        if (cov_given && !df_given && s->mmrm_cov != GS_MMRM_COV_UNSTRUCTURED)
+            s->mmrm_df = GS_MMRM_DF_CR2;
+        if (s->mmrm_cov != GS_MMRM_COV_UNSTRUCTURED && s->mmrm_df == GS_MMRM_DF_KENWARD_ROGER)
+            return gs_error_set(c->err, GS_INPUT, "analysis.df",
+                                "'analysis.df' is \"kenward-roger\" with 'analysis.covariance' "
+                                "\"%s\"; Kenward-Roger is implemented for \"unstructured\" "
+                                "only: choose \"satterthwaite\", \"sandwich-cr2\" or "
+                                "\"sandwich-md\"",
+                                s->mmrm_cov == GS_MMRM_COV_ARH1 ? "heterogeneous-ar1"
+                                                                : "heterogeneous-cs");
+    }
     if (s->method == GS_METHOD_MMRM && s->n_visits > GS_MMRM_MAX_VISITS)
         return gs_error_set(c->err, GS_INPUT, "analysis.method",
                             "'analysis.method' is \"mmrm\" with %zu visits; allowed with at most "
@@ -448,6 +474,7 @@ static void defaults(struct gs_trial_spec *s)
     s->imputation = GS_IMPUTE_LOCF;
     s->alpha = 0.05;
     s->sided = 2;
+    s->mmrm_auto = 1;
 }
 
 gs_status gs_trial_spec_parse(struct gs_trial_spec *out, const char *text, size_t len,

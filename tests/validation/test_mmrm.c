@@ -15,9 +15,13 @@
  * gls's. Against emmeans's df 5e-2: for gls it uses "appx-satterthwaite", numerical derivatives
  * of the contrast's variance with nlme's finite-difference apVar, which gives 56.45 to 56.89
  * from run to run where the exact value is 57 (case 1, complete data: the contrast
- * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). Runs in
- * about a minute (R's numerical Hessians). Needs Rscript with nlme, emmeans and numDeriv
- * (r-cran-emmeans brings it). */
+ * is then the last visit's own ANCOVA, on participants - 3 df, which is checked to 1e-6). On the
+ * two cases with 40 participants and monotone dropout (case 5: 8 visits, 60 % dropping out, as
+ * test_trial_null's small-heavy-8) Kenward-Roger is also recomputed by a second, numerical route
+ * and the structured covariances and sandwich variances are checked against gls and
+ * clubSandwich (more_against_r). Runs in about a minute and a half of CPU (R's numerical
+ * Hessians). Needs Rscript with nlme, emmeans, numDeriv (r-cran-emmeans brings it), pbkrtest
+ * and clubSandwich. */
 #include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -26,7 +30,7 @@
 #include "gabasim/mmrm.h"
 #include "gabasim/rng.h"
 
-enum { MAXM = 200, MAXV = 8, MAXN = MAXM * MAXV, NREF = 17 };
+enum { MAXM = 200, MAXV = 8, MAXN = MAXM * MAXV, NREF = 35 };
 
 struct data {
     double y[MAXN], base[MAXN];
@@ -198,15 +202,51 @@ static const char r_script[] =
     "    lapply(ids, function(r) list(matrix(1, length(r), length(r)), diag(length(r)))), c2i)\n"
     "  Lm <- matrix(replace(numeric(ncol(X2)), c2i, 1), 1)\n"
     "  k2 <- c(r2[1:2], sqrt(as.matrix(vcovAdj(m2))[c2i, c2i]), get_Lb_ddf(m2, Lm)) }\n"
+    /* Kenward-Roger a second way, sharing nothing with kr() above: for a covariance linear in
+     * its parameters (here Sigma's elements s) the adjusted variance is Phi - sum_kl W_kl
+     * d2 Phi / ds_k ds_l (KR 1997 eq. 2 with R_kl = 0, since d2 Phi = Phi (P_k Phi P_l + P_l Phi
+     * P_k - Q_kl - Q_lk) Phi), and for one df m = 2 Phi^2 / (g' W g), g = dPhi/ds: the
+     * derivatives by numDeriv on Phi(s) itself, W from the N x N REML projection P (1/2
+     * tr(P G_k P G_l)). Then clubSandwich's CR2 and CR3 (Mancl-DeRouen) sandwiches with their
+     * Satterthwaite df on the unstructured fit, and on gls's heterogeneous AR(1) and
+     * heterogeneous compound-symmetry fits (corAR1 / corCompSymm with varIdent). */
+    "k3 <- c(-1, -1); sw <- rep(-1, 16)\n"
+    "if (a[5] == '1') { suppressMessages(library(clubSandwich))\n"
+    "  el <- which(lower.tri(S1, diag = TRUE), arr.ind = TRUE); sv <- S1[el]\n"
+    "  mk <- function(s) { S <- matrix(0, V, V); S[el] <- s; S[el[, 2:1, drop = FALSE]] <- s; S }\n"
+    "  phiE <- function(s) { S <- mk(s); A <- matrix(0, p, p)\n"
+    "    for (r in ids) { Xr <- X[r, , drop = FALSE]\n"
+    "      A <- A + crossprod(Xr, solve(S[vis[r] + 1, vis[r] + 1, drop = FALSE], Xr)) }\n"
+    "    solve(A)[ci, ci] }\n"
+    "  N <- nrow(X); Vf <- matrix(0, N, N); for (r in ids) Vf[r, r] <- S1[vis[r] + 1, vis[r] + 1]\n"
+    "  Vi <- solve(Vf); Pm <- Vi - Vi %*% X %*% solve(crossprod(X, Vi %*% X), crossprod(X, Vi))\n"
+    "  same <- outer(d$id, d$id, '==')\n"
+    "  PG <- lapply(seq_len(nrow(el)), function(k) Pm %*% (same * outer(vis + 1, vis + 1,\n"
+    "    function(x, y) (x == el[k, 1] & y == el[k, 2]) | (x == el[k, 2] & y == el[k, 1]))))\n"
+    "  nk <- length(PG); IE <- matrix(0, nk, nk)\n"
+    "  for (k in 1:nk) for (l in 1:k) IE[k, l] <- IE[l, k] <- 0.5 * sum(PG[[k]] * t(PG[[l]]))\n"
+    "  Wn <- solve(IE); ph0 <- phiE(sv); gE <- grad(phiE, sv)\n"
+    "  HE <- hessian(phiE, sv, method.args = list(d = 0.01, r = 4))\n"
+    "  k3 <- c(sqrt(ph0 - sum(Wn * HE)), 2 * ph0^2 / sum(gE * (Wn %*% gE)))\n"
+    "  sand <- function(fm) { o <- c(); for (ty in c('CR2', 'CR3')) {\n"
+    "    ct <- coef_test(fm, vcov = ty, cluster = d$id, test = 'Satterthwaite')\n"
+    "    k <- which(ct$Coef == 'arm1'); o <- c(o, ct$SE[k], ct$df_Satt[k]) }; o }\n"
+    "  fs <- function(cs) gls(y ~ visit * arm + visit * base, data = d, method = 'REML',\n"
+    "    correlation = cs, weights = varIdent(form = ~ 1 | visit), control = glsControl(\n"
+    "    tolerance = 1e-12, msTol = 1e-12, maxIter = 500, msMaxIter = 5000, opt = 'optim',\n"
+    "    optimMethod = 'BFGS'))\n"
+    "  f2 <- fs(corAR1(form = ~ v | id)); f3 <- fs(corCompSymm(form = ~ v | id))\n"
+    "  sw <- c(sand(m), coef(f2)['arm1'], as.numeric(logLik(f2)), sand(f2), coef(f3)['arm1'],\n"
+    "    as.numeric(logLik(f3)), sand(f3)) }\n"
     "write(format(c(s[1:2], as.numeric(logLik(m)), e$estimate, e$SE, e$df,\n"
     "  beta[ci], sqrt(ph), ph^2 / sum(g * solve(H, g)), -0.5 * (f(th1) + (nrow(X) - p) * log(2 * "
     "pi)),\n"
-    "  k1, k2), digits = 17), a[2])\n";
+    "  k1, k2, k3, sw), digits = 17), a[2])\n";
 
 /* R's answers for d: gls's estimate, SE, REML log-likelihood; emmeans's estimate, SE, df; the
  * Newton-refined estimate, SE, Satterthwaite's df by the formula, REML log-likelihood. Without
  * emmeans its three numbers are -1. */
-static void from_r(const struct data *d, int with_emmeans, double ref[NREF])
+static void from_r(const struct data *d, int with_emmeans, int with_more, double ref[NREF])
 {
     char csv[] = "/tmp/gs-mmrm-XXXXXX", res[] = "/tmp/gs-mmrm-res-XXXXXX",
          scr[] = "/tmp/gs-mmrm-R-XXXXXX";
@@ -223,8 +263,8 @@ static void from_r(const struct data *d, int with_emmeans, double ref[NREF])
                 d->id[k]);
     fclose(f);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d %d > /dev/null 2> /tmp/gs-mmrm-R.log", scr, csv,
-             res, d->v, with_emmeans);
+    snprintf(cmd, sizeof cmd, "Rscript %s %s %s %d %d %d > /dev/null 2> /tmp/gs-mmrm-R.log", scr,
+             csv, res, d->v, with_emmeans, with_more);
     assert_int_equal(system(cmd), 0);
     FILE *in = fopen(res, "r");
     assert_non_null(in);
@@ -236,10 +276,54 @@ static void from_r(const struct data *d, int with_emmeans, double ref[NREF])
     unlink(scr);
 }
 
+/* Cases with unbalanced monotone dropout: Kenward-Roger against the second, numerical route
+ * (ref 17, 18; 1e-6 relative: numDeriv's Richardson-extrapolated Hessian of Phi is good to
+ * about 1e-8 of Phi, and the correction is a tenth of Phi); the sandwiches against
+ * clubSandwich (ref 19-22 on the unstructured fit, 23-28 heterogeneous AR(1), 29-34
+ * heterogeneous CS: estimate, REML log-likelihood, CR2 SE and df, CR3 SE and df). gls stops
+ * where the estimate is known to about 1e-7 relative here, so 1e-5 relative for estimates,
+ * SEs and df; gabasim's REML log-likelihood at least gls's (less 1e-9 relative). */
+static void more_against_r(const struct data *d, const struct gs_mmrm_result *kr,
+                           const double ref[NREF])
+{
+    print_message("  Kenward-Roger by numerical derivatives in R: se %.12g (gabasim %.12g), df "
+                  "%.9g (%.9g)\n",
+                  ref[17], kr->se, ref[18], kr->df);
+    assert_rel(kr->se, ref[17], 1e-6);
+    assert_rel(kr->df, ref[18], 1e-5);
+    static const char *const cname[] = {"unstructured", "heterogeneous AR(1)", "heterogeneous CS"};
+    for (int cov = 0; cov < 3; cov++) {
+        const double *rf = cov == 0 ? ref + 19 : ref + 23 + 6 * (cov - 1) + 2;
+        for (int md = 0; md < 2; md++) {
+            struct gs_mmrm_request req = request_of(d);
+            struct gs_mmrm_result r;
+            struct gs_error err = GS_ERROR_INIT;
+            req.cov = (enum gs_mmrm_cov)cov;
+            req.df_method = md ? GS_MMRM_DF_MD : GS_MMRM_DF_CR2;
+            assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_OK);
+            print_message("  %s, %s: effect %.12g, se %.12g (clubSandwich %.12g), df %.9g "
+                          "(%.9g)\n",
+                          cname[cov], md ? "Mancl-DeRouen (CR3)" : "CR2", r.effect, r.se,
+                          rf[2 * md], r.df, rf[2 * md + 1]);
+            assert_rel(r.se, rf[2 * md], 1e-5);
+            assert_rel(r.df, rf[2 * md + 1], 1e-5);
+            assert_true(r.se > 0.0 && r.df > 0.0 && r.df < (double)r.n_participants);
+            if (cov > 0) {
+                print_message("    gls: effect %.12g, REML loglik %.12g (gabasim %.12g)\n", rf[-2],
+                              rf[-1], r.reml_loglik);
+                assert_rel(r.effect, rf[-2], 1e-5);
+                assert_true(r.reml_loglik >= rf[-1] - 1e-9 * fabs(rf[-1]));
+                assert_rel(r.reml_loglik, rf[-1], 1e-7);
+            }
+        }
+    }
+}
+
 static void against_r(void **state)
 {
     (void)state;
-    if (system("Rscript -e 'library(nlme); library(emmeans); library(numDeriv); library(pbkrtest)' "
+    if (system("Rscript -e 'library(nlme); library(emmeans); library(numDeriv); library(pbkrtest); "
+               "library(clubSandwich)' "
                "> /dev/null 2>&1") != 0) {
         print_message("Rscript with nlme and emmeans not installed: comparison skipped (make "
                       "test installs them)\n");
@@ -250,18 +334,19 @@ static void against_r(void **state)
         uint64_t seed;
         int m, v;
         double dropout;
-        int intermittent;
+        int intermittent, more;
     } cases[] = {
-        {1, 60, 4, 0.0, 0},  /* complete: df must be m - 3 */
-        {2, 108, 6, 0.4, 0}, /* monotone dropout */
-        {3, 80, 8, 0.5, 1},  /* dropout and missed visits */
-        {4, 40, 5, 0.5, 0},  /* small arms, heavy dropout */
+        {1, 60, 4, 0.0, 0, 0},  /* complete: df must be m - 3 */
+        {2, 108, 6, 0.4, 0, 0}, /* monotone dropout */
+        {3, 80, 8, 0.5, 1, 0},  /* dropout and missed visits */
+        {4, 40, 5, 0.5, 0, 1},  /* small arms, heavy dropout */
+        {5, 40, 8, 0.6, 0, 1},  /* as the null test's small-heavy-8: 36 terms from 40 people */
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         make(&d, cases[c].seed, cases[c].m, cases[c].v, cases[c].dropout, cases[c].intermittent);
         double ref[NREF];
         /* emmeans's appx-satterthwaite takes minutes at 6 and 8 visits: cases 1 and 4 only */
-        from_r(&d, cases[c].v <= 5, ref);
+        from_r(&d, cases[c].v <= 5, cases[c].more, ref);
         struct gs_mmrm_result r, kr;
         struct gs_error err = GS_ERROR_INIT;
         struct gs_mmrm_request req = request_of(&d);
@@ -319,6 +404,8 @@ static void against_r(void **state)
             assert_rel(r.df, d.m - 3, 1e-6);
         assert_rel(r.t, r.effect / r.se, 1e-12);
         assert_true(r.ci_lo < r.effect && r.effect < r.ci_hi);
+        if (cases[c].more)
+            more_against_r(&d, &kr, ref);
     }
 }
 
@@ -371,6 +458,16 @@ static void bad_input(void **state)
     d.visit[2] = 4;
     assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
     req.n_visits = GS_MMRM_MAX_VISITS + 1;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
+    /* Kenward-Roger only with the unstructured covariance */
+    make(&d, 7, 40, 4, 0.3, 0);
+    req = request_of(&d);
+    req.cov = GS_MMRM_COV_CSH;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
+    assert_non_null(strstr(err.msg, "Kenward-Roger"));
+    req.df_method = GS_MMRM_DF_CR2;
+    assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_OK);
+    req.cov = (enum gs_mmrm_cov)3;
     assert_int_equal(gs_lmm_mmrm(&req, &r, &err), GS_INPUT);
 }
 
