@@ -151,7 +151,7 @@ static cJSON *one_json(const gs_trial *t, const struct gs_trial_result *r)
     cJSON *pr = cJSON_AddObjectToObject(root, "primary");
     ADD(pr);
     if (pr) {
-        char buf[160];
+        char buf[512];
         snprintf(buf, sizeof buf, "change in pain (0-10) from baseline to week %d",
                  s->duration_weeks);
         ADD(gs__json_add_str(pr, "endpoint", buf));

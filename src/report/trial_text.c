@@ -18,12 +18,27 @@ const char *gs__trial_method_name(const struct gs_trial_spec *s, char *buf, size
                "baseline; no imputation. Warning: it assumes the same correlation between any "
                "two visits (compound symmetry), which the simulated pain courses violate: its "
                "type I error is about twice the nominal level (docs/trial.md); use \"mmrm\"";
-    case GS_METHOD_MMRM:
-        return s->mmrm_df ? "MMRM over all observed visits: visit, treatment x visit and baseline "
-                            "x visit, unstructured covariance (REML), Satterthwaite df; no "
-                            "imputation"
-                          : "MMRM over all observed visits: visit, treatment x visit and baseline "
-                            "x visit, unstructured covariance (REML), Kenward-Roger; no imputation";
+    case GS_METHOD_MMRM: {
+        static const char *cov[] = {"unstructured", "heterogeneous AR(1)",
+                                    "heterogeneous compound-symmetry"};
+        static const char *inf[] = {"Kenward-Roger", "Satterthwaite df",
+                                    "bias-reduced (CR2) sandwich SE with its Satterthwaite df",
+                                    "Mancl-DeRouen sandwich SE with its Satterthwaite df"};
+        const char *head = "MMRM over all observed visits: visit, treatment x visit and baseline "
+                           "x visit";
+        if (s->mmrm_auto)
+            snprintf(buf, cap,
+                     "%s; unstructured covariance (REML) with Kenward-Roger where the last visit "
+                     "has at least %d per arm (and the unstructured fit converges), else "
+                     "heterogeneous compound-symmetry with the bias-reduced (CR2) sandwich "
+                     "(docs/trial.md, \"Small trials\"); no imputation",
+                     head, GS_TRIAL_MMRM_MIN_LAST);
+        else
+            snprintf(buf, cap, "%s, %s covariance (REML), %s; no imputation", head,
+                     s->mmrm_cov >= 0 && s->mmrm_cov <= 2 ? cov[s->mmrm_cov] : "?",
+                     s->mmrm_df >= 0 && s->mmrm_df <= 3 ? inf[s->mmrm_df] : "?");
+        return buf;
+    }
     case GS_METHOD_TTEST:
         snprintf(buf, cap, "two-sample t test on the change; %s", imp[s->imputation]);
         return buf;
@@ -68,7 +83,7 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
     const struct gs_trial_spec *s = gs_trial_get_spec(t);
     const struct gs_trial_arm_summary *A = r->arm;
     const char *n0 = s->arm[0].name, *n1 = s->arm[1].name;
-    char mbuf[160];
+    char mbuf[512];
     fprintf(f, "Virtual trial: %s\n", s->title[0] ? s->title : s->origin);
     fprintf(f,
             "Specification %s, seed %llu. A simulation of the trial's design with gabasim's\n"
@@ -217,7 +232,7 @@ static void reps_text(const struct gs_trial_simulation *sim, FILE *f)
     const struct gs_trial_spec *s = gs_trial_get_spec(sim->trial);
     const struct gs_trial_reps *r = &sim->reps;
     int tr = gs_trial_treated_arm(s);
-    char mbuf[160];
+    char mbuf[512];
     fprintf(f, "Virtual trial: %s\n", s->title[0] ? s->title : s->origin);
     fprintf(f, "%ld replicates (seed %llu), %ld and %ld per arm; analysis: %s\n\n", r->n,
             (unsigned long long)s->seed, s->arm[0].n, s->arm[1].n,
