@@ -173,6 +173,12 @@ struct gs_tdm_level;
 gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, size_t *n,
                            struct gs_error *err);
 
+/* `--target METRIC=VALUE` (tdm, gabasim serve): trough=CONC, cavg=CONC or auc24=NUMBER
+ * [mg*h/L] into *t's metric and target. */
+struct gs_tdm_target_request;
+gs_status cli_parse_tdm_target(const char *s, struct gs_tdm_target_request *t,
+                               struct gs_error *err);
+
 /* Prints "gabasim: error: MSG" and returns the exit code for `st` (2 for GS_INPUT, else 1). */
 int cli_fail(const struct gs_error *err);
 

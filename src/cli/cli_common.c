@@ -371,7 +371,8 @@ gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, si
         char conc[64];
         if (at == NULL || (size_t)(at - l->v[i]) >= sizeof conc)
             return gs_error_set(err, GS_INPUT, "--level",
-                                "'--level' is '%s'; expected CONC@TIME like 6.1mg/L@38h", l->v[i]);
+                                "'--level' is '%.80s'; expected CONC@TIME like 6.1mg/L@38h",
+                                l->v[i]);
         memcpy(conc, l->v[i], (size_t)(at - l->v[i]));
         conc[at - l->v[i]] = '\0';
         if ((st = gs_units_parse_quantity(conc, GS_DIM_CONC, "--level", &lv[*n].conc_mg_l, err)) ||
@@ -380,4 +381,28 @@ gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, si
         (*n)++;
     }
     return GS_OK;
+}
+
+/* `--target METRIC=VALUE` (tdm, gabasim serve). */
+gs_status cli_parse_tdm_target(const char *s, struct gs_tdm_target_request *t, struct gs_error *err)
+{
+    static const char *const names[] = {"trough=", "cavg=", "auc24="};
+    for (int m = 0; m < 3; m++)
+        if (strncmp(s, names[m], strlen(names[m])) == 0) {
+            const char *v = s + strlen(names[m]);
+            t->metric = (enum gs_tdm_metric)m;
+            if (m == GS_TDM_AUC24) {
+                char *end;
+                t->target = strtod(v, &end);
+                if (end != v &&
+                    (*end == '\0' || strcmp(end, "mg*h/L") == 0 || strcmp(end, "mgh/L") == 0))
+                    return GS_OK;
+                return gs_error_set(err, GS_INPUT, "--target",
+                                    "'--target' auc24 is '%.60s'; expected a number of mg*h/L", v);
+            }
+            return gs_units_parse_quantity(v, GS_DIM_CONC, "--target", &t->target, err);
+        }
+    return gs_error_set(err, GS_INPUT, "--target",
+                        "'--target' is '%.60s'; expected trough=CONC, cavg=CONC or auc24=NUMBER",
+                        s);
 }

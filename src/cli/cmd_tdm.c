@@ -60,28 +60,6 @@ void help_tdm(FILE *f)
                "      --level 2.1mg/L@71.5h --level 5.3mg/L@62h --json\n");
 }
 
-static gs_status parse_target(const char *s, struct gs_tdm_target_request *t, struct gs_error *err)
-{
-    static const char *const names[] = {"trough=", "cavg=", "auc24="};
-    for (int m = 0; m < 3; m++)
-        if (strncmp(s, names[m], strlen(names[m])) == 0) {
-            const char *v = s + strlen(names[m]);
-            t->metric = (enum gs_tdm_metric)m;
-            if (m == GS_TDM_AUC24) {
-                char *end;
-                t->target = strtod(v, &end);
-                if (end != v &&
-                    (*end == '\0' || strcmp(end, "mg*h/L") == 0 || strcmp(end, "mgh/L") == 0))
-                    return GS_OK;
-                return gs_error_set(err, GS_INPUT, "--target",
-                                    "'--target' auc24 is '%s'; expected a number of mg*h/L", v);
-            }
-            return gs_units_parse_quantity(v, GS_DIM_CONC, "--target", &t->target, err);
-        }
-    return gs_error_set(err, GS_INPUT, "--target",
-                        "'--target' is '%s'; expected trough=CONC, cavg=CONC or auc24=NUMBER", s);
-}
-
 int cmd_tdm(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
@@ -120,7 +98,7 @@ int cmd_tdm(int argc, char **argv)
         goto fail;
     }
     if ((st = cli_parse_levels(&o.level, lv, &n_lv, &err)) ||
-        (o.target && (st = parse_target(o.target, &treq, &err))) ||
+        (o.target && (st = cli_parse_tdm_target(o.target, &treq, &err))) ||
         (st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)) ||
         (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||
         (st = gs_dialysis_apply(drug, &pt, &reg, NULL, 0, &err)))

@@ -115,23 +115,7 @@ static gs_status plot(const struct gs_population_result *res, const gs_drug *dru
     else if (st == GS_OK)
         st = gs_outfile_commit(&f, err);
     serve_plot_unlock();
-    if (st == GS_OK) {
-        FILE *in = fopen(path, "rb");
-        char chunk[16384];
-        size_t k;
-        struct sbuf all = {0};
-        while (in && (k = fread(chunk, 1, sizeof chunk, in)) > 0)
-            sbuf_add(&all, chunk, k);
-        if (in == NULL || ferror(in) || all.failed || all.p == NULL || !strstr(all.p, "<svg"))
-            st = gs_error_set(err, GS_IO, "--plot", "reading the plot back failed");
-        else
-            sbuf_puts(out, strstr(all.p, "<svg"));
-        if (in)
-            fclose(in);
-        free(all.p);
-    }
-    unlink(path);
-    return st;
+    return serve_svg_take(path, st, out, 0, err);
 }
 
 void api_population(const struct serve_req *rq, struct serve_resp *rs, int svg)

@@ -43,6 +43,11 @@ void sbuf_puts(struct sbuf *b, const char *s);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as a JSON string, quotes included */
 void sbuf_json_str(struct sbuf *b, const char *s);
+
+/* A plot the library wrote to path (st: how the writing went): from its <svg> element on,
+ * appended to out as it is (json 0) or as a JSON string (json 1); the file is removed. */
+gs_status serve_svg_take(const char *path, gs_status st, struct sbuf *out, int json,
+                         struct gs_error *err);
 /* s with & < > " ' as entities */
 void sbuf_html(struct sbuf *b, const char *s);
 

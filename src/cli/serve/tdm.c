@@ -39,53 +39,6 @@ struct tdm_opts {
             OPT_SEED(&(o)->seed), OPT_END()                                                        \
     }
 
-/* --level CONC@TIME as `gabasim tdm` reads it (src/cli/cmd_tdm.c, parse_levels). */
-static gs_status parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, size_t *n,
-                              struct gs_error *err)
-{
-    gs_status st;
-    *n = 0;
-    for (int i = 0; i < l->n; i++) {
-        const char *at = strchr(l->v[i], '@');
-        char conc[64];
-        if (at == NULL || (size_t)(at - l->v[i]) >= sizeof conc)
-            return gs_error_set(err, GS_INPUT, "--level",
-                                "'--level' is '%.80s'; expected CONC@TIME like 6.1mg/L@38h",
-                                l->v[i]);
-        memcpy(conc, l->v[i], (size_t)(at - l->v[i]));
-        conc[at - l->v[i]] = '\0';
-        if ((st = gs_units_parse_quantity(conc, GS_DIM_CONC, "--level", &lv[*n].conc_mg_l, err)) ||
-            (st = gs_units_parse_quantity(at + 1, GS_DIM_TIME, "--level", &lv[*n].time_h, err)))
-            return st;
-        (*n)++;
-    }
-    return GS_OK;
-}
-
-/* --target METRIC=VALUE as `gabasim tdm` reads it (src/cli/cmd_tdm.c, parse_target). */
-static gs_status parse_target(const char *s, struct gs_tdm_target_request *t, struct gs_error *err)
-{
-    static const char *const names[] = {"trough=", "cavg=", "auc24="};
-    for (int m = 0; m < 3; m++)
-        if (strncmp(s, names[m], strlen(names[m])) == 0) {
-            const char *v = s + strlen(names[m]);
-            t->metric = (enum gs_tdm_metric)m;
-            if (m == GS_TDM_AUC24) {
-                char *end;
-                t->target = strtod(v, &end);
-                if (end != v &&
-                    (*end == '\0' || strcmp(end, "mg*h/L") == 0 || strcmp(end, "mgh/L") == 0))
-                    return GS_OK;
-                return gs_error_set(err, GS_INPUT, "--target",
-                                    "'--target' auc24 is '%.60s'; expected a number of mg*h/L", v);
-            }
-            return gs_units_parse_quantity(v, GS_DIM_CONC, "--target", &t->target, err);
-        }
-    return gs_error_set(err, GS_INPUT, "--target",
-                        "'--target' is '%.60s'; expected trough=CONC, cavg=CONC or auc24=NUMBER",
-                        s);
-}
-
 struct tdm_work {
     struct gs_patient pt;
     struct gs_regimen reg;
@@ -121,8 +74,8 @@ gs_status serve_tdm_json(struct serve_argv *av, char **json, struct gs_error *er
     else if (o.draws > 0 && o.draws < 100)
         st = gs_error_set(err, GS_INPUT, "--draws", "'--draws' is %ld; allowed 0 or 100 to %ld",
                           o.draws, SERVE_MAX_TDM_DRAWS);
-    if (st || (st = parse_levels(&o.level, w->lv, &n_lv, err)) ||
-        (o.target && (st = parse_target(o.target, &treq, err))) ||
+    if (st || (st = cli_parse_levels(&o.level, w->lv, &n_lv, err)) ||
+        (o.target && (st = cli_parse_tdm_target(o.target, &treq, err))) ||
         (st = serve_check_drug(o.drug, err)) || (st = gs_drug_load(&drug, o.drug, err)) ||
         (st = cli_patient(&o.patient, &w->pt, err)) ||
         (st = cli_regimen(&o.regimen, drug, &w->reg, err)) ||

@@ -158,23 +158,7 @@ static gs_status power_plot(const struct gs_trial_simulation *sim, struct sbuf *
         gs_outfile_abort(&f);
     else if (st == GS_OK)
         st = gs_outfile_commit(&f, err);
-    if (st == GS_OK) {
-        FILE *in = fopen(path, "rb");
-        char chunk[16384];
-        size_t k;
-        struct sbuf all = {0};
-        while (in && (k = fread(chunk, 1, sizeof chunk, in)) > 0)
-            sbuf_add(&all, chunk, k);
-        if (in == NULL || ferror(in) || all.failed || all.p == NULL || !strstr(all.p, "<svg"))
-            st = gs_error_set(err, GS_IO, "--plot", "reading the plot back failed");
-        else
-            sbuf_json_str(out, strstr(all.p, "<svg"));
-        if (in)
-            fclose(in);
-        free(all.p);
-    }
-    unlink(path);
-    return st;
+    return serve_svg_take(path, st, out, 1, err);
 }
 
 void serve_trial_compute(const struct serve_req *rq, struct serve_resp *rs)

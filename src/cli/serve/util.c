@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "serve.h"
 
@@ -318,4 +319,28 @@ void serve_argv_release(struct serve_argv *av)
 {
     free(av->store.p);
     memset(av, 0, sizeof *av);
+}
+
+gs_status serve_svg_take(const char *path, gs_status st, struct sbuf *out, int json,
+                         struct gs_error *err)
+{
+    if (st == GS_OK) {
+        FILE *in = fopen(path, "rb");
+        char chunk[16384];
+        size_t k;
+        struct sbuf all = {0};
+        while (in && (k = fread(chunk, 1, sizeof chunk, in)) > 0)
+            sbuf_add(&all, chunk, k);
+        if (in == NULL || ferror(in) || all.failed || all.p == NULL || !strstr(all.p, "<svg"))
+            st = gs_error_set(err, GS_IO, "--plot", "reading the plot back failed");
+        else if (json)
+            sbuf_json_str(out, strstr(all.p, "<svg"));
+        else
+            sbuf_puts(out, strstr(all.p, "<svg"));
+        if (in)
+            fclose(in);
+        free(all.p);
+    }
+    unlink(path);
+    return st;
 }
