@@ -213,6 +213,9 @@ struct gs_trial_result {
     double df;       /* of the t test: primary.df, or Satterthwaite's (not whole) for MMRM */
     int significant; /* p_reported < alpha with the effect favouring arm 0 */
     struct gs_trial_responders resp30, resp50; /* the responder analyses */
+    /* with MMRM, what this analysis used (the default rule chooses by the data): covariance
+     * (enum gs_mmrm_cov) and inference (enum gs_mmrm_df); -1 with other methods or no fit */
+    int mmrm_cov, mmrm_df;
 };
 #define GS_TRIAL_RESULT_INIT                                                                       \
     {                                                                                              \

@@ -8,6 +8,7 @@
 
 /* The analysis in words ("ANCOVA on baseline; completers only"), written into buf. */
 const char *gs__trial_method_name(const struct gs_trial_spec *s, char *buf, size_t cap);
+const char *gs__trial_mmrm_used(const struct gs_trial_result *r);
 
 /* "none", "adverse_event", "lack_of_efficacy", "lost_to_follow_up": JSON keys and CSV values. */
 const char *gs__trial_reason_key(enum gs_dropout_reason r);

@@ -156,6 +156,8 @@ static cJSON *one_json(const gs_trial *t, const struct gs_trial_result *r)
                  s->duration_weeks);
         ADD(gs__json_add_str(pr, "endpoint", buf));
         ADD(gs__json_add_str(pr, "method", gs__trial_method_name(s, buf, sizeof buf)));
+        if (s->method == GS_METHOD_MMRM && r->mmrm_cov >= 0)
+            ADD(gs__json_add_str(pr, "mmrm_used", gs__trial_mmrm_used(r)));
         char contrast[96];
         snprintf(contrast, sizeof contrast, "%s minus %s", s->arm[tr].name, s->arm[1 - tr].name);
         ADD(gs__json_add_str(pr, "contrast", contrast));

@@ -8,6 +8,26 @@
 #include "gabasim/report_trial.h"
 #include "trial_int.h"
 
+/* What an MMRM analysis used (r->mmrm_cov and mmrm_df set): "COVARIANCE covariance, INFERENCE". */
+const char *gs__trial_mmrm_used(const struct gs_trial_result *r)
+{
+    static const char *used[3][4] = {
+        {"unstructured covariance, Kenward-Roger", "unstructured covariance, Satterthwaite df",
+         "unstructured covariance, CR2 sandwich",
+         "unstructured covariance, Mancl-DeRouen sandwich"},
+        {"heterogeneous AR(1) covariance, Kenward-Roger",
+         "heterogeneous AR(1) covariance, Satterthwaite df",
+         "heterogeneous AR(1) covariance, CR2 sandwich",
+         "heterogeneous AR(1) covariance, Mancl-DeRouen sandwich"},
+        {"heterogeneous compound-symmetry covariance, Kenward-Roger",
+         "heterogeneous compound-symmetry covariance, Satterthwaite df",
+         "heterogeneous compound-symmetry covariance, CR2 sandwich",
+         "heterogeneous compound-symmetry covariance, Mancl-DeRouen sandwich"}};
+    if (r->mmrm_cov < 0 || r->mmrm_cov > 2 || r->mmrm_df < 0 || r->mmrm_df > 3)
+        return "none";
+    return used[r->mmrm_cov][r->mmrm_df];
+}
+
 const char *gs__trial_method_name(const struct gs_trial_spec *s, char *buf, size_t cap)
 {
     static const char *imp[] = {"completers only", "last observation carried forward",
@@ -141,6 +161,8 @@ static void one_text(const gs_trial *t, const struct gs_trial_result *r, FILE *f
     fprintf(f, "\nPrimary endpoint: change in pain (0-10) from baseline to week %d\n",
             s->duration_weeks);
     fprintf(f, "  Analysis: %s\n", gs__trial_method_name(s, mbuf, sizeof mbuf));
+    if (s->mmrm_auto && r->mmrm_cov >= 0)
+        fprintf(f, "  Used here: %s\n", gs__trial_mmrm_used(r));
     fprintf(f, "  Mean change%s: %s %.2f (n=%ld), %s %.2f (n=%ld)\n",
             s->method == GS_METHOD_MIXED || s->method == GS_METHOD_MMRM
                 ? " (observed at the last visit)"

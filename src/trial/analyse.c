@@ -265,6 +265,8 @@ static gs_status mixed(const gs_trial *t, struct gs_trial_result *r, int tr, dou
             r->primary = (struct gs_ancova_result){
                 mr.effect, mr.se, mr.ci_lo, mr.ci_hi, mr.t, mr.p, mr.sigma_last, (int)floor(mr.df)};
             r->df = mr.df;
+            r->mmrm_cov = (int)mreq.cov;
+            r->mmrm_df = (int)mreq.df_method;
         }
     } else {
         struct gs_lmm_result lr;
@@ -297,6 +299,7 @@ gs_status gs__trial_analyse(const gs_trial *t, struct gs_trial_result *r, struct
     const long n = r->randomized;
     const size_t nv = sp->n_visits, last = nv - 1;
     const int tr = gs_trial_treated_arm(sp);
+    r->mmrm_cov = r->mmrm_df = -1;
     for (int a = 0; a < 2; a++)
         memset(&r->arm[a], 0, sizeof r->arm[a]);
 

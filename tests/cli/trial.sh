@@ -156,4 +156,13 @@ if grep -qi "nan" "$TMP/adr.txt"; then bad "no NaN printed" "$(grep -i nan "$TMP
 "$GS" trial "$TMP/comma.json" --csv "$TMP/comma.csv" > /dev/null
 python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert r[0]["arm"] in ("gaba, high", "placebo") and len(r[0]) == len(r[1]), r[0]' "$TMP/comma.csv" 2> "$TMP/ce.txt" \
   && ok "CSV quotes an arm name with a comma" || bad "csv quoting" "$(tail -1 "$TMP/ce.txt")"
+# MMRM's default rule names what it used: unstructured + Kenward-Roger with 55/53 randomized,
+# heterogeneous compound symmetry + CR2 with 20 per arm (fewer than 20 per arm at the last visit)
+POW="$EX/clbp-gabapentin-power-trial.json"
+"$GS" trial "$POW" > "$TMP/mu.txt" 2>&1
+expect_in "MMRM used: unstructured on the published size" "Used here: unstructured covariance, Kenward-Roger" "$TMP/mu.txt"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [a.__setitem__("n", 20) for a in d["arms"]]; json.dump(d, open(sys.argv[2], "w"))' "$POW" "$TMP/small.json"
+"$GS" trial "$TMP/small.json" --json > "$TMP/mu.json" 2>&1
+python3 -c 'import json,sys; u=json.load(open(sys.argv[1]))["primary"]["mmrm_used"]; assert u == "heterogeneous compound-symmetry covariance, CR2 sandwich", u' "$TMP/mu.json" 2> "$TMP/mue.txt" \
+  && ok "MMRM used: heterogeneous CS + CR2 with 20 per arm (JSON)" || bad "mmrm_used small" "$(tail -1 "$TMP/mue.txt")"
 finish
