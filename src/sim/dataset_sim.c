@@ -502,13 +502,13 @@ size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char
     return n;
 }
 
-gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,
-                              double *simdv, struct gs_error *err)
+/* Every subject of the dataset, in parallel (mode 0: simulate into pred, ipred, simdv; 1: the
+ * MAP individual fit into ipred, iwres); the first failure in file order is the result. */
+static gs_status each_subject(const struct gs_dataset_sim_config *c, int mode, double *pred,
+                              double *ipred, double *simdv, double *iwres, struct gs_error *err)
 {
     const gs_dataset *ds = c->ds;
-    size_t n_rows = gs_dataset_n_rows(ds), n_subj = gs_dataset_n_subjects(ds);
-    for (size_t i = 0; i < n_rows; i++)
-        pred[i] = ipred[i] = simdv[i] = NAN;
+    size_t n_subj = gs_dataset_n_subjects(ds);
     int col[GS__N_COVARIATE_COLUMNS];
     gs__covariate_columns(ds, col);
 #ifdef _OPENMP
@@ -524,7 +524,7 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
 #endif
     for (size_t s = 0; s < n_subj; s++)
-        simulate_subject(c, col, s, 0, pred, ipred, simdv, NULL, &o[s]);
+        simulate_subject(c, col, s, mode, pred, ipred, simdv, iwres, &o[s]);
     gs_status st = GS_OK;
     for (size_t s = 0; s < n_subj && st == GS_OK; s++) /* the first failure in file order */
         if (o[s].st != GS_OK) {
@@ -536,36 +536,20 @@ gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pre
     return st;
 }
 
+gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,
+                              double *simdv, struct gs_error *err)
+{
+    size_t n_rows = gs_dataset_n_rows(c->ds);
+    for (size_t i = 0; i < n_rows; i++)
+        pred[i] = ipred[i] = simdv[i] = NAN;
+    return each_subject(c, 0, pred, ipred, simdv, NULL, err);
+}
+
 gs_status gs_dataset_individual(const struct gs_dataset_sim_config *c, double *ipred, double *iwres,
                                 struct gs_error *err)
 {
-    const gs_dataset *ds = c->ds;
-    size_t n_rows = gs_dataset_n_rows(ds), n_subj = gs_dataset_n_subjects(ds);
+    size_t n_rows = gs_dataset_n_rows(c->ds);
     for (size_t i = 0; i < n_rows; i++)
         ipred[i] = iwres[i] = NAN;
-    int col[GS__N_COVARIATE_COLUMNS];
-    gs__covariate_columns(ds, col);
-#ifdef _OPENMP
-    int threads;
-    gs_status tst = gs_threads_start(c->threads, &threads, err);
-    if (tst != GS_OK)
-        return tst;
-#endif
-    struct subject_out *o = gs_calloc(n_subj ? n_subj : 1, sizeof *o);
-    if (o == NULL)
-        return gs_error_set(err, GS_NOMEM, "dataset", "out of memory");
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-    for (size_t s = 0; s < n_subj; s++)
-        simulate_subject(c, col, s, 1, NULL, ipred, NULL, iwres, &o[s]);
-    gs_status st = GS_OK;
-    for (size_t s = 0; s < n_subj && st == GS_OK; s++) /* the first failure in file order */
-        if (o[s].st != GS_OK) {
-            st = o[s].st;
-            if (err)
-                *err = o[s].err;
-        }
-    gs_free(o);
-    return st;
+    return each_subject(c, 1, NULL, ipred, NULL, iwres, err);
 }
