@@ -175,6 +175,10 @@ gs_status cli_parse_levels(const struct opt_list *l, struct gs_tdm_level *lv, si
 
 /* `--target METRIC=VALUE` (tdm, gabasim serve): trough=CONC, cavg=CONC or auc24=NUMBER
  * [mg*h/L] into *t's metric and target. */
+/* `--n-grid N,N,...` (trial, gabasim serve): up to GS_TRIAL_MAX_GRID whole numbers from 2 to
+ * GS_TRIAL_MAX_ARM_N into grid[0..*n); empty, a trailing comma or a bad value is an error. */
+gs_status cli_parse_n_grid(const char *text, long *grid, size_t *n, struct gs_error *err);
+
 struct gs_tdm_target_request;
 gs_status cli_parse_tdm_target(const char *s, struct gs_tdm_target_request *t,
                                struct gs_error *err);

@@ -406,3 +406,39 @@ gs_status cli_parse_tdm_target(const char *s, struct gs_tdm_target_request *t, s
                         "'--target' is '%.60s'; expected trough=CONC, cavg=CONC or auc24=NUMBER",
                         s);
 }
+
+/* `--n-grid 25,50,100` (trial, gabasim serve's trial jobs). */
+gs_status cli_parse_n_grid(const char *text, long *grid, size_t *n, struct gs_error *err)
+{
+    *n = 0;
+    const char *p = text;
+    while (*p) {
+        char cell[32];
+        size_t l = strcspn(p, ",");
+        if (l == 0 || l >= sizeof cell || *n == GS_TRIAL_MAX_GRID)
+            return gs_error_set(
+                err, GS_INPUT, "--n-grid",
+                "'--n-grid' is '%.80s'; give up to %d whole numbers from 2 to 100000 "
+                "separated by commas",
+                text, GS_TRIAL_MAX_GRID);
+        memcpy(cell, p, l);
+        cell[l] = '\0';
+        long v;
+        if (gs_units_parse_count(cell, "--n-grid", GS_TRIAL_MAX_ARM_N, &v, err) != GS_OK || v < 2)
+            return gs_error_set(err, GS_INPUT, "--n-grid",
+                                "'--n-grid' value '%s' is not allowed; N per arm must be a whole "
+                                "number from 2 to 100000",
+                                cell);
+        grid[(*n)++] = v;
+        p += l;
+        if (*p == ',') {
+            p++;
+            if (*p == '\0')
+                return gs_error_set(err, GS_INPUT, "--n-grid",
+                                    "'--n-grid' is '%.80s': it ends with a comma", text);
+        }
+    }
+    if (*n == 0)
+        return gs_error_set(err, GS_INPUT, "--n-grid", "'--n-grid' is empty");
+    return GS_OK;
+}

@@ -74,40 +74,6 @@ void help_trial(FILE *f)
             "replace, a clinician's judgement.");
 }
 
-static gs_status parse_grid(const char *text, long *grid, size_t *n, struct gs_error *err)
-{
-    *n = 0;
-    const char *p = text;
-    while (*p) {
-        char cell[32];
-        size_t l = strcspn(p, ",");
-        if (l == 0 || l >= sizeof cell || *n == GS_TRIAL_MAX_GRID)
-            return gs_error_set(err, GS_INPUT, "--n-grid",
-                                "'--n-grid' is '%s'; give up to %d whole numbers from 2 to 100000 "
-                                "separated by commas",
-                                text, GS_TRIAL_MAX_GRID);
-        memcpy(cell, p, l);
-        cell[l] = '\0';
-        long v;
-        if (gs_units_parse_count(cell, "--n-grid", GS_TRIAL_MAX_ARM_N, &v, err) != GS_OK || v < 2)
-            return gs_error_set(err, GS_INPUT, "--n-grid",
-                                "'--n-grid' value '%s' is not allowed; N per arm must be a whole "
-                                "number from 2 to 100000",
-                                cell);
-        grid[(*n)++] = v;
-        p += l;
-        if (*p == ',') {
-            p++;
-            if (*p == '\0')
-                return gs_error_set(err, GS_INPUT, "--n-grid",
-                                    "'--n-grid' is '%s': it ends with a comma", text);
-        }
-    }
-    if (*n == 0)
-        return gs_error_set(err, GS_INPUT, "--n-grid", "'--n-grid' is empty");
-    return GS_OK;
-}
-
 int cmd_trial(int argc, char **argv)
 {
     struct gs_error err = GS_ERROR_INIT;
@@ -127,7 +93,7 @@ int cmd_trial(int argc, char **argv)
     struct gs_trial_request req = GS_TRIAL_REQUEST_INIT;
     long grid[GS_TRIAL_MAX_GRID];
     long reps = o.replicates;
-    if (o.n_grid && (st = parse_grid(o.n_grid, grid, &req.n_grid_len, &err)))
+    if (o.n_grid && (st = cli_parse_n_grid(o.n_grid, grid, &req.n_grid_len, &err)))
         return cli_fail(&err);
     req.observed = o.observed;
     if (req.observed == 0.0) {

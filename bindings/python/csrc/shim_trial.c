@@ -40,7 +40,7 @@ int gspy_trial(int argc, char **argv, struct gspy_result **out, struct gs_error 
         goto done;
     }
     long reps = o.replicates;
-    if (o.n_grid && (st = parse_grid(o.n_grid, grid, &req.n_grid_len, err)))
+    if (o.n_grid && (st = cli_parse_n_grid(o.n_grid, grid, &req.n_grid_len, err)))
         goto done;
     req.observed = o.observed;
     if (req.observed == 0.0) {

@@ -439,8 +439,11 @@ int serve_main(const struct serve_config *cfg)
         return cli_fail(&err);
     }
     const char *tmp = getenv("TMPDIR");
-    snprintf(serve_tmpdir, sizeof serve_tmpdir, "%s/gabasim-serve-XXXXXX",
-             tmp && tmp[0] == '/' && strlen(tmp) < 200 ? tmp : "/tmp");
+    /* mkdtemp's template: the name, then six characters it replaces */
+    int len = snprintf(serve_tmpdir, sizeof serve_tmpdir, "%s/gabasim-serve-",
+                       tmp && tmp[0] == '/' && strlen(tmp) < 200 ? tmp : "/tmp");
+    memset(serve_tmpdir + len, 'X', 6);
+    serve_tmpdir[len + 6] = '\0';
     if (mkdtemp(serve_tmpdir) == NULL) {
         gs_error_set(&err, GS_IO, "TMPDIR", "cannot make a temporary directory in '%s'",
                      serve_tmpdir);

@@ -55,34 +55,6 @@ struct trial_job_req {
     size_t n_grid;
 };
 
-/* "25,50,100" as `gabasim trial --n-grid` reads it. */
-static gs_status parse_grid(const char *text, long *grid, size_t *n, struct gs_error *err)
-{
-    *n = 0;
-    for (const char *p = text; *p;) {
-        char cell[32];
-        size_t l = strcspn(p, ",");
-        long v = 0;
-        if (l == 0 || l >= sizeof cell || *n == GS_TRIAL_MAX_GRID)
-            return gs_error_set(err, GS_INPUT, "--n-grid",
-                                "'--n-grid' is '%.80s'; give up to %d whole numbers from 2 to "
-                                "100000 separated by commas",
-                                text, GS_TRIAL_MAX_GRID);
-        memcpy(cell, p, l);
-        cell[l] = '\0';
-        if (gs_units_parse_count(cell, "--n-grid", GS_TRIAL_MAX_ARM_N, &v, err) != GS_OK || v < 2)
-            return gs_error_set(err, GS_INPUT, "--n-grid",
-                                "'--n-grid' value '%s' is not allowed; N per arm must be a whole "
-                                "number from 2 to 100000",
-                                cell);
-        grid[(*n)++] = v;
-        p += l;
-        if (*p == ',' && *++p == '\0')
-            return gs_error_set(err, GS_INPUT, "--n-grid", "'--n-grid' ends with a comma");
-    }
-    return GS_OK;
-}
-
 /* The body: {"spec": {...}, options...}. The specification must name library drugs and
  * populations only (never files). */
 static gs_status parse_job(const char *body, size_t len, struct trial_job_req *j,
@@ -117,7 +89,7 @@ static gs_status parse_job(const char *body, size_t len, struct trial_job_req *j
                               "'--observed' is 0; give a non-zero difference in pain from -10 "
                               "to 10 (negative: less pain on the drug)");
         else if (j->o.n_grid)
-            st = parse_grid(j->o.n_grid, j->grid, &j->n_grid, err);
+            st = cli_parse_n_grid(j->o.n_grid, j->grid, &j->n_grid, err);
         if (st == GS_OK)
             st = serve_check_drug(j->spec.population, err);
         for (size_t a = 0; st == GS_OK && a < j->spec.n_arms; a++)
