@@ -22,6 +22,11 @@ const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
  * in cache for the reduction). Measured on the benchmark (bench/RESULTS.md). */
 #define BLOCK_ODE   1024
 #define BLOCK_CHEAP 256
+/* A process without MPI holds a span of several blocks between its threads' barriers (one
+ * parallel region per population, a few barriers per span): at most this many subjects, and
+ * this many bytes of their profiles and formatted text (bench/busy.sh). */
+#define SPAN_SUBJECTS 8192
+#define SPAN_BYTES    (32.0 * 1048576.0)
 
 /* ---- histogram of log2 concentration: 256 bins per octave over 2^-40 .. 2^24 mg/L ---- */
 #define H_SUB     256
@@ -559,47 +564,62 @@ static int batchable(const struct gs_pop_config *c)
     return 1;
 }
 
-/* Simulates the block of subjects start .. start + m - 1 into work[0..m) (their statuses in
- * work[b].st): batches of GS_LANES subjects of similar speed, or one subject at a time. */
-static void simulate_block(const struct gs_pop_config *c, const struct grid *g, long start, long m,
-                           struct subject_work *work, struct subject_work **order,
-                           double *lanes_scratch, size_t lanes_size, int threads)
+/* Thread numbering for the per-thread lane scratch (one thread without OpenMP). */
+static int thread_num(void)
 {
-    (void)threads; /* without OpenMP */
-    if (lanes_scratch) {
-        /* Subjects of a batch share its step sizes, so the fastest one sets the pace: sort
-         * the block by each subject's fastest rate before forming batches. The order depends
-         * only on the block's subjects, never on threads (or ranks: blocks are fixed). */
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 16) num_threads(threads)
-#endif
-        for (long b = 0; b < m; b++) {
-            prepare_subject(c, start + b, &work[b]);
-            work[b].rate = work[b].st == GS_OK ? fastest_rate(&work[b].s.model) : 0.0;
-        }
-        for (long b = 0; b < m; b++)
-            order[b] = &work[b];
-        qsort(order, (size_t)m, sizeof *order, by_rate);
-        long groups = (m + GS_LANES - 1) / GS_LANES;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-#endif
-        for (long q = 0; q < groups; q++) {
-            long b = q * GS_LANES;
-            int nl = (int)(m - b < GS_LANES ? m - b : GS_LANES);
-#ifdef _OPENMP
-            double *scratch = lanes_scratch + (size_t)omp_get_thread_num() * lanes_size;
+    return omp_get_thread_num();
 #else
-            double *scratch = lanes_scratch;
+    return 0;
 #endif
-            simulate_lanes(c, g, order + b, nl, scratch);
-        }
-    } else {
+}
+
+/* Simulates subjects start .. start + m - 1 into work[0..m) (their statuses in work[b].st).
+ * Called by every thread of a team: its loops are orphaned worksharing (with no enclosing
+ * parallel region, or without OpenMP, one thread runs them all). start is a multiple of blk:
+ * batches of GS_LANES subjects of similar speed are formed inside each fixed block of blk
+ * subjects, so which subjects share a batch never depends on threads, ranks or the range. */
+static void simulate_range(const struct gs_pop_config *c, const struct grid *g, long start, long m,
+                           long blk, struct subject_work *work, struct subject_work **order,
+                           double *lanes_scratch, size_t lanes_size)
+{
+    if (!lanes_scratch) {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 4) num_threads(threads)
+#pragma omp for schedule(dynamic, 4)
 #endif
         for (long b = 0; b < m; b++)
             simulate_one(c, g, start + b, &work[b]);
+        return;
+    }
+    /* Subjects of a batch share its step sizes, so the fastest one sets the pace: each block is
+     * sorted by the subjects' fastest rate before forming batches. */
+#ifdef _OPENMP
+#pragma omp for schedule(static, 16)
+#endif
+    for (long b = 0; b < m; b++) {
+        prepare_subject(c, start + b, &work[b]);
+        work[b].rate = work[b].st == GS_OK ? fastest_rate(&work[b].s.model) : 0.0;
+    }
+    long n_blk = (m + blk - 1) / blk, per = (blk + GS_LANES - 1) / GS_LANES;
+#ifdef _OPENMP
+#pragma omp for schedule(static, 1)
+#endif
+    for (long k = 0; k < n_blk; k++) {
+        long b0 = k * blk, mb = m - b0 < blk ? m - b0 : blk;
+        for (long b = b0; b < b0 + mb; b++)
+            order[b] = &work[b];
+        qsort(order + b0, (size_t)mb, sizeof *order, by_rate);
+    }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (long q = 0; q < n_blk * per; q++) {
+        long b0 = q / per * blk, end = m < b0 + blk ? m : b0 + blk;
+        long b = b0 + q % per * GS_LANES;
+        if (b >= end) /* the last block's missing batches */
+            continue;
+        int nl = (int)(end - b < GS_LANES ? end - b : GS_LANES);
+        simulate_lanes(c, g, order + b, nl, lanes_scratch + (size_t)thread_num() * lanes_size);
     }
 }
 
@@ -609,20 +629,21 @@ struct reduction {
     long pta_cmin[GS_POP_MAX_THRESHOLDS], pta_cavg[GS_POP_MAX_THRESHOLDS];
 };
 
-/* Folds the simulated block start .. start + m - 1 (work[0..m); only the concentrations at the
- * output times are read) into the statistics, in subject order, and hands its subjects to the
- * caller's callbacks: the same operations in the same order whatever the threads and ranks. */
-static gs_status reduce_block(const struct gs_pop_config *c, const struct grid *g,
-                              struct reduction *R, struct subject_work *work, long start, long m,
-                              int threads, struct gs_error *err)
+/* Folds the simulated subjects start .. start + m - 1 (work[0..m); only the concentrations at
+ * the output times are read) into the statistics, in subject order, and hands them to the
+ * caller's callbacks: the same operations in the same order whatever the threads and ranks.
+ * Called by every thread of a team, like simulate_range; the failure check, the callbacks and
+ * *st are the team's first thread's (the caller's thread: a binding's callbacks may only run
+ * there), and every thread returns with the same *st. */
+static void reduce_range(const struct gs_pop_config *c, const struct grid *g, struct reduction *R,
+                         struct subject_work *work, long start, long m, gs_status *st,
+                         struct gs_error *err)
 {
-    (void)threads; /* without OpenMP */
     struct stats *S = &R->S;
     size_t n_out = c->n_out;
-    gs_status st = GS_OK;
     if (c->format_subject) {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 16) num_threads(threads)
+#pragma omp for schedule(static, 16)
 #endif
         for (long b = 0; b < m; b++)
             if (work[b].st == GS_OK) {
@@ -631,20 +652,29 @@ static gs_status reduce_block(const struct gs_pop_config *c, const struct grid *
                 work[b].s.text_len = len < GS_POP_TEXT_MAX ? len : GS_POP_TEXT_MAX - 1;
             }
     }
-    /* ordered reduction: the first failure in subject order wins */
+#ifdef _OPENMP
+#pragma omp master
+#endif
+    /* ordered: the first failure in subject order wins */
     for (long b = 0; b < m; b++)
         if (work[b].st != GS_OK) {
             if (err)
                 *err = work[b].err;
             gs_error_prefix(err, "population");
-            return work[b].st;
+            *st = work[b].st;
+            break;
         }
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+    if (*st != GS_OK)
+        return;
     /* Statistics: time columns are taken in tiles of 16 (16 histograms of 64 KiB stay in
-     * cache), each tile by one thread, which adds the block's subjects in subject order: every
+     * cache), each tile by one thread, which adds the subjects in subject order: every
      * column's sum is the same whatever the thread count. */
     size_t n_tiles = (n_out + 15) / 16;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static, 1) num_threads(threads)
+#pragma omp for schedule(static, 1)
 #endif
     for (size_t tile = 0; tile < n_tiles; tile++) {
         size_t j0 = tile * 16, j1 = j0 + 16 < n_out ? j0 + 16 : n_out;
@@ -662,17 +692,24 @@ static gs_status reduce_block(const struct gs_pop_config *c, const struct grid *
             }
         }
     }
-    for (long b = 0; b < m; b++) {
-        for (size_t th = 0; th < c->n_thresholds; th++) {
-            R->pta_cmin[th] += work[b].s.cmin_mg_l >= c->thresholds_mg_l[th];
-            R->pta_cavg[th] += work[b].s.cavg_mg_l >= c->thresholds_mg_l[th];
+#ifdef _OPENMP
+#pragma omp master
+#endif
+    {
+        for (long b = 0; b < m && *st == GS_OK; b++) {
+            for (size_t th = 0; th < c->n_thresholds; th++) {
+                R->pta_cmin[th] += work[b].s.cmin_mg_l >= c->thresholds_mg_l[th];
+                R->pta_cavg[th] += work[b].s.cavg_mg_l >= c->thresholds_mg_l[th];
+            }
+            if (c->on_subject)
+                *st = c->on_subject(c->ctx, &work[b].s, err);
         }
-        if (c->on_subject && (st = c->on_subject(c->ctx, &work[b].s, err)) != GS_OK)
-            return st;
+        if (*st == GS_OK && c->on_progress)
+            c->on_progress(c->ctx, start + m, c->n);
     }
-    if (c->on_progress)
-        c->on_progress(c->ctx, start + m, c->n);
-    return GS_OK;
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
 }
 
 /* ---- across ranks (docs/mpi.md): block k of subjects is simulated by rank k mod R, in rounds
@@ -772,7 +809,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     struct subject_work **order = NULL;
     unsigned char *packet = NULL, *gathered = NULL;
     size_t gathered_cap = 0, *counts = NULL;
-    long n_work = 0, block = 1;
+    long n_work = 0, block = 1, span = 1;
     size_t n_out = c->n_out, lanes_size = 0;
 
     if (root && c->on_start && (st = c->on_start(c->ctx, c, err)) != GS_OK) {
@@ -801,18 +838,29 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     const struct gs_structure *structure = gs_drug_structure(c->drug);
     long block_size = batchable(c) && !structure->exact ? BLOCK_ODE : BLOCK_CHEAP;
     block = c->n < block_size ? c->n : block_size;
-    work = gs_calloc((size_t)block, sizeof *work);
-    n_work = work ? block : 0;
-    conc_block = gs_malloc((size_t)block * g.n * sizeof *conc_block);
+    /* One process takes several blocks between barriers (a span: up to SPAN_SUBJECTS subjects
+     * and SPAN_BYTES of profiles and text); under MPI a rank takes one block per round. */
+    size_t per_subject =
+        g.n * sizeof(double) + sizeof *work + (c->format_subject && root ? GS_POP_TEXT_MAX : 0);
+    long span_blocks = ranks > 1 ? 1 : SPAN_SUBJECTS / block;
+    while (span_blocks > 1 &&
+           (double)span_blocks * (double)block * (double)per_subject > SPAN_BYTES)
+        span_blocks--;
+    span = span_blocks < 1 ? block : span_blocks * block;
+    if (span > c->n)
+        span = c->n;
+    work = gs_calloc((size_t)span, sizeof *work);
+    n_work = work ? span : 0;
+    conc_block = gs_malloc((size_t)span * g.n * sizeof *conc_block);
     if (!work || !conc_block)
         goto alloc_failed;
-    for (long b = 0; b < block; b++)
+    for (long b = 0; b < span; b++)
         work[b].conc = conc_block + (size_t)b * g.n;
     if (c->format_subject && root) {
-        text_block = gs_malloc((size_t)block * GS_POP_TEXT_MAX);
+        text_block = gs_malloc((size_t)span * GS_POP_TEXT_MAX);
         if (text_block == NULL)
             goto alloc_failed;
-        for (long b = 0; b < block; b++)
+        for (long b = 0; b < span; b++)
             work[b].text = text_block + (size_t)b * GS_POP_TEXT_MAX;
     }
     if (c->covtable) {
@@ -823,7 +871,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
             gs_dataset_subject(c->covtable, k, &id, &first, &n);
             rows = n > rows ? n : rows;
         }
-        for (long b = 0; b < block; b++) {
+        for (long b = 0; b < span; b++) {
             work[b].models = gs_malloc(rows * sizeof *work[b].models);
             work[b].change_h = gs_malloc(rows * sizeof *work[b].change_h);
             if (!work[b].models || !work[b].change_h)
@@ -833,12 +881,12 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
     out->peak_bytes = (double)n_out * sizeof(double) +
                       (S->exact ? (double)c->n * n_out * sizeof(double)
                                 : (double)n_out * H_BINS * sizeof(uint32_t)) +
-                      (double)block * (g.n * sizeof(double) + sizeof *work);
+                      (double)span * (double)per_subject;
 
     lanes_size = g.n * GS_N_CORE * GS_LANES;
     if (batchable(c)) {
         lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);
-        order = gs_malloc((size_t)block * sizeof *order);
+        order = gs_malloc((size_t)span * sizeof *order);
         if (lanes_scratch == NULL || order == NULL)
             goto alloc_failed;
     }
@@ -861,10 +909,17 @@ agree:
 
     long n_blocks = (c->n + block - 1) / block;
     if (ranks == 1) {
-        for (long k = 0; k < n_blocks && st == GS_OK; k++) {
-            long start = k * block, m = c->n - start < block ? c->n - start : block;
-            simulate_block(c, &g, start, m, work, order, lanes_scratch, lanes_size, threads);
-            st = reduce_block(c, &g, &red, work, start, m, threads, err);
+        /* One parallel region for the population: its threads meet at a few barriers per span
+         * of blocks, and the calling thread reduces each span in subject order. */
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+        for (long start = 0; start < c->n; start += span) {
+            long m = c->n - start < span ? c->n - start : span;
+            simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size);
+            reduce_range(c, &g, &red, work, start, m, &st, err);
+            if (st != GS_OK) /* every thread reads the same st, after reduce_range's barrier */
+                break;
         }
     } else {
         /* After a failure rank 0 keeps gathering (and drops) the later rounds, so no rank waits
@@ -874,7 +929,10 @@ agree:
             size_t bytes = 0;
             if (k < n_blocks) {
                 long start = k * block, m = c->n - start < block ? c->n - start : block;
-                simulate_block(c, &g, start, m, work, order, lanes_scratch, lanes_size, threads);
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+                simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size);
                 bytes = pack_block(c, &g, work, start, m, packet);
             }
             gs_status gst = gs_par_gather(packet, bytes, &gathered, &gathered_cap, counts, err);
@@ -888,7 +946,10 @@ agree:
                     continue;
                 long start, m;
                 unpack_block(c, &g, p, work, &start, &m);
-                st = reduce_block(c, &g, &red, work, start, m, threads, err);
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+                reduce_range(c, &g, &red, work, start, m, &st, err);
             }
         }
         /* rank 0's outcome, and its message, on every rank */
