@@ -2,9 +2,10 @@
  *
  * Subject i (0-based) is a pure function of (seed, i): its covariates (when drawn), its random
  * effects and its residual errors come from gs_rng stream i. Subjects are simulated in blocks in
- * parallel (OpenMP), then reduced on the calling thread in subject order, so every output is
- * bit-identical for any thread count. Only one block of profiles is held at a time; per-time
- * percentiles are exact (sorted) when N x times <= GS_POP_EXACT_MAX values, otherwise taken from
+ * parallel (OpenMP, one parallel region per population), then reduced on the calling thread in
+ * subject order, so every output is bit-identical for any thread count. Only one span of blocks
+ * (at most 8192 subjects, 32 MiB) of profiles is held at a time; per-time percentiles are exact
+ * (sorted) when N x times <= GS_POP_EXACT_MAX values, otherwise taken from
  * per-time histograms of log2 concentration with 256 bins per octave (0.27 % wide; linear
  * interpolation inside a bin), whose memory does not grow with N.
  *
