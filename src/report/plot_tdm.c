@@ -70,14 +70,17 @@ static void layout(struct panel *a, struct panel *b, double top, struct gs__tick
         for (size_t i = 0; i < yt->n; i++)
             yw = fmax(yw, gs__text_w(yt->s[i], F_AXIS, 0));
     }
+    /* each heading's last line just above its frame */
+    double ha = gs__title(a->head, a->f.l, a->f.r, 0.0, F_HEAD, 0);
+    gs__title(a->head, a->f.l, a->f.r, top + head - ha, F_HEAD, 1);
+    gs__ticks_linear(a->f.x0, a->f.x1, a->f.r - a->f.l, F_AXIS, 0, &a->xt);
     if (b) {
         b->f.t = a->f.t;
         b->f.b = a->f.b;
+        double hb = gs__title(b->head, b->f.l, b->f.r, 0.0, F_HEAD, 0);
+        gs__title(b->head, b->f.l, b->f.r, top + head - hb, F_HEAD, 1);
         gs__ticks_linear(b->f.x0, b->f.x1, b->f.r - b->f.l, F_AXIS, 0, &b->xt);
-        gs__title(b->head, b->f.l, b->f.r, top, F_HEAD, 1);
     }
-    gs__ticks_linear(a->f.x0, a->f.x1, a->f.r - a->f.l, F_AXIS, 0, &a->xt);
-    gs__title(a->head, a->f.l, a->f.r, top, F_HEAD, 1);
 }
 
 /* Fills between lo[] and hi[] over t[] * u, one polygon per run of finite values. */
@@ -191,7 +194,8 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
         else
             snprintf(goal_label, sizeof goal_label, "target: %s \u2265 %g mg/L", m, treq->target);
         snprintf(head_b, sizeof head_b, "%s: %g mg every %g h (%g mg/day), %s",
-                 tr->reached ? "recommended" : "target NOT reached in the label band; most likely",
+                 tr->reached ? "recommended"
+                             : "target NOT reached inside the label band; most likely",
                  tr->dose_mg, tr->ii_h, tr->daily_mg,
                  tr->period_h > 72.0 ? "the fourth week" : "at steady state");
     }

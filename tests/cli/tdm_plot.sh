@@ -6,8 +6,10 @@
 # passes through the individual prediction the text report prints at the level; the band is
 # drawn only with draws; the target's dashed line and the regimen's panel appear only with
 # --target; days on a long history; PNG by extension; '-' writes the SVG to standard output and
-# nothing else; a bad path or a failure after the output was opened is a one-line error that
-# leaves no file and keeps an existing one.
+# nothing else; a bad path, a failure after the output was opened or a full disk is a one-line
+# error that leaves no file and keeps an existing one. Cases: the documented gabapentin example
+# with and without a target, pregabalin over three days (days axis, no band), pregabalin on
+# dialysis with an unreachable target (the regimen's fourth week, "NOT reached").
 # usage: bash tdm_plot.sh PATH_TO_GABASIM
 set -u
 GS=$(realpath "${1:?usage: tdm_plot.sh PATH_TO_GABASIM}")
@@ -32,6 +34,10 @@ run "example with a target, --plot FILE.svg" "$TMP/target.txt" "$GS" "${EX[@]}" 
 run "example without a target" "$TMP/fit.txt" "$GS" "${EX[@]}" --plot "$TMP/fit.svg"
 run "pregabalin, two levels over three days, no draws" "$TMP/pg.txt" "$GS" "${PG[@]}" \
   --plot "$TMP/pg.svg"
+# on dialysis, an unreachable trough: the most likely regimen's fourth week, said not reached
+run "dialysis, a target not reached" "$TMP/nr.txt" "$GS" tdm --drug pregabalin --dialysis \
+  --dose 75mg --every 24h --days 3 --level 3mg/L@71h --target trough=100mg/L --draws 0 \
+  --target-draws 50 --plot "$TMP/nr.svg"
 expect_in "the text report still printed beside a plot file" "Bayesian estimate (MAP)" "$TMP/target.txt"
 
 python3 - "$TMP" "$HERE" <<'PY'
@@ -141,13 +147,15 @@ def check_plot(name, report, target, band, days):
     rows = L.dashed_rows(lines)
     goal = [(k, span) for k, span in rows.items() if k[0] == GREEN]
     if target:
-        y4 = ky * 4.0 + cy
-        check("%s: the target's dashed line at 4 mg/L (y %.1f) across both panels" % (name, y4),
-              any(abs(k[1] - y4) < 1.5 and span > 0.8 * (W - 150) for k, span in goal), goal)
-        check("%s: the target in the legend" % name, any(t.s == "target: trough \u2265 4 mg/L" for t in words))
-        check("%s: the regimen's steady-state panel with its own time axis" % name,
-              ncols == 2 and any(t.s == "time at steady state (h)" for t in words)
-              and any(t.s.startswith("recommended: 300 mg every 12 h") for t in words),
+        value, head, xlabel = target
+        yv = ky * value + cy
+        check("%s: the target's dashed line at %g mg/L (y %.1f) across both panels" % (name, value, yv),
+              any(abs(k[1] - yv) < 1.5 and span > 0.8 * (W - 150) for k, span in goal), goal)
+        check("%s: the target in the legend" % name,
+              any(t.s == "target: trough \u2265 %g mg/L" % value for t in words))
+        check("%s: the regimen's panel with its own time axis and heading '%s...'" % (name, head),
+              ncols == 2 and any(t.s == xlabel for t in words)
+              and any(t.s.startswith(head) for t in words),
               [t.s for t in words if t.size >= 14 and not t.vertical][:6])
         orange = [1 for fill, op, pts in fills(path) if fill == "#FF7F0E" and op < 1 and len(pts) > 50]
         check("%s: the regimen's band" % name, bool(orange))
@@ -162,9 +170,12 @@ def check_plot(name, report, target, band, days):
     check("%s: the first dose's tick at time 0, 3 px or more inside the frame" % name,
           first is not None and first - frame_left >= 3 and abs(first - cx) < 1, (first, frame_left, cx))
 
-check_plot("target", "target", target=True, band=True, days=False)
+check_plot("target", "target", target=(4, "recommended: 300 mg every 12 h", "time at steady state (h)"),
+           band=True, days=False)
 check_plot("fit", "fit", target=False, band=True, days=False)
 check_plot("pg", "pg", target=False, band=False, days=True)
+check_plot("nr", "nr", target=(100, "target NOT reached", "time in the fourth week (days)"),
+           band=False, days=True)
 print("%d plot checks passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
@@ -198,5 +209,25 @@ rc=$?
   [ "$(ls -A "$TMP/keep")" = levels.svg ] &&
   ok "a failure after opening: one-line error, exit 2, the old file kept, no temporary left" ||
   bad "failure after opening" "exit $rc, $(cat "$TMP/keep.err"); dir: $(ls -A "$TMP/keep")"
+
+# a full disk (a 16 KiB tmpfs in the scratch directory, as tests/cli/full_disk.sh; needs root):
+# exit 1, one line naming the file, the previous file kept, no temporary left
+D=$TMP/disk
+mkdir -p "$D"
+if mount -t tmpfs -o size=16k tmpfs "$D" 2> /dev/null; then
+  trap 'umount "$D" 2> /dev/null; scan_nan; rm -rf "$TMP"' EXIT
+  echo previous > "$D/levels.svg"
+  dd if=/dev/zero of="$D/fill" bs=1k count=16 2> /dev/null
+  LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0" \
+    "$GS" "${PG[@]}" --plot "$D/levels.svg" > "$TMP/full.out" 2> "$TMP/full.err"
+  rc=$?
+  [ $rc = 1 ] && [ "$(wc -l < "$TMP/full.err")" = 1 ] &&
+    grep -q "^gabasim: error: writing '$D/levels.svg" "$TMP/full.err" &&
+    [ "$(cat "$D/levels.svg")" = previous ] && ! ls -a "$D" | grep -q '\.tmp\.' &&
+    ok "a full disk: exit 1, one line, the previous plot kept, no temporary" ||
+    bad "a full disk" "exit $rc, $(cat "$TMP/full.err"); $(ls -a "$D")"
+else
+  echo "# full disk case skipped: cannot mount a small tmpfs here (needs root)"
+fi
 
 finish
