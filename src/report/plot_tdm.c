@@ -115,12 +115,24 @@ static gs_status band(const double *t, const double *lo, const double *hi, size_
     return GS_OK;
 }
 
-/* The line through (t[i] * u, y[i]), broken where y is not finite. */
-static void line(const double *t, const double *y, size_t n, double u)
+/* The line through (t[i] * u, y[i]), one polyline per run of finite values. */
+static gs_status line(const double *t, const double *y, size_t n, double u)
 {
-    for (size_t i = 0; i + 1 < n; i++)
-        if (isfinite(y[i]) && isfinite(y[i + 1]))
-            pljoin(t[i] * u, y[i], t[i + 1] * u, y[i + 1]);
+    PLFLT *px = gs_malloc((n ? n : 1) * sizeof *px);
+    if (!px)
+        return GS_NOMEM;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && isfinite(y[j])) {
+            px[j] = t[j] * u;
+            j++;
+        }
+        if (j - i >= 2)
+            plline((PLINT)(j - i), px + i, y + i);
+        i = j + 1;
+    }
+    gs_free(px);
+    return GS_OK;
 }
 
 /* A dot of DOT_PX pixels centred on data point (x, y) of frame f: a filled 24-gon (its
@@ -283,11 +295,12 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
     plcol0(GS__COL_GREY);
     plwidth(2.0);
     pllsty(2);
-    line(r->t_h, r->pred, r->n_grid, a.u);
+    st = line(r->t_h, r->pred, r->n_grid, a.u);
     pllsty(1);
     plcol0(GS__COL_LINE);
     plwidth(2.5);
-    line(r->t_h, r->ipred, r->n_grid, a.u);
+    if (st || (st = line(r->t_h, r->ipred, r->n_grid, a.u)))
+        goto nomem;
     if (target) {
         plcol0(COL_GOAL);
         plwidth(2.0);
@@ -331,7 +344,8 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
             goto nomem;
         plcol0(COL_TARGET_LINE);
         plwidth(2.5);
-        line(tr->t_h, tr->ipred, tr->n_grid, b.u);
+        if ((st = line(tr->t_h, tr->ipred, tr->n_grid, b.u)))
+            goto nomem;
         plcol0(COL_GOAL);
         plwidth(2.0);
         pllsty(2);
