@@ -15,6 +15,8 @@ set -u
 GS=$(realpath "${1:?usage: tdm_plot.sh PATH_TO_GABASIM}")
 HERE=$(dirname "$(realpath "$0")")
 . "$HERE/lib.sh"
+# under LeakSanitizer (make test-asan) the suppressions' statistics would add lines to stderr
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
 
 run() { # description, stdout file, command...: exit 0 and nothing on stderr expected
   local desc=$1 out=$2
@@ -218,8 +220,7 @@ if mount -t tmpfs -o size=16k tmpfs "$D" 2> /dev/null; then
   trap 'umount "$D" 2> /dev/null; scan_nan; rm -rf "$TMP"' EXIT
   echo previous > "$D/levels.svg"
   dd if=/dev/zero of="$D/fill" bs=1k count=16 2> /dev/null
-  LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0" \
-    "$GS" "${PG[@]}" --plot "$D/levels.svg" > "$TMP/full.out" 2> "$TMP/full.err"
+  "$GS" "${PG[@]}" --plot "$D/levels.svg" > "$TMP/full.out" 2> "$TMP/full.err"
   rc=$?
   [ $rc = 1 ] && [ "$(wc -l < "$TMP/full.err")" = 1 ] &&
     grep -q "^gabasim: error: writing '$D/levels.svg" "$TMP/full.err" &&
