@@ -124,6 +124,22 @@ struct gs_plot_lines_request {
 gs_status gs_plot_lines(const struct gs_plot_lines_request *req, struct gs_outfile *out,
                         struct gs_error *err);
 
+struct gs_tdm_request;
+struct gs_tdm_result;
+struct gs_tdm_target_request;
+struct gs_tdm_target_result;
+/* `gabasim tdm --plot` (PLplot, SVG or PNG by out->path): on the dosing history from the first
+ * dose, the measured levels as dots, the individual (MAP) prediction with its posterior band
+ * (when r has draws), the typical patient's prediction dashed, the doses, missed doses and
+ * dialysis sessions; with a target (treq and target not NULL), a second panel with the chosen
+ * regimen's steady-state profile and band over its evaluation period, and the target as a
+ * dashed line across both (an AUC24 target as its average level, AUC24 / 24 h). Drawn from the
+ * results as they are: nothing is estimated again. The caller commits the outfile. */
+gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_result *r,
+                      const struct gs_tdm_target_request *treq,
+                      const struct gs_tdm_target_result *target, struct gs_outfile *out,
+                      struct gs_error *err);
+
 /* Checks that `path` ends in .svg or .png (the formats gs_plot_profile writes). */
 gs_status gs_plot_check_path(const char *path, const char *field, struct gs_error *err);
 

@@ -6,10 +6,11 @@
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/plot.h"
 #include "gabasim/tdm.h"
 
 struct tdm_opts {
-    const char *drug, *target;
+    const char *drug, *target, *plot;
     int json;
     long seed, draws, target_draws;
     double interval, probability;
@@ -35,6 +36,9 @@ struct tdm_opts {
                       "importance-sampling draws (default 1000; 0: none)"),                        \
             OPT_COUNT("target-draws", "N", 50, 10000, &(o)->target_draws,                          \
                       "posterior draws per candidate regimen (default 200)"),                      \
+            OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
+                       "plot the levels, the fit and its band (and the regimen to the target): "   \
+                       "FILE.svg or FILE.png ('-': SVG on standard output)"),                      \
             OPT_SEED(&(o)->seed), OPT_JSON(&(o)->json), OPT_END()                                  \
     }
 
@@ -44,18 +48,21 @@ void help_tdm(FILE *f)
     struct option t[] = TDM_OPTIONS(&o);
     fprintf(f,
             "usage: gabasim tdm --drug NAME --level CONC@TIME [--level ...] (dosing history)\n"
-            "                   [patient] [--target METRIC=VALUE [--probability P]]\n\n"
+            "                   [patient] [--target METRIC=VALUE [--probability P]]\n"
+            "                   [--plot FILE.svg|FILE.png]\n\n"
             "Estimates this patient's clearance, volume and absorption from measured levels\n"
             "(Bayesian MAP: the drug file's population model as prior, its residual error as\n"
             "likelihood), with Laplace intervals checked by importance sampling, and prints them\n"
             "beside the population's. With --target, finds the lowest dispensable label regimen\n"
             "for the kidney function that reaches the target with the stated probability.\n"
+            "--plot draws the levels over this patient's fit and its band, the population's\n"
+            "prediction and, with --target, the regimen's steady-state profile and the target.\n"
             "Times count from the first dose of the history. It supports, and does not replace,\n"
             "a clinician's judgement.\n\noptions:\n");
     opt_print_help(f, t);
     fprintf(f, "\nexamples:\n"
                "  gabasim tdm --drug gabapentin --dose 300mg --every 8h --days 2 --crcl 35 \\\n"
-               "      --age 70 --level 6.1mg/L@38h --target trough=4mg/L\n"
+               "      --age 70 --level 6.1mg/L@38h --target trough=4mg/L --plot levels.svg\n"
                "  gabasim tdm --drug pregabalin --dose 150mg --every 12h --days 3 --crcl 50 \\\n"
                "      --level 2.1mg/L@71.5h --level 5.3mg/L@62h --json\n");
 }
@@ -79,7 +86,8 @@ int cmd_tdm(int argc, char **argv)
     struct gs_tdm_result res = GS_TDM_RESULT_INIT;
     struct gs_tdm_target_result tr = GS_TDM_TARGET_RESULT_INIT;
     struct gs_tdm_target_request treq = {0};
-    int have_target = 0;
+    struct gs_outfile plotf = {0};
+    int have_target = 0, plot_open = 0, to_stdout = 0;
     gs_status st;
 
     if ((st = opt_parse(t, argc, argv, 0, NULL, NULL, &err)))
@@ -103,6 +111,16 @@ int cmd_tdm(int argc, char **argv)
         (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||
         (st = gs_dialysis_apply(drug, &pt, &reg, NULL, 0, &err)))
         goto fail;
+    if (o.plot) { /* the plot's destination is checked, and opened, before any work */
+        const char *paths[1] = {o.plot}, *fields[1] = {"--plot"};
+        const char *in[1] = {gs_drug_origin(drug)}, *in_fields[1] = {"--drug"};
+        if ((st = cli_check_outputs(paths, fields, 1, o.json, &to_stdout, &err)) ||
+            (st = cli_check_not_input(paths, fields, 1, in, in_fields, 1, &err)) ||
+            (st = gs_plot_check_path(o.plot, "--plot", &err)) ||
+            (st = gs_outfile_open(&plotf, o.plot, "--plot", &err)))
+            goto fail;
+        plot_open = 1;
+    }
     struct gs_tdm_request req = {.drug = drug,
                                  .patient = &pt,
                                  .regimen = &reg,
@@ -126,7 +144,17 @@ int cmd_tdm(int argc, char **argv)
             goto fail;
         have_target = 1;
     }
-    if (o.json) {
+    if (plot_open) { /* drawn from the results above: nothing is estimated again */
+        if ((st = gs_plot_tdm(&req, &res, have_target ? &treq : NULL, have_target ? &tr : NULL,
+                              &plotf, &err)))
+            goto fail;
+        plot_open = 0; /* a failed commit removes its own temporary file */
+        if ((st = gs_outfile_commit(&plotf, &err)))
+            goto fail;
+    }
+    if (to_stdout) {
+        /* the plot took standard output: no report beside it */
+    } else if (o.json) {
         char *text =
             gs_report_tdm_json(&req, &res, have_target ? &treq : NULL, have_target ? &tr : NULL);
         if (text == NULL) {
@@ -146,6 +174,8 @@ int cmd_tdm(int argc, char **argv)
     gs_drug_free(drug);
     return GS_EXIT_OK;
 fail:
+    if (plot_open)
+        gs_outfile_abort(&plotf);
     gs_tdm_result_release(&res);
     gs_tdm_target_result_release(&tr);
     gs_drug_free(drug);
