@@ -42,7 +42,7 @@ struct advise_opts {
                      "dose)"),                                                                     \
             OPT_LIST("level", "CONC@TIME", &(o)->level,                                            \
                      "a measured level, hours from the first dose of the proposed regimen (else "  \
-                     "of the calendar): 6.1mg/L@38h (repeatable)"),                                \
+                     "of the calendar): 6.1mg/L@38h"),                                             \
             OPT_STRING("pain", "TYPE", &(o)->pain,                                                 \
                        "kind of pain, for the expected relief: nonradicular-clbp, radicular "      \
                        "(sciatica), phn"),                                                         \

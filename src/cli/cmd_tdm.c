@@ -24,7 +24,7 @@ struct tdm_opts {
         OPT_STRING("drug", "NAME|FILE", &(o)->drug,                                                \
                    "drug library name (see 'gabasim drugs') or a .json file"),                     \
             OPT_LIST("level", "CONC@TIME", &(o)->level,                                            \
-                     "a measured level and when, from the first dose: 6.1mg/L@38h (repeatable)"),  \
+                     "a measured level and when, from the first dose: 6.1mg/L@38h"),               \
             OPT_REGIMEN(&(o)->regimen), OPT_PATIENT(&(o)->patient),                                \
             OPT_STRING("target", "METRIC=VALUE", &(o)->target,                                     \
                        "dose to target: trough=4mg/L, cavg=5mg/L or auc24=120 (mg*h/L)"),          \

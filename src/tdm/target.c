@@ -164,8 +164,10 @@ gs_status gs_tdm_dose_to_target(const struct gs_tdm_target_request *req,
 {
     memset(out, 0, sizeof *out);
     if (!(req->target > 0.0 && req->target < 1e5))
-        return gs_error_set(err, GS_INPUT, "--target", "the target is %g; allowed above 0",
-                            req->target);
+        return gs_error_set(
+            err, GS_INPUT, "--target",
+            "the target is %g; allowed above 0 and below 100000 (mg/L; mg*h/L for auc24)",
+            req->target);
     if (!(req->probability >= 0.05 && req->probability <= 0.95))
         return gs_error_set(err, GS_INPUT, "--probability",
                             "'--probability' is %g; allowed 0.05 to 0.95", req->probability);
