@@ -325,8 +325,9 @@ gs_status gs_plot_forest(const struct gs_plot_forest_request *q, struct gs_outfi
     double h = page_h(q, &L, q->n, 1, 1);
     if (h > GS_PLOT_FOREST_MAX_H)
         return gs_error_set(err, GS_INPUT, "--plot",
-                            "%zu studies make a forest plot %.0f px tall; at most %.0f px fit "
-                            "one page (gs_plot_forest_paged draws it on %zu pages)",
+                            "%zu studies make a forest plot %.0f px tall, over the %.0f px of "
+                            "one page; it takes %zu pages ('gabasim meta --plot FILE.svg' "
+                            "writes FILE-1.svg ...)",
                             q->n, h, (double)GS_PLOT_FOREST_MAX_H, gs_plot_forest_n_pages(q));
     return draw_page(q, &L, 0, 1, out, err);
 }
