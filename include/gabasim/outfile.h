@@ -58,6 +58,15 @@ int gs_outfile_is_stdout(const char *path);
  * failure leaves no new regular file either; on the first failure the rest are aborted. */
 gs_status gs_outfile_commit_all(struct gs_outfile *const *o, size_t n, struct gs_error *err);
 
+/* Commits every open outfile of `o` (NULL entries skipped) all or nothing: streams are copied
+ * first (as gs_outfile_commit_all), then the regular files renamed in order, each existing
+ * destination first kept under a hard link beside it; should a rename fail, the files renamed
+ * before it are put back (the previous file, or none when there was none), the rest aborted, and
+ * GS_IO names the file that failed. Two outfiles with the same destination: GS_INPUT, nothing
+ * written. A destination whose previous file cannot be linked (a file system without hard
+ * links) is replaced without that safety net. */
+gs_status gs_outfile_commit_group(struct gs_outfile *const *o, size_t n, struct gs_error *err);
+
 /* Removes every temporary file that an open outfile (of this process) holds: for a signal
  * handler (async-signal-safe: unlink() only, no allocation, no lock) or an exit path. The
  * outfiles stay open but their temporary files are gone: call it only on the way out. */

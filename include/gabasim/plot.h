@@ -65,10 +65,48 @@ struct gs_plot_forest_request {
  * their intervals and a dashed line at no effect in the middle, weight and "estimate [lo, hi]"
  * on the right (decimals enough for two significant digits, 2 to 4), the pooled diamonds, the
  * prediction interval, the axis (ratios on a log scale) and the favours labels. One row of
- * 22 px per study: the page grows with n up to 32000 px (about 1400 studies), beyond which
- * GS_INPUT says so. The caller commits the outfile. */
+ * 22 px per study: the page grows with n up to GS_PLOT_FOREST_MAX_H (about 1440 studies),
+ * beyond which GS_INPUT says so (gs_plot_forest_paged draws any number). The caller commits the
+ * outfile. */
 gs_status gs_plot_forest(const struct gs_plot_forest_request *req, struct gs_outfile *out,
                          struct gs_error *err);
+
+/* The tallest forest plot page, px: PNG (cairo) pages are at most 32767 px on a side, and SVG
+ * pages are held to the same so that PLplot's coordinates keep sub-pixel precision. */
+#define GS_PLOT_FOREST_MAX_H 32000
+
+/* A plot written as one file or as several pages, each an open outfile until the caller commits
+ * them all (gs_outfile_commit_group) or gs_plot_pages_abort()s them. */
+struct gs_plot_pages {
+    size_t n;                /* outfiles open in page[] */
+    size_t cap;              /* room in page[] */
+    struct gs_outfile *page; /* page[i].path: the file page i + 1 goes to */
+};
+#define GS_PLOT_PAGES_INIT                                                                         \
+    {                                                                                              \
+        0, 0, NULL                                                                                 \
+    }
+/* Aborts every open page (no file is left) and frees the array. Safe on GS_PLOT_PAGES_INIT. */
+void gs_plot_pages_abort(struct gs_plot_pages *p);
+/* Frees the array after the pages were committed (their paths are gone with it). */
+void gs_plot_pages_release(struct gs_plot_pages *p);
+
+/* The pages gs_plot_forest_paged would write: 1 when the plot fits GS_PLOT_FOREST_MAX_H, else
+ * the fewest pages that hold the studies split evenly with the pooled rows on the last. */
+size_t gs_plot_forest_n_pages(const struct gs_plot_forest_request *req);
+
+/* The forest plot of any number of studies into `pages` (start it from GS_PLOT_PAGES_INIT): one
+ * page at `path` when it fits GS_PLOT_FOREST_MAX_H, else K pages at PATH-1.EXT .. PATH-K.EXT
+ * ("forest.svg": forest-1.svg ...), the studies split evenly (the first pages one more when
+ * they do not divide), each page saying "Page i of K: studies a to b of n" above the column
+ * titles and repeating the titles, the axis and the favours labels, the pooled rows and the
+ * prediction interval on the last page only. Every page is drawn into its own outfile's
+ * temporary file; nothing is renamed: the caller commits them all together
+ * (gs_outfile_commit_group), so either every page is written or none. On failure (GS_INPUT
+ * naming --plot for more than one page to standard output or a device, or any error of
+ * gs_plot_forest) every page opened so far is aborted. */
+gs_status gs_plot_forest_paged(const struct gs_plot_forest_request *req, const char *path,
+                               struct gs_plot_pages *pages, struct gs_error *err);
 
 /* What gs_plot_funnel draws. Start from GS_PLOT_FUNNEL_REQUEST_INIT. */
 struct gs_plot_funnel_request {

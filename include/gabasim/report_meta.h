@@ -36,6 +36,14 @@ gs_status gs_report_meta_plot(const struct gs_meta_analysis *m, struct gs_outfil
 gs_status gs_report_meta_forest(const struct gs_meta_analysis *m, const char *favours_left,
                                 const char *favours_right, struct gs_outfile *out,
                                 struct gs_error *err);
+struct gs_plot_pages; /* gabasim/plot.h */
+/* The same for any number of studies (gabasim/plot.h gs_plot_forest_paged): one page at `path`
+ * or, beyond GS_PLOT_FOREST_MAX_H, pages PATH-1.EXT .. PATH-K.EXT, open in `pages` for the
+ * caller to commit together (gs_outfile_commit_group) and release, or already aborted on
+ * failure. */
+gs_status gs_report_meta_forest_paged(const struct gs_meta_analysis *m, const char *favours_left,
+                                      const char *favours_right, const char *path,
+                                      struct gs_plot_pages *pages, struct gs_error *err);
 
 /* Funnel plot (gabasim/plot.h gs_plot_funnel) into the open outfile: each study's effect against
  * its standard error, the pseudo 95 % confidence region around the fixed-effect estimate (its

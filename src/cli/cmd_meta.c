@@ -35,7 +35,8 @@ static const enum gs_meta_measure measure_ids[] = {GS_META_MD, GS_META_SMD, GS_M
                                "level of the pooled intervals (default 0.95)"),                    \
             OPT_JSON(&(o)->json),                                                                  \
             OPT_STRING("plot", "FILE", &(o)->plot,                                                 \
-                       "forest plot: FILE.svg or FILE.png ('-': SVG on standard output)"),         \
+                       "forest plot: FILE.svg or FILE.png ('-': SVG on standard output); over "    \
+                       "1440 studies, pages FILE-1.svg ..."),                                      \
             OPT_STRING("favours", "LEFT,RIGHT", &(o)->favours,                                     \
                        "forest plot labels left and right of no effect (default 'favours "         \
                        "drug,favours placebo': lower favours arm 1), or none"),                    \
@@ -104,26 +105,43 @@ static gs_status favours(const char *text, char *buf, size_t cap, const char **l
     return GS_OK;
 }
 
-/* The forest and funnel plots, committed together (neither is left without the other). */
+/* The forest plot (one page, or pages FILE-1.svg ...) and the funnel plot, committed together:
+ * all are written or none. The pages of a paged forest plot are listed on stderr. */
 static gs_status plots(const struct gs_meta_analysis *m, const struct meta_opts *o,
                        const char *left, const char *right, struct gs_error *err)
 {
-    struct gs_outfile f[2];
-    struct gs_outfile *all[2] = {NULL, NULL};
+    struct gs_plot_pages pages = GS_PLOT_PAGES_INIT;
+    struct gs_outfile fun, *funp = NULL;
     gs_status st = GS_OK;
-    if (o->plot && !(st = gs_outfile_open(&f[0], o->plot, "--plot", err)))
-        all[0] = &f[0];
-    if (!st && o->funnel && !(st = gs_outfile_open(&f[1], o->funnel, "--funnel", err)))
-        all[1] = &f[1];
-    if (!st && all[0])
-        st = gs_report_meta_forest(m, left, right, &f[0], err);
-    if (!st && all[1])
-        st = gs_report_meta_funnel(m, &f[1], err);
-    if (!st)
-        return gs_outfile_commit_all(all, 2, err);
-    for (int i = 0; i < 2; i++)
-        if (all[i])
-            gs_outfile_abort(all[i]);
+    if (o->plot)
+        st = gs_report_meta_forest_paged(m, left, right, o->plot, &pages, err);
+    if (!st && o->funnel && !(st = gs_outfile_open(&fun, o->funnel, "--funnel", err)))
+        funp = &fun;
+    if (!st && funp)
+        st = gs_report_meta_funnel(m, funp, err);
+    struct gs_outfile **all = st ? NULL : malloc((pages.n + 1) * sizeof *all);
+    if (!st && all == NULL)
+        st = gs_error_set(err, GS_NOMEM, "--plot", "out of memory");
+    if (!st) {
+        for (size_t i = 0; i < pages.n; i++)
+            all[i] = &pages.page[i];
+        all[pages.n] = funp;
+        st = gs_outfile_commit_group(all, pages.n + 1, err);
+    }
+    if (!st && pages.n > 1) {
+        fprintf(stderr, "gabasim: note: the forest plot of %zu studies is on %zu pages:", m->k,
+                pages.n);
+        for (size_t i = 0; i < pages.n; i++)
+            fprintf(stderr, " %s", pages.page[i].path);
+        fputc('\n', stderr);
+    }
+    free(all);
+    if (st && funp)
+        gs_outfile_abort(funp);
+    if (st)
+        gs_plot_pages_abort(&pages);
+    else
+        gs_plot_pages_release(&pages);
     return st;
 }
 

@@ -19,9 +19,16 @@ static void capitalised(char *buf, size_t cap, const char *measure)
     buf[0] = (char)toupper((unsigned char)buf[0]);
 }
 
-gs_status gs_report_meta_forest(const struct gs_meta_analysis *m, const char *favours_left,
-                                const char *favours_right, struct gs_outfile *out,
-                                struct gs_error *err)
+/* The forest plot's request for `m`: rows (allocated; the caller frees them) and the texts it
+ * points at, kept in `keep`. */
+struct forest_texts {
+    char fe_label[96], re_label[128], head[128], xlabel[128];
+    struct gs_forest_row pooled[2];
+};
+
+static gs_status forest_request(const struct gs_meta_analysis *m, const char *favours_left,
+                                const char *favours_right, struct forest_texts *keep,
+                                struct gs_plot_forest_request *q, struct gs_error *err)
 {
     const size_t k = m->k;
     struct gs_forest_row *rows = gs_malloc((k ? k : 1) * sizeof *rows);
@@ -33,38 +40,69 @@ gs_status gs_report_meta_forest(const struct gs_meta_analysis *m, const char *fa
             (struct gs_forest_row){s->name, s->yi, s->ci95_lo, s->ci95_hi, s->weight_random_pct};
     }
     const struct gs_meta_result *fe = &m->fixed, *re = &m->random;
-    char level[32] = "", fe_label[96], re_label[128], head[128], xlabel[128];
+    char level[32] = "";
     if (fabs(m->level - 0.95) > 1e-12)
         snprintf(level, sizeof level, ", %g%% CI", 100.0 * m->level);
-    snprintf(fe_label, sizeof fe_label, "Fixed-effect model%s%s%s", level[0] ? " (" : "",
-             level[0] ? level + 2 : "", level[0] ? ")" : "");
-    snprintf(re_label, sizeof re_label, "Random-effects model (%s%s%s)",
+    snprintf(keep->fe_label, sizeof keep->fe_label, "Fixed-effect model%s%s%s",
+             level[0] ? " (" : "", level[0] ? level + 2 : "", level[0] ? ")" : "");
+    snprintf(keep->re_label, sizeof keep->re_label, "Random-effects model (%s%s%s)",
              m->method == GS_META_DL ? "DL" : "REML", m->hk ? ", Hartung-Knapp" : "", level);
     /* an interval that is not defined (gs_meta_result.undefined) is drawn as the point alone */
-    struct gs_forest_row pooled[2] = {
-        {fe_label, fe->est, fe->undefined ? NAN : fe->ci_lo, fe->undefined ? NAN : fe->ci_hi, NAN},
-        {re_label, re->est, re->undefined ? NAN : re->ci_lo, re->undefined ? NAN : re->ci_hi, NAN}};
-    capitalised(head, sizeof head - 12, m->measure);
-    snprintf(head + strlen(head), sizeof head - strlen(head), " [95%% CI]");
-    capitalised(xlabel, sizeof xlabel - 16, m->measure);
+    keep->pooled[0] =
+        (struct gs_forest_row){keep->fe_label, fe->est, fe->undefined ? NAN : fe->ci_lo,
+                               fe->undefined ? NAN : fe->ci_hi, NAN};
+    keep->pooled[1] =
+        (struct gs_forest_row){keep->re_label, re->est, re->undefined ? NAN : re->ci_lo,
+                               re->undefined ? NAN : re->ci_hi, NAN};
+    char *head = keep->head, *xlabel = keep->xlabel;
+    capitalised(head, sizeof keep->head - 12, m->measure);
+    snprintf(head + strlen(head), sizeof keep->head - strlen(head), " [95%% CI]");
+    capitalised(xlabel, sizeof keep->xlabel - 16, m->measure);
     if (m->ratio)
-        snprintf(xlabel + strlen(xlabel), sizeof xlabel - strlen(xlabel), " (log scale)");
-    struct gs_plot_forest_request q = GS_PLOT_FOREST_REQUEST_INIT;
-    q.rows = rows;
-    q.n = k;
-    q.pooled = pooled;
-    q.n_pooled = 2;
+        snprintf(xlabel + strlen(xlabel), sizeof keep->xlabel - strlen(xlabel), " (log scale)");
+    *q = (struct gs_plot_forest_request)GS_PLOT_FOREST_REQUEST_INIT;
+    q->rows = rows;
+    q->n = k;
+    q->pooled = keep->pooled;
+    q->n_pooled = 2;
     if (!re->undefined && k >= 2) {
-        q.pi_lo = re->pi_lo;
-        q.pi_hi = re->pi_hi;
+        q->pi_lo = re->pi_lo;
+        q->pi_hi = re->pi_hi;
     }
-    q.ratio = m->ratio;
-    q.xlabel = xlabel;
-    q.est_header = head;
-    q.favours_left = favours_left;
-    q.favours_right = favours_right;
-    gs_status st = gs_plot_forest(&q, out, err);
-    gs_free(rows);
+    q->ratio = m->ratio;
+    q->xlabel = xlabel;
+    q->est_header = head;
+    q->favours_left = favours_left;
+    q->favours_right = favours_right;
+    return GS_OK;
+}
+
+gs_status gs_report_meta_forest(const struct gs_meta_analysis *m, const char *favours_left,
+                                const char *favours_right, struct gs_outfile *out,
+                                struct gs_error *err)
+{
+    struct forest_texts keep;
+    struct gs_plot_forest_request q;
+    gs_status st = forest_request(m, favours_left, favours_right, &keep, &q, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_plot_forest(&q, out, err);
+    gs_free((void *)q.rows);
+    return st;
+}
+
+gs_status gs_report_meta_forest_paged(const struct gs_meta_analysis *m, const char *favours_left,
+                                      const char *favours_right, const char *path,
+                                      struct gs_plot_pages *pages, struct gs_error *err)
+{
+    struct forest_texts keep;
+    struct gs_plot_forest_request q;
+    *pages = (struct gs_plot_pages)GS_PLOT_PAGES_INIT;
+    gs_status st = forest_request(m, favours_left, favours_right, &keep, &q, err);
+    if (st != GS_OK)
+        return st;
+    st = gs_plot_forest_paged(&q, path, pages, err);
+    gs_free((void *)q.rows);
     return st;
 }
 

@@ -14,6 +14,7 @@
 
 #include "gabasim/error.h"
 #include "gabasim/outfile.h"
+#include "gabasim/plot.h"
 
 /* Colour map 0 entries set by gs__plot_begin. */
 enum {
@@ -116,5 +117,13 @@ double gs__title(const char *s, double x0, double x1, double y, double px, int d
 /* A time axis: hours, or days when the span is over 72 h. Returns the factor that turns hours
  * into the axis unit and sets *label. */
 double gs__time_unit(double t0_h, double t1_h, const char **label);
+
+/* Pages of a plot (gabasim/plot.h struct gs_plot_pages): room for n outfiles, none open yet
+ * (p->n counts those opened). GS_NOMEM naming --plot otherwise. */
+gs_status gs__pages_alloc(struct gs_plot_pages *p, size_t n, struct gs_error *err);
+/* The file of page `page` (1-based) of a plot written to `path`: "DIR/NAME.svg" gives
+ * "DIR/NAME-3.svg"; page 0 gives `path` itself. GS_INPUT naming `field` when it does not fit. */
+gs_status gs__page_path(char *buf, size_t cap, const char *path, size_t page, const char *field,
+                        struct gs_error *err);
 
 #endif

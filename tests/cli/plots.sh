@@ -56,8 +56,8 @@ usage_err "--favours needs two labels" "'--favours' is 'drug'" meta "$EX/bcg-col
   --favours drug --plot f.svg
 usage_err "--funnel: unsupported extension" "'--funnel' is 'f.pdf'" meta "$EX/bcg-colditz1994.csv" \
   --funnel f.pdf
-usage_err "1500 studies: the forest plot's height limit said, no file" "1500 studies make a forest plot" \
-  meta "$TMP/k1500.csv" --plot f.svg
+usage_err "1500 studies (2 pages) to standard output: refused, no file" "need 2 pages" \
+  meta "$TMP/k1500.csv" --plot - # written as pages f-1.svg, f-2.svg: tests/cli/meta_pages.sh
 usage_err "--plot and --funnel on one file" "--funnel" meta "$EX/bcg-colditz1994.csv" \
   --plot f.svg --funnel f.svg
 
