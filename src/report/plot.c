@@ -493,3 +493,14 @@ double gs__time_unit(double t0_h, double t1_h, const char **label)
     *label = "time (h)";
     return 1.0;
 }
+
+void gs__missed_dose_mark(double x, double ymax)
+{
+    PLFLT mx = x, my = 0.075 * ymax;
+    pllsty(2);
+    pljoin(mx, 0.0, mx, 0.06 * ymax);
+    pllsty(1);
+    plschr(0.0, 0.8);
+    plssym(0.0, 1.4);
+    plpoin(1, &mx, &my, 5);
+}

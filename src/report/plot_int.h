@@ -64,6 +64,9 @@ struct gs__frame {
 };
 /* Selects the frame's box and data range for drawing in data units. */
 void gs__frame_use(const struct gs__frame *f);
+/* A missed dose at data x in the current frame (y from 0 to ymax): a dashed tick from
+ * the axis and a cross above it (the caller sets the colour). */
+void gs__missed_dose_mark(double x, double ymax);
 /* Selects the whole page in pixels (y measured up from the bottom: use gs__text for text). */
 void gs__page_use(void);
 double gs__px_x(const struct gs__frame *f, double x);

@@ -219,13 +219,7 @@ gs_status gs_plot_profile(const struct gs_run *r, struct gs_outfile *out, struct
         double m = r->regimen->missed_h[i];
         if (m < t0 || m > t1)
             continue;
-        PLFLT mx = m * u, my = 0.075 * ymax;
-        pllsty(2);
-        pljoin(mx, 0.0, mx, 0.06 * ymax);
-        pllsty(1);
-        plschr(0.0, 0.8);
-        plssym(0.0, 1.4);
-        plpoin(1, &mx, &my, 5);
+        gs__missed_dose_mark(m * u, ymax);
     }
     plwidth(1.0);
     gs_free(t);

@@ -135,6 +135,16 @@ static gs_status line(const double *t, const double *y, size_t n, double u)
     return GS_OK;
 }
 
+/* The target as a dashed line across frame f. */
+static void goal_line(const struct gs__frame *f, double goal)
+{
+    plcol0(COL_GOAL);
+    plwidth(2.0);
+    pllsty(2);
+    pljoin(f->x0, goal, f->x1, goal);
+    pllsty(1);
+}
+
 /* A dot of DOT_PX pixels centred on data point (x, y) of frame f: a filled 24-gon (its
  * vertices' mean is the point) with a white rim, so that dots side by side stay apart. */
 static void dot(const struct gs__frame *f, double x, double y)
@@ -302,11 +312,7 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
     if (st || (st = line(r->t_h, r->ipred, r->n_grid, a.u)))
         goto nomem;
     if (target) {
-        plcol0(COL_GOAL);
-        plwidth(2.0);
-        pllsty(2);
-        pljoin(f->x0, goal, f->x1, goal);
-        pllsty(1);
+        goal_line(f, goal);
     }
     /* dose ticks and missed doses over the lines, so that the first dose's tick shows */
     plcol0(GS__COL_RED);
@@ -322,13 +328,7 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
         double m = req->regimen->missed_h[i];
         if (m < 0.0 || m > t_end)
             continue;
-        PLFLT mx = m * a.u, my = 0.075 * ymax;
-        pllsty(2);
-        pljoin(mx, 0.0, mx, 0.06 * ymax);
-        pllsty(1);
-        plschr(0.0, 0.8);
-        plssym(0.0, 1.4);
-        plpoin(1, &mx, &my, 5);
+        gs__missed_dose_mark(m * a.u, ymax);
     }
     for (size_t j = 0; j < r->n_levels; j++)
         if (isfinite(r->fit[j].observed))
@@ -346,11 +346,7 @@ gs_status gs_plot_tdm(const struct gs_tdm_request *req, const struct gs_tdm_resu
         plwidth(2.5);
         if ((st = line(tr->t_h, tr->ipred, tr->n_grid, b.u)))
             goto nomem;
-        plcol0(COL_GOAL);
-        plwidth(2.0);
-        pllsty(2);
-        pljoin(f->x0, goal, f->x1, goal);
-        pllsty(1);
+        goal_line(f, goal);
         /* its doses, evenly over the day (on dialysis the supplements vary: none drawn) */
         plcol0(GS__COL_RED);
         for (int k = 0; tr->period_h <= 24.0 && tr->ii_h > 0.0 && k * tr->ii_h <= tr->period_h; k++)
