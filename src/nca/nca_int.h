@@ -48,21 +48,4 @@ extern size_t nca_parallel_reads; /* readings done in parallel (for the tests) *
 /* Asks for transparent huge pages on a large allocation (advice only). */
 void nca_advise_huge(void *ptr, size_t bytes);
 
-#ifdef NCA_TIMING
-#include <stdio.h>
-#include <time.h>
-static inline void nca_stamp(const char *what)
-{
-    static double last, lastc;
-    struct timespec ts, tc;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &tc);
-    double t = ts.tv_sec + 1e-9 * ts.tv_nsec, c = tc.tv_sec + 1e-9 * tc.tv_nsec;
-    if (what)
-        fprintf(stderr, "  %-14s %.3f cpu %.3f\n", what, t - last, c - lastc);
-    last = t, lastc = c;
-}
-#else
-#define nca_stamp(x) ((void)0)
-#endif
 #endif

@@ -612,7 +612,6 @@ static gs_status build(struct parser *p, gs_nca_data *d)
     }
     if (bad && p->ln == NULL) {
         p->redo = 1;
-        nca_stamp("redo");
         return GS_INPUT;
     }
     if (bad) {
@@ -964,9 +963,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
     slot[0] = 0;
     for (int k = 0; k < nt; k++)
         slot[k + 1] = slot[k] + lines[k];
-    nca_stamp("count");
     int ok = alloc_rows(p, slot[nt], 0) == GS_OK;
-    nca_stamp("alloc");
     if (ok) {
 #pragma omp parallel for num_threads(nt) schedule(static, 1) reduction(&& : ok)
         for (int k = 0; k < nt; k++) {
@@ -986,10 +983,8 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
             lines[k] = l;
         }
     }
-    nca_stamp("chunks");
     int joined = ok ? join_distinct(p, cp, nt, slot, lines, line) : 0;
     ok = joined >= 0 && ok;
-    nca_stamp(joined > 0 ? "join-distinct" : "join-merge");
     uint32_t *map = NULL;
     if (ok && !joined) { /* chunk 0 becomes p's start; the others join it in order */
         p->prof = cp[0].prof, p->key = cp[0].key, p->n_prof = cp[0].n_prof;
@@ -1025,7 +1020,6 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
         p->n_rows += c->n_rows;
         base += lines[k];
     }
-    nca_stamp("join");
     gs_free(map);
     for (int k = 0; k < nt; k++)
         free_profiles(&cp[k]);
@@ -1066,7 +1060,6 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
     int have_header = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         pos = 3;
-    nca_stamp(NULL);
     gs_status st = parse_lines(&p, text, &pos, len, &line, &have_header, 1);
     if (threads <= 0)
         threads = omp_get_max_threads();
@@ -1091,10 +1084,8 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
                           "%s: no concentrations after the header; allowed "
                           "one row per sample",
                           origin);
-    nca_stamp("parse-end");
     if (st == GS_OK)
         st = build(&p, d);
-    nca_stamp("build");
     if (st == GS_OK)
         d->crossover = p.col[K_SEQ] >= 0;
     int redo = p.redo;
@@ -1104,7 +1095,6 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
     gs_free(p.ln);
     gs_free(p.bq);
     free_profiles(&p);
-    nca_stamp("free");
     if (st != GS_OK) {
         gs_nca_data_free(d);
         if (redo) /* the parallel reading found an error it cannot name: the serial one can */
@@ -1129,7 +1119,6 @@ gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, str
         *out = NULL;
     if (path == NULL)
         return gs_error_set(err, GS_INPUT, "FILE", "no data file given");
-    nca_stamp(NULL);
     int is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
@@ -1144,7 +1133,6 @@ gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, str
 #else
         void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fileno(f), 0);
 #endif
-        nca_stamp("mmap");
         if (m != MAP_FAILED) {
             fclose(f);
             gs_status st = nca_parse_threads(out, m, size, path, threads, err);

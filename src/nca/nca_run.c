@@ -273,7 +273,6 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
     nca_advise_huge(a->res, (n ? n : 1) * sizeof *a->res);
     for (size_t p = 0; p < n; p++)
         maxn = d->prof[p].n > maxn ? d->prof[p].n : maxn;
-    nca_stamp(NULL);
     int failed = 0;
     struct gs_error perr = GS_ERROR_INIT;
     double *cols = gs_malloc(GS_NCA_N_PARAMS * (n ? n : 1) * sizeof *cols);
@@ -309,7 +308,6 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
         }
         gs_free(work);
     }
-    nca_stamp("profiles");
     if (failed) {
         gs_free(cols);
         gs_nca_analysis_free(a);
@@ -376,7 +374,6 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
             }
         gs_free(x);
     }
-    nca_stamp("summaries");
     gs_free(cols);
     if (nomem) {
         gs_nca_analysis_free(a);
