@@ -925,6 +925,7 @@ static int join_distinct(struct parser *p, struct parser *cp, int nt, const size
     for (int k = 0; k < nt; k++)
         p->n_rows += cp[k].n_rows;
     p->n_seg = nt, p->sorted = 1;
+    nca_joins_in_place++;
     return 1;
 }
 
@@ -1037,6 +1038,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
 
 size_t nca_parallel_min_bytes = (size_t)1 << 20; /* the parallel reading pays from about 1 MB */
 size_t nca_parallel_reads;
+size_t nca_joins_in_place;
 
 gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, const char *origin,
                             int threads, struct gs_error *err)
