@@ -45,6 +45,7 @@ gs_status nca_read_threads(gs_nca_data **out, const char *path, int threads, str
 /* Below this many bytes after the header the reading is serial (tests lower it). */
 extern size_t nca_parallel_min_bytes;
 extern size_t nca_parallel_reads; /* readings done in parallel (for the tests) */
+extern size_t nca_joins_in_place; /* of them, chunks of distinct profiles kept in place */
 /* Asks for transparent huge pages on a large allocation (advice only). */
 void nca_advise_huge(void *ptr, size_t bytes);
 

@@ -131,8 +131,49 @@ static void lambda_z(const double *t, const double *c, size_t m, size_t itmax, s
     double best_adj = o->min_points > 1 ? 0.0 : -INFINITY;
     double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
     int k = 0;
-    /* first pass: the best adjusted r^2; second pass: the choice (fits are recomputed: cheap) */
-    for (int pass = 0; pass < 2; pass++) {
+    enum { KEPT = 64 };
+    if (n <= KEPT) { /* one pass keeping every fit; the choice among them after */
+        struct {
+            double slope, r2, adj, x, mx, my;
+            int k;
+        } fit[KEPT];
+        int nf = 0;
+        for (size_t j = il + 1; j-- > lo;) {
+            if (!(c[j] > 0 && t[j] > 0))
+                continue;
+            double x = t[j], y = log(c[j]);
+            k++;
+            double dx = x - mx, dy = y - my;
+            mx += dx / k;
+            my += dy / k;
+            sxx += dx * (x - mx);
+            sxy += dx * (y - my);
+            syy += dy * (y - my);
+            if (k < o->min_points)
+                continue;
+            double slope = sxy / sxx;
+            double r2 = sxy * sxy / (sxx * syy);
+            double adj = 1.0 - (1.0 - r2) * (k - 1) / (double)(k - 2);
+            if (adj > best_adj) /* NaN (a flat line) never is */
+                best_adj = adj;
+            fit[nf].slope = slope, fit[nf].r2 = r2, fit[nf].adj = adj, fit[nf].x = x;
+            fit[nf].mx = mx, fit[nf].my = my, fit[nf].k = k, nf++;
+        }
+        for (int f = nf; f-- > 0;) /* the most points among the acceptable fits */
+            if (fit[f].adj > best_adj - o->adj_r2_factor && -fit[f].slope > 0) {
+                r->lambda_z = -fit[f].slope;
+                r->r2 = fit[f].r2;
+                r->adj_r2 = fit[f].adj;
+                r->lz_n = fit[f].k;
+                r->lz_tfirst_h = fit[f].x;
+                r->lz_tlast_h = t[il];
+                r->clast_pred = exp(fit[f].my + fit[f].slope * (t[il] - fit[f].mx));
+                break;
+            }
+    }
+    /* more candidates than kept: first pass the best adjusted r^2, second pass the choice (the
+     * fits recomputed, identically) */
+    for (int pass = n <= KEPT ? 2 : 0; pass < 2; pass++) {
         mx = my = sxx = sxy = syy = 0;
         k = 0;
         int chosen = 0;

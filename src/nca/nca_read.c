@@ -38,17 +38,21 @@ static const char *const col_names[N_K][4] = {
     [K_TRT] = {"TREATMENT", "TRT", "FORM", NULL},
 };
 
+enum { MAX_CHUNKS = 64 };
+
 /* The observations are kept one array per field, in file order, and sorted by profile and time
  * only when the file was not already (the usual file needs no sort). Dose records are not kept:
  * each profile holds its last dose. The profiles' texts live in one buffer, by offset while
- * reading (it grows), as pointers once read. */
+ * reading (it grows), as pointers once read. A parallel reading whose chunks hold distinct
+ * profiles in order leaves each chunk's rows where they were read: one segment per chunk, its
+ * rows numbering its profiles from prof0. */
 struct parser {
     const char *origin;
     int col[N_K]; /* field index of each known column, -1 if absent */
     int n_fields; /* in the header */
     char names[GS_NCA_MAX_COLUMNS][40];
     double *t, *c;
-    uint32_t *pr, *ln; /* profile index and line of each observation */
+    uint32_t *pr, *ln; /* profile index and line of each observation (ln: serial reading only) */
     unsigned char *bq;
     size_t n_rows, cap_rows;
     int borrowed; /* the five arrays are a slice of another parser's (a chunk: never grown) */
@@ -60,8 +64,14 @@ struct parser {
     size_t n_text, cap_text;
     uint32_t *hash; /* profile index + 1, 0 empty */
     size_t hash_cap;
-    size_t hint; /* expected profiles (from the lines): the first sizes */
-    size_t last; /* the previous row's profile + 1 (0: none) */
+    size_t hint;      /* expected profiles (from the lines): the hash's first size */
+    size_t prof_hint; /* the profile arrays' first size (0: hint) */
+    size_t last;      /* the previous row's profile + 1 (0: none) */
+    struct {
+        size_t row0, n_rows, prof0;
+    } seg[MAX_CHUNKS];
+    int n_seg; /* 0: one, all rows */
+    int redo;  /* an error found without line numbers: read again serially for its message */
     struct gs_error *err;
 };
 
@@ -171,7 +181,8 @@ static gs_status profile_of(struct parser *p, const char *id, size_t idn, const 
         j = (j + 1) & (p->hash_cap - 1);
     }
     if (p->n_prof == p->cap_prof) {
-        size_t cap = p->cap_prof ? 2 * p->cap_prof : p->hint > 64 ? p->hint : 64;
+        size_t first = p->prof_hint ? p->prof_hint : p->hint;
+        size_t cap = p->cap_prof ? 2 * p->cap_prof : first > 64 ? first : 64;
         struct nca_prof *np = gs_realloc(p->prof, cap * sizeof *np);
         if (np == NULL)
             return nomem(p);
@@ -345,10 +356,12 @@ static gs_status add_obs(struct parser *p, size_t prof, size_t line, double t, d
         if (npr == NULL)
             return nomem(p);
         p->pr = npr;
-        uint32_t *nln = gs_realloc(p->ln, cap * sizeof *nln);
-        if (nln == NULL)
-            return nomem(p);
-        p->ln = nln;
+        if (p->ln != NULL || p->cap_rows == 0) {
+            uint32_t *nln = gs_realloc(p->ln, cap * sizeof *nln);
+            if (nln == NULL)
+                return nomem(p);
+            p->ln = nln;
+        }
         unsigned char *nb = gs_realloc(p->bq, cap);
         if (nb == NULL)
             return nomem(p);
@@ -357,7 +370,9 @@ static gs_status add_obs(struct parser *p, size_t prof, size_t line, double t, d
     size_t i = p->n_rows++;
     if (i > 0 && p->sorted && (prof < p->pr[i - 1] || (prof == p->pr[i - 1] && t < p->t[i - 1])))
         p->sorted = 0;
-    p->t[i] = t, p->c[i] = c, p->pr[i] = (uint32_t)prof, p->ln[i] = (uint32_t)line, p->bq[i] = blq;
+    p->t[i] = t, p->c[i] = c, p->pr[i] = (uint32_t)prof, p->bq[i] = blq;
+    if (p->ln)
+        p->ln[i] = (uint32_t)line;
     return GS_OK;
 }
 
@@ -512,7 +527,8 @@ static int cmp_row(const void *a, const void *b)
     return (x->ln > y->ln) - (x->ln < y->ln);
 }
 
-/* Sorts the observations by (profile, time, line) when the file did not have them so. */
+/* Sorts the observations by (profile, time, line) when the file did not have them so (without
+ * line numbers: by file order, which is the same). */
 static gs_status sort_rows(struct parser *p)
 {
     size_t n = p->n_rows;
@@ -520,54 +536,93 @@ static gs_status sort_rows(struct parser *p)
     if (r == NULL)
         return nomem(p);
     for (size_t i = 0; i < n; i++)
-        r[i] = (struct row){p->t[i], p->c[i], p->pr[i], p->ln[i], p->bq[i]};
+        r[i] = (struct row){p->t[i], p->c[i], p->pr[i], p->ln ? p->ln[i] : (uint32_t)i, p->bq[i]};
     qsort(r, n, sizeof *r, cmp_row);
-    for (size_t i = 0; i < n; i++)
-        p->t[i] = r[i].t, p->c[i] = r[i].c, p->pr[i] = r[i].pr, p->ln[i] = r[i].ln,
-        p->bq[i] = r[i].bq;
+    for (size_t i = 0; i < n; i++) {
+        p->t[i] = r[i].t, p->c[i] = r[i].c, p->pr[i] = r[i].pr, p->bq[i] = r[i].bq;
+        if (p->ln)
+            p->ln[i] = r[i].ln;
+    }
     gs_free(r);
     p->sorted = 1;
     return GS_OK;
 }
 
-/* Groups the observations into profiles, in place: sorted by time, from the last dose on. */
-static gs_status build(struct parser *p, gs_nca_data *d)
+/* Groups rows [row0, row0 + n) (sorted; of profiles prof0 + pr) into their profiles, in place:
+ * from the last dose on, times from it. 0, or 1 + the row of a time given twice (*prev: the row
+ * of its first). */
+static size_t build_rows(struct parser *p, size_t row0, size_t n, size_t prof0, size_t *prev)
 {
-    gs_status st;
-    if (p->n_rows == 0) { /* arrays of one, never read */
-        if ((st = add_obs(p, 0, 0, 0, 0, 0)) != GS_OK)
-            return st;
-        p->n_rows = 0;
-    }
-    if (!p->sorted && (st = sort_rows(p)) != GS_OK)
-        return st;
-    size_t n = p->n_rows, k = 0;
-    for (size_t i = 0; i < n;) {
+    size_t end = row0 + n, k = row0;
+    for (size_t i = row0; i < end;) {
         size_t j = i;
-        struct nca_prof *q = &p->prof[p->pr[i]];
+        uint32_t pr = p->pr[i];
+        struct nca_prof *q = &p->prof[prof0 + pr];
         double t0 = isinf(q->dose_time) ? 0.0 : q->dose_time;
         q->off = k;
-        size_t prev_line = 0;
+        size_t prev_row = 0;
         double prev_t = -1;
-        for (; j < n && p->pr[j] == p->pr[i]; j++) {
+        for (; j < end && p->pr[j] == pr; j++) {
             double t = p->t[j];
             if (t < t0)
                 continue;
             if (t == prev_t) {
-                char msg[200];
-                snprintf(msg, sizeof msg,
-                         "h again for ID %s (line %zu); allowed one "
-                         "concentration per time",
-                         p->text + p->key[p->pr[i]][0], prev_line);
-                return gs_error_set(p->err, GS_INPUT, "TIME", "%s: line %zu, column %s: '%g' %s",
-                                    p->origin, (size_t)p->ln[j], p->names[p->col[K_TIME]], t, msg);
+                *prev = prev_row;
+                return j + 1;
             }
-            prev_t = t, prev_line = p->ln[j];
+            prev_t = t, prev_row = j;
             p->t[k] = t - t0, p->c[k] = p->c[j], p->bq[k] = p->bq[j]; /* k <= j */
             k++;
         }
         q->n = k - q->off;
         i = j;
+    }
+    return 0;
+}
+
+/* Groups the observations into profiles (each segment on its own thread): sorted by time, from
+ * the last dose on. A time given twice in a profile is an error, named with its lines; without
+ * line numbers (a parallel reading) p->redo asks for the serial reading that has them. */
+static gs_status build(struct parser *p, gs_nca_data *d)
+{
+    gs_status st;
+    if (p->n_rows == 0 && p->t == NULL) { /* arrays of one, never read */
+        if ((st = add_obs(p, 0, 0, 0, 0, 0)) != GS_OK)
+            return st;
+        p->n_rows = 0;
+    }
+    if (p->n_seg == 0) {
+        if (!p->sorted && (st = sort_rows(p)) != GS_OK)
+            return st;
+        p->seg[0].row0 = 0, p->seg[0].n_rows = p->n_rows, p->seg[0].prof0 = 0;
+        p->n_seg = 1;
+    }
+    size_t bad = 0, prev = 0;
+    if (p->n_seg == 1) {
+        bad = build_rows(p, p->seg[0].row0, p->seg[0].n_rows, p->seg[0].prof0, &prev);
+    } else {
+#pragma omp parallel for num_threads(p->n_seg) schedule(static, 1)
+        for (int k = 0; k < p->n_seg; k++) {
+            size_t pv = 0;
+            if (build_rows(p, p->seg[k].row0, p->seg[k].n_rows, p->seg[k].prof0, &pv)) {
+#pragma omp atomic write
+                bad = 1;
+            }
+        }
+    }
+    if (bad && p->ln == NULL) {
+        p->redo = 1;
+        return GS_INPUT;
+    }
+    if (bad) {
+        size_t j = bad - 1;
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "h again for ID %s (line %zu); allowed one "
+                 "concentration per time",
+                 p->text + p->key[p->seg[0].prof0 + p->pr[j]][0], (size_t)p->ln[prev]);
+        return gs_error_set(p->err, GS_INPUT, "TIME", "%s: line %zu, column %s: '%g' %s", p->origin,
+                            (size_t)p->ln[j], p->names[p->col[K_TIME]], p->t[j], msg);
     }
     for (size_t i = 0; i < p->n_prof; i++) {
         struct nca_prof *q = &p->prof[i];
@@ -601,27 +656,37 @@ void nca_advise_huge(void *ptr, size_t bytes)
 
 static size_t count_newlines(const char *s, size_t n)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) /* vectorised by the compiler */
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+    size_t k = 0, i = 0;
+    for (; i + 8 <= n; i += 8) { /* eight bytes at a time: exact count of the bytes equal to LF */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w ^ (ones * '\n');                  /* LF bytes become 0 */
+        uint64_t z = ~(((x & low7) + low7) | x) & ~low7; /* high bit set exactly in 0 bytes */
+        k += (size_t)(((z >> 7) * ones) >> 56);          /* the sum of the eight 0/1 bytes */
+    }
+    for (; i < n; i++)
         k += s[i] == '\n';
     return k;
 }
 
-/* The observation arrays, for at most `cap` rows (one per line left). */
-static gs_status alloc_rows(struct parser *p, size_t cap)
+/* The observation arrays, for at most `cap` rows (one per line left); line numbers when
+ * `lines`. */
+static gs_status alloc_rows(struct parser *p, size_t cap, int lines)
 {
     cap = cap ? cap : 1;
     p->t = gs_malloc(cap * sizeof *p->t);
     p->c = gs_malloc(cap * sizeof *p->c);
     p->pr = gs_malloc(cap * sizeof *p->pr);
-    p->ln = gs_malloc(cap * sizeof *p->ln);
+    p->ln = lines ? gs_malloc(cap * sizeof *p->ln) : NULL;
     p->bq = gs_malloc(cap);
-    if (!p->t || !p->c || !p->pr || !p->ln || !p->bq)
+    if (!p->t || !p->c || !p->pr || (lines && !p->ln) || !p->bq)
         return nomem(p);
     nca_advise_huge(p->t, cap * sizeof *p->t);
     nca_advise_huge(p->c, cap * sizeof *p->c);
     nca_advise_huge(p->pr, cap * sizeof *p->pr);
-    nca_advise_huge(p->ln, cap * sizeof *p->ln);
+    if (lines)
+        nca_advise_huge(p->ln, cap * sizeof *p->ln);
     nca_advise_huge(p->bq, cap);
     p->cap_rows = cap;
     return GS_OK;
@@ -717,15 +782,164 @@ static int merge_profiles(struct parser *p, const struct parser *c, size_t base,
     return 1;
 }
 
-/* Reads the rows after the header in `threads` chunks split at line ends, each with its own
- * parser and profiles, then joins them in file order: profiles numbered by first appearance,
- * observations in file order with their file lines, exactly as one serial pass would. Any error
- * in any chunk, or a disagreement between chunks, returns 0 with p as it was: the caller then
- * reads serially, which stops at the first error with its message. 1 when done. */
+/* The ID and PERIOD of the data line at text[a, end) (trimmed, as data_row splits them), or
+ * *id NULL for a blank, comment or short line; returns where the next line starts. Only for
+ * placing chunk boundaries: the parse itself decides what a line is. */
+static size_t line_key(const struct parser *p, const char *text, size_t a, size_t end,
+                       const char **id, size_t *idn, const char **per, size_t *pern)
+{
+    const char *s = text + a, *nl = memchr(s, '\n', end - a);
+    size_t n = nl ? (size_t)(nl - s) : end - a, next = a + n + (nl != NULL);
+    if (n && s[n - 1] == '\r')
+        n--;
+    *id = NULL, *per = "", *idn = *pern = 0;
+    const char *b = s;
+    size_t bn = n;
+    trim(&b, &bn);
+    if (bn == 0 || b[0] == '#')
+        return next;
+    int f = 0, want = p->col[K_ID] > p->col[K_PER] ? p->col[K_ID] : p->col[K_PER];
+    for (size_t i = 0; f <= want; f++) {
+        size_t e = i;
+        while (e < n && s[e] != ',')
+            e++;
+        const char *fs = s + i;
+        size_t fl = e - i;
+        trim(&fs, &fl);
+        if (f == p->col[K_ID])
+            *id = fs, *idn = fl;
+        else if (f == p->col[K_PER])
+            *per = fs, *pern = fl;
+        if (e == n && f < want) { /* fewer fields than needed */
+            *id = NULL;
+            break;
+        }
+        i = e + 1;
+    }
+    return next;
+}
+
+/* A line start at or after s where a new profile begins (its ID or PERIOD differs from the data
+ * line before), looked for over the next 4096 lines; s when there is none. A chunk boundary
+ * there gives chunks with distinct profiles, which join without moving rows. */
+static size_t profile_start(const struct parser *p, const char *text, size_t s, size_t end)
+{
+    const char *pid = NULL, *pper = "";
+    size_t pidn = 0, ppern = 0, at = s;
+    for (int l = 0; l < 4096 && at < end; l++) {
+        const char *id, *per;
+        size_t idn, pern, next = line_key(p, text, at, end, &id, &idn, &per, &pern);
+        if (id != NULL) {
+            if (pid != NULL && (idn != pidn || pern != ppern || memcmp(id, pid, idn) != 0 ||
+                                memcmp(per, pper, pern) != 0))
+                return at;
+            pid = id, pidn = idn, pper = per, ppern = pern;
+        }
+        at = next;
+    }
+    return s;
+}
+
+/* 1 when chunk c has the profile (id, per) of hash hv (read only: chunks probe each other). */
+static int has_profile(const struct parser *c, const char *id, const char *per, size_t hv)
+{
+    if (c->hash == NULL)
+        return 0;
+    for (size_t j = hv & (c->hash_cap - 1); c->hash[j]; j = (j + 1) & (c->hash_cap - 1)) {
+        size_t q = c->hash[j] - 1;
+        if (c->key[q][4] == hv && strcmp(c->text + c->key[q][0], id) == 0 &&
+            strcmp(c->text + c->key[q][1], per) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Chunks whose rows are each in order and whose profiles are all distinct: their profiles are
+ * concatenated (texts and lines rebased, in parallel) and their rows stay where they were read,
+ * one segment per chunk. 1 when done (cp's profile arrays then belong to p), 0 when the chunks
+ * are not so (nothing changed), -1 out of memory. */
+static int join_distinct(struct parser *p, struct parser *cp, int nt, const size_t *slot,
+                         const size_t *lines, size_t line)
+{
+    for (int k = 0; k < nt; k++)
+        if (!cp[k].sorted)
+            return 0;
+    int dup = 0;
+    for (int k = 1; k < nt && !dup; k++) {
+        const struct parser *c = &cp[k];
+#pragma omp parallel for num_threads(nt) schedule(static, 4096) reduction(|| : dup)
+        for (size_t i = 0; i < c->n_prof; i++) {
+            const char *id = c->text + c->key[i][0], *per = c->text + c->key[i][1];
+            for (int j = 0; j < k && !dup; j++)
+                dup = has_profile(&cp[j], id, per, c->key[i][4]);
+        }
+    }
+    if (dup)
+        return 0;
+    size_t poff[MAX_CHUNKS + 1], toff[MAX_CHUNKS + 1], base[MAX_CHUNKS];
+    poff[0] = toff[0] = 0, base[0] = line;
+    for (int k = 0; k < nt; k++) {
+        poff[k + 1] = poff[k] + cp[k].n_prof, toff[k + 1] = toff[k] + cp[k].n_text;
+        if (k > 0)
+            base[k] = base[k - 1] + lines[k - 1];
+    }
+    struct parser *c0 = &cp[0];
+    size_t np = poff[nt] ? poff[nt] : 1, nx = toff[nt] ? toff[nt] : 1;
+    if (np > c0->cap_prof) {
+        struct nca_prof *q = gs_realloc(c0->prof, np * sizeof *q);
+        if (q == NULL)
+            return -1;
+        c0->prof = q;
+        size_t(*nk)[5] = gs_realloc(c0->key, np * sizeof *nk);
+        if (nk == NULL)
+            return -1;
+        c0->key = nk, c0->cap_prof = np;
+    }
+    if (nx > c0->cap_text) {
+        char *t = gs_realloc(c0->text, nx);
+        if (t == NULL)
+            return -1;
+        c0->text = t, c0->cap_text = nx;
+    }
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+    for (int k = 0; k < nt; k++) {
+        const struct parser *c = &cp[k];
+        if (k > 0 && c->n_text)
+            memcpy(c0->text + toff[k], c->text, c->n_text);
+        for (size_t i = 0; i < c->n_prof; i++) {
+            struct nca_prof q = c->prof[i];
+            q.seq_line += q.seq_line ? base[k] : 0, q.trt_line += q.trt_line ? base[k] : 0;
+            q.dose_line += q.dose_line ? base[k] : 0;
+            size_t g = poff[k] + i;
+            c0->prof[g] = q;
+            for (int a = 0; a < 4; a++)
+                c0->key[g][a] = c->key[i][a] + toff[k];
+            c0->key[g][4] = c->key[i][4];
+        }
+        p->seg[k].row0 = slot[k], p->seg[k].n_rows = c->n_rows, p->seg[k].prof0 = poff[k];
+    }
+    p->prof = c0->prof, p->key = c0->key, p->n_prof = poff[nt], p->cap_prof = c0->cap_prof;
+    p->text = c0->text, p->n_text = toff[nt], p->cap_text = c0->cap_text;
+    c0->prof = NULL, c0->key = NULL, c0->text = NULL;
+    p->n_rows = 0;
+    for (int k = 0; k < nt; k++)
+        p->n_rows += cp[k].n_rows;
+    p->n_seg = nt, p->sorted = 1;
+    nca_joins_in_place++;
+    return 1;
+}
+
+/* Reads the rows after the header in `threads` chunks split at line ends (where a new profile
+ * begins, when one is near), each with its own parser and profiles, then joins them in file
+ * order: profiles numbered by first appearance, observations in file order, exactly as one
+ * serial pass would; the line numbers are not kept (only errors need them). Chunks with
+ * distinct profiles keep their rows in place (join_distinct); otherwise the rows are moved to
+ * follow each other and the profiles merged. Any error in any chunk, or a disagreement between
+ * chunks, returns 0 with p as it was: the caller then reads serially, which stops at the first
+ * error with its message. 1 when done. */
 static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t len, size_t line,
                           int threads)
 {
-    enum { MAX_CHUNKS = 64 };
     int nt = threads < MAX_CHUNKS ? threads : MAX_CHUNKS;
     size_t start[MAX_CHUNKS + 1], lines[MAX_CHUNKS], slot[MAX_CHUNKS + 1];
     start[0] = pos, start[nt] = len;
@@ -733,7 +947,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
         size_t s = pos + (len - pos) / nt * k;
         s = s < start[k - 1] ? start[k - 1] : s;
         const char *nl = memchr(text + s, '\n', len - s);
-        start[k] = nl ? (size_t)(nl - text) + 1 : len;
+        start[k] = nl ? profile_start(p, text, (size_t)(nl - text) + 1, len) : len;
     }
     struct parser *cp = gs_calloc((size_t)nt, sizeof *cp);
     struct gs_error *ce = gs_calloc((size_t)nt, sizeof *ce);
@@ -750,7 +964,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
     slot[0] = 0;
     for (int k = 0; k < nt; k++)
         slot[k + 1] = slot[k] + lines[k];
-    int ok = alloc_rows(p, slot[nt]) == GS_OK;
+    int ok = alloc_rows(p, slot[nt], 0) == GS_OK;
     if (ok) {
 #pragma omp parallel for num_threads(nt) schedule(static, 1) reduction(&& : ok)
         for (int k = 0; k < nt; k++) {
@@ -759,23 +973,26 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
             memcpy(c->col, p->col, sizeof c->col);
             memcpy(c->names, p->names, sizeof c->names);
             c->t = p->t + slot[k], c->c = p->c + slot[k], c->pr = p->pr + slot[k];
-            c->ln = p->ln + slot[k], c->bq = p->bq + slot[k];
+            c->ln = NULL, c->bq = p->bq + slot[k];
             c->cap_rows = lines[k], c->borrowed = 1, c->hint = lines[k] / 8;
+            /* chunk 0's profile arrays become the file's (realloc of a large array asked for
+             * huge pages moves it slowly): sized for every chunk's, only touched pages cost */
+            c->prof_hint = k == 0 ? slot[nt] / 8 : 0;
             size_t at = start[k], l = 0;
             int have_header = 1;
             ok = parse_lines(c, text, &at, start[k + 1], &l, &have_header, 0) == GS_OK;
             lines[k] = l;
         }
     }
+    int joined = ok ? join_distinct(p, cp, nt, slot, lines, line) : 0;
+    ok = joined >= 0 && ok;
     uint32_t *map = NULL;
-    if (ok) { /* chunk 0 becomes p's start; the others join it in order */
+    if (ok && !joined) { /* chunk 0 becomes p's start; the others join it in order */
         p->prof = cp[0].prof, p->key = cp[0].key, p->n_prof = cp[0].n_prof;
         p->cap_prof = cp[0].cap_prof, p->text = cp[0].text, p->n_text = cp[0].n_text;
         p->cap_text = cp[0].cap_text, p->hash = cp[0].hash, p->hash_cap = cp[0].hash_cap;
         p->last = cp[0].last, p->sorted = cp[0].sorted, p->n_rows = cp[0].n_rows;
         cp[0].prof = NULL, cp[0].key = NULL, cp[0].text = NULL, cp[0].hash = NULL;
-        for (size_t i = 0; i < p->n_rows; i++)
-            p->ln[i] += (uint32_t)line;
         for (size_t i = 0; i < p->n_prof; i++) {
             struct nca_prof *q = &p->prof[i];
             q->seq_line += q->seq_line ? line : 0, q->trt_line += q->trt_line ? line : 0;
@@ -783,7 +1000,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
         }
     }
     size_t base = line + lines[0];
-    for (int k = 1; k < nt && ok; k++) {
+    for (int k = 1; k < nt && ok && !joined; k++) {
         struct parser *c = &cp[k];
         gs_free(map);
         map = gs_malloc((c->n_prof ? c->n_prof : 1) * sizeof *map);
@@ -799,8 +1016,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
             if (p->sorted && j > 0 &&
                 (pr < p->pr[j - 1] || (pr == p->pr[j - 1] && t < p->t[j - 1])))
                 p->sorted = 0;
-            p->t[j] = t, p->c[j] = c->c[i], p->pr[j] = pr;
-            p->ln[j] = c->ln[i] + (uint32_t)base, p->bq[j] = c->bq[i];
+            p->t[j] = t, p->c[j] = c->c[i], p->pr[j] = pr, p->bq[j] = c->bq[i];
         }
         p->n_rows += c->n_rows;
         base += lines[k];
@@ -814,7 +1030,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
         free_profiles(p);
         gs_free(p->t), gs_free(p->c), gs_free(p->pr), gs_free(p->ln), gs_free(p->bq);
         p->t = p->c = NULL, p->pr = p->ln = NULL, p->bq = NULL;
-        p->n_rows = p->cap_rows = 0, p->sorted = 1;
+        p->n_rows = p->cap_rows = 0, p->sorted = 1, p->n_seg = 0;
     }
     p->err = err;
     return ok;
@@ -822,6 +1038,7 @@ static int parse_parallel(struct parser *p, const char *text, size_t pos, size_t
 
 size_t nca_parallel_min_bytes = (size_t)1 << 20; /* the parallel reading pays from about 1 MB */
 size_t nca_parallel_reads;
+size_t nca_joins_in_place;
 
 gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, const char *origin,
                             int threads, struct gs_error *err)
@@ -855,7 +1072,7 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
     } else if (st == GS_OK && have_header) {
         size_t lines = count_newlines(text + pos, len - pos) + 1;
         p.hint = lines / 8;
-        st = alloc_rows(&p, lines);
+        st = alloc_rows(&p, lines, 1);
     }
     if (st == GS_OK)
         st = parse_lines(&p, text, &pos, len, &line, &have_header, 0);
@@ -873,6 +1090,7 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
         st = build(&p, d);
     if (st == GS_OK)
         d->crossover = p.col[K_SEQ] >= 0;
+    int redo = p.redo;
     gs_free(p.t);
     gs_free(p.c);
     gs_free(p.pr);
@@ -881,6 +1099,8 @@ gs_status nca_parse_threads(gs_nca_data **out, const char *text, size_t len, con
     free_profiles(&p);
     if (st != GS_OK) {
         gs_nca_data_free(d);
+        if (redo) /* the parallel reading found an error it cannot name: the serial one can */
+            return nca_parse_threads(out, text, len, origin, 1, err);
         return st;
     }
     *out = d;

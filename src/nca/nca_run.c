@@ -120,39 +120,48 @@ static double select_kth(double *x, size_t n, size_t k)
     return x[k];
 }
 
-void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stats *s)
+/* Running sums of one parameter's values (Welford's mean and sum of squares, on the values and
+ * on their logs while all are positive), the finite values copied to scratch for the median. */
+struct acc {
+    size_t k;
+    int positive;
+    double m, ss, ml, ssl, lo, hi;
+};
+
+static inline void acc_add(struct acc *a, double *scratch, double x)
+{
+    if (!isfinite(x))
+        return;
+    size_t k = ++a->k;
+    scratch[k - 1] = x;
+    a->lo = fmin(a->lo, x), a->hi = fmax(a->hi, x);
+    double d = x - a->m;
+    a->m += d / k;
+    a->ss += d * (x - a->m);
+    if (x > 0 && a->positive) {
+        double l = log(x), dl = l - a->ml;
+        a->ml += dl / k;
+        a->ssl += dl * (l - a->ml);
+    } else {
+        a->positive = 0;
+    }
+}
+
+static void acc_stats(const struct acc *a, double *scratch, struct gs_nca_stats *s)
 {
     const double nan = NAN;
+    size_t k = a->k;
     *s = (struct gs_nca_stats){0, nan, nan, nan, nan, nan, nan, nan};
-    size_t k = 0;
-    int positive = 1;
-    double m = 0, ss = 0, ml = 0, ssl = 0, lo = INFINITY, hi = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i]))
-            continue;
-        scratch[k++] = x[i];
-        lo = fmin(lo, x[i]), hi = fmax(hi, x[i]);
-        double d = x[i] - m;
-        m += d / k;
-        ss += d * (x[i] - m);
-        if (x[i] > 0 && positive) {
-            double l = log(x[i]), dl = l - ml;
-            ml += dl / k;
-            ssl += dl * (l - ml);
-        } else {
-            positive = 0;
-        }
-    }
     s->n = k;
     if (k == 0)
         return;
-    s->mean = m;
-    s->sd = k > 1 ? sqrt(ss / (k - 1)) : nan;
-    if (positive) {
-        s->gmean = exp(ml);
-        s->gcv_pct = k > 1 ? 100.0 * sqrt(expm1(ssl / (k - 1))) : nan;
+    s->mean = a->m;
+    s->sd = k > 1 ? sqrt(a->ss / (k - 1)) : nan;
+    if (a->positive) {
+        s->gmean = exp(a->ml);
+        s->gcv_pct = k > 1 ? 100.0 * sqrt(expm1(a->ssl / (k - 1))) : nan;
     }
-    s->min = lo, s->max = hi;
+    s->min = a->lo, s->max = a->hi;
     double upper = select_kth(scratch, k, k / 2);
     if (k % 2) {
         s->median = upper;
@@ -162,6 +171,30 @@ void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stat
             lower = fmax(lower, scratch[i]);
         s->median = 0.5 * (lower + upper);
     }
+}
+
+static const struct acc acc_init = {0, 1, 0, 0, 0, 0, INFINITY, -INFINITY};
+
+void gs_nca_stats(const double *x, size_t n, double *scratch, struct gs_nca_stats *s)
+{
+    struct acc a = acc_init;
+    for (size_t i = 0; i < n; i++)
+        acc_add(&a, scratch, x[i]);
+    acc_stats(&a, scratch, s);
+}
+
+/* gs_nca_stats() of two parameters at once (in place): each value's sums wait on the previous
+ * value's (a chain of divisions), two independent chains run side by side. */
+static void stats_two(double *x, double *y, size_t n, struct gs_nca_stats *sx,
+                      struct gs_nca_stats *sy)
+{
+    struct acc a = acc_init, b = acc_init;
+    for (size_t i = 0; i < n; i++) {
+        acc_add(&a, x, x[i]);
+        acc_add(&b, y, y[i]);
+    }
+    acc_stats(&a, x, sx);
+    acc_stats(&b, y, sy);
 }
 
 /* A crossover's period as 1 or 2 ("1", "2", "01", "P1" are not all the same: only 1 and 2). */
@@ -305,26 +338,39 @@ gs_status gs_nca_analyse(const gs_nca_data *d, const struct gs_nca_options *o,
             }
         }
     }
-    /* the summaries, one parameter per thread (each with its own buffer) */
-    int nomem = 0;
+    /* the summaries, two parameters per task: in place in the columns when every profile is in
+     * the one group, else on copies of the group's values (each thread its own buffers) */
+    int nomem = 0, one = !d->crossover;
 #pragma omp parallel num_threads(threads > 0 ? threads : omp_get_max_threads())
     {
-        double *x = gs_malloc((n ? n : 1) * sizeof *x);
-        if (x == NULL) {
+        double *x = one ? NULL : gs_malloc(2 * (n ? n : 1) * sizeof *x);
+        if (!one && x == NULL) {
 #pragma omp atomic write
             nomem = 1;
         }
 #pragma omp for collapse(2) schedule(dynamic, 1)
         for (size_t g = 0; g < a->n_groups; g++)
-            for (int k = 0; k < GS_NCA_N_PARAMS; k++) {
-                if (x == NULL)
+            for (int k = 0; k < GS_NCA_N_PARAMS; k += 2) {
+                if (!one && x == NULL)
                     continue;
-                const double *col = cols + (size_t)k * n;
-                size_t m = 0;
-                for (size_t p = 0; p < n; p++)
-                    if (!d->crossover || strcmp(d->prof[p].treatment, a->group[g]) == 0)
-                        x[m++] = col[p];
-                gs_nca_stats(x, m, x, &a->stats[g][k]); /* in place: scratch may be x */
+                int two = k + 1 < GS_NCA_N_PARAMS;
+                double *xa = cols + (size_t)k * n, *xb = two ? xa + n : NULL;
+                size_t m = n;
+                if (!one) {
+                    m = 0;
+                    for (size_t p = 0; p < n; p++)
+                        if (strcmp(d->prof[p].treatment, a->group[g]) == 0) {
+                            x[m] = xa[p];
+                            if (two)
+                                x[n + m] = xb[p];
+                            m++;
+                        }
+                    xa = x, xb = two ? x + n : NULL;
+                }
+                if (two) /* in place: the values are their own scratch */
+                    stats_two(xa, xb, m, &a->stats[g][k], &a->stats[g][k + 1]);
+                else
+                    gs_nca_stats(xa, m, xa, &a->stats[g][k]);
             }
         gs_free(x);
     }

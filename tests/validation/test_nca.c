@@ -543,7 +543,9 @@ static void against_r(void **state)
 /* The reader gives the same profiles, bit for bit, and the same first error on any number of
  * threads (chunks split at line ends, joined in file order): NONMEM-style rows with repeated
  * doses, a profile whose rows come back later in the file, times out of order, BLQ, missing
- * values, comments and CRLF; and errors that only show when the chunks are joined. */
+ * values, comments and CRLF (chunks joined by merging); a crossover in order (chunks of
+ * distinct profiles, joined in place); and errors that only show when the chunks are joined or
+ * their rows grouped (read again serially for the message). */
 static char *reader_text(int variant, size_t *len)
 {
     size_t cap = 1 << 20, n = 0;
@@ -563,7 +565,7 @@ static char *reader_text(int variant, size_t *len)
     }
     /* profile 3 comes back at the end of the file */
     n += (size_t)snprintf(s + n, cap - n, "3,20,1e-3,0,0,0,0\n3,19,.5,0,0,0,0\n");
-    if (variant == 1) /* a duplicate time, found when the chunks are joined */
+    if (variant == 1 || variant == 3) /* a duplicate time, found when the chunks are joined */
         n += (size_t)snprintf(s + n, cap - n, "7,4,2,0,0,0,0\n");
     if (variant == 2) /* a bad number near the end, after rows of every chunk */
         n += (size_t)snprintf(s + n, cap - n, "8,30,1x,0,0,0,0\n");
@@ -578,10 +580,12 @@ static char *dose_text(int variant, size_t *len)
     n += (size_t)snprintf(s + n, cap - n, "ID,TIME,CONC,DOSE,SEQ,PER,TRT\n");
     for (int id = 1; id <= 2500; id++)
         for (int per = 1; per <= 2; per++)
-            for (int k = 0; k < 5; k++)
-                n += (size_t)snprintf(s + n, cap - n, "S%d,%d,%g,100,%s,%d,%s\n", id, k,
-                                      k ? 5.0 / k : 0.0, id % 2 ? "RT" : "TR", per,
-                                      (id % 2) == (per == 1) ? "R" : "T");
+            for (int k = 0; k < 5; k++) /* variant 3: a time twice in a profile mid-file, found
+                                           inside a chunk of distinct profiles */
+                for (int twice = 0; twice < (variant == 3 && id == 1250 && k == 2 ? 2 : 1); twice++)
+                    n += (size_t)snprintf(s + n, cap - n, "S%d,%d,%g,100,%s,%d,%s\n", id, k,
+                                          k ? 5.0 / k : 0.0, id % 2 ? "RT" : "TR", per,
+                                          (id % 2) == (per == 1) ? "R" : "T");
     if (variant == 1) /* another DOSE for S2 period 1, lines after its first */
         n += (size_t)snprintf(s + n, cap - n, "S2,9,1,200,TR,1,T\n");
     if (variant == 2) /* another treatment */
@@ -615,7 +619,7 @@ static void reader_threads(void **state)
     size_t saved = nca_parallel_min_bytes;
     nca_parallel_min_bytes = 0;
     for (int kind = 0; kind < 2; kind++)
-        for (int variant = 0; variant < 3; variant++) {
+        for (int variant = 0; variant < 4; variant++) {
             size_t len = 0;
             char *text = kind ? dose_text(variant, &len) : reader_text(variant, &len);
             struct gs_error e1 = GS_ERROR_INIT;
@@ -631,11 +635,13 @@ static void reader_threads(void **state)
             for (int th = 2; th <= 7; th++) {
                 struct gs_error e = GS_ERROR_INIT;
                 gs_nca_data *d = NULL;
-                size_t before = nca_parallel_reads;
+                size_t before = nca_parallel_reads, in_place = nca_joins_in_place;
                 gs_status s = nca_parse_threads(&d, text, len, "t.csv", th, &e);
                 assert_int_equal(s, s1);
                 if (s1 == GS_OK) {
                     assert_int_equal(nca_parallel_reads, before + 1); /* chunks were used */
+                    /* the crossover in order joins in place, the other file by merging */
+                    assert_int_equal(nca_joins_in_place, in_place + (kind == 1));
                     same_data(d1, d);
                 } else {
                     assert_string_equal(e.msg, e1.msg);
