@@ -574,6 +574,23 @@ static int thread_num(void)
 #endif
 }
 
+/* Counts n more subjects simulated into *done (shared by the team; NULL: not counted) and, on
+ * the team's first thread, reports the count as progress while it is below the total (the
+ * total is reported once the last span is reduced): a span can take seconds, and progress
+ * waits for no barrier. */
+static void count_done(const struct gs_pop_config *c, long *done, long n)
+{
+    if (done == NULL || c->on_progress == NULL)
+        return;
+    long d;
+#ifdef _OPENMP
+#pragma omp atomic capture
+#endif
+    d = *done += n;
+    if (thread_num() == 0 && d < c->n)
+        c->on_progress(c->ctx, d, c->n);
+}
+
 /* Simulates subjects start .. start + m - 1 into work[0..m) (their statuses in work[b].st).
  * Called by every thread of a team: its loops are orphaned worksharing (with no enclosing
  * parallel region, or without OpenMP, one thread runs them all). start is a multiple of blk:
@@ -581,14 +598,16 @@ static int thread_num(void)
  * subjects, so which subjects share a batch never depends on threads, ranks or the range. */
 static void simulate_range(const struct gs_pop_config *c, const struct grid *g, long start, long m,
                            long blk, struct subject_work *work, struct subject_work **order,
-                           double *lanes_scratch, size_t lanes_size)
+                           double *lanes_scratch, size_t lanes_size, long *done)
 {
     if (!lanes_scratch) {
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 4)
 #endif
-        for (long b = 0; b < m; b++)
+        for (long b = 0; b < m; b++) {
             simulate_one(c, g, start + b, &work[b]);
+            count_done(c, done, 1);
+        }
         return;
     }
     /* Subjects of a batch share its step sizes, so the fastest one sets the pace: each block is
@@ -620,6 +639,7 @@ static void simulate_range(const struct gs_pop_config *c, const struct grid *g, 
             continue;
         int nl = (int)(end - b < GS_LANES ? end - b : GS_LANES);
         simulate_lanes(c, g, order + b, nl, lanes_scratch + (size_t)thread_num() * lanes_size);
+        count_done(c, done, nl);
     }
 }
 
@@ -909,6 +929,7 @@ agree:
 
     long n_blocks = (c->n + block - 1) / block;
     if (ranks == 1) {
+        long n_done = 0;
         /* One parallel region for the population: its threads meet at a few barriers per span
          * of blocks, and the calling thread reduces each span in subject order. */
 #ifdef _OPENMP
@@ -916,7 +937,7 @@ agree:
 #endif
         for (long start = 0; start < c->n; start += span) {
             long m = c->n - start < span ? c->n - start : span;
-            simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size);
+            simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size, &n_done);
             reduce_range(c, &g, &red, work, start, m, &st, err);
             if (st != GS_OK) /* every thread reads the same st, after reduce_range's barrier */
                 break;
@@ -932,7 +953,8 @@ agree:
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads)
 #endif
-                simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size);
+                simulate_range(c, &g, start, m, block, work, order, lanes_scratch, lanes_size,
+                               NULL);
                 bytes = pack_block(c, &g, work, start, m, packet);
             }
             gs_status gst = gs_par_gather(packet, bytes, &gathered, &gathered_cap, counts, err);
