@@ -4,7 +4,7 @@
  * effects and its residual errors come from gs_rng stream i. Subjects are simulated in blocks in
  * parallel (OpenMP, one parallel region per population), then reduced on the calling thread in
  * subject order, so every output is bit-identical for any thread count. Only one span of blocks
- * (at most 8192 subjects, 32 MiB) of profiles is held at a time; per-time percentiles are exact
+ * (at most 8192 subjects, 4 MiB) of profiles is held at a time; per-time percentiles are exact
  * (sorted) when N x times <= GS_POP_EXACT_MAX values, otherwise taken from
  * per-time histograms of log2 concentration with 256 bins per octave (0.27 % wide; linear
  * interpolation inside a bin), whose memory does not grow with N.

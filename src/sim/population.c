@@ -26,7 +26,7 @@ const double gs_pop_percentiles[GS_POP_N_PCT] = {5, 10, 25, 50, 75, 90, 95};
  * parallel region per population, a few barriers per span): at most this many subjects, and
  * this many bytes of their profiles and formatted text (bench/busy.sh). */
 #define SPAN_SUBJECTS 8192
-#define SPAN_BYTES    (32.0 * 1048576.0)
+#define SPAN_BYTES    (4.0 * 1048576.0)
 
 /* ---- histogram of log2 concentration: 256 bins per octave over 2^-40 .. 2^24 mg/L ---- */
 #define H_SUB     256
