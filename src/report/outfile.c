@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "gabasim/report.h"
+#include "report_int.h"
 
 /* mkstemp() replaces the six trailing X's of the template with a unique suffix. */
 #define TEMPLATE                                                                                   \
@@ -22,6 +23,15 @@
     "XX"                                                                                           \
     "XX"                                                                                           \
     "XX"
+
+int gs__outfile_sibling_template(const char *target, char *buf, size_t cap)
+{
+    const char *slash = strrchr(target, '/');
+    int n =
+        slash ? snprintf(buf, cap, "%.*s/.%s%s", (int)(slash - target), target, slash + 1, TEMPLATE)
+              : snprintf(buf, cap, ".%s%s", target, TEMPLATE);
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
+}
 
 /* ---- the registry of temporary files, for removal on a signal ----
  * A fixed static array, so that gs_outfile_remove_all_temporaries() needs no allocation and no
@@ -200,11 +210,8 @@ gs_status gs_outfile_open(struct gs_outfile *o, const char *path, const char *fi
      * stream's in $TMPDIR */
     if (o->stream)
         stream_template(o);
-    else if (slash)
-        snprintf(o->tmp, sizeof o->tmp, "%.*s/.%s%s", (int)(slash - target), target, slash + 1,
-                 TEMPLATE);
     else
-        snprintf(o->tmp, sizeof o->tmp, ".%s%s", target, TEMPLATE);
+        gs__outfile_sibling_template(target, o->tmp, sizeof o->tmp);
     if (!o->stream)
         remove_stale(o->target);
     int fd = make_temporary(o);

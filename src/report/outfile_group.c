@@ -2,9 +2,9 @@
  * gs_outfile_commit_group): the pages of a paged plot with the other outputs of the same run.
  * gs_outfile_commit_all renames one file after another, so a rename that fails half-way leaves
  * the earlier ones written; here each destination's previous file is first kept under a hard
- * link (a name of the temporary files' form, `.NAME.tmp.XXXXXX`, so a run killed in between
- * leaves only what gs_outfile_open removes as stale a day later) and a failed rename puts every
- * earlier destination back as it was. */
+ * link (a name of the temporary files' form, gs__outfile_sibling_template, so a run killed in
+ * between leaves only what gs_outfile_open removes as stale a day later) and a failed rename puts
+ * every earlier destination back as it was. */
 #define _XOPEN_SOURCE 700 /* mkstemp, link */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/report.h"
+#include "report_int.h"
 
 /* Keeps the regular file `target` under a new hidden name beside it, in `keep` (a hard link, so
  * the destination itself is untouched); `keep` empty when there is none to keep or no link could
@@ -24,11 +25,7 @@ static void keep_previous(const char *target, char *keep, size_t cap)
     keep[0] = '\0';
     if (lstat(target, &sb) != 0 || !S_ISREG(sb.st_mode))
         return;
-    const char *slash = strrchr(target, '/');
-    int n =
-        slash ? snprintf(keep, cap, "%.*s/.%s.tmp.XXXXXX", (int)(slash - target), target, slash + 1)
-              : snprintf(keep, cap, ".%s.tmp.XXXXXX", target);
-    if (n < 0 || (size_t)n >= cap) {
+    if (gs__outfile_sibling_template(target, keep, cap) != 0) {
         keep[0] = '\0';
         return;
     }

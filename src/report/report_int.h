@@ -44,4 +44,9 @@ cJSON *gs__json_label_check(const struct gs_label_check *c);
  * the drug file gives no range. NULL when out of memory. */
 cJSON *gs__json_reference_range(const struct gs_label_check *c);
 
+/* The template of a temporary file beside `target` (same directory, so a rename is atomic):
+ * hidden, with the six trailing characters mkstemp() replaces. 0, or -1 if it does not fit in
+ * cap bytes (buf then holds a truncated name). */
+int gs__outfile_sibling_template(const char *target, char *buf, size_t cap);
+
 #endif
