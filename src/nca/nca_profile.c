@@ -116,6 +116,44 @@ static double auc_between(const double *t, const double *c, size_t il, double lz
     return s;
 }
 
+/* A log-linear fit of the last k candidate points, updated one point at a time stepping back
+ * from Tlast (Welford's sums). */
+struct lz_fit {
+    double mx, my, sxx, sxy, syy; /* running means and centred sums */
+    double slope, r2, adj, x;     /* the fit, and its earliest time */
+    int k;
+};
+
+/* Adds the point (x, y = ln C); 1 when the fit has min_points points (slope, r2, adj set). */
+static int lz_add(struct lz_fit *f, double x, double y, int min_points)
+{
+    f->k++;
+    double dx = x - f->mx, dy = y - f->my;
+    f->mx += dx / f->k;
+    f->my += dy / f->k;
+    f->sxx += dx * (x - f->mx);
+    f->sxy += dx * (y - f->my);
+    f->syy += dy * (y - f->my);
+    f->x = x;
+    if (f->k < min_points)
+        return 0;
+    f->slope = f->sxy / f->sxx;
+    f->r2 = f->sxy * f->sxy / (f->sxx * f->syy);
+    f->adj = 1.0 - (1.0 - f->r2) * (f->k - 1) / (double)(f->k - 2);
+    return 1;
+}
+
+static void lz_take(const struct lz_fit *f, const double *t, size_t il, struct gs_nca_result *r)
+{
+    r->lambda_z = -f->slope;
+    r->r2 = f->r2;
+    r->adj_r2 = f->adj;
+    r->lz_n = f->k;
+    r->lz_tfirst_h = f->x;
+    r->lz_tlast_h = t[il];
+    r->clast_pred = exp(f->my + f->slope * (t[il] - f->mx));
+}
+
 /* Best log-linear terminal fit (PKNCA's rule, see the banner). Fills the lambda_z fields. */
 static void lambda_z(const double *t, const double *c, size_t m, size_t itmax, size_t il,
                      const struct gs_nca_options *o, struct gs_nca_result *r)
@@ -129,82 +167,34 @@ static void lambda_z(const double *t, const double *c, size_t m, size_t itmax, s
     if (n < (size_t)o->min_points || il < lo)
         return;
     double best_adj = o->min_points > 1 ? 0.0 : -INFINITY;
-    double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
-    int k = 0;
     enum { KEPT = 64 };
     if (n <= KEPT) { /* one pass keeping every fit; the choice among them after */
-        struct {
-            double slope, r2, adj, x, mx, my;
-            int k;
-        } fit[KEPT];
+        struct lz_fit acc = {0}, fit[KEPT];
         int nf = 0;
         for (size_t j = il + 1; j-- > lo;) {
-            if (!(c[j] > 0 && t[j] > 0))
+            if (!(c[j] > 0 && t[j] > 0) || !lz_add(&acc, t[j], log(c[j]), o->min_points))
                 continue;
-            double x = t[j], y = log(c[j]);
-            k++;
-            double dx = x - mx, dy = y - my;
-            mx += dx / k;
-            my += dy / k;
-            sxx += dx * (x - mx);
-            sxy += dx * (y - my);
-            syy += dy * (y - my);
-            if (k < o->min_points)
-                continue;
-            double slope = sxy / sxx;
-            double r2 = sxy * sxy / (sxx * syy);
-            double adj = 1.0 - (1.0 - r2) * (k - 1) / (double)(k - 2);
-            if (adj > best_adj) /* NaN (a flat line) never is */
-                best_adj = adj;
-            fit[nf].slope = slope, fit[nf].r2 = r2, fit[nf].adj = adj, fit[nf].x = x;
-            fit[nf].mx = mx, fit[nf].my = my, fit[nf].k = k, nf++;
+            if (acc.adj > best_adj) /* NaN (a flat line) never is */
+                best_adj = acc.adj;
+            fit[nf++] = acc;
         }
         for (int f = nf; f-- > 0;) /* the most points among the acceptable fits */
             if (fit[f].adj > best_adj - o->adj_r2_factor && -fit[f].slope > 0) {
-                r->lambda_z = -fit[f].slope;
-                r->r2 = fit[f].r2;
-                r->adj_r2 = fit[f].adj;
-                r->lz_n = fit[f].k;
-                r->lz_tfirst_h = fit[f].x;
-                r->lz_tlast_h = t[il];
-                r->clast_pred = exp(fit[f].my + fit[f].slope * (t[il] - fit[f].mx));
+                lz_take(&fit[f], t, il, r);
                 break;
             }
-    }
-    /* more candidates than kept: first pass the best adjusted r^2, second pass the choice (the
-     * fits recomputed, identically) */
-    for (int pass = n <= KEPT ? 2 : 0; pass < 2; pass++) {
-        mx = my = sxx = sxy = syy = 0;
-        k = 0;
-        int chosen = 0;
-        for (size_t j = il + 1; j-- > lo;) {
-            if (!(c[j] > 0 && t[j] > 0))
-                continue;
-            double x = t[j], y = log(c[j]);
-            k++;
-            double dx = x - mx, dy = y - my;
-            mx += dx / k;
-            my += dy / k;
-            sxx += dx * (x - mx);
-            sxy += dx * (y - my);
-            syy += dy * (y - my);
-            if (k < o->min_points)
-                continue;
-            double slope = sxy / sxx;
-            double r2 = sxy * sxy / (sxx * syy);
-            double adj = 1.0 - (1.0 - r2) * (k - 1) / (double)(k - 2);
-            if (pass == 0) {
-                if (adj > best_adj) /* NaN (a flat line) never is */
-                    best_adj = adj;
-            } else if (adj > best_adj - o->adj_r2_factor && -slope > 0 && k > chosen) {
-                chosen = k;
-                r->lambda_z = -slope;
-                r->r2 = r2;
-                r->adj_r2 = adj;
-                r->lz_n = k;
-                r->lz_tfirst_h = x;
-                r->lz_tlast_h = t[il];
-                r->clast_pred = exp(my + slope * (t[il] - mx));
+    } else { /* more candidates than kept: first pass the best adjusted r^2, second the choice */
+        for (int pass = 0; pass < 2; pass++) {
+            struct lz_fit acc = {0};
+            for (size_t j = il + 1; j-- > lo;) {
+                if (!(c[j] > 0 && t[j] > 0) || !lz_add(&acc, t[j], log(c[j]), o->min_points))
+                    continue;
+                if (pass == 0) {
+                    if (acc.adj > best_adj)
+                        best_adj = acc.adj;
+                } else if (acc.adj > best_adj - o->adj_r2_factor && -acc.slope > 0) {
+                    lz_take(&acc, t, il, r); /* k grows: the last acceptable has the most */
+                }
             }
         }
     }

@@ -218,6 +218,27 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
+/* The line starting at text[a] (the text ends at `end`): *s, *n its bytes without the newline
+ * and a trailing '\r', *raw its length with the '\r'. Returns where the next line starts. */
+static size_t next_line(const char *text, size_t a, size_t end, const char **s, size_t *n,
+                        size_t *raw)
+{
+    *s = text + a;
+    const char *nl = memchr(*s, '\n', end - a);
+    *n = *raw = nl ? (size_t)(nl - *s) : end - a;
+    if (*n && (*s)[*n - 1] == '\r')
+        (*n)--;
+    return a + *raw + (nl != NULL);
+}
+
+/* The line s[0, n) trimmed into *b, *bn; 0 for a blank or comment ('#') line. */
+static int content(const char *s, size_t n, const char **b, size_t *bn)
+{
+    *b = s, *bn = n;
+    trim(b, bn);
+    return *bn > 0 && (*b)[0] != '#';
+}
+
 /* 1: a number in *v; 0: missing ('.' or empty); -1: not a plain decimal. The usual values take
  * the exact fast path (src/io/decimal.c, bit-identical to strtod); the rest strtod. */
 static int number(const char *s, size_t n, double *v)
@@ -700,20 +721,14 @@ static gs_status parse_lines(struct parser *p, const char *text, size_t *pos, si
     gs_status st = GS_OK;
     while (*pos < end && st == GS_OK) {
         ++*line;
-        const char *s = text + *pos;
-        const char *nl = memchr(s, '\n', end - *pos);
-        size_t n = nl ? (size_t)(nl - s) : end - *pos;
-        *pos += n + (nl != NULL);
-        if (n > GS_NCA_MAX_LINE)
+        const char *s, *b;
+        size_t n, raw, bn;
+        *pos = next_line(text, *pos, end, &s, &n, &raw);
+        if (raw > GS_NCA_MAX_LINE)
             return gs_error_set(p->err, GS_INPUT, "row",
-                                "%s: line %zu: %zu bytes; allowed at most %d", p->origin, *line, n,
-                                GS_NCA_MAX_LINE);
-        if (n && s[n - 1] == '\r')
-            n--;
-        const char *b = s;
-        size_t bn = n;
-        trim(&b, &bn);
-        if (bn == 0 || b[0] == '#')
+                                "%s: line %zu: %zu bytes; allowed at most %d", p->origin, *line,
+                                raw, GS_NCA_MAX_LINE);
+        if (!content(s, n, &b, &bn))
             continue;
         if (!*have_header) {
             st = header(p, b, bn, *line);
@@ -788,15 +803,10 @@ static int merge_profiles(struct parser *p, const struct parser *c, size_t base,
 static size_t line_key(const struct parser *p, const char *text, size_t a, size_t end,
                        const char **id, size_t *idn, const char **per, size_t *pern)
 {
-    const char *s = text + a, *nl = memchr(s, '\n', end - a);
-    size_t n = nl ? (size_t)(nl - s) : end - a, next = a + n + (nl != NULL);
-    if (n && s[n - 1] == '\r')
-        n--;
+    const char *s, *b;
+    size_t n, raw, bn, next = next_line(text, a, end, &s, &n, &raw);
     *id = NULL, *per = "", *idn = *pern = 0;
-    const char *b = s;
-    size_t bn = n;
-    trim(&b, &bn);
-    if (bn == 0 || b[0] == '#')
+    if (!content(s, n, &b, &bn))
         return next;
     int f = 0, want = p->col[K_ID] > p->col[K_PER] ? p->col[K_ID] : p->col[K_PER];
     for (size_t i = 0; f <= want; f++) {
