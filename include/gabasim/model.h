@@ -11,6 +11,11 @@
  *   y[3] never absorbed, cumulative mg  y[4] eliminated, cumulative mg
  * The first GS_N_CORE states are all a population needs; the batched integrator integrates only
  * those (the last two are bookkeeping for mass balance).
+ *
+ * A structure may add `n_extra` body compartments (amounts in mg: peripheral, transit, ...) after
+ * those: y[GS_N_STATES + j] for compartment CMT 3 + j. Profiles (gabasim/simulate.h) keep the
+ * GS_N_STATES columns above; the extras are internal state. Batched integrators hold the core
+ * states and then the extras: row GS_N_CORE + j (gs_model_lane_row).
  */
 #ifndef GABASIM_MODEL_H
 #define GABASIM_MODEL_H
@@ -30,11 +35,14 @@ enum {
     GS_Y_UNABSORBED = 3,
     GS_Y_ELIMINATED = 4,
     GS_N_STATES = 5,
-    GS_N_CORE = 3, /* depot, central, AUC */
-    GS_N_BODY = 2, /* y[0..GS_N_BODY) are amounts in the body */
+    GS_N_CORE = 3,     /* depot, central, AUC */
+    GS_N_BODY = 2,     /* y[0..GS_N_BODY) are amounts in the body (and the extras below) */
+    GS_MAX_EXTRA = 14, /* extra body compartments a structure may have */
+    GS_MAX_STATES = GS_N_STATES + GS_MAX_EXTRA,
+    GS_MAX_BODY = GS_N_BODY + GS_MAX_EXTRA,
 };
 
-#define GS_MAX_PARAMS 8
+#define GS_MAX_PARAMS 16
 #define GS_LANES      32 /* subjects per batch in the vectorised integrator */
 
 /* A parameter slot of a structure. `unit` is the only unit the drug file may use for it. */
@@ -82,7 +90,30 @@ struct gs_structure {
     double (*clearance)(const double *p);
     /* Terminal (slowest) rate constant of the linearised system at low amounts, 1/h. */
     double (*lambda_z)(const double *p);
+    /* Body compartments beyond depot and central (0 for the built-ins), at most GS_MAX_EXTRA. */
+    size_t n_extra;
 };
+
+/* Body compartments of a structure (depot, central and its extras). */
+static inline size_t gs_model_n_body(const struct gs_structure *s)
+{
+    return GS_N_BODY + s->n_extra;
+}
+/* States of a structure in the full layout (simulate, CVODE). */
+static inline size_t gs_model_n_states(const struct gs_structure *s)
+{
+    return GS_N_STATES + s->n_extra;
+}
+/* Index in the full layout of body compartment k (0 depot, 1 central, 2.. the extras). */
+static inline size_t gs_model_body_index(size_t k)
+{
+    return k < GS_N_BODY ? k : GS_N_STATES + (k - GS_N_BODY);
+}
+/* Index in the full layout of compartment CMT (1 depot, 2 central, 3.. the extras). */
+static inline size_t gs_model_cmt_index(int cmt)
+{
+    return gs_model_body_index((size_t)(cmt - 1));
+}
 
 /* Looks a structure up by name; NULL if unknown. */
 const struct gs_structure *gs_model_structure_find(const char *name);

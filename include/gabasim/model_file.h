@@ -111,8 +111,9 @@ gs_status gs_model_file_jacobian(const gs_model_file *m, const double *params, c
                                  double *jac, struct gs_error *err);
 
 /* The model as a structure the drug pipeline can use (registered so gs_model_structure_find
- * finds it under the model's file name). Needs two compartments (the first the depot, the
- * second the central compartment), parameters "V" (L) and "CL" (L/h), at most GS_MAX_PARAMS
+ * finds it under the model's file name). Needs 2 to GS_MAX_BODY compartments, amounts in mg
+ * (the first the depot, the second the central compartment, the others extra compartments of
+ * the structure: gabasim/model.h), parameters "V" (L) and "CL" (L/h), at most GS_MAX_PARAMS
  * parameters; an optional parameter "tlag" (h) delays depot doses, and an $ODE variable "LOSS"
  * (mg/h) is the depot's unabsorbed loss. $MAIN, covariates and etas are not used there: the
  * drug file individualises the parameters. */

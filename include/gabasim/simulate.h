@@ -57,10 +57,14 @@ struct gs_profile {
     double dosed_mg;
     double ss_added_mg;
     double reset_removed_mg;
+    /* the structure's extra compartments (gabasim/model.h), mg: n x n_extra, row-major; NULL
+     * when it has none */
+    size_t n_extra;
+    double *y_extra;
 };
 #define GS_PROFILE_INIT                                                                            \
     {                                                                                              \
-        0, NULL, NULL, NULL, NULL, 0.0, 0.0, 0.0                                                   \
+        0, NULL, NULL, NULL, NULL, 0.0, 0.0, 0.0, 0, NULL                                          \
     }
 void gs_simulate_profile_release(struct gs_profile *p);
 
@@ -99,13 +103,14 @@ struct gs_simulate_steady_state_request {
     double ii_h;   /* dosing interval, h, above 0 and above the compartment's lag */
     const struct gs_sim_options *sim; /* solver and tolerances */
 };
-/* The body amounts y_pre[0..GS_N_BODY) just before a dose such that one more interval returns
- * to them. `iterations` (may be NULL) receives the Newton iterations used (0 for the closed
- * form). */
+/* The body amounts y_pre[0..n) just before a dose such that one more interval returns to them,
+ * n = gs_model_n_body(structure): depot, central, then the structure's extra compartments.
+ * `iterations` (may be NULL) receives the Newton iterations used (0 for the closed form). */
 gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request *req,
                                    double *y_pre, int *iterations, struct gs_error *err);
 
-/* Mass balance of a profile row: |input - (eliminated + in body + unabsorbed)| / input, where
+/* Mass balance of a profile row: |input - (eliminated + in body + unabsorbed)| / input (the body
+ * counting the extra compartments), where
  * input counts what was given up to that row (0 if nothing was). */
 double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row);
 
@@ -119,9 +124,10 @@ gs_status gs_simulate_grid(double until_h, double step_h, double **t, size_t *n,
 /* ---- many subjects at once (the population engine's inner loop) ----
  * Up to GS_LANES subjects of one structure sharing dose records (bolus doses, no SS or reset,
  * the same lags) and output times: the closed form for linear structures, else a batched
- * Dormand-Prince 5(4) over the GS_N_CORE core states. Writes
- * out[n_out][GS_N_CORE][GS_LANES] (state i of lane l at time k: out[(k * GS_N_CORE + i) *
- * GS_LANES + l]); `steps` (may be NULL) gets the integrator's accepted + rejected steps. */
+ * Dormand-Prince 5(4) over the GS_N_CORE core states and the structure's extra compartments
+ * (nr = GS_N_CORE + n_extra rows: depot, central, AUC, extras). Writes out[n_out][nr][GS_LANES]
+ * (state i of lane l at time k: out[(k * nr + i) * GS_LANES + l]); `steps` (may be NULL) gets the
+ * integrator's accepted + rejected steps. */
 struct gs_simulate_batch_request {
     const struct gs_model *models; /* n_lanes individual models, one structure */
     int n_lanes;                   /* 1 to GS_LANES */

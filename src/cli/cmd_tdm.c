@@ -6,11 +6,12 @@
 
 #include "cli.h"
 #include "gabasim/gabasim.h"
+#include "gabasim/model_file.h"
 #include "gabasim/plot.h"
 #include "gabasim/tdm.h"
 
 struct tdm_opts {
-    const char *drug, *target, *plot;
+    const char *drug, *model, *target, *plot;
     int json;
     long seed, draws, target_draws;
     double interval, probability;
@@ -23,6 +24,8 @@ struct tdm_opts {
     {                                                                                              \
         OPT_STRING("drug", "NAME|FILE", &(o)->drug,                                                \
                    "drug library name (see 'gabasim drugs') or a .json file"),                     \
+            OPT_STRING("model", "NAME|FILE", &(o)->model,                                          \
+                       "model file in place of the drug's structure (docs/model-files.md)"),       \
             OPT_LIST("level", "CONC@TIME", &(o)->level,                                            \
                      "a measured level and when, from the first dose: 6.1mg/L@38h"),               \
             OPT_REGIMEN(&(o)->regimen), OPT_PATIENT(&(o)->patient),                                \
@@ -79,6 +82,7 @@ int cmd_tdm(int argc, char **argv)
                          .probability = 0.5};
     struct option t[] = TDM_OPTIONS(&o);
     gs_drug *drug = NULL;
+    gs_model_file *mf = NULL;
     struct gs_patient pt;
     struct gs_regimen reg;
     struct gs_tdm_level lv[OPT_LIST_MAX];
@@ -107,7 +111,9 @@ int cmd_tdm(int argc, char **argv)
     }
     if ((st = cli_parse_levels(&o.level, lv, &n_lv, &err)) ||
         (o.target && (st = cli_parse_tdm_target(o.target, &treq, &err))) ||
-        (st = gs_drug_load(&drug, o.drug, &err)) || (st = cli_patient(&o.patient, &pt, &err)) ||
+        (st = o.model ? gs_drug_load_with_model(&drug, &mf, o.drug, o.model, &err)
+                      : gs_drug_load(&drug, o.drug, &err)) ||
+        (st = cli_patient(&o.patient, &pt, &err)) ||
         (st = cli_regimen(&o.regimen, drug, &reg, &err)) ||
         (st = gs_dialysis_apply(drug, &pt, &reg, NULL, 0, &err)))
         goto fail;
@@ -172,6 +178,7 @@ int cmd_tdm(int argc, char **argv)
     gs_tdm_result_release(&res);
     gs_tdm_target_result_release(&tr);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     return GS_EXIT_OK;
 fail:
     if (plot_open)
@@ -179,5 +186,6 @@ fail:
     gs_tdm_result_release(&res);
     gs_tdm_target_result_release(&tr);
     gs_drug_free(drug);
+    gs_model_file_free(mf);
     return cli_fail(&err);
 }

@@ -6,6 +6,7 @@
  * GS_LANES subjects, with the subjects' parameter rows and amounts read in place.
  */
 #include <cjson/cJSON.h>
+#include <gsl/gsl_eigen.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -132,7 +133,8 @@ static int split_programs(struct slot *sl)
         if (!inv[in->dst])
             need[in->a] = need[in->b] = 1;
     }
-    need[m->r_dxdt[0]] = need[m->r_dxdt[1]] = 1;
+    for (size_t i = 0; i < m->n_cmt; i++)
+        need[m->r_dxdt[i]] = 1;
     size_t n_h = 0;
     for (size_t r = m->r_t + 1; r < m->n_reg; r++)
         if (inv[r] && need[r]) {
@@ -154,6 +156,12 @@ static int split_programs(struct slot *sl)
             return -1;
     }
     return 1;
+}
+
+/* The lane row of compartment i (0 depot, 1 central, 2.. extras): depot, central, AUC, extras. */
+static uint32_t lane_row(size_t i)
+{
+    return (uint32_t)(i < GS_N_BODY ? i : GS_N_CORE + (i - GS_N_BODY));
 }
 
 static void free_slot(struct slot *sl)
@@ -187,8 +195,8 @@ static int compile_lanes(struct slot *sl)
         for (int l = 0; l < L; l++)
             sl->fix[i][l] = i < m->n_cov ? m->cov[i].value : 0.0;
     }
-    loc[m->r_cmt] = MF_LOC(MF_B_Y, GS_Y_DEPOT);
-    loc[m->r_cmt + 1] = MF_LOC(MF_B_Y, GS_Y_CENTRAL);
+    for (size_t i = 0; i < m->n_cmt; i++) /* lane rows: depot, central, AUC, extras */
+        loc[m->r_cmt + i] = MF_LOC(MF_B_Y, lane_row(i));
     int ok = 1;
     if (sl->split) {
         for (size_t k = 0; k < sl->n_h; k++)
@@ -207,10 +215,15 @@ static int compile_lanes(struct slot *sl)
                                m->ode.ins[i].b);
         ok = ok && !mf_prog_emit(&src, MF_DIV, r_auc, m->r_cmt + 1, m->r_par + (size_t)sl->i_v);
     }
-    uint16_t outr[3] = {m->r_dxdt[0], m->r_dxdt[1], (uint16_t)r_auc};
-    uint32_t outl[3] = {MF_LOC(MF_B_DY, GS_Y_DEPOT), MF_LOC(MF_B_DY, GS_Y_CENTRAL),
-                        MF_LOC(MF_B_DY, GS_Y_AUC)};
-    if (ok && mf_lane_compile(&src, n_regs, loc, outr, outl, 3, &sl->lp) == 0)
+    uint16_t outr[GS_MAX_BODY + 1];
+    uint32_t outl[GS_MAX_BODY + 1];
+    for (size_t i = 0; i < m->n_cmt; i++) {
+        outr[i] = m->r_dxdt[i];
+        outl[i] = MF_LOC(MF_B_DY, lane_row(i));
+    }
+    outr[m->n_cmt] = (uint16_t)r_auc;
+    outl[m->n_cmt] = MF_LOC(MF_B_DY, GS_Y_AUC);
+    if (ok && mf_lane_compile(&src, n_regs, loc, outr, outl, m->n_cmt + 1, &sl->lp) == 0)
         rc = sl->lp.n_work <= MAX_LWORK ? 0 : 1;
 done:
     mf_prog_free(&src);
@@ -225,20 +238,24 @@ static inline int rhs_impl(const struct slot *sl, double t, const double *y, dou
     cache_for(m);
     for (size_t i = 0; i < m->n_par; i++)
         tc.rows[m->r_par + i] = (double *)(uintptr_t)(p + i);
-    tc.rows[m->r_cmt] = (double *)(uintptr_t)(y + GS_Y_DEPOT);
-    tc.rows[m->r_cmt + 1] = (double *)(uintptr_t)(y + GS_Y_CENTRAL);
+    for (size_t i = 0; i < m->n_cmt; i++)
+        tc.rows[m->r_cmt + i] = (double *)(uintptr_t)(y + gs_model_body_index(i));
     tc.rows[m->r_t][0] = t;
     for (size_t k = 0; k < sl->n_h; k++) /* the lane path may have left them on a batch's rows */
         tc.rows[sl->hreg[k]] = tc.work[sl->hreg[k] - m->r_t - 1];
     mf_eval1(&m->main, tc.rows);
     mf_eval1(&m->ode, tc.rows);
-    double loss = m->r_loss == MF_NOT_SET ? 0.0 : tc.rows[m->r_loss][0];
-    dy[GS_Y_DEPOT] = tc.rows[m->r_dxdt[0]][0];
-    dy[GS_Y_CENTRAL] = tc.rows[m->r_dxdt[1]][0];
+    double loss = m->r_loss == MF_NOT_SET ? 0.0 : tc.rows[m->r_loss][0], body = 0.0;
+    for (size_t i = 0; i < m->n_cmt; i++) {
+        double d = tc.rows[m->r_dxdt[i]][0];
+        dy[gs_model_body_index(i)] = d;
+        body += d;
+    }
     dy[GS_Y_AUC] = y[GS_Y_CENTRAL] / p[sl->i_v];
     dy[GS_Y_UNABSORBED] = loss;
-    dy[GS_Y_ELIMINATED] = -(dy[GS_Y_DEPOT] + dy[GS_Y_CENTRAL]) - loss;
-    return isfinite(dy[GS_Y_DEPOT]) && isfinite(dy[GS_Y_CENTRAL]) ? 0 : -1;
+    /* what leaves the body and is not the depot's loss is eliminated */
+    dy[GS_Y_ELIMINATED] = -body - loss;
+    return isfinite(body) ? 0 : -1;
 }
 
 static void dose_impl(const struct slot *sl, const double *p, int cmt, double amt, double *y)
@@ -247,8 +264,8 @@ static void dose_impl(const struct slot *sl, const double *p, int cmt, double am
         double f = sl->i_f >= 0 ? p[sl->i_f] : 1.0;
         y[GS_Y_DEPOT] += f * amt;
         y[GS_Y_UNABSORBED] += (1.0 - f) * amt;
-    } else {
-        y[GS_Y_CENTRAL] += amt;
+    } else if (cmt >= 2 && (size_t)cmt <= sl->m->n_cmt) {
+        y[gs_model_cmt_index(cmt)] += amt;
     }
 }
 
@@ -257,19 +274,27 @@ static double lag_impl(const struct slot *sl, const double *p, int cmt)
     return cmt == 1 && sl->i_lag >= 0 ? p[sl->i_lag] : 0.0;
 }
 
-/* The slowest rate of the system linearised at zero amounts: the eigenvalue of smallest modulus
- * of the exact 2 x 2 Jacobian (forward-mode differentiation of the bytecode). */
+/* The slowest rate of the system linearised at zero amounts: the smallest non-zero decay rate
+ * -Re(lambda) among the eigenvalues of the exact Jacobian (forward-mode differentiation of the
+ * bytecode; GSL's nonsymmetric eigensolver). CL/V if that fails. */
 static double lambda_z_impl(const struct slot *sl, const double *p)
 {
-    double y0[2] = {0.0, 0.0}, J[4];
+    size_t n = sl->m->n_cmt;
+    double y0[GS_MAX_BODY] = {0}, J[GS_MAX_BODY * GS_MAX_BODY], lz = INFINITY;
     if (gs_model_file_jacobian(sl->m, p, NULL, NULL, y0, 0.0, 0, J, NULL))
         return p[sl->i_cl] / p[sl->i_v];
-    double tr = J[0] + J[3], det = J[0] * J[3] - J[1] * J[2], disc = tr * tr / 4 - det;
-    if (disc < 0)
-        return -tr / 2;
-    double r = sqrt(disc), l1 = -(tr / 2 + r), l2 = -(tr / 2 - r);
-    double lz = fmin(fabs(l1), fabs(l2));
-    return lz > 0 ? lz : fmax(fabs(l1), fabs(l2));
+    gsl_matrix_view A = gsl_matrix_view_array(J, n, n);
+    gsl_vector_complex *ev = gsl_vector_complex_alloc(n);
+    gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(n);
+    if (ev && w && gsl_eigen_nonsymm(&A.matrix, ev, w) == 0)
+        for (size_t i = 0; i < n; i++) {
+            double rate = -GSL_REAL(gsl_vector_complex_get(ev, i));
+            if (rate > 1e-12 && rate < lz)
+                lz = rate;
+        }
+    gsl_eigen_nonsymm_free(w);
+    gsl_vector_complex_free(ev);
+    return isfinite(lz) ? lz : p[sl->i_cl] / p[sl->i_v];
 }
 
 #define SLOT_FNS(k)                                                                                \
@@ -339,12 +364,12 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
                                   struct gs_error *err)
 {
     *out = NULL;
-    if (m->n_cmt != 2)
+    if (m->n_cmt < 2 || m->n_cmt > GS_MAX_BODY)
         return unfit(m, err,
-                     "it needs exactly two compartments (depot, then central); without "
-                     "'--drug', 'simulate --model' runs it alone");
+                     "it needs 2 to 16 compartments (depot, then central, then any others); "
+                     "without '--drug', 'simulate --model' runs it alone");
     if (m->n_par > GS_MAX_PARAMS)
-        return unfit(m, err, "it has more than 8 parameters");
+        return unfit(m, err, "it has more than 16 parameters");
     if (m->n_cov + m->n_eta > 128)
         return unfit(m, err, "it has more than 128 covariates and etas");
     if (m->uses_t_in_ode)
@@ -383,13 +408,21 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
                                                 0.0,
                                                 1e12,
                                                 (int)i == iv || (int)i == icl};
-        sl->s = (struct gs_structure){sl->name,    m->title ? m->title : "model file",
-                                      m->n_par,    sl->defs,
-                                      fns[k].r,    fns[k].rl,
-                                      fns[k].prep, NULL,
-                                      NULL,        fns[k].dose,
-                                      fns[k].lag,  fns[k].vol,
-                                      fns[k].cl,   fns[k].lz};
+        sl->s = (struct gs_structure){sl->name,
+                                      m->title ? m->title : "model file",
+                                      m->n_par,
+                                      sl->defs,
+                                      fns[k].r,
+                                      fns[k].rl,
+                                      fns[k].prep,
+                                      NULL,
+                                      NULL,
+                                      fns[k].dose,
+                                      fns[k].lag,
+                                      fns[k].vol,
+                                      fns[k].cl,
+                                      fns[k].lz,
+                                      m->n_cmt - GS_N_BODY};
         sl->m = m;
         int sp = split_programs(sl);
         if (sp < 0) {

@@ -170,4 +170,5 @@ const struct gs_structure gs__oral_1cmt_linear = {
     volume,
     clearance,
     lambda_z,
+    0, /* no extra compartments */
 };

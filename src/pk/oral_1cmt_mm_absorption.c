@@ -119,4 +119,5 @@ const struct gs_structure gs__oral_1cmt_mm_absorption = {
     volume,
     clearance,
     lambda_z,
+    0, /* no extra compartments */
 };

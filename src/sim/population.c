@@ -482,7 +482,8 @@ static void simulate_one(const struct gs_pop_config *c, const struct grid *g, lo
 }
 
 /* GS_LANES subjects through the batched Dormand-Prince integrator; `out` is scratch of
- * g->n * GS_N_CORE * GS_LANES doubles. Falls back to one at a time if the lanes' lags differ. */
+ * g->n * (GS_N_CORE + n_extra) * GS_LANES doubles. Falls back to one at a time if the lanes' lags
+ * differ. */
 static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g,
                            struct subject_work *const *lane, int n, double *out)
 {
@@ -512,11 +513,11 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g,
             continue;
         }
         double v = s->volume(models[l].p);
+        const size_t nr = GS_N_CORE + s->n_extra; /* rows of a time in `out` */
         for (size_t k = 0; k < g->n; k++)
-            lane[l]->conc[k] = out[(k * GS_N_CORE + GS_Y_CENTRAL) * GS_LANES + (size_t)l] / v;
-        finish_subject(c, g, lane[l],
-                       out[(g->i_from * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l],
-                       out[(g->i_to * GS_N_CORE + GS_Y_AUC) * GS_LANES + (size_t)l]);
+            lane[l]->conc[k] = out[(k * nr + GS_Y_CENTRAL) * GS_LANES + (size_t)l] / v;
+        finish_subject(c, g, lane[l], out[(g->i_from * nr + GS_Y_AUC) * GS_LANES + (size_t)l],
+                       out[(g->i_to * nr + GS_Y_AUC) * GS_LANES + (size_t)l]);
     }
 }
 
@@ -526,7 +527,7 @@ static void simulate_lanes(const struct gs_pop_config *c, const struct grid *g,
  * batches. */
 static double fastest_rate(const struct gs_model *m)
 {
-    double y[GS_N_STATES] = {0}, dy[GS_N_STATES];
+    double y[GS_MAX_STATES] = {0}, dy[GS_MAX_STATES];
     y[GS_Y_DEPOT] = 1e-6;
     if (m->structure->rhs(0.0, y, dy, m->p) != 0)
         return 0.0;
@@ -903,7 +904,7 @@ gs_status gs_population_run(const struct gs_pop_config *c, struct gs_pop_result 
                                 : (double)n_out * H_BINS * sizeof(uint32_t)) +
                       (double)span * (double)per_subject;
 
-    lanes_size = g.n * GS_N_CORE * GS_LANES;
+    lanes_size = g.n * (GS_N_CORE + gs_drug_structure(c->drug)->n_extra) * GS_LANES;
     if (batchable(c)) {
         lanes_scratch = gs_malloc((size_t)threads * lanes_size * sizeof *lanes_scratch);
         order = gs_malloc((size_t)span * sizeof *order);

@@ -79,7 +79,7 @@ static gs_status steady_metrics(const struct gs_model *m, double dose, double ii
     if (st == GS_OK)
         st = gs_simulate_steady_state(
             &(struct gs_simulate_steady_state_request){m, dose, cmt, ii, opt},
-            (double[GS_N_BODY]){0}, &s->ss_newton_iterations, err);
+            (double[GS_MAX_BODY]){0}, &s->ss_newton_iterations, err);
     gs_simulate_profile_release(&p);
     gs_event_list_release(&ev);
     return st;

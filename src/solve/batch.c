@@ -32,7 +32,12 @@ gs_status gs_simulate_batch(const struct gs_simulate_batch_request *req, double 
                                 e->time_h, e->dur_h);
         hd_end = e->time_h + e->dur_h;
     }
-    if (req->models[0].structure->exact)
+    if (exact && req->models[0].structure->n_extra)
+        return gs_error_set(err, GS_UNSUPPORTED, "structure",
+                            "structure '%s': closed forms with extra compartments are not "
+                            "batched",
+                            req->models[0].structure->name);
+    if (exact)
         return gs__linear_batch(req->models, req->n_lanes, req->events, req->t_out, req->n_out, out,
                                 err);
     return gs__rk_batch(req->models, req->n_lanes, req->events, req->t_out, req->n_out, req->sim,

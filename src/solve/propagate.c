@@ -14,8 +14,8 @@ static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
     const struct gs__prop *p = user;
     const struct gs_model *m = p->m;
     int rc = m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
-    for (int k = 0; k < GS_N_BODY; k++) /* zero-order inputs (infusions) */
-        NV_DATA_S(ydot)[k] += p->inf_mg_h[k];
+    for (size_t k = 0; k < p->n_body; k++) /* zero-order inputs (infusions) */
+        NV_DATA_S(ydot)[gs_model_body_index(k)] += p->inf_mg_h[k];
     return rc;
 }
 
@@ -53,6 +53,8 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
     p->m = m;
     p->atol_mg = opt->atol_mg;
     p->rtol = opt->rtol;
+    p->n_body = gs_model_n_body(m->structure);
+    p->n_states = gs_model_n_states(m->structure);
     if (opt->solver == GS_SOLVER_EXACT && m->structure->exact == NULL)
         return gs_error_set(err, GS_UNSUPPORTED, "--solver",
                             "'--solver exact' needs a closed form; structure '%s' is nonlinear "
@@ -66,9 +68,10 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
     if (SUNContext_Create(NULL, &ctx) != 0)
         return gs_error_set(err, GS_NOMEM, "solver", "cannot create a SUNDIALS context");
     p->sunctx = ctx;
-    N_Vector y = N_VNew_Serial(GS_N_STATES, ctx);
-    N_Vector atol = N_VNew_Serial(GS_N_STATES, ctx);
-    N_Vector cons = N_VNew_Serial(GS_N_STATES, ctx);
+    sunindextype ns = (sunindextype)p->n_states;
+    N_Vector y = N_VNew_Serial(ns, ctx);
+    N_Vector atol = N_VNew_Serial(ns, ctx);
+    N_Vector cons = N_VNew_Serial(ns, ctx);
     p->nv_y = y, p->nv_atol = atol, p->nv_cons = cons;
     if (!y || !atol || !cons)
         goto nomem;
@@ -81,7 +84,7 @@ gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
     p->cvode = cv;
     if (cv == NULL)
         goto nomem;
-    SUNMatrix A = SUNDenseMatrix(GS_N_STATES, GS_N_STATES, ctx);
+    SUNMatrix A = SUNDenseMatrix(ns, ns, ctx);
     SUNLinearSolver LS = A ? SUNLinSol_Dense(y, A, ctx) : NULL;
     p->mat = A, p->ls = LS;
     if (!A || !LS)
@@ -110,28 +113,28 @@ void gs__prop_set_model(struct gs__prop *p, const struct gs_model *m)
 void gs__prop_reset(struct gs__prop *p, double t, const double *y)
 {
     p->t0 = p->t = t;
-    memcpy(p->y0, y, sizeof p->y0);
-    memcpy(p->y, y, sizeof p->y);
+    memcpy(p->y0, y, p->n_states * sizeof *y);
+    memcpy(p->y, y, p->n_states * sizeof *y);
     p->need_reinit = 1;
     p->scale_mg = 0.0;
-    for (int k = 0; k < GS_N_BODY; k++)
-        p->scale_mg = fmax(p->scale_mg, fabs(y[k]));
+    for (size_t k = 0; k < p->n_body; k++)
+        p->scale_mg = fmax(p->scale_mg, fabs(y[gs_model_body_index(k)]));
 }
 
 gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, double *y,
                            struct gs_error *err)
 {
     if (t_out <= p->t) { /* nothing to integrate (equal times) */
-        memcpy(y, p->y, sizeof p->y);
+        memcpy(y, p->y, p->n_states * sizeof *y);
         return GS_OK;
     }
     if (p->exact) {
-        memcpy(y, p->y0, sizeof p->y0);
+        memcpy(y, p->y0, p->n_states * sizeof *y);
         p->m->structure->exact(p->m->p, t_out - p->t0, y);
     } else {
         N_Vector v = p->nv_y;
         if (p->need_reinit) {
-            memcpy(NV_DATA_S(v), p->y0, sizeof p->y0);
+            memcpy(NV_DATA_S(v), p->y0, p->n_states * sizeof *p->y0);
             if (CVodeReInit(p->cvode, p->t0, v) != CV_SUCCESS)
                 return gs_error_set(err, GS_SOLVER, "solver", "CVODE re-initialisation failed");
             p->need_reinit = 0;
@@ -143,24 +146,24 @@ gs_status gs__prop_advance(struct gs__prop *p, double t_out, double t_stop, doub
         if (flag < 0)
             return gs_error_set(err, GS_SOLVER, "solver", "CVODE failed at t = %g h (%s, flag %d)",
                                 tret, cv_flag_name(flag), flag);
-        memcpy(y, NV_DATA_S(v), GS_N_STATES * sizeof *y);
+        memcpy(y, NV_DATA_S(v), p->n_states * sizeof *y);
         /* A decaying amount that BDF undershoots by less than its error bound (10 x (atol +
          * rtol x the largest amount since the last event)) is zero to the solver's accuracy and
          * is reported as zero. Anything more negative is a failure: reported, never hidden. */
         double noise = 10.0 * (p->atol_mg + p->rtol * p->scale_mg);
-        for (int k = 0; k < GS_N_STATES; k++) {
+        for (size_t k = 0; k < p->n_states; k++) {
             if (y[k] >= 0.0)
                 continue;
             if (y[k] < -noise)
                 return gs_error_set(err, GS_SOLVER, "solver",
-                                    "CVODE produced a negative amount (%g mg in state %d at t = "
+                                    "CVODE produced a negative amount (%g mg in state %zu at t = "
                                     "%g h)",
                                     y[k], k, t_out);
             y[k] = 0.0;
         }
     }
     p->t = t_out;
-    memcpy(p->y, y, sizeof p->y);
+    memcpy(p->y, y, p->n_states * sizeof *y);
     return GS_OK;
 }
 

@@ -23,10 +23,15 @@
 #define GS_HOT
 #endif
 
-#define NS GS_N_CORE /* depot, central, AUC: the mass-balance bookkeeping states are skipped */
-#define L  GS_LANES
+/* Rows of a lane state: depot, central, AUC, then the structure's extra compartments (the
+ * mass-balance bookkeeping states are skipped). Two instances of the integrator are compiled:
+ * NS3 rows (no extras: the built-ins, with the row loops fixed at compile time) and any count. */
+#define NS3    GS_N_CORE
+#define NS_MAX (GS_N_CORE + GS_MAX_EXTRA)
+#define L      GS_LANES
+#define INLINE static inline __attribute__((always_inline))
 
-typedef double lanes_t[NS][L];
+typedef double lanes_t[NS_MAX][L];
 _Static_assert((L & (L - 1)) == 0, "norm() halves GS_LANES down to 1");
 
 /* nodes c = 0, 1/5, 3/10, 4/5, 8/9, 1, 1: the right-hand sides are autonomous, so unused */
@@ -47,6 +52,7 @@ static const double d1 = -12715105075.0 / 11282082432, d3 = 87487479700.0 / 3270
 
 struct ctx {
     const struct gs_structure *s;
+    int ns; /* rows in use: GS_N_CORE + the structure's extras */
     double p[GS_MAX_PARAMS][L];
     double rtol, atol;
     long steps;
@@ -104,12 +110,13 @@ static void f(struct ctx *c, const lanes_t y, lanes_t dy)
  * states of (x_i / sc_i)^2 is accumulated as one fraction num / den (num <- num sc_i^2 + x_i^2
  * den, den <- den sc_i^2), so each lane divides once instead of once per state: sc_i >= atol > 0
  * keeps den positive, and with sc_i below 1e100 nothing overflows. */
-GS_HOT static double norm(const struct ctx *c, const lanes_t x, const lanes_t a, const lanes_t b)
+INLINE double norm(const struct ctx *c, const int ns, const lanes_t x, const lanes_t a,
+                   const lanes_t b)
 {
     double num[L], den[L];
     for (int l = 0; l < L; l++)
         num[l] = 0.0, den[l] = 1.0;
-    for (int i = 0; i < NS; i++)
+    for (int i = 0; i < ns; i++)
         for (int l = 0; l < L; l++) {
             double sc = c->atol + c->rtol * max2(fabs(a[i][l]), fabs(b[i][l]));
             double s2 = sc * sc, x2 = x[i][l] * x[i][l];
@@ -122,46 +129,47 @@ GS_HOT static double norm(const struct ctx *c, const lanes_t x, const lanes_t a,
     for (int w = L / 2; w >= 1; w /= 2)
         for (int l = 0; l < w; l++)
             num[l] = max2(num[l], num[l + w]);
-    return sqrt(num[0] / NS);
+    return sqrt(num[0] / ns);
 }
 
 /* Hairer's initial step size (DOPRI5 hinit), shared by the lanes. */
-GS_HOT static double initial_step(struct ctx *c, const lanes_t y, const lanes_t f0, double hmax)
+INLINE double initial_step(struct ctx *c, const int ns, const lanes_t y, const lanes_t f0,
+                           double hmax)
 {
     static const lanes_t zero;
     lanes_t y1, f1, df;
-    double dn0 = norm(c, y, y, zero), dn1 = norm(c, f0, y, zero);
+    double dn0 = norm(c, ns, y, y, zero), dn1 = norm(c, ns, f0, y, zero);
     double h = (dn0 < 1e-5 || dn1 < 1e-5) ? 1e-6 : 0.01 * dn0 / dn1;
     h = min2(h, hmax);
-    for (int i = 0; i < NS; i++)
+    for (int i = 0; i < ns; i++)
         for (int l = 0; l < L; l++)
             y1[i][l] = y[i][l] + h * f0[i][l];
     f(c, y1, f1);
-    for (int i = 0; i < NS; i++)
+    for (int i = 0; i < ns; i++)
         for (int l = 0; l < L; l++)
             df[i][l] = f1[i][l] - f0[i][l];
-    double dn2 = norm(c, df, y, zero) / h, der = max2(dn1, dn2);
+    double dn2 = norm(c, ns, df, y, zero) / h, der = max2(dn1, dn2);
     double h1 = der <= 1e-15 ? max2(1e-6, h * 1e-3) : pow(0.01 / der, 1.0 / 5.0);
     return min2(min2(100.0 * h, h1), hmax);
 }
 
 /* Integrates y from t0 to t1 (exactly), writing outputs for times in (t0, t1) - or (t0, t1]
  * when `inclusive` - through the continuous extension.
- * The right-hand sides read only the body amounts y[0..GS_N_BODY) (model.h: the AUC is an
- * output, never an input), so the intermediate stages form those rows only; the AUC row is
- * advanced by the step itself (ynew), checked by the error norm and interpolated like the
+ * The right-hand sides read only the body amounts (rows 0..GS_N_BODY and the extras; model.h:
+ * the AUC is an output, never an input), so the intermediate stages form those rows only; the AUC
+ * row is advanced by the step itself (ynew), checked by the error norm and interpolated like the
  * others. The stage weights are scaled by h once per step (h a_ij), and the state and FSAL
  * buffers are swapped by pointer rather than copied. */
-GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t1,
-                                const double *t_out, size_t n_out, size_t *io, int inclusive,
-                                double *out /* [n_out][NS][L] */, struct gs_error *err)
+INLINE gs_status segment(struct ctx *c, const int ns, lanes_t y_io, double t0, double t1,
+                         const double *t_out, size_t n_out, size_t *io, int inclusive,
+                         double *out /* [n_out][ns][L] */, struct gs_error *err)
 {
     enum { NB = GS_N_BODY };
     lanes_t kbuf[2], ybuf, k2, k3, k4, k5, k6, ytmp, yerr;
     double(*y)[L] = y_io, (*ynew)[L] = ybuf, (*k1)[L] = kbuf[0], (*k7)[L] = kbuf[1];
-    memset(ytmp, 0, sizeof ytmp); /* its AUC row is never formed nor read */
+    memset(ytmp, 0, (size_t)ns * sizeof ytmp[0]); /* its AUC row is never formed nor read */
     f(c, y, k1);
-    double t = t0, h = initial_step(c, y, k1, t1 - t0);
+    double t = t0, h = initial_step(c, ns, y, k1, t1 - t0);
     int rejected = 0;
     while (t < t1) {
         if (t + h > t1 || t + 1.01 * h >= t1)
@@ -175,8 +183,12 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t
                      b43 = h * a43, b51 = h * a51, b52 = h * a52, b53 = h * a53, b54 = h * a54,
                      b61 = h * a61, b62 = h * a62, b63 = h * a63, b64 = h * a64, b65 = h * a65,
                      b71 = h * a71, b73 = h * a73, b74 = h * a74, b75 = h * a75, b76 = h * a76;
+/* rows [0, rows) and the extras [NS3, ns) */
 #define STAGE(dst, rows, expr)                                                                     \
     for (int i = 0; i < rows; i++)                                                                 \
+        for (int l = 0; l < L; l++)                                                                \
+            dst[i][l] = y[i][l] + (expr);                                                          \
+    for (int i = NS3; i < ns; i++)                                                                 \
         for (int l = 0; l < L; l++)                                                                \
             dst[i][l] = y[i][l] + (expr);
         STAGE(ytmp, NB, b21 * k1[i][l]);
@@ -190,15 +202,15 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t
         STAGE(ytmp, NB,
               b61 * k1[i][l] + b62 * k2[i][l] + b63 * k3[i][l] + b64 * k4[i][l] + b65 * k5[i][l]);
         f(c, ytmp, k6);
-        STAGE(ynew, NS,
+        STAGE(ynew, NS3,
               b71 * k1[i][l] + b73 * k3[i][l] + b74 * k4[i][l] + b75 * k5[i][l] + b76 * k6[i][l]);
         f(c, ynew, k7);
 #undef STAGE
-        for (int i = 0; i < NS; i++)
+        for (int i = 0; i < ns; i++)
             for (int l = 0; l < L; l++)
                 yerr[i][l] = h * (e1 * k1[i][l] + e3 * k3[i][l] + e4 * k4[i][l] + e5 * k5[i][l] +
                                   e6 * k6[i][l] + e7 * k7[i][l]);
-        double en = norm(c, yerr, y, ynew);
+        double en = norm(c, ns, yerr, y, ynew);
         if (!(en <= 1.0)) { /* reject (also on NaN) */
             h *= ctrl_fac(en);
             rejected = 1;
@@ -208,8 +220,8 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t
         /* dense output for the outputs inside this step */
         while (*io < n_out && t_out[*io] <= tn && (t_out[*io] < t1 || inclusive)) {
             double th = (t_out[*io] - t) / h, th1 = 1.0 - th;
-            double *o = out + *io * NS * L;
-            for (int i = 0; i < NS; i++)
+            double *o = out + *io * (size_t)ns * L;
+            for (int i = 0; i < ns; i++)
                 for (int l = 0; l < L; l++) {
                     double ydiff = ynew[i][l] - y[i][l];
                     double bspl = h * k1[i][l] - ydiff;
@@ -229,8 +241,28 @@ GS_HOT static gs_status segment(struct ctx *c, lanes_t y_io, double t0, double t
         rejected = 0;
     }
     if (y != y_io)
-        memcpy(y_io, y, sizeof(lanes_t));
+        memcpy(y_io, y, (size_t)ns * sizeof y[0]);
     return GS_OK;
+}
+
+/* The two compiled instances (see NS3). */
+GS_HOT static gs_status segment3(struct ctx *c, lanes_t y, double t0, double t1,
+                                 const double *t_out, size_t n_out, size_t *io, int inclusive,
+                                 double *out, struct gs_error *err)
+{
+    return segment(c, NS3, y, t0, t1, t_out, n_out, io, inclusive, out, err);
+}
+GS_HOT static gs_status segment_n(struct ctx *c, lanes_t y, double t0, double t1,
+                                  const double *t_out, size_t n_out, size_t *io, int inclusive,
+                                  double *out, struct gs_error *err)
+{
+    return segment(c, c->ns, y, t0, t1, t_out, n_out, io, inclusive, out, err);
+}
+
+/* Row of lane state row r in the full layout of gabasim/model.h. */
+static int full_index(int r)
+{
+    return r < NS3 ? r : (int)GS_N_STATES + (r - NS3);
 }
 
 /* Every structure here has non-negative inputs and outflows proportional to the amount, so its
@@ -244,31 +276,32 @@ GS_HOT static gs_status undershoot(const struct ctx *c, int n_lanes, const doubl
 {
     /* time-major passes over all lanes (vectorised; fmax() would be a library call per value),
      * then, only if some value is beyond its bound, the first such in lane order is reported */
+    const size_t ns = (size_t)c->ns;
     double scale[L] = {0}, noise[L];
     for (size_t k = 0; k < n_out; k++)
-        for (int i = 0; i < GS_N_BODY; i++)
-            for (int l = 0; l < L; l++)
-                scale[l] = max2(scale[l], fabs(out[(k * NS + (size_t)i) * L + (size_t)l]));
+        for (size_t i = 0; i < ns; i++)
+            for (int l = 0; i != GS_Y_AUC && l < L; l++) /* body amounts only */
+                scale[l] = max2(scale[l], fabs(out[(k * ns + i) * L + (size_t)l]));
     for (int l = 0; l < L; l++)
         noise[l] = l < n_lanes ? 10.0 * (c->atol + c->rtol * scale[l]) : INFINITY;
     int bad = 0;
     for (size_t k = 0; k < n_out; k++)
-        for (int i = 0; i < GS_N_BODY; i++)
-            for (int l = 0; l < L; l++) {
-                double *y = &out[(k * NS + (size_t)i) * L + (size_t)l];
+        for (size_t i = 0; i < ns; i++)
+            for (int l = 0; i != GS_Y_AUC && l < L; l++) {
+                double *y = &out[(k * ns + i) * L + (size_t)l];
                 bad |= *y < -noise[l];
                 *y = *y < 0.0 && *y >= -noise[l] ? 0.0 : *y;
             }
     for (int l = 0; bad && l < n_lanes; l++)
         for (size_t k = 0; k < n_out; k++)
-            for (int i = 0; i < GS_N_BODY; i++) {
-                double y = out[(k * NS + (size_t)i) * L + (size_t)l];
-                if (y < -noise[l])
+            for (size_t i = 0; i < ns; i++) {
+                double y = out[(k * ns + i) * L + (size_t)l];
+                if (i != GS_Y_AUC && y < -noise[l])
                     return gs_error_set(err, GS_SOLVER, "solver",
                                         "the batched Dormand-Prince integrator produced a negative "
                                         "amount (%g mg in state %d at t = %g h, beyond its error "
                                         "bound %g mg); tighten --rtol or --atol",
-                                        y, i, t_out[k], noise[l]);
+                                        y, full_index((int)i), t_out[k], noise[l]);
             }
     return GS_OK;
 }
@@ -294,6 +327,7 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
     struct ctx c;
     memset(&c, 0, sizeof c);
     c.s = models[0].structure;
+    c.ns = NS3 + (int)c.s->n_extra;
     c.rtol = opt->rtol;
     c.atol = opt->atol_mg;
     /* lanes beyond n_lanes repeat the last model (their results are ignored) */
@@ -356,18 +390,18 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
             const struct gs_event *e = &ev->ev[ie];
             ie = next_dose(ev, ie + 1);
             for (int l = 0; l < L; l++) {
-                double tmp[GS_N_STATES] = {0}, pl[GS_MAX_PARAMS];
-                for (int i = 0; i < NS; i++)
-                    tmp[i] = y[i][l];
+                double tmp[GS_MAX_STATES] = {0}, pl[GS_MAX_PARAMS];
+                for (int i = 0; i < c.ns; i++)
+                    tmp[full_index(i)] = y[i][l];
                 for (size_t k = 0; k < c.s->n_params; k++)
                     pl[k] = c.p[k][l];
                 c.s->dose(pl, e->cmt, e->amt_mg, tmp);
-                for (int i = 0; i < NS; i++)
-                    y[i][l] = tmp[i];
+                for (int i = 0; i < c.ns; i++)
+                    y[i][l] = tmp[full_index(i)];
             }
         }
         while (io < n_out && t_out[io] == t) { /* outputs at t include the doses at t */
-            memcpy(out + io * NS * L, y, sizeof y);
+            memcpy(out + io * (size_t)c.ns * L, y, (size_t)c.ns * sizeof y[0]);
             io++;
         }
         if (io == n_out)
@@ -382,7 +416,8 @@ gs_status gs__rk_batch(const struct gs_model *models, int n_lanes, const struct 
             t_next = t_out[n_out - 1];
             last = 1;
         }
-        st = segment(&c, y, t, t_next, t_out, n_out, &io, last, out, err);
+        st = c.ns == NS3 ? segment3(&c, y, t, t_next, t_out, n_out, &io, last, out, err)
+                         : segment_n(&c, y, t, t_next, t_out, n_out, &io, last, out, err);
         t = t_next;
     }
     if (steps)

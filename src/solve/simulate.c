@@ -29,6 +29,7 @@ void gs_simulate_profile_release(struct gs_profile *p)
     gs_free(p->conc_mg_l);
     gs_free(p->y);
     gs_free(p->input_mg);
+    gs_free(p->y_extra);
     struct gs_profile empty = GS_PROFILE_INIT;
     *p = empty;
 }
@@ -40,6 +41,8 @@ double gs_simulate_mass_balance_error(const struct gs_profile *p, size_t row)
     double out = y[GS_Y_ELIMINATED] + y[GS_Y_UNABSORBED];
     for (int i = 0; i < GS_N_BODY; i++)
         out += y[i];
+    for (size_t j = 0; j < p->n_extra; j++)
+        out += p->y_extra[row * p->n_extra + j];
     return in > 0.0 ? fabs(in - out) / in : fabs(in - out);
 }
 
@@ -121,9 +124,9 @@ static size_t model_at(const double *change_h, size_t n_models, double t, size_t
 /* The share of a dose into `cmt` that enters the body (the structure's F), from its dose(). */
 static double bioavailable(const struct gs_model *m, int cmt)
 {
-    double y[GS_N_STATES] = {0};
+    double y[GS_MAX_STATES] = {0};
     m->structure->dose(m->p, cmt, 1.0, y);
-    return y[cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL];
+    return y[gs_model_cmt_index(cmt)];
 }
 
 /* A dose record with RATE != 0 as an infusion: the rate (mg/h) of what enters and its length. */
@@ -139,12 +142,22 @@ static void infusion(const struct gs_model *m, const struct gs_event *e, double 
     }
 }
 
+/* Row `io` of the profile from the full state y (gabasim/model.h): the standard states, then
+ * the extra compartments. */
+static void put_row(struct gs_profile *out, size_t io, const double *y)
+{
+    memcpy(&out->y[io * GS_N_STATES], y, GS_N_STATES * sizeof *y);
+    if (out->n_extra)
+        memcpy(&out->y_extra[io * out->n_extra], y + GS_N_STATES, out->n_extra * sizeof *y);
+}
+
 static gs_status build_actions(const struct gs_model *models, const double *change_h,
                                size_t n_models, const struct gs_event_list *ev, int out_records,
                                struct action **out, size_t *n_out, struct gs_error *err)
 {
     struct action *a = NULL;
     size_t n = 0, cap = 0, cur = 0;
+    const int n_body = (int)gs_model_n_body(models[0].structure);
     int oom = 0;
     /* model changes first, so that at equal times they precede the doses (stable sort) */
     for (size_t k = 1; change_h && k < n_models && !oom; k++)
@@ -204,7 +217,15 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
                 oom |= push_action(&a, &n, &cap, act(e->time_h, ACT_OUT, k));
             continue;
         }
-        if (e->evid == GS_EVID_OTHER && e->cmt != 0 && abs(e->cmt) <= GS_N_BODY) {
+        if ((e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE) &&
+            !(e->cmt >= 1 && e->cmt <= n_body)) {
+            gs_free(a);
+            return gs_error_set(err, GS_INPUT, "CMT",
+                                "a dose at %g h into compartment %d; structure '%s' has "
+                                "compartments 1 to %d",
+                                e->time_h, e->cmt, models[0].structure->name, n_body);
+        }
+        if (e->evid == GS_EVID_OTHER && e->cmt != 0 && abs(e->cmt) <= n_body) {
             struct action x = act(e->time_h, e->cmt < 0 ? ACT_CMT_OFF : ACT_CMT_ON, k);
             x.cmt = abs(e->cmt);
             oom |= push_action(&a, &n, &cap, x);
@@ -329,7 +350,11 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     out->conc_mg_l = gs_malloc((n_out ? n_out : 1) * sizeof *out->conc_mg_l);
     out->y = gs_malloc((n_out ? n_out : 1) * GS_N_STATES * sizeof *out->y);
     out->input_mg = gs_malloc((n_out ? n_out : 1) * sizeof *out->input_mg);
-    if (!out->t_h || !out->conc_mg_l || !out->y || !out->input_mg) {
+    const size_t n_extra = m->structure->n_extra, n_body = gs_model_n_body(m->structure);
+    out->n_extra = n_extra;
+    if (n_extra)
+        out->y_extra = gs_malloc((n_out ? n_out : 1) * n_extra * sizeof *out->y_extra);
+    if (!out->t_h || !out->conc_mg_l || !out->y || !out->input_mg || (n_extra && !out->y_extra)) {
         gs_free(act);
         gs_simulate_profile_release(out);
         return gs_error_set(err, GS_NOMEM, "profile", "out of memory for %zu output times", n_out);
@@ -340,7 +365,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     struct gs_model eff = *m;
     size_t base = 0;
     int hd_on = 0, cl_idx = gs_model_structure_param_index(m->structure, "CL");
-    int off[GS_N_BODY + 1] = {0}; /* compartments turned off (EVID 2, CMT < 0), by CMT */
+    int off[GS_MAX_BODY + 1] = {0}; /* compartments turned off (EVID 2, CMT < 0), by CMT */
     m = &eff;
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
@@ -353,7 +378,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
         t = act[0].t;
     if (t_out && n_out && t_out[0] < t)
         t = t_out[0];
-    double y[GS_N_STATES] = {0};
+    double y[GS_MAX_STATES] = {0};
     gs__prop_reset(&prop, t, y);
 
     size_t ia = 0, io = 0;
@@ -366,10 +391,10 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
             for (; ia < n_act && act[ia].t == t_act; ia++) {
                 const struct action *a = &act[ia];
                 double body = 0.0;
-                for (int k = 0; k < GS_N_BODY; k++)
-                    body += y[k];
+                for (size_t k = 0; k < n_body; k++)
+                    body += y[gs_model_body_index(k)];
                 const struct gs_model *am = &models[a->model];
-                int state = a->cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL;
+                size_t state = a->cmt >= 1 ? gs_model_cmt_index(a->cmt) : 0;
                 if (a->kind == ACT_MODEL || a->kind == ACT_HD_ON || a->kind == ACT_HD_OFF) {
                     if (a->kind == ACT_MODEL)
                         base = a->model;
@@ -381,14 +406,14 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     changed = 1;
                 } else if (a->kind == ACT_OUT) {
                     out->t_h[io] = t_act;
-                    memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
+                    put_row(out, io, y);
                     out->conc_mg_l[io] = gs_model_conc(m, y);
                     out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
                     io++;
                 } else if (a->kind == ACT_RESET) {
                     out->reset_removed_mg += body;
-                    for (int k = 0; k < GS_N_BODY; k++)
-                        y[k] = 0.0;
+                    for (size_t k = 0; k < n_body; k++)
+                        y[gs_model_body_index(k)] = 0.0;
                 } else if (a->kind == ACT_CMT_OFF) {
                     /* NONMEM keeps an off compartment empty; an off central compartment with
                      * drug still to be absorbed would need its inflow dropped: not modelled */
@@ -405,23 +430,25 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                 } else if (a->kind == ACT_CMT_ON) {
                     off[a->cmt] = 0;
                 } else if (a->kind == ACT_SS) {
-                    double yss[GS_N_BODY];
+                    double yss[GS_MAX_BODY];
                     const struct gs_simulate_steady_state_request ss = {am, a->amt, a->cmt, a->ii,
                                                                         opt};
                     if ((st = gs__steady_state(&ss, a->rate, yss, NULL, err)))
                         break;
                     double after = 0.0;
-                    for (int k = 0; k < GS_N_BODY; k++) {
-                        y[k] = a->ss_mode == 2 ? y[k] + yss[k] : yss[k];
-                        after += y[k];
+                    for (size_t k = 0; k < n_body; k++) {
+                        size_t i = gs_model_body_index(k);
+                        y[i] = a->ss_mode == 2 ? y[i] + yss[k] : yss[k];
+                        after += y[i];
                     }
                     out->ss_added_mg += after - body;
                 } else if (a->kind == ACT_INF_ON || a->kind == ACT_INF_OFF) {
                     int on = a->kind == ACT_INF_ON;
-                    prop.inf_mg_h[state] += on ? a->rate : -a->rate;
-                    prop.n_inf[state] += on ? 1 : -1;
-                    if (prop.n_inf[state] == 0)
-                        prop.inf_mg_h[state] = 0.0; /* no rounding residue */
+                    size_t b = (size_t)a->cmt - 1; /* the body compartment */
+                    prop.inf_mg_h[b] += on ? a->rate : -a->rate;
+                    prop.n_inf[b] += on ? 1 : -1;
+                    if (prop.n_inf[b] == 0)
+                        prop.inf_mg_h[b] = 0.0; /* no rounding residue */
                     if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "a depot infusion at %g h while the central "
@@ -458,7 +485,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
             if ((st = gs__prop_advance(&prop, t_out[io], stop, y, err)) != GS_OK)
                 break;
             out->t_h[io] = t_out[io];
-            memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
+            put_row(out, io, y);
             out->conc_mg_l[io] = gs_model_conc(m, y); /* the model in force now */
             out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
             io++;

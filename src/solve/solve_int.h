@@ -13,8 +13,9 @@
 struct gs__prop {
     const struct gs_model *m;
     int exact;
-    double t0, y0[GS_N_STATES]; /* last reset point */
-    double t, y[GS_N_STATES];   /* last reported point */
+    size_t n_body, n_states;      /* of the structure: gabasim/model.h */
+    double t0, y0[GS_MAX_STATES]; /* last reset point (state arrays passed in hold as many) */
+    double t, y[GS_MAX_STATES];   /* last reported point */
     /* CVODE objects (NULL on the exact path) */
     void *sunctx;
     void *cvode;
@@ -25,8 +26,8 @@ struct gs__prop {
     double scale_mg; /* largest body amount at the last reset */
     /* zero-order inputs running (infusions), mg/h into each body state, and how many; the
      * caller resets after changing them (CVODE path only: closed forms take bolus doses) */
-    double inf_mg_h[GS_N_BODY];
-    int n_inf[GS_N_BODY];
+    double inf_mg_h[GS_MAX_BODY]; /* by body compartment (0 depot, 1 central, 2.. extras) */
+    int n_inf[GS_MAX_BODY];
 };
 
 gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,

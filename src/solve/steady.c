@@ -25,14 +25,17 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
                               double ii, double lag, double rate, const double *x, double *fx,
                               struct gs_error *err)
 {
-    double y[GS_N_STATES] = {0};
-    memcpy(y, x, GS_N_BODY * sizeof *y);
+    const size_t nb = p->n_body;
+    double y[GS_MAX_STATES] = {0};
+    for (size_t k = 0; k < nb; k++)
+        y[gs_model_body_index(k)] = x[k];
     gs_status st;
     if (rate > 0.0) {
-        double unit[GS_N_STATES] = {0};
+        double unit[GS_MAX_STATES] = {0};
         m->structure->dose(m->p, cmt, 1.0, unit);
-        int k = cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL;
-        double end = lag + amt * unit[k] / rate; /* <= lag + ii (checked by the caller) */
+        size_t k = (size_t)cmt - 1; /* the body compartment dosed */
+        double end = lag + amt * unit[gs_model_cmt_index(cmt)] /
+                               rate; /* <= lag + ii (checked by the caller) */
         /* pieces between 0, the start, the end (or the wrapped end) and ii */
         double cut[4] = {lag, end < ii ? end : end - ii, ii, ii}, t0 = 0.0;
         if (cut[1] < cut[0]) {
@@ -54,7 +57,8 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
             t0 = t1;
         }
         p->inf_mg_h[k] = 0.0;
-        memcpy(fx, y, GS_N_BODY * sizeof *fx);
+        for (size_t i = 0; i < nb; i++)
+            fx[i] = y[gs_model_body_index(i)];
         return GS_OK;
     }
     gs__prop_reset(p, 0.0, y);
@@ -64,22 +68,23 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
     gs__prop_reset(p, lag, y);
     if ((st = gs__prop_advance(p, ii, ii, y, err)) != GS_OK)
         return st;
-    memcpy(fx, y, GS_N_BODY * sizeof *fx);
+    for (size_t i = 0; i < nb; i++)
+        fx[i] = y[gs_model_body_index(i)];
     return GS_OK;
 }
 
-/* Solves (A) d = b for a GS_N_BODY system with GSL's LU; non-zero if singular. */
-static int solve_small(double *a, double *b, double *d)
+/* Solves (A) d = b for an n x n system with GSL's LU; non-zero if singular. */
+static int solve_small(size_t n, double *a, double *b, double *d)
 {
     /* GSL's error handler is off library-wide (set once at load): the status is checked here */
-    gsl_matrix_view A = gsl_matrix_view_array(a, GS_N_BODY, GS_N_BODY);
-    gsl_vector_view B = gsl_vector_view_array(b, GS_N_BODY);
-    gsl_vector_view D = gsl_vector_view_array(d, GS_N_BODY);
-    gsl_permutation *perm = gsl_permutation_alloc(GS_N_BODY);
+    gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
+    gsl_vector_view B = gsl_vector_view_array(b, n);
+    gsl_vector_view D = gsl_vector_view_array(d, n);
+    gsl_permutation *perm = gsl_permutation_alloc(n);
     if (perm == NULL)
         return -1;
     int sign = 0, rc = gsl_linalg_LU_decomp(&A.matrix, perm, &sign);
-    for (int i = 0; rc == 0 && i < GS_N_BODY; i++)
+    for (size_t i = 0; rc == 0 && i < n; i++)
         if (gsl_matrix_get(&A.matrix, i, i) == 0.0)
             rc = -1;
     if (rc == 0)
@@ -88,10 +93,10 @@ static int solve_small(double *a, double *b, double *d)
     return rc;
 }
 
-static double max_abs(const double *v)
+static double max_abs(size_t n, const double *v)
 {
     double m = 0.0;
-    for (int i = 0; i < GS_N_BODY; i++)
+    for (size_t i = 0; i < n; i++)
         m = fmax(m, fabs(v[i]));
     return m;
 }
@@ -119,9 +124,9 @@ gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, d
                             "steady state needs a dose above 0 and II above 0");
     double lag = fmod(m->structure->lag(m->p, cmt), ii); /* the doses' phase in the interval */
     if (rate > 0.0) {
-        double unit[GS_N_STATES] = {0};
+        double unit[GS_MAX_STATES] = {0};
         m->structure->dose(m->p, cmt, 1.0, unit);
-        double dur = amt * unit[cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL] / rate;
+        double dur = amt * unit[gs_model_cmt_index(cmt)] / rate;
         if (dur > ii)
             return gs_error_set(err, GS_UNSUPPORTED, "SS",
                                 "a steady-state infusion of %g h every %g h overlaps the next "
@@ -141,71 +146,75 @@ gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, d
     gs_status st = gs__prop_init(&p, m, &tight, err);
     if (st != GS_OK)
         return st;
-    double zero[GS_N_BODY] = {0}, c[GS_N_BODY], J[GS_N_BODY * GS_N_BODY];
+    const size_t nb = p.n_body;
+    double zero[GS_MAX_BODY] = {0}, c[GS_MAX_BODY], J[GS_MAX_BODY * GS_MAX_BODY];
     int iter = 0;
 
     if (p.exact) {
         /* Affine map: c = Phi(0); column j of M = (Phi(s e_j) - c) / s, exact for any s. */
         if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, zero, c, err)))
             goto done;
-        for (int j = 0; j < GS_N_BODY && st == GS_OK; j++) {
-            double e[GS_N_BODY] = {0}, fe[GS_N_BODY];
+        for (size_t j = 0; j < nb && st == GS_OK; j++) {
+            double e[GS_MAX_BODY] = {0}, fe[GS_MAX_BODY];
             e[j] = amt;
             if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, e, fe, err)))
                 goto done;
-            for (int i = 0; i < GS_N_BODY; i++)
-                J[i * GS_N_BODY + j] = (i == j ? 1.0 : 0.0) - (fe[i] - c[i]) / amt;
+            for (size_t i = 0; i < nb; i++)
+                J[i * nb + j] = (i == j ? 1.0 : 0.0) - (fe[i] - c[i]) / amt;
         }
-        if (solve_small(J, c, x) != 0)
+        if (solve_small(nb, J, c, x) != 0)
             st = gs_error_set(err, GS_SOLVER, "SS", "steady-state system is singular");
         goto done;
     }
 
     /* Newton on F(x) = Phi(x) - x from x = 0, with step halving if the residual grows. */
-    memset(x, 0, GS_N_BODY * sizeof *x);
-    double fx[GS_N_BODY], r[GS_N_BODY];
+    memset(x, 0, nb * sizeof *x);
+    double fx[GS_MAX_BODY], r[GS_MAX_BODY];
     if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, x, fx, err)))
         goto done;
-    for (int i = 0; i < GS_N_BODY; i++)
+    for (size_t i = 0; i < nb; i++)
         r[i] = fx[i] - x[i];
     double tol = 1e-10 * amt;
-    while (max_abs(r) > tol) {
+    while (max_abs(nb, r) > tol) {
         if (++iter > NEWTON_MAX_ITER) {
             st = gs_error_set(err, GS_SOLVER, "SS",
                               "steady state did not converge in %d Newton iterations (residual "
                               "%g mg)",
-                              NEWTON_MAX_ITER, max_abs(r));
+                              NEWTON_MAX_ITER, max_abs(nb, r));
             goto done;
         }
-        for (int j = 0; j < GS_N_BODY; j++) {
-            double xj[GS_N_BODY], fj[GS_N_BODY];
-            memcpy(xj, x, sizeof xj);
+        for (size_t j = 0; j < nb; j++) {
+            double xj[GS_MAX_BODY], fj[GS_MAX_BODY];
+            memcpy(xj, x, nb * sizeof *xj);
             double h = 1e-6 * fmax(fabs(x[j]), 1e-2 * amt);
             xj[j] += h;
             if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, xj, fj, err)))
                 goto done;
-            for (int i = 0; i < GS_N_BODY; i++)
-                J[i * GS_N_BODY + j] = (fj[i] - xj[i] - r[i]) / h;
+            for (size_t i = 0; i < nb; i++)
+                J[i * nb + j] = (fj[i] - xj[i] - r[i]) / h;
         }
-        double neg_r[GS_N_BODY], dx[GS_N_BODY];
-        for (int i = 0; i < GS_N_BODY; i++)
+        double neg_r[GS_MAX_BODY], dx[GS_MAX_BODY];
+        for (size_t i = 0; i < nb; i++)
             neg_r[i] = -r[i];
-        if (solve_small(J, neg_r, dx) != 0) {
-            st = gs_error_set(err, GS_SOLVER, "SS", "singular Jacobian in the steady-state solve");
+        if (solve_small(nb, J, neg_r, dx) != 0) {
+            st = gs_error_set(err, GS_SOLVER, "SS",
+                              "no unique steady state: the interval map is singular (a "
+                              "compartment that never empties, such as a cumulative amount, has "
+                              "none)");
             goto done;
         }
-        double lambda = 1.0, rn = max_abs(r);
+        double lambda = 1.0, rn = max_abs(nb, r);
         for (int k = 0; k < 30; k++, lambda *= 0.5) {
-            double xn[GS_N_BODY], rn_vec[GS_N_BODY];
-            for (int i = 0; i < GS_N_BODY; i++)
+            double xn[GS_MAX_BODY], rn_vec[GS_MAX_BODY];
+            for (size_t i = 0; i < nb; i++)
                 xn[i] = fmax(x[i] + lambda * dx[i], 0.0); /* amounts stay non-negative */
             if ((st = one_interval(&p, m, amt, cmt, ii, lag, rate, xn, fx, err)))
                 goto done;
-            for (int i = 0; i < GS_N_BODY; i++)
+            for (size_t i = 0; i < nb; i++)
                 rn_vec[i] = fx[i] - xn[i];
-            if (max_abs(rn_vec) < rn || k == 29) {
-                memcpy(x, xn, sizeof xn);
-                memcpy(r, rn_vec, sizeof r);
+            if (max_abs(nb, rn_vec) < rn || k == 29) {
+                memcpy(x, xn, nb * sizeof *x);
+                memcpy(r, rn_vec, nb * sizeof *r);
                 break;
             }
         }

@@ -20,30 +20,37 @@ static int same(double a, double b)
     return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* The lane program (fused, hoisted, written in place) gives the scalar interpreter's bits. */
+/* The lane program (fused, hoisted, written in place) gives the scalar interpreter's bits, for
+ * every body compartment (lane rows: depot, central, AUC, extras; gabasim/model.h). */
 static void lanes_match_scalar(const struct gs_structure *s)
 {
-    enum { L = GS_LANES };
-    static double p[GS_MAX_PARAMS * L], y[GS_N_CORE * L], dy[GS_N_CORE * L];
+    enum { L = GS_LANES, NR = GS_N_CORE + GS_MAX_EXTRA };
+    static double p[GS_MAX_PARAMS * L], y[NR * L], dy[NR * L];
+    size_t nb = gs_model_n_body(s);
     for (int l = 0; l < L; l++) {
         for (size_t i = 0; i < GS_MAX_PARAMS; i++)
             p[i * L + l] = i < s->n_params ? s->params[i].fallback * (1 + 0.01 * l) : 0.0;
-        y[GS_Y_DEPOT * L + l] = 10 + l;
-        y[GS_Y_CENTRAL * L + l] = 5 - 0.5 * l;
-        y[GS_Y_AUC * L + l] = 0;
+        for (size_t r = 0; r < GS_N_CORE + s->n_extra; r++)
+            y[r * L + l] = r == GS_Y_AUC ? 0.0 : 10 + l - 2.5 * (double)r;
     }
     if (s->lanes_prepare)
         s->lanes_prepare(p);
     s->rhs_lanes(y, dy, p);
     for (int l = 0; l < L; l++) {
-        double ys[GS_N_STATES] = {10 + l, 5 - 0.5 * l, 0, 0, 0}, dys[GS_N_STATES],
-               ps[GS_MAX_PARAMS];
+        double ys[GS_MAX_STATES] = {0}, dys[GS_MAX_STATES], ps[GS_MAX_PARAMS];
+        for (size_t k = 0; k < nb; k++) {
+            size_t r = k < GS_N_BODY ? k : GS_N_CORE + (k - GS_N_BODY);
+            ys[gs_model_body_index(k)] = y[r * L + l];
+        }
         for (size_t i = 0; i < s->n_params; i++)
             ps[i] = p[i * L + l];
         s->rhs(0, ys, dys, ps);
-        for (int k = 0; k < GS_N_BODY; k++)
-            FUZZ_CHECK("lanes", same(dy[k * L + l], dys[k]), "state %d lane %d: %.17g vs %.17g", k,
-                       l, dy[k * L + l], dys[k]);
+        for (size_t k = 0; k < nb; k++) {
+            size_t r = k < GS_N_BODY ? k : GS_N_CORE + (k - GS_N_BODY);
+            FUZZ_CHECK("lanes", same(dy[r * L + l], dys[gs_model_body_index(k)]),
+                       "compartment %zu lane %d: %.17g vs %.17g", k + 1, l, dy[r * L + l],
+                       dys[gs_model_body_index(k)]);
+        }
     }
 }
 
