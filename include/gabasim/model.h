@@ -82,6 +82,12 @@ struct gs_structure {
     double (*clearance)(const double *p);
     /* Terminal (slowest) rate constant of the linearised system at low amounts, 1/h. */
     double (*lambda_z)(const double *p);
+    /* Exact Jacobian of the body amounts' right-hand side at y (GS_N_STATES layout; only
+     * y[0..GS_N_BODY) read): j_y[i * GS_N_BODY + k] = d(dy_i/dt)/d(y_k) and, unless NULL,
+     * j_p[i * n_params + k] = d(dy_i/dt)/d(p_k), i, k < GS_N_BODY (no infusion terms: they
+     * depend on neither). 0 on success, < 0 if not available at this point. NULL if the
+     * structure gives none (the TDM optimiser then differentiates numerically). */
+    int (*jac)(double t_h, const double *y, const double *p, double *j_y, double *j_p);
 };
 
 /* Looks a structure up by name; NULL if unknown. */
