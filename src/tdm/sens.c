@@ -1,0 +1,524 @@
+/* sens.c - forward sensitivities of the predicted levels with respect to the random effects.
+ *
+ * With S = dy/deta (the body amounts y[0..n_b), one column per random effect), the variational
+ * equations dS/dt = J_y S + J_p dp/deta hold between events, where J_y and J_p are the
+ * structure's exact Jacobian (gs_structure.jac: by hand for the built-ins, forward-mode
+ * differentiation of the bytecode for model files) and dp/deta = p for a log-normal effect
+ * (gs_variability_apply_eta: p = typical exp(eta)). They are integrated by CVODE (BDF, the
+ * engine's tolerances) together with the state through the same event records as the engine
+ * (src/solve/simulate.c): bolus doses, zero-order infusions (RATE > 0, -1, -2), resets (EVID 3,
+ * 4), parameter changes (EVID_MODEL) and output records in record order. A level c = y_central
+ * / V has dc/deta = S_central / V - c dV/deta / V.
+ *
+ * Not covered, so left to finite differences (posterior.c): a random effect on a parameter that
+ * moves a dose in time or size (the structure's lag() or dose() change with it: tlag, F), whose
+ * derivative has a jump the variational equations do not carry (that column only); and event
+ * features whose sensitivity is not written here (steady-state records SS 1/2, haemodialysis
+ * sessions, EVID 2 compartments turned off), a structure without `jac` (every column). The
+ * caller also checks each solve's levels against the engine's and drops the exact path if they
+ * disagree, so a feature missed here gives finite differences, never a wrong derivative.
+ */
+#include <cvode/cvode.h>
+#include <math.h>
+#include <nvector/nvector_serial.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+#include <gsl/gsl_linalg.h>
+
+#include "gabasim/alloc.h"
+#include "tdm_int.h"
+
+enum { NB = GS_N_BODY }; /* body amounts: written for any number */
+
+/* What the right-hand side needs: the model in force and the sensitivity columns. */
+struct sctx {
+    const struct gs_structure *s;
+    struct gs_model eff;
+    size_t nc;                /* exact columns */
+    int par[GS_MAX_PARAMS];   /* structure parameter of column c */
+    double dp[GS_MAX_PARAMS]; /* d p[par[c]] / d eta_c in the model in force */
+    double inf[NB];           /* zero-order inputs running, mg/h */
+    int n_inf[NB];
+    double jy[NB * NB], jp[NB * GS_MAX_PARAMS];
+};
+
+static int cv_rhs(realtype t, N_Vector zv, N_Vector dzv, void *user)
+{
+    struct sctx *c = user;
+    const double *z = NV_DATA_S(zv);
+    double *dz = NV_DATA_S(dzv);
+    double y[GS_N_STATES] = {0}, dy[GS_N_STATES];
+    memcpy(y, z, NB * sizeof *y);
+    size_t np = c->s->n_params;
+    if (c->s->rhs(t, y, dy, c->eff.p) < 0 || c->s->jac(t, y, c->eff.p, c->jy, c->jp) < 0)
+        return -1;
+    for (int i = 0; i < NB; i++)
+        dz[i] = dy[i] + c->inf[i];
+    for (size_t k = 0; k < c->nc; k++) {
+        const double *s = z + NB * (1 + k);
+        for (int i = 0; i < NB; i++) {
+            double v = c->jp[i * np + (size_t)c->par[k]] * c->dp[k];
+            for (int j = 0; j < NB; j++)
+                v += c->jy[i * NB + j] * s[j];
+            dz[NB * (1 + k) + (size_t)i] = v;
+        }
+    }
+    for (size_t i = 0; i < NB * (1 + c->nc); i++)
+        if (!isfinite(dz[i]))
+            return -1;
+    return 0;
+}
+
+/* Newton's matrix: J_y on each diagonal block (the coupling through second derivatives is left
+ * out; CVODE's modified Newton needs only an approximation). */
+static int cv_jac(realtype t, N_Vector zv, N_Vector fy, SUNMatrix J, void *user, N_Vector t1,
+                  N_Vector t2, N_Vector t3)
+{
+    (void)fy, (void)t1, (void)t2, (void)t3;
+    struct sctx *c = user;
+    double y[GS_N_STATES] = {0}, jy[NB * NB];
+    memcpy(y, NV_DATA_S(zv), NB * sizeof *y);
+    if (c->s->jac(t, y, c->eff.p, jy, NULL) < 0)
+        return -1;
+    SUNMatZero(J);
+    for (size_t b = 0; b <= c->nc; b++)
+        for (int i = 0; i < NB; i++)
+            for (int j = 0; j < NB; j++)
+                SM_ELEMENT_D(J, b * NB + (size_t)i, b * NB + (size_t)j) = jy[i * NB + j];
+    return 0;
+}
+
+/* Linear structures (those with a closed form): between events the amounts and their
+ * sensitivities solve z' = B z + u with constant B (J_y on the diagonal blocks, (dJ_y/dp_c)
+ * dp_c below the first, from the Jacobian at unit amounts) and u the infusions, so they move
+ * exactly by the exponential of [[B, u], [0, 0]] (Moler C, Van Loan C, SIAM Rev
+ * 2003;45:3-49, method 3, as GSL computes it), kept for the last few steps. */
+#define LIN_MAX   (NB * (1 + GS_MAX_PARAMS) + 1)
+#define LIN_CACHE 4
+struct lin {
+    size_t nz; /* augmented size: amounts, sensitivities, the input's 1 */
+    double b[LIN_MAX * LIN_MAX];
+    int n_cached, next;
+    double dt[LIN_CACHE];
+    double e[LIN_CACHE][LIN_MAX * LIN_MAX];
+};
+
+static int lin_build(struct lin *L, const struct sctx *c)
+{
+    size_t np = c->s->n_params, nz = NB * (1 + c->nc) + 1;
+    double y[GS_N_STATES] = {0}, jy[NB * NB], jp[NB * GS_MAX_PARAMS], djy[NB][NB * GS_MAX_PARAMS];
+    if (c->s->jac(0.0, y, c->eff.p, jy, NULL) < 0)
+        return -1;
+    for (int j = 0; j < NB; j++) { /* dJ_y/dp column j: J_p at the unit amount e_j */
+        memset(y, 0, sizeof y);
+        y[j] = 1.0;
+        if (c->s->jac(0.0, y, c->eff.p, jp, djy[j]) < 0)
+            return -1;
+    }
+    L->nz = nz;
+    memset(L->b, 0, nz * nz * sizeof *L->b);
+    for (size_t blk = 0; blk <= c->nc; blk++)
+        for (int i = 0; i < NB; i++)
+            for (int j = 0; j < NB; j++)
+                L->b[(blk * NB + (size_t)i) * nz + blk * NB + (size_t)j] = jy[i * NB + j];
+    for (size_t k = 0; k < c->nc; k++)
+        for (int i = 0; i < NB; i++)
+            for (int j = 0; j < NB; j++)
+                L->b[((1 + k) * NB + (size_t)i) * nz + (size_t)j] =
+                    djy[j][(size_t)i * np + (size_t)c->par[k]] * c->dp[k];
+    for (int i = 0; i < NB; i++)
+        L->b[(size_t)i * nz + nz - 1] = c->inf[i];
+    L->n_cached = L->next = 0;
+    return 0;
+}
+
+/* z = exp(M dt) z0 over the augmented state (z0[nz-1] = 1 for the input). */
+static int lin_move(struct lin *L, double dt, const double *z0, double *z)
+{
+    size_t nz = L->nz;
+    int k;
+    for (k = 0; k < L->n_cached; k++)
+        if (L->dt[k] == dt)
+            break;
+    if (k == L->n_cached) {
+        k = L->next;
+        L->next = (L->next + 1) % LIN_CACHE;
+        if (L->n_cached < LIN_CACHE)
+            L->n_cached++;
+        double a[LIN_MAX * LIN_MAX];
+        for (size_t i = 0; i < nz * nz; i++)
+            a[i] = L->b[i] * dt;
+        gsl_matrix_view A = gsl_matrix_view_array(a, nz, nz);
+        gsl_matrix_view E = gsl_matrix_view_array(L->e[k], nz, nz);
+        if (gsl_linalg_exponential_ss(&A.matrix, &E.matrix, GSL_PREC_DOUBLE) != 0) {
+            L->n_cached = L->next = 0;
+            return -1;
+        }
+        L->dt[k] = dt;
+    }
+    for (size_t i = 0; i + 1 < nz; i++) {
+        double v = 0.0;
+        for (size_t j = 0; j < nz; j++)
+            v += L->e[k][i * nz + j] * z0[j];
+        z[i] = v;
+    }
+    z[nz - 1] = 1.0;
+    return 0;
+}
+
+static void cv_silent(int code, const char *module, const char *fn, char *msg, void *user)
+{
+    (void)code, (void)module, (void)fn, (void)msg, (void)user;
+}
+
+/* Multiplies parameter k of a copy of m by (1 + 1e-3), as a change of eta would. */
+static struct gs_model nudged(const struct gs_model *m, int k)
+{
+    struct gs_model q = *m;
+    q.p[k] *= 1.0 + 1e-3;
+    return q;
+}
+
+/* 1 if parameter k moves a dose in time (lag) or size (dose(): F) in model m. */
+static int moves_doses(const struct gs_model *m, int k)
+{
+    const struct gs_structure *s = m->structure;
+    struct gs_model q = nudged(m, k);
+    for (int cmt = GS_CMT_DEPOT; cmt <= GS_CMT_CENTRAL; cmt++) {
+        double a[GS_N_STATES] = {0}, b[GS_N_STATES] = {0};
+        s->dose(m->p, cmt, 1.0, a);
+        s->dose(q.p, cmt, 1.0, b);
+        if (s->lag(m->p, cmt) != s->lag(q.p, cmt))
+            return 1;
+        for (int i = 0; i < NB; i++)
+            if (a[i] != b[i])
+                return 1;
+    }
+    return 0;
+}
+
+void gs__tdm_sens_setup(struct tdm_post *p)
+{
+    size_t n = p->var.n;
+    memset(p->sens_col, 0, sizeof p->sens_col);
+    p->n_sens = 0;
+    const char *env = getenv("GABASIM_TDM_DERIVATIVES");
+    if (env && strcmp(env, "fd") == 0)
+        return; /* the finite-difference path, on request (bench/tdm_jac.sh) */
+    if (p->typical.structure == NULL || p->typical.structure->jac == NULL)
+        return;
+    for (size_t i = 0; i < p->ev.n; i++) {
+        const struct gs_event *e = &p->ev.ev[i];
+        if (e->ss || e->evid == GS_EVID_HD || (e->evid == GS_EVID_OTHER && e->cmt != 0))
+            return;
+    }
+    const struct gs_model *models = p->n_tv ? p->tv : &p->typical;
+    size_t nm = p->n_tv ? p->n_tv : 1;
+    for (size_t c = 0; c < n; c++) {
+        int ok = 1;
+        for (size_t k = 0; k < nm && ok; k++)
+            ok = !moves_doses(&models[k], p->var.param[c]);
+        p->sens_col[c] = (unsigned char)ok;
+        p->n_sens += ok;
+    }
+}
+
+enum akind { A_MODEL, A_OUT, A_RESET, A_DOSE, A_INF_ON, A_INF_OFF };
+struct act {
+    double t;
+    size_t ord; /* push order: ties at one time keep it (the engine's stable sort) */
+    enum akind kind;
+    size_t model;
+    int cmt;
+    double amt, rate;
+};
+
+static int cmp_act(const void *a, const void *b)
+{
+    const struct act *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return (x->ord > y->ord) - (x->ord < y->ord);
+}
+
+/* The share of a dose into `cmt` that enters the body (as the engine reads it from dose()). */
+static double bioavailable(const struct gs_model *m, int cmt)
+{
+    double y[GS_N_STATES] = {0};
+    m->structure->dose(m->p, cmt, 1.0, y);
+    return y[cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL];
+}
+
+/* The engine's actions for the events (src/solve/simulate.c, build_actions) that sens covers. */
+static struct act *actions(const struct tdm_post *p, const struct gs_model *models, int records,
+                           size_t *n_out)
+{
+    const struct gs_event_list *ev = &p->ev;
+    struct act *a = gs_malloc((2 * ev->n + 1) * sizeof *a);
+    if (a == NULL)
+        return NULL;
+    size_t n = 0, cur = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        const struct gs_event *e = &ev->ev[i];
+        size_t k = cur;
+        if (e->evid == GS_EVID_MODEL) {
+            cur = (size_t)e->cmt;
+            a[n] = (struct act){e->time_h, n, A_MODEL, cur, 0, 0.0, 0.0};
+            n++;
+            continue;
+        }
+        if (e->evid == GS_EVID_OBS) {
+            if (records) {
+                a[n] = (struct act){e->time_h, n, A_OUT, k, 0, 0.0, 0.0};
+                n++;
+            }
+            continue;
+        }
+        if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE) {
+            a[n] = (struct act){e->time_h, n, A_RESET, k, 0, 0.0, 0.0};
+            n++;
+        }
+        int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
+        if (!dose || e->amt_mg == 0.0)
+            continue;
+        double t = e->time_h + models[k].structure->lag(models[k].p, e->cmt);
+        if (e->rate_mg_h != 0.0) {
+            double in = e->amt_mg * bioavailable(&models[k], e->cmt), rate, dur;
+            if (e->rate_mg_h == GS_RATE_MODELLED_DURATION) {
+                dur = e->dur_h;
+                rate = in / e->dur_h;
+            } else {
+                rate = e->rate_mg_h == GS_RATE_MODELLED_RATE ? e->dur_h : e->rate_mg_h;
+                dur = in / rate;
+            }
+            a[n] = (struct act){t, n, A_INF_ON, k, e->cmt, e->amt_mg, rate};
+            n++;
+            a[n] = (struct act){t + dur, n, A_INF_OFF, k, e->cmt, e->amt_mg, rate};
+            n++;
+        } else {
+            a[n] = (struct act){t, n, A_DOSE, k, e->cmt, e->amt_mg, 0.0};
+            n++;
+        }
+    }
+    qsort(a, n, sizeof *a, cmp_act);
+    *n_out = n;
+    return a;
+}
+
+/* The columns' dp/deta in model k (0 where the dataset fixes the parameter). */
+static void set_model(struct sctx *c, const struct tdm_post *p, const struct gs_model *models,
+                      size_t k)
+{
+    c->eff = models[k];
+    for (size_t j = 0; j < c->nc; j++) {
+        int fixed = p->n_tv && p->tv_fixed && p->tv_fixed[k * GS_MAX_PARAMS + (size_t)c->par[j]];
+        c->dp[j] = fixed ? 0.0 : models[k].p[c->par[j]];
+    }
+}
+
+/* The level at state z and its exact columns' derivatives. */
+static void output(const struct sctx *c, const double *z, size_t n, const unsigned char *col,
+                   double *f, double *g)
+{
+    const struct gs_structure *s = c->s;
+    double v = s->volume(c->eff.p), conc = z[GS_Y_CENTRAL] / v;
+    *f = conc;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!col[i])
+            continue;
+        /* dV/dp of the column's parameter: a central difference of volume() (exact for the
+         * structures', which return a parameter) */
+        struct gs_model up = c->eff, dn = c->eff;
+        double h = 1e-6 * fabs(c->eff.p[c->par[k]]);
+        double dvdp = 0.0;
+        if (h > 0.0) {
+            up.p[c->par[k]] += h;
+            dn.p[c->par[k]] -= h;
+            dvdp = (s->volume(up.p) - s->volume(dn.p)) / (2.0 * h);
+        }
+        g[i] = (z[NB * (1 + k) + GS_Y_CENTRAL] - conc * dvdp * c->dp[k]) / v;
+        k++;
+    }
+}
+
+gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, double *g,
+                       struct gs_error *err)
+{
+    size_t n = p->var.n, nm = p->n_tv ? p->n_tv : 1;
+    int records = p->n_tv > 0;
+    struct gs_model *models = gs_malloc(nm * sizeof *models);
+    struct sctx *c = gs_calloc(1, sizeof *c);
+    struct act *a = NULL;
+    struct lin *L = NULL;
+    size_t n_act = 0;
+    SUNContext ctx = NULL;
+    N_Vector z = NULL, atol = NULL;
+    SUNMatrix A = NULL;
+    SUNLinearSolver LS = NULL;
+    void *cv = NULL;
+    gs_status st = GS_OK;
+    double z0[LIN_MAX] = {0}, zl[LIN_MAX] = {0}; /* linear path: reset point, current */
+    if (models == NULL || c == NULL)
+        goto nomem;
+    for (size_t k = 0; k < nm; k++) {
+        models[k] = p->n_tv ? p->tv[k] : p->typical;
+        gs_variability_apply_eta(&p->var, eta, &models[k]);
+        for (size_t i = 0; p->n_tv && p->tv_fixed && i < GS_MAX_PARAMS; i++)
+            if (p->tv_fixed[k * GS_MAX_PARAMS + i])
+                models[k].p[i] = p->tv[k].p[i];
+    }
+    c->s = models[0].structure;
+    for (size_t i = 0; i < n; i++)
+        if (p->sens_col[i])
+            c->par[c->nc++] = p->var.param[i];
+    set_model(c, p, models, 0);
+    if ((a = actions(p, models, records, &n_act)) == NULL)
+        goto nomem;
+    size_t nz = NB * (1 + c->nc);
+    double *zd = zl;
+    int lin = c->s->exact != NULL && p->sim.solver != GS_SOLVER_CVODE;
+    if (lin) {
+        if ((L = gs_malloc(sizeof *L)) == NULL)
+            goto nomem;
+        if (lin_build(L, c) != 0)
+            goto jacfail;
+        z0[nz] = zl[nz] = 1.0;
+    } else {
+        if (SUNContext_Create(NULL, &ctx) != 0)
+            goto nomem;
+        z = N_VNew_Serial((sunindextype)nz, ctx);
+        atol = N_VNew_Serial((sunindextype)nz, ctx);
+        if (!z || !atol)
+            goto nomem;
+        N_VConst(0.0, z);
+        N_VConst(p->sim.atol_mg, atol);
+        if ((cv = CVodeCreate(CV_BDF, ctx)) == NULL ||
+            (A = SUNDenseMatrix((sunindextype)nz, (sunindextype)nz, ctx)) == NULL ||
+            (LS = SUNLinSol_Dense(z, A, ctx)) == NULL)
+            goto nomem;
+        if (CVodeInit(cv, cv_rhs, 0.0, z) != CV_SUCCESS ||
+            CVodeSVtolerances(cv, p->sim.rtol, atol) != CV_SUCCESS ||
+            CVodeSetLinearSolver(cv, LS, A) != CV_SUCCESS ||
+            CVodeSetJacFn(cv, cv_jac) != CV_SUCCESS || CVodeSetUserData(cv, c) != CV_SUCCESS ||
+            CVodeSetMaxNumSteps(cv, 500000) != CV_SUCCESS ||
+            CVodeSetErrHandlerFn(cv, cv_silent, NULL) != CV_SUCCESS) {
+            st = gs_error_set(err, GS_SOLVER, "solver", "cannot configure CVODE");
+            goto done;
+        }
+        zd = NV_DATA_S(z);
+    }
+    const double *tout = records ? NULL : p->t;
+    size_t n_out = p->n_t, ia = 0, io = 0;
+    double tz = 0.0; /* time of the state */
+    if (n_act && a[0].t < tz)
+        tz = a[0].t;
+    if (tout && n_out && tout[0] < tz)
+        tz = tout[0];
+    double t0 = tz; /* the last reset point (after the last actions) */
+    int reinit = 1, rebuild = 0;
+    while (io < n_out) {
+        double t_act = ia < n_act ? a[ia].t : INFINITY;
+        int at_act = tout == NULL || t_act <= tout[io];
+        double target = at_act ? t_act : tout[io];
+        double stop = at_act ? t_act : (ia < n_act ? t_act : tout[n_out - 1]);
+        if (target > tz && lin) {
+            if (lin_move(L, target - t0, z0, zl) != 0) {
+                st = gs_error_set(err, GS_SOLVER, "solver",
+                                  "the matrix exponential failed at t = %g h in the sensitivity "
+                                  "solve",
+                                  target);
+                goto done;
+            }
+            tz = target;
+        } else if (target > tz) {
+            if (reinit && CVodeReInit(cv, tz, z) != CV_SUCCESS) {
+                st = gs_error_set(err, GS_SOLVER, "solver", "CVODE re-initialisation failed");
+                goto done;
+            }
+            reinit = 0;
+            realtype tret = tz;
+            if (CVodeSetStopTime(cv, stop) != CV_SUCCESS ||
+                CVode(cv, target, z, &tret, CV_NORMAL) < 0) {
+                st = gs_error_set(err, GS_SOLVER, "solver",
+                                  "CVODE failed at t = %g h in the sensitivity solve", tret);
+                goto done;
+            }
+            tz = target;
+        }
+        if (!at_act) {
+            output(c, zd, n, p->sens_col, &f[io], &g[io * n]);
+            io++;
+            continue;
+        }
+        for (; ia < n_act && a[ia].t == t_act; ia++) {
+            const struct act *x = &a[ia];
+            int state = x->cmt == GS_CMT_DEPOT ? GS_Y_DEPOT : GS_Y_CENTRAL;
+            switch (x->kind) {
+            case A_MODEL:
+                set_model(c, p, models, x->model);
+                rebuild = 1;
+                break;
+            case A_OUT:
+                if (io < n_out) {
+                    output(c, zd, n, p->sens_col, &f[io], &g[io * n]);
+                    io++;
+                }
+                break;
+            case A_RESET: /* amounts and their derivatives to zero */
+                memset(zd, 0, nz * sizeof *zd);
+                break;
+            case A_DOSE: { /* dose() does not depend on an exact column's parameter */
+                double y[GS_N_STATES] = {0};
+                memcpy(y, zd, NB * sizeof *y);
+                models[x->model].structure->dose(models[x->model].p, x->cmt, x->amt, y);
+                memcpy(zd, y, NB * sizeof *y);
+                break;
+            }
+            case A_INF_ON:
+            case A_INF_OFF:
+                c->inf[state] += x->kind == A_INF_ON ? x->rate : -x->rate;
+                c->n_inf[state] += x->kind == A_INF_ON ? 1 : -1;
+                if (c->n_inf[state] == 0)
+                    c->inf[state] = 0.0;
+                rebuild = 1;
+                break;
+            }
+        }
+        if (lin && rebuild && lin_build(L, c) != 0)
+            goto jacfail;
+        rebuild = 0;
+        reinit = 1;
+        if (tz < t_act) /* actions before the first output or state time */
+            tz = t_act;
+        t0 = tz;
+        memcpy(z0, zl, nz * sizeof *z0);
+    }
+    goto done;
+jacfail:
+    st = gs_error_set(err, GS_SOLVER, "solver", "the structure's Jacobian is not available");
+    goto done;
+nomem:
+    st = gs_error_set(err, GS_NOMEM, "tdm", "out of memory for the sensitivity solve");
+done:
+    if (cv)
+        CVodeFree(&cv);
+    if (LS)
+        SUNLinSolFree(LS);
+    if (A)
+        SUNMatDestroy(A);
+    if (z)
+        N_VDestroy(z);
+    if (atol)
+        N_VDestroy(atol);
+    if (ctx)
+        SUNContext_Free(&ctx);
+    gs_free(L);
+    gs_free(a);
+    gs_free(c);
+    gs_free(models);
+    return st;
+}
