@@ -3,14 +3,16 @@
  * eta and Laplace SDs (so two runs can be compared). The derivative path is the environment's
  * (GABASIM_TDM_DERIVATIVES=fd: finite differences; unset: exact sensitivities). Built and run
  * by bench/tdm_jac.sh.
- *   usage: tdm_jac DRUG CRCL DOSE_MG II_H N_DOSES REPS TIME:LEVEL...
+ *   usage: tdm_jac DRUG[+MODEL] CRCL DOSE_MG II_H N_DOSES REPS TIME:LEVEL...
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "gabasim/gabasim.h"
+#include "gabasim/model_file.h"
 #include "gabasim/tdm.h"
 
 static double now(void)
@@ -28,7 +30,14 @@ int main(int argc, char **argv)
     }
     struct gs_error err = GS_ERROR_INIT;
     gs_drug *d = NULL;
-    if (gs_drug_load(&d, argv[1], &err) != GS_OK) {
+    gs_model_file *mf = NULL;
+    char name[256];
+    snprintf(name, sizeof name, "%s", argv[1]);
+    char *model = strchr(name, '+'); /* DRUG+MODEL: the drug with a model file's structure */
+    if (model)
+        *model++ = '\0';
+    if ((model ? gs_drug_load_with_model(&d, &mf, name, model, &err)
+               : gs_drug_load(&d, name, &err)) != GS_OK) {
         fprintf(stderr, "tdm_jac: %s\n", err.msg);
         return 1;
     }
@@ -73,7 +82,7 @@ int main(int argc, char **argv)
         if (k + 1 < reps)
             gs_tdm_result_release(&res);
     }
-    printf("%s best_s %.4f predictions %ld sens_solves %ld iterations %d eta", argv[1], best,
+    printf("%s best_s %.6f predictions %ld sens_solves %ld iterations %d eta", argv[1], best,
            res.evaluations, res.sens_solves, res.iterations);
     for (size_t i = 0; i < res.n_eta; i++)
         printf(" %.9f", res.param[i].eta);
@@ -83,5 +92,6 @@ int main(int argc, char **argv)
     printf("\n");
     gs_tdm_result_release(&res);
     gs_drug_free(d);
+    gs_model_file_free(mf);
     return 0;
 }

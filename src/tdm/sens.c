@@ -26,8 +26,6 @@
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
 
-#include <gsl/gsl_linalg.h>
-
 #include "gabasim/alloc.h"
 #include "tdm_int.h"
 
@@ -91,24 +89,24 @@ static int cv_jac(realtype t, N_Vector zv, N_Vector fy, SUNMatrix J, void *user,
     return 0;
 }
 
-/* Linear structures (those with a closed form): between events the amounts and their
- * sensitivities solve z' = B z + u with constant B (J_y on the diagonal blocks, (dJ_y/dp_c)
- * dp_c below the first, from the Jacobian at unit amounts) and u the infusions, so they move
- * exactly by the exponential of [[B, u], [0, 0]] (Moler C, Van Loan C, SIAM Rev
- * 2003;45:3-49, method 3, as GSL computes it), kept for the last few steps. */
-#define LIN_MAX   (NB * (1 + GS_MAX_PARAMS) + 1)
+/* Linear structures (those with a closed form): between events the amounts y and one column of
+ * sensitivities S_c solve [y; S_c]' = [[A, 0], [C_c, A]] [y; S_c] + [u; 0] with constant A = J_y,
+ * C_c = (dJ_y/dp_c) dp_c (from the Jacobian at unit amounts) and u the infusions, so each column
+ * moves exactly by the exponential of [[A, 0, u], [C_c, A, 0], [0, 0, 0]] (expm below; one small
+ * matrix per column rather than one for all columns at once), kept for the last few steps. */
+#define LIN_M     (2 * NB + 1) /* amounts, one column's sensitivities, the input's 1 */
 #define LIN_CACHE 4
 struct lin {
-    size_t nz; /* augmented size: amounts, sensitivities, the input's 1 */
-    double b[LIN_MAX * LIN_MAX];
+    size_t nc, m;
+    double b[GS_MAX_PARAMS][LIN_M * LIN_M];
     int n_cached, next;
     double dt[LIN_CACHE];
-    double e[LIN_CACHE][LIN_MAX * LIN_MAX];
+    double e[LIN_CACHE][GS_MAX_PARAMS][LIN_M * LIN_M];
 };
 
 static int lin_build(struct lin *L, const struct sctx *c)
 {
-    size_t np = c->s->n_params, nz = NB * (1 + c->nc) + 1;
+    size_t np = c->s->n_params, m = LIN_M, nb = c->nc ? c->nc : 1;
     double y[GS_N_STATES] = {0}, jy[NB * NB], jp[NB * GS_MAX_PARAMS], djy[NB][NB * GS_MAX_PARAMS];
     if (c->s->jac(0.0, y, c->eff.p, jy, NULL) < 0)
         return -1;
@@ -118,28 +116,153 @@ static int lin_build(struct lin *L, const struct sctx *c)
         if (c->s->jac(0.0, y, c->eff.p, jp, djy[j]) < 0)
             return -1;
     }
-    L->nz = nz;
-    memset(L->b, 0, nz * nz * sizeof *L->b);
-    for (size_t blk = 0; blk <= c->nc; blk++)
-        for (int i = 0; i < NB; i++)
-            for (int j = 0; j < NB; j++)
-                L->b[(blk * NB + (size_t)i) * nz + blk * NB + (size_t)j] = jy[i * NB + j];
-    for (size_t k = 0; k < c->nc; k++)
-        for (int i = 0; i < NB; i++)
-            for (int j = 0; j < NB; j++)
-                L->b[((1 + k) * NB + (size_t)i) * nz + (size_t)j] =
-                    djy[j][(size_t)i * np + (size_t)c->par[k]] * c->dp[k];
-    for (int i = 0; i < NB; i++)
-        L->b[(size_t)i * nz + nz - 1] = c->inf[i];
+    L->nc = c->nc;
+    L->m = m;
+    for (size_t k = 0; k < nb; k++) {
+        double *b = L->b[k];
+        memset(b, 0, m * m * sizeof *b);
+        for (int i = 0; i < NB; i++) {
+            for (int j = 0; j < NB; j++) {
+                b[(size_t)i * m + (size_t)j] = jy[i * NB + j];
+                b[(size_t)(NB + i) * m + (size_t)(NB + j)] = jy[i * NB + j];
+                if (k < c->nc)
+                    b[(size_t)(NB + i) * m + (size_t)j] =
+                        djy[j][(size_t)i * np + (size_t)c->par[k]] * c->dp[k];
+            }
+            b[(size_t)i * m + m - 1] = c->inf[i];
+        }
+    }
     L->n_cached = L->next = 0;
     return 0;
 }
 
-/* z = exp(M dt) z0 over the augmented state (z0[nz-1] = 1 for the input). */
+/* c = a b, n x n (c distinct from a and b). */
+static void matmul(size_t n, const double *a, const double *b, double *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        double *ci = c + i * n;
+        for (size_t j = 0; j < n; j++)
+            ci[j] = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            double aik = a[i * n + k];
+            if (aik == 0.0)
+                continue;
+            for (size_t j = 0; j < n; j++)
+                ci[j] += aik * b[k * n + j];
+        }
+    }
+}
+
+/* e = exp(a), n x n, by scaling and squaring with the [13/13] Pade approximant (Higham NJ, SIAM
+ * J Matrix Anal Appl 2005;26:1179-1193, Algorithm 2.3: backward error below the unit roundoff
+ * for ||a / 2^s||_1 <= 5.37), without allocating; -1 if the denominator is singular. */
+static int expm(size_t n, double *a, double *e)
+{
+    static const double b[14] = {64764752532480000.0,
+                                 32382376266240000.0,
+                                 7771770303897600.0,
+                                 1187353796428800.0,
+                                 129060195264000.0,
+                                 10559470521600.0,
+                                 670442572800.0,
+                                 33522128640.0,
+                                 1323241920.0,
+                                 40840800.0,
+                                 960960.0,
+                                 16380.0,
+                                 182.0,
+                                 1.0};
+    enum { M = LIN_M * LIN_M };
+    double a2[M], a4[M], a6[M], t[M], u[M], v[M];
+    double norm = 0.0;
+    for (size_t j = 0; j < n; j++) {
+        double c = 0.0;
+        for (size_t i = 0; i < n; i++)
+            c += fabs(a[i * n + j]);
+        norm = fmax(norm, c);
+    }
+    int s = norm > 5.371920351148152 ? (int)ceil(log2(norm / 5.371920351148152)) : 0;
+    double sc = ldexp(1.0, -s);
+    for (size_t i = 0; i < n * n; i++)
+        a[i] *= sc;
+    matmul(n, a, a, a2);
+    matmul(n, a2, a2, a4);
+    matmul(n, a4, a2, a6);
+    for (size_t i = 0; i < n * n; i++) {
+        t[i] = b[13] * a6[i] + b[11] * a4[i] + b[9] * a2[i];
+        e[i] = b[12] * a6[i] + b[10] * a4[i] + b[8] * a2[i];
+    }
+    matmul(n, a6, t, u); /* u: A6 (b13 A6 + b11 A4 + b9 A2) */
+    matmul(n, a6, e, v);
+    for (size_t i = 0; i < n * n; i++) {
+        u[i] += b[7] * a6[i] + b[5] * a4[i] + b[3] * a2[i];
+        v[i] += b[6] * a6[i] + b[4] * a4[i] + b[2] * a2[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        u[i * n + i] += b[1];
+        v[i * n + i] += b[0];
+    }
+    matmul(n, a, u, t); /* t: U */
+    /* solve (V - U) X = (V + U) by Gaussian elimination with partial pivoting */
+    for (size_t i = 0; i < n * n; i++) {
+        double p = v[i], q = t[i];
+        v[i] = p - q;
+        e[i] = p + q;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t piv = k;
+        for (size_t i = k + 1; i < n; i++)
+            if (fabs(v[i * n + k]) > fabs(v[piv * n + k]))
+                piv = i;
+        if (v[piv * n + k] == 0.0)
+            return -1;
+        if (piv != k)
+            for (size_t j = 0; j < n; j++) {
+                double x = v[k * n + j];
+                v[k * n + j] = v[piv * n + j], v[piv * n + j] = x;
+                x = e[k * n + j];
+                e[k * n + j] = e[piv * n + j], e[piv * n + j] = x;
+            }
+        for (size_t i = k + 1; i < n; i++) {
+            double l = v[i * n + k] / v[k * n + k];
+            if (l == 0.0)
+                continue;
+            for (size_t j = k; j < n; j++)
+                v[i * n + j] -= l * v[k * n + j];
+            for (size_t j = 0; j < n; j++)
+                e[i * n + j] -= l * e[k * n + j];
+        }
+    }
+    for (size_t k = n; k-- > 0;)
+        for (size_t j = 0; j < n; j++) {
+            double x = e[k * n + j];
+            for (size_t i = k + 1; i < n; i++)
+                x -= v[k * n + i] * e[i * n + j];
+            e[k * n + j] = x / v[k * n + k];
+        }
+    for (int k = 0; k < s; k++) {
+        matmul(n, e, e, t);
+        memcpy(e, t, n * n * sizeof *e);
+    }
+    for (size_t i = 0; i < n * n; i++)
+        if (!isfinite(e[i]))
+            return -1;
+    return 0;
+}
+
+/* z = the state dt after z0 (amounts, then each column's sensitivities). */
 static int lin_move(struct lin *L, double dt, const double *z0, double *z)
 {
-    size_t nz = L->nz;
-    int k;
+    size_t m = L->m, nb = L->nc ? L->nc : 1, nz = NB * (1 + L->nc);
+    int k, still = 1; /* nothing in the body and no input: nothing moves */
+    for (size_t i = 0; i < nz && still; i++)
+        still = z0[i] == 0.0;
+    for (size_t i = 0; i < NB && still; i++)
+        still = L->b[0][i * m + m - 1] == 0.0;
+    if (still) {
+        memcpy(z, z0, nz * sizeof *z);
+        return 0;
+    }
     for (k = 0; k < L->n_cached; k++)
         if (L->dt[k] == dt)
             break;
@@ -148,24 +271,35 @@ static int lin_move(struct lin *L, double dt, const double *z0, double *z)
         L->next = (L->next + 1) % LIN_CACHE;
         if (L->n_cached < LIN_CACHE)
             L->n_cached++;
-        double a[LIN_MAX * LIN_MAX];
-        for (size_t i = 0; i < nz * nz; i++)
-            a[i] = L->b[i] * dt;
-        gsl_matrix_view A = gsl_matrix_view_array(a, nz, nz);
-        gsl_matrix_view E = gsl_matrix_view_array(L->e[k], nz, nz);
-        if (gsl_linalg_exponential_ss(&A.matrix, &E.matrix, GSL_PREC_DOUBLE) != 0) {
-            L->n_cached = L->next = 0;
-            return -1;
-        }
         L->dt[k] = dt;
+        for (size_t c = 0; c < nb; c++) {
+            double a[LIN_M * LIN_M];
+            for (size_t i = 0; i < m * m; i++)
+                a[i] = L->b[c][i] * dt;
+            if (expm(m, a, L->e[k][c]) != 0) {
+                L->n_cached = L->next = 0;
+                return -1;
+            }
+        }
     }
-    for (size_t i = 0; i + 1 < nz; i++) {
-        double v = 0.0;
-        for (size_t j = 0; j < nz; j++)
-            v += L->e[k][i * nz + j] * z0[j];
-        z[i] = v;
+    for (size_t c = 0; c < nb; c++) {
+        const double *e = L->e[k][c];
+        const double *s0 = z0 + NB * (1 + c);
+        for (size_t i = 0; i < NB; i++) {
+            if (c == 0) {
+                double v = e[i * m + m - 1];
+                for (size_t j = 0; j < NB; j++)
+                    v += e[i * m + j] * z0[j];
+                z[i] = v;
+            }
+            if (c < L->nc) {
+                double v = e[(NB + i) * m + m - 1];
+                for (size_t j = 0; j < NB; j++)
+                    v += e[(NB + i) * m + j] * z0[j] + e[(NB + i) * m + NB + j] * s0[j];
+                z[NB * (1 + c) + i] = v;
+            }
+        }
     }
-    z[nz - 1] = 1.0;
     return 0;
 }
 
@@ -361,7 +495,7 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
     SUNLinearSolver LS = NULL;
     void *cv = NULL;
     gs_status st = GS_OK;
-    double z0[LIN_MAX] = {0}, zl[LIN_MAX] = {0}; /* linear path: reset point, current */
+    double z0[NB * (1 + GS_MAX_PARAMS)] = {0}, zl[NB * (1 + GS_MAX_PARAMS)] = {0};
     if (models == NULL || c == NULL)
         goto nomem;
     for (size_t k = 0; k < nm; k++) {
@@ -386,7 +520,6 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
             goto nomem;
         if (lin_build(L, c) != 0)
             goto jacfail;
-        z0[nz] = zl[nz] = 1.0;
     } else {
         if (SUNContext_Create(NULL, &ctx) != 0)
             goto nomem;
