@@ -149,6 +149,7 @@ struct gs_tdm_events_result {
                                                 * Hessian is not positive definite */
     double ofv;                                /* at the MAP */
     int iterations;
+    long evaluations, sens_solves; /* as in gs_tdm_result */
 };
 /* The MAP random effects of one subject given as events; apply them with
  * gs_variability_apply_eta to the same models for the individual prediction. The objective is

@@ -8,7 +8,8 @@
  * integration of the variational equations (sens.c) give the exact gradient of the OFV and its
  * Gauss-Newton Hessian for the steps, sum_j w_j (df_j/deta)(df_j/deta)^T + 2 Omega^-1 with
  * w_j = 2/s_j^2 + (d s_j^2/df / s_j^2)^2 (the expected second derivative of a level's term,
- * positive definite; Nocedal & Wright section 10.3); the Laplace Hessian at the MAP is the
+ * positive definite; Nocedal & Wright section 10.3), after NEWTON_AFTER iterations the Hessian
+ * below (large residuals slow Gauss-Newton down); the Laplace Hessian at the MAP is the
  * central difference of the exact gradient (step H_SENS: truncation ~1e-8, noise ~1e-10 /
  * 1e-4). A random effect sens.c does not cover gets central differences of the predictions
  * (step H_GRAD) for its column of df/deta, and second differences of the OFV for its own
@@ -24,11 +25,12 @@
 #include "gabasim/alloc.h"
 #include "tdm_int.h"
 
-#define H_GRAD   1e-4 /* central-difference step of the gradient, in eta */
-#define H_HESS   1e-3 /* of the Hessian: truncation ~h^2, solver noise ~1e-10 / h^2 */
-#define MAX_STEP 1.0  /* largest Newton step, in eta (a log-parameter moves at most e-fold) */
-#define MAX_ITER 100
-#define H_SENS   1e-4 /* central-difference step of the exact gradient (Laplace Hessian) */
+#define H_GRAD       1e-4 /* central-difference step of the gradient, in eta */
+#define H_HESS       1e-3 /* of the Hessian: truncation ~h^2, solver noise ~1e-10 / h^2 */
+#define MAX_STEP     1.0  /* largest Newton step, in eta (a log-parameter moves at most e-fold) */
+#define MAX_ITER     100
+#define H_SENS       1e-4 /* central-difference step of the exact gradient (Laplace Hessian) */
+#define NEWTON_AFTER 25   /* Gauss-Newton iterations before Newton steps on the exact path */
 
 gs_status gs__tdm_post_init(struct tdm_post *p, const struct gs_tdm_request *req,
                             struct gs_error *err)
@@ -412,6 +414,10 @@ gs_status gs__tdm_map(struct tdm_post *p, double *eta, double *hess, int *iterat
     int it = 0, converged = 0;
     for (; it < MAX_ITER && !converged; it++) {
         int rc = exact ? derivatives_exact(p, eta, fe, g, hess) : 1;
+        /* Gauss-Newton converges slowly where the residuals are large: after NEWTON_AFTER
+         * iterations its matrix gives way to the Hessian (differences of the exact gradient) */
+        if (rc == 0 && it >= NEWTON_AFTER && hessian_exact(p, eta, f, hess) != 0)
+            rc = -1;
         if (rc == 1) {
             if (exact) { /* the sensitivity solve missed a feature: finite differences */
                 exact = 0;

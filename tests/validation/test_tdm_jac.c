@@ -419,6 +419,11 @@ static void fallback_columns(void **state)
     setenv("GABASIM_TDM_DERIVATIVES", "fd", 1);
     assert_int_equal(gs_tdm_estimate_events(&eq, &b, &err), GS_OK);
     unsetenv("GABASIM_TDM_DERIVATIVES");
+    print_message("dataset subject: %ld predictions (%ld sensitivity solves), finite "
+                  "differences %ld\n",
+                  a.evaluations, a.sens_solves, b.evaluations);
+    assert_true(a.sens_solves > 0);
+    assert_int_equal(b.sens_solves, 0);
     for (size_t i = 0; i < 4; i++) {
         print_message("eta %zu: mixed %.9f, finite differences %.9f; var %.7g / %.7g\n", i,
                       a.eta[i], b.eta[i], a.cov[i * 4 + i], b.cov[i * 4 + i]);
