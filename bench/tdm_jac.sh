@@ -32,4 +32,22 @@ run "gabapentin (ODE)" gabapentin 35 300 8 7 "$REPS" 50:4.0 54:6.0
 run "gabapentin (model file)" gabapentin+gabapentin 35 300 8 7 "$REPS" 50:4.0 54:6.0
 # four levels over two intervals
 run "gabapentin (ODE), 4 levels" gabapentin 35 300 8 7 "$REPS" 42:5.1 46:6.3 50:4.0 54:6.0
+# the dataset path (gs_tdm_estimate_events): 20 gabapentin subjects with two DV each, IPRED by
+# `population --data`, CPU seconds of the whole command, and the largest IPRED difference
+DS=$(mktemp -d)
+trap 'rm -f "$BIN"; rm -rf "$DS"' EXIT
+awk 'BEGIN { print "ID,TIME,AMT,EVID,CMT,II,ADDL,DV,MDV,CRCL";
+    for (i = 1; i <= 20; i++) { print i ",0,300,1,1,8,6,.,1,35";
+        printf "%d,50,.,0,2,.,.,%.2f,0,35\n", i, 3 + 0.1 * i;
+        printf "%d,54,.,0,2,.,.,%.2f,0,35\n", i, 5 + 0.07 * i } }' >"$DS/in.csv"
+for path in exact fd; do
+    if [ $path = fd ]; then export GABASIM_TDM_DERIVATIVES=fd; else unset GABASIM_TDM_DERIVATIVES; fi
+    TIMEFORMAT="dataset, 20 gabapentin subjects $path: %R s wall, %U s user"
+    time "$BUILD/gabasim" population --drug gabapentin --data "$DS/in.csv" --out "$DS/$path.csv" \
+        --threads 1 --seed 1
+done
+unset GABASIM_TDM_DERIVATIVES
+awk -F, 'NR == FNR { if (FNR > 1) a[FNR] = $12; next }
+         FNR > 1 && $12 != "." { d = ($12 - a[FNR]) / $12; d = d < 0 ? -d : d; if (d > m) m = d }
+         END { printf "dataset: largest relative IPRED difference %.2g\n", m }' "$DS/exact.csv" "$DS/fd.csv"
 uptime
