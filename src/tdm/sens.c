@@ -5,7 +5,8 @@
  * structure's exact Jacobian (gs_structure.jac: by hand for the built-ins, forward-mode
  * differentiation of the bytecode for model files) and dp/deta = p for a log-normal effect
  * (gs_variability_apply_eta: p = typical exp(eta)). They are integrated by CVODE (BDF, the
- * engine's tolerances) together with the state through the same event records as the engine
+ * engine's tolerances), or for linear structures moved exactly by a matrix exponential (below),
+ * together with the state through the same event records as the engine
  * (src/solve/simulate.c): bolus doses, zero-order infusions (RATE > 0, -1, -2), resets (EVID 3,
  * 4), parameter changes (EVID_MODEL) and output records in record order. A level c = y_central
  * / V has dc/deta = S_central / V - c dV/deta / V.
@@ -391,7 +392,7 @@ static struct act *actions(const struct tdm_post *p, const struct gs_model *mode
                            size_t *n_out)
 {
     const struct gs_event_list *ev = &p->ev;
-    struct act *a = gs_malloc((2 * ev->n + 1) * sizeof *a);
+    struct act *a = gs_malloc((3 * ev->n + 1) * sizeof *a); /* reset, on, off */
     if (a == NULL)
         return NULL;
     size_t n = 0, cur = 0;

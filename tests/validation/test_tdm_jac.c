@@ -17,6 +17,7 @@
  */
 #include <stdlib.h>
 
+/* the TDM module's internals: the sensitivity solve and the posterior are tested directly */
 #include "../../src/tdm/tdm_int.h"
 #include "../test_util.h"
 #include "gabasim/model_file.h"
