@@ -8,16 +8,18 @@
  * engine's tolerances), or for linear structures moved exactly by a matrix exponential (below),
  * together with the state through the same event records as the engine
  * (src/solve/simulate.c): bolus doses, zero-order infusions (RATE > 0, -1, -2), resets (EVID 3,
- * 4), parameter changes (EVID_MODEL) and output records in record order. A level c = y_central
- * / V has dc/deta = S_central / V - c dV/deta / V.
+ * 4), steady states of bolus doses (SS 1, 2; steady() below), parameter changes (EVID_MODEL)
+ * and output records in record order. A level c = y_central / V has
+ * dc/deta = S_central / V - c dV/deta / V.
  *
  * Not covered, so left to finite differences (posterior.c): a random effect on a parameter that
  * moves a dose in time or size (the structure's lag() or dose() change with it: tlag, F), whose
  * derivative has a jump the variational equations do not carry (that column only); and event
- * features whose sensitivity is not written here (steady-state records SS 1/2, haemodialysis
- * sessions, EVID 2 compartments turned off), a structure without `jac` (every column). The
- * caller also checks each solve's levels against the engine's and drops the exact path if they
- * disagree, so a feature missed here gives finite differences, never a wrong derivative.
+ * features whose sensitivity is not written here (steady states of infusions or with a lag of
+ * II or more, haemodialysis sessions, EVID 2 compartments turned off), a structure without
+ * `jac` (every column). The caller also checks each solve's levels against the engine's and
+ * drops the exact path if they disagree or the solve fails, so a feature missed here gives
+ * finite differences, never a wrong derivative.
  */
 #include <cvode/cvode.h>
 #include <math.h>
@@ -31,15 +33,18 @@
 #include "tdm_int.h"
 
 enum { NB = GS_N_BODY }; /* body amounts: written for any number */
+/* sensitivity columns: the random effects, and for a steady state's one-interval map the NB
+ * columns of its derivative with respect to the amounts */
+#define NCOL (GS_MAX_PARAMS + NB)
 
 /* What the right-hand side needs: the model in force and the sensitivity columns. */
 struct sctx {
     const struct gs_structure *s;
     struct gs_model eff;
-    size_t nc;                /* exact columns */
-    int par[GS_MAX_PARAMS];   /* structure parameter of column c */
-    double dp[GS_MAX_PARAMS]; /* d p[par[c]] / d eta_c in the model in force */
-    double inf[NB];           /* zero-order inputs running, mg/h */
+    size_t nc;       /* exact columns */
+    int par[NCOL];   /* structure parameter of column c */
+    double dp[NCOL]; /* d p[par[c]] / d eta_c in the model in force (0: no forcing) */
+    double inf[NB];  /* zero-order inputs running, mg/h */
     int n_inf[NB];
     double jy[NB * NB], jp[NB * GS_MAX_PARAMS];
 };
@@ -99,10 +104,10 @@ static int cv_jac(realtype t, N_Vector zv, N_Vector fy, SUNMatrix J, void *user,
 #define LIN_CACHE 4
 struct lin {
     size_t nc, m;
-    double b[GS_MAX_PARAMS][LIN_M * LIN_M];
+    double b[NCOL][LIN_M * LIN_M];
     int n_cached, next;
     double dt[LIN_CACHE];
-    double e[LIN_CACHE][GS_MAX_PARAMS][LIN_M * LIN_M];
+    double e[LIN_CACHE][NCOL][LIN_M * LIN_M];
 };
 
 static int lin_build(struct lin *L, const struct sctx *c)
@@ -345,13 +350,21 @@ void gs__tdm_sens_setup(struct tdm_post *p)
         return; /* the finite-difference path, on request (bench/tdm_jac.sh) */
     if (p->typical.structure == NULL || p->typical.structure->jac == NULL)
         return;
-    for (size_t i = 0; i < p->ev.n; i++) {
-        const struct gs_event *e = &p->ev.ev[i];
-        if (e->ss || e->evid == GS_EVID_HD || (e->evid == GS_EVID_OTHER && e->cmt != 0))
-            return;
-    }
     const struct gs_model *models = p->n_tv ? p->tv : &p->typical;
     size_t nm = p->n_tv ? p->n_tv : 1;
+    for (size_t i = 0; i < p->ev.n; i++) {
+        const struct gs_event *e = &p->ev.ev[i];
+        if (e->evid == GS_EVID_HD || (e->evid == GS_EVID_OTHER && e->cmt != 0))
+            return;
+        /* steady state: of bolus doses whose lag is shorter than the interval only (the
+         * engine's other cases place doses before the record) */
+        int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
+        if (e->ss && (!dose || e->rate_mg_h != 0.0 || !(e->amt_mg > 0.0) || !(e->ii_h > 0.0)))
+            return;
+        for (size_t k = 0; e->ss && k < nm; k++)
+            if (!(models[k].structure->lag(models[k].p, e->cmt) < e->ii_h))
+                return;
+    }
     for (size_t c = 0; c < n; c++) {
         int ok = 1;
         for (size_t k = 0; k < nm && ok; k++)
@@ -361,7 +374,7 @@ void gs__tdm_sens_setup(struct tdm_post *p)
     }
 }
 
-enum akind { A_MODEL, A_OUT, A_RESET, A_DOSE, A_INF_ON, A_INF_OFF };
+enum akind { A_MODEL, A_OUT, A_RESET, A_SS, A_DOSE, A_INF_ON, A_INF_OFF };
 struct act {
     double t;
     size_t ord; /* push order: ties at one time keep it (the engine's stable sort) */
@@ -369,6 +382,7 @@ struct act {
     size_t model;
     int cmt;
     double amt, rate;
+    double ii; /* A_SS: the interval; its mode in cmt's sign: the dose's cmt, negative for SS 2 */
 };
 
 static int cmp_act(const void *a, const void *b)
@@ -392,7 +406,7 @@ static struct act *actions(const struct tdm_post *p, const struct gs_model *mode
                            size_t *n_out)
 {
     const struct gs_event_list *ev = &p->ev;
-    struct act *a = gs_malloc((3 * ev->n + 1) * sizeof *a); /* reset, on, off */
+    struct act *a = gs_malloc((4 * ev->n + 1) * sizeof *a); /* reset, SS, on, off */
     if (a == NULL)
         return NULL;
     size_t n = 0, cur = 0;
@@ -401,19 +415,24 @@ static struct act *actions(const struct tdm_post *p, const struct gs_model *mode
         size_t k = cur;
         if (e->evid == GS_EVID_MODEL) {
             cur = (size_t)e->cmt;
-            a[n] = (struct act){e->time_h, n, A_MODEL, cur, 0, 0.0, 0.0};
+            a[n] = (struct act){e->time_h, n, A_MODEL, cur, 0, 0.0, 0.0, 0.0};
             n++;
             continue;
         }
         if (e->evid == GS_EVID_OBS) {
             if (records) {
-                a[n] = (struct act){e->time_h, n, A_OUT, k, 0, 0.0, 0.0};
+                a[n] = (struct act){e->time_h, n, A_OUT, k, 0, 0.0, 0.0, 0.0};
                 n++;
             }
             continue;
         }
         if (e->evid == GS_EVID_RESET || e->evid == GS_EVID_RESET_DOSE) {
-            a[n] = (struct act){e->time_h, n, A_RESET, k, 0, 0.0, 0.0};
+            a[n] = (struct act){e->time_h, n, A_RESET, k, 0, 0.0, 0.0, 0.0};
+            n++;
+        }
+        if (e->ss) { /* a bolus dose's (gs__tdm_sens_setup) */
+            a[n] = (struct act){e->time_h, n,   A_SS,   k, e->ss == 2 ? -e->cmt : e->cmt,
+                                e->amt_mg, 0.0, e->ii_h};
             n++;
         }
         int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
@@ -429,12 +448,12 @@ static struct act *actions(const struct tdm_post *p, const struct gs_model *mode
                 rate = e->rate_mg_h == GS_RATE_MODELLED_RATE ? e->dur_h : e->rate_mg_h;
                 dur = in / rate;
             }
-            a[n] = (struct act){t, n, A_INF_ON, k, e->cmt, e->amt_mg, rate};
+            a[n] = (struct act){t, n, A_INF_ON, k, e->cmt, e->amt_mg, rate, 0.0};
             n++;
-            a[n] = (struct act){t + dur, n, A_INF_OFF, k, e->cmt, e->amt_mg, rate};
+            a[n] = (struct act){t + dur, n, A_INF_OFF, k, e->cmt, e->amt_mg, rate, 0.0};
             n++;
         } else {
-            a[n] = (struct act){t, n, A_DOSE, k, e->cmt, e->amt_mg, 0.0};
+            a[n] = (struct act){t, n, A_DOSE, k, e->cmt, e->amt_mg, 0.0, 0.0};
             n++;
         }
     }
@@ -478,6 +497,153 @@ static void output(const struct sctx *c, const double *z, size_t n, const unsign
         g[i] = (z[NB * (1 + k) + GS_Y_CENTRAL] - conc * dvdp * c->dp[k]) / v;
         k++;
     }
+}
+
+/* Moves z (amounts and c's columns) over dt under c's model, nothing given meanwhile. */
+static int move(struct sctx *c, const struct tdm_post *p, double *z, double dt)
+{
+    size_t nz = NB * (1 + c->nc);
+    if (!(dt > 0.0))
+        return 0;
+    if (c->s->exact != NULL && p->sim.solver != GS_SOLVER_CVODE) {
+        struct lin *L = gs_malloc(sizeof *L);
+        double out[NB * (1 + NCOL)];
+        int rc = L == NULL || lin_build(L, c) != 0 || lin_move(L, dt, z, out) != 0 ? -1 : 0;
+        if (rc == 0)
+            memcpy(z, out, nz * sizeof *z);
+        gs_free(L);
+        return rc;
+    }
+    SUNContext ctx = NULL;
+    N_Vector v = NULL, atol = NULL;
+    SUNMatrix A = NULL;
+    SUNLinearSolver LS = NULL;
+    void *cv = NULL;
+    int rc = -1;
+    if (SUNContext_Create(NULL, &ctx) != 0)
+        return -1;
+    v = N_VNew_Serial((sunindextype)nz, ctx);
+    atol = N_VNew_Serial((sunindextype)nz, ctx);
+    if (v && atol && (cv = CVodeCreate(CV_BDF, ctx)) != NULL &&
+        (A = SUNDenseMatrix((sunindextype)nz, (sunindextype)nz, ctx)) != NULL &&
+        (LS = SUNLinSol_Dense(v, A, ctx)) != NULL) {
+        memcpy(NV_DATA_S(v), z, nz * sizeof *z);
+        N_VConst(p->sim.atol_mg, atol);
+        realtype tret = 0.0;
+        if (CVodeInit(cv, cv_rhs, 0.0, v) == CV_SUCCESS &&
+            CVodeSVtolerances(cv, p->sim.rtol, atol) == CV_SUCCESS &&
+            CVodeSetLinearSolver(cv, LS, A) == CV_SUCCESS &&
+            CVodeSetJacFn(cv, cv_jac) == CV_SUCCESS && CVodeSetUserData(cv, c) == CV_SUCCESS &&
+            CVodeSetMaxNumSteps(cv, 500000) == CV_SUCCESS &&
+            CVodeSetErrHandlerFn(cv, cv_silent, NULL) == CV_SUCCESS &&
+            CVodeSetStopTime(cv, dt) == CV_SUCCESS && CVode(cv, dt, v, &tret, CV_NORMAL) >= 0) {
+            memcpy(z, NV_DATA_S(v), nz * sizeof *z);
+            rc = 0;
+        }
+    }
+    if (cv)
+        CVodeFree(&cv);
+    if (LS)
+        SUNLinSolFree(LS);
+    if (A)
+        SUNMatDestroy(A);
+    if (v)
+        N_VDestroy(v);
+    if (atol)
+        N_VDestroy(atol);
+    SUNContext_Free(&ctx);
+    return rc;
+}
+
+/* An SS record (bolus, lag < II): the amounts become (SS 1) or gain (SS 2) the periodic state
+ * y_ss = Phi(y_ss) of one interval (the engine's, gs_simulate_steady_state), and their
+ * derivatives dy_ss/deta = (I - dPhi/dy)^-1 dPhi/deta, the implicit function theorem, with both
+ * derivatives of Phi from one interval of the variational equations started at y_ss. */
+static int steady(const struct sctx *c, const struct tdm_post *p, const struct gs_model *models,
+                  const struct act *x, double *z)
+{
+    const struct gs_model *m = &models[x->model];
+    int cmt = abs(x->cmt), add = x->cmt < 0;
+    double yss[GS_N_STATES] = {0};
+    const struct gs_simulate_steady_state_request rq = {m, x->amt, cmt, x->ii, &p->sim};
+    if (gs_simulate_steady_state(&rq, yss, NULL, NULL) != GS_OK)
+        return -1;
+    struct sctx *cc = gs_malloc(sizeof *cc);
+    if (cc == NULL)
+        return -1;
+    *cc = *c; /* columns: NB unforced ones for dPhi/dy, then c's for dPhi/deta */
+    cc->eff = *m;
+    memset(cc->inf, 0, sizeof cc->inf);
+    memset(cc->n_inf, 0, sizeof cc->n_inf);
+    for (size_t k = c->nc; k-- > 0;) {
+        int fixed =
+            p->n_tv && p->tv_fixed && p->tv_fixed[x->model * GS_MAX_PARAMS + (size_t)c->par[k]];
+        cc->par[NB + k] = c->par[k];
+        cc->dp[NB + k] = fixed ? 0.0 : m->p[c->par[k]];
+    }
+    for (int j = 0; j < NB; j++)
+        cc->par[j] = 0, cc->dp[j] = 0.0;
+    cc->nc = c->nc + NB;
+    double w[NB * (1 + NCOL)] = {0};
+    memcpy(w, yss, NB * sizeof *w);
+    for (int j = 0; j < NB; j++)
+        w[NB * (1 + j) + j] = 1.0;
+    double lag = m->structure->lag(m->p, cmt), y[GS_N_STATES] = {0};
+    int rc = -1;
+    if (move(cc, p, w, lag) != 0)
+        goto done;
+    memcpy(y, w, NB * sizeof *y);
+    m->structure->dose(m->p, cmt, x->amt, y);
+    memcpy(w, y, NB * sizeof *w);
+    if (move(cc, p, w, x->ii - lag) != 0)
+        goto done;
+    /* (I - dPhi/dy) X = dPhi/deta, NB x NB, partial pivoting */
+    double a[NB][NB], b[NB][GS_MAX_PARAMS];
+    for (int i = 0; i < NB; i++) {
+        for (int j = 0; j < NB; j++)
+            a[i][j] = (i == j) - w[NB * (1 + j) + i];
+        for (size_t k = 0; k < c->nc; k++)
+            b[i][k] = w[NB * (1 + NB + k) + (size_t)i];
+    }
+    for (int col = 0; col < NB; col++) {
+        int piv = col;
+        for (int i = col + 1; i < NB; i++)
+            if (fabs(a[i][col]) > fabs(a[piv][col]))
+                piv = i;
+        if (a[piv][col] == 0.0)
+            goto done;
+        for (int j = 0; j < NB; j++) {
+            double t = a[col][j];
+            a[col][j] = a[piv][j], a[piv][j] = t;
+        }
+        for (size_t k = 0; k < c->nc; k++) {
+            double t = b[col][k];
+            b[col][k] = b[piv][k], b[piv][k] = t;
+        }
+        for (int i = col + 1; i < NB; i++) {
+            double l = a[i][col] / a[col][col];
+            for (int j = col; j < NB; j++)
+                a[i][j] -= l * a[col][j];
+            for (size_t k = 0; k < c->nc; k++)
+                b[i][k] -= l * b[col][k];
+        }
+    }
+    for (int i = NB; i-- > 0;)
+        for (size_t k = 0; k < c->nc; k++) {
+            double v = b[i][k];
+            for (int j = i + 1; j < NB; j++)
+                v -= a[i][j] * b[j][k];
+            b[i][k] = v / a[i][i];
+        }
+    for (int i = 0; i < NB; i++) {
+        z[i] = add ? z[i] + yss[i] : yss[i];
+        for (size_t k = 0; k < c->nc; k++)
+            z[NB * (1 + k) + (size_t)i] = add ? z[NB * (1 + k) + (size_t)i] + b[i][k] : b[i][k];
+    }
+    rc = 0;
+done:
+    gs_free(cc);
+    return rc;
 }
 
 gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, double *g,
@@ -604,6 +770,13 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
                 break;
             case A_RESET: /* amounts and their derivatives to zero */
                 memset(zd, 0, nz * sizeof *zd);
+                break;
+            case A_SS:
+                if (steady(c, p, models, x, zd) != 0) {
+                    st = gs_error_set(err, GS_SOLVER, "SS",
+                                      "the steady state's sensitivity at %g h failed", x->t);
+                    goto done;
+                }
                 break;
             case A_DOSE: { /* dose() does not depend on an exact column's parameter */
                 double y[GS_N_STATES] = {0};

@@ -12,7 +12,8 @@
  *   previous path, GABASIM_TDM_DERIVATIVES=fd): eta within 1e-6, SDs within 1e-3 relative (the
  *   second differences of the OFV carry ~1e-4 of solver noise), with fewer than half the
  *   predictions (fails if the exact path is off);
- * - fallback: an eta on tlag or F (it moves doses), or steady-state records, leave those
+ *   Steady-state starts (SS 1, and SS 2 added to what is there) are among the cases;
+ * - fallback: an eta on tlag or F (it moves doses), or a steady-state infusion, leave those
  *   columns (or all) to finite differences, and the MAP still equals the finite-difference one.
  */
 #include <stdlib.h>
@@ -119,7 +120,8 @@ static gs_status predict_regimen(const struct tdm_post *p, const double *eta, do
     return gs__tdm_predict(p, eta, &p->ev, p->t, p->n_t, f, NULL);
 }
 
-static void sens_regimen(const gs_drug *d, double dose, double ii, long n_doses, double crcl)
+static void sens_regimen(const gs_drug *d, double dose, double ii, long n_doses, double crcl,
+                         int steady)
 {
     struct gs_patient pt = patient_at_crcl(crcl);
     struct gs_regimen r;
@@ -129,6 +131,7 @@ static void sens_regimen(const gs_drug *d, double dose, double ii, long n_doses,
     r.n_doses = n_doses;
     r.n_missed = 1;
     r.missed_h[0] = ii; /* the second dose was not taken */
+    r.start_steady = steady;
     struct gs_tdm_level lv[4] = {
         {1.0, 2.0}, {ii * n_doses - 2.0, 5.0}, {ii * n_doses, 4.0}, {ii * n_doses + 30.0, 1.0}};
     struct gs_tdm_request q = {.drug = d,
@@ -155,13 +158,15 @@ static void sensitivities_match_differences(void **state)
 {
     (void)state;
     gs_drug *pr = load_drug("pregabalin"), *ga = load_drug("gabapentin");
-    sens_regimen(pr, 150.0, 12.0, 6, 45.0);
-    sens_regimen(ga, 600.0, 8.0, 7, 35.0);
+    for (int steady = 0; steady <= 1; steady++) { /* from the first dose; from steady state */
+        sens_regimen(pr, 150.0, 12.0, 6, 45.0, steady);
+        sens_regimen(ga, 600.0, 8.0, 7, 35.0, steady);
+    }
     gs_drug *dm = NULL;
     gs_model_file *mf = NULL;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_drug_load_with_model(&dm, &mf, "gabapentin", "gabapentin", &err), GS_OK);
-    sens_regimen(dm, 600.0, 8.0, 7, 35.0);
+    sens_regimen(dm, 600.0, 8.0, 7, 35.0, 1);
     gs_drug_free(dm);
     gs_model_file_free(mf);
     gs_drug_free(pr);
@@ -185,20 +190,28 @@ static gs_status predict_tv(const struct tdm_post *p, const double *eta, double 
     return st;
 }
 
-static void push(struct gs_event_list *l, double t, enum gs_evid evid, double amt, int cmt,
-                 double rate)
+static void push_ss(struct gs_event_list *l, double t, enum gs_evid evid, double amt, int cmt,
+                    double rate, int ss, double ii)
 {
     struct gs_event e = gs_event_dose(t, amt, cmt);
     e.evid = evid;
     e.rate_mg_h = rate;
+    e.ss = ss;
+    e.ii_h = ii;
     assert_int_equal(gs_event_list_push(l, &e), GS_OK);
+}
+
+static void push(struct gs_event_list *l, double t, enum gs_evid evid, double amt, int cmt,
+                 double rate)
+{
+    push_ss(l, t, evid, amt, cmt, rate, 0, 0.0);
 }
 
 /* The subject's events; obs: the observation records' times (returned count). */
 static size_t subject_events(struct gs_event_list *ev, double *obs)
 {
     size_t n = 0;
-    push(ev, 0.0, GS_EVID_DOSE, 300.0, 1, 0.0);
+    push_ss(ev, 0.0, GS_EVID_DOSE, 300.0, 1, 0.0, 1, 12.0); /* from steady state (SS 1) */
     push(ev, 4.0, GS_EVID_OBS, 0.0, 2, 0.0);
     obs[n++] = 4.0;
     push(ev, 8.0, GS_EVID_MODEL, 0.0, 1, 0.0); /* kidney function falls */
@@ -217,6 +230,9 @@ static size_t subject_events(struct gs_event_list *ev, double *obs)
     obs[n++] = 24.0;
     push(ev, 30.0, GS_EVID_OBS, 0.0, 2, 0.0);
     obs[n++] = 30.0;
+    push_ss(ev, 32.0, GS_EVID_DOSE, 150.0, 1, 0.0, 2, 6.0); /* a steady state added (SS 2) */
+    push(ev, 35.0, GS_EVID_OBS, 0.0, 2, 0.0);
+    obs[n++] = 35.0;
     return n;
 }
 
@@ -265,7 +281,7 @@ static void dataset_sensitivities_match_differences(void **state)
 
 /* ---- the MAP: exact against finite differences ---- */
 static void map_both(const gs_drug *d, double crcl, double dose, double ii, long n_doses,
-                     const struct gs_tdm_level *lv, size_t nl)
+                     const struct gs_tdm_level *lv, size_t nl, int steady)
 {
     struct gs_patient pt = patient_at_crcl(crcl);
     struct gs_regimen r;
@@ -273,6 +289,7 @@ static void map_both(const gs_drug *d, double crcl, double dose, double ii, long
     r.n_steps = 1;
     r.steps[0] = (struct gs_regimen_step){0.0, dose, ii};
     r.n_doses = n_doses;
+    r.start_steady = steady;
     struct gs_tdm_request q = {.drug = d,
                                .patient = &pt,
                                .regimen = &r,
@@ -313,13 +330,15 @@ static void map_exact_equals_differences(void **state)
     (void)state;
     gs_drug *pr = load_drug("pregabalin"), *ga = load_drug("gabapentin");
     struct gs_tdm_level lp[2] = {{62.0, 4.1}, {66.0, 5.5}}, lg[2] = {{50.0, 4.0}, {54.0, 6.0}};
-    map_both(pr, 60.0, 150.0, 12.0, 6, lp, 2);
-    map_both(ga, 35.0, 300.0, 8.0, 7, lg, 2);
+    map_both(pr, 60.0, 150.0, 12.0, 6, lp, 2, 0);
+    map_both(ga, 35.0, 300.0, 8.0, 7, lg, 2, 0);
+    map_both(pr, 60.0, 150.0, 12.0, 6, lp, 2, 1); /* from steady state (SS 1) */
+    map_both(ga, 35.0, 300.0, 8.0, 7, lg, 2, 1);
     gs_drug *dm = NULL;
     gs_model_file *mf = NULL;
     struct gs_error err = GS_ERROR_INIT;
     assert_int_equal(gs_drug_load_with_model(&dm, &mf, "gabapentin", "gabapentin", &err), GS_OK);
-    map_both(dm, 35.0, 300.0, 8.0, 7, lg, 2);
+    map_both(dm, 35.0, 300.0, 8.0, 7, lg, 2, 0);
     gs_drug_free(dm);
     gs_model_file_free(mf);
     gs_drug_free(pr);
@@ -377,13 +396,26 @@ static void fallback_columns(void **state)
             assert_true(fabs(h1[i * 4 + k] - h2[i * 4 + k]) <=
                         1e-3 * sqrt(fabs(h2[i * 4 + i] * h2[k * 4 + k])));
     }
-    /* a steady-state record: nothing exact */
+    /* a steady-state record of an infusion (not covered): nothing exact */
     p.ev.ev[0].ss = 1;
     p.ev.ev[0].ii_h = 12.0;
+    p.ev.ev[0].rate_mg_h = 100.0;
     gs__tdm_sens_setup(&p);
     assert_int_equal(p.n_sens, 0);
-    /* forced on regardless, the sensitivity solve (which gives no steady state) disagrees with
-     * the engine's levels, and the search goes back to finite differences: same MAP */
+    p.ev.ev[0].ss = 0;
+    p.ev.ev[0].rate_mg_h = 0.0;
+    gs__tdm_sens_setup(&p);
+    assert_int_equal(p.n_sens, 2);
+    /* the depot turned off (EVID 2, CMT -1: emptied) half an hour after the last dose: not
+     * covered, nothing exact */
+    struct gs_event off = gs_event_dose(60.5, 0.0, -1);
+    off.evid = GS_EVID_OTHER;
+    assert_int_equal(gs_event_list_push(&p.ev, &off), GS_OK);
+    gs_event_list_sort(&p.ev);
+    gs__tdm_sens_setup(&p);
+    assert_int_equal(p.n_sens, 0);
+    /* forced on regardless, the sensitivity solve (which ignores the record) disagrees with the
+     * engine's levels, and the search goes back to finite differences: same MAP */
     p.sens_col[0] = p.sens_col[1] = 1;
     p.n_sens = 2;
     double e3[GS_MAX_PARAMS], e4[GS_MAX_PARAMS];
