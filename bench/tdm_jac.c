@@ -53,6 +53,7 @@ int main(int argc, char **argv)
     r.n_steps = 1;
     r.steps[0] = (struct gs_regimen_step){0.0, atof(argv[3]), atof(argv[4])};
     r.n_doses = atol(argv[5]);
+    r.start_steady = getenv("STEADY") != NULL; /* STEADY=1: the first dose at steady state */
     int reps = atoi(argv[6]);
     struct gs_tdm_level lv[GS_TDM_MAX_LEVELS];
     size_t nl = 0;

@@ -3,7 +3,8 @@
 # derivatives (forward sensitivities, the default) and with the previous finite differences
 # (GABASIM_TDM_DERIVATIVES=fd), in the same run: best wall-clock of REPS fits, the predictions
 # made (a sensitivity solve counts as one) and the iterations, for pregabalin (closed form),
-# gabapentin (ODE) and gabapentin with its model file's structure (bytecode Jacobian). Also prints
+# gabapentin (ODE; also from steady state) and gabapentin with its model file's structure
+# (bytecode Jacobian), and a dataset of gabapentin subjects (`population --data`). Also prints
 # the MAP eta and Laplace SDs of both paths (they must agree: tests/validation/test_tdm_jac.c).
 #   usage: bench/tdm_jac.sh [BUILD_DIR]     env: REPS (default 20)
 set -eu
@@ -30,6 +31,8 @@ run "pregabalin (closed form)" pregabalin 60 150 12 6 "$REPS" 62:4.1 66:5.5
 # gabapentin 300 mg every 8 h at CrCl 35, levels after the seventh dose
 run "gabapentin (ODE)" gabapentin 35 300 8 7 "$REPS" 50:4.0 54:6.0
 run "gabapentin (model file)" gabapentin+gabapentin 35 300 8 7 "$REPS" 50:4.0 54:6.0
+# the same from steady state (the first dose SS 1)
+STEADY=1 run "gabapentin (ODE), SS start" gabapentin 35 300 8 7 "$REPS" 50:4.0 54:6.0
 # four levels over two intervals
 run "gabapentin (ODE), 4 levels" gabapentin 35 300 8 7 "$REPS" 42:5.1 46:6.3 50:4.0 54:6.0
 # the dataset path (gs_tdm_estimate_events): 20 gabapentin subjects with two DV each, IPRED by
