@@ -92,6 +92,13 @@ struct gs_structure {
     double (*lambda_z)(const double *p);
     /* Body compartments beyond depot and central (0 for the built-ins), at most GS_MAX_EXTRA. */
     size_t n_extra;
+    /* Exact Jacobian of the body amounts' right-hand side at y (full layout, gabasim/model.h;
+     * only the body amounts read), over the n = gs_model_n_body() body compartments in body order
+     * (depot, central, extras): j_y[i * n + k] = d(dy_i/dt)/d(y_k) and, unless NULL,
+     * j_p[i * n_params + k] = d(dy_i/dt)/d(p_k) (no infusion terms: they depend on neither).
+     * 0 on success, < 0 if not available at this point. NULL if the structure gives none (the
+     * TDM optimiser then differentiates numerically). */
+    int (*jac)(double t_h, const double *y, const double *p, double *j_y, double *j_p);
 };
 
 /* Body compartments of a structure (depot, central and its extras). */

@@ -8,8 +8,9 @@
  * sigma_j^2 = add^2 + (prop f_j)^2. The objective minimised is
  *   OFV(eta) = sum_j [ (y_j - f_j)^2 / sigma_j^2 + log sigma_j^2 ] + eta^T Omega^-1 eta,
  * i.e. -2 log posterior up to a constant (the usual MAP-Bayes objective; Sheiner LB, Beal SL,
- * J Pharmacokinet Biopharm 1982;10:303-319). It is minimised by damped Newton steps on
- * finite-difference derivatives; predictions come from the public simulation engine
+ * J Pharmacokinet Biopharm 1982;10:303-319). It is minimised by damped Gauss-Newton steps on
+ * the exact gradient from forward sensitivities of the predictions (finite differences where
+ * those are not available; docs/tdm.md); predictions come from the public simulation engine
  * (gabasim/simulate.h) with the dosing history as event records, so missed and extra doses,
  * steady-state starts and dialysis sessions count as they do everywhere else.
  *
@@ -90,7 +91,9 @@ struct gs_tdm_result {
     double typical_half_life_h;
     double ofv, ofv_prior; /* objective at the MAP and at eta = 0 */
     int iterations;        /* Newton iterations */
-    long evaluations;      /* predictions of the levels */
+    /* predictions of the levels, a sensitivity solve (levels and their derivatives with
+     * respect to eta, integrated together) counting as one */
+    long evaluations;
     double interval;
     /* importance sampling (n_draws > 0) */
     long n_draws;
@@ -103,6 +106,7 @@ struct gs_tdm_result {
     size_t n_grid;
     double *t_h, *ipred, *pred, *band_lo, *band_hi;
     char notes[1024]; /* assumptions, one per line */
+    long sens_solves; /* sensitivity solves among the evaluations (0: finite differences) */
 };
 #define GS_TDM_RESULT_INIT                                                                         \
     {                                                                                              \
@@ -145,6 +149,7 @@ struct gs_tdm_events_result {
                                                 * Hessian is not positive definite */
     double ofv;                                /* at the MAP */
     int iterations;
+    long evaluations, sens_solves; /* as in gs_tdm_result */
 };
 /* The MAP random effects of one subject given as events; apply them with
  * gs_variability_apply_eta to the same models for the individual prediction. The objective is

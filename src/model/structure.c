@@ -354,6 +354,36 @@ static const struct {
 } fns[N_SLOTS] = {SLOT_TAB(0), SLOT_TAB(1), SLOT_TAB(2), SLOT_TAB(3),
                   SLOT_TAB(4), SLOT_TAB(5), SLOT_TAB(6), SLOT_TAB(7)};
 
+/* The structure's exact Jacobian: forward-mode differentiation of the bytecode (the body
+ * amounts are the model's compartments; covariates at reference, etas 0, as in rhs_impl). */
+static int jac_impl(const struct slot *sl, double t, const double *y, const double *p, double *jy,
+                    double *jp)
+{
+    const struct gs_model_file *m = sl->m;
+    double yc[GS_MAX_BODY]; /* the amounts in compartment order */
+    for (size_t i = 0; i < m->n_cmt; i++)
+        yc[i] = y[gs_model_body_index(i)];
+    if (gs_model_file_jacobian(m, p, NULL, NULL, yc, t, 0, jy, NULL) != GS_OK ||
+        (jp && gs_model_file_jacobian(m, p, NULL, NULL, yc, t, 1, jp, NULL) != GS_OK))
+        return -1;
+    return 0;
+}
+#define JAC_FN(k)                                                                                  \
+    static int jac##k(double t, const double *y, const double *p, double *jy, double *jp)          \
+    {                                                                                              \
+        return jac_impl(&slots[k], t, y, p, jy, jp);                                               \
+    }
+JAC_FN(0)
+JAC_FN(1)
+JAC_FN(2)
+JAC_FN(3)
+JAC_FN(4)
+JAC_FN(5)
+JAC_FN(6)
+JAC_FN(7)
+static int (*const jacs[N_SLOTS])(double, const double *, const double *, double *,
+                                  double *) = {jac0, jac1, jac2, jac3, jac4, jac5, jac6, jac7};
+
 static gs_status unfit(const gs_model_file *m, struct gs_error *err, const char *why)
 {
     return gs_error_set(err, GS_INPUT, "--model", "%s: cannot stand in for a drug's structure: %s",
@@ -422,7 +452,8 @@ gs_status gs_model_file_structure(gs_model_file *m, const struct gs_structure **
                                       fns[k].vol,
                                       fns[k].cl,
                                       fns[k].lz,
-                                      m->n_cmt - GS_N_BODY};
+                                      m->n_cmt - GS_N_BODY,
+                                      jacs[k]};
         sl->m = m;
         int sp = split_programs(sl);
         if (sp < 0) {

@@ -47,6 +47,26 @@ static int rhs(double t, const double *y, double *dy, const double *p)
     return 0;
 }
 
+/* d(dy/dt)/dy and d(dy/dt)/dp of the body amounts, by hand from rhs() above. */
+static int jac(double t, const double *y, const double *p, double *jy, double *jp)
+{
+    (void)t;
+    enum { N = GS_N_BODY, NP = F + 1 };
+    double k = p[CL] / p[V], a = y[GS_Y_DEPOT], c = y[GS_Y_CENTRAL];
+    jy[GS_Y_DEPOT * N + GS_Y_DEPOT] = -p[KA];
+    jy[GS_Y_DEPOT * N + GS_Y_CENTRAL] = 0.0;
+    jy[GS_Y_CENTRAL * N + GS_Y_DEPOT] = p[KA];
+    jy[GS_Y_CENTRAL * N + GS_Y_CENTRAL] = -k;
+    if (jp) {
+        memset(jp, 0, N * NP * sizeof *jp);
+        jp[GS_Y_DEPOT * NP + KA] = -a;
+        jp[GS_Y_CENTRAL * NP + KA] = a;
+        jp[GS_Y_CENTRAL * NP + V] = k * c / p[V];
+        jp[GS_Y_CENTRAL * NP + CL] = -c / p[V];
+    }
+    return 0;
+}
+
 enum { K_EL = 5, INV_V = 6 }; /* derived rows for the lane RHS */
 
 static void lanes_prepare(double *p)
@@ -171,4 +191,5 @@ const struct gs_structure gs__oral_1cmt_linear = {
     clearance,
     lambda_z,
     0, /* no extra compartments */
+    jac,
 };

@@ -10,6 +10,7 @@
  * Nonlinear: no closed form; solved numerically (SUNDIALS CVODE).
  */
 #include <math.h>
+#include <string.h>
 
 #include "pk_int.h"
 
@@ -52,6 +53,33 @@ static int rhs(double t, const double *y, double *dy, const double *p)
     dy[GS_Y_UNABSORBED] = loss;
     dy[GS_Y_ELIMINATED] = elim;
     dy[GS_Y_AUC] = y[GS_Y_CENTRAL] / p[V];
+    return 0;
+}
+
+/* d(dy/dt)/dy and d(dy/dt)/dp of the body amounts, by hand from rhs() above (below zero the
+ * uptake's linear continuation, Vmax/Km * gut). */
+static int jac(double t, const double *y, const double *p, double *jy, double *jp)
+{
+    (void)t;
+    enum { N = GS_N_BODY, NP = TLAG + 1 };
+    double gut = y[GS_Y_DEPOT], c = y[GS_Y_CENTRAL], k = p[CL] / p[V];
+    double den = p[KM] + fmax(gut, 0.0);
+    double da_dgut = gut > 0.0 ? p[VMAX] * p[KM] / (den * den) : p[VMAX] / p[KM];
+    jy[GS_Y_DEPOT * N + GS_Y_DEPOT] = -da_dgut - p[KTR];
+    jy[GS_Y_DEPOT * N + GS_Y_CENTRAL] = 0.0;
+    jy[GS_Y_CENTRAL * N + GS_Y_DEPOT] = da_dgut;
+    jy[GS_Y_CENTRAL * N + GS_Y_CENTRAL] = -k;
+    if (jp) {
+        double da_dvmax = gut / den, da_dkm = -p[VMAX] * gut / (den * den);
+        memset(jp, 0, N * NP * sizeof *jp);
+        jp[GS_Y_DEPOT * NP + VMAX] = -da_dvmax;
+        jp[GS_Y_DEPOT * NP + KM] = -da_dkm;
+        jp[GS_Y_DEPOT * NP + KTR] = -gut;
+        jp[GS_Y_CENTRAL * NP + VMAX] = da_dvmax;
+        jp[GS_Y_CENTRAL * NP + KM] = da_dkm;
+        jp[GS_Y_CENTRAL * NP + V] = k * c / p[V];
+        jp[GS_Y_CENTRAL * NP + CL] = -c / p[V];
+    }
     return 0;
 }
 
@@ -120,4 +148,5 @@ const struct gs_structure gs__oral_1cmt_mm_absorption = {
     clearance,
     lambda_z,
     0, /* no extra compartments */
+    jac,
 };

@@ -330,7 +330,8 @@ gs_status gs_tdm_estimate(const struct gs_tdm_request *req, struct gs_tdm_result
         goto fail;
     if (req->n_draws > 0 && (st = sample(req, &p, eta, chol, out->cov, out, err)))
         goto fail;
-    out->evaluations = p.evals;
+    out->evaluations = p.evals + p.sens_evals;
+    out->sens_solves = p.sens_evals;
     if (p.prop == 0.0)
         note(out, "residual error: additive only, as the drug file gives it");
     if (out->n_draws > 0 && out->ess < 0.1 * out->n_draws)

@@ -95,10 +95,13 @@ gs_status gs_tdm_estimate_events(const struct gs_tdm_events_request *req,
     p->sim = so;
     if ((st = gs_simulate_options_check(&p->sim, err)))
         goto done;
+    gs__tdm_sens_setup(p);
     double h[GS_MAX_PARAMS * GS_MAX_PARAMS], ch[GS_MAX_PARAMS * GS_MAX_PARAMS];
     if ((st = gs__tdm_map(p, out->eta, h, &out->iterations, err)))
         goto done;
     out->ofv = gs__tdm_ofv(p, out->eta);
+    out->evaluations = p->evals + p->sens_evals;
+    out->sens_solves = p->sens_evals;
     if (gs__tdm_laplace(n, h, out->cov, ch, NULL) != GS_OK)
         for (size_t i = 0; i < n * n; i++)
             out->cov[i] = NAN;

@@ -31,6 +31,12 @@ struct tdm_post {
     size_t n_t, idx[TDM_MAX_OBS];
     struct gs_sim_options sim;
     long evals;
+    /* exact derivatives (sens.c): the random effects whose sensitivities are integrated (the
+     * others by finite differences), solves made, and the last objective's predictions */
+    unsigned char sens_col[GS_MAX_PARAMS];
+    size_t n_sens;
+    long sens_evals;
+    double last_f[TDM_MAX_OBS];
 };
 
 /* Builds the posterior for `req` (validates it). Release with gs__tdm_post_release. */
@@ -43,7 +49,18 @@ gs_status gs__tdm_predict(const struct tdm_post *p, const double *eta,
                           const struct gs_event_list *ev, const double *t, size_t n, double *conc,
                           struct gs_error *err);
 
-/* -2 log posterior (up to a constant); +INFINITY where the prediction fails. */
+/* Decides which random effects get exact sensitivities (sens_col, n_sens): none with the
+ * environment's GABASIM_TDM_DERIVATIVES=fd, a structure without a Jacobian, or event features
+ * sens.c does not cover; per effect, none for a parameter that moves doses (lag, F). */
+void gs__tdm_sens_setup(struct tdm_post *p);
+
+/* The levels f[n_t] at eta and, for the random effects with sens_col set, their derivatives
+ * g[k * n + i] = df_k/deta_i (other columns untouched), by forward sensitivities. */
+gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, double *g,
+                       struct gs_error *err);
+
+/* -2 log posterior (up to a constant); +INFINITY where the prediction fails. The predictions
+ * are left in p->last_f. */
 double gs__tdm_ofv(struct tdm_post *p, const double *eta);
 
 /* The MAP: eta[n], the Hessian of the OFV there (row-major), Newton iterations. */
