@@ -2,12 +2,13 @@
  *
  * Columns with NONMEM's meaning: ID, TIME (h), AMT (mg), EVID (0 observation, 1 dose, 2 other,
  * 3 reset, 4 reset and dose), CMT (1 depot, 2 central; on EVID 2 a negative CMT turns a
- * compartment off), RATE (mg/h; -1 and -2 on doses: modelled rate or duration), II (h), ADDL,
- * SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column is a covariate (numeric, '.' for
- * missing) unless dropped (NAME=DROP in the header, gs_dataset_options.drop, or a first column
- * named C, whose lines starting with 'C' are skipped as NONMEM's IGNORE=C). Column names are
- * case-insensitive; ID and TIME are required; missing optional standard columns and missing
- * values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV: AMT > 0 -> 1, else MDV 1
+ * compartment off, on EVID 0 it does so after the observation), RATE (mg/h; -1 and -2 on doses:
+ * modelled rate or duration), II (h), ADDL, SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column
+ * is a covariate (numeric, '.' for missing) unless dropped (NAME=DROP in the header,
+ * gs_dataset_options.drop, or a first column named C, whose lines starting with 'C' are skipped as
+ * NONMEM's IGNORE=C). Column names are case-insensitive; ID and TIME are required; missing optional
+ * standard columns and missing values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV:
+ * AMT > 0 -> 1, else MDV 1
  * -> 2, else 0; CMT 1 for doses and 2 for other records, also when CMT is 0; the others 0). An
  * individual is a run of contiguous rows with one ID (an ID that comes back is a new one). Rows
  * are kept in file order so predictions can be written back in the same layout.
@@ -51,7 +52,8 @@ typedef struct gs_dataset gs_dataset;
  * row; TIME finite, >= 0 and non-decreasing within an individual; EVID whole 0-4; MDV 0 or 1;
  * AMT >= 0, and 0 on records that are not doses; CMT 1 or 2 on doses, a whole number -99..99
  * elsewhere; RATE >= 0, or -1 / -2 on doses, and 0 on other records;
- * SS whole 0-2, and SS > 0 only on dose records with II > 0; ADDL whole 0..GS_MAX_DOSES, and
+ * SS whole 0-2, and SS > 0 only on dose records with II > 0 (or, a constant infusion at steady
+ * state, AMT 0 with RATE above 0 or -1 and II 0); ADDL whole 0..GS_MAX_DOSES, and
  * ADDL > 0 only on dose records with II > 0; II >= 0.
  * On failure *out is NULL and nothing is leaked: GS_INPUT for a bad dataset, GS_NOTFOUND (no such
  * file), GS_IO (unreadable) or GS_NOMEM. */

@@ -534,8 +534,24 @@ static gs_status read_row(struct parser *p, const size_t *tok)
     if (ss > 0.0 && !dose)
         return cell_error(p, COL(C_SS), TEXT(C_SS),
                           "on a record with EVID %d; SS above 0 is " ALLOWED_DOSE_EVID, ev);
-    if (ss > 0.0 && !(ii > 0.0))
-        return cell_error(p, COL(C_SS), TEXT(C_SS), "with II %g; SS needs II above 0", ii);
+    /* AMT 0 with a rate on an SS record: NONMEM's "steady-state with constant infusion" (AMT
+     * 0, RATE above 0, II 0) */
+    int constant = ss > 0.0 && amt == 0.0 && rate != 0.0;
+    if (constant && rate == -2.0)
+        return cell_error(p, COL(C_RATE), TEXT(C_RATE),
+                          "with SS %g and AMT 0 (a constant infusion at steady state); allowed "
+                          "RATE above 0 or -1 (a constant infusion has a rate, no duration)",
+                          ss);
+    if (constant && ii != 0.0)
+        return cell_error(p, COL(C_II), TEXT(C_II),
+                          "with SS %g, AMT 0 and RATE %g (a constant infusion at steady state); "
+                          "allowed II 0 (give AMT for an infusion every II h)",
+                          ss, rate);
+    if (ss > 0.0 && !constant && !(ii > 0.0))
+        return cell_error(p, COL(C_SS), TEXT(C_SS),
+                          "with II %g; SS needs II above 0 (or AMT 0 with RATE, a constant "
+                          "infusion)",
+                          ii);
 
     /* rows of one ID together; TIME non-decreasing within an ID */
     if (ds->n_subj == 0 || ds->subj[ds->n_subj - 1].id != id) {

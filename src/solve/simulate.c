@@ -215,6 +215,8 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
         int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
         if (dose && e->rate_mg_h != 0.0 && e->amt_mg > 0.0)
             infusion(&models[k], e, &rate, &dur);
+        else if (dose && e->ss && e->rate_mg_h != 0.0) /* AMT 0: a constant infusion at SS */
+            rate = e->rate_mg_h == GS_RATE_MODELLED_RATE ? e->dur_h : e->rate_mg_h;
         if (e->ss) {
             struct action x = act(e->time_h, ACT_SS, k);
             x.amt = e->amt_mg, x.cmt = e->cmt, x.ii = e->ii_h, x.ss_mode = e->ss, x.rate = rate;
@@ -264,6 +266,40 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
     return GS_OK;
 }
 
+/* 1 if, in the structure's equations, anything but the central amount, its AUC and its
+ * elimination depends on the central amount (a peripheral compartment, a feedback): holding the
+ * central compartment off (hold_central_off) then needs more than a correction afterwards. */
+static int central_feeds_back(const struct gs_model *m)
+{
+    double y0[GS_N_STATES] = {0}, y1[GS_N_STATES] = {0}, d0[GS_N_STATES], d1[GS_N_STATES];
+    y0[GS_Y_DEPOT] = y1[GS_Y_DEPOT] = 1.0;
+    y1[GS_Y_CENTRAL] = 1.0;
+    m->structure->rhs(0.0, y0, d0, m->p);
+    m->structure->rhs(0.0, y1, d1, m->p);
+    for (int k = 0; k < GS_N_STATES; k++)
+        if (k != GS_Y_CENTRAL && k != GS_Y_AUC && k != GS_Y_ELIMINATED && d0[k] != d1[k])
+            return 1;
+    return 0;
+}
+
+/* The central compartment off (EVID 2, CMT -2) as mrgsolve computes it: an off compartment's
+ * amount is 0 and its derivative is zeroed, so what the depot absorbs meanwhile leaves the
+ * system. The depot's equations do not read the central amount (central_feeds_back), so y,
+ * propagated from the reset point p->y0 (central 0) as if the compartment were on, has the
+ * exact depot and unabsorbed amounts; the central amount, its AUC and its elimination are put
+ * back to the reset point's. Returns the drug lost since the reset point (mg): what left the
+ * depot other than unabsorbed, plus what the infusions running meanwhile put in. */
+static double hold_central_off(const struct gs__prop *p, double t, double *y)
+{
+    double lost = p->y0[GS_Y_UNABSORBED] - y[GS_Y_UNABSORBED];
+    for (int k = 0; k < GS_N_BODY; k++)
+        lost += p->inf_mg_h[k] * (t - p->t0) + p->y0[k] - (k == GS_Y_CENTRAL ? 0.0 : y[k]);
+    y[GS_Y_CENTRAL] = 0.0;
+    y[GS_Y_AUC] = p->y0[GS_Y_AUC];
+    y[GS_Y_ELIMINATED] = p->y0[GS_Y_ELIMINATED];
+    return lost;
+}
+
 gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *events,
                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                       struct gs_profile *out, struct gs_error *err)
@@ -305,7 +341,8 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     struct gs_sim_options o = *opt;
     for (size_t i = 0; i < n_act; i++) {
         n_rec += act[i].kind == ACT_OUT;
-        if ((act[i].kind == ACT_INF_ON || (act[i].kind == ACT_SS && act[i].rate > 0.0)) &&
+        if ((act[i].kind == ACT_INF_ON ||
+             (act[i].kind == ACT_SS && act[i].rate > 0.0 && act[i].amt > 0.0)) &&
             o.solver != GS_SOLVER_CVODE) {
             if (o.solver == GS_SOLVER_EXACT) {
                 gs_free(act);
@@ -341,6 +378,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     size_t base = 0;
     int hd_on = 0, cl_idx = gs_model_structure_param_index(m->structure, "CL");
     int off[GS_N_BODY + 1] = {0}; /* compartments turned off (EVID 2, CMT < 0), by CMT */
+    double off_lost = 0.0; /* lost into the off central compartment since the reset point, mg */
     m = &eff;
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
@@ -362,6 +400,8 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
         if (t_out == NULL || t_act <= t_out[io]) {
             if ((st = gs__prop_advance(&prop, t_act, t_act, y, err)) != GS_OK)
                 break;
+            if (off[GS_CMT_CENTRAL]) /* booked once: the actions end in a reset point */
+                out->reset_removed_mg += hold_central_off(&prop, t_act, y);
             int changed = 0;
             for (; ia < n_act && act[ia].t == t_act; ia++) {
                 const struct action *a = &act[ia];
@@ -390,13 +430,23 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     for (int k = 0; k < GS_N_BODY; k++)
                         y[k] = 0.0;
                 } else if (a->kind == ACT_CMT_OFF) {
-                    /* NONMEM keeps an off compartment empty; an off central compartment with
-                     * drug still to be absorbed would need its inflow dropped: not modelled */
-                    if (state == GS_Y_CENTRAL && (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
+                    /* an off compartment is emptied and held empty; what the depot absorbs
+                     * into an off central compartment is lost (hold_central_off) */
+                    if (state == GS_Y_CENTRAL && central_feeds_back(am) &&
+                        (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "CMT -2 (central compartment off) at %g h while the "
-                                          "depot holds drug; only an empty depot allows it",
+                                          "depot holds drug, with a structure whose other "
+                                          "compartments read the central amount; only an "
+                                          "empty depot allows it",
                                           t_act);
+                        break;
+                    }
+                    if (prop.n_inf[state] > 0) { /* mrgsolve cancels it: not modelled here */
+                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
+                                          "CMT -%d at %g h while an infusion into compartment "
+                                          "%d runs; allowed once the infusion has ended",
+                                          a->cmt, t_act, a->cmt);
                         break;
                     }
                     out->reset_removed_mg += y[state];
@@ -422,10 +472,13 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     prop.n_inf[state] += on ? 1 : -1;
                     if (prop.n_inf[state] == 0)
                         prop.inf_mg_h[state] = 0.0; /* no rounding residue */
-                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT &&
+                        central_feeds_back(am)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "a depot infusion at %g h while the central "
-                                          "compartment is off (EVID 2, CMT -2): turn it on first",
+                                          "compartment is off (EVID 2, CMT -2), with a "
+                                          "structure whose other compartments read the "
+                                          "central amount: turn it on first",
                                           t_act);
                         break;
                     }
@@ -436,10 +489,12 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     }
                     prop.need_reinit = 1;
                 } else {
-                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT && central_feeds_back(am)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "a depot dose at %g h while the central compartment "
-                                          "is off (EVID 2, CMT -2): turn it on first",
+                                          "is off (EVID 2, CMT -2), with a structure whose "
+                                          "other compartments read the central amount: turn "
+                                          "it on first",
                                           t_act);
                         break;
                     }
@@ -457,10 +512,11 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
             double stop = ia < n_act ? t_act : t_out[n_out - 1];
             if ((st = gs__prop_advance(&prop, t_out[io], stop, y, err)) != GS_OK)
                 break;
+            off_lost = off[GS_CMT_CENTRAL] ? hold_central_off(&prop, t_out[io], y) : 0.0;
             out->t_h[io] = t_out[io];
             memcpy(&out->y[io * GS_N_STATES], y, sizeof y);
             out->conc_mg_l[io] = gs_model_conc(m, y); /* the model in force now */
-            out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
+            out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg - off_lost;
             io++;
         }
     }

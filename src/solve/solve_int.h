@@ -43,7 +43,8 @@ void gs__prop_free(struct gs__prop *p);
 
 /* gs_simulate_steady_state for a dose given as an infusion at `rate_mg_h` (0: a bolus), the
  * dose's lag taken modulo the interval (a lag of II or more: the doses still on their way are
- * the caller's to give). An infusion must end within the interval. */
+ * the caller's to give). An infusion may outlast the interval (the overlapping ones are summed);
+ * amt_mg 0 with rate_mg_h above 0 is a constant infusion (ii_h not used). */
 gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, double rate_mg_h,
                            double *x, int *iterations, struct gs_error *err);
 
