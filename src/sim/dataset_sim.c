@@ -500,11 +500,10 @@ size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char
             continue;
         /* names a NONMEM user may expect read, with the reason they are not */
         const char *why = strcasecmp(name, "PCMT") == 0
-                              ? " (PCMT: gabasim predicts the central concentration on "
+                              ? " (gabasim predicts the central concentration on "
                                 "observation rows only; other rows get '.')"
                           : strcasecmp(name, "MTIME") == 0
-                              ? " (MTIME is a $PK variable, not a data item: no model event "
-                                "times)"
+                              ? " (a $PK variable, not a data item: no model event times)"
                               : "";
         if (len < size)
             len += (size_t)snprintf(buf + len, size - len, "%s%s%s",

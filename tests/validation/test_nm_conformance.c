@@ -481,9 +481,9 @@ static void pcmt_mtime_named(void **state)
     assert_int_equal(gs_dataset_parse(&ds, csv, strlen(csv), "d.csv", NULL), GS_OK);
     char note[512];
     assert_int_equal(gs_dataset_unused_columns(ds, d, note, sizeof note), 2);
-    assert_non_null(strstr(note, "PCMT (PCMT: gabasim predicts the central concentration on "
+    assert_non_null(strstr(note, "PCMT (gabasim predicts the central concentration on "
                                  "observation rows only"));
-    assert_non_null(strstr(note, "MTIME (MTIME is a $PK variable"));
+    assert_non_null(strstr(note, "MTIME (a $PK variable, not a data item"));
     gs_dataset_free(ds);
     gs_drug_free(d);
 }
