@@ -57,6 +57,7 @@ enum action_kind {
     ACT_CMT_OFF, /* compartment `cmt` emptied and held empty (EVID 2, CMT < 0) */
     ACT_CMT_ON,  /* ... turned on again (EVID 2, CMT > 0; a dose into it) */
     ACT_OUT,     /* an output in record order (requests with t_out NULL) */
+    ACT_VOID,    /* the end of an infusion cancelled by its compartment's turning off */
 };
 struct action {
     double t;
@@ -67,6 +68,7 @@ struct action {
     int ss_mode;  /* ACT_SS: 1 replace the body's amounts, 2 add to them */
     size_t model; /* ACT_MODEL: index of the model taking over; else the model in force */
     double rate;  /* ACT_INF_*, ACT_SS: mg/h entering the compartment (0 for a bolus) */
+    /* ACT_INF_OFF: its infusion's start (the ii field is not used there) */
 };
 
 static int push_action(struct action **a, size_t *n, size_t *cap, struct action x)
@@ -231,7 +233,7 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
             } else if (rate > 0.0) {
                 x.kind = ACT_INF_ON, x.rate = rate;
                 oom |= push_action(&a, &n, &cap, x);
-                x.kind = ACT_INF_OFF, x.t += dur;
+                x.kind = ACT_INF_OFF, x.ii = x.t, x.t += dur;
             }
             oom |= push_action(&a, &n, &cap, x);
             /* steady state: the earlier doses of the periodic regimen still on their way at
@@ -249,7 +251,7 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
                 y.kind = ACT_INF_ON, y.t = fmax(ts, e->time_h);
                 y.amt = ts >= e->time_h ? e->amt_mg : 0.0; /* already counted by the SS */
                 oom |= push_action(&a, &n, &cap, y);
-                y.kind = ACT_INF_OFF, y.t = ts + dur;
+                y.kind = ACT_INF_OFF, y.ii = y.t, y.t = ts + dur;
                 oom |= push_action(&a, &n, &cap, y);
             }
         }
@@ -264,6 +266,19 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
     *out = a;
     *n_out = n;
     return GS_OK;
+}
+
+/* 1 if the infusion ending at act[j] (ACT_INF_OFF) runs at act[i]: started earlier, or at the
+ * same time by an action before act[i]. */
+static int infusion_running(const struct action *act, size_t i, size_t j)
+{
+    const struct action *f = &act[j];
+    if (f->ii < act[i].t)
+        return 1;
+    for (size_t k = i; f->ii == act[i].t && k-- > 0 && act[k].t == act[i].t;)
+        if (act[k].kind == ACT_INF_ON && act[k].cmt == f->cmt && act[k].rate == f->rate)
+            return 1;
+    return 0;
 }
 
 /* 1 if, in the structure's equations, anything but the central amount, its AUC and its
@@ -442,18 +457,27 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                                           t_act);
                         break;
                     }
-                    if (prop.n_inf[state] > 0) { /* mrgsolve cancels it: not modelled here */
-                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
-                                          "CMT -%d at %g h while an infusion into compartment "
-                                          "%d runs; allowed once the infusion has ended",
-                                          a->cmt, t_act, a->cmt);
-                        break;
+                    /* infusions running into it are cancelled, as mrgsolve drops their ends
+                     * (devtran.cpp); what they had still to give is never given */
+                    for (size_t j = ia + 1; prop.n_inf[state] > 0 && j < n_act; j++) {
+                        if (act[j].kind != ACT_INF_OFF || act[j].cmt != a->cmt ||
+                            !infusion_running(act, ia, j))
+                            continue;
+                        if (act[j].amt > 0.0) /* (0: one running at an SS record, not counted) */
+                            out->dosed_mg -= act[j].rate * (act[j].t - t_act);
+                        act[j].kind = ACT_VOID;
+                        prop.n_inf[state]--;
                     }
+                    prop.inf_mg_h[state] = 0.0;
+                    prop.n_inf[state] = 0;
+                    prop.need_reinit = 1;
                     out->reset_removed_mg += y[state];
                     y[state] = 0.0;
                     off[a->cmt] = 1;
                 } else if (a->kind == ACT_CMT_ON) {
                     off[a->cmt] = 0;
+                } else if (a->kind == ACT_VOID) {
+                    continue;
                 } else if (a->kind == ACT_SS) {
                     double yss[GS_N_BODY];
                     const struct gs_simulate_steady_state_request ss = {am, a->amt, a->cmt, a->ii,

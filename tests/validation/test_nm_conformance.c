@@ -317,6 +317,61 @@ static void central_off_with_depot_drug(void **state)
           wm, n);
 }
 
+/* An infusion running into a compartment that is turned off is cancelled: mrgsolve drops its
+ * end records and the rate (devtran.cpp), so it does not resume when the compartment is turned
+ * on again; what it had still to give is never given. */
+static void infusion_cancelled_by_off(void **state)
+{
+    (void)state;
+    double w[4];
+    /* 100 mg at 10 mg/h into the central compartment, off at 4 h, on at 6 h: R/(k V) (1 -
+     * e^-kt) at 3 h, then nothing */
+    const struct rec c[] = {{0, INF_ON, 2, 10}, {3, OBS, 2, 0}, {4, INF_OFF, 2, 10}, {4, OFF, 2, 0},
+                            {5, OBS, 2, 0},     {6, ON, 2, 0},  {8, OBS, 2, 0}};
+    size_t n = reference(LIN, c, 7, NULL, w);
+    assert_true(fabs(w[0] - 10 * (1 - exp(-0.3))) < 1e-9 && w[1] == 0.0 && w[2] == 0.0);
+    check(lin_json,
+          H "1,0,100,1,2,10,0,0,0\n1,3,.,0,2,.,.,.,.\n1,4,.,2,-2,.,.,.,.\n1,5,.,0,2,.,.,.,.\n"
+            "1,6,.,2,2,.,.,.,.\n1,8,.,0,2,.,.,.,.\n",
+          w, n);
+    /* the saturable structure: a depot infusion (100 mg at 25 mg/h) cancelled at 2 h by the
+     * depot's turning off, then a second one from 3 to 5 h that the first one's planned end
+     * (4 h) must not stop */
+    const struct rec q[] = {{0, INF_ON, 1, 25}, {2, INF_OFF, 1, 25}, {2, OFF, 1, 0},
+                            {2.5, OBS, 2, 0},   {3, INF_ON, 1, 25},  {5, INF_OFF, 1, 25},
+                            {6, OBS, 2, 0},     {8, OBS, 2, 0}};
+    n = reference(MM, q, 8, NULL, w);
+    check(mm_json,
+          H "1,0,100,1,1,25,0,0,0\n1,2,.,2,-1,.,.,.,.\n1,2.5,.,0,2,.,.,.,.\n"
+            "1,3,50,1,1,25,0,0,0\n1,6,.,0,2,.,.,.,.\n1,8,.,0,2,.,.,.,.\n",
+          w, n);
+    /* mass balance: the 60 mg never given are not counted as given */
+    gs_drug *d = NULL;
+    assert_int_equal(gs_drug_parse(&d, lin_json, strlen(lin_json), "t.json", NULL), GS_OK);
+    struct gs_patient pt;
+    gs_patient_init(&pt);
+    assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+    struct gs_model m;
+    assert_int_equal(gs_drug_individual_model(d, &pt, &m, NULL, 0, NULL), GS_OK);
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_event e = gs_event_dose(0, 100, GS_CMT_CENTRAL);
+    e.rate_mg_h = 10;
+    assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+    e = gs_event_dose(4, 0, GS_CMT_CENTRAL);
+    e.evid = GS_EVID_OTHER, e.cmt = -GS_CMT_CENTRAL;
+    assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+    const double t[] = {5, 12};
+    struct gs_profile p = GS_PROFILE_INIT;
+    struct gs_sim_options o = GS_SIM_OPTIONS_DEFAULT;
+    assert_int_equal(gs_simulate(&m, &ev, t, 2, &o, &p, NULL), GS_OK);
+    assert_true(fabs(p.dosed_mg - 40.0) < 1e-9);
+    for (size_t i = 0; i < p.n; i++)
+        assert_true(gs_simulate_mass_balance_error(&p, i) < 1e-6);
+    gs_simulate_profile_release(&p);
+    gs_event_list_release(&ev);
+    gs_drug_free(d);
+}
+
 /* The same through the engine: the lost drug is booked with what resets and off compartments
  * remove, so every output's mass balance holds; the amount lost is the closed form's. */
 static void central_off_mass_balance(void **state)
@@ -666,6 +721,7 @@ int main(void)
         cmocka_unit_test(observation_turns_off),
         cmocka_unit_test(central_off_with_depot_drug),
         cmocka_unit_test(central_off_mass_balance),
+        cmocka_unit_test(infusion_cancelled_by_off),
         cmocka_unit_test(infusions),
         cmocka_unit_test(steady_state_cases),
         cmocka_unit_test(steady_state_infusions),
