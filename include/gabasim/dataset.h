@@ -2,16 +2,16 @@
  *
  * Columns with NONMEM's meaning: ID, TIME (h), AMT (mg), EVID (0 observation, 1 dose, 2 other,
  * 3 reset, 4 reset and dose), CMT (1 depot, 2 central; on EVID 2 a negative CMT turns a
- * compartment off, on EVID 0 it does so after the observation), RATE (mg/h; -1 and -2 on doses:
- * modelled rate or duration), II (h), ADDL, SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column
- * is a covariate (numeric, '.' for missing) unless dropped (NAME=DROP in the header,
- * gs_dataset_options.drop, or a first column named C, whose lines starting with 'C' are skipped as
- * NONMEM's IGNORE=C). Column names are case-insensitive; ID and TIME are required; missing optional
- * standard columns and missing values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV:
- * AMT > 0 -> 1, else MDV 1
+ * compartment off), RATE (mg/h; -1 and -2 on doses: modelled rate or duration), II (h), ADDL,
+ * SS (0, 1, 2), MDV (0, 1), DV (mg/L); any other column is a covariate (numeric, '.' for
+ * missing) unless dropped (NAME=DROP in the header, gs_dataset_options.drop, or a first column
+ * named C, whose lines starting with 'C' are skipped as NONMEM's IGNORE=C). Column names are
+ * case-insensitive; ID and TIME are required; missing optional standard columns and missing
+ * values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV: AMT > 0 -> 1, else MDV 1
  * -> 2, else 0; CMT 1 for doses and 2 for other records, also when CMT is 0; the others 0). An
  * individual is a run of contiguous rows with one ID (an ID that comes back is a new one). Rows
- * are kept in file order so predictions can be written back in the same layout.
+ * are kept in file order so predictions can be written back in the same layout. On EVID 0 a
+ * negative CMT turns the compartment off after the observation (docs/datasets.md).
  *
  * Format: the first line that is not blank or a comment is the header; then one row per line,
  * values separated by commas, each with optional spaces or tabs around it; LF or CRLF line
