@@ -10,7 +10,8 @@
  * values ('.' or empty) take NONMEM's defaults (EVID from AMT and MDV: AMT > 0 -> 1, else MDV 1
  * -> 2, else 0; CMT 1 for doses and 2 for other records, also when CMT is 0; the others 0). An
  * individual is a run of contiguous rows with one ID (an ID that comes back is a new one). Rows
- * are kept in file order so predictions can be written back in the same layout.
+ * are kept in file order so predictions can be written back in the same layout. On EVID 0 a
+ * negative CMT turns the compartment off after the observation (docs/datasets.md).
  *
  * Format: the first line that is not blank or a comment is the header; then one row per line,
  * values separated by commas, each with optional spaces or tabs around it; LF or CRLF line
@@ -51,7 +52,8 @@ typedef struct gs_dataset gs_dataset;
  * row; TIME finite, >= 0 and non-decreasing within an individual; EVID whole 0-4; MDV 0 or 1;
  * AMT >= 0, and 0 on records that are not doses; CMT 1 or 2 on doses, a whole number -99..99
  * elsewhere; RATE >= 0, or -1 / -2 on doses, and 0 on other records;
- * SS whole 0-2, and SS > 0 only on dose records with II > 0; ADDL whole 0..GS_MAX_DOSES, and
+ * SS whole 0-2, and SS > 0 only on dose records with II > 0 (or, a constant infusion at steady
+ * state, AMT 0 with RATE above 0 or -1 and II 0); ADDL whole 0..GS_MAX_DOSES, and
  * ADDL > 0 only on dose records with II > 0; II >= 0.
  * On failure *out is NULL and nothing is leaked: GS_INPUT for a bad dataset, GS_NOTFOUND (no such
  * file), GS_IO (unreadable) or GS_NOMEM. */

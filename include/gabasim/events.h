@@ -20,8 +20,10 @@ enum gs_evid {
      * t_out is NULL (outputs in record order, gabasim/simulate.h) */
     GS_EVID_OBS = 0,
     GS_EVID_DOSE = 1, /* dose (AMT 0: nothing is given; the compartment is turned on) */
-    /* other-type event: CMT < 0 turns compartment -CMT off (emptied, held empty), CMT > 0 turns
-     * it on again, CMT 0 changes nothing (NONMEM's rule, docs/datasets.md) */
+    /* other-type event: CMT < 0 turns compartment -CMT off (emptied, held empty; drug absorbed
+     * into an off central compartment is lost), CMT > 0 turns it on again, CMT 0 changes
+     * nothing (NONMEM's rule, docs/datasets.md). An observation's cmt is not read: a dataset's
+     * EVID 0 with CMT < 0 becomes an observation and then an EVID 2 record. */
     GS_EVID_OTHER = 2,
     GS_EVID_RESET = 3,      /* reset all compartments to zero */
     GS_EVID_RESET_DOSE = 4, /* reset, then dose */
@@ -52,7 +54,10 @@ struct gs_event {
     double rate_mg_h;
     double ii_h; /* interdose interval for ADDL and SS */
     long addl;   /* additional doses after this one, every ii_h */
-    int ss;      /* 0 none; 1 reset to the steady state of this dose before giving it; 2 add it */
+    /* 0 none; 1 reset to the steady state of this dose before giving it; 2 add it. With AMT 0
+     * and a rate: the steady state of a constant infusion at that rate (II not used), and no
+     * infusion runs on after the record (mrgsolve's steady_zero, docs/datasets.md) */
+    int ss;
     /* GS_EVID_HD: the session's length, h; RATE -1: the rate (mg/h), RATE -2: the duration (h)
      * of this dose's infusion (the dataset's R<n> / D<n> column); 0 otherwise */
     double dur_h;
@@ -85,8 +90,9 @@ void gs_event_list_sort(struct gs_event_list *l);
 gs_status gs_event_list_expand(struct gs_event_list *l, struct gs_error *err);
 
 /* Checks every record: finite non-negative time, AMT >= 0 for doses, known CMT, II > 0 when ADDL
- * or SS is set, RATE >= 0 or -1 (dur_h the rate, above 0) or -2 (dur_h the duration, above 0);
- * a session's DUR above 0 up to GS_HD_MAX_DUR_H. */
+ * or SS is set (not for SS with AMT 0 and a rate, a constant infusion: RATE > 0 or -1, ADDL 0),
+ * RATE >= 0 or -1 (dur_h the rate, above 0) or -2 (dur_h the duration, above 0); a session's DUR
+ * above 0 up to GS_HD_MAX_DUR_H. */
 #define GS_HD_MAX_DUR_H 24.0
 gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struct gs_error *err);
 

@@ -21,6 +21,7 @@
 
 #include "gabasim/alloc.h"
 #include "gabasim/datafile.h"
+#include "gabasim/model.h"
 #include "decimal.h"
 
 #define DS_MAX_LINE 65536    /* bytes in one line, not counting its line ending */
@@ -488,9 +489,12 @@ static gs_status read_row(struct parser *p, const size_t *tok)
     if (isnan(cmt) || cmt == 0.0) {
         cmt = dose ? GS_CMT_DEPOT : GS_CMT_CENTRAL;
     } else if (dose) {
-        if (cmt != GS_CMT_DEPOT && cmt != GS_CMT_CENTRAL)
+        /* 3 and above: a model file's further compartments (the structure checks its count) */
+        if (!is_whole(cmt, 1, GS_MAX_BODY))
             return cell_error(p, COL(C_CMT), TEXT(C_CMT),
-                              "on a dose record (EVID %d); allowed 1 (depot) or 2 (central)", ev);
+                              "on a dose record (EVID %d); allowed 1 (depot), 2 (central) or a "
+                              "model file's further compartment, up to %d",
+                              ev, (int)GS_MAX_BODY);
     } else if (!is_whole(cmt, -DS_MAX_CMT, DS_MAX_CMT)) {
         return cell_error(p, COL(C_CMT), TEXT(C_CMT),
                           "is not a compartment number; allowed a whole number from %d to %d",
@@ -534,8 +538,24 @@ static gs_status read_row(struct parser *p, const size_t *tok)
     if (ss > 0.0 && !dose)
         return cell_error(p, COL(C_SS), TEXT(C_SS),
                           "on a record with EVID %d; SS above 0 is " ALLOWED_DOSE_EVID, ev);
-    if (ss > 0.0 && !(ii > 0.0))
-        return cell_error(p, COL(C_SS), TEXT(C_SS), "with II %g; SS needs II above 0", ii);
+    /* AMT 0 with a rate on an SS record: NONMEM's "steady-state with constant infusion" (AMT
+     * 0, RATE above 0, II 0) */
+    int constant = ss > 0.0 && amt == 0.0 && rate != 0.0;
+    if (constant && rate == -2.0)
+        return cell_error(p, COL(C_RATE), TEXT(C_RATE),
+                          "with SS %g and AMT 0 (a constant infusion at steady state); allowed "
+                          "RATE above 0 or -1 (a constant infusion has a rate, no duration)",
+                          ss);
+    if (constant && ii != 0.0)
+        return cell_error(p, COL(C_II), TEXT(C_II),
+                          "with SS %g, AMT 0 and RATE %g (a constant infusion at steady state); "
+                          "allowed II 0 (give AMT for an infusion every II h)",
+                          ss, rate);
+    if (ss > 0.0 && !constant && !(ii > 0.0))
+        return cell_error(p, COL(C_SS), TEXT(C_SS),
+                          "with II %g; SS needs II above 0 (or AMT 0 with RATE, a constant "
+                          "infusion)",
+                          ii);
 
     /* rows of one ID together; TIME non-decreasing within an ID */
     if (ds->n_subj == 0 || ds->subj[ds->n_subj - 1].id != id) {

@@ -117,7 +117,15 @@ gs_status gs_event_list_validate(const struct gs_event_list *l, int n_cmt, struc
             return gs_error_set(err, GS_INPUT, e->rate_mg_h == -1.0 ? "R" : "D",
                                 "event %zu: RATE %g needs a modelled %s above 0; it is %g", i + 1,
                                 e->rate_mg_h, e->rate_mg_h == -1.0 ? "rate" : "duration", e->dur_h);
-        if ((e->addl > 0 || e->ss) && !(isfinite(e->ii_h) && e->ii_h > 0.0))
+        /* SS with AMT 0 and a rate: a constant infusion at steady state, no interval (NONMEM's
+         * "steady-state with constant infusion"; a modelled duration has no meaning there) */
+        int constant = e->ss && e->amt_mg == 0.0 && e->rate_mg_h != 0.0;
+        if (constant && (e->rate_mg_h == GS_RATE_MODELLED_DURATION || e->addl > 0))
+            return gs_error_set(err, GS_INPUT, e->addl > 0 ? "ADDL" : "RATE",
+                                "event %zu: SS %d with AMT 0 and RATE %g is a constant "
+                                "infusion; allowed RATE above 0 or -1 (modelled rate), ADDL 0",
+                                i + 1, e->ss, e->rate_mg_h);
+        if (!constant && (e->addl > 0 || e->ss) && !(isfinite(e->ii_h) && e->ii_h > 0.0))
             return gs_error_set(err, GS_INPUT, "II",
                                 "event %zu: II is %g h with %s set; II must be above 0", i + 1,
                                 e->ii_h, e->ss ? "SS" : "ADDL");

@@ -392,16 +392,26 @@ static void simulate_subject(const struct gs_dataset_sim_config *c, const int *c
             }
             n_models++;
         }
-        if (e.evid != GS_EVID_OTHER || e.cmt != 0)
+        if (e.evid == GS_EVID_OBS && e.cmt < 0) {
+            /* Guide VIII, CMT, observation event: "the output compartment is turned off after
+             * F is obtained": the observation, then an EVID 2 record turning -CMT off */
+            struct gs_event off = e;
+            e.cmt = -e.cmt;
+            off.evid = GS_EVID_OTHER;
+            if ((o->st = push(&ev, &e, &o->err)) || (o->st = push(&ev, &off, &o->err)))
+                goto done;
+        } else if (e.evid != GS_EVID_OTHER || e.cmt != 0) {
             if ((o->st = push(&ev, &e, &o->err)))
                 goto done;
+        }
         if (gs_dataset_row_is_observation(ds, i)) {
             if (map)
                 dv[n_obs] = gs_dataset_row_dv(ds, i);
             obs_row[n_obs++] = i;
         }
     }
-    if ((o->st = gs_event_list_validate(&ev, 2, &o->err)) ||
+    if ((o->st = gs_event_list_validate(&ev, (int)gs_model_n_body(gs_drug_structure(c->drug)),
+                                        &o->err)) ||
         (o->st = gs_event_list_expand(&ev, &o->err))) {
         char where[128];
         snprintf(where, sizeof where, "%s: ID %g", gs_dataset_origin(ds), id);
@@ -489,9 +499,16 @@ size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char
         if (column_used(name, st) || strcasecmp(name, "PRED") == 0 ||
             strcasecmp(name, "IPRED") == 0 || strcasecmp(name, "SIMDV") == 0)
             continue;
+        /* names a NONMEM user may expect read, with the reason they are not */
+        const char *why = strcasecmp(name, "PCMT") == 0
+                              ? " (gabasim predicts the central concentration on "
+                                "observation rows only; other rows get '.')"
+                          : strcasecmp(name, "MTIME") == 0
+                              ? " (a $PK variable, not a data item: no model event times)"
+                              : "";
         if (len < size)
-            len += (size_t)snprintf(buf + len, size - len, "%s%s",
-                                    n ? ", " : "columns not read: ", name);
+            len += (size_t)snprintf(buf + len, size - len, "%s%s%s",
+                                    n ? ", " : "columns not read: ", name, why);
         n++;
     }
     if (n > 0 && len < size)

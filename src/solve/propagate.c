@@ -14,8 +14,15 @@ static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
     const struct gs__prop *p = user;
     const struct gs_model *m = p->m;
     int rc = m->structure->rhs(t, NV_DATA_S(y), NV_DATA_S(ydot), m->p) < 0 ? -1 : 0;
+    double *dy = NV_DATA_S(ydot);
     for (size_t k = 0; k < p->n_body; k++) /* zero-order inputs (infusions) */
-        NV_DATA_S(ydot)[gs_model_body_index(k)] += p->inf_mg_h[k];
+        dy[gs_model_body_index(k)] += p->inf_mg_h[k];
+    for (size_t k = GS_N_BODY; k < p->n_body; k++) /* extras turned off: held empty */
+        if (p->off[k]) {
+            size_t i = gs_model_body_index(k);
+            dy[GS_Y_ELIMINATED] += dy[i];
+            dy[i] = 0.0;
+        }
     return rc;
 }
 

@@ -60,6 +60,7 @@ enum action_kind {
     ACT_CMT_OFF, /* compartment `cmt` emptied and held empty (EVID 2, CMT < 0) */
     ACT_CMT_ON,  /* ... turned on again (EVID 2, CMT > 0; a dose into it) */
     ACT_OUT,     /* an output in record order (requests with t_out NULL) */
+    ACT_VOID,    /* the end of an infusion cancelled by its compartment's turning off */
 };
 struct action {
     double t;
@@ -70,6 +71,7 @@ struct action {
     int ss_mode;  /* ACT_SS: 1 replace the body's amounts, 2 add to them */
     size_t model; /* ACT_MODEL: index of the model taking over; else the model in force */
     double rate;  /* ACT_INF_*, ACT_SS: mg/h entering the compartment (0 for a bolus) */
+    /* ACT_INF_OFF: its infusion's start (the ii field is not used there) */
 };
 
 static int push_action(struct action **a, size_t *n, size_t *cap, struct action x)
@@ -236,6 +238,8 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
         int dose = e->evid == GS_EVID_DOSE || e->evid == GS_EVID_RESET_DOSE;
         if (dose && e->rate_mg_h != 0.0 && e->amt_mg > 0.0)
             infusion(&models[k], e, &rate, &dur);
+        else if (dose && e->ss && e->rate_mg_h != 0.0) /* AMT 0: a constant infusion at SS */
+            rate = e->rate_mg_h == GS_RATE_MODELLED_RATE ? e->dur_h : e->rate_mg_h;
         if (e->ss) {
             struct action x = act(e->time_h, ACT_SS, k);
             x.amt = e->amt_mg, x.cmt = e->cmt, x.ii = e->ii_h, x.ss_mode = e->ss, x.rate = rate;
@@ -250,7 +254,7 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
             } else if (rate > 0.0) {
                 x.kind = ACT_INF_ON, x.rate = rate;
                 oom |= push_action(&a, &n, &cap, x);
-                x.kind = ACT_INF_OFF, x.t += dur;
+                x.kind = ACT_INF_OFF, x.ii = x.t, x.t += dur;
             }
             oom |= push_action(&a, &n, &cap, x);
             /* steady state: the earlier doses of the periodic regimen still on their way at
@@ -268,7 +272,7 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
                 y.kind = ACT_INF_ON, y.t = fmax(ts, e->time_h);
                 y.amt = ts >= e->time_h ? e->amt_mg : 0.0; /* already counted by the SS */
                 oom |= push_action(&a, &n, &cap, y);
-                y.kind = ACT_INF_OFF, y.t = ts + dur;
+                y.kind = ACT_INF_OFF, y.ii = y.t, y.t = ts + dur;
                 oom |= push_action(&a, &n, &cap, y);
             }
         }
@@ -283,6 +287,65 @@ static gs_status build_actions(const struct gs_model *models, const double *chan
     *out = a;
     *n_out = n;
     return GS_OK;
+}
+
+/* 1 if the infusion ending at act[j] (ACT_INF_OFF) runs at act[i]: started earlier, or at the
+ * same time by an action before act[i]. */
+static int infusion_running(const struct action *act, size_t i, size_t j)
+{
+    const struct action *f = &act[j];
+    if (f->ii < act[i].t)
+        return 1;
+    for (size_t k = i; f->ii == act[i].t && k-- > 0 && act[k].t == act[i].t;)
+        if (act[k].kind == ACT_INF_ON && act[k].cmt == f->cmt && act[k].rate == f->rate)
+            return 1;
+    return 0;
+}
+
+/* 1 if, in the structure's equations, anything but the central amount, its AUC and its
+ * elimination depends on the central amount (a peripheral compartment, a feedback): holding the
+ * central compartment off (hold_central_off) then needs more than a correction afterwards. */
+static int central_feeds_back(const struct gs_model *m)
+{
+    double y0[GS_MAX_STATES] = {0}, y1[GS_MAX_STATES] = {0}, d0[GS_MAX_STATES], d1[GS_MAX_STATES];
+    y0[GS_Y_DEPOT] = y1[GS_Y_DEPOT] = 1.0;
+    y1[GS_Y_CENTRAL] = 1.0;
+    m->structure->rhs(0.0, y0, d0, m->p);
+    m->structure->rhs(0.0, y1, d1, m->p);
+    for (size_t k = 0; k < gs_model_n_states(m->structure); k++)
+        if (k != GS_Y_CENTRAL && k != GS_Y_AUC && k != GS_Y_ELIMINATED && d0[k] != d1[k])
+            return 1;
+    return 0;
+}
+
+/* The central compartment off (EVID 2, CMT -2) as mrgsolve computes it: an off compartment's
+ * amount is 0 and its derivative is zeroed, so what the depot absorbs meanwhile leaves the
+ * system. The depot's equations do not read the central amount (central_feeds_back), so y,
+ * propagated from the reset point p->y0 (central 0) as if the compartment were on, has the
+ * exact depot and unabsorbed amounts; the central amount, its AUC and its elimination are put
+ * back to the reset point's. Returns the drug lost since the reset point (mg): what left the
+ * depot other than unabsorbed, plus what the infusions running meanwhile put in. */
+static double hold_central_off(const struct gs__prop *p, double t, double *y)
+{
+    double lost = p->y0[GS_Y_UNABSORBED] - y[GS_Y_UNABSORBED];
+    for (int k = 0; k < GS_N_BODY; k++)
+        lost += p->inf_mg_h[k] * (t - p->t0) + p->y0[k] - (k == GS_Y_CENTRAL ? 0.0 : y[k]);
+    y[GS_Y_CENTRAL] = 0.0;
+    y[GS_Y_AUC] = p->y0[GS_Y_AUC];
+    y[GS_Y_ELIMINATED] = p->y0[GS_Y_ELIMINATED];
+    return lost;
+}
+
+/* Compartment `cmt` turned off (1) or on (0). An extra compartment (CMT 3 or more) that is off
+ * is held empty by the propagator (its derivative zeroed; what flows into it leaves the system,
+ * counted as eliminated: propagate.c); the central compartment by hold_central_off. */
+static void set_off(int *off, struct gs__prop *p, int cmt, int v)
+{
+    off[cmt] = v;
+    if (cmt > GS_N_BODY && p->off[cmt - 1] != v) {
+        p->off[cmt - 1] = (unsigned char)v;
+        p->need_reinit = 1;
+    }
 }
 
 gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *events,
@@ -326,7 +389,8 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     struct gs_sim_options o = *opt;
     for (size_t i = 0; i < n_act; i++) {
         n_rec += act[i].kind == ACT_OUT;
-        if ((act[i].kind == ACT_INF_ON || (act[i].kind == ACT_SS && act[i].rate > 0.0)) &&
+        if ((act[i].kind == ACT_INF_ON ||
+             (act[i].kind == ACT_SS && act[i].rate > 0.0 && act[i].amt > 0.0)) &&
             o.solver != GS_SOLVER_CVODE) {
             if (o.solver == GS_SOLVER_EXACT) {
                 gs_free(act);
@@ -366,6 +430,7 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
     size_t base = 0;
     int hd_on = 0, cl_idx = gs_model_structure_param_index(m->structure, "CL");
     int off[GS_MAX_BODY + 1] = {0}; /* compartments turned off (EVID 2, CMT < 0), by CMT */
+    double off_lost = 0.0; /* lost into the off central compartment since the reset point, mg */
     m = &eff;
     struct gs__prop prop;
     if ((st = gs__prop_init(&prop, m, opt, err)) != GS_OK) {
@@ -387,6 +452,8 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
         if (t_out == NULL || t_act <= t_out[io]) {
             if ((st = gs__prop_advance(&prop, t_act, t_act, y, err)) != GS_OK)
                 break;
+            if (off[GS_CMT_CENTRAL]) /* booked once: the actions end in a reset point */
+                out->reset_removed_mg += hold_central_off(&prop, t_act, y);
             int changed = 0;
             for (; ia < n_act && act[ia].t == t_act; ia++) {
                 const struct action *a = &act[ia];
@@ -415,20 +482,40 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     for (size_t k = 0; k < n_body; k++)
                         y[gs_model_body_index(k)] = 0.0;
                 } else if (a->kind == ACT_CMT_OFF) {
-                    /* NONMEM keeps an off compartment empty; an off central compartment with
-                     * drug still to be absorbed would need its inflow dropped: not modelled */
-                    if (state == GS_Y_CENTRAL && (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
+                    /* an off compartment is emptied and held empty; what the depot absorbs
+                     * into an off central compartment is lost (hold_central_off) */
+                    if (state == GS_Y_CENTRAL && central_feeds_back(am) &&
+                        (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "CMT -2 (central compartment off) at %g h while the "
-                                          "depot holds drug; only an empty depot allows it",
+                                          "depot holds drug, with a structure whose other "
+                                          "compartments read the central amount; only an "
+                                          "empty depot allows it",
                                           t_act);
                         break;
                     }
+                    /* infusions running into it are cancelled, as mrgsolve drops their ends
+                     * (devtran.cpp); what they had still to give is never given */
+                    size_t b = (size_t)a->cmt - 1; /* the body compartment */
+                    for (size_t j = ia + 1; prop.n_inf[b] > 0 && j < n_act; j++) {
+                        if (act[j].kind != ACT_INF_OFF || act[j].cmt != a->cmt ||
+                            !infusion_running(act, ia, j))
+                            continue;
+                        if (act[j].amt > 0.0) /* (0: one running at an SS record, not counted) */
+                            out->dosed_mg -= act[j].rate * (act[j].t - t_act);
+                        act[j].kind = ACT_VOID;
+                        prop.n_inf[b]--;
+                    }
+                    prop.inf_mg_h[b] = 0.0;
+                    prop.n_inf[b] = 0;
+                    prop.need_reinit = 1;
                     out->reset_removed_mg += y[state];
                     y[state] = 0.0;
-                    off[a->cmt] = 1;
+                    set_off(off, &prop, a->cmt, 1);
                 } else if (a->kind == ACT_CMT_ON) {
-                    off[a->cmt] = 0;
+                    set_off(off, &prop, a->cmt, 0);
+                } else if (a->kind == ACT_VOID) {
+                    continue;
                 } else if (a->kind == ACT_SS) {
                     double yss[GS_MAX_BODY];
                     const struct gs_simulate_steady_state_request ss = {am, a->amt, a->cmt, a->ii,
@@ -449,30 +536,35 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     prop.n_inf[b] += on ? 1 : -1;
                     if (prop.n_inf[b] == 0)
                         prop.inf_mg_h[b] = 0.0; /* no rounding residue */
-                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT &&
+                        central_feeds_back(am)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "a depot infusion at %g h while the central "
-                                          "compartment is off (EVID 2, CMT -2): turn it on first",
+                                          "compartment is off (EVID 2, CMT -2), with a "
+                                          "structure whose other compartments read the "
+                                          "central amount: turn it on first",
                                           t_act);
                         break;
                     }
                     if (on) {
                         y[GS_Y_UNABSORBED] += a->amt * (1.0 - bioavailable(am, a->cmt));
                         out->dosed_mg += a->amt;
-                        off[a->cmt] = 0;
+                        set_off(off, &prop, a->cmt, 0);
                     }
                     prop.need_reinit = 1;
                 } else {
-                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT) {
+                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT && central_feeds_back(am)) {
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
                                           "a depot dose at %g h while the central compartment "
-                                          "is off (EVID 2, CMT -2): turn it on first",
+                                          "is off (EVID 2, CMT -2), with a structure whose "
+                                          "other compartments read the central amount: turn "
+                                          "it on first",
                                           t_act);
                         break;
                     }
                     am->structure->dose(am->p, a->cmt, a->amt, y);
                     out->dosed_mg += a->amt;
-                    off[a->cmt] = 0;
+                    set_off(off, &prop, a->cmt, 0);
                 }
             }
             if (st != GS_OK)
@@ -484,10 +576,11 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
             double stop = ia < n_act ? t_act : t_out[n_out - 1];
             if ((st = gs__prop_advance(&prop, t_out[io], stop, y, err)) != GS_OK)
                 break;
+            off_lost = off[GS_CMT_CENTRAL] ? hold_central_off(&prop, t_out[io], y) : 0.0;
             out->t_h[io] = t_out[io];
             put_row(out, io, y);
             out->conc_mg_l[io] = gs_model_conc(m, y); /* the model in force now */
-            out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
+            out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg - off_lost;
             io++;
         }
     }

@@ -28,6 +28,10 @@ struct gs__prop {
      * caller resets after changing them (CVODE path only: closed forms take bolus doses) */
     double inf_mg_h[GS_MAX_BODY]; /* by body compartment (0 depot, 1 central, 2.. extras) */
     int n_inf[GS_MAX_BODY];
+    /* extra compartments turned off (EVID 2, CMT < 0), by body compartment: held empty, their
+     * derivative zeroed and what flows into them counted as eliminated (CVODE path: structures
+     * with extra compartments have no closed form) */
+    unsigned char off[GS_MAX_BODY];
 };
 
 gs_status gs__prop_init(struct gs__prop *p, const struct gs_model *m,
@@ -44,7 +48,8 @@ void gs__prop_free(struct gs__prop *p);
 
 /* gs_simulate_steady_state for a dose given as an infusion at `rate_mg_h` (0: a bolus), the
  * dose's lag taken modulo the interval (a lag of II or more: the doses still on their way are
- * the caller's to give). An infusion must end within the interval. */
+ * the caller's to give). An infusion may outlast the interval (the overlapping ones are summed);
+ * amt_mg 0 with rate_mg_h above 0 is a constant infusion (ii_h not used). */
 gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, double rate_mg_h,
                            double *x, int *iterations, struct gs_error *err);
 

@@ -7,6 +7,12 @@
  * superposition summed exactly). For a nonlinear structure Newton's method is applied to
  * Phi(x) - x with a finite-difference Jacobian, each Phi evaluated by CVODE at tight tolerance.
  * Nothing is simulated "long enough".
+ *
+ * A dose given as an infusion longer than the interval overlaps the next ones: at steady state
+ * floor(D / II) or floor(D / II) + 1 of them run at any phase of the interval, so the input over
+ * one interval is a piecewise-constant multiple of the rate (superposition of the overlapping
+ * infusions, summed exactly). A constant infusion (NONMEM's SS dose with AMT 0 and RATE above
+ * 0) has no interval: its steady state is where the derivatives vanish.
  */
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
@@ -19,8 +25,10 @@
 #define NEWTON_MAX_ITER 50
 
 /* One interval from x at phase 0: the dose at `lag` (< ii), as a bolus or, with rate > 0, as an
- * infusion of its bioavailable part that may run past ii into the next interval (then the
- * previous dose's runs from 0). */
+ * infusion of its bioavailable part lasting dur, which may run past ii into the next intervals:
+ * at phase t, n(t) = floor((t - lag) / ii) - floor((t - lag - dur) / ii) infusions of the
+ * periodic regimen run (those started at lag + j ii, j <= 0, not yet ended), so the input is
+ * n(t) x rate, constant between the phases lag and (lag + dur) mod ii. */
 static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, double amt, int cmt,
                               double ii, double lag, double rate, const double *x, double *fx,
                               struct gs_error *err)
@@ -34,10 +42,9 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
         double unit[GS_MAX_STATES] = {0};
         m->structure->dose(m->p, cmt, 1.0, unit);
         size_t k = (size_t)cmt - 1; /* the body compartment dosed */
-        double end = lag + amt * unit[gs_model_cmt_index(cmt)] /
-                               rate; /* <= lag + ii (checked by the caller) */
-        /* pieces between 0, the start, the end (or the wrapped end) and ii */
-        double cut[4] = {lag, end < ii ? end : end - ii, ii, ii}, t0 = 0.0;
+        double dur = amt * unit[gs_model_cmt_index(cmt)] / rate;
+        /* pieces between 0, the start, the end modulo ii, and ii */
+        double cut[4] = {lag, fmod(lag + dur, ii), ii, ii}, t0 = 0.0;
         if (cut[1] < cut[0]) {
             double tmp = cut[0];
             cut[0] = cut[1], cut[1] = tmp;
@@ -47,8 +54,8 @@ static gs_status one_interval(struct gs__prop *p, const struct gs_model *m, doub
             if (!(t1 > t0))
                 continue;
             double mid = 0.5 * (t0 + t1);
-            int on = (mid >= lag && mid < end) || mid < end - ii;
-            p->inf_mg_h[k] = on ? rate : 0.0;
+            double n = floor((mid - lag) / ii) - floor((mid - lag - dur) / ii);
+            p->inf_mg_h[k] = n * rate;
             gs__prop_reset(p, t0, y);
             if ((st = gs__prop_advance(p, t1, t1, y, err)) != GS_OK) {
                 p->inf_mg_h[k] = 0.0;
@@ -101,6 +108,76 @@ static double max_abs(size_t n, const double *v)
     return m;
 }
 
+/* dx/dt of the nb body amounts at x with a constant input of `rate` mg/h into body
+ * compartment k. */
+static void constant_residual(const struct gs_model *m, size_t nb, size_t k, double rate,
+                              const double *x, double *r)
+{
+    double y[GS_MAX_STATES] = {0}, dy[GS_MAX_STATES] = {0};
+    for (size_t i = 0; i < nb; i++)
+        y[gs_model_body_index(i)] = x[i];
+    m->structure->rhs(0.0, y, dy, m->p);
+    for (size_t i = 0; i < nb; i++)
+        r[i] = dy[gs_model_body_index(i)] + (i == k ? rate : 0.0);
+}
+
+/* The steady state of a constant infusion of `rate` mg/h into `cmt`: the body amounts x with
+ * rhs(x) + rate e_cmt = 0, by Newton's method from x = 0 with a finite-difference Jacobian
+ * (exact for a linear structure, which converges in one step) and step halving. No steady state
+ * (an input the model cannot clear, such as a depot infusion above a saturable uptake with no
+ * other loss) is an error, never a large number. */
+static gs_status constant_infusion(const struct gs_model *m, int cmt, double rate, double *x,
+                                   int *iterations, struct gs_error *err)
+{
+    const size_t nb = gs_model_n_body(m->structure), k = (size_t)cmt - 1;
+    int iter = 0;
+    double r[GS_MAX_BODY], J[GS_MAX_BODY * GS_MAX_BODY], tol = 1e-12 * rate;
+    memset(x, 0, nb * sizeof *x);
+    constant_residual(m, nb, k, rate, x, r);
+    while (max_abs(nb, r) > tol) {
+        if (++iter > NEWTON_MAX_ITER)
+            return gs_error_set(err, GS_INPUT, "RATE",
+                                "no steady state for a constant infusion of %g mg/h into "
+                                "compartment %d: the model does not clear it (still %g mg/h "
+                                "accumulating after %d Newton iterations)",
+                                rate, cmt, max_abs(nb, r), NEWTON_MAX_ITER);
+        for (size_t j = 0; j < nb; j++) {
+            double xj[GS_MAX_BODY], rj[GS_MAX_BODY];
+            memcpy(xj, x, nb * sizeof *xj);
+            double h = 1e-6 * fmax(fabs(x[j]), rate * 1.0); /* mg: the input of an hour */
+            xj[j] += h;
+            constant_residual(m, nb, k, rate, xj, rj);
+            for (size_t i = 0; i < nb; i++)
+                J[i * nb + j] = (rj[i] - r[i]) / h;
+        }
+        double neg_r[GS_MAX_BODY], dx[GS_MAX_BODY];
+        for (size_t i = 0; i < nb; i++)
+            neg_r[i] = -r[i];
+        if (solve_small(nb, J, neg_r, dx) != 0)
+            return gs_error_set(err, GS_INPUT, "RATE",
+                                "no steady state for a constant infusion of %g mg/h into "
+                                "compartment %d: the model has no equilibrium",
+                                rate, cmt);
+        if (max_abs(nb, dx) <= 1e-14 * max_abs(nb, x))
+            break; /* converged to rounding (the residual's own rounding is above tol) */
+        double lambda = 1.0, rn = max_abs(nb, r);
+        for (int t = 0; t < 30; t++, lambda *= 0.5) {
+            double xn[GS_MAX_BODY], rv[GS_MAX_BODY];
+            for (size_t i = 0; i < nb; i++)
+                xn[i] = fmax(x[i] + lambda * dx[i], 0.0); /* amounts stay non-negative */
+            constant_residual(m, nb, k, rate, xn, rv);
+            if (max_abs(nb, rv) < rn || t == 29) {
+                memcpy(x, xn, nb * sizeof *x);
+                memcpy(r, rv, nb * sizeof *r);
+                break;
+            }
+        }
+    }
+    if (iterations)
+        *iterations = iter;
+    return GS_OK;
+}
+
 gs_status gs_simulate_steady_state(const struct gs_simulate_steady_state_request *req, double *x,
                                    int *iterations, struct gs_error *err)
 {
@@ -119,20 +196,16 @@ gs_status gs__steady_state(const struct gs_simulate_steady_state_request *req, d
     const double amt = req->amt_mg, ii = req->ii_h;
     const int cmt = req->cmt;
     const struct gs_sim_options *opt = req->sim;
+    if (amt == 0.0 && rate > 0.0 && isfinite(rate)) {
+        if (m->structure->clearance(m->p) <= 0.0)
+            return gs_error_set(err, GS_INPUT, "SS", "no steady state: clearance is 0");
+        return constant_infusion(m, cmt, rate, x, iterations, err);
+    }
     if (!(amt > 0.0 && ii > 0.0))
         return gs_error_set(err, GS_INPUT, "SS",
-                            "steady state needs a dose above 0 and II above 0");
+                            "steady state needs a dose above 0 and II above 0, or AMT 0 with "
+                            "RATE above 0 (a constant infusion)");
     double lag = fmod(m->structure->lag(m->p, cmt), ii); /* the doses' phase in the interval */
-    if (rate > 0.0) {
-        double unit[GS_MAX_STATES] = {0};
-        m->structure->dose(m->p, cmt, 1.0, unit);
-        double dur = amt * unit[gs_model_cmt_index(cmt)] / rate;
-        if (dur > ii)
-            return gs_error_set(err, GS_UNSUPPORTED, "SS",
-                                "a steady-state infusion of %g h every %g h overlaps the next "
-                                "one; allowed: infusions no longer than the interval",
-                                dur, ii);
-    }
     if (m->structure->clearance(m->p) <= 0.0)
         return gs_error_set(err, GS_INPUT, "SS", "no steady state: clearance is 0");
     /* The map is evaluated at tighter tolerance than a profile: its finite differences feed the

@@ -8,7 +8,8 @@
  *            and cover every row exactly once; their IDs are finite and distinct; every event
  *            has a finite TIME >= 0, non-decreasing within its subject, EVID 0-4, AMT > 0 and
  *            CMT 1 or 2 exactly on doses (AMT 0 elsewhere), finite RATE and II >= 0, ADDL in
- *            0..GS_MAX_DOSES and SS in 0..2, both only on doses with II > 0; observations are the
+ *            0..GS_MAX_DOSES and SS in 0..2, both only on doses with II > 0 (SS also with AMT 0,
+ *            II 0 and RATE above 0 or -1: a constant infusion); observations are the
  *            EVID 0 rows; covariate names are unique, found by their own name, their values
  *            finite or NaN; out-of-range accessors give NaN/NULL/0;
  *            gs_dataset_write() gives a header and one line per row, each with the same number
@@ -26,6 +27,7 @@
 
 #include "fuzz_common.h"
 #include "gabasim/alloc.h"
+#include "gabasim/model.h"
 #include "gabasim/dataset.h"
 
 #define ORIGIN "fuzz.csv"
@@ -60,7 +62,7 @@ static void check_event(const gs_dataset *ds, size_t r)
                gs_dataset_row_is_observation(ds, r));
     FUZZ_CHECK("event-amt", isfinite(e.amt_mg) && (dose ? e.amt_mg >= 0.0 : e.amt_mg == 0.0),
                "row %zu EVID %d AMT %g", r, (int)e.evid, e.amt_mg);
-    FUZZ_CHECK("event-cmt", !dose || e.cmt == GS_CMT_DEPOT || e.cmt == GS_CMT_CENTRAL,
+    FUZZ_CHECK("event-cmt", !dose || (e.cmt >= GS_CMT_DEPOT && e.cmt <= GS_MAX_BODY),
                "row %zu dose CMT %d", r, e.cmt);
     FUZZ_CHECK("event-rate",
                isfinite(e.rate_mg_h) &&
@@ -71,7 +73,9 @@ static void check_event(const gs_dataset *ds, size_t r)
     FUZZ_CHECK("event-addl",
                e.addl >= 0 && e.addl <= GS_MAX_DOSES && (e.addl == 0 || (dose && e.ii_h > 0.0)),
                "row %zu EVID %d ADDL %ld II %g", r, (int)e.evid, e.addl, e.ii_h);
-    FUZZ_CHECK("event-ss", e.ss >= 0 && e.ss <= 2 && (e.ss == 0 || (dose && e.ii_h > 0.0)),
+    int constant = e.amt_mg == 0.0 && e.ii_h == 0.0 && (e.rate_mg_h > 0.0 || e.rate_mg_h == -1.0);
+    FUZZ_CHECK("event-ss",
+               e.ss >= 0 && e.ss <= 2 && (e.ss == 0 || (dose && (e.ii_h > 0.0 || constant))),
                "row %zu EVID %d SS %d II %g", r, (int)e.evid, e.ss, e.ii_h);
 }
 

@@ -210,9 +210,9 @@ static void invalid_values_name_line_and_column(void **state)
          "allowed only on doses"},
         {"ID,TIME,AMT,EVID\n1,0,5,3\n", 2, "AMT", "with EVID 3"},
         /* CMT */
-        {"ID,TIME,AMT,CMT\n1,0,5,3\n", 2, "CMT",
-         "'3' on a dose record (EVID 1); allowed 1 (depot) "
-         "or 2 (central)"},
+        {"ID,TIME,AMT,CMT\n1,0,5,17\n", 2, "CMT",
+         "'17' on a dose record (EVID 1); allowed 1 (depot), 2 (central) or a model file's "
+         "further compartment, up to 16"},
         {"ID,TIME,AMT,CMT\n1,0,5,-1\n", 2, "CMT", "'-1' on a dose record"},
         {"ID,TIME,AMT,CMT\n1,0,5,1.5\n", 2, "CMT", "'1.5' on a dose record"},
         {"ID,TIME,CMT\n1,0,1.5\n", 2, "CMT", "'1.5' is not a compartment number; allowed a whole"},

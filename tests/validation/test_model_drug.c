@@ -121,6 +121,33 @@ static double central_unit(const struct gs_model *m, double t)
     return ka * s;
 }
 
+/* The three disposition rates (roots of the mammillary cubic) and the rate constants. */
+static void rates(const struct gs_model *m, double *lam, double *k21, double *k31)
+{
+    double v = par(m, "V"), k10 = par(m, "CL") / v, k12 = par(m, "Q2") / v, k13 = par(m, "Q3") / v;
+    *k21 = par(m, "Q2") / par(m, "V2"), *k31 = par(m, "Q3") / par(m, "V3");
+    double a2 = k10 + k12 + k13 + *k21 + *k31,
+           a1 = k10 * *k21 + k10 * *k31 + k12 * *k31 + k13 * *k21 + *k21 * *k31,
+           a0 = k10 * *k21 * *k31;
+    assert_int_equal(gsl_poly_solve_cubic(-a2, a1, -a0, &lam[0], &lam[1], &lam[2]), 3);
+}
+
+/* Central amount (mg) at t after 1 mg is put into the first peripheral compartment (CMT 3):
+ * k21 (s + k31) / P(s) (Gibaldi & Perrier, the same Laplace-transform solution). */
+static double central_from_p2(const struct gs_model *m, double t)
+{
+    double lam[3], k21, k31, s = 0;
+    rates(m, lam, &k21, &k31);
+    for (int i = 0; i < 3; i++) {
+        double den = 1;
+        for (int j = 0; j < 3; j++)
+            if (j != i)
+                den *= lam[j] - lam[i];
+        s += (k31 - lam[i]) / den * exp(-lam[i] * t);
+    }
+    return k21 * s;
+}
+
 static void close_to(double got, double want, const char *what, double t)
 {
     if (!(fabs(got - want) <= TOL * fabs(want) + ATOL))
@@ -225,6 +252,62 @@ static void steady_state(void **state)
     assert_true(x[2] > 0 && x[3] > 0);
 }
 
+/* A dose record into a peripheral compartment (CMT 3), as a dataset gives it. */
+static void dose_into_peripheral(void **state)
+{
+    (void)state;
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_event e = {0, GS_EVID_DOSE, 100, 3, 0, 0, 0, 0, 0};
+    assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+    double t[25];
+    for (int i = 0; i < 25; i++)
+        t[i] = 2.0 * i;
+    struct gs_profile p = GS_PROFILE_INIT;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_simulate(&model, &ev, t, 25, &tight, &p, &err), GS_OK);
+    for (int i = 0; i < 25; i++) {
+        close_to(p.y[i * GS_N_STATES + GS_Y_CENTRAL], 100 * central_from_p2(&model, t[i]),
+                 "central amount after a dose into CMT 3", t[i]);
+        assert_true(gs_simulate_mass_balance_error(&p, (size_t)i) < 1e-8);
+    }
+    gs_simulate_profile_release(&p);
+    gs_event_list_release(&ev);
+}
+
+/* Both peripheral compartments turned off (EVID 2, CMT -3 and -4) before an oral dose: held
+ * empty, what flows into them leaves the system (mrgsolve: an off compartment's derivative is
+ * zeroed), so the central amount is a one-compartment Bateman curve with elimination
+ * (CL + Q2 + Q3) / V; the lost drug is counted as eliminated, so the mass balance holds. */
+static void peripheral_off(void **state)
+{
+    (void)state;
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_event off3 = {0, GS_EVID_OTHER, 0, -3, 0, 0, 0, 0, 0};
+    struct gs_event off4 = {0, GS_EVID_OTHER, 0, -4, 0, 0, 0, 0, 0};
+    struct gs_event d = {0, GS_EVID_DOSE, 150, GS_CMT_DEPOT, 0, 0, 0, 0, 0};
+    assert_int_equal(gs_event_list_push(&ev, &off3), GS_OK);
+    assert_int_equal(gs_event_list_push(&ev, &off4), GS_OK);
+    assert_int_equal(gs_event_list_push(&ev, &d), GS_OK);
+    double t[25];
+    for (int i = 0; i < 25; i++)
+        t[i] = 0.5 * i;
+    struct gs_profile p = GS_PROFILE_INIT;
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(gs_simulate(&model, &ev, t, 25, &tight, &p, &err), GS_OK);
+    double ka = par(&model, "ka"), v = par(&model, "V"), lag = par(&model, "tlag"),
+           k = (par(&model, "CL") + par(&model, "Q2") + par(&model, "Q3")) / v;
+    for (int i = 0; i < 25; i++) {
+        double s = t[i] - lag,
+               want = s > 0 ? 150 * ka / (ka - k) * (exp(-k * s) - exp(-ka * s)) : 0.0;
+        close_to(p.y[i * GS_N_STATES + GS_Y_CENTRAL], want, "central amount, peripherals off",
+                 t[i]);
+        assert_true(p.y_extra[i * 2] == 0.0 && p.y_extra[i * 2 + 1] == 0.0);
+        assert_true(gs_simulate_mass_balance_error(&p, (size_t)i) < 1e-8);
+    }
+    gs_simulate_profile_release(&p);
+    gs_event_list_release(&ev);
+}
+
 static void refusals(void **state)
 {
     (void)state;
@@ -254,8 +337,13 @@ static void refusals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(structure_shape), cmocka_unit_test(one_subject), cmocka_unit_test(lanes),
-        cmocka_unit_test(steady_state),    cmocka_unit_test(refusals),
+        cmocka_unit_test(structure_shape),
+        cmocka_unit_test(one_subject),
+        cmocka_unit_test(lanes),
+        cmocka_unit_test(steady_state),
+        cmocka_unit_test(dose_into_peripheral),
+        cmocka_unit_test(peripheral_off),
+        cmocka_unit_test(refusals),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -37,12 +37,14 @@ struct pk {
     int off[2];               /* compartments turned off */
 };
 
+/* An off compartment's derivative is zero (and its amount 0: what flows into it is lost), as
+ * mrgsolve's odeproblem::call_derivs multiplies each derivative by the compartment's on flag. */
 static void rhs(const struct pk *m, const double *y, double *dy)
 {
     double absorb = m->mm ? m->vmax * y[0] / (m->km + y[0]) : m->ka * y[0];
     double loss = m->mm ? m->ktr * y[0] : 0.0;
-    dy[0] = -absorb - loss + m->inf[0];
-    dy[1] = absorb - m->cl / m->v * y[1] + m->inf[1];
+    dy[0] = m->off[0] ? 0.0 : -absorb - loss + m->inf[0];
+    dy[1] = m->off[1] ? 0.0 : absorb - m->cl / m->v * y[1] + m->inf[1];
 }
 
 static void advance(const struct pk *m, double *y, double dt)
@@ -67,7 +69,7 @@ static void advance(const struct pk *m, double *y, double dt)
 }
 
 /* One step of a hand-worked sequence: at `t`, in this order. */
-enum op { OBS, BOLUS, RESET, INF_ON, INF_OFF, OFF };
+enum op { OBS, BOLUS, RESET, INF_ON, INF_OFF, OFF, ON };
 struct rec {
     double t;
     enum op op;
@@ -90,20 +92,26 @@ static size_t reference(struct pk m, const struct rec *r, size_t n, const double
         case OBS:
             out[k++] = y[1] / m.v;
             break;
-        case BOLUS:
+        case BOLUS: /* a dose turns its compartment on (Guide VIII, CMT, dose event) */
             y[c] += r[i].amt_or_rate * (c == 0 && !m.mm ? m.f : 1.0);
+            m.off[c] = 0;
             break;
         case RESET:
             y[0] = y[1] = 0;
             break;
         case INF_ON:
             m.inf[c] += r[i].amt_or_rate;
+            m.off[c] = 0;
             break;
         case INF_OFF:
             m.inf[c] -= r[i].amt_or_rate;
             break;
         case OFF:
             y[c] = 0;
+            m.off[c] = 1;
+            break;
+        case ON:
+            m.off[c] = 0;
             break;
         }
     }
@@ -245,6 +253,294 @@ static void compartment_off_and_on(void **state)
           H "1,0,100,1,2,0,0,0,0\n1,1,.,0,2,.,.,.,.\n1,3,.,2,-2,.,.,.,.\n"
             "1,4,.,0,2,.,.,.,.\n1,5,50,1,2,0,0,0,0\n1,6,.,0,2,.,.,.,.\n",
           w, n);
+}
+
+/* ---- an observation with a negative CMT; the central compartment off with drug in the depot ----
+ */
+
+static void observation_turns_off(void **state)
+{
+    (void)state;
+    double w[8];
+    /* EVID 0 with CMT -2: the concentration is taken, then the compartment is turned off (the
+     * two-record form of Guide VIII, CMT: the observation, then EVID 2 with CMT -n) */
+    const struct rec c[] = {{0, BOLUS, 2, 100}, {2, OBS, 2, 0},    {2, OFF, 2, 0},
+                            {3, OBS, 2, 0},     {4, BOLUS, 2, 50}, {5, OBS, 2, 0}};
+    size_t n = reference(LIN, c, 6, NULL, w);
+    /* closed forms: 100 mg / 10 L decaying at 0.1 /h; nothing after the off; 50 mg from 4 h */
+    assert_true(fabs(w[0] - 10 * exp(-0.2)) < 1e-9 && w[1] == 0.0);
+    assert_true(fabs(w[2] - 5 * exp(-0.1)) < 1e-9);
+    check(lin_json,
+          H "1,0,100,1,2,0,0,0,0\n1,2,.,0,-2,.,.,.,.\n1,3,.,0,2,.,.,.,.\n"
+            "1,4,50,1,2,0,0,0,0\n1,5,.,0,2,.,.,.,.\n",
+          w, n);
+    /* CMT -1: the depot turned off after the observation; only what was absorbed by 1 h stays
+     * (the central amount then decays alone: c(6) = c(1) e^-0.5) */
+    const struct rec d[] = {{0, BOLUS, 1, 100}, {1, OBS, 2, 0}, {1, OFF, 1, 0}, {6, OBS, 2, 0}};
+    n = reference(LIN, d, 4, NULL, w);
+    assert_true(fabs(w[1] - w[0] * exp(-0.5)) < 1e-9 * w[0]);
+    check(lin_json, H "1,0,100,1,1,0,0,0,0\n1,1,.,0,-1,.,.,.,.\n1,6,.,0,2,.,.,.,.\n", w, n);
+}
+
+/* The central compartment off while the depot holds drug (mrgsolve: an off compartment's amount
+ * is 0 and its derivative zeroed, so what the depot absorbs meanwhile is lost), then on again;
+ * a depot dose while it is off. Closed form (linear structure) and CVODE (saturable). */
+static void central_off_with_depot_drug(void **state)
+{
+    (void)state;
+    const char *csv = H "1,0,100,1,1,0,0,0,0\n1,1,.,0,2,.,.,.,.\n1,1,.,2,-2,.,.,.,.\n"
+                        "1,2,.,0,2,.,.,.,.\n1,3,.,2,2,.,.,.,.\n1,4,.,0,2,.,.,.,.\n"
+                        "1,5,.,2,-2,.,.,.,.\n1,6,50,1,1,0,0,0,0\n1,7,.,0,2,.,.,.,.\n"
+                        "1,8,.,2,2,.,.,.,.\n1,10,.,0,2,.,.,.,.\n";
+    const struct rec r[] = {{0, BOLUS, 1, 100}, {1, OBS, 2, 0}, {1, OFF, 2, 0}, {2, OBS, 2, 0},
+                            {3, ON, 2, 0},      {4, OBS, 2, 0}, {5, OFF, 2, 0}, {6, BOLUS, 1, 50},
+                            {7, OBS, 2, 0},     {8, ON, 2, 0},  {10, OBS, 2, 0}};
+    double w[8], wm[8];
+    size_t n = reference(LIN, r, 11, NULL, w);
+    /* closed form at 4 h: the depot's 100 e^-3 mg at 3 h absorbed into an empty central
+     * compartment for 1 h (ka 1, k 0.1, V 10) */
+    double c4 = 100 * exp(-3.0) / 0.9 * (exp(-0.1) - exp(-1.0)) / 10;
+    assert_true(w[1] == 0.0 && w[3] == 0.0 && fabs(w[2] - c4) < 1e-9 * c4);
+    check(lin_json, csv, w, n);
+    n = reference(MM, r, 11, NULL, wm);
+    assert_true(wm[1] == 0.0 && wm[2] > 0.0);
+    check(mm_json, csv, wm, n);
+    /* a depot infusion while the central compartment is off: all of it absorbed before 3 h is
+     * lost */
+    const struct rec q[] = {{0, OFF, 2, 0}, {0, INF_ON, 1, 50}, {2, INF_OFF, 1, 50},
+                            {3, OBS, 2, 0}, {3, ON, 2, 0},      {6, OBS, 2, 0}};
+    n = reference(MM, q, 6, NULL, wm);
+    assert_true(wm[0] == 0.0 && wm[1] > 0.0);
+    check(mm_json,
+          H "1,0,.,2,-2,.,.,.,.\n1,0,100,1,1,50,0,0,0\n1,3,.,0,2,.,.,.,.\n1,3,.,2,2,.,.,.,.\n"
+            "1,6,.,0,2,.,.,.,.\n",
+          wm, n);
+}
+
+/* An infusion running into a compartment that is turned off is cancelled: mrgsolve drops its
+ * end records and the rate (devtran.cpp), so it does not resume when the compartment is turned
+ * on again; what it had still to give is never given. */
+static void infusion_cancelled_by_off(void **state)
+{
+    (void)state;
+    double w[4];
+    /* 100 mg at 10 mg/h into the central compartment, off at 4 h, on at 6 h: R/(k V) (1 -
+     * e^-kt) at 3 h, then nothing */
+    const struct rec c[] = {{0, INF_ON, 2, 10}, {3, OBS, 2, 0}, {4, INF_OFF, 2, 10}, {4, OFF, 2, 0},
+                            {5, OBS, 2, 0},     {6, ON, 2, 0},  {8, OBS, 2, 0}};
+    size_t n = reference(LIN, c, 7, NULL, w);
+    assert_true(fabs(w[0] - 10 * (1 - exp(-0.3))) < 1e-9 && w[1] == 0.0 && w[2] == 0.0);
+    check(lin_json,
+          H "1,0,100,1,2,10,0,0,0\n1,3,.,0,2,.,.,.,.\n1,4,.,2,-2,.,.,.,.\n1,5,.,0,2,.,.,.,.\n"
+            "1,6,.,2,2,.,.,.,.\n1,8,.,0,2,.,.,.,.\n",
+          w, n);
+    /* the saturable structure: a depot infusion (100 mg at 25 mg/h) cancelled at 2 h by the
+     * depot's turning off, then a second one from 3 to 5 h that the first one's planned end
+     * (4 h) must not stop */
+    const struct rec q[] = {{0, INF_ON, 1, 25}, {2, INF_OFF, 1, 25}, {2, OFF, 1, 0},
+                            {2.5, OBS, 2, 0},   {3, INF_ON, 1, 25},  {5, INF_OFF, 1, 25},
+                            {6, OBS, 2, 0},     {8, OBS, 2, 0}};
+    n = reference(MM, q, 8, NULL, w);
+    check(mm_json,
+          H "1,0,100,1,1,25,0,0,0\n1,2,.,2,-1,.,.,.,.\n1,2.5,.,0,2,.,.,.,.\n"
+            "1,3,50,1,1,25,0,0,0\n1,6,.,0,2,.,.,.,.\n1,8,.,0,2,.,.,.,.\n",
+          w, n);
+    /* mass balance: the 60 mg never given are not counted as given */
+    gs_drug *d = NULL;
+    assert_int_equal(gs_drug_parse(&d, lin_json, strlen(lin_json), "t.json", NULL), GS_OK);
+    struct gs_patient pt;
+    gs_patient_init(&pt);
+    assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+    struct gs_model m;
+    assert_int_equal(gs_drug_individual_model(d, &pt, &m, NULL, 0, NULL), GS_OK);
+    struct gs_event_list ev = GS_EVENT_LIST_INIT;
+    struct gs_event e = gs_event_dose(0, 100, GS_CMT_CENTRAL);
+    e.rate_mg_h = 10;
+    assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+    e = gs_event_dose(4, 0, GS_CMT_CENTRAL);
+    e.evid = GS_EVID_OTHER, e.cmt = -GS_CMT_CENTRAL;
+    assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+    const double t[] = {5, 12};
+    struct gs_profile p = GS_PROFILE_INIT;
+    struct gs_sim_options o = GS_SIM_OPTIONS_DEFAULT;
+    assert_int_equal(gs_simulate(&m, &ev, t, 2, &o, &p, NULL), GS_OK);
+    assert_true(fabs(p.dosed_mg - 40.0) < 1e-9);
+    for (size_t i = 0; i < p.n; i++)
+        assert_true(gs_simulate_mass_balance_error(&p, i) < 1e-6);
+    gs_simulate_profile_release(&p);
+    gs_event_list_release(&ev);
+    gs_drug_free(d);
+}
+
+/* The same through the engine: the lost drug is booked with what resets and off compartments
+ * remove, so every output's mass balance holds; the amount lost is the closed form's. */
+static void central_off_mass_balance(void **state)
+{
+    (void)state;
+    const char *json[] = {lin_json, mm_json};
+    for (int s = 0; s < 2; s++) {
+        gs_drug *d = NULL;
+        assert_int_equal(gs_drug_parse(&d, json[s], strlen(json[s]), "t.json", NULL), GS_OK);
+        struct gs_patient pt;
+        gs_patient_init(&pt);
+        assert_int_equal(gs_patient_resolve(&pt, NULL), GS_OK);
+        struct gs_model m;
+        assert_int_equal(gs_drug_individual_model(d, &pt, &m, NULL, 0, NULL), GS_OK);
+        struct gs_event_list ev = GS_EVENT_LIST_INIT;
+        struct gs_event e = gs_event_dose(0, 100, GS_CMT_DEPOT);
+        assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+        e.evid = GS_EVID_OTHER, e.amt_mg = 0, e.time_h = 1, e.cmt = -GS_CMT_CENTRAL;
+        assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+        e.time_h = 3, e.cmt = GS_CMT_CENTRAL;
+        assert_int_equal(gs_event_list_push(&ev, &e), GS_OK);
+        const double t[] = {0.5, 2, 3, 5, 12};
+        struct gs_profile p = GS_PROFILE_INIT;
+        struct gs_sim_options o = GS_SIM_OPTIONS_DEFAULT;
+        struct gs_error err = GS_ERROR_INIT;
+        if (gs_simulate(&m, &ev, t, 5, &o, &p, &err) != GS_OK) {
+            print_error("%s\n", err.msg);
+            fail();
+        }
+        for (size_t i = 0; i < p.n; i++)
+            assert_true(gs_simulate_mass_balance_error(&p, i) < 1e-9);
+        assert_true(p.conc_mg_l[1] == 0.0 && p.conc_mg_l[3] > 0.0);
+        if (s == 0) { /* removed: the central amount at 1 h and what the depot lost from 1 to 3 */
+            double lost = 100 / 0.9 * (exp(-0.1) - exp(-1.0)) + 100 * (exp(-1.0) - exp(-3.0));
+            assert_true(fabs(p.reset_removed_mg - lost) < 1e-9 * lost);
+        }
+        gs_simulate_profile_release(&p);
+        gs_event_list_release(&ev);
+        gs_drug_free(d);
+    }
+}
+
+/* ---- steady-state infusions longer than their interval; a constant infusion at steady state ----
+ */
+
+/* Sorts recs by time, keeping the given order at equal times. */
+static void sort_recs(struct rec *r, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct rec x = r[i];
+        size_t j = i;
+        while (j > 0 && r[j - 1].t > x.t) {
+            r[j] = r[j - 1];
+            j--;
+        }
+        r[j] = x;
+    }
+}
+
+static void steady_state_infusions(void **state)
+{
+    (void)state;
+    /* 100 mg over 10 h (10 mg/h) every 4 h into the central compartment, SS=1 at 0: the
+     * reference gives the regimen 150 intervals of history (600 h, e^-60 of the first dose
+     * left) and lets the infusions running at 0 run to their ends (2, 6 and 10 h) */
+    static struct rec h[400];
+    size_t m = 0;
+    for (int j = 150; j >= 0; j--) {
+        h[m++] = (struct rec){-4.0 * j, INF_ON, 2, 10};
+        h[m++] = (struct rec){-4.0 * j + 10, INF_OFF, 2, 10};
+    }
+    const double obs[] = {0, 1, 3, 5, 9, 13};
+    for (int k = 0; k < 6; k++)
+        h[m++] = (struct rec){obs[k], OBS, 2, 0};
+    sort_recs(h, m);
+    double w[6];
+    size_t n = reference(LIN, h, m, NULL, w);
+    /* at 0, steady state: 2.5 infusions on average, so the mean input is 25 mg/h; the
+     * concentration lies near 25 / CL = 25 mg/L */
+    assert_true(n == 6 && w[0] > 20 && w[0] < 30);
+    check(lin_json,
+          H "1,0,100,1,2,10,4,0,1\n1,0,.,0,2,.,.,.,.\n1,1,.,0,2,.,.,.,.\n1,3,.,0,2,.,.,.,.\n"
+            "1,5,.,0,2,.,.,.,.\n1,9,.,0,2,.,.,.,.\n1,13,.,0,2,.,.,.,.\n",
+          w, n);
+    /* the saturable structure: 60 mg over 6 h (10 mg/h) every 4 h into the depot */
+    m = 0;
+    for (int j = 150; j >= 0; j--) {
+        h[m++] = (struct rec){-4.0 * j, INF_ON, 1, 10};
+        h[m++] = (struct rec){-4.0 * j + 6, INF_OFF, 1, 10};
+    }
+    for (int k = 0; k < 6; k++)
+        h[m++] = (struct rec){obs[k], OBS, 2, 0};
+    sort_recs(h, m);
+    n = reference(MM, h, m, NULL, w);
+    check(mm_json,
+          H "1,0,60,1,1,10,4,0,1\n1,0,.,0,2,.,.,.,.\n1,1,.,0,2,.,.,.,.\n1,3,.,0,2,.,.,.,.\n"
+            "1,5,.,0,2,.,.,.,.\n1,9,.,0,2,.,.,.,.\n1,13,.,0,2,.,.,.,.\n",
+          w, n);
+}
+
+static void constant_infusion_steady_state(void **state)
+{
+    (void)state;
+    /* AMT 0, RATE 10 mg/h, SS=1, II 0 into the central compartment: the body holds R/k =
+     * 100 mg (10 mg/L); no infusion runs on after the record (mrgsolve's steady_zero), so it
+     * then decays at k = 0.1 /h */
+    const double wc[] = {10.0, 10.0 * exp(-0.5)};
+    check(lin_json, H "1,0,0,1,2,10,0,0,1\n1,0,.,0,2,.,.,.,.\n1,5,.,0,2,.,.,.,.\n", wc, 2);
+    /* RATE -1 with R2: the same */
+    check(lin_json,
+          "ID,TIME,AMT,EVID,CMT,RATE,SS,R2\n1,0,0,1,2,-1,1,10\n1,0,.,0,2,.,.,.\n"
+          "1,5,.,0,2,.,.,.\n",
+          wc, 2);
+    /* into the depot: depot R/ka = 10 mg, central R/k = 100 mg, then the two decay */
+    double a0 = 10, c0 = 100, t = 4;
+    const double wd[] = {c0 / 10, (c0 * exp(-0.1 * t) + a0 / 0.9 * (exp(-0.1 * t) - exp(-t))) / 10};
+    check(lin_json, H "1,0,0,1,1,10,0,0,1\n1,0,.,0,2,.,.,.,.\n1,4,.,0,2,.,.,.,.\n", wd, 2);
+    /* SS=2 adds it to what the body holds: 50 mg given into the central compartment 2 h
+     * earlier */
+    const double w2[] = {10.0 + 5 * exp(-0.2)};
+    check(lin_json, H "1,0,50,1,2,0,0,0,0\n1,2,0,1,2,10,0,0,2\n1,2,.,0,2,.,.,.,.\n", w2, 1);
+    /* the saturable structure, a depot infusion of 10 mg/h: the depot amount g solves
+     * 10 = Vmax g / (Km + g) + ktr g (a quadratic), the central amount is the uptake / k; the
+     * decay after the record from that state by the RK4 reference */
+    double R = 10, b = 0.1 * 20 + 50 - R;
+    double g = (-b + sqrt(b * b + 4 * 0.1 * R * 20)) / (2 * 0.1);
+    double y0[2] = {g, 50 * g / (20 + g) / 0.1};
+    const struct rec q[] = {{0, OBS, 2, 0}, {4, OBS, 2, 0}};
+    double wm[2];
+    reference(MM, q, 2, y0, wm);
+    check(mm_json, H "1,0,0,1,1,10,0,0,1\n1,0,.,0,2,.,.,.,.\n1,4,.,0,2,.,.,.,.\n", wm, 2);
+    /* what a constant infusion does not take: a modelled duration, an interval */
+    struct run r = {0};
+    struct gs_error err = GS_ERROR_INIT;
+    assert_int_equal(simulate(lin_json, H "1,0,0,1,2,-2,0,0,1\n", GS_FILL_NOCB, &r, &err),
+                     GS_INPUT);
+    assert_non_null(strstr(err.msg, "column RATE"));
+    assert_int_equal(simulate(lin_json, H "1,0,0,1,2,10,12,0,1\n", GS_FILL_NOCB, &r, &err),
+                     GS_INPUT);
+    assert_non_null(strstr(err.msg, "column II"));
+    /* a saturable depot with no other loss cannot clear an input above its capacity */
+    const char *sat =
+        DRUG_HEAD "\"oral_1cmt_mm_absorption\",\"parameters\":{" P("Vmax", 5, "mg/h") "," P(
+            "Km", 20, "mg") "," P("ktr", 0, "1/h") "," P("V", 10, "L") "," P("CL", 1, "L/h")
+            DRUG_TAIL;
+    assert_int_equal(
+        simulate(sat, H "1,0,0,1,1,10,0,0,1\n1,1,.,0,2,.,.,.,.\n", GS_FILL_NOCB, &r, &err),
+        GS_INPUT);
+    assert_non_null(strstr(err.msg, "no steady state"));
+    gs_dataset_free(r.ds);
+}
+
+/* ---- columns a NONMEM user may expect read ---- */
+
+static void pcmt_mtime_named(void **state)
+{
+    (void)state;
+    gs_drug *d = NULL;
+    assert_int_equal(gs_drug_parse(&d, lin_json, strlen(lin_json), "t.json", NULL), GS_OK);
+    const char *csv = "ID,TIME,AMT,CMT,PCMT,MTIME\n1,0,100,1,2,.\n1,2,.,2,.,3\n";
+    gs_dataset *ds = NULL;
+    assert_int_equal(gs_dataset_parse(&ds, csv, strlen(csv), "d.csv", NULL), GS_OK);
+    char note[512];
+    assert_int_equal(gs_dataset_unused_columns(ds, d, note, sizeof note), 2);
+    assert_non_null(strstr(note, "PCMT (gabasim predicts the central concentration on "
+                                 "observation rows only"));
+    assert_non_null(strstr(note, "MTIME (a $PK variable, not a data item"));
+    gs_dataset_free(ds);
+    gs_drug_free(d);
 }
 
 /* ---- infusions ---- */
@@ -422,8 +718,15 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_time_file_order),
         cmocka_unit_test(compartment_off_and_on),
+        cmocka_unit_test(observation_turns_off),
+        cmocka_unit_test(central_off_with_depot_drug),
+        cmocka_unit_test(central_off_mass_balance),
+        cmocka_unit_test(infusion_cancelled_by_off),
         cmocka_unit_test(infusions),
         cmocka_unit_test(steady_state_cases),
+        cmocka_unit_test(steady_state_infusions),
+        cmocka_unit_test(constant_infusion_steady_state),
+        cmocka_unit_test(pcmt_mtime_named),
         cmocka_unit_test(records_and_columns),
         cmocka_unit_test(dropped_columns),
     };
