@@ -17,7 +17,7 @@ static int cv_rhs(realtype t, N_Vector y, N_Vector ydot, void *user)
     double *dy = NV_DATA_S(ydot);
     for (size_t k = 0; k < p->n_body; k++) /* zero-order inputs (infusions) */
         dy[gs_model_body_index(k)] += p->inf_mg_h[k];
-    for (size_t k = GS_N_BODY; k < p->n_body; k++) /* extras turned off: held empty */
+    for (size_t k = 0; k < p->n_body; k++) /* compartments off, held here: kept empty */
         if (p->off[k]) {
             size_t i = gs_model_body_index(k);
             dy[GS_Y_ELIMINATED] += dy[i];

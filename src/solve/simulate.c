@@ -336,14 +336,16 @@ static double hold_central_off(const struct gs__prop *p, double t, double *y)
     return lost;
 }
 
-/* Compartment `cmt` turned off (1) or on (0). An extra compartment (CMT 3 or more) that is off
- * is held empty by the propagator (its derivative zeroed; what flows into it leaves the system,
- * counted as eliminated: propagate.c); the central compartment by hold_central_off. */
-static void set_off(int *off, struct gs__prop *p, int cmt, int v)
+/* Compartment `cmt` turned off (v 1) or on (v 0). An off compartment is held empty either by
+ * the propagator (`mask`: its derivative zeroed, what flows into it leaves the system and is
+ * counted as eliminated, propagate.c; for extra compartments, and for the central one of a
+ * structure whose other compartments read it) or, for the central compartment otherwise, by
+ * hold_central_off (off[GS_CMT_CENTRAL]). */
+static void set_off(int *off, struct gs__prop *p, int cmt, int v, int mask)
 {
-    off[cmt] = v;
-    if (cmt > GS_N_BODY && p->off[cmt - 1] != v) {
-        p->off[cmt - 1] = (unsigned char)v;
+    off[cmt] = v && !mask;
+    if (p->off[cmt - 1] != (v && mask)) {
+        p->off[cmt - 1] = (unsigned char)(v && mask);
         p->need_reinit = 1;
     }
 }
@@ -484,14 +486,13 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                 } else if (a->kind == ACT_CMT_OFF) {
                     /* an off compartment is emptied and held empty; what the depot absorbs
                      * into an off central compartment is lost (hold_central_off) */
-                    if (state == GS_Y_CENTRAL && central_feeds_back(am) &&
-                        (y[GS_Y_DEPOT] > 0.0 || prop.inf_mg_h[0] > 0.0)) {
+                    int mask =
+                        a->cmt > GS_N_BODY || (state == GS_Y_CENTRAL && central_feeds_back(am));
+                    if (mask && prop.exact) { /* closed forms have no extra compartments */
                         st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
-                                          "CMT -2 (central compartment off) at %g h while the "
-                                          "depot holds drug, with a structure whose other "
-                                          "compartments read the central amount; only an "
-                                          "empty depot allows it",
-                                          t_act);
+                                          "CMT %d off at %g h: structure '%s' computes in "
+                                          "closed form; use --solver cvode",
+                                          a->cmt, t_act, am->structure->name);
                         break;
                     }
                     /* infusions running into it are cancelled, as mrgsolve drops their ends
@@ -511,9 +512,9 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     prop.need_reinit = 1;
                     out->reset_removed_mg += y[state];
                     y[state] = 0.0;
-                    set_off(off, &prop, a->cmt, 1);
+                    set_off(off, &prop, a->cmt, 1, mask);
                 } else if (a->kind == ACT_CMT_ON) {
-                    set_off(off, &prop, a->cmt, 0);
+                    set_off(off, &prop, a->cmt, 0, 0);
                 } else if (a->kind == ACT_VOID) {
                     continue;
                 } else if (a->kind == ACT_SS) {
@@ -536,35 +537,16 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     prop.n_inf[b] += on ? 1 : -1;
                     if (prop.n_inf[b] == 0)
                         prop.inf_mg_h[b] = 0.0; /* no rounding residue */
-                    if (on && off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT &&
-                        central_feeds_back(am)) {
-                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
-                                          "a depot infusion at %g h while the central "
-                                          "compartment is off (EVID 2, CMT -2), with a "
-                                          "structure whose other compartments read the "
-                                          "central amount: turn it on first",
-                                          t_act);
-                        break;
-                    }
                     if (on) {
                         y[GS_Y_UNABSORBED] += a->amt * (1.0 - bioavailable(am, a->cmt));
                         out->dosed_mg += a->amt;
-                        set_off(off, &prop, a->cmt, 0);
+                        set_off(off, &prop, a->cmt, 0, 0);
                     }
                     prop.need_reinit = 1;
                 } else {
-                    if (off[GS_CMT_CENTRAL] && a->cmt == GS_CMT_DEPOT && central_feeds_back(am)) {
-                        st = gs_error_set(err, GS_UNSUPPORTED, "CMT",
-                                          "a depot dose at %g h while the central compartment "
-                                          "is off (EVID 2, CMT -2), with a structure whose "
-                                          "other compartments read the central amount: turn "
-                                          "it on first",
-                                          t_act);
-                        break;
-                    }
                     am->structure->dose(am->p, a->cmt, a->amt, y);
                     out->dosed_mg += a->amt;
-                    set_off(off, &prop, a->cmt, 0);
+                    set_off(off, &prop, a->cmt, 0, 0);
                 }
             }
             if (st != GS_OK)

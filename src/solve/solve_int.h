@@ -28,9 +28,9 @@ struct gs__prop {
      * caller resets after changing them (CVODE path only: closed forms take bolus doses) */
     double inf_mg_h[GS_MAX_BODY]; /* by body compartment (0 depot, 1 central, 2.. extras) */
     int n_inf[GS_MAX_BODY];
-    /* extra compartments turned off (EVID 2, CMT < 0), by body compartment: held empty, their
-     * derivative zeroed and what flows into them counted as eliminated (CVODE path: structures
-     * with extra compartments have no closed form) */
+    /* compartments turned off (EVID 2, CMT < 0) and held here, by body compartment: kept
+     * empty, their derivative zeroed and what flows into them counted as eliminated (CVODE path
+     * only; simulate.c's set_off says which compartments are held this way) */
     unsigned char off[GS_MAX_BODY];
 };
 
