@@ -65,9 +65,21 @@ gs_status gs_event_list_expand(struct gs_event_list *l, struct gs_error *err)
         struct gs_event e = l->ev[i];
         long addl = e.addl > 0 ? e.addl : 0;
         e.addl = 0;
+        /* a later SS=1 dose record cancels the additional doses still pending at it (Guide VI,
+         * V.F: with SS=1 "compartment amounts resulting from prior dose event records are
+         * 'zeroed out', and infusions in progress or pending additional doses are cancelled") */
+        double cancel_at = INFINITY;
+        for (size_t j = i + 1; addl > 0 && j < l->n; j++) {
+            const struct gs_event *f = &l->ev[j];
+            if (f->ss == 1 && (f->evid == GS_EVID_DOSE || f->evid == GS_EVID_RESET_DOSE) &&
+                f->time_h >= e.time_h && f->time_h < cancel_at)
+                cancel_at = f->time_h;
+        }
         for (long k = 0; k <= addl; k++) {
             struct gs_event d = e;
             d.time_h = e.time_h + (double)k * e.ii_h;
+            if (k > 0 && d.time_h >= cancel_at)
+                break;
             if (k > 0) {
                 d.ss = 0;
                 if (d.evid == GS_EVID_RESET_DOSE)

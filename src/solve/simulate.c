@@ -350,6 +350,25 @@ static void set_off(int *off, struct gs__prop *p, int cmt, int v, int mask)
     }
 }
 
+/* Cancels the infusions running into compartment `cmt` at act[ia] (their end records voided):
+ * what they had still to give is never given, nor counted as dosed. */
+static void cancel_infusions(struct action *act, size_t n_act, size_t ia, int cmt,
+                             struct gs__prop *prop, struct gs_profile *out)
+{
+    size_t b = (size_t)cmt - 1; /* the body compartment */
+    for (size_t j = ia + 1; prop->n_inf[b] > 0 && j < n_act; j++) {
+        if (act[j].kind != ACT_INF_OFF || act[j].cmt != cmt || !infusion_running(act, ia, j))
+            continue;
+        if (act[j].amt > 0.0) /* (0: one running at an SS record, not counted) */
+            out->dosed_mg -= act[j].rate * (act[j].t - act[ia].t);
+        act[j].kind = ACT_VOID;
+        prop->n_inf[b]--;
+    }
+    prop->inf_mg_h[b] = 0.0;
+    prop->n_inf[b] = 0;
+    prop->need_reinit = 1;
+}
+
 gs_status gs_simulate(const struct gs_model *m, const struct gs_event_list *events,
                       const double *t_out, size_t n_out, const struct gs_sim_options *opt,
                       struct gs_profile *out, struct gs_error *err)
@@ -480,9 +499,16 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                     out->input_mg[io] = out->dosed_mg + out->ss_added_mg - out->reset_removed_mg;
                     io++;
                 } else if (a->kind == ACT_RESET) {
+                    /* Guide VIII, EVID: "The kinetic system is re-initialized ... the amounts
+                     * in each compartment are reset to zero, the on/off status of each
+                     * compartment is reset to its initial status": running infusions end
+                     * there (mrgsolve zeroes their rates at EVID 3 and 4) */
                     out->reset_removed_mg += body;
-                    for (size_t k = 0; k < n_body; k++)
+                    for (size_t k = 0; k < n_body; k++) {
                         y[gs_model_body_index(k)] = 0.0;
+                        cancel_infusions(act, n_act, ia, (int)k + 1, &prop, out);
+                        set_off(off, &prop, (int)k + 1, 0, 0);
+                    }
                 } else if (a->kind == ACT_CMT_OFF) {
                     /* an off compartment is emptied and held empty; what the depot absorbs
                      * into an off central compartment is lost (hold_central_off) */
@@ -496,20 +522,8 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                         break;
                     }
                     /* infusions running into it are cancelled, as mrgsolve drops their ends
-                     * (devtran.cpp); what they had still to give is never given */
-                    size_t b = (size_t)a->cmt - 1; /* the body compartment */
-                    for (size_t j = ia + 1; prop.n_inf[b] > 0 && j < n_act; j++) {
-                        if (act[j].kind != ACT_INF_OFF || act[j].cmt != a->cmt ||
-                            !infusion_running(act, ia, j))
-                            continue;
-                        if (act[j].amt > 0.0) /* (0: one running at an SS record, not counted) */
-                            out->dosed_mg -= act[j].rate * (act[j].t - t_act);
-                        act[j].kind = ACT_VOID;
-                        prop.n_inf[b]--;
-                    }
-                    prop.inf_mg_h[b] = 0.0;
-                    prop.n_inf[b] = 0;
-                    prop.need_reinit = 1;
+                     * (devtran.cpp) */
+                    cancel_infusions(act, n_act, ia, a->cmt, &prop, out);
                     out->reset_removed_mg += y[state];
                     y[state] = 0.0;
                     set_off(off, &prop, a->cmt, 1, mask);
@@ -523,6 +537,10 @@ gs_status gs_simulate_tv(const struct gs_simulate_tv_request *req, struct gs_pro
                                                                         opt};
                     if ((st = gs__steady_state(&ss, a->rate, yss, NULL, err)))
                         break;
+                    /* SS 1 resets the system first (Guide VI V.F): infusions running from
+                     * earlier records end here; those of this record's regimen follow it */
+                    for (size_t k = 0; a->ss_mode == 1 && k < n_body; k++)
+                        cancel_infusions(act, n_act, ia, (int)k + 1, &prop, out);
                     double after = 0.0;
                     for (size_t k = 0; k < n_body; k++) {
                         size_t i = gs_model_body_index(k);

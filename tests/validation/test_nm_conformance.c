@@ -207,6 +207,41 @@ static void same_time_file_order(void **state)
           H "1,0,100,1,1,0,0,0,0\n1,6,.,0,2,.,.,.,.\n1,6,.,3,.,.,.,.,.\n"
             "1,6,.,0,2,.,.,.,.\n1,6,50,1,1,0,0,0,0\n1,9,.,0,2,.,.,.,.\n",
           w, n);
+    /* EVID 3 during an infusion (100 mg at 10 mg/h into the central compartment): Guide VIII,
+     * EVID: "The kinetic system is re-initialized": the infusion ends at the reset (mrgsolve
+     * zeroes infusion rates at EVID 3 and 4), so the body stays empty after it; a later bolus
+     * starts from nothing */
+    const struct rec ri[] = {{0, INF_ON, 2, 10}, {3, OBS, 2, 0}, {4, INF_OFF, 2, 10},
+                             {4, RESET, 0, 0},   {6, OBS, 2, 0}, {8, BOLUS, 2, 50},
+                             {9, OBS, 2, 0},     {12, OBS, 2, 0}};
+    n = reference(LIN, ri, 8, NULL, w);
+    assert_true(w[0] > 1.0 && w[1] == 0.0);
+    check(lin_json,
+          H "1,0,100,1,2,10,0,0,0\n1,3,.,0,2,.,.,.,.\n1,4,.,3,.,.,.,.,.\n1,6,.,0,2,.,.,.,.\n"
+            "1,8,50,1,2,0,0,0,0\n1,9,.,0,2,.,.,.,.\n1,12,.,0,2,.,.,.,.\n",
+          w, n);
+    /* the same on the saturable structure with a depot infusion (CVODE path) */
+    const struct rec rm[] = {{0, INF_ON, 1, 25}, {3, OBS, 2, 0}, {3.5, INF_OFF, 1, 25},
+                             {3.5, RESET, 0, 0}, {5, OBS, 2, 0}, {5, BOLUS, 1, 40},
+                             {7, OBS, 2, 0}};
+    n = reference(MM, rm, 7, NULL, w);
+    check(mm_json,
+          H "1,0,100,1,1,25,0,0,0\n1,3,.,0,2,.,.,.,.\n1,3.5,.,3,.,.,.,.,.\n1,5,.,0,2,.,.,.,.\n"
+            "1,5,40,1,1,0,0,0,0\n1,7,.,0,2,.,.,.,.\n",
+          w, n);
+    /* SS=1 cancels the additional doses still pending from earlier records (Guide VI V.F:
+     * "pending additional doses are cancelled"): 100 mg every 12 h from 0 with ADDL 5, then at
+     * 30 h an SS=1 record of 100 mg every 12 h without ADDL; at 40 h the steady state of 30 h
+     * has decayed with no dose at 36 h (reference: 40 intervals of history before 30 h) */
+    struct rec sa[44];
+    size_t ma = 0;
+    for (int k = 40; k >= 1; k--)
+        sa[ma++] = (struct rec){30 - 12.0 * k, BOLUS, 1, 100};
+    sa[ma++] = (struct rec){30, BOLUS, 1, 100};
+    sa[ma++] = (struct rec){40, OBS, 2, 0};
+    double ssa[1];
+    reference(LIN, sa, ma, NULL, ssa);
+    check(lin_json, H "1,0,100,1,1,0,12,5,0\n1,30,100,1,1,0,12,0,1\n1,40,.,0,2,.,.,.,.\n", ssa, 1);
     /* oral SS=1 at 24 h after a single dose at 0: before it, the single dose's tail; after it,
      * the steady-state trough of 100 mg every 12 h (reference: 40 intervals of history, the
      * rest below 1e-17) */
