@@ -503,6 +503,59 @@ static void output(const struct sctx *c, const double *z, size_t n, const unsign
 }
 
 /* Moves z (amounts and c's columns) over dt under c's model, nothing given meanwhile. */
+/* A CVODE solver (BDF, dense, the exact Jacobian) of the nz-long variational state, its context
+ * and vectors: one opener and one closer for move() and gs__tdm_sens(). */
+struct cvs {
+    SUNContext ctx;
+    N_Vector v, atol;
+    SUNMatrix A;
+    SUNLinearSolver LS;
+    void *cv;
+};
+
+/* Opens s at state z0 (nz values) and time 0 with the engine's tolerances; -1 out of memory, -2
+ * CVODE refused the configuration (s is to be closed either way). */
+static int cvs_open(struct cvs *s, size_t nz, const double *z0, const struct tdm_post *p,
+                    struct sctx *c)
+{
+    memset(s, 0, sizeof *s);
+    if (SUNContext_Create(NULL, &s->ctx) != 0)
+        return -1;
+    s->v = N_VNew_Serial((sunindextype)nz, s->ctx);
+    s->atol = N_VNew_Serial((sunindextype)nz, s->ctx);
+    if (!s->v || !s->atol || (s->cv = CVodeCreate(CV_BDF, s->ctx)) == NULL ||
+        (s->A = SUNDenseMatrix((sunindextype)nz, (sunindextype)nz, s->ctx)) == NULL ||
+        (s->LS = SUNLinSol_Dense(s->v, s->A, s->ctx)) == NULL)
+        return -1;
+    memcpy(NV_DATA_S(s->v), z0, nz * sizeof *z0);
+    N_VConst(p->sim.atol_mg, s->atol);
+    if (CVodeInit(s->cv, cv_rhs, 0.0, s->v) != CV_SUCCESS ||
+        CVodeSVtolerances(s->cv, p->sim.rtol, s->atol) != CV_SUCCESS ||
+        CVodeSetLinearSolver(s->cv, s->LS, s->A) != CV_SUCCESS ||
+        CVodeSetJacFn(s->cv, cv_jac) != CV_SUCCESS || CVodeSetUserData(s->cv, c) != CV_SUCCESS ||
+        CVodeSetMaxNumSteps(s->cv, 500000) != CV_SUCCESS ||
+        CVodeSetErrHandlerFn(s->cv, cv_silent, NULL) != CV_SUCCESS)
+        return -2;
+    return 0;
+}
+
+static void cvs_close(struct cvs *s)
+{
+    if (s->cv)
+        CVodeFree(&s->cv);
+    if (s->LS)
+        SUNLinSolFree(s->LS);
+    if (s->A)
+        SUNMatDestroy(s->A);
+    if (s->v)
+        N_VDestroy(s->v);
+    if (s->atol)
+        N_VDestroy(s->atol);
+    if (s->ctx)
+        SUNContext_Free(&s->ctx);
+    memset(s, 0, sizeof *s);
+}
+
 static int move(struct sctx *c, const struct tdm_post *p, double *z, double dt)
 {
     size_t nz = NB * (1 + c->nc);
@@ -517,44 +570,15 @@ static int move(struct sctx *c, const struct tdm_post *p, double *z, double dt)
         gs_free(L);
         return rc;
     }
-    SUNContext ctx = NULL;
-    N_Vector v = NULL, atol = NULL;
-    SUNMatrix A = NULL;
-    SUNLinearSolver LS = NULL;
-    void *cv = NULL;
-    int rc = -1;
-    if (SUNContext_Create(NULL, &ctx) != 0)
-        return -1;
-    v = N_VNew_Serial((sunindextype)nz, ctx);
-    atol = N_VNew_Serial((sunindextype)nz, ctx);
-    if (v && atol && (cv = CVodeCreate(CV_BDF, ctx)) != NULL &&
-        (A = SUNDenseMatrix((sunindextype)nz, (sunindextype)nz, ctx)) != NULL &&
-        (LS = SUNLinSol_Dense(v, A, ctx)) != NULL) {
-        memcpy(NV_DATA_S(v), z, nz * sizeof *z);
-        N_VConst(p->sim.atol_mg, atol);
-        realtype tret = 0.0;
-        if (CVodeInit(cv, cv_rhs, 0.0, v) == CV_SUCCESS &&
-            CVodeSVtolerances(cv, p->sim.rtol, atol) == CV_SUCCESS &&
-            CVodeSetLinearSolver(cv, LS, A) == CV_SUCCESS &&
-            CVodeSetJacFn(cv, cv_jac) == CV_SUCCESS && CVodeSetUserData(cv, c) == CV_SUCCESS &&
-            CVodeSetMaxNumSteps(cv, 500000) == CV_SUCCESS &&
-            CVodeSetErrHandlerFn(cv, cv_silent, NULL) == CV_SUCCESS &&
-            CVodeSetStopTime(cv, dt) == CV_SUCCESS && CVode(cv, dt, v, &tret, CV_NORMAL) >= 0) {
-            memcpy(z, NV_DATA_S(v), nz * sizeof *z);
-            rc = 0;
-        }
-    }
-    if (cv)
-        CVodeFree(&cv);
-    if (LS)
-        SUNLinSolFree(LS);
-    if (A)
-        SUNMatDestroy(A);
-    if (v)
-        N_VDestroy(v);
-    if (atol)
-        N_VDestroy(atol);
-    SUNContext_Free(&ctx);
+    struct cvs cs;
+    realtype tret = 0.0;
+    int rc = cvs_open(&cs, nz, z, p, c) == 0 && CVodeSetStopTime(cs.cv, dt) == CV_SUCCESS &&
+                     CVode(cs.cv, dt, cs.v, &tret, CV_NORMAL) >= 0
+                 ? 0
+                 : -1;
+    if (rc == 0)
+        memcpy(z, NV_DATA_S(cs.v), nz * sizeof *z);
+    cvs_close(&cs);
     return rc;
 }
 
@@ -659,11 +683,7 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
     struct act *a = NULL;
     struct lin *L = NULL;
     size_t n_act = 0;
-    SUNContext ctx = NULL;
-    N_Vector z = NULL, atol = NULL;
-    SUNMatrix A = NULL;
-    SUNLinearSolver LS = NULL;
-    void *cv = NULL;
+    struct cvs cs = {0};
     gs_status st = GS_OK;
     double z0[NB * (1 + GS_MAX_PARAMS)] = {0}, zl[NB * (1 + GS_MAX_PARAMS)] = {0};
     if (models == NULL || c == NULL)
@@ -691,28 +711,14 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
         if (lin_build(L, c) != 0)
             goto jacfail;
     } else {
-        if (SUNContext_Create(NULL, &ctx) != 0)
+        int rc = cvs_open(&cs, nz, zl, p, c); /* from zero: zl is all 0 here */
+        if (rc == -1)
             goto nomem;
-        z = N_VNew_Serial((sunindextype)nz, ctx);
-        atol = N_VNew_Serial((sunindextype)nz, ctx);
-        if (!z || !atol)
-            goto nomem;
-        N_VConst(0.0, z);
-        N_VConst(p->sim.atol_mg, atol);
-        if ((cv = CVodeCreate(CV_BDF, ctx)) == NULL ||
-            (A = SUNDenseMatrix((sunindextype)nz, (sunindextype)nz, ctx)) == NULL ||
-            (LS = SUNLinSol_Dense(z, A, ctx)) == NULL)
-            goto nomem;
-        if (CVodeInit(cv, cv_rhs, 0.0, z) != CV_SUCCESS ||
-            CVodeSVtolerances(cv, p->sim.rtol, atol) != CV_SUCCESS ||
-            CVodeSetLinearSolver(cv, LS, A) != CV_SUCCESS ||
-            CVodeSetJacFn(cv, cv_jac) != CV_SUCCESS || CVodeSetUserData(cv, c) != CV_SUCCESS ||
-            CVodeSetMaxNumSteps(cv, 500000) != CV_SUCCESS ||
-            CVodeSetErrHandlerFn(cv, cv_silent, NULL) != CV_SUCCESS) {
+        if (rc != 0) {
             st = gs_error_set(err, GS_SOLVER, "solver", "cannot configure CVODE");
             goto done;
         }
-        zd = NV_DATA_S(z);
+        zd = NV_DATA_S(cs.v);
     }
     const double *tout = records ? NULL : p->t;
     size_t n_out = p->n_t, ia = 0, io = 0;
@@ -738,14 +744,14 @@ gs_status gs__tdm_sens(const struct tdm_post *p, const double *eta, double *f, d
             }
             tz = target;
         } else if (target > tz) {
-            if (reinit && CVodeReInit(cv, tz, z) != CV_SUCCESS) {
+            if (reinit && CVodeReInit(cs.cv, tz, cs.v) != CV_SUCCESS) {
                 st = gs_error_set(err, GS_SOLVER, "solver", "CVODE re-initialisation failed");
                 goto done;
             }
             reinit = 0;
             realtype tret = tz;
-            if (CVodeSetStopTime(cv, stop) != CV_SUCCESS ||
-                CVode(cv, target, z, &tret, CV_NORMAL) < 0) {
+            if (CVodeSetStopTime(cs.cv, stop) != CV_SUCCESS ||
+                CVode(cs.cv, target, cs.v, &tret, CV_NORMAL) < 0) {
                 st = gs_error_set(err, GS_SOLVER, "solver",
                                   "CVODE failed at t = %g h in the sensitivity solve", tret);
                 goto done;
@@ -814,18 +820,7 @@ jacfail:
 nomem:
     st = gs_error_set(err, GS_NOMEM, "tdm", "out of memory for the sensitivity solve");
 done:
-    if (cv)
-        CVodeFree(&cv);
-    if (LS)
-        SUNLinSolFree(LS);
-    if (A)
-        SUNMatDestroy(A);
-    if (z)
-        N_VDestroy(z);
-    if (atol)
-        N_VDestroy(atol);
-    if (ctx)
-        SUNContext_Free(&ctx);
+    cvs_close(&cs);
     gs_free(L);
     gs_free(a);
     gs_free(c);

@@ -43,6 +43,17 @@ print(f"  {n[0]} numbers; largest relative difference {worst[0]:.1e} at {worst[1
 PY
 }
 
+same_percentiles() { # description, percentiles CSV a, b: every number within 1e-6
+  python3 - "$2" "$3" <<'PY' && ok "$1" || bad "$1" "differ"
+import csv, sys
+a, b = (list(csv.reader(open(f))) for f in sys.argv[1:3])
+assert a[0] == b[0] and len(a) == len(b) > 10
+for ra, rb in zip(a[1:], b[1:]):
+    for x, y in zip(ra, rb):
+        assert abs(float(x) - float(y)) <= 1e-6 * abs(float(x)) + 1e-9, (ra[0], x, y)
+PY
+}
+
 for case in "gabapentin 600mg 8h" "pregabalin 150mg 12h"; do
   set -- $case
   "$GS" simulate --drug "$1" --dose "$2" --every "$3" --days 5 --crcl 45 --json > "$TMP/a.json" &&
@@ -56,14 +67,7 @@ for case in "gabapentin 600mg 8h" "pregabalin 150mg 12h"; do
     "$GS" population --drug "$1" --n 200 --seed 3 --dose "$2" --every "$3" --days 3 --quiet \
       --percentiles-csv "$TMP/pb.csv" --model "$SRC/data/models/$1.model" > /dev/null ||
     bad "$1 population runs" ""
-  python3 - "$TMP/pa.csv" "$TMP/pb.csv" <<'PY' && ok "$1: population percentiles within 1e-6" || bad "$1: population percentiles within 1e-6" "differ"
-import csv, sys
-a, b = (list(csv.reader(open(f))) for f in sys.argv[1:3])
-assert a[0] == b[0] and len(a) == len(b) > 10
-for ra, rb in zip(a[1:], b[1:]):
-    for x, y in zip(ra, rb):
-        assert abs(float(x) - float(y)) <= 1e-6 * abs(float(x)) + 1e-9, (ra[0], x, y)
-PY
+  same_percentiles "$1: population percentiles within 1e-6" "$TMP/pa.csv" "$TMP/pb.csv"
 done
 
 # A model with more compartments and parameters than the built-ins stands in for a drug: pregabalin
@@ -102,14 +106,7 @@ compare_json "pregabalin, 4 compartments (exchange off): simulate = built-in wit
   --percentiles-csv "$TMP/pa.csv" > /dev/null &&
   "$GS" population --drug pregabalin --n 200 --seed 3 --dose 150mg --every 12h --days 3 --quiet \
     --percentiles-csv "$TMP/pb.csv" --model "$TMP/p3.model" > /dev/null || bad "4-compartment population runs" ""
-python3 - "$TMP/pa.csv" "$TMP/pb.csv" <<'PY' && ok "pregabalin, 4 compartments: population percentiles within 1e-6" || bad "4-compartment population percentiles" "differ"
-import csv, sys
-a, b = (list(csv.reader(open(f))) for f in sys.argv[1:3])
-assert a[0] == b[0] and len(a) == len(b) > 10
-for ra, rb in zip(a[1:], b[1:]):
-    for x, y in zip(ra, rb):
-        assert abs(float(x) - float(y)) <= 1e-6 * abs(float(x)) + 1e-9, (ra[0], x, y)
-PY
+same_percentiles "pregabalin, 4 compartments: population percentiles within 1e-6" "$TMP/pa.csv" "$TMP/pb.csv"
 TDM="tdm --drug pregabalin --dose 150mg --every 12h --days 3 --crcl 50 --level 4.1mg/L@59h --level 2.2mg/L@71h --seed 4 --json"
 "$GS" $TDM > "$TMP/a.json" && "$GS" $TDM --model "$TMP/p3.model" > "$TMP/b.json" ||
   bad "4-compartment tdm runs" "$(cat "$TMP/b.json")"
