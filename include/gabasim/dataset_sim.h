@@ -61,6 +61,12 @@ gs_status gs_dataset_check_patient_option(const gs_dataset *ds, const char *opti
  * are not listed. */
 size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char *buf, size_t size);
 
+/* The observation records whose CMT names a compartment other than the central one (CMT above 0,
+ * not 2): gabasim predicts the central concentration on every observation, so their CMT is not
+ * read. One line into buf saying so, with the first such record's ID and TIME, and how many
+ * (0: buf is ""). */
+size_t gs_dataset_observation_cmt_note(const gs_dataset *ds, char *buf, size_t size);
+
 /* Fills pred/ipred/simdv (one value per dataset row, NaN on rows that are not observations).
  * Errors name the file and line: "d.csv: line 14: '--crcl' is 300 mL/min; ...". */
 gs_status gs_dataset_simulate(const struct gs_dataset_sim_config *c, double *pred, double *ipred,

@@ -231,6 +231,8 @@ gs_status cli_open_dataset(struct option *t, const char *path, const char *fill,
     char note[512];
     if (gs_dataset_unused_columns(*table, drug, note, sizeof note) > 0)
         fprintf(stderr, "gabasim: note: %s\n", note);
+    if (gs_dataset_observation_cmt_note(*table, note, sizeof note) > 0)
+        fprintf(stderr, "gabasim: note: %s\n", note);
     return GS_OK;
 }
 

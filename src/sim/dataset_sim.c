@@ -519,6 +519,34 @@ size_t gs_dataset_unused_columns(const gs_dataset *ds, const gs_drug *drug, char
     return n;
 }
 
+size_t gs_dataset_observation_cmt_note(const gs_dataset *ds, char *buf, size_t size)
+{
+    size_t n = 0;
+    double id = NAN, time = NAN;
+    if (size > 0)
+        buf[0] = '\0';
+    for (size_t s = 0; s < gs_dataset_n_subjects(ds); s++) {
+        double sid;
+        size_t first, rows;
+        gs_dataset_subject(ds, s, &sid, &first, &rows);
+        for (size_t i = first; i < first + rows; i++) {
+            struct gs_event e;
+            gs_dataset_row_event(ds, i, &e);
+            if (!gs_dataset_row_is_observation(ds, i) || e.cmt <= 0 || e.cmt == GS_CMT_CENTRAL)
+                continue;
+            if (n++ == 0)
+                id = sid, time = e.time_h;
+        }
+    }
+    if (n > 0 && size > 0)
+        snprintf(buf, size,
+                 "%zu observation record%s name%s a compartment other than the central one in "
+                 "CMT (the first: ID %g, TIME %g); CMT on observations is not read: every "
+                 "prediction is the central concentration",
+                 n, n == 1 ? "" : "s", n == 1 ? "s" : "", id, time);
+    return n;
+}
+
 /* Every subject of the dataset, in parallel (mode 0: simulate into pred, ipred, simdv; 1: the
  * MAP individual fit into ipred, iwres); the first failure in file order is the result. */
 static gs_status each_subject(const struct gs_dataset_sim_config *c, int mode, double *pred,

@@ -574,6 +574,18 @@ static void pcmt_mtime_named(void **state)
     assert_non_null(strstr(note, "PCMT (gabasim predicts the central concentration on "
                                  "observation rows only"));
     assert_non_null(strstr(note, "MTIME (a $PK variable, not a data item"));
+    /* the observation above observes CMT 2: nothing to say about it */
+    assert_int_equal(gs_dataset_observation_cmt_note(ds, note, sizeof note), 0);
+    assert_string_equal(note, "");
+    gs_dataset_free(ds);
+    /* observations of CMT 1 (the depot) and 3: named, with the first one's ID and TIME;
+     * CMT 2, 0 (the default) and -2 (observe, then turn off) are not */
+    csv = "ID,TIME,AMT,EVID,CMT\n1,0,100,1,1\n1,1,.,0,2\n1,2,.,0,1\n2,0,100,1,1\n2,3,.,0,3\n"
+          "2,4,.,0,0\n2,5,.,0,-2\n";
+    assert_int_equal(gs_dataset_parse(&ds, csv, strlen(csv), "d.csv", NULL), GS_OK);
+    assert_int_equal(gs_dataset_observation_cmt_note(ds, note, sizeof note), 2);
+    assert_non_null(strstr(note, "2 observation records name a compartment other than the "
+                                 "central one in CMT (the first: ID 1, TIME 2)"));
     gs_dataset_free(ds);
     gs_drug_free(d);
 }
