@@ -328,8 +328,10 @@ static int central_feeds_back(const struct gs_model *m)
 static double hold_central_off(const struct gs__prop *p, double t, double *y)
 {
     double lost = p->y0[GS_Y_UNABSORBED] - y[GS_Y_UNABSORBED];
-    for (int k = 0; k < GS_N_BODY; k++)
-        lost += p->inf_mg_h[k] * (t - p->t0) + p->y0[k] - (k == GS_Y_CENTRAL ? 0.0 : y[k]);
+    for (size_t k = 0; k < p->n_body; k++) { /* every body compartment, extras included */
+        size_t i = gs_model_body_index(k);
+        lost += p->inf_mg_h[k] * (t - p->t0) + p->y0[i] - (i == GS_Y_CENTRAL ? 0.0 : y[i]);
+    }
     y[GS_Y_CENTRAL] = 0.0;
     y[GS_Y_AUC] = p->y0[GS_Y_AUC];
     y[GS_Y_ELIMINATED] = p->y0[GS_Y_ELIMINATED];
